@@ -1,0 +1,103 @@
+"""HMC-style errors: an HSCL code, the HMC's sentence, and where the problem is.
+
+Codes marked "(sourced)" come from ../shared/powervm-reference.md section 6.2; the others are
+our own picks in the HMC's style, kept in this one table so a front end never invents a code.
+"""
+
+from __future__ import annotations
+
+# code -> message template (str.format fields).
+MESSAGES: dict[str, str] = {
+    # (sourced)
+    "HSCL8012": "The partition named {name} was not found.",
+    "HSCL3681": "The partition {name} is already active. The operation cannot be performed.",
+    "HSCL1558": "The partition {name} is not activated. The operation cannot be performed.",
+    "HSCL0DB4": (
+        "The operation failed because partition {name} does not have an active RMC connection "
+        "to the management console."
+    ),
+    "HSCL1566": (
+        "The operation failed because the ratio of assigned processing units to assigned virtual "
+        "processors for partition {id} would have been less than the minimum ratio supported by "
+        "the operating system on the partition."
+    ),
+    "HSCL294C": "The dynamic logical partitioning operation failed on partition {name}: {reason}",
+    "HSCL294D": "Dynamic remove of virtual I/O resources failed on partition {name}: {reason}",
+    "HSCL350B": "The user {user} does not have the appropriate authority to perform {task}.",
+    # (ours) identity and lookup
+    "HSCL8013": "The profile named {name} was not found for partition {lpar}.",
+    "HSCL8014": "The managed system {name} was not found.",
+    "HSCL8015": "The shared processor pool {name} was not found.",
+    "HSCL8016": "The virtual adapter in slot {slot} of partition {lpar} was not found.",
+    "HSCL8017": "The device {name} was not found on {lpar}.",
+    # (ours) configuration rules
+    "HSCL0A01": "The value of {field} must be between {low} and {high}. The value given was {value}.",
+    "HSCL0A02": "The minimum, desired and maximum {what} must satisfy min <= desired <= max "
+    "({min} <= {desired} <= {max}).",
+    "HSCL0A03": "The {field} value {value} must be a multiple of the logical memory block size "
+    "of {lmb} MB.",
+    "HSCL0A04": "The {field} value {value} must be a multiple of 0.01 processing units.",
+    "HSCL0A05": "The {field} value {value} must be between {low} and {high} for {procs} virtual "
+    "processors ({min_per_vp} to 1.0 processing units per virtual processor).",
+    "HSCL0A06": "The {what} {value} is already in use by {owner}.",
+    "HSCL0A07": "Virtual slot {slot} is reserved for the virtual serial adapters.",
+    "HSCL0A08": "Virtual slot {slot} is not below the maximum number of virtual slots "
+    "({max_slots}) of partition {lpar}.",
+    "HSCL0A09": "The {side} adapter in slot {slot} of partition {lpar} refers to partition "
+    "{remote_id} slot {remote_slot}, which has no matching {other} adapter.",
+    "HSCL0A0A": "The managed system supports at most {max} partitions.",
+    "HSCL0A0B": "The shared processor pool ID {id} is not valid: pools are numbered 0 to 63.",
+    "HSCL0A0C": "The default shared processor pool (DefaultPool) cannot be changed.",
+    "HSCL0A0D": "The maximum processing units of shared processor pool {name} ({max}) must be a "
+    "whole number and at least the entitled capacity of its partitions plus its reserved "
+    "capacity ({needed}).",
+    "HSCL0A0E": "Partition type {env} is not supported by managed system model {mtm}.",
+    "HSCL0A0F": "The {field} value {value} is not valid: {reason}",
+    "HSCL0A10": "The partition ID {id} must be between 1 and {max}.",
+    "HSCL0A11": "The total {what} of the partitions ({used}) exceeds the {what} of the managed "
+    "system ({available}).",
+    "HSCL0A12": "The backing device {device} is already mapped through {vtd} on {lpar}.",
+    "HSCL0A13": "The shared Ethernet adapter {name} is not valid: {reason}",
+    "HSCL0A14": "The physical Fibre Channel port {port} of {lpar} is not NPIV capable or has no "
+    "free ports.",
+    "HSCL0A15": "The {what} {value} does not belong to partition {lpar}.",
+    # (ours) operations and state
+    "HSCL0B01": "The managed system {name} is in state {state}; the operation requires the "
+    "Operating or Standby state.",
+    "HSCL0B02": "The partition {name} is in state {state}; the operation cannot be performed "
+    "while it is in this state.",
+    "HSCL0B03": "There are not enough {what} available to activate partition {name}: "
+    "{needed} required at minimum, {available} available.",
+    "HSCL0B04": "There are not enough {what} available on the managed system: {needed} "
+    "requested, {available} available.",
+    "HSCL0B05": "The partition {name} must be in the Not Activated state to be deleted.",
+    "HSCL0B06": "The result of the operation ({value}) would be outside the current minimum "
+    "and maximum {what} of partition {name} ({min} to {max}).",
+    "HSCL0B07": "The managed system {name} is already in state {state}.",
+    "HSCL0B08": "The default profile {name} cannot be removed from partition {lpar}.",
+    "HSCL0B09": "The operation requires a {kind} partition; {name} is a {env} partition.",
+    "HSCL0B0A": "The partition {name} still has virtual adapters served by it in use by {users}.",
+}
+
+
+class HmcError(Exception):
+    """An error the HMC would print as `HSCLxxxx message`.
+
+    `path` names where the problem lies (a frame field path such as
+    `partitions[2].profiles[0].desired_mem`, or a command option) when that is known.
+    """
+
+    def __init__(self, code: str, path: str = "", /, **fields: object) -> None:
+        template = MESSAGES[code]
+        self.code = code
+        self.path = path
+        self.fields = fields
+        self.message = template.format(**fields)
+        super().__init__(f"{code} {self.message}")
+
+    def at(self, path: str) -> HmcError:
+        """The same error located at `path` (used by loaders to add a field path)."""
+        return HmcError(self.code, path, **self.fields)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message}"

@@ -1,0 +1,396 @@
+"""The frame model: one managed system, its pools, physical I/O, partitions and VIOS mappings.
+
+Every model is frozen. The engine changes the frame by building new values (structural
+sharing through `model_copy(update=...)`), so a snapshot handed to a reader can never change
+under it. Field names follow the HMC's attribute names where the HMC has one.
+
+Rules that span fields or objects (min <= desired <= max, slots, pools, ...) live in
+`engine.rules`, not here: the model only knows types and ranges of single values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from engine.hardware import HardwareModel, lookup
+
+SystemState = Literal[
+    "Operating", "Standby", "Power Off", "Initializing", "Power Off In Progress", "Error"
+]
+PartitionState = Literal[
+    "Not Activated", "Starting", "Running", "Open Firmware", "Shutting Down", "Error",
+    "Not Available",
+]
+LparEnv = Literal["aixlinux", "os400", "vioserver"]
+ProcMode = Literal["shared", "ded"]
+SharingMode = Literal[
+    "cap", "uncap", "keep_idle_procs", "share_idle_procs", "share_idle_procs_active",
+    "share_idle_procs_always",
+]
+SHARED_MODES = ("cap", "uncap")
+DEDICATED_MODES = (
+    "keep_idle_procs", "share_idle_procs", "share_idle_procs_active", "share_idle_procs_always",
+)
+BootMode = Literal["norm", "sms", "of", "dd", "ds"]
+Keylock = Literal["norm", "manual"]
+IplSource = Literal["a", "b", "c", "d"]
+RmcState = Literal["active", "inactive", "none"]
+ACTIVE_STATES = ("Starting", "Running", "Open Firmware", "Shutting Down", "Error")
+TRANSITIONAL_STATES = ("Starting", "Shutting Down")
+POOL_COUNT = 64
+RESERVED_SLOTS = (0, 1)  # virtual serial (console) server adapters
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------- system, pools, physical I/O
+
+
+class ManagedSystem(Frozen):
+    name: str = Field(min_length=1, max_length=63)
+    mtm: str  # machine type-model, a key of engine.hardware.CATALOG
+    serial: str = Field(pattern=r"^[0-9A-Z]{7}$")
+    state: SystemState = "Operating"
+    firmware: str = ""  # empty: the catalog's level for the model
+    ipaddr: str = ""
+    installed_procs: int = Field(ge=1)
+    configurable_procs: int = Field(ge=1)
+    installed_mem: int = Field(ge=1024)  # MB
+    configurable_mem: int = Field(ge=1024)  # MB
+    mem_region_size: Literal[16, 32, 64, 128, 256] = 256  # LMB in MB
+    epoch: datetime = datetime(2026, 1, 5, 8, 0, 0)  # engine time 0 on the wall calendar
+
+    @field_validator("mtm")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        try:
+            lookup(value)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        return value
+
+
+class SharedPool(Frozen):
+    id: int = Field(ge=0, lt=POOL_COUNT)
+    name: str = Field(min_length=1, max_length=63)
+    max_proc_units: int = Field(default=0, ge=0)  # 0 = inactive; ignored for DefaultPool
+    reserved_proc_units: float = Field(default=0.0, ge=0)
+
+    @property
+    def is_default(self) -> bool:
+        return self.id == 0
+
+
+def default_pool(pool_id: int) -> SharedPool:
+    return SharedPool(id=0, name="DefaultPool") if pool_id == 0 else SharedPool(
+        id=pool_id, name=f"SharedPool{pool_id:02d}"
+    )
+
+
+class PhysicalPort(Frozen):
+    name: str  # device name in the owning partition: fcs0, ent0
+    location: str  # U78DA.ND0.WZS0001-P0-C1-T1
+    wwpn: str = ""  # FC ports: 16 hex digits
+    mac: str = ""  # Ethernet ports: 12 hex digits
+    npiv: bool = True  # FC: NPIV capable
+    max_npiv: int = 64  # FC: target ports (tports)
+
+
+class PhysicalAdapter(Frozen):
+    drc_index: str = Field(pattern=r"^[0-9A-F]{8}$")
+    location: str  # slot location code
+    description: str
+    kind: Literal["fc", "eth", "sas", "nvme"]
+    owner: int | None = None  # partition id that owns the slot, None = unassigned
+    ports: tuple[PhysicalPort, ...] = ()
+
+
+class Disk(Frozen):
+    """A device a VIOS can use as a virtual SCSI backing device."""
+
+    name: str  # hdisk2, datavg_lv01, /var/vio/VMLibrary/aix73.iso
+    kind: Literal["disk", "lv", "file"] = "disk"
+    size_gb: int = Field(default=100, ge=1)
+    unique_id: str = ""  # LUN serial, shared by every VIOS that sees the same LUN
+    owners: tuple[int, ...] = ()  # VIOS partition ids that see the device
+
+
+class PhysicalIO(Frozen):
+    adapters: tuple[PhysicalAdapter, ...] = ()
+    disks: tuple[Disk, ...] = ()
+
+
+# ---------------------------------------------------------------- partitions
+
+
+class Resources(Frozen):
+    """Processor and memory settings: a profile's, or a running partition's current ones.
+
+    For the current configuration of a running partition the `desired_*` values are the
+    HMC's `curr_*` values (what the hypervisor has granted now).
+    """
+
+    proc_mode: ProcMode = "shared"
+    min_proc_units: float | None = None  # shared only
+    desired_proc_units: float | None = None
+    max_proc_units: float | None = None
+    min_procs: int = Field(default=1, ge=1)  # virtual processors, or dedicated cores
+    desired_procs: int = Field(default=1, ge=1)
+    max_procs: int = Field(default=1, ge=1)
+    sharing_mode: SharingMode = "uncap"
+    uncap_weight: int = 128
+    shared_proc_pool_id: int = 0
+    min_mem: int = 1024  # MB
+    desired_mem: int = 4096
+    max_mem: int = 8192
+    hpt_ratio: Literal["1:32", "1:64", "1:128", "1:256", "1:512"] = "1:128"
+    max_virtual_slots: int = 20
+
+    @property
+    def shared(self) -> bool:
+        return self.proc_mode == "shared"
+
+    @property
+    def entitlement(self) -> float:
+        """Entitled processing units (shared) or cores owned (dedicated)."""
+        if self.shared:
+            return float(self.desired_proc_units or 0.0)
+        return float(self.desired_procs)
+
+    @property
+    def capped(self) -> bool:
+        return self.sharing_mode == "cap"
+
+    @property
+    def donates_while_active(self) -> bool:
+        return self.sharing_mode in ("share_idle_procs_active", "share_idle_procs_always")
+
+
+class Profile(Resources):
+    name: str = Field(min_length=1, max_length=31)
+    boot_mode: BootMode = "norm"
+    keylock: Keylock = "norm"  # IBM i
+    ipl_source: IplSource = "a"  # IBM i
+    auto_start: bool = False
+    conn_monitoring: bool = False
+
+
+class VirtualScsi(Frozen):
+    type: Literal["scsi"] = "scsi"
+    slot: int = Field(ge=0)
+    side: Literal["server", "client"]
+    remote_lpar_id: int | None = None  # server: None = any partition
+    remote_slot: int | None = None
+    required: bool = False
+
+
+class VirtualFc(Frozen):
+    type: Literal["fc"] = "fc"
+    slot: int = Field(ge=0)
+    side: Literal["server", "client"]
+    remote_lpar_id: int | None = None
+    remote_slot: int | None = None
+    wwpns: tuple[str, str] | None = None  # client: the HMC-generated pair
+    required: bool = False
+
+
+class VirtualEth(Frozen):
+    type: Literal["eth"] = "eth"
+    slot: int = Field(ge=0)
+    pvid: int = Field(default=1, ge=1, le=4094)
+    vlans: tuple[int, ...] = ()  # additional VLAN ids (trunk / IEEE 802.1Q)
+    ieee: bool = False
+    trunk_priority: int = Field(default=0, ge=0, le=15)  # 0 = not a trunk adapter
+    vswitch: str = "ETHERNET0"
+    mac: str = Field(default="", pattern=r"^([0-9A-F]{12})?$")
+    required: bool = False
+
+
+VirtualAdapter = Annotated[VirtualScsi | VirtualFc | VirtualEth, Field(discriminator="type")]
+
+
+class VscsiMapping(Frozen):
+    """vhost (server adapter slot) -> virtual target device -> backing device."""
+
+    vhost_slot: int
+    vtd: str  # vtscsi0, vtopt0
+    backing: str  # a Disk name the VIOS sees
+    lun: int = Field(default=1, ge=1)  # 1 -> 0x8100000000000000
+
+
+class NpivMapping(Frozen):
+    """vfchost (server adapter slot) -> physical FC port of the VIOS."""
+
+    vfchost_slot: int
+    port: str  # fcs0
+
+
+class SharedEthernetAdapter(Frozen):
+    name: str  # ent8
+    physical: str  # ent0 (a physical port of the VIOS)
+    trunk_slots: tuple[int, ...]  # virtual Ethernet trunk adapters bridged
+    default_slot: int  # -default adapter; its PVID is -defaultid
+    ctl_chan_slot: int | None = None  # control channel adapter (None: VLAN 4095 simplification)
+    ha_mode: Literal["auto", "sharing", "standby", "disabled"] = "auto"
+
+
+WORKLOAD_KINDS = (
+    "steady", "diurnal", "batch", "bursty", "idle", "oltp", "hana", "ibmi_batch", "vios",
+)
+
+
+class Workload(Frozen):
+    kind: str = "steady"
+    params: dict[str, float] = Field(default_factory=dict)
+
+
+class Partition(Frozen):
+    id: int = Field(ge=1)
+    name: str = Field(min_length=1, max_length=47)
+    env: LparEnv
+    os_version: str = "Unknown"
+    state: PartitionState = "Not Activated"
+    refcode: str = ""
+    rmc_state: RmcState = "inactive"
+    rmc_ipaddr: str = ""
+    default_profile: str
+    curr_profile: str = ""
+    boot_mode: BootMode = "norm"  # of the current / last activation
+    keylock: Keylock = "norm"
+    bootable: bool = True  # has an OS to boot; False: activation stops at a boot-device error
+    profiles: tuple[Profile, ...] = Field(min_length=1)
+    current: Resources | None = None  # granted resources while active
+    adapters: tuple[VirtualAdapter, ...] = ()
+    vscsi_mappings: tuple[VscsiMapping, ...] = ()  # VIOS only
+    npiv_mappings: tuple[NpivMapping, ...] = ()  # VIOS only
+    seas: tuple[SharedEthernetAdapter, ...] = ()  # VIOS only
+    workload: Workload = Workload()
+
+    @property
+    def is_vios(self) -> bool:
+        return self.env == "vioserver"
+
+    @property
+    def active(self) -> bool:
+        """Holds resources: anything but Not Activated / Not Available."""
+        return self.state in ACTIVE_STATES
+
+    def profile(self, name: str) -> Profile | None:
+        return next((p for p in self.profiles if p.name == name), None)
+
+    def adapter(self, slot: int) -> VirtualScsi | VirtualFc | VirtualEth | None:
+        return next((a for a in self.adapters if a.slot == slot), None)
+
+    def settings(self) -> Resources:
+        """What applies now: the current config when active, else the default profile."""
+        if self.current is not None:
+            return self.current
+        return self.profile(self.default_profile) or self.profiles[0]
+
+
+# ---------------------------------------------------------------- the frame
+
+
+class Frame(Frozen):
+    format: Literal[1] = 1
+    system: ManagedSystem
+    pools: tuple[SharedPool, ...] = Field(default=(), validate_default=True)
+    io: PhysicalIO = PhysicalIO()
+    partitions: tuple[Partition, ...] = ()
+    engine_time: float = Field(default=0.0, ge=0)  # seconds since system.epoch
+
+    @field_validator("pools", mode="after")
+    @classmethod
+    def _all_pools(cls, pools: tuple[SharedPool, ...]) -> tuple[SharedPool, ...]:
+        """Always hold the 64 pools, ordered by id; a file lists only configured ones."""
+        given = {p.id: p for p in pools}
+        return tuple(given.get(i) or default_pool(i) for i in range(POOL_COUNT))
+
+    # -- lookups
+    @property
+    def hardware(self) -> HardwareModel:
+        return lookup(self.system.mtm)
+
+    def partition(self, key: str | int) -> Partition | None:
+        """By name, or by id when `key` is an int."""
+        if isinstance(key, int):
+            return next((p for p in self.partitions if p.id == key), None)
+        return next((p for p in self.partitions if p.name == key), None)
+
+    def pool(self, key: str | int) -> SharedPool | None:
+        if isinstance(key, int):
+            return self.pools[key] if 0 <= key < len(self.pools) else None
+        return next((p for p in self.pools if p.name == key), None)
+
+    def pool_members(self, pool_id: int) -> list[Partition]:
+        """Active shared partitions whose current configuration is in the pool."""
+        return [
+            p for p in self.partitions
+            if p.current is not None and p.current.shared
+            and p.current.shared_proc_pool_id == pool_id
+        ]
+
+    # -- resources the hypervisor has handed out
+    def assigned_proc_units(self) -> float:
+        return round(sum(p.current.entitlement for p in self.partitions if p.current), 2)
+
+    def avail_proc_units(self) -> float:
+        return round(self.system.configurable_procs - self.assigned_proc_units(), 2)
+
+    def firmware_mem(self) -> int:
+        """Hypervisor memory: a base plus each active partition's page table (HPT)."""
+        lmb = self.system.mem_region_size
+        total = self.hardware.hypervisor_base_mem_mb
+        for p in self.partitions:
+            if p.current is not None:
+                ratio = int(p.current.hpt_ratio.split(":")[1])
+                total += -(-p.current.max_mem // ratio // lmb) * lmb  # round up to an LMB
+        return total
+
+    def assigned_mem(self) -> int:
+        return sum(p.current.desired_mem for p in self.partitions if p.current)
+
+    def avail_mem(self) -> int:
+        return self.system.configurable_mem - self.firmware_mem() - self.assigned_mem()
+
+    def pool_entitled(self, pool_id: int) -> float:
+        """Entitled pool capacity: member entitlements plus the pool's reserve."""
+        members = sum(p.current.entitlement for p in self.pool_members(pool_id) if p.current)
+        return round(members + self.pools[pool_id].reserved_proc_units, 2)
+
+    # -- naming
+    def location(self, lpar_id: int, slot: int) -> str:
+        """Virtual adapter location code: U<type>.<model>.<serial>-V<id>-C<slot>."""
+        hw = self.hardware
+        return f"U{hw.machine_type}.{hw.model}.{self.system.serial}-V{lpar_id}-C{slot}"
+
+    @property
+    def mtms(self) -> str:
+        return f"{self.system.mtm}*{self.system.serial}"
+
+    # -- building changed frames
+    def with_partition(self, new: Partition) -> Frame:
+        """This frame with the partition of the same id replaced (or appended)."""
+        parts = list(self.partitions)
+        for i, p in enumerate(parts):
+            if p.id == new.id:
+                parts[i] = new
+                break
+        else:
+            parts.append(new)
+            parts.sort(key=lambda p: p.id)
+        return self.model_copy(update={"partitions": tuple(parts)})
+
+    def without_partition(self, lpar_id: int) -> Frame:
+        parts = tuple(p for p in self.partitions if p.id != lpar_id)
+        return self.model_copy(update={"partitions": parts})
+
+    def with_pool(self, new: SharedPool) -> Frame:
+        pools = list(self.pools)
+        pools[new.id] = new
+        return self.model_copy(update={"pools": tuple(pools)})
