@@ -1,0 +1,82 @@
+"""Operations: the only way anything in the frame changes.
+
+Each operation is a pydantic model (validated input). `execute` authorises the actor,
+applies the operation to a working copy, checks every frame rule on the result and hands
+back the context to commit; any HmcError on the way leaves nothing changed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from engine.lifecycle import Lifecycle
+from engine.model import Frame
+from engine.ops.base import Context, Operation
+from engine.ops.config import (
+    ChangePool,
+    ChangeProfile,
+    CreatePartition,
+    CreateProfile,
+    DeletePartition,
+    DeleteProfile,
+    MovePartitionPool,
+    pydantic_to_hmc,
+)
+from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
+from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
+from engine.ops.vio import (
+    AddVirtualAdapter,
+    CreateSea,
+    MapNpiv,
+    MapVscsi,
+    RemoveSea,
+    RemoveVirtualAdapter,
+    UnmapNpiv,
+    UnmapVscsi,
+    next_free_slot,
+)
+from engine.roles import Actor, authorize
+
+AnyOperation = Annotated[
+    ActivatePartition | ShutdownPartition | PowerOnSystem | PowerOffSystem
+    | ChangeProcessors | ChangeMemory | SetUncapWeight
+    | CreatePartition | DeletePartition | CreateProfile | ChangeProfile | DeleteProfile
+    | ChangePool | MovePartitionPool
+    | AddVirtualAdapter | RemoveVirtualAdapter | MapVscsi | UnmapVscsi | MapNpiv | UnmapNpiv
+    | CreateSea | RemoveSea,
+    Field(discriminator="op"),
+]
+_ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
+
+
+def build(data: dict[str, Any]) -> Operation:
+    """An operation from plain data ({"op": "activate", "lpar": ...}); HmcError if invalid."""
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise pydantic_to_hmc(exc) from None
+
+
+def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
+            actor: Actor) -> Context:
+    """Run one operation against a frame; the returned context holds the new frame and
+    schedule. Raises HmcError (nothing changed) when refused."""
+    from engine.rules import check_frame  # late: rules imports the model only
+
+    authorize(actor, op.task)
+    ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
+    op.apply(ctx)
+    check_frame(ctx.frame)
+    return ctx
+
+
+__all__ = [
+    "ActivatePartition", "AddVirtualAdapter", "AnyOperation", "ChangeMemory", "ChangePool",
+    "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
+    "CreateSea", "DeletePartition", "DeleteProfile", "MapNpiv", "MapVscsi", "MovePartitionPool",
+    "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
+    "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "build", "execute",
+    "next_free_slot",
+]

@@ -1,0 +1,295 @@
+"""Virtual I/O: virtual adapters, vSCSI and NPIV mappings, Shared Ethernet Adapters.
+
+The structural rules (a backing device the VIOS sees, an NPIV-capable port, trunk adapters
+for a SEA, ...) are checked by engine.rules on the resulting frame; the operations here
+only build the change and refuse what depends on the moment (state, RMC, names in use).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from engine import vios as names
+from engine.errors import HmcError
+from engine.model import (
+    Frame,
+    NpivMapping,
+    Partition,
+    SharedEthernetAdapter,
+    VirtualEth,
+    VirtualFc,
+    VirtualScsi,
+    VscsiMapping,
+)
+from engine.ops.base import Context, Operation
+from engine.ops.dlpar import require_dlpar_ready
+
+WWPN_PREFIX = 0xC05076_0000000000  # IBM's prefix for HMC-generated virtual WWPNs
+MAC_PREFIX = 0xFA_0000000000  # locally administered, as the HMC's generated MACs are
+
+
+def next_free_slot(p: Partition) -> int:
+    used = {a.slot for a in p.adapters}
+    return next(s for s in range(2, len(used) + 3) if s not in used)
+
+
+def next_wwpns(frame: Frame) -> tuple[str, str]:
+    """The next consecutive pair after every virtual WWPN in the frame."""
+    top = WWPN_PREFIX - 1
+    for p in frame.partitions:
+        for a in p.adapters:
+            if isinstance(a, VirtualFc) and a.wwpns:
+                top = max(top, *(int(w, 16) for w in a.wwpns))
+    return f"{top + 1:016x}", f"{top + 2:016x}"
+
+
+def next_mac(frame: Frame) -> str:
+    top = MAC_PREFIX
+    for p in frame.partitions:
+        for a in p.adapters:
+            if isinstance(a, VirtualEth) and a.mac:
+                top = max(top, int(a.mac, 16))
+    return f"{top + 1:012X}"
+
+
+def require_vios_up(p: Partition) -> None:
+    """VIOS commands run through RMC (viosvrcmd), so the VIOS must be up with RMC."""
+    if p.state != "Running":
+        raise HmcError("HSCL0B02", name=p.name, state=p.state)
+    if p.rmc_state != "active":
+        raise HmcError("HSCL0DB4", name=p.name)
+
+
+def vios_cmd(frame: Frame, vios: str, command: str) -> str:
+    return f'viosvrcmd -m {frame.system.name} -p {vios} -c "{command}"'
+
+
+class AddVirtualAdapter(Operation):
+    """chhwres -r virtualio -o a; a running partition needs DLPAR (RMC)."""
+
+    op: Literal["add_adapter"] = "add_adapter"
+    task: ClassVar[str] = "virtualio"
+    lpar: str
+    adapter: VirtualScsi | VirtualFc | VirtualEth
+
+    def apply(self, ctx: Context) -> None:
+        p = ctx.partition(self.lpar)
+        if p.active:
+            require_dlpar_ready(ctx, p)
+        if p.adapter(self.adapter.slot) is not None:
+            raise HmcError("HSCL0A06", what="virtual slot", value=self.adapter.slot,
+                           owner=p.name)
+        a = self.adapter
+        if isinstance(a, VirtualFc) and a.side == "client" and a.wwpns is None:
+            a = a.model_copy(update={"wwpns": next_wwpns(ctx.frame)})
+        if isinstance(a, VirtualEth) and not a.mac:
+            a = a.model_copy(update={"mac": next_mac(ctx.frame)})
+        ctx.put(p.model_copy(update={"adapters": (*p.adapters, a)}))
+        ctx.data["adapter"] = a
+
+    def command(self, frame) -> str:
+        a = self.adapter
+        attrs: list[str] = []
+        if isinstance(a, VirtualEth):
+            attrs += [f"port_vlan_id={a.pvid}", f"ieee_virtual_eth={int(a.ieee)}"]
+            if a.vlans:
+                attrs.append(f"addl_vlan_ids={','.join(map(str, a.vlans))}")
+            if a.trunk_priority:
+                attrs += ["is_trunk=1", f"trunk_priority={a.trunk_priority}"]
+        else:
+            attrs.append(f"adapter_type={a.side}")
+            if a.remote_lpar_id is not None:
+                attrs.append(f"remote_lpar_id={a.remote_lpar_id}")
+            if a.remote_slot is not None:
+                attrs.append(f"remote_slot_num={a.remote_slot}")
+        return (f"chhwres -r virtualio -m {frame.system.name} -o a -p {self.lpar} "
+                f'--rsubtype {a.type} -s {a.slot} -a "{",".join(attrs)}"')
+
+
+class RemoveVirtualAdapter(Operation):
+    op: Literal["remove_adapter"] = "remove_adapter"
+    task: ClassVar[str] = "virtualio"
+    lpar: str
+    slot: int
+
+    def apply(self, ctx: Context) -> None:
+        p = ctx.partition(self.lpar)
+        if p.active:
+            require_dlpar_ready(ctx, p)
+        a = p.adapter(self.slot)
+        if a is None:
+            raise HmcError("HSCL8016", slot=self.slot, lpar=p.name)
+        in_use = [m.vtd for m in p.vscsi_mappings if m.vhost_slot == self.slot] + [
+            "NPIV mapping" for m in p.npiv_mappings if m.vfchost_slot == self.slot] + [
+            s.name for s in p.seas if self.slot in (*s.trunk_slots, s.ctl_chan_slot)]
+        if in_use:
+            raise HmcError("HSCL294D", name=p.name,
+                           reason=f"the adapter is in use by {', '.join(in_use)}.")
+        ctx.put(p.model_copy(update={"adapters": tuple(x for x in p.adapters if x is not a)}))
+
+    def command(self, frame) -> str:
+        p = frame.partition(self.lpar)
+        a = p.adapter(self.slot) if p else None
+        kind = a.type if a else "eth"
+        return (f"chhwres -r virtualio -m {frame.system.name} -o r -p {self.lpar} "
+                f"--rsubtype {kind} -s {self.slot}")
+
+
+class MapVscsi(Operation):
+    """mkvdev -vdev DEVICE -vadapter vhostN [-dev VTD]."""
+
+    op: Literal["map_vscsi"] = "map_vscsi"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    vhost_slot: int
+    backing: str
+    vtd: str | None = None
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        if self.vhost_slot not in names.vhosts(v):
+            raise HmcError("HSCL8016", slot=self.vhost_slot, lpar=v.name)
+        disk = next((d for d in ctx.frame.io.disks if d.name == self.backing), None)
+        if disk is None or v.id not in disk.owners:
+            raise HmcError("HSCL8017", name=self.backing, lpar=v.name)
+        vtd = self.vtd or self._free_vtd(v, "vtopt" if disk.kind == "file" else "vtscsi")
+        luns = {m.lun for m in v.vscsi_mappings if m.vhost_slot == self.vhost_slot}
+        lun = next(n for n in range(1, len(luns) + 2) if n not in luns)
+        m = VscsiMapping(vhost_slot=self.vhost_slot, vtd=vtd, backing=self.backing, lun=lun)
+        ctx.put(v.model_copy(update={"vscsi_mappings": (*v.vscsi_mappings, m)}))
+        ctx.data["vtd"] = vtd
+
+    @staticmethod
+    def _free_vtd(v: Partition, stem: str) -> str:
+        used = {m.vtd for m in v.vscsi_mappings}
+        return next(f"{stem}{n}" for n in range(len(used) + 1) if f"{stem}{n}" not in used)
+
+    def command(self, frame) -> str:
+        p = frame.partition(self.vios)
+        vhost = names.vhosts(p).get(self.vhost_slot, f"slot{self.vhost_slot}") if p else "?"
+        dev = f" -dev {self.vtd}" if self.vtd else ""
+        return vios_cmd(frame, self.vios, f"mkvdev -vdev {self.backing} -vadapter {vhost}{dev}")
+
+
+class UnmapVscsi(Operation):
+    """rmvdev -vtd VTD: the backing device stays, the mapping goes."""
+
+    op: Literal["unmap_vscsi"] = "unmap_vscsi"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    vtd: str
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        kept = tuple(m for m in v.vscsi_mappings if m.vtd != self.vtd)
+        if len(kept) == len(v.vscsi_mappings):
+            raise HmcError("HSCL8017", name=self.vtd, lpar=v.name)
+        ctx.put(v.model_copy(update={"vscsi_mappings": kept}))
+
+    def command(self, frame) -> str:
+        return vios_cmd(frame, self.vios, f"rmvdev -vtd {self.vtd}")
+
+
+class MapNpiv(Operation):
+    """vfcmap -vadapter vfchostN -fcp fcsN."""
+
+    op: Literal["map_npiv"] = "map_npiv"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    vfchost_slot: int
+    port: str
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        if self.vfchost_slot not in names.vfchosts(v):
+            raise HmcError("HSCL8016", slot=self.vfchost_slot, lpar=v.name)
+        if not any(port.name == self.port for port in names.physical_ports(ctx.frame, v.id, "fc")):
+            raise HmcError("HSCL8017", name=self.port, lpar=v.name)
+        kept = tuple(m for m in v.npiv_mappings if m.vfchost_slot != self.vfchost_slot)
+        m = NpivMapping(vfchost_slot=self.vfchost_slot, port=self.port)
+        ctx.put(v.model_copy(update={"npiv_mappings": (*kept, m)}))
+
+    def command(self, frame) -> str:
+        p = frame.partition(self.vios)
+        vfc = names.vfchosts(p).get(self.vfchost_slot, f"slot{self.vfchost_slot}") if p else "?"
+        return vios_cmd(frame, self.vios, f"vfcmap -vadapter {vfc} -fcp {self.port}")
+
+
+class UnmapNpiv(Operation):
+    """vfcmap -vadapter vfchostN -fcp (no port): unmap."""
+
+    op: Literal["unmap_npiv"] = "unmap_npiv"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    vfchost_slot: int
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        kept = tuple(m for m in v.npiv_mappings if m.vfchost_slot != self.vfchost_slot)
+        if len(kept) == len(v.npiv_mappings):
+            raise HmcError("HSCL8017", name=f"vfchost in slot {self.vfchost_slot}", lpar=v.name)
+        ctx.put(v.model_copy(update={"npiv_mappings": kept}))
+
+    def command(self, frame) -> str:
+        p = frame.partition(self.vios)
+        vfc = names.vfchosts(p).get(self.vfchost_slot, f"slot{self.vfchost_slot}") if p else "?"
+        return vios_cmd(frame, self.vios, f"vfcmap -vadapter {vfc} -fcp")
+
+
+class CreateSea(Operation):
+    """mkvdev -sea PHYS -vadapter TRUNKS -default DEF -defaultid PVID -attr ha_mode ctl_chan."""
+
+    op: Literal["create_sea"] = "create_sea"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    physical: str
+    trunk_slots: tuple[int, ...]
+    default_slot: int
+    ctl_chan_slot: int | None = None
+    ha_mode: Literal["auto", "sharing", "standby", "disabled"] = "auto"
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        name = names.next_ent_name(ctx.frame, v)
+        sea = SharedEthernetAdapter(
+            name=name, physical=self.physical, trunk_slots=self.trunk_slots,
+            default_slot=self.default_slot, ctl_chan_slot=self.ctl_chan_slot,
+            ha_mode=self.ha_mode)
+        ctx.put(v.model_copy(update={"seas": (*v.seas, sea)}))
+        ctx.data["sea"] = name
+
+    def command(self, frame) -> str:
+        p = frame.partition(self.vios)
+        ents = names.virtual_eths(frame, p) if p else {}
+        trunks = ",".join(ents.get(s, f"slot{s}") for s in self.trunk_slots)
+        default = ents.get(self.default_slot, f"slot{self.default_slot}")
+        pvid = next((a.pvid for a in (p.adapters if p else ())
+                     if a.slot == self.default_slot and isinstance(a, VirtualEth)), 1)
+        attr = f"ha_mode={self.ha_mode}"
+        if self.ctl_chan_slot is not None:
+            attr += f" ctl_chan={ents.get(self.ctl_chan_slot, f'slot{self.ctl_chan_slot}')}"
+        return vios_cmd(frame, self.vios, f"mkvdev -sea {self.physical} -vadapter {trunks} "
+                        f"-default {default} -defaultid {pvid} -attr {attr}")
+
+
+class RemoveSea(Operation):
+    op: Literal["remove_sea"] = "remove_sea"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    name: str
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        kept = tuple(s for s in v.seas if s.name != self.name)
+        if len(kept) == len(v.seas):
+            raise HmcError("HSCL8017", name=self.name, lpar=v.name)
+        ctx.put(v.model_copy(update={"seas": kept}))
+
+    def command(self, frame) -> str:
+        return vios_cmd(frame, self.vios, f"rmdev -dev {self.name}")

@@ -1,0 +1,244 @@
+"""The engine: one clock, the operation queue, lifecycle steps, PHYP dispatch, snapshots.
+
+Time advances in 10 ms dispatch windows counted as an integer, so engine time is exact.
+Between two tick boundaries the engine dispatches a chunk of windows (at most one second,
+ending early at the next lifecycle step); queued operations and due lifecycle steps are
+applied at the boundaries. The same code runs in three clock modes:
+
+- stepped: nothing moves until `step(seconds)` is called (tests, headless macro replay);
+  fully deterministic for a seed and the same sequence of calls;
+- realtime / accelerated: a background thread advances engine time at `speed` x the wall
+  clock (1.0 in real time), and can be paused and resumed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as wallclock
+from collections import deque
+from concurrent.futures import Future
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine import lifecycle as lc
+from engine import ops
+from engine.cpu import Processors
+from engine.errors import HmcError
+from engine.journal import Event, Journal
+from engine.model import Frame
+from engine.roles import SYSTEM_ACTOR, Actor
+from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
+
+WINDOW = 0.01  # seconds: PHYP's dispatch window
+WINDOWS_PER_SECOND = 100
+MAX_CHUNK = WINDOWS_PER_SECOND  # at most one engine second between tick boundaries
+THREAD_PERIOD = 0.05  # wall seconds between background ticks
+
+
+class OpResult(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    ok: bool
+    event: Event
+    code: str = ""
+    message: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message}" if not self.ok else "ok"
+
+
+class Engine:
+    def __init__(self, frame: Frame, *, seed: int = 0, mode: ClockMode = "stepped",
+                 speed: float = 1.0) -> None:
+        self._frame = lc.settle(frame)
+        self._windows = round(frame.engine_time * WINDOWS_PER_SECOND)
+        self._lifecycle = lc.Lifecycle()
+        self._journal = Journal()
+        self._cpu = Processors(self._frame, seed=seed)
+        self._queue: deque[tuple[ops.Operation, Actor, Future[OpResult]]] = deque()
+        self._lock = threading.RLock()  # guards engine state against concurrent step()s
+        self._mode: ClockMode = mode
+        self._speed = 1.0 if mode == "realtime" else speed
+        self._paused = False
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._version = 0
+        self._frame_version = 0
+        self._published_frame: Frame | None = None
+        self._snapshot: Snapshot = self._publish()
+
+    # ------------------------------------------------------------------ reading
+    def snapshot(self) -> Snapshot:
+        """The newest snapshot; never blocks."""
+        return self._snapshot
+
+    @property
+    def running(self) -> bool:
+        """The clock runs in a background thread (else it moves only through step())."""
+        return self._thread is not None
+
+    @property
+    def time(self) -> float:
+        return self._windows / WINDOWS_PER_SECOND
+
+    def utilisation(self, resource: Literal["lpar", "pool"], key: int,
+                    interval: Literal["short", "long"] = "long") -> UtilSeries:
+        """Utilisation samples of partition `key` (id) or pool `key`, oldest first:
+        short-term every 5 s (an hour kept), long-term every 30 s (a day kept)."""
+        with self._lock:
+            return self._cpu.series(resource, key, interval)
+
+    # ------------------------------------------------------------------ writing
+    def submit(self, op: ops.Operation, actor: Actor) -> Future[OpResult]:
+        """Queue an operation for the next tick boundary; thread-safe, never blocks."""
+        fut: Future[OpResult] = Future()
+        self._queue.append((op, actor, fut))
+        return fut
+
+    def execute(self, op: ops.Operation, actor: Actor, timeout: float = 10.0) -> OpResult:
+        """Submit and wait for the result. Without a running clock thread the queue is
+        applied at once (a tick boundary that does not advance time)."""
+        fut = self.submit(op, actor)
+        if self._thread is None:
+            with self._lock:
+                self._boundary()
+                self._snapshot = self._publish()
+        return fut.result(timeout)
+
+    # ------------------------------------------------------------------ time
+    def step(self, seconds: float) -> None:
+        """Advance engine time by `seconds` (rounded to whole windows)."""
+        with self._lock:
+            self._advance(round(seconds * WINDOWS_PER_SECOND))
+
+    def start(self) -> None:
+        """Run the clock in a background thread (realtime or accelerated mode)."""
+        if self._thread is not None:
+            return
+        if self._mode == "stepped":
+            self._mode = "realtime"
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="hmc-engine", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join()
+        self._thread = None
+
+    def set_speed(self, speed: float) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self._speed = speed
+        self._mode = "realtime" if speed == 1.0 else "accelerated"
+        self._snapshot = self._publish()
+
+    def pause(self) -> None:
+        self._paused = True
+        self._snapshot = self._publish()
+
+    def resume(self) -> None:
+        self._paused = False
+        self._snapshot = self._publish()
+
+    def _run(self) -> None:
+        owed = 0.0  # engine seconds due but not yet simulated
+        last = wallclock.monotonic()
+        while not self._stop.wait(THREAD_PERIOD):
+            now = wallclock.monotonic()
+            if not self._paused:
+                owed += (now - last) * self._speed
+            last = now
+            windows = int(owed * WINDOWS_PER_SECOND)
+            # Never fall further behind than a few seconds of work: drop what cannot be kept.
+            windows = min(windows, int(self._speed * WINDOWS_PER_SECOND * 2) + MAX_CHUNK)
+            owed -= windows / WINDOWS_PER_SECOND
+            owed = min(owed, 1.0)
+            with self._lock:
+                self._advance(windows)
+
+    # ------------------------------------------------------------------ the tick loop
+    def _advance(self, windows: int) -> None:
+        end = self._windows + max(windows, 0)
+        while True:
+            self._boundary()
+            if self._windows >= end:
+                break
+            chunk = min(end - self._windows, MAX_CHUNK - self._windows % MAX_CHUNK)
+            due = self._lifecycle.next_due()
+            if due is not None:
+                due_window = -(-round(due * 1e6) // round(WINDOW * 1e6))  # ceil, exact
+                chunk = max(1, min(chunk, due_window - self._windows))
+            self._cpu.run(self._frame, self._windows, chunk)
+            self._windows += chunk
+        self._snapshot = self._publish()
+
+    def _boundary(self) -> None:
+        """Apply queued operations, then the lifecycle steps that are due."""
+        while self._queue:
+            op, actor, fut = self._queue.popleft()
+            fut.set_result(self._apply(op, actor))
+        now = self.time
+        for step in self._lifecycle.pop_due(now):
+            self._frame = lc.apply_step(self._frame, step)
+            if step.state is not None:
+                self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
+                                  op="state", target=self._target_name(step.lpar_id),
+                                  command="", ok=True, message=step.state)
+            if step.then is not None:
+                self._followup(step.then)
+
+    def _apply(self, op: ops.Operation, actor: Actor) -> OpResult:
+        command = op.command(self._frame)
+        try:
+            ctx = ops.execute(self._frame, self._lifecycle, self.time, op, actor)
+        except HmcError as err:
+            event = self._journal.add(time=self.time, user=actor.user, role=actor.role,
+                                      op=op.op, target=op.target(), command=command,
+                                      ok=False, code=err.code, message=err.message)
+            return OpResult(ok=False, event=event, code=err.code, message=err.message)
+        self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
+        event = self._journal.add(time=self.time, user=actor.user, role=actor.role, op=op.op,
+                                  target=op.target(), command=command, ok=True)
+        return OpResult(ok=True, event=event, data=ctx.data)
+
+    def _followup(self, action: tuple) -> None:
+        """Actions a finished transition triggers: restart after shutdown, auto-start."""
+        if action[0] == "activate":
+            _, lpar_id, profile, boot_mode = action
+            p = self._frame.partition(lpar_id)
+            if p is not None:
+                self._apply(ops.ActivatePartition(lpar=p.name, profile=profile,
+                                                  boot_mode=boot_mode), SYSTEM_ACTOR)
+        elif action[0] == "auto_start":
+            for p in self._frame.partitions:
+                prof = p.profile(p.default_profile)
+                if prof is not None and prof.auto_start and not p.active:
+                    self._apply(ops.ActivatePartition(lpar=p.name), SYSTEM_ACTOR)
+
+    def _target_name(self, lpar_id: int) -> str:
+        if lpar_id == 0:
+            return "system"
+        p = self._frame.partition(lpar_id)
+        return p.name if p else str(lpar_id)
+
+    def _publish(self) -> Snapshot:
+        self._version += 1
+        if self._frame is not self._published_frame:
+            self._frame_version += 1
+            self._published_frame = self._frame
+        frame = self._frame.model_copy(update={"engine_time": self.time})
+        return Snapshot(
+            version=self._version, frame_version=self._frame_version, time=self.time,
+            frame=frame, physc=self._cpu.physc(), pools=self._cpu.pools_live(self._frame),
+            clock=ClockState(self._mode, self._speed, self._paused),
+            events=self._journal.events(), in_flight=len(self._queue),
+        )
+
+    def frame_to_save(self) -> Frame:
+        """The frame with the current engine time, ready for the store."""
+        return self._snapshot.frame
