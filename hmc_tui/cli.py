@@ -1,0 +1,185 @@
+"""The `hmc-tui` command.
+
+One function per subcommand (`cmd_<name>(args) -> int`), registered in `build_parser()`.
+A subcommand that works on a frame calls `_frame(args)`, which honours `--frame` given
+before or after the subcommand's name. Problems the user can fix (a bad frame file) print
+one line, `hmc-tui: <message>`, on stderr and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.model import Frame, Partition
+from engine.store import FrameFileError, ensure_user_frame, load_frame
+from hmc_tui import __version__
+
+PROG = "hmc-tui"
+EXIT_USAGE = 2  # argparse's code for bad usage; also used for bad frame files
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """No subcommand: the console. Until the Textual console lands, the text summary."""
+    return cmd_summary(args)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print the managed system, its pools and its partitions as plain text."""
+    print(format_summary(_frame(args)))
+    return 0
+
+
+def _frame(args: argparse.Namespace) -> Frame:
+    """The frame a subcommand works on: --frame FILE, else the user's own frame file."""
+    path: Path | None = getattr(args, "frame", None)
+    return load_frame(path if path is not None else ensure_user_frame())
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _add_frame_option(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument(
+        "--frame",
+        metavar="FILE",
+        type=Path,
+        default=default,
+        help="frame file to use instead of your own (created from the demo frame on first "
+        "start)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A terminal HMC console over a live simulated IBM PowerVM frame.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_frame_option(parser, default=None)
+    parser.set_defaults(handler=cmd_console)
+
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        # SUPPRESS: when the option is absent here, keep the value given before the name.
+        _add_frame_option(sub, default=argparse.SUPPRESS)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("summary", cmd_summary, "print the frame's system, pools and partitions")
+    return parser
+
+
+def _exit_code(code: object) -> int:
+    """SystemExit.code as an int (argparse exits with 0 after --help, 2 on bad usage)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors: return, don't exit
+        return _exit_code(exc.code)
+    try:
+        return int(args.handler(args))
+    except FrameFileError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `hmc-tui | head`: the reader left. Point stdout at /dev/null so the interpreter's
+        # final flush does not fail again with a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+# ---------------------------------------------------------------- the summary
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    """Plain-text columns; the columns in `right` (numbers) are right-aligned."""
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = []
+    for row in (headers, *rows):
+        cells = [
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return lines
+
+
+def _processors(lpar: Partition) -> tuple[str, str]:
+    """(mode, processors) columns from what applies now: current config or default profile."""
+    res = lpar.settings()
+    if res.shared:
+        mode = "shared capped" if res.capped else f"shared uncapped ({res.uncap_weight})"
+        return mode, f"{res.entitlement:.2f} EC / {res.desired_procs} VP"
+    cores = "core" if res.desired_procs == 1 else "cores"
+    return "dedicated", f"{res.desired_procs} {cores}"
+
+
+def format_summary(frame: Frame) -> str:
+    system = frame.system
+    hw = frame.hardware
+    lines = [
+        f"Managed system  {system.name}",
+        f"MTMS            {frame.mtms} ({hw.name}, {hw.generation})",
+        f"State           {system.state}",
+        f"Firmware        {system.firmware or hw.firmware}",
+        f"Processors      installed {system.installed_procs}, configurable "
+        f"{system.configurable_procs}, available {frame.avail_proc_units():.2f}",
+        f"Memory (MB)     installed {system.installed_mem}, configurable "
+        f"{system.configurable_mem}, available {frame.avail_mem()}",
+        "",
+        "Shared processor pools",
+    ]
+    pool_rows = []
+    for pool in frame.pools:
+        if not (pool.is_default or pool.max_proc_units > 0):
+            continue  # inactive pools (max 0) are not worth a line
+        members = frame.pool_members(pool.id)
+        pool_rows.append([
+            str(pool.id),
+            pool.name,
+            "-" if pool.is_default else str(pool.max_proc_units),
+            "-" if pool.is_default else f"{pool.reserved_proc_units:.2f}",
+            f"{frame.pool_entitled(pool.id):.2f}",
+            str(len(members)),
+        ])
+    lines += _table(
+        ("ID", "Name", "Max", "Reserved", "Entitled", "Active partitions"), pool_rows,
+        right={0, 2, 3, 4, 5},
+    )
+    lines += ["", "Partitions"]
+    if frame.partitions:
+        rows = []
+        for lpar in frame.partitions:
+            mode, procs = _processors(lpar)
+            rows.append([
+                str(lpar.id), lpar.name, lpar.env, lpar.state, lpar.os_version, mode, procs,
+                str(lpar.settings().desired_mem),
+            ])
+        lines += _table(
+            ("ID", "Name", "Type", "State", "OS", "Mode", "Processors", "Memory (MB)"),
+            rows, right={0, 6, 7},
+        )
+    else:
+        lines.append("  No partitions.")
+    return "\n".join(lines)
