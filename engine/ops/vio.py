@@ -126,6 +126,20 @@ class RemoveVirtualAdapter(Operation):
             raise HmcError("HSCL294D", name=p.name,
                            reason=f"the adapter is in use by {', '.join(in_use)}.")
         ctx.put(p.model_copy(update={"adapters": tuple(x for x in p.adapters if x is not a)}))
+        if not isinstance(a, VirtualEth) and a.side == "client":
+            self._release_server(ctx, p.id, a)
+
+    @staticmethod
+    def _release_server(ctx: Context, lpar_id: int, client: VirtualScsi | VirtualFc) -> None:
+        """A server adapter that named the removed client now serves any partition."""
+        server_lpar = ctx.frame.partition(client.remote_lpar_id or 0)
+        server = server_lpar.adapter(client.remote_slot or -1) if server_lpar else None
+        if server_lpar is None or isinstance(server, VirtualEth) or server is None:
+            return
+        if server.remote_lpar_id == lpar_id and server.remote_slot in (None, client.slot):
+            freed = server.model_copy(update={"remote_lpar_id": None, "remote_slot": None})
+            adapters = tuple(freed if x is server else x for x in server_lpar.adapters)
+            ctx.put(server_lpar.model_copy(update={"adapters": adapters}))
 
     def command(self, frame) -> str:
         p = frame.partition(self.lpar)

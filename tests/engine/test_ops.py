@@ -283,6 +283,16 @@ def test_add_and_remove_virtual_adapters(engine: Engine) -> None:
     refused(engine, ops.RemoveVirtualAdapter(lpar="dev02", slot=99), "HSCL8016")
 
 
+def test_removing_a_client_adapter_frees_its_server_adapter(engine: Engine) -> None:
+    ok(engine, ops.ShutdownPartition(lpar="was01", option="immediate"))
+    engine.step(2)
+    client = lpar(engine, "was01").adapter(2)
+    assert isinstance(client, VirtualScsi) and client.side == "client"
+    ok(engine, ops.RemoveVirtualAdapter(lpar="was01", slot=2))
+    server = lpar(engine, "vios1").adapter(client.remote_slot)
+    assert (server.remote_lpar_id, server.remote_slot) == (None, None)
+
+
 def test_new_client_fc_adapter_gets_the_next_wwpn_pair(engine: Engine) -> None:
     frame = engine.snapshot().frame
     ok(engine, ops.AddVirtualAdapter(lpar="vios1", adapter=VirtualFc(slot=60, side="server")))
