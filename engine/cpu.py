@@ -1,22 +1,121 @@
-"""Placeholder until the dispatcher lands."""
+"""The processors of the frame: workloads -> PHYP dispatch -> utilisation counters.
+
+Glue between the frame model and the array code in phyp, workload and utilisation: one
+row per partition (in frame order, keyed by partition id so a partition keeps its demand
+stream and history when others come and go), rebuilt only when the frame changes.
+
+Demand is generated per 100 ms block (workload.Workloads.demand_blocks). The ten 10 ms
+windows of a block see the same demand, hence get identical grants; the dispatcher
+solves such a run of windows once and weights its sums by the window count
+(Dispatcher.run(repeats=...)), which is exact, not an approximation of per-window dispatch.
+"""
+
 from __future__ import annotations
 
-from engine.model import Frame
+import numpy as np
+
+from engine.model import Frame, Partition
+from engine.phyp import N_POOLS, DispatchConfig, Dispatcher
 from engine.snapshot import PoolLive, UtilSeries
+from engine.utilisation import Utilisation
+from engine.workload import Workloads
+
+# Share of a partition's workload demand while it is not running its OS: firmware,
+# boot and shutdown still burn a little CPU.
+BOOTING_DEMAND = 0.1
+
+
+def os_up(p: Partition) -> bool:
+    return p.state == "Running" and p.refcode == ""
 
 
 class Processors:
     def __init__(self, frame: Frame, seed: int = 0) -> None:
-        pass
+        self._seed = seed
+        self._epoch = frame.system.epoch
+        self._frame: Frame | None = None
+        self._ids: list[int] = []
+        self._workload_key: tuple = ()
+        self._util = Utilisation(0, start_time=frame.engine_time)
+        self._configure(frame)
 
+    # ------------------------------------------------------------------ configuration
+    def _configure(self, frame: Frame) -> None:
+        parts = frame.partitions
+        ids = [p.id for p in parts]
+        if ids != self._ids:
+            old = {lpar_id: row for row, lpar_id in enumerate(self._ids)}
+            self._util.remap(np.array([old.get(i, -1) for i in ids], dtype=np.int64))
+            self._ids = ids
+        current = [p.current for p in parts]
+        active = np.array([c is not None for c in current], dtype=bool)
+        res = [p.settings() for p in parts]
+        dedicated = np.array([not r.shared for r in res], dtype=bool)
+        vps = np.array([float(r.desired_procs) for r in res])
+        ent = np.array([r.entitlement for r in res])
+        pool_max = np.zeros(N_POOLS)
+        pool_reserved = np.zeros(N_POOLS)
+        for pool in frame.pools[1:]:
+            if pool.max_proc_units > 0:
+                pool_max[pool.id] = pool.max_proc_units
+                pool_reserved[pool.id] = pool.reserved_proc_units
+        self._cfg = DispatchConfig.build(
+            float(frame.system.configurable_procs), ent, vps, running=active,
+            dedicated=dedicated, capped=np.array([r.capped for r in res], dtype=bool),
+            weight=np.array([float(r.uncap_weight) for r in res]),
+            pool=np.array([r.shared_proc_pool_id if r.shared else 0 for r in res]),
+            donate=np.array([r.donates_while_active for r in res], dtype=bool),
+            pool_max=pool_max, pool_reserved=pool_reserved,
+        )
+        self._dispatcher = Dispatcher(self._cfg)
+        key = tuple((p.id, p.workload.kind, tuple(sorted(p.workload.params.items())))
+                    for p in parts)
+        if key != self._workload_key:
+            self._workloads = Workloads(
+                [p.workload.kind for p in parts], [dict(p.workload.params) for p in parts],
+                vps, self._seed, epoch=self._epoch, keys=ids)
+            self._workload_key = key
+        else:
+            self._workloads.set_vps(vps)
+        self._scale = np.array(
+            [1.0 if os_up(p) else BOOTING_DEMAND if p.active else 0.0 for p in parts],
+            dtype=np.float32)
+        self._frame = frame
+
+    # ------------------------------------------------------------------ running
     def run(self, frame: Frame, start_window: int, windows: int) -> None:
-        pass
+        """Dispatch `windows` 10 ms windows starting at window `start_window`."""
+        if frame is not self._frame:
+            self._configure(frame)
+        if not self._ids:
+            return
+        blocks, repeats = self._workloads.demand_blocks(start_window / 100, windows)
+        totals = self._dispatcher.run(blocks * self._scale, repeats)
+        self._util.add(totals, windows, (start_window + windows) / 100)
 
+    # ------------------------------------------------------------------ reading
     def physc(self) -> dict[int, float]:
-        return {}
+        """Physical cores used per partition over the last tick."""
+        live = self._util.live_physc
+        return {lpar_id: round(float(live[row]), 4) for row, lpar_id in enumerate(self._ids)}
 
     def pools_live(self, frame: Frame) -> tuple[PoolLive, ...]:
-        return ()
+        used, size = self._util.live_pool_used, self._util.live_pool_size
+        return tuple(
+            PoolLive(pool_id=pool.id, size=round(float(size[pool.id]), 4),
+                     entitled=frame.pool_entitled(pool.id),
+                     used=round(float(used[pool.id]), 4))
+            for pool in frame.pools if pool.id == 0 or pool.max_proc_units > 0
+        )
 
     def series(self, resource: str, key: int, interval: str) -> UtilSeries:
-        return UtilSeries(times=(), counters={})
+        if resource == "lpar":
+            if key not in self._ids:
+                return UtilSeries(times=(), counters={})
+            s = self._util.lpar_samples(self._ids.index(key), interval=interval,
+                                        newest_first=False)
+        else:
+            s = self._util.pool_samples(key, interval=interval, newest_first=False)
+        counters = {name: tuple(int(v) for v in values) for name, values in s.counters.items()}
+        counters["time_cycles"] = tuple(int(v) for v in s.time_cycles)
+        return UtilSeries(times=tuple(float(t) for t in s.time), counters=counters)

@@ -1,7 +1,7 @@
 """The engine: one clock, the operation queue, lifecycle steps, PHYP dispatch, snapshots.
 
 Time advances in 10 ms dispatch windows counted as an integer, so engine time is exact.
-Between two tick boundaries the engine dispatches a chunk of windows (at most one second,
+Between two tick boundaries the engine dispatches a chunk of windows (at most ten seconds,
 ending early at the next lifecycle step); queued operations and due lifecycle steps are
 applied at the boundaries. The same code runs in three clock modes:
 
@@ -32,7 +32,7 @@ from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
 
 WINDOW = 0.01  # seconds: PHYP's dispatch window
 WINDOWS_PER_SECOND = 100
-MAX_CHUNK = WINDOWS_PER_SECOND  # at most one engine second between tick boundaries
+MAX_CHUNK = 10 * WINDOWS_PER_SECOND  # at most ten engine seconds between tick boundaries
 THREAD_PERIOD = 0.05  # wall seconds between background ticks
 
 
@@ -104,7 +104,6 @@ class Engine:
         if self._thread is None:
             with self._lock:
                 self._boundary()
-                self._snapshot = self._publish()
         return fut.result(timeout)
 
     # ------------------------------------------------------------------ time
@@ -179,9 +178,15 @@ class Engine:
 
     def _boundary(self) -> None:
         """Apply queued operations, then the lifecycle steps that are due."""
+        done: list[tuple[Future[OpResult], OpResult]] = []
         while self._queue:
             op, actor, fut = self._queue.popleft()
-            fut.set_result(self._apply(op, actor))
+            done.append((fut, self._apply(op, actor)))
+        if done:
+            # Publish before answering, so a caller that got its result sees its change.
+            self._snapshot = self._publish()
+            for fut, result in done:
+                fut.set_result(result)
         now = self.time
         for step in self._lifecycle.pop_due(now):
             self._frame = lc.apply_step(self._frame, step)

@@ -1,0 +1,54 @@
+"""Engine speed and memory: simulated time per wall time at 10 ms windows, on one core.
+
+Run: python benchmarks/bench_engine.py [--hours H]
+
+Prints, for the 1000-partition / 64-pool / 240-core frame and for the demo frame, the ratio
+of simulated to wall time (stepping in ten-second ticks, as the accelerated clock does),
+and the peak RSS once a simulated day of utilisation history is held.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.frames import large_frame  # noqa: E402
+from engine.model import Frame  # noqa: E402
+from engine.service import Engine  # noqa: E402
+from engine.store import demo_frame  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(name: str, frame: Frame, hours: float) -> None:
+    engine = Engine(frame, seed=1)
+    engine.step(60)  # warm-up: first samples, caches
+    seconds = hours * 3600
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    engine.step(seconds)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    print(f"{name}: {len(frame.partitions)} partitions, {seconds:.0f} s simulated in "
+          f"{wall:.1f} s wall ({cpu:.1f} s CPU): {seconds / wall:.0f}x real time "
+          f"({seconds / cpu:.0f}x per CPU second); peak RSS {peak_rss_mb():.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--hours", type=float, default=24.0, help="simulated hours (default 24)")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    big = large_frame()
+    print(f"built the large frame in {time.perf_counter() - t0:.2f} s")
+    run("large frame", big, args.hours)
+    run("demo frame", demo_frame(), args.hours)
+
+
+if __name__ == "__main__":
+    main()
