@@ -31,7 +31,8 @@ MESSAGES: dict[str, str] = {
     "HSCL8016": "The virtual adapter in slot {slot} of partition {lpar} was not found.",
     "HSCL8017": "The device {name} was not found on {lpar}.",
     # (ours) configuration rules
-    "HSCL0A01": "The value of {field} must be between {low} and {high}. The value given was {value}.",
+    "HSCL0A01": "The value of {field} must be between {low} and {high}. "
+    "The value given was {value}.",
     "HSCL0A02": "The minimum, desired and maximum {what} must satisfy min <= desired <= max "
     "({min} <= {desired} <= {max}).",
     "HSCL0A03": "The {field} value {value} must be a multiple of the logical memory block size "

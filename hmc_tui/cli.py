@@ -17,6 +17,7 @@ from pathlib import Path
 from engine.model import Frame, Partition
 from engine.store import FrameFileError, ensure_user_frame, load_frame
 from hmc_tui import __version__
+from hmc_tui.hmccli.entry import add_subcommands as hmccli_commands
 
 PROG = "hmc-tui"
 EXIT_USAGE = 2  # argparse's code for bad usage; also used for bad frame files
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("summary", cmd_summary, "print the frame's system, pools and partitions")
+    hmccli_commands(commands)
     return parser
 
 

@@ -91,8 +91,3 @@ class Operation(BaseModel):
 
     def command(self, frame: Frame) -> str:
         raise NotImplementedError
-
-
-def fmt_units(x: float) -> str:
-    """Processing units as the HMC prints them (0.5, 1.25, 2.0)."""
-    return repr(round(float(x), 2))

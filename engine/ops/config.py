@@ -7,7 +7,9 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, ValidationError
 
 from engine.errors import HmcError
+from engine.hmcsyntax import attr_arg, items, name
 from engine.model import (
+    Frame,
     LparEnv,
     Partition,
     Profile,
@@ -16,12 +18,13 @@ from engine.model import (
     VirtualScsi,
     Workload,
 )
-from engine.ops.base import Context, Operation, fmt_units
+from engine.ops.base import Context, Operation
 
 PROFILE_ATTRS = (
     "min_mem", "desired_mem", "max_mem", "proc_mode", "min_proc_units", "desired_proc_units",
     "max_proc_units", "min_procs", "desired_procs", "max_procs", "sharing_mode", "uncap_weight",
-    "max_virtual_slots", "boot_mode",
+    "hpt_ratio", "max_virtual_slots", "boot_mode", "keylock", "ipl_source", "auto_start",
+    "conn_monitoring",
 )
 
 
@@ -33,16 +36,19 @@ def pydantic_to_hmc(exc: ValidationError, prefix: str = "") -> HmcError:
                     reason=err["msg"] + ".")
 
 
-def profile_attrs(prof: Profile, pool_name: str) -> str:
-    """The -i attribute list that creates this profile (used by the shown HMC commands)."""
-    parts = [f"name={prof.name}"]
-    for key in PROFILE_ATTRS:
-        value = getattr(prof, key)
-        if value is not None:
-            parts.append(f"{key}={fmt_units(value) if isinstance(value, float) else value}")
+def profile_pairs(prof: Profile, pool_name: str) -> list[tuple[str, object]]:
+    """The -i attribute pairs that create this profile (for the shown HMC commands)."""
+    pairs: list[tuple[str, object]] = [("name", prof.name)]
+    pairs += [(key, getattr(prof, key)) for key in PROFILE_ATTRS
+              if getattr(prof, key) is not None]
     if prof.shared:
-        parts.append(f"shared_proc_pool_name={pool_name}")
-    return ",".join(parts)
+        pairs.append(("shared_proc_pool_name", pool_name))
+    return pairs
+
+
+def adapter_pairs(frame: Frame, adapters: tuple) -> list[tuple[str, object]]:
+    return [(f"virtual_{kind}_adapters", items(frame, adapters, kind))
+            for kind in ("scsi", "fc", "eth") if any(a.type == kind for a in adapters)]
 
 
 class CreatePartition(Operation):
@@ -82,10 +88,13 @@ class CreatePartition(Operation):
 
     def command(self, frame) -> str:
         pool = frame.pools[self.profile.shared_proc_pool_id].name
-        attrs = profile_attrs(self.profile, pool).replace(
-            f"name={self.profile.name}",
-            f"name={self.name},profile_name={self.profile.name},lpar_env={self.env}", 1)
-        return f'mksyscfg -r lpar -m {frame.system.name} -i "{attrs}"'
+        pairs = profile_pairs(self.profile, pool)
+        head: list[tuple[str, object]] = [("name", self.name)]
+        if self.lpar_id is not None:
+            head.append(("lpar_id", self.lpar_id))
+        head += [("profile_name", self.profile.name), ("lpar_env", self.env)]
+        pairs = head + pairs[1:] + adapter_pairs(frame, self.adapters)
+        return f"mksyscfg -r lpar -m {name(frame.system.name)} -i {attr_arg(pairs)}"
 
 
 class DeletePartition(Operation):
@@ -121,7 +130,7 @@ class DeletePartition(Operation):
         ctx.frame = frame
 
     def command(self, frame) -> str:
-        return f"rmsyscfg -r lpar -m {frame.system.name} -n {self.lpar}"
+        return f"rmsyscfg -r lpar -m {name(frame.system.name)} -n {name(self.lpar)}"
 
 
 class CreateProfile(Operation):
@@ -139,9 +148,9 @@ class CreateProfile(Operation):
 
     def command(self, frame) -> str:
         pool = frame.pools[self.profile.shared_proc_pool_id].name
-        attrs = profile_attrs(self.profile, pool).replace(
-            f"name={self.profile.name}", f"name={self.profile.name},lpar_name={self.lpar}", 1)
-        return f'mksyscfg -r prof -m {frame.system.name} -i "{attrs}"'
+        pairs = profile_pairs(self.profile, pool)
+        pairs.insert(1, ("lpar_name", self.lpar))
+        return f"mksyscfg -r prof -m {name(frame.system.name)} -i {attr_arg(pairs)}"
 
 
 class ChangeProfile(Operation):
@@ -175,9 +184,8 @@ class ChangeProfile(Operation):
         ctx.put(p.model_copy(update=update))
 
     def command(self, frame) -> str:
-        attrs = ",".join(f"{k}={v}" for k, v in self.changes.items())
-        return (f'chsyscfg -r prof -m {frame.system.name} '
-                f'-i "name={self.profile},lpar_name={self.lpar},{attrs}"')
+        pairs = [("name", self.profile), ("lpar_name", self.lpar), *self.changes.items()]
+        return f"chsyscfg -r prof -m {name(frame.system.name)} -i {attr_arg(pairs)}"
 
 
 class DeleteProfile(Operation):
@@ -195,7 +203,8 @@ class DeleteProfile(Operation):
         ctx.put(p.model_copy(update={"profiles": profiles}))
 
     def command(self, frame) -> str:
-        return f"rmsyscfg -r prof -m {frame.system.name} -n {self.profile} -p {self.lpar}"
+        return (f"rmsyscfg -r prof -m {name(frame.system.name)} -n {name(self.profile)} "
+                f"-p {name(self.lpar)}")
 
 
 class ChangePool(Operation):
@@ -225,15 +234,15 @@ class ChangePool(Operation):
         return self.pool
 
     def command(self, frame) -> str:
-        attrs = []
+        pairs: list[tuple[str, object]] = []
         if self.max_proc_units is not None:
-            attrs.append(f"max_pool_proc_units={self.max_proc_units}")
+            pairs.append(("max_pool_proc_units", self.max_proc_units))
         if self.reserved_proc_units is not None:
-            attrs.append(f"reserved_pool_proc_units={fmt_units(self.reserved_proc_units)}")
+            pairs.append(("reserved_pool_proc_units", float(self.reserved_proc_units)))
         if self.new_name:
-            attrs.append(f"new_name={self.new_name}")
-        return (f'chhwres -r procpool -m {frame.system.name} -o s --poolname {self.pool} '
-                f'-a "{",".join(attrs)}"')
+            pairs.append(("new_name", self.new_name))
+        return (f"chhwres -r procpool -m {name(frame.system.name)} -o s "
+                f"--poolname {name(self.pool)} -a {attr_arg(pairs)}")
 
 
 class MovePartitionPool(Operation):
@@ -262,5 +271,5 @@ class MovePartitionPool(Operation):
         ctx.put(p.model_copy(update=update))
 
     def command(self, frame) -> str:
-        return (f"chhwres -r procpool -m {frame.system.name} -o s -p {self.lpar} "
-                f"--poolname {self.pool}")
+        return (f"chhwres -r procpool -m {name(frame.system.name)} -o s -p {name(self.lpar)} "
+                f"--poolname {name(self.pool)}")

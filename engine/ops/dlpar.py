@@ -7,8 +7,9 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from engine.errors import HmcError
+from engine.hmcsyntax import attr_arg, name, units
 from engine.model import Partition
-from engine.ops.base import Context, Operation, fmt_units
+from engine.ops.base import Context, Operation
 
 Action = Literal["add", "remove", "move"]
 FLAG = {"add": "a", "remove": "r", "move": "m"}
@@ -109,13 +110,14 @@ class ChangeProcessors(Operation):
             change_procs(ctx, p, 1 if self.action == "add" else -1, self.proc_units, self.procs)
 
     def command(self, frame) -> str:
-        cmd = f"chhwres -m {frame.system.name} -r proc -o {FLAG[self.action]} -p {self.lpar}"
+        cmd = (f"chhwres -m {name(frame.system.name)} -r proc -o {FLAG[self.action]} "
+               f"-p {name(self.lpar)}")
         if self.action == "move":
-            cmd += f" -t {self.target_lpar}"
+            cmd += f" -t {name(self.target_lpar or '')}"
         if self.procs:
             cmd += f" --procs {self.procs}"
         if self.proc_units:
-            cmd += f" --procunits {fmt_units(self.proc_units)}"
+            cmd += f" --procunits {units(self.proc_units)}"
         return cmd
 
 
@@ -137,9 +139,10 @@ class ChangeMemory(Operation):
             change_mem(ctx, p, 1 if self.action == "add" else -1, self.mem)
 
     def command(self, frame) -> str:
-        cmd = f"chhwres -m {frame.system.name} -r mem -o {FLAG[self.action]} -p {self.lpar}"
+        cmd = (f"chhwres -m {name(frame.system.name)} -r mem -o {FLAG[self.action]} "
+               f"-p {name(self.lpar)}")
         if self.action == "move":
-            cmd += f" -t {self.target_lpar}"
+            cmd += f" -t {name(self.target_lpar or '')}"
         return cmd + f" -q {self.mem}"
 
 
@@ -161,5 +164,5 @@ class SetUncapWeight(Operation):
         ctx.put(p.model_copy(update={"current": new}))
 
     def command(self, frame) -> str:
-        return (f"chhwres -m {frame.system.name} -r proc -o s -p {self.lpar} "
-                f'-a "uncap_weight={self.uncap_weight}"')
+        return (f"chhwres -m {name(frame.system.name)} -r proc -o s -p {name(self.lpar)} "
+                f"-a {attr_arg([('uncap_weight', self.uncap_weight)])}")

@@ -6,6 +6,7 @@ from typing import ClassVar, Literal
 
 from engine import lifecycle as lc
 from engine.errors import HmcError
+from engine.hmcsyntax import name
 from engine.model import TRANSITIONAL_STATES, BootMode, IplSource, Keylock, Partition
 from engine.ops.base import Context, Operation
 
@@ -66,8 +67,9 @@ class ActivatePartition(Operation):
     def command(self, frame) -> str:
         p = frame.partition(self.lpar)
         profile = self.profile or (p.default_profile if p else "")
-        cmd = f"chsysstate -m {frame.system.name} -r lpar -o on -n {self.lpar} -f {profile}"
-        if self.boot_mode and self.boot_mode != "norm":
+        cmd = (f"chsysstate -m {name(frame.system.name)} -r lpar -o on -n {name(self.lpar)} "
+               f"-f {name(profile)}")
+        if self.boot_mode:
             cmd += f" -b {self.boot_mode}"
         if self.keylock:
             cmd += f" -k {self.keylock}"
@@ -105,12 +107,12 @@ class ShutdownPartition(Operation):
 
     def command(self, frame) -> str:
         o = "osshutdown" if self.option.startswith("os") else "shutdown"
-        cmd = f"chsysstate -m {frame.system.name} -r lpar -o {o}"
+        cmd = f"chsysstate -m {name(frame.system.name)} -r lpar -o {o}"
         if self.option in ("immediate", "os_immediate"):
             cmd += " --immed"
         if self.restart:
             cmd += " --restart"
-        return cmd + f" -n {self.lpar}"
+        return cmd + f" -n {name(self.lpar)}"
 
 
 class PowerOnSystem(Operation):
@@ -132,7 +134,8 @@ class PowerOnSystem(Operation):
         return "system"
 
     def command(self, frame) -> str:
-        return f"chsysstate -m {frame.system.name} -r sys -o {'onstandby' if self.standby else 'on'}"
+        o = "onstandby" if self.standby else "on"
+        return f"chsysstate -m {name(frame.system.name)} -r sys -o {o}"
 
 
 class PowerOffSystem(Operation):
@@ -161,5 +164,5 @@ class PowerOffSystem(Operation):
         return "system"
 
     def command(self, frame) -> str:
-        return f"chsysstate -m {frame.system.name} -r sys -o off" + (
+        return f"chsysstate -m {name(frame.system.name)} -r sys -o off" + (
             " --immed" if self.immediate else "")

@@ -11,6 +11,7 @@ from typing import ClassVar, Literal
 
 from engine import vios as names
 from engine.errors import HmcError
+from engine.hmcsyntax import arg, attr_arg, name
 from engine.model import (
     Frame,
     NpivMapping,
@@ -61,7 +62,7 @@ def require_vios_up(p: Partition) -> None:
 
 
 def vios_cmd(frame: Frame, vios: str, command: str) -> str:
-    return f'viosvrcmd -m {frame.system.name} -p {vios} -c "{command}"'
+    return f"viosvrcmd -m {name(frame.system.name)} -p {name(vios)} -c {arg(command)}"
 
 
 class AddVirtualAdapter(Operation):
@@ -89,21 +90,29 @@ class AddVirtualAdapter(Operation):
 
     def command(self, frame) -> str:
         a = self.adapter
-        attrs: list[str] = []
+        pairs: list[tuple[str, object]] = []
         if isinstance(a, VirtualEth):
-            attrs += [f"port_vlan_id={a.pvid}", f"ieee_virtual_eth={int(a.ieee)}"]
+            pairs += [("port_vlan_id", a.pvid), ("ieee_virtual_eth", a.ieee)]
             if a.vlans:
-                attrs.append(f"addl_vlan_ids={','.join(map(str, a.vlans))}")
+                pairs.append(("addl_vlan_ids", ",".join(map(str, a.vlans))))
             if a.trunk_priority:
-                attrs += ["is_trunk=1", f"trunk_priority={a.trunk_priority}"]
+                pairs += [("is_trunk", True), ("trunk_priority", a.trunk_priority)]
+            if a.vswitch != "ETHERNET0":
+                pairs.append(("vswitch", a.vswitch))
+            if a.mac:
+                pairs.append(("mac_addr", a.mac.lower()))
         else:
-            attrs.append(f"adapter_type={a.side}")
+            pairs.append(("adapter_type", a.side))
             if a.remote_lpar_id is not None:
-                attrs.append(f"remote_lpar_id={a.remote_lpar_id}")
+                pairs.append(("remote_lpar_id", a.remote_lpar_id))
             if a.remote_slot is not None:
-                attrs.append(f"remote_slot_num={a.remote_slot}")
-        return (f"chhwres -r virtualio -m {frame.system.name} -o a -p {self.lpar} "
-                f'--rsubtype {a.type} -s {a.slot} -a "{",".join(attrs)}"')
+                pairs.append(("remote_slot_num", a.remote_slot))
+            if isinstance(a, VirtualFc) and a.wwpns:
+                pairs.append(("wwpns", ",".join(a.wwpns)))
+        if a.required:
+            pairs.append(("is_required", True))
+        return (f"chhwres -r virtualio -m {name(frame.system.name)} -o a -p {name(self.lpar)} "
+                f"--rsubtype {a.type} -s {a.slot} -a {attr_arg(pairs)}")
 
 
 class RemoveVirtualAdapter(Operation):
@@ -145,7 +154,7 @@ class RemoveVirtualAdapter(Operation):
         p = frame.partition(self.lpar)
         a = p.adapter(self.slot) if p else None
         kind = a.type if a else "eth"
-        return (f"chhwres -r virtualio -m {frame.system.name} -o r -p {self.lpar} "
+        return (f"chhwres -r virtualio -m {name(frame.system.name)} -o r -p {name(self.lpar)} "
                 f"--rsubtype {kind} -s {self.slot}")
 
 

@@ -1,0 +1,95 @@
+"""The HMC command line over the engine: lssyscfg, chsysstate, lshwres, viosvrcmd, ...
+
+Public entry points:
+
+* `run_command(console, line)` runs one command line against a console and returns its
+  stdout, stderr and exit status (`CommandResult`); it never raises.
+* `plan_operations(console, line)` gives the engine operations a changing command
+  would run, without running them (tests, previews).
+* `hmc_tui.hmccli.entry.add_subcommands(subparsers)` registers `hmc-tui cmd`, `shell`,
+  `import` and `export`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from engine.errors import HmcError
+from engine.ops import Operation
+from hmc_tui.console import Console
+from hmc_tui.hmccli.commands import COMMANDS
+from hmc_tui.hmccli.context import Ctx
+from hmc_tui.hmccli.errors import CliError, CodedError, CommandNotFound, ShowUsage
+from hmc_tui.hmccli.options import parse_flags
+from hmc_tui.hmccli.tokens import tokenize
+from hmc_tui.hmccli.usage import USAGE, help_text
+
+__all__ = ["COMMANDS", "CommandResult", "plan_operations", "run_command"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    stdout: str
+    stderr: str
+    exit_code: int
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+def _lines(text: str) -> str:
+    return text + "\n" if text else ""
+
+
+def run_command(console: Console, line: str, *, allow_files: bool = True) -> CommandResult:
+    """Run one HMC command line; errors come back as `HSCLxxxx ...` on stderr, status 1.
+
+    `allow_files=False` refuses `-f FILE` (remote sessions must not read the server's files).
+    """
+    try:
+        words = tokenize(line)
+        if not words:
+            return CommandResult("", "", 0)
+        name, rest = words[0], words[1:]
+        if name == "help":
+            if rest and rest[0] in USAGE:
+                return CommandResult(_lines(USAGE[rest[0]]), "", 0)
+            return CommandResult(_lines(help_text()), "", 0)
+        command = COMMANDS.get(name)
+        if command is None:
+            raise CommandNotFound(name)
+        args = parse_flags(name, rest, command.flags)
+        ctx = Ctx.of(console, allow_files=allow_files)
+        return CommandResult(_lines(command.run(ctx, args)), "", 0)
+    except ShowUsage as exc:
+        text = _lines(USAGE[exc.command])
+        return CommandResult(text, "", 0) if exc.requested else CommandResult("", text, 1)
+    except HmcError as exc:
+        return CommandResult("", f"{exc.code} {exc.message}\n", 1)
+    except CliError as exc:
+        return CommandResult("", _lines(exc.message), exc.exit_code)
+    except Exception as exc:  # a bug: one line for the user, the traceback for the log
+        log.exception("hmccli: %r failed", line)
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        return CommandResult("", CodedError("HSCLC0FF", detail=detail).message + "\n", 1)
+
+
+def plan_operations(console: Console, line: str) -> list[Operation]:
+    """The operations a changing command line would run (none for a listing).
+
+    Raises the command's error (HmcError, CliError) when the line is refused before any
+    operation exists.
+    """
+    words = tokenize(line)
+    command = COMMANDS.get(words[0]) if words else None
+    if command is None:
+        raise CommandNotFound(words[0] if words else "")
+    args = parse_flags(command.name, words[1:], command.flags)
+    if command.plan is None:
+        return []
+    return command.plan(Ctx.of(console), args)
+

@@ -1,0 +1,102 @@
+"""What a command runs against: the console, one snapshot, and the HMC's lookups.
+
+Every command reads one snapshot taken when it starts, so a listing is consistent even while
+the engine clock runs; changes go to the console as operations with the console's actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from engine.errors import HmcError
+from engine.model import Frame, Partition, Profile
+from engine.ops import Operation
+from engine.service import OpResult
+from engine.snapshot import Snapshot
+from hmc_tui.console import Console
+from hmc_tui.hmccli.errors import CliError, UsageError
+from hmc_tui.hmccli.options import Args
+
+DATE_FORMAT = "%m/%d/%Y %H:%M:%S"
+
+
+def hmc_time(moment: datetime) -> str:
+    """The HMC's timestamps: MM/DD/YYYY HH:MM:SS."""
+    return moment.strftime(DATE_FORMAT)
+
+
+@dataclass
+class Ctx:
+    console: Console
+    snap: Snapshot
+    allow_files: bool = True  # may -f read local files (off for remote sessions)
+    results: list[OpResult] = field(default_factory=list)  # of operations this command ran
+
+    @classmethod
+    def of(cls, console: Console, allow_files: bool = True) -> Ctx:
+        return cls(console=console, snap=console.snapshot(), allow_files=allow_files)
+
+    @property
+    def frame(self) -> Frame:
+        return self.snap.frame
+
+    # -- time
+    def wall(self, seconds: float | None = None) -> datetime:
+        """Engine seconds on the system's calendar (now when None)."""
+        t = self.snap.time if seconds is None else seconds
+        return self.frame.system.epoch + timedelta(seconds=t)
+
+    def now(self) -> str:
+        return hmc_time(self.wall())
+
+    # -- lookups that fail the HMC's way
+    def system(self, args: Args, required: bool = True) -> None:
+        """Check -m: the system's name or `type-model*serial`; HSCL8014 for another name."""
+        value = args.get("-m")
+        if value is None:
+            if required:
+                raise UsageError("-m")
+            return
+        system = self.frame.system
+        if value != system.name and value.upper() != self.frame.mtms.upper():
+            raise HmcError("HSCL8014", name=value)
+
+    def partition(self, name: str) -> Partition:
+        p = self.frame.partition(name)
+        if p is None:
+            raise HmcError("HSCL8012", name=name)
+        return p
+
+    def partition_id(self, text: str) -> Partition:
+        try:
+            lpar_id = int(text)
+        except ValueError:
+            raise UsageError("--id") from None
+        p = self.frame.partition(lpar_id)
+        if p is None:
+            raise HmcError("HSCL8012", name=text)
+        return p
+
+    def target(self, args: Args, name_flag: str = "-n", id_flag: str = "--id") -> Partition:
+        """The partition named by `-n NAME` / `-p NAME` or `--id N` (exactly one)."""
+        if name_flag in args and id_flag in args:
+            raise UsageError(name_flag, id_flag)
+        if id_flag in args:
+            return self.partition_id(args.require(id_flag))
+        return self.partition(args.require(name_flag, id_flag))
+
+    def profile(self, p: Partition, name: str) -> Profile:
+        prof = p.profile(name)
+        if prof is None:
+            raise HmcError("HSCL8013", name=name, lpar=p.name)
+        return prof
+
+    # -- changes
+    def execute(self, op: Operation) -> OpResult:
+        """Run one operation with the console's actor; a refusal becomes the HMC's error."""
+        result = self.console.execute(op)
+        self.results.append(result)
+        if not result.ok:
+            raise CliError(f"{result.code} {result.message}")
+        return result

@@ -1,0 +1,142 @@
+"""`hmc-tui cmd | shell | import | export`: the command line's subcommands.
+
+`add_subcommands(subparsers)` registers them on hmc-tui's argparse subparsers; each handler
+takes the namespace and returns the exit status. The top-level `--frame FILE` (args.frame,
+None for the user's own frame) selects the frame file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.service import Engine
+from engine.store import FrameFileError, data_dir, ensure_user_frame, load_frame, save_frame
+from hmc_tui.console import LocalConsole
+from hmc_tui.hmccli import run_command
+from hmc_tui.hmccli.capture import export
+from hmc_tui.hmccli.capture_parse import CaptureError
+from hmc_tui.hmccli.importer import import_frame
+from hmc_tui.hmccli.shell import HISTORY_FILE, repl, setup_readline
+
+EXIT_BAD_INPUT = 2  # a capture that does not parse, a file that cannot be written
+
+
+def _frame_path(args: argparse.Namespace) -> Path:
+    path = getattr(args, "frame", None)
+    return Path(path) if path is not None else ensure_user_frame()
+
+
+def _console(path: Path, mode: str = "stepped") -> tuple[Engine, LocalConsole]:
+    engine = Engine(load_frame(path), mode=mode)  # type: ignore[arg-type]
+    return engine, LocalConsole(engine)
+
+
+def _save_if_changed(engine: Engine, path: Path, seen: int) -> int:
+    """Save when the frame changed since version `seen`; the new version."""
+    version = engine.snapshot().frame_version
+    if version != seen:
+        save_frame(engine.frame_to_save(), path)
+    return version
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one HMC command against the frame file; save it if the command changed it."""
+    words: list[str] = args.line
+    if not words:
+        print("hmc-tui cmd: give an HMC command, e.g. hmc-tui cmd 'lssyscfg -r sys'",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    line = words[0] if len(words) == 1 else shlex.join(words)
+    path = _frame_path(args)
+    engine, console = _console(path)
+    seen = engine.snapshot().frame_version
+    result = run_command(console, line)
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    _save_if_changed(engine, path, seen)
+    return result.exit_code
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    """An interactive HMC shell over the frame file (saved after each change and at exit)."""
+    path = _frame_path(args)
+    engine, console = _console(path, mode="realtime")
+    save_history = setup_readline(data_dir() / HISTORY_FILE)
+    seen = engine.snapshot().frame_version
+    engine.start()
+
+    def after() -> None:
+        nonlocal seen
+        seen = _save_if_changed(engine, path, seen)
+
+    try:
+        status = repl(console, input, sys.stdout.write, after)
+    finally:
+        engine.stop()
+        _save_if_changed(engine, path, seen)
+        save_history()
+    return status
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Build a frame file from HMC captures (a directory, or one sectioned file)."""
+    out: Path = args.output
+    if out.exists() and not args.force:
+        print(f"hmc-tui import: {out} exists (use --force to replace it)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        imported = import_frame(Path(args.source))
+    except CaptureError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for warning in imported.warnings:
+        print(f"hmc-tui import: warning: {warning}", file=sys.stderr)
+    try:
+        save_frame(imported.frame, out)
+    except FrameFileError as exc:
+        print(f"hmc-tui import: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    frame = imported.frame
+    print(f"{out}: {frame.system.name}, {len(frame.partitions)} partitions")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the frame's captures, one file per command, into a directory."""
+    _, console = _console(_frame_path(args))
+    try:
+        written = export(console, Path(args.directory))
+    except (OSError, CaptureError) as exc:
+        print(f"hmc-tui export: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{args.directory}: {len(written)} capture files")
+    return 0
+
+
+def add_subcommands(subparsers: Any) -> None:
+    """Register cmd, shell, import and export on hmc-tui's subparsers."""
+    def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
+        sub = subparsers.add_parser(name, help=text, description=text)
+        # As hmc-tui's own subcommands do: --frame after the name too; SUPPRESS keeps a value
+        # given before the name when it is absent here.
+        sub.add_argument("--frame", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                         help="frame file to use instead of your own")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    cmd = add("cmd", cmd_run, "run one HMC command (lssyscfg, chsysstate, ...) on your frame")
+    cmd.add_argument("line", nargs=argparse.REMAINDER, metavar="LINE",
+                     help="the command line, quoted as one word or as separate words")
+    add("shell", cmd_shell, "an interactive HMC command shell on your frame")
+    imp = add("import", cmd_import, "build a frame file from HMC command captures")
+    imp.add_argument("source", metavar="DIR|FILE",
+                     help="a directory of captures, or one file with '### <command>' sections")
+    imp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.toml",
+                     help="the frame file to write")
+    imp.add_argument("--force", action="store_true", help="replace OUT.toml if it exists")
+    exp = add("export", cmd_export, "write HMC command captures of your frame into DIR")
+    exp.add_argument("directory", metavar="DIR")

@@ -1,0 +1,293 @@
+"""viosvrcmd: run a VIOS (padmin / ioscli) command through the HMC.
+
+    viosvrcmd -m SYS -p VIOS|--id N -c "COMMAND"
+
+The VIOS must be running with an active RMC connection (HSCL0DB4 otherwise). Supported VIOS
+commands: lsmap (-all | -vadapter NAME) [-npiv | -net] [-fmt DELIM], lsdev (-virtual |
+-type adapter|disk | -dev NAME [-attr [ATTR...]]) [-field ...] [-fmt DELIM], lspv [-size],
+lsrep, lsnports, ioslevel, and the changing mkvdev (-vdev ... -vadapter ... [-dev] | -sea ...),
+rmvdev (-vtd | -vdev), rmdev -dev, vfcmap -vadapter ... -fcp [PORT], each an engine operation.
+"""
+
+from __future__ import annotations
+
+from engine import vios as names
+from engine.errors import HmcError
+from engine.model import Partition, VirtualEth
+from engine.ops import CreateSea, MapNpiv, MapVscsi, Operation, RemoveSea, UnmapNpiv, UnmapVscsi
+from engine.ops.vio import require_vios_up
+from hmc_tui.hmccli import vios_show as show
+from hmc_tui.hmccli.context import Ctx
+from hmc_tui.hmccli.errors import CodedError, UsageError
+from hmc_tui.hmccli.format import NO_RESULTS
+from hmc_tui.hmccli.options import VALUE, Args
+from hmc_tui.hmccli.tokens import tokenize
+
+FLAGS = {"-m": VALUE, "-p": VALUE, "--id": VALUE, "-c": VALUE, "-t": VALUE}
+MANY = 3  # a VIOS flag taking every following word up to the next flag (-attr, -field)
+
+VIOS_FLAGS: dict[str, dict[str, int]] = {
+    "lsmap": {"-all": 0, "-vadapter": 1, "-npiv": 0, "-net": 0, "-fmt": 1, "-field": MANY},
+    "lsdev": {"-virtual": 0, "-type": 1, "-dev": 1, "-attr": MANY, "-field": MANY, "-fmt": 1,
+              "-vpd": 0},
+    "lspv": {"-size": 0, "-free": 0, "-fmt": 1},
+    "lsrep": {},
+    "lsnports": {"-fmt": 1},
+    "ioslevel": {},
+    "mkvdev": {"-vdev": 1, "-vadapter": 1, "-dev": 1, "-sea": 1, "-default": 1,
+               "-defaultid": 1, "-attr": MANY, "-fbo": 0, "-f": 0},
+    "rmvdev": {"-vtd": 1, "-vdev": 1, "-f": 0},
+    "rmdev": {"-dev": 1, "-recursive": 0, "-f": 0},
+    "vfcmap": {"-vadapter": 1, "-fcp": 2},  # 2: an optional value (none unmaps)
+}
+CHANGING = ("mkvdev", "rmvdev", "rmdev", "vfcmap")
+
+
+def vios_args(command: str, words: list[str]) -> dict[str, list[str]]:
+    """The VIOS's flags: -flag value, -flag (switch), -attr a=b c=d (many)."""
+    spec = VIOS_FLAGS[command]
+    values: dict[str, list[str]] = {}
+    i = 0
+    while i < len(words):
+        word = words[i]
+        arity = spec.get(word)
+        if arity is None or word in values:
+            raise UsageError(word)
+        i += 1
+        if arity == 1:
+            if i >= len(words):
+                raise UsageError(word)
+            values[word] = [words[i]]
+            i += 1
+        elif arity in (2, MANY):
+            taken: list[str] = []
+            while i < len(words) and words[i] not in spec:
+                taken.append(words[i])
+                i += 1
+                if arity == 2:
+                    break
+            if arity == MANY and not taken and word != "-attr":
+                raise UsageError(word)
+            values[word] = taken
+        else:
+            values[word] = []
+    return values
+
+
+def _vios(ctx: Ctx, args: Args) -> Partition:
+    v = ctx.target(args, name_flag="-p")
+    if not v.is_vios:
+        raise HmcError("HSCL0B09", kind="Virtual I/O Server", name=v.name, env=v.env)
+    return v
+
+
+def _command(args: Args) -> tuple[str, list[str]]:
+    words = tokenize(args.require("-c"))
+    if words[:1] == ["ioscli"]:
+        words = words[1:]
+    if not words:
+        raise UsageError("-c")
+    if words[0] not in VIOS_FLAGS:
+        raise CodedError("HSCLC003", name=words[0])
+    return words[0], words[1:]
+
+
+def _one(values: dict[str, list[str]], flag: str) -> str:
+    got = values.get(flag)
+    if not got:
+        raise UsageError(flag)
+    return got[0]
+
+
+def _device(names_by_slot: dict[int, str], device: str, v: Partition) -> int:
+    slot = names.slot_of(names_by_slot, device)
+    if slot is None:
+        raise HmcError("HSCL8017", name=device, lpar=v.name)
+    return slot
+
+
+# ---------------------------------------------------------------- changes
+
+
+def plan(ctx: Ctx, args: Args) -> list[Operation]:
+    """The operations of a changing VIOS command (none for a listing)."""
+    ctx.system(args)
+    v = _vios(ctx, args)
+    command, words = _command(args)
+    if command not in CHANGING:
+        return []
+    values = vios_args(command, words)
+    frame = ctx.frame
+    if command == "mkvdev":
+        if "-sea" in values:
+            return [_sea(ctx, v, values)]
+        if "-fbo" in values:
+            raise CodedError("HSCLC001", what="mkvdev -fbo")
+        vhost = _device(names.vhosts(v), _one(values, "-vadapter"), v)
+        vtd = values["-dev"][0] if "-dev" in values else None
+        return [MapVscsi(vios=v.name, vhost_slot=vhost, backing=_one(values, "-vdev"), vtd=vtd)]
+    if command == "rmvdev":
+        if "-vtd" in values:
+            return [UnmapVscsi(vios=v.name, vtd=_one(values, "-vtd"))]
+        backing = _one(values, "-vdev")
+        m = next((m for m in v.vscsi_mappings if m.backing == backing), None)
+        if m is None:
+            raise HmcError("HSCL8017", name=backing, lpar=v.name)
+        return [UnmapVscsi(vios=v.name, vtd=m.vtd)]
+    if command == "rmdev":
+        device = _one(values, "-dev")
+        if any(s.name == device for s in v.seas):
+            return [RemoveSea(vios=v.name, name=device)]
+        if any(m.vtd == device for m in v.vscsi_mappings):
+            return [UnmapVscsi(vios=v.name, vtd=device)]
+        if any(d["name"] == device for d in show.devices(frame, v)):
+            raise CodedError("HSCLC001", what=f"rmdev -dev {device}")
+        raise HmcError("HSCL8017", name=device, lpar=v.name)
+    # vfcmap
+    slot = _device(names.vfchosts(v), _one(values, "-vadapter"), v)
+    if "-fcp" not in values:
+        raise UsageError("-fcp")
+    port = values["-fcp"][0] if values["-fcp"] else ""
+    if port:
+        return [MapNpiv(vios=v.name, vfchost_slot=slot, port=port)]
+    return [UnmapNpiv(vios=v.name, vfchost_slot=slot)]
+
+
+def _sea(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> Operation:
+    ents = names.virtual_eths(ctx.frame, v)
+    trunks = tuple(_device(ents, name, v) for name in _one(values, "-vadapter").split(",")
+                   if name)
+    default = _device(ents, _one(values, "-default"), v)
+    pvid = next((a.pvid for a in v.adapters if isinstance(a, VirtualEth)
+                 and a.slot == default), None)
+    given = _one(values, "-defaultid")
+    if given != str(pvid):
+        raise HmcError("HSCL0A13", name="(new)", reason=f"-defaultid {given} is not the port "
+                       f"VLAN ID {pvid} of the default adapter.")
+    ha_mode = "disabled"
+    ctl: int | None = None
+    for pair in values.get("-attr", []):
+        key, _, value = pair.partition("=")
+        if key == "ha_mode":
+            if value not in ("auto", "sharing", "standby", "disabled"):
+                raise HmcError("HSCL0A13", name="(new)", reason=f"ha_mode {value} is not "
+                               "auto, sharing, standby or disabled.")
+            ha_mode = value
+        elif key == "ctl_chan":
+            ctl = _device(ents, value, v)
+    return CreateSea(vios=v.name, physical=_one(values, "-sea"), trunk_slots=trunks,
+                     default_slot=default, ctl_chan_slot=ctl, ha_mode=ha_mode)  # type: ignore
+
+
+# ---------------------------------------------------------------- listings
+
+
+def _lsmap(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
+    frame = ctx.frame
+    if ("-all" in values) == ("-vadapter" in values):
+        raise UsageError("-all", "-vadapter")
+    if "-npiv" in values and "-net" in values:
+        raise UsageError("-npiv", "-net")
+    sep = values["-fmt"][0] if "-fmt" in values else None
+    if "-net" in values:
+        if "-vadapter" in values or sep is not None:
+            raise UsageError("-net")
+        return show.net_blocks(frame, v)
+    adapters = names.vfchosts(v) if "-npiv" in values else names.vhosts(v)
+    if "-vadapter" in values:
+        wanted = values["-vadapter"][0]
+        adapters = {s: n for s, n in adapters.items() if n == wanted}
+        if not adapters:
+            raise HmcError("HSCL8017", name=wanted, lpar=v.name)
+    lines: list[str] = []
+    for slot, name in sorted(adapters.items()):
+        if "-npiv" in values:
+            lines += ([show.vfchost_fmt(frame, v, slot, name, sep)] if sep is not None
+                      else show.vfchost_block(frame, v, slot, name))
+        else:
+            lines += ([show.vhost_fmt(frame, v, slot, name, sep)] if sep is not None
+                      else show.vhost_block(frame, v, slot, name))
+    return lines
+
+
+def _lsdev(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
+    frame = ctx.frame
+    everything = show.devices(frame, v)
+    if "-dev" in values:
+        device = values["-dev"][0]
+        if "-attr" in values:
+            if any(s.name == device for s in v.seas):
+                return show.attr_lines(show.sea_attributes(frame, v, device), values["-attr"])
+            disk = next((d for d in show.disks_of(frame, v) if d.name == device), None)
+            if disk is not None and disk.kind == "disk":
+                return show.attr_lines(show.disk_attributes(disk), values["-attr"])
+        rows = [d for d in everything if d["name"] == device]
+        if not rows:
+            raise HmcError("HSCL8017", name=device, lpar=v.name)
+    elif "-virtual" in values:
+        rows = [d for d in everything if d["parent"] not in ("pci0", "fscsi0")]
+    elif "-type" in values:
+        kind = values["-type"][0]
+        if kind == "adapter":
+            rows = [d for d in everything if d["parent"] in ("pci0", "vio0", "")]
+        elif kind == "disk":
+            rows = [d for d in everything if d["parent"] == "fscsi0"]
+        elif kind in ("sea", "ent4sea"):
+            rows = [d for d in everything if d["description"] == "Shared Ethernet Adapter"]
+        else:
+            raise UsageError("-type")
+    else:
+        rows = everything
+    rows = sorted(rows, key=lambda d: show.device_order(d["name"]))
+    fields = values.get("-field") or ["name", "status", "description"]
+    for name in fields:
+        if name not in show.DEVICE_FIELDS:
+            raise UsageError("-field")
+    if "-fmt" in values:
+        return [values["-fmt"][0].join(d[f] for f in fields) for d in rows]
+    if fields == ["name", "status", "description"]:
+        return [f"{'name':<17}{'status':<12}description",
+                *(f"{d['name']:<17}{d['status']:<12}{d['description']}" for d in rows)]
+    return show.table(fields, [[d[f] for f in fields] for d in rows])
+
+
+def listing(ctx: Ctx, v: Partition, command: str, words: list[str]) -> list[str]:
+    values = vios_args(command, words)
+    frame = ctx.frame
+    if command == "lsmap":
+        return _lsmap(ctx, v, values)
+    if command == "lsdev":
+        return _lsdev(ctx, v, values)
+    if command == "lspv":
+        return show.lspv_lines(frame, v, "-size" in values)
+    if command == "lsrep":
+        return show.lsrep_lines(frame, v)
+    if command == "lsnports":
+        return show.lsnports_lines(frame, v)
+    return [v.os_version.split()[-1]]  # ioslevel: "VIOS 4.1.0.10" -> 4.1.0.10
+
+
+def run(ctx: Ctx, args: Args) -> str:
+    ops = plan(ctx, args)
+    v = _vios(ctx, args)
+    command, words = _command(args)
+    if command not in CHANGING:
+        require_vios_up(v)
+        lines = listing(ctx, v, command, words)
+        while lines and lines[-1] == "":
+            lines.pop()
+        return "\n".join(lines) if lines else NO_RESULTS
+    out: list[str] = []
+    for op in ops:
+        result = ctx.execute(op)
+        if isinstance(op, MapVscsi):
+            out.append(f"{result.data.get('vtd', op.vtd)} Available")
+        elif isinstance(op, CreateSea):
+            out.append(f"{result.data.get('sea', '')} Available")
+        elif isinstance(op, UnmapVscsi):
+            out.append(f"{op.vtd} deleted")
+        elif isinstance(op, RemoveSea):
+            out.append(f"{op.name} deleted")
+        else:  # vfcmap
+            out.append(f"{vios_args(command, words)['-vadapter'][0]} changed")
+    return "\n".join(out)

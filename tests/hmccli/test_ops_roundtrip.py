@@ -1,0 +1,98 @@
+"""Every engine operation's `command()` string parses back to the same operation."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+
+from engine import ops
+from engine.model import Profile, VirtualEth, VirtualFc, VirtualScsi
+from hmc_tui.hmccli import plan_operations
+
+SHARED = Profile(name="p2", min_proc_units=0.1, desired_proc_units=0.5, max_proc_units=1.0,
+                 min_procs=1, desired_procs=2, max_procs=4, sharing_mode="uncap",
+                 uncap_weight=64, min_mem=2048, desired_mem=4096, max_mem=8192,
+                 max_virtual_slots=30, boot_mode="sms")
+POOLED = SHARED.model_copy(update={"name": "pooled", "shared_proc_pool_id": 1})
+DEDICATED = Profile(name="ded", proc_mode="ded", min_procs=1, desired_procs=2, max_procs=2,
+                    sharing_mode="keep_idle_procs", min_mem=4096, desired_mem=8192,
+                    max_mem=8192)
+
+OPERATIONS: list[ops.Operation] = [
+    ops.ActivatePartition(lpar="dev02", profile="default_profile", boot_mode="sms"),
+    ops.ActivatePartition(lpar="ibmi01", profile="default_profile", boot_mode="of",
+                          keylock="manual", ipl_source="b"),
+    *(ops.ShutdownPartition(lpar="was01", option=option, restart=restart)
+      for option in ("delayed", "immediate", "os", "os_immediate") for restart in (False, True)),
+    ops.PowerOnSystem(), ops.PowerOnSystem(standby=True),
+    ops.PowerOffSystem(), ops.PowerOffSystem(immediate=True),
+    ops.ChangeProcessors(lpar="oradb01", action="add", proc_units=0.5),
+    ops.ChangeProcessors(lpar="oradb01", action="remove", procs=2, proc_units=1.25),
+    ops.ChangeProcessors(lpar="oradb01", action="move", procs=1, target_lpar="was01"),
+    ops.ChangeMemory(lpar="was01", action="add", mem=1024),
+    ops.ChangeMemory(lpar="was01", action="move", mem=512, target_lpar="oradb01"),
+    ops.SetUncapWeight(lpar="was01", uncap_weight=64),
+    ops.CreatePartition(name="lp9", env="aixlinux", profile=SHARED),
+    ops.CreatePartition(name="lp10", env="os400", profile=DEDICATED),
+    ops.CreatePartition(name="lp11", env="vioserver", profile=POOLED),
+    ops.DeletePartition(lpar="dev02"),
+    ops.CreateProfile(lpar="was01", profile=SHARED),
+    ops.CreateProfile(lpar="hana01", profile=DEDICATED),
+    ops.ChangeProfile(lpar="was01", profile="default_profile", changes={
+        "desired_mem": 16384, "desired_proc_units": 1.0, "sharing_mode": "cap",
+        "shared_proc_pool_name": "DevTestPool", "auto_start": True, "new_name": "prod"}),
+    ops.DeleteProfile(lpar="oradb01", profile="month_end"),
+    ops.ChangePool(pool="DevTestPool", max_proc_units=10, reserved_proc_units=1.5,
+                   new_name="Dev"),
+    ops.ChangePool(pool="SharedPool05", max_proc_units=4),
+    ops.MovePartitionPool(lpar="was01", pool="DevTestPool"),
+    ops.AddVirtualAdapter(lpar="dev02", adapter=VirtualEth(slot=5, pvid=20, vlans=(21, 22),
+                                                           ieee=True)),
+    ops.AddVirtualAdapter(lpar="vios1", adapter=VirtualEth(slot=9, pvid=99, trunk_priority=3)),
+    ops.AddVirtualAdapter(lpar="dev02", adapter=VirtualScsi(slot=6, side="client",
+                                                            remote_lpar_id=1, remote_slot=30)),
+    ops.AddVirtualAdapter(lpar="vios1", adapter=VirtualScsi(slot=30, side="server")),
+    ops.AddVirtualAdapter(lpar="dev02", adapter=VirtualFc(slot=7, side="client",
+                                                          remote_lpar_id=2, remote_slot=47)),
+    ops.RemoveVirtualAdapter(lpar="dev02", slot=10),
+    ops.RemoveVirtualAdapter(lpar="oradb01", slot=4),
+    ops.MapVscsi(vios="vios1", vhost_slot=20, backing="hdisk7"),
+    ops.MapVscsi(vios="vios2", vhost_slot=19, backing="hdisk8", vtd="dev02_data"),
+    ops.UnmapVscsi(vios="vios1", vtd="vtscsi0"),
+    ops.MapNpiv(vios="vios1", vfchost_slot=43, port="fcs1"),
+    ops.UnmapNpiv(vios="vios2", vfchost_slot=45),
+    ops.CreateSea(vios="vios1", physical="ent1", trunk_slots=(3,), default_slot=3,
+                  ha_mode="sharing"),
+    ops.CreateSea(vios="vios2", physical="ent1", trunk_slots=(2, 3), default_slot=2,
+                  ctl_chan_slot=3, ha_mode="standby"),
+    ops.RemoveSea(vios="vios1", name="ent8"),
+]
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.op)
+def test_command_parses_back_to_the_operation(console, op: ops.Operation) -> None:  # type: ignore
+    line = op.command(console.snapshot().frame)
+    assert plan_operations(console, line) == [op], line
+
+
+def test_every_operation_type_is_covered() -> None:
+    union = typing.get_args(typing.get_args(ops.AnyOperation)[0])
+    assert {cls.__name__ for cls in union} == {type(op).__name__ for op in OPERATIONS}
+
+
+def test_defaults_the_command_fills_in(console) -> None:  # type: ignore[no-untyped-def]
+    """The command of an activation without profile names the default profile, and an
+    explicit `-b norm` (overriding a profile's SMS boot mode) survives the round trip."""
+    frame = console.snapshot().frame
+    bare = ops.ActivatePartition(lpar="dev02")
+    assert plan_operations(console, bare.command(frame)) == [
+        ops.ActivatePartition(lpar="dev02", profile="default_profile")]
+    norm = ops.ActivatePartition(lpar="dev02", profile="default_profile", boot_mode="norm")
+    assert plan_operations(console, norm.command(frame)) == [norm]
+
+
+def test_listings_plan_nothing(console) -> None:  # type: ignore[no-untyped-def]
+    assert plan_operations(console, "lssyscfg -r sys") == []
+    line = "viosvrcmd -m Server-9080-HEX-SN78H4A21 -p vios1 -c 'lsmap -all'"
+    assert plan_operations(console, line) == []
