@@ -239,7 +239,7 @@ class SharedEthernetAdapter(Frozen):
     ha_mode: Literal["auto", "sharing", "standby", "disabled"] = "auto"
 
 
-WORKLOAD_KINDS = (
+WORKLOAD_KINDS = (  # engine.workload.DEFAULTS defines each; a test keeps the two equal
     "steady", "diurnal", "batch", "bursty", "idle", "oltp", "hana", "ibmi_batch", "vios",
 )
 

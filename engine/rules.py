@@ -52,6 +52,7 @@ from engine.model import (
     VirtualFc,
     VirtualScsi,
 )
+from engine.workload import param_problem
 
 __all__ = [
     "MIN_MEM_MB",
@@ -586,6 +587,9 @@ def _partition(ix: FrameIndex, p: Partition, path: str) -> Problems:
             "HSCL0A0F", f"{path}.workload.kind", field="workload.kind", value=p.workload.kind,
             reason=f"the workload kinds are {', '.join(WORKLOAD_KINDS)}.",
         )
+    elif problem := param_problem(p.workload.kind, p.workload.params):
+        yield HmcError("HSCL0A0F", f"{path}.workload.params", field="workload.params",
+                       value=dict(p.workload.params), reason=problem + ".")
     yield from _slots(ix, p, path)
 
 
@@ -619,6 +623,7 @@ def _partition_ok(ix: FrameIndex, p: Partition) -> bool:
         (state != "Not Activated" and ix.frame.system.state == "Power Off")
         or (p.rmc_state == "active" and state != "Running")
         or p.workload.kind not in WORKLOAD_KINDS
+        or (bool(p.workload.params) and bool(param_problem(p.workload.kind, p.workload.params)))
     ):
         return False
     return _slots_ok(ix, p, max_slots)

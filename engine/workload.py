@@ -54,6 +54,25 @@ KINDS: tuple[str, ...] = tuple(DEFAULTS)
 _LENGTHS = {"burst_len", "spike_len"}  # seconds (> 0); every other key is a fraction in 0..1
 
 
+def param_problem(kind: str, given: Mapping[str, float] | None) -> str:
+    """Why a workload kind and its params are not valid ("" when they are)."""
+    if kind not in DEFAULTS:
+        return f"unknown workload kind {kind!r} (valid: {', '.join(KINDS)})"
+    for key, value in (given or {}).items():
+        if key not in DEFAULTS[kind]:
+            return (f"workload param {key!r} is not valid for kind {kind!r} "
+                    f"(valid: {', '.join(DEFAULTS[kind])})")
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = float("nan")
+        ok = v > 0 if key in _LENGTHS else 0.0 <= v <= 1.0
+        if not (np.isfinite(v) and ok):
+            limit = "a number > 0" if key in _LENGTHS else "a number in 0..1"
+            return f"workload param {key!r} must be {limit}, got {value!r}"
+    return ""
+
+
 def _mix(z: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser on uint64 arrays (wrapping arithmetic is intended)."""
     with np.errstate(over="ignore"):
@@ -149,24 +168,11 @@ class Workloads:
 
     @staticmethod
     def _resolve(i: int, kind: str, given: Mapping[str, float] | None) -> dict[str, float]:
-        if kind not in DEFAULTS:
-            raise ValueError(f"partition {i}: unknown workload kind {kind!r} "
-                             f"(valid: {', '.join(KINDS)})")
+        problem = param_problem(kind, given)
+        if problem:
+            raise ValueError(f"partition {i}: {problem}")
         out = dict(DEFAULTS[kind])
-        for key, value in (given or {}).items():
-            if key not in out:
-                raise ValueError(f"partition {i}: workload param {key!r} is not valid for kind "
-                                 f"{kind!r} (valid: {', '.join(DEFAULTS[kind])})")
-            try:
-                v = float(value)
-            except (TypeError, ValueError):
-                v = float("nan")
-            ok = v > 0 if key in _LENGTHS else 0.0 <= v <= 1.0
-            if not (np.isfinite(v) and ok):
-                limit = "a number > 0" if key in _LENGTHS else "a number in 0..1"
-                raise ValueError(f"partition {i}: workload param {key!r} must be {limit}, "
-                                 f"got {value!r}")
-            out[key] = v
+        out.update({key: float(value) for key, value in (given or {}).items()})
         return out
 
     # ------------------------------------------------------------------ generation

@@ -119,3 +119,26 @@ def test_bad_kind_and_params_are_refused_by_name() -> None:
     assert w.demand(0.0, 10) == pytest.approx(2 * before, rel=1e-6)
     w = Workloads(["oltp"], [{"peak": 0.9}], [1.0], seed=0)
     assert w.describe()[0]["peak"] == 0.9 and w.describe()[0]["kind"] == "oltp"
+
+
+def test_the_model_knows_every_workload_kind_and_no_other() -> None:
+    from engine.model import WORKLOAD_KINDS
+    from engine.workload import KINDS
+
+    assert set(WORKLOAD_KINDS) == set(KINDS)
+
+
+def test_bad_workload_params_are_a_rule_error_naming_the_field() -> None:
+    from engine.errors import HmcError
+    from engine.model import Workload
+    from engine.rules import check_frame
+    from engine.store import demo_frame
+
+    frame = demo_frame()
+    p = frame.partition("was01").model_copy(
+        update={"workload": Workload(kind="diurnal", params={"peek": 0.5})})
+    with pytest.raises(HmcError) as err:
+        check_frame(frame.with_partition(p))
+    assert err.value.code == "HSCL0A0F"
+    assert err.value.path == "partitions[3].workload.params"
+    assert "'peek' is not valid for kind 'diurnal'" in err.value.message
