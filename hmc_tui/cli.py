@@ -15,20 +15,52 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.model import Frame, Partition
-from engine.store import FrameFileError, ensure_user_frame, load_frame
+from engine.store import FrameFileError, ensure_user_frame, load_frame, save_frame
 from hmc_tui import __version__
+from hmc_tui.config import ConfigFileError
 from hmc_tui.hmccli.entry import add_subcommands as hmccli_commands
+from hmc_tui.macros.entry import add_record_option
+from hmc_tui.macros.entry import add_subcommands as macro_commands
+from hmc_tui.service.entry import add_subcommands as service_commands
 
 PROG = "hmc-tui"
 EXIT_USAGE = 2  # argparse's code for bad usage; also used for bad frame files
+SEED = 0  # the console's engine seed (workload noise); macros record it
 
 
 # ---------------------------------------------------------------- subcommands
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    """No subcommand: the console. Until the Textual console lands, the text summary."""
-    return cmd_summary(args)
+    """No subcommand: the console, live on your frame (or attached to `hmc-tui serve`).
+
+    The engine runs in this process; the frame is saved (atomically) when the console
+    quits, so nothing done in a session is lost.
+    """
+    if args.connect is not None:
+        from hmc_tui.service.entry import run_remote_console
+
+        return run_remote_console(args.connect)
+    from engine.service import Engine
+    from hmc_tui.app import run_console
+    from hmc_tui.config import load_config
+    from hmc_tui.console import LocalConsole
+    from hmc_tui.macros.entry import record_console
+
+    path = args.frame if args.frame is not None else ensure_user_frame()
+    frame = load_frame(path)
+    config = load_config()
+    engine = Engine(frame, seed=SEED, mode="realtime")
+    engine.start()
+    console = LocalConsole(engine)
+    try:
+        if args.record is not None:
+            return record_console(console, args.record, config=config, seed=SEED,
+                                  frame_source=str(path))
+        return run_console(console, config)
+    finally:
+        engine.stop()
+        save_frame(engine.frame_to_save(), path)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -64,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _add_frame_option(parser, default=None)
+    parser.add_argument("--connect", metavar="SOCKET", type=Path, default=None,
+                        help="attach the console to a running engine service (hmc-tui serve)")
+    add_record_option(parser)
     parser.set_defaults(handler=cmd_console)
 
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -77,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("summary", cmd_summary, "print the frame's system, pools and partitions")
     hmccli_commands(commands)
+    macro_commands(commands)
+    service_commands(commands)
     return parser
 
 
@@ -98,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exit_code(exc.code)
     try:
         return int(args.handler(args))
-    except FrameFileError as exc:
+    except (FrameFileError, ConfigFileError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -57,7 +57,7 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_summary_of_the_users_frame(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 0
+    assert main(["summary"]) == 0
     out = capsys.readouterr().out
     frame = demo_frame()
     assert frame.system.name in out
@@ -84,7 +84,7 @@ def test_frame_option_before_or_after_subcommand(
 ) -> None:
     path = tmp_path / "other.toml"
     path.write_text(demo_frame_text().replace("Server-9080-HEX-SN78H4A21", "Lab-E1080"))
-    for argv in (["--frame", str(path)], ["--frame", str(path), "summary"],
+    for argv in (["--frame", str(path), "summary"],
                  ["summary", "--frame", str(path)]):
         assert main(argv) == 0
         assert "Managed system  Lab-E1080" in capsys.readouterr().out
@@ -112,7 +112,7 @@ def test_broken_user_frame_is_reported_not_replaced(capsys: pytest.CaptureFixtur
     path = store.user_frame_path()
     path.parent.mkdir(parents=True)
     path.write_text("[system\n")
-    assert main([]) == 2
+    assert main([]) == 2  # the console refuses to start on it
     assert capsys.readouterr().err.startswith(f"hmc-tui: {path}:1: invalid TOML")
     assert path.read_text() == "[system\n"
 
@@ -136,7 +136,7 @@ def test_python_m_hmc_tui_bad_frame(bad_frame: Path) -> None:
 
 
 def test_python_m_hmc_tui_summary_and_version() -> None:
-    result = _run_module()
+    result = _run_module("summary")
     assert result.returncode == 0, result.stderr
     assert "Server-9080-HEX-SN78H4A21" in result.stdout and "oradb01" in result.stdout
     assert _run_module("--version").stdout == f"hmc-tui {__version__}\n"

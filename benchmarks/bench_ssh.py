@@ -1,0 +1,296 @@
+"""N concurrent SSH console sessions against one engine service: figures, not a test.
+
+    python benchmarks/bench_ssh.py [--sessions 10 25 50] [--window 15]
+
+For each N it starts `hmc-tui serve` (a subprocess, private temporary data dir, a free
+loopback port), opens N SSH sessions with a PTY (asyncssh client, 120x35), each running the
+real console, and then, while every session types one key every 0.5-1.5 s:
+
+- engine real-time ratio: engine seconds advanced / wall seconds over the window, read
+  through a RemoteConsole (1.00 = the clock kept up);
+- memory per console process: RSS and PSS (PSS shares the interpreter's common pages
+  fairly between processes, so it is the better "cost of one more session");
+- keystroke round trip: a key that switches screens ("2" pools, "1" overview) until the
+  new screen's text ("Busiest partitions" / "sorted by ID") arrives back through SSH; p50,
+  p95 and max;
+- CPU used by the service process and by all consoles over the window (and by the
+  consoles over 5 s before it, when nobody types: the cost of live updates alone);
+- console start: SSH login to the first screen, p50/max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from hmc_tui.service.remote import RemoteConsole  # noqa: E402
+from hmc_tui.service.users import UserStore  # noqa: E402
+
+ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|"
+                  rb"\x1b\][^\x07]*\x07")
+# (key, what the screen shows once the key took effect), alternately; and the first screen.
+APP_KEYS = ((b"2", b"Busiest partitions"), (b"1", b"sorted by ID"))
+APP_READY = b"sorted by ID"
+# --console stub: tests/service/stub_console.py, the SSH + PTY path without Textual.
+STUB_KEYS = ((b"x", b"KEY 78"), (b"y", b"KEY 79"))
+STUB_READY = b"READY"
+KEYS, FIRST_SCREEN = APP_KEYS, APP_READY
+PASSWORD = "bench-password"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def console_command(kind: str) -> str:
+    """The real console: `hmc-tui --connect` once wired, else the service's own entry."""
+    global KEYS, FIRST_SCREEN
+    if kind == "stub":
+        KEYS, FIRST_SCREEN = STUB_KEYS, STUB_READY
+        return f"{sys.executable} {REPO / 'tests' / 'service' / 'stub_console.py'} {{socket}}"
+    help_text = subprocess.run([sys.executable, "-m", "hmc_tui", "--help"], cwd=REPO,
+                               capture_output=True, text=True, timeout=60).stdout
+    if "--connect" in help_text:
+        return f"{sys.executable} -m hmc_tui --connect {{socket}}"
+    return f"{sys.executable} -m hmc_tui.service connect {{socket}}"
+
+
+# ---------------------------------------------------------------- /proc
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    out.append(int(entry.name))
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MB."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0, 0.0
+    values = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:]
+              if line.split()[1].isdigit()}
+    return values.get("Rss", 0) / 1024, values.get("Pss", 0) / 1024
+
+
+# ---------------------------------------------------------------- one session
+
+
+@dataclass
+class Session:
+    process: asyncssh.SSHClientProcess[bytes]
+    conn: asyncssh.SSHClientConnection
+    received: bytearray = field(default_factory=bytearray)
+    grown: asyncio.Event = field(default_factory=asyncio.Event)
+    latencies: list[float] = field(default_factory=list)
+    timeouts: int = 0
+
+    async def pump(self) -> None:
+        """Drain output all the time: a client that stops reading stalls its console."""
+        with contextlib.suppress(Exception):
+            while data := await self.process.stdout.read(65536):
+                self.received += data
+                self.grown.set()
+
+    async def wait_for(self, token: bytes, since: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while token not in ANSI.sub(b"", bytes(self.received[since:])):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self.grown.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.grown.wait(), remaining)
+        return True
+
+    async def type_keys(self, until: float) -> None:
+        turn = 0
+        while time.monotonic() < until:
+            await asyncio.sleep(random.uniform(0.5, 1.5))
+            key, token = KEYS[turn % 2]
+            turn += 1
+            since = len(self.received)
+            sent = time.monotonic()
+            self.process.stdin.write(key)
+            if await self.wait_for(token, since, 10.0):
+                self.latencies.append(time.monotonic() - sent)
+            else:
+                self.timeouts += 1
+
+
+async def open_session(port: int) -> tuple[Session, float] | None:
+    """A console session showing its first screen, and how long that took; None (and the
+    reason on stderr) when it did not get there."""
+    try:
+        return await _open_session(port)
+    except Exception as exc:
+        print(f"session failed to start: {exc}", file=sys.stderr)
+        return None
+
+
+async def _open_session(port: int) -> tuple[Session, float]:
+    started = time.monotonic()
+    conn = await asyncio.wait_for(asyncssh.connect(
+        "127.0.0.1", port, username="bench", password=PASSWORD, known_hosts=None,
+        client_keys=None, agent_path=None, preferred_auth="password"), 30)
+    process = await conn.create_process(term_type="xterm-256color", term_size=(120, 35),
+                                        encoding=None)
+    session = Session(process, conn)
+    session.pump_task = asyncio.create_task(session.pump())  # type: ignore[attr-defined]
+    if not await session.wait_for(FIRST_SCREEN, 0, 120.0):
+        tail = ANSI.sub(b"", bytes(session.received))[-500:].decode("utf-8", "replace")
+        session.conn.close()
+        raise RuntimeError(f"console did not show its first screen: {tail}")
+    return session, time.monotonic() - started
+
+
+# ---------------------------------------------------------------- one run
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def run(n: int, window: float, command: str) -> dict[str, float]:
+    home = Path(tempfile.mkdtemp(prefix="hmcb", dir="/tmp"))
+    env = dict(os.environ, HMC_TUI_DATA_DIR=str(home / "data"),
+               HMC_TUI_STATE_DIR=str(home / "state"), HMC_TUI_CONFIG_DIR=str(home / "cfg"),
+               PYTHONPATH=str(REPO))
+    os.environ.update({k: env[k] for k in ("HMC_TUI_DATA_DIR", "HMC_TUI_STATE_DIR",
+                                           "HMC_TUI_CONFIG_DIR")})
+    UserStore(home / "data" / "users.toml").add("bench", "hmcoperator", password=PASSWORD)
+    port, sock = free_port(), home / "e.sock"
+    service = subprocess.Popen(
+        [sys.executable, "-m", "hmc_tui.service", "serve", "--listen", f"127.0.0.1:{port}",
+         "--socket", str(sock), "--max-sessions", str(n + 5), "--idle-timeout", "0",
+         "--console-command", command], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+        stderr=open(home / "serve.log", "w"))  # noqa: SIM115
+    sessions: list[Session] = []
+    try:
+        deadline = time.monotonic() + 30
+        while not sock.exists():
+            if service.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((home / "serve.log").read_text())
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)  # the SSH listener starts right after the socket
+        observer = await asyncio.to_thread(RemoteConsole, sock)
+        startups: list[float] = []
+        failed = 0
+        for batch in range(0, n, 5):  # a few at a time: 2 cores start Python slowly
+            opened = await asyncio.gather(*(open_session(port)
+                                            for _ in range(min(5, n - batch))))
+            sessions += [o[0] for o in opened if o is not None]
+            startups += [o[1] for o in opened if o is not None]
+            failed += sum(1 for o in opened if o is None)
+        await asyncio.sleep(3.0)  # let startup work settle
+        consoles = children(service.pid)
+        idle0 = sum(cpu_seconds(pid) for pid in consoles)
+        await asyncio.sleep(5.0)  # nobody types: what live updates alone cost
+        idle_cpu = (sum(cpu_seconds(pid) for pid in consoles) - idle0) / 5.0 * 100
+        cpu0 = {pid: cpu_seconds(pid) for pid in [service.pid, *consoles]}
+        wall0, engine0 = time.monotonic(), observer.snapshot().time
+        until = time.monotonic() + window
+        await asyncio.gather(*(s.type_keys(until) for s in sessions))
+        wall = time.monotonic() - wall0
+        engine_advanced = observer.snapshot().time - engine0
+        cpu = {pid: cpu_seconds(pid) - cpu0[pid] for pid in cpu0}
+        mem = [memory_mb(pid) for pid in consoles]
+        service_mem = memory_mb(service.pid)
+        latencies = [x for s in sessions for x in s.latencies]
+        observer.close()
+        return {
+            "sessions": len(sessions),
+            "failed": failed,
+            "consoles": len(consoles),
+            "startup_p50": statistics.median(startups),
+            "startup_max": max(startups),
+            "ratio": engine_advanced / wall,
+            "rss": statistics.mean(m[0] for m in mem) if mem else float("nan"),
+            "pss": statistics.mean(m[1] for m in mem) if mem else float("nan"),
+            "service_rss": service_mem[0],
+            "keys": len(latencies),
+            "timeouts": sum(s.timeouts for s in sessions),
+            "p50": pct(latencies, 0.5) * 1000,
+            "p95": pct(latencies, 0.95) * 1000,
+            "max": max(latencies, default=float("nan")) * 1000,
+            "service_cpu": cpu[service.pid] / wall * 100,
+            "consoles_cpu": sum(v for k, v in cpu.items() if k != service.pid) / wall * 100,
+            "idle_cpu": idle_cpu,
+        }
+    finally:
+        for s in sessions:
+            s.conn.close()
+        service.send_signal(signal.SIGTERM)
+        try:
+            service.wait(30)
+        except subprocess.TimeoutExpired:
+            service.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 25, 50])
+    parser.add_argument("--window", type=float, default=15.0, help="seconds of typing")
+    parser.add_argument("--console", choices=("app", "stub"), default="app",
+                        help="the real console, or a stub without Textual (path baseline)")
+    args = parser.parse_args()
+    command = console_command(args.console)
+    print(f"console: {command}")
+    print(f"machine: {os.cpu_count()} CPUs, load before {os.getloadavg()[0]:.2f}")
+    header = ("N", "ratio", "RSS MB", "PSS MB", "svc MB", "keys", "p50 ms", "p95 ms", "max ms",
+              "lost", "svc CPU%", "cons CPU%", "idle CPU%", "start s")
+    print("  ".join(f"{h:>9}" for h in header))
+    for n in args.sessions:
+        r = asyncio.run(run(n, args.window, command))
+        cells = (f"{r['sessions']:.0f}" + (f" ({r['failed']:.0f} failed)" if r["failed"] else ""),
+                 f"{r['ratio']:.3f}", f"{r['rss']:.1f}", f"{r['pss']:.1f}",
+                 f"{r['service_rss']:.1f}", f"{r['keys']:.0f}", f"{r['p50']:.0f}",
+                 f"{r['p95']:.0f}", f"{r['max']:.0f}", f"{r['timeouts']:.0f}",
+                 f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}", f"{r['idle_cpu']:.0f}",
+                 f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}")
+        print("  ".join(f"{c:>9}" for c in cells), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,471 @@
+"""The Textual console: modes, global keys, the snapshot timer, operations, config, themes.
+
+Contract the screens rely on (see also ../shared/architecture.md):
+
+- `HmcApp(console, *, config=None, refresh_hz=5.0)`; `app.hmc_console` is the HMC Console
+  (not `app.console`: Textual's App owns that name for its Rich console, which renders every
+  widget; replacing it breaks rendering). `app.snapshot` is the
+  latest applied Snapshot. A timer pulls `console.snapshot()` at `refresh_hz`, skips an
+  unchanged `version`, stores it, calls `show_snapshot(snap)` on the active screen (and on the
+  screens a modal dialog covers) and publishes it on `app.snapshot_signal`. Screens refresh
+  from `app.snapshot` when resumed. Space freezes the display; the engine keeps running.
+- `await app.run_operation(op) -> OpResult`: applies an operation without blocking the UI;
+  success is notified briefly, callers show refusals in place.
+- `run_console(console, config=None) -> int`: the entry point `hmc-tui` calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.signal import Signal
+
+from engine.model import TRANSITIONAL_STATES
+from engine.ops import Operation
+from engine.service import OpResult
+from engine.snapshot import Snapshot
+from engine.store import atomic_write_bytes, config_dir, data_dir
+from hmc_tui.command_mode import Alias
+from hmc_tui.config import Config, ConfigFileError, load_config, save_config
+from hmc_tui.console import Console
+from hmc_tui.gc_tuning import IdleCollector
+from hmc_tui.palette import PartitionCommands
+from hmc_tui.screens.command import CommandScreen
+from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
+from hmc_tui.screens.events import EventsScreen
+from hmc_tui.screens.help import HelpScreen, help_rows
+from hmc_tui.screens.overview import OverviewScreen
+from hmc_tui.screens.pools import PoolsScreen
+from hmc_tui.screens.properties import PropertiesScreen
+from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.widgets.partition_table import COLUMNS
+from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
+
+# Engine clock speeds offered by +/- (engine seconds per wall second).
+SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
+MODE_TITLES = {"overview": "Frame overview", "pools": "Pool utilisation",
+               "vios": "VIOS adapter mapping", "events": "Events"}
+DIALOGS = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
+
+
+@dataclass(frozen=True)
+class CommandOutput:
+    """What an HMC command printed (the shape of hmccli's CommandResult)."""
+
+    stdout: str
+    stderr: str
+    exit_code: int
+
+
+def _hmccli_runner() -> Callable[..., Any] | None:
+    """hmccli.run_command, imported late: the command line is built in parallel and may be
+    missing from this build."""
+    try:
+        from hmc_tui import hmccli
+    except ImportError:
+        return None
+    return getattr(hmccli, "run_command", None)
+
+
+def next_speed(current: float, step: int) -> float:
+    """The next offered speed above (step 1) or below (step -1) the current one."""
+    if step > 0:
+        return next((s for s in SPEEDS if s > current + 1e-9), SPEEDS[-1])
+    return next((s for s in reversed(SPEEDS) if s < current - 1e-9), SPEEDS[0])
+
+
+class HmcApp(App[int]):
+    TITLE = "hmc-tui"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "overview": OverviewScreen,
+        "pools": PoolsScreen,
+        "vios": ViosScreen,
+        "events": EventsScreen,
+    }
+    DEFAULT_MODE = "overview"
+    COMMANDS = App.COMMANDS | {PartitionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Footer order: on narrow terminals the footer cuts from the right, so help, quit
+        # and the command line come before the screen keys.
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "request_quit", "Quit", id="app.quit"),
+        Binding("colon", "command_line", "Command", id="app.command"),
+        Binding("1", "goto('overview')", "Overview", id="nav.overview"),
+        Binding("2", "goto('pools')", "Pools", id="nav.pools"),
+        Binding("3", "goto('vios')", "VIOS", id="nav.vios"),
+        Binding("4", "goto('events')", "Events", id="nav.events"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True,
+                id="app.quit_anywhere"),
+        Binding("escape", "back", "Back", show=False, id="app.back"),
+        Binding("space", "toggle_live", "Freeze/resume display", show=False, id="app.live"),
+        Binding("plus,equals_sign", "clock_speed(1)", "Engine clock faster", show=False,
+                id="clock.faster"),
+        Binding("minus", "clock_speed(-1)", "Engine clock slower", show=False,
+                id="clock.slower"),
+        Binding("P", "clock_pause", "Pause/resume engine clock", show=False, id="clock.pause"),
+        Binding("ctrl+s", "save_svg", "Save screenshot (SVG)", show=False, priority=True,
+                id="app.screenshot"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    frozen: reactive[bool] = reactive(False)
+
+    def __init__(self, console: Console, *, config: Config | None = None,
+                 refresh_hz: float = 5.0) -> None:
+        super().__init__()
+        self.hmc_console = console
+        self.refresh_hz = refresh_hz
+        self.snapshot: Snapshot = console.snapshot()
+        self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
+        self.command_history: list[str] = []
+        self.notices: list[str] = []  # problems found at start, shown once mounted
+        self._ops_running = 0
+        self.last_input = 0.0  # monotonic time of the last key or click
+        self._config_writable = True
+        if config is None:
+            try:
+                config = load_config()
+            except ConfigFileError as exc:
+                config = Config()
+                self._config_writable = False  # never save over a file the user must fix
+                self.notices.append(f"{exc} (using defaults; the file is left as it is)")
+        self.config = config
+        self._register_themes()
+        if config.keymap:
+            self.set_keymap(config.keymap)
+
+    # ------------------------------------------------------------------ themes and config
+    def _register_themes(self) -> None:
+        for theme in shipped_themes():
+            self.register_theme(theme)
+        themes, errors = user_themes(config_dir() / "themes")
+        for theme in themes:
+            self.register_theme(theme)
+        self.notices += errors
+        name = self.config.theme
+        if name not in self.available_themes:
+            self.notices.append(f"Theme {name!r} is not installed; using {DEFAULT_THEME}.")
+            name = DEFAULT_THEME
+        self.theme = name
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # Textual's own themes lack the partition-state colours the TCSS uses.
+        return dict(STATE_VARIABLES)
+
+    def _theme_changed(self, theme: Any) -> None:
+        if theme.name == self.config.theme:
+            return
+        self.config.theme = theme.name
+        self.save_settings()
+
+    def save_settings(self) -> Path | None:
+        """Write the config; None (and a notice) when the file on disk is broken."""
+        if not self._config_writable:
+            self.notify("Settings not saved: fix the config file first.", severity="warning")
+            return None
+        try:
+            return save_config(self.config)
+        except ConfigFileError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+
+    # ------------------------------------------------------------------ start
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.set_interval(1 / self.refresh_hz, self.refresh_from_engine, name="engine-pull")
+        for notice in self.notices:
+            self.notify(notice, severity="warning", timeout=10)
+        if self.collector is not None:
+            self.call_after_refresh(self.collector.start)
+
+    # Set by run_console (a console process of its own): see hmc_tui/gc_tuning.py.
+    collector: IdleCollector | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        # Input time, for work that can wait while the user types (the physc column's
+        # repaint, full garbage collections). Runs before any binding or widget sees it.
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_input = time.monotonic()
+            if self.collector is not None:
+                self.collector.input_seen()
+        await super().on_event(event)
+
+    # ------------------------------------------------------------------ snapshots
+    def refresh_from_engine(self) -> bool:
+        """Pull the newest snapshot and show it; False when frozen or nothing changed."""
+        if self.collector is not None:
+            self.collector.tick()
+        if self.frozen:
+            return False
+        snap = self.hmc_console.snapshot()
+        if snap.version == self.snapshot.version:
+            return False
+        self.apply_snapshot(snap)
+        return True
+
+    def apply_snapshot(self, snap: Snapshot) -> None:
+        self.snapshot = snap
+        with self.batch_update():
+            for screen in self._live_screens():
+                show = getattr(screen, "show_snapshot", None)
+                if show is not None:
+                    show(snap)
+            self.snapshot_signal.publish(snap)
+
+    def _live_screens(self) -> list[Screen[Any]]:
+        """The active screen and, under a modal dialog, the screens it leaves visible."""
+        screens: list[Screen[Any]] = []
+        for screen in reversed(self.screen_stack):
+            screens.append(screen)
+            if not screen.is_modal:
+                break
+        return list(reversed(screens))
+
+    def watch_frozen(self, frozen: bool) -> None:
+        if not frozen:
+            self.refresh_from_engine()
+
+    # ------------------------------------------------------------------ operations
+    async def run_operation(self, op: Operation) -> OpResult:
+        """Apply `op` through the console without blocking the UI."""
+        self._ops_running += 1
+        try:
+            result = await self.hmc_console.run(op)
+        finally:
+            self._ops_running -= 1
+        if result.ok:
+            command = result.event.command
+            self.notify(command or "Done.", title="Done", timeout=4)
+        self.refresh_from_engine()
+        return result
+
+    def busy_reasons(self) -> list[str]:
+        """Why quitting now would cut something short."""
+        snap = self.hmc_console.snapshot()
+        reasons = []
+        queued = self._ops_running + snap.in_flight
+        if queued:
+            reasons.append(f"{queued} operation(s) not yet applied")
+        for p in snap.frame.partitions:
+            if p.state in TRANSITIONAL_STATES:
+                reasons.append(f"{p.name} is {p.state}")
+        return reasons
+
+    # ------------------------------------------------------------------ navigation
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No footer key for the screen you are on.
+        return not (action == "goto" and parameters and parameters[0] == self.current_mode)
+
+    async def action_goto(self, mode: str) -> None:
+        if mode == self.current_mode:
+            while len(self.screen_stack) > 1 and not self.screen.is_modal:
+                self.pop_screen()
+            return
+        await self.switch_mode(mode)
+        self.sub_title = MODE_TITLES.get(mode, mode)
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.current_mode != self.DEFAULT_MODE:
+            self.run_worker(self.action_goto(self.DEFAULT_MODE))
+
+    async def goto_partition(self, lpar_id: int, properties: bool = False) -> bool:
+        """Select a partition in the overview (and open its properties)."""
+        if self.snapshot.frame.partition(lpar_id) is None:
+            return False
+        await self.action_goto("overview")
+        screen = self.screen
+        if isinstance(screen, OverviewScreen):
+            screen.select_partition(lpar_id)
+        if properties:
+            await self.push_screen(PropertiesScreen(lpar_id))
+        return True
+
+    def open_dialog(self, kind: str, lpar_id: int) -> None:
+        self.push_screen(DIALOGS[kind](lpar_id))
+
+    def find_partition(self, name: str) -> int | None:
+        """Exact name, else case-insensitive, else a unique case-insensitive prefix."""
+        parts = self.snapshot.frame.partitions
+        for test in (lambda n: n == name, lambda n: n.lower() == name.lower()):
+            found = [p.id for p in parts if test(p.name)]
+            if found:
+                return found[0]
+        prefixed = [p.id for p in parts if p.name.lower().startswith(name.lower())]
+        return prefixed[0] if len(prefixed) == 1 else None
+
+    # ------------------------------------------------------------------ global actions
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = getattr(self.screen, "HELP_GROUP", "") or MODE_TITLES.get(
+            self.current_mode, type(self.screen).__name__)
+        self.push_screen(HelpScreen(title, help_rows(self.screen)))
+
+    def action_command_line(self) -> None:
+        self.push_screen(CommandScreen(self.command_history), self._after_command)
+
+    async def _after_command(self, alias: Alias | None) -> None:
+        if alias is not None:
+            await self.run_alias(alias)
+
+    def action_toggle_live(self) -> None:
+        self.frozen = not self.frozen
+
+    def action_clock_speed(self, step: int) -> None:
+        speed = next_speed(self.hmc_console.snapshot().clock.speed, step)
+        self.hmc_console.set_speed(speed)
+        self.notify(f"Engine clock: {speed:g}× real time", timeout=2)
+        self.refresh_from_engine()
+
+    def action_clock_pause(self) -> None:
+        if self.hmc_console.snapshot().clock.paused:
+            self.hmc_console.resume()
+            self.notify("Engine clock running", timeout=2)
+        else:
+            self.hmc_console.pause()
+            self.notify("Engine clock paused", timeout=2)
+        self.refresh_from_engine()
+
+    def action_save_svg(self) -> Path:
+        """Save an SVG of the screen to <data dir>/screenshots and say where."""
+        directory = data_dir() / "screenshots"
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = f"{self.snapshot.wall:%Y%m%d-%H%M%S}"
+        path = directory / f"hmc-tui-{stamp}.svg"
+        n = 2
+        while path.exists():
+            path = directory / f"hmc-tui-{stamp}-{n}.svg"
+            n += 1
+        svg = self.export_screenshot(title=f"hmc-tui  {self.snapshot.frame.system.name}")
+        atomic_write_bytes(path, svg.encode("utf-8"))
+        self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=6)
+        return path
+
+    def action_request_quit(self) -> None:
+        reasons = self.busy_reasons()
+        if not reasons:
+            self.exit(0)
+            return
+        if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
+            return
+        message = "Still in progress:\n  " + "\n  ".join(reasons[:6]) + \
+            "\n\nThe engine finishes transitions on the next start. Quit anyway?"
+        self.push_screen(ConfirmDialog("Quit hmc-tui?", message, yes="Quit"),
+                         lambda yes: self.exit(0) if yes else None)
+
+    # ------------------------------------------------------------------ the : command line
+    async def run_alias(self, alias: Alias) -> None:
+        """Aliases that leave the command line: navigation, help, quit."""
+        if alias.name == "lpar":
+            lpar_id = self.find_partition(alias.arg)
+            if lpar_id is None:
+                self.notify(f"HSCL8012 The partition named {alias.arg} was not found.",
+                            severity="error")
+                return
+            await self.goto_partition(lpar_id, properties=True)
+        elif alias.name in MODE_TITLES:
+            await self.action_goto(alias.name)
+        elif alias.name == "help":
+            self.action_help()
+        elif alias.name == "quit":
+            self.action_request_quit()
+
+    def run_alias_here(self, alias: Alias) -> str:
+        """Aliases answered inside the command panel; returns what to print."""
+        if alias.name == "speed":
+            self.hmc_console.set_speed(float(alias.arg))
+            self.refresh_from_engine()
+            return f"engine clock at {float(alias.arg):g}× real time"
+        if alias.name == "pause":
+            self.hmc_console.pause()
+            self.refresh_from_engine()
+            return "engine clock paused"
+        if alias.name == "resume":
+            self.hmc_console.resume()
+            self.refresh_from_engine()
+            return "engine clock running"
+        if alias.name == "theme":
+            if alias.arg not in self.available_themes:
+                return f"no theme {alias.arg!r}; installed: " + ", ".join(
+                    sorted(self.available_themes))
+            self.theme = alias.arg
+            return f"theme {alias.arg}"
+        return ""
+
+    async def run_hmc_command(self, line: str) -> CommandOutput:
+        run = _hmccli_runner()
+        if run is None:
+            return CommandOutput("", "The HMC command line is not available in this build "
+                                 "(hmc_tui.hmccli.run_command is missing).", 127)
+        try:
+            if inspect.iscoroutinefunction(run):
+                result = await run(self.hmc_console, line)
+            else:  # it may wait for the engine: keep it off the UI thread
+                result = await asyncio.to_thread(run, self.hmc_console, line)
+        except Exception as exc:  # a bug in a command must not take the console down
+            return CommandOutput("", f"{type(exc).__name__}: {exc}", 1)
+        self.refresh_from_engine()
+        return CommandOutput(str(getattr(result, "stdout", "") or ""),
+                             str(getattr(result, "stderr", "") or ""),
+                             int(getattr(result, "exit_code", 0) or 0))
+
+    # ------------------------------------------------------------------ palette
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Screenshot"):  # replaced below
+                yield command
+        for mode, title in MODE_TITLES.items():
+            yield SystemCommand(f"Go to {title}", f"switch to the {title} screen",
+                                lambda mode=mode: self.run_worker(self.action_goto(mode)))
+        yield SystemCommand("Help", "every key of this screen", self.action_help)
+        yield SystemCommand("Command line", "navigation aliases and HMC commands (:)",
+                            self.action_command_line)
+        yield SystemCommand("Resume live updates" if self.frozen else "Freeze live updates",
+                            "stop or restart applying engine snapshots (space)",
+                            self.action_toggle_live)
+        yield SystemCommand("Engine clock faster", "speed up simulated time (+)",
+                            lambda: self.action_clock_speed(1))
+        yield SystemCommand("Engine clock slower", "slow down simulated time (-)",
+                            lambda: self.action_clock_speed(-1))
+        yield SystemCommand("Engine clock real time", "simulated time at wall-clock speed",
+                            lambda: self.run_alias_here(Alias("speed", "1")))
+        yield SystemCommand("Pause or resume engine clock", "freeze simulated time (P)",
+                            self.action_clock_pause)
+        yield SystemCommand("Save screenshot", "an SVG of this screen in the data directory",
+                            self.action_save_svg)
+        yield SystemCommand("Quit", "leave hmc-tui (asks if work is in progress)",
+                            self.action_request_quit)
+        if isinstance(screen, OverviewScreen):
+            yield SystemCommand("Filter partitions", "type to narrow the table (/)",
+                                screen.action_filter)
+            for col in COLUMNS:
+                yield SystemCommand(f"Sort partitions by {col.label}",
+                                    "again to reverse the order",
+                                    lambda key=col.key: screen.table.set_sort(key))
+
+
+def run_console(console: Console, config: Config | None = None) -> int:
+    """Run the console until the user quits; the exit status for the `hmc-tui` command."""
+    app = HmcApp(console, config=config)
+    app.collector = IdleCollector()
+    # The engine's clock thread shares the GIL with the UI; Python hands it over every 5 ms
+    # by default, which a keystroke may wait for several times. 1 ms halves the typical
+    # keystroke-to-repaint time with the engine running (benchmarks/bench_console.py).
+    sys.setswitchinterval(0.001)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)

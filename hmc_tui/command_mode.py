@@ -1,0 +1,61 @@
+"""The `:` command line's own commands (navigation and clock aliases).
+
+Anything that is not an alias is an HMC command for `hmc_tui.hmccli.run_command`. Parsing is
+kept apart from the app so it can be tested and listed in the help without a running app.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+# alias -> (argument hint, what it does); the help screen lists these.
+ALIASES: dict[str, tuple[str, str]] = {
+    "overview": ("", "frame overview (partitions)"),
+    "lpar": ("NAME", "go to a partition and open its properties"),
+    "pools": ("", "pool utilisation"),
+    "vios": ("", "VIOS adapter mappings"),
+    "events": ("", "event journal"),
+    "speed": ("N", "engine clock at N x real time"),
+    "pause": ("", "pause the engine clock"),
+    "resume": ("", "resume the engine clock"),
+    "theme": ("NAME", "switch the theme"),
+    "help": ("", "key bindings of this screen"),
+    "quit": ("", "leave the console"),
+}
+SHORT: dict[str, str] = {"q": "quit", "o": "overview", "p": "pools", "v": "vios",
+                         "e": "events", "h": "help"}
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    arg: str = ""
+
+
+def parse_alias(line: str) -> Alias | str | None:
+    """An Alias, a one-line usage error (str), or None when the line is an HMC command."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        words = line.split()
+    if not words:
+        return None
+    name = SHORT.get(words[0], words[0])
+    if name not in ALIASES:
+        return None
+    hint = ALIASES[name][0]
+    args = words[1:]
+    if hint and len(args) != 1:
+        if name == "lpar" and not args:
+            return Alias("overview")
+        return f"usage: :{name} {hint}"
+    if not hint and args:
+        return f"usage: :{name} (no arguments)"
+    if name == "speed":
+        try:
+            if float(args[0]) <= 0:
+                raise ValueError
+        except ValueError:
+            return "usage: :speed N (a positive number, 1 = real time)"
+    return Alias(name, args[0] if args else "")

@@ -1,0 +1,55 @@
+"""Command palette (ctrl+p): partitions by name, with every partition action.
+
+App-wide commands (screens, clock, theme, screenshot...) are the app's system commands; this
+provider adds one hit per partition and verb, so "act dev02" finds "Activate dev02".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from hmc_tui.app import HmcApp
+
+DISCOVER_LIMIT = 30  # partitions listed before anything is typed
+
+
+class PartitionCommands(Provider):
+    @property
+    def hmc(self) -> HmcApp:
+        return cast("HmcApp", self.app)
+
+    def _verbs(self, lpar_id: int) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.hmc
+        return [
+            ("Go to partition", "select it in the frame overview",
+             partial(app.goto_partition, lpar_id)),
+            ("Properties of", "open the partition's properties",
+             partial(app.goto_partition, lpar_id, properties=True)),
+            ("Activate", "open the Activate dialog", partial(app.open_dialog, "activate",
+                                                            lpar_id)),
+            ("Shut down", "open the Shut Down dialog", partial(app.open_dialog, "shutdown",
+                                                              lpar_id)),
+            ("DLPAR on", "add, remove or move processors and memory",
+             partial(app.open_dialog, "dlpar", lpar_id)),
+        ]
+
+    async def discover(self) -> Hits:
+        for p in self.hmc.snapshot.frame.partitions[:DISCOVER_LIMIT]:
+            yield DiscoveryHit(f"Go to partition {p.name}", partial(self.hmc.goto_partition,
+                                                                    p.id),
+                               help=f"{p.state}, ID {p.id}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for p in self.hmc.snapshot.frame.partitions:
+            for verb, help_text, callback in self._verbs(p.id):
+                text = f"{verb} {p.name}"
+                score = matcher.match(text)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(text), callback,
+                              help=f"{help_text} ({p.state})")

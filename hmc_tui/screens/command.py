@@ -1,0 +1,87 @@
+"""The `:` command line: a panel at the bottom of any screen with the command's output.
+
+Navigation aliases (`:lpar NAME`, `:pools`, ...) close the panel and go; everything else runs
+in place and its output stays in the panel, so several HMC commands can be typed in a row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, RichLog
+
+from hmc_tui.command_mode import Alias, parse_alias
+from hmc_tui.widgets.command_input import CommandInput
+
+if TYPE_CHECKING:
+    from hmc_tui.app import HmcApp
+
+NAVIGATION = {"overview", "lpar", "pools", "vios", "events", "help", "quit"}
+
+
+class CommandScreen(ModalScreen[Alias | None]):
+    HELP_GROUP = "Command line"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Close", id="command.close"),
+    ]
+
+    def __init__(self, history: list[str]) -> None:
+        super().__init__(classes="command-screen")
+        self._history = history
+
+    @property
+    def hmc(self) -> HmcApp:
+        return cast("HmcApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="command-panel"):
+            yield RichLog(id="command-output", wrap=True, markup=False, highlight=False,
+                          auto_scroll=True)
+            yield CommandInput(self._history, id="command-input")
+
+    def on_mount(self) -> None:
+        self.query_one("#command-output").display = False
+        self.query_one(CommandInput).focus()
+
+    @property
+    def output(self) -> RichLog:
+        return self.query_one("#command-output", RichLog)
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = self.query_one(CommandInput)
+        line = event.value.strip().removeprefix(":").strip()
+        field.value = ""
+        if not line:
+            return
+        field.remember(line)
+        alias = parse_alias(line)
+        if isinstance(alias, Alias) and alias.name in NAVIGATION:
+            self.dismiss(alias)  # the app navigates once the panel is gone
+            return
+        log = self.output
+        log.display = True
+        log.write(Text(f":{line}", style="bold"))
+        if isinstance(alias, str):
+            self._write(None, alias)
+            return
+        if isinstance(alias, Alias):
+            self._write(self.hmc.run_alias_here(alias), None)
+            return
+        result = await self.hmc.run_hmc_command(line)
+        self._write(result.stdout, result.stderr, result.exit_code)
+
+    def _write(self, stdout: str | None, stderr: str | None, code: int = 0) -> None:
+        log = self.output
+        if stdout:
+            log.write(Text(stdout.rstrip("\n")))
+        if stderr:
+            style = self.app.current_theme.error or "red"
+            log.write(Text(stderr.rstrip("\n"), style=style))
+        if code:
+            log.write(Text(f"(exit code {code})", style="dim"))

@@ -1,0 +1,54 @@
+"""Partition actions shared by the overview and the properties screen (same keys, same ids,
+so one keymap entry remaps both)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from hmc_tui.screens.dialogs import ActivateDialog, DlparDialog, ShutdownDialog
+
+if TYPE_CHECKING:
+    from hmc_tui.app import HmcApp
+
+ACTION_BINDINGS: list[BindingType] = [
+    Binding("a", "activate", "Activate", id="lpar.activate"),
+    Binding("s", "shutdown", "Shut down", id="lpar.shutdown"),
+    Binding("r", "restart", "Restart", show=False, id="lpar.restart"),
+    Binding("d", "dlpar", "DLPAR", id="lpar.dlpar"),
+]
+
+
+class PartitionActions(Screen[None]):
+    """A screen whose actions apply to one partition, given by `selected_lpar()`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = ACTION_BINDINGS
+
+    @property
+    def hmc(self) -> HmcApp:
+        return cast("HmcApp", self.app)
+
+    def selected_lpar(self) -> int | None:
+        raise NotImplementedError
+
+    def _open(self, dialog: type[ActivateDialog | DlparDialog | ShutdownDialog],
+              **kwargs: bool) -> None:
+        lpar_id = self.selected_lpar()
+        if lpar_id is None or self.hmc.snapshot.frame.partition(lpar_id) is None:
+            self.notify("Select a partition first.", severity="warning")
+            return
+        self.app.push_screen(dialog(lpar_id, **kwargs))
+
+    def action_activate(self) -> None:
+        self._open(ActivateDialog)
+
+    def action_shutdown(self) -> None:
+        self._open(ShutdownDialog)
+
+    def action_restart(self) -> None:
+        self._open(ShutdownDialog, restart=True)
+
+    def action_dlpar(self) -> None:
+        self._open(DlparDialog)

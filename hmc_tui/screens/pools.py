@@ -1,0 +1,344 @@
+"""Pool utilisation: the HMC's shared processor pools with their utilisation over time.
+
+A table of the active pools (live used / entitled / size and a trend), the selected pool's
+graph from the engine's utilisation samples (short-term every 5 s or long-term every 30 s),
+its busiest partitions, and the engine clock's controls. Samples are fetched only when a new
+one can exist (engine time passed the next sample time), so a 5 Hz refresh with nothing new
+only patches the cells whose text changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from engine.model import Frame
+from engine.service import OpResult
+from engine.snapshot import PoolLive, Snapshot
+from hmc_tui.console import Console
+from hmc_tui.screens._contract import hmc_console, latest_snapshot
+from hmc_tui.widgets.pool_data import INTERVALS, EntitledHistory, pool_series
+from hmc_tui.widgets.pool_dialogs import ChangePoolDialog
+from hmc_tui.widgets.pool_graph import PoolGraph, PoolSeries, sparkline
+from hmc_tui.widgets.pool_members import PoolMembersTable
+
+SPEEDS = (1.0, 10.0, 60.0, 600.0, 3600.0)  # engine seconds per wall second
+TREND_POINTS = 12
+POOL_COLUMNS = (  # key, label, width: 80 columns must hold the whole table
+    ("id", "ID", 3),
+    ("name", "Pool", 12),
+    ("used", "Used", 5),
+    ("entitled", "Entitled", 8),
+    ("size", "Size", 5),
+    ("max", "Max", 3),
+    ("reserved", "Resv", 5),
+    ("members", "LPARs", 5),
+    ("trend", "Trend", TREND_POINTS),
+)
+Interval = Literal["short", "long"]
+
+
+def active_pools(frame: Frame) -> list[int]:
+    """DefaultPool and every pool with a maximum (the HMC's 'configured' pools)."""
+    return [p.id for p in frame.pools if p.is_default or p.max_proc_units > 0]
+
+
+def speed_label(speed: float) -> str:
+    return f"x{speed:g}"
+
+
+@dataclass
+class PoolView:
+    """What the screen keeps per pool between refreshes."""
+
+    entitled: EntitledHistory
+    series: PoolSeries
+
+
+class PoolsScreen(Screen):
+    """Shared processor pools: live figures, utilisation graph, busiest partitions, clock."""
+
+    TITLE = "Pool utilisation"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "next_pool", "Next pool", id="pools.next"),
+        Binding("left_square_bracket", "prev_pool", "Prev pool", id="pools.prev"),
+        Binding("plus,equals_sign", "faster", "Faster", id="pools.faster"),
+        Binding("minus", "slower", "Slower", id="pools.slower"),
+        Binding("p", "toggle_pause", "Pause/resume", id="pools.pause"),
+        Binding("h", "toggle_history", "Short/long", id="pools.history"),
+        Binding("c", "change_pool", "Change pool", id="pools.change"),
+        Binding("j", "next_pool", "Next pool", show=False, id="pools.down"),
+        Binding("k", "prev_pool", "Prev pool", show=False, id="pools.up"),
+    ]
+
+    DEFAULT_CSS = """
+    PoolsScreen { layout: vertical; }
+    PoolsScreen #pools-clock { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    PoolsScreen #pools-clock.-paused { background: $warning 30%; }
+    PoolsScreen #pools-table { height: auto; max-height: 25%; }
+    PoolsScreen #pools-graph { height: 1fr; min-height: 6; }
+    PoolsScreen #pools-members-title { height: 1; color: $primary; text-style: bold;
+                                       padding: 0 1; }
+    PoolsScreen #pools-members { max-height: 30%; }
+    PoolsScreen #pools-message { height: auto; padding: 0 1; }
+    PoolsScreen #pools-message.-error { color: $error; text-style: bold; }
+    PoolsScreen #pools-message.-ok { color: $success; }
+    PoolsScreen #pools-message:disabled { display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pool_id = 0  # the selected pool
+        self.interval: Interval = "short"
+        self._views: dict[int, PoolView] = {}
+        self._pools: list[int] = []
+        self._frame_version = -1
+        self._version = -1
+        self._next_fetch = -1.0  # engine time at which a new sample can exist
+        self._cells: dict[tuple[int, str], str] = {}
+        self._snap: Snapshot | None = None
+        self._texts: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static("", id="pools-clock")
+        table: DataTable[str] = DataTable(id="pools-table", cursor_type="row")
+        yield table
+        yield PoolGraph(id="pools-graph")
+        yield Static("", id="pools-members-title")
+        yield PoolMembersTable(id="pools-members")
+        yield Static("", id="pools-message", disabled=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#pools-table", DataTable)
+        for key, label, width in POOL_COLUMNS:
+            table.add_column(label, key=key, width=width)
+        table.focus()
+        self.query_one("#pools-members", PoolMembersTable).can_focus = False
+        self._refresh_from_app()
+
+    def on_screen_resume(self) -> None:
+        self._refresh_from_app()
+
+    # ------------------------------------------------------------------ the app contract
+    @property
+    def hmc(self) -> Console:
+        """The app's HMC console (see _contract: Textual owns `App.console`)."""
+        return hmc_console(self.app)
+
+    def _refresh_from_app(self) -> None:
+        snap = latest_snapshot(self.app)
+        if snap is not None:
+            self.show_snapshot(snap, force=True)
+
+    def show_snapshot(self, snap: Snapshot, force: bool = False) -> None:
+        """Apply a newer snapshot: structure when the frame changed, then live figures."""
+        if not self.is_mounted or (snap.version == self._version and not force):
+            return
+        self._version = snap.version
+        self._snap = snap
+        with self.app.batch_update():
+            if snap.frame_version != self._frame_version:
+                self._frame_version = snap.frame_version
+                self._sync_pool_rows(snap.frame)
+            live = {p.pool_id: p for p in snap.pools}
+            for pid in self._pools:
+                entitled = live[pid].entitled if pid in live else snap.frame.pool_entitled(pid)
+                self._view(pid).entitled.observe(snap.time, entitled)
+            if force or snap.time >= self._next_fetch:
+                self._fetch(snap)
+            self._update_pool_cells(snap, live)
+            self._update_selected(snap, live.get(self.pool_id))
+            self._update_clock(snap)
+
+    # ------------------------------------------------------------------ pools table
+    def _view(self, pid: int) -> PoolView:
+        if pid not in self._views:
+            self._views[pid] = PoolView(EntitledHistory(), PoolSeries(
+                interval=INTERVALS[self.interval]))
+        return self._views[pid]
+
+    def _sync_pool_rows(self, frame: Frame) -> None:
+        """Add and remove pool rows only when pools were (de)activated."""
+        table = self.query_one("#pools-table", DataTable)
+        wanted = active_pools(frame)
+        if wanted != self._pools:
+            keep = self.pool_id
+            for pid in self._pools:
+                if pid not in wanted:
+                    table.remove_row(f"pool-{pid}")
+                    self._views.pop(pid, None)
+                    for key, _, _ in POOL_COLUMNS:
+                        self._cells.pop((pid, key), None)
+            for pid in wanted:
+                if pid not in self._pools:
+                    table.add_row(str(pid), *([""] * (len(POOL_COLUMNS) - 1)),
+                                  key=f"pool-{pid}")
+                    self._cells[(pid, "id")] = str(pid)
+            if len(wanted) > 1:  # new rows land at the end: keep them in pool id order
+                table.sort("id", key=lambda cell: int(str(cell)))
+            self._pools = wanted
+            self._next_fetch = -1.0  # a newly active pool needs its samples now
+            self.pool_id = keep if keep in wanted else (wanted[0] if wanted else 0)
+            if wanted:
+                table.move_cursor(row=table.get_row_index(f"pool-{self.pool_id}"))
+        for pid in wanted:
+            pool = frame.pools[pid]
+            self._set_cell(pid, "name", pool.name)
+            self._set_cell(pid, "max", "-" if pool.is_default else str(pool.max_proc_units))
+            self._set_cell(pid, "reserved",
+                           "-" if pool.is_default else f"{pool.reserved_proc_units:.2f}")
+            self._set_cell(pid, "members", str(len(frame.pool_members(pid))))
+
+    def _set_cell(self, pid: int, column: str, value: str) -> None:
+        if self._cells.get((pid, column)) != value:
+            self._cells[(pid, column)] = value
+            self.query_one("#pools-table", DataTable).update_cell(f"pool-{pid}", column, value)
+
+    def _update_pool_cells(self, snap: Snapshot, live: dict[int, PoolLive]) -> None:
+        for pid in self._pools:
+            p = live.get(pid)
+            entitled = p.entitled if p else snap.frame.pool_entitled(pid)
+            self._set_cell(pid, "used", f"{p.used:.2f}" if p else "-")
+            self._set_cell(pid, "entitled", f"{entitled:.2f}")
+            self._set_cell(pid, "size", f"{p.size:.2f}" if p else "-")
+            s = self._view(pid).series
+            top = max(s.size[-TREND_POINTS:], default=0.0)
+            self._set_cell(pid, "trend", sparkline(s.used[-TREND_POINTS:], top))
+
+    # ------------------------------------------------------------------ samples
+    def _fetch(self, snap: Snapshot) -> None:
+        """Pull the samples of every active pool (only when a new one may exist)."""
+        step = INTERVALS[self.interval]
+        latest = -1.0
+        for pid in self._pools:
+            view = self._view(pid)
+            util = self.hmc.utilisation("pool", pid, self.interval)
+            view.series = pool_series(util, view.entitled, self.interval)
+            if util.times:
+                latest = max(latest, util.times[-1])
+        # Empty history (no dispatcher yet, or just started): look again a second later.
+        self._next_fetch = latest + step if latest >= 0 else snap.time + 1.0
+
+    def _update_selected(self, snap: Snapshot, live: PoolLive | None) -> None:
+        frame = snap.frame
+        pool = frame.pools[self.pool_id]
+        entitled = live.entitled if live else frame.pool_entitled(self.pool_id)
+        figures = (live.used if live else None, entitled, live.size if live else None)
+        history = "short-term, 5 s samples" if self.interval == "short" else \
+            "long-term, 30 s samples"
+        self.query_one("#pools-graph", PoolGraph).set_series(
+            self._view(self.pool_id).series, frame.system.epoch,
+            f"{pool.name} (ID {pool.id}) · {history}", figures)
+        members = self.query_one("#pools-members", PoolMembersTable)
+        members.show(frame, snap.physc, self.pool_id, live.size if live else 0.0)
+        title = f"Busiest partitions in {pool.name} by physical cores used"
+        if members.others:
+            title += f" · {members.others} more use {members.others_physc:.2f} cores"
+        self._set_text("#pools-members-title", title)
+
+    def _update_clock(self, snap: Snapshot) -> None:
+        clock = snap.clock
+        state = "PAUSED" if clock.paused else "running"
+        text = (f"Engine time {snap.wall:%m/%d/%Y %H:%M:%S} · clock {clock.mode} "
+                f"{speed_label(clock.speed)} · {state}")
+        if self._set_text("#pools-clock", text):
+            self.query_one("#pools-clock").set_class(clock.paused, "-paused")
+
+    def _set_text(self, selector: str, text: str) -> bool:
+        if self._texts.get(selector) == text:
+            return False
+        self._texts[selector] = text
+        self.query_one(selector, Static).update(text)
+        return True
+
+    # ------------------------------------------------------------------ selection
+    def select_pool(self, pid: int) -> None:
+        if pid not in self._pools:
+            return
+        table = self.query_one("#pools-table", DataTable)
+        row = table.get_row_index(f"pool-{pid}")
+        if table.cursor_row != row:
+            table.move_cursor(row=row)  # RowHighlighted follows and lands in _select
+        self._select(pid)
+
+    def _select(self, pid: int) -> None:
+        if pid == self.pool_id and self._snap is not None:
+            return
+        self.pool_id = pid
+        if self._snap is not None:
+            live = {p.pool_id: p for p in self._snap.pools}
+            self._update_selected(self._snap, live.get(pid))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "pools-table" or event.row_key.value is None:
+            return
+        self._select(int(event.row_key.value.removeprefix("pool-")))
+
+    def _step_pool(self, delta: int) -> None:
+        if not self._pools:
+            return
+        i = self._pools.index(self.pool_id) if self.pool_id in self._pools else 0
+        self.select_pool(self._pools[(i + delta) % len(self._pools)])
+
+    def action_next_pool(self) -> None:
+        self._step_pool(1)
+
+    def action_prev_pool(self) -> None:
+        self._step_pool(-1)
+
+    # ------------------------------------------------------------------ clock
+    def _clock_changed(self) -> None:
+        self.show_snapshot(self.hmc.snapshot())
+
+    def action_faster(self) -> None:
+        speed = self.hmc.snapshot().clock.speed
+        faster = next((s for s in SPEEDS if s > speed + 1e-9), SPEEDS[-1])
+        self.hmc.set_speed(faster)
+        self._clock_changed()
+
+    def action_slower(self) -> None:
+        speed = self.hmc.snapshot().clock.speed
+        slower = next((s for s in reversed(SPEEDS) if s < speed - 1e-9), SPEEDS[0])
+        self.hmc.set_speed(slower)
+        self._clock_changed()
+
+    def action_toggle_pause(self) -> None:
+        console = self.hmc
+        if console.snapshot().clock.paused:
+            console.resume()
+        else:
+            console.pause()
+        self._clock_changed()
+
+    def action_toggle_history(self) -> None:
+        self.interval = "long" if self.interval == "short" else "short"
+        if self._snap is not None:
+            self._fetch(self._snap)
+            self.show_snapshot(self._snap, force=True)
+
+    # ------------------------------------------------------------------ change pool
+    def action_change_pool(self) -> None:
+        if self._snap is None:
+            return
+        self.app.push_screen(ChangePoolDialog(self._snap.frame, self.pool_id),
+                             self._after_change)
+
+    def _after_change(self, result: OpResult | None) -> None:
+        if result is None:
+            return
+        self.show_message(f"Done: {result.event.command}", ok=True)
+        self.show_snapshot(self.hmc.snapshot())
+
+    def show_message(self, text: str, ok: bool) -> None:
+        line = self.query_one("#pools-message", Static)
+        line.update(text)
+        line.disabled = not text
+        line.set_class(ok, "-ok")
+        line.set_class(not ok, "-error")

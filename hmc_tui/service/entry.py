@@ -1,0 +1,316 @@
+"""The `serve` and `users` subcommands of `hmc-tui`.
+
+`add_subcommands(subparsers)` registers both on the hmc-tui parser; each handler takes the
+parsed namespace and returns the exit code. `python -m hmc_tui.service ...` runs them without
+the rest of the command (tests and benchmarks use that).
+
+First start of `serve` with SSH and no users at all: the user hscroot (hmcsuperadmin) is
+created with a generated password, printed once on the terminal that started the service;
+change it with `hmc-tui users passwd hscroot` (or `chhmcusr -u hscroot -t passwd -v ...`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import logging
+import shlex
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.service import Engine
+from engine.store import FrameFileError, ensure_user_frame, load_frame
+from hmc_tui.service.paths import default_socket_path, host_key_path
+from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
+from hmc_tui.service.users import INITIAL_ADMIN, ROLES, UserError, UserStore, parse_public_keys
+
+PROG = "hmc-tui"
+log = logging.getLogger("hmc_tui.service")
+
+
+# ---------------------------------------------------------------- registration
+
+
+def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `serve` and `users` on the hmc-tui parser's subparsers."""
+    _add_serve(subparsers)
+    _add_users(subparsers)
+
+
+def _listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = "run the engine service: one shared frame for consoles and SSH users"
+    sub = subparsers.add_parser("serve", help=text, description=text)
+    sub.add_argument("--frame", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                     help="frame file to serve (default: your own frame file)")
+    sub.add_argument("--listen", metavar="HOST:PORT", type=_listen, default=("127.0.0.1", 2222),
+                     help="SSH address (default 127.0.0.1:2222)")
+    sub.add_argument("--socket", metavar="PATH", type=Path, default=None,
+                     help="engine socket for consoles (default: in the runtime or state dir)")
+    sub.add_argument("--speed", metavar="N", type=_positive, default=1.0,
+                     help="engine seconds per wall second (default 1: real time)")
+    sub.add_argument("--no-ssh", action="store_true", help="serve local consoles only")
+    sub.add_argument("--idle-timeout", metavar="SECONDS", type=float, default=1800.0,
+                     help="close SSH consoles idle this long (0: never; default 1800)")
+    sub.add_argument("--max-sessions", metavar="N", type=int, default=32,
+                     help="SSH sessions at once (default 32)")
+    sub.add_argument("--save-interval", metavar="SECONDS", type=_positive, default=60.0,
+                     help="save the frame this often (default 60)")
+    # Tests and benchmarks: what an SSH console runs ({socket} is replaced).
+    sub.add_argument("--console-command", default=None, help=argparse.SUPPRESS)
+    sub.add_argument("--login-delay", type=float, default=1.0, help=argparse.SUPPRESS)
+    sub.set_defaults(handler=cmd_serve)
+
+
+def _add_users(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = "manage the users who may log in over SSH"
+    users = subparsers.add_parser("users", help=text, description=text)
+    users.set_defaults(handler=lambda args: _usage(users))
+    actions = users.add_subparsers(title="actions", metavar="ACTION")
+
+    add = actions.add_parser("add", help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--key", metavar="FILE", type=Path, action="append", default=[],
+                     help="SSH public key file (.pub or authorized_keys); repeatable")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input (one line)")
+    add.add_argument("--description", default="")
+    add.set_defaults(handler=cmd_users_add)
+
+    passwd = actions.add_parser("passwd", help="set a user's password")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    passwd.set_defaults(handler=cmd_users_passwd)
+
+    remove = actions.add_parser("remove", help="remove a user")
+    remove.add_argument("name")
+    remove.set_defaults(handler=cmd_users_remove)
+
+    listing = actions.add_parser("list", help="list the users")
+    listing.set_defaults(handler=cmd_users_list)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return code
+
+
+# ---------------------------------------------------------------- users
+
+
+def _read_password(args: argparse.Namespace, *, required: bool) -> str | None:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        if required:
+            raise UserError("no terminal to ask for the password on: use --password-stdin")
+        return None
+    first = getpass.getpass("New password: ")
+    if first != getpass.getpass("Retype new password: "):
+        raise UserError("the passwords do not match")
+    return first
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    try:
+        keys: list[str] = []
+        for path in args.key:
+            try:
+                text = path.read_text("utf-8")
+            except OSError as exc:
+                raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+            try:
+                keys += parse_public_keys(text)
+            except UserError as exc:
+                raise UserError(f"{path}: {exc}") from None
+        # With a key, the password is optional (key-only login); without one it is needed.
+        password = _read_password(args, required=not keys)
+        if password is None and not keys:
+            raise UserError("give a password (--password-stdin) or a key (--key FILE)")
+        UserStore().add(args.name, args.role, password=password, keys=keys,
+                        description=args.description)
+    except UserError as exc:
+        return _fail(str(exc))
+    print(f"added {args.name} ({args.role})")
+    return 0
+
+
+def cmd_users_passwd(args: argparse.Namespace) -> int:
+    try:
+        store = UserStore()
+        if store.get(args.name) is None:
+            raise UserError(f"the user {args.name} does not exist")
+        password = _read_password(args, required=True)
+        assert password is not None
+        store.set_password(args.name, password)
+    except UserError as exc:
+        return _fail(str(exc))
+    print(f"password of {args.name} changed")
+    return 0
+
+
+def cmd_users_remove(args: argparse.Namespace) -> int:
+    try:
+        UserStore().remove(args.name)
+    except UserError as exc:
+        return _fail(str(exc))
+    print(f"removed {args.name}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    try:
+        users = sorted(UserStore().users(), key=lambda u: u.name)
+    except UserError as exc:
+        return _fail(str(exc))
+    if not users:
+        print("No users. Add one with `hmc-tui users add NAME --role ROLE`, or start "
+              "`hmc-tui serve`, which creates hscroot.")
+        return 0
+    rows = [("NAME", "ROLE", "PASSWORD", "KEYS", "DESCRIPTION")]
+    rows += [(u.name, u.role, "yes" if u.has_password else "no", str(len(u.keys)),
+              u.description) for u in users]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True))
+              + "  " + row[4])
+    return 0
+
+
+# ---------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    frame_arg: Path | None = getattr(args, "frame", None)
+    try:
+        frame_path = frame_arg if frame_arg is not None else ensure_user_frame()
+        frame = load_frame(frame_path)
+    except FrameFileError as exc:
+        return _fail(str(exc), 2)
+    socket_path: Path = args.socket or default_socket_path()
+    store = UserStore()
+    if not args.no_ssh:
+        try:
+            password = store.ensure_initial_admin()
+        except UserError as exc:
+            return _fail(str(exc))
+        if password is not None:
+            print(f"Created the user {INITIAL_ADMIN} (hmcsuperadmin). Its password, shown only "
+                  f"this once:\n\n    {password}\n\nChange it with `{PROG} users passwd "
+                  f"{INITIAL_ADMIN}`.\n", flush=True)
+    try:
+        return asyncio.run(_serve(args, frame_path, frame, socket_path, store))
+    except (ServiceAlreadyRunning, ValueError, OSError) as exc:
+        return _fail(str(exc))
+
+
+async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
+                 store: UserStore) -> int:
+    from hmc_tui.service.sshd import HmcSshServer, SshSettings, load_host_key
+
+    mode = "realtime" if args.speed == 1.0 else "accelerated"
+    engine = Engine(frame, mode=mode, speed=args.speed)  # type: ignore[arg-type]
+    engine.start()
+    service = EngineService(engine, socket_path, frame_path=frame_path,
+                            save_interval=args.save_interval)
+    ssh: HmcSshServer | None = None
+    try:
+        await service.start()
+        if not args.no_ssh:
+            host, port = args.listen
+            settings = SshSettings(host=host, port=port, idle_timeout=args.idle_timeout,
+                                   max_sessions=args.max_sessions, login_delay=args.login_delay)
+            command = None
+            if args.console_command:
+                command = [part.replace("{socket}", str(socket_path))
+                           for part in shlex.split(args.console_command)]
+            ssh = HmcSshServer(service, store, load_host_key(host_key_path()), settings,
+                               console_command=command)
+            await ssh.start()
+            print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
+        print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
+              flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # SIGHUP too: a service whose terminal went away should stop with its frame saved.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        if ssh is not None:
+            await ssh.stop()
+        engine.stop()
+        await service.stop()  # saves the frame, atomically, after the clock stopped
+    print(f"frame saved to {frame_path}", flush=True)
+    return 0
+
+
+# ---------------------------------------------------------------- --connect
+
+
+def run_remote_console(socket_path: str | Path | None = None) -> int:
+    """`hmc-tui --connect SOCKET`: the console on a running engine service, as the user the
+    SSH server put in the environment (or, run by hand, as hscroot on the local service)."""
+    from hmc_tui.app import run_console
+    from hmc_tui.service.protocol import ServiceGone
+    from hmc_tui.service.remote import RemoteConsole
+
+    path = Path(socket_path) if socket_path else default_socket_path()
+    try:
+        console = RemoteConsole.from_environment(path)
+    except ServiceGone as exc:
+        return _fail(f"{exc} (is `{PROG} serve` running?)")
+    try:
+        return run_console(console)
+    finally:
+        console.close()
+
+
+# ---------------------------------------------------------------- standalone
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"{PROG}")
+    parser.add_argument("--frame", metavar="FILE", type=Path, default=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    add_subcommands(commands)
+    # What `hmc-tui --connect SOCKET` does, reachable before the main command is wired.
+    connect = commands.add_parser("connect", help="the console on a running service")
+    connect.add_argument("socket", nargs="?", type=Path, default=None)
+    connect.set_defaults(handler=lambda args: run_remote_console(args.socket))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        return int(args.handler(args))
+    return 130

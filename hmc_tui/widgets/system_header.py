@@ -1,0 +1,152 @@
+"""The managed system's header on the frame overview (the HMC's "All Systems" row).
+
+Name, MTMS, state, firmware, processors and memory (installed / configurable / available) and
+the active shared pools. Three or four lines when there is room; one line on short terminals.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.geometry import Size
+from textual.widget import Widget
+
+from engine.model import Frame
+from engine.snapshot import Snapshot
+from hmc_tui.formatting import mem_gb
+
+SHORT_TERMINAL = 24  # rows: below this the header shrinks to one line
+
+
+def _entitled(frame: Frame) -> dict[int, float]:
+    """Entitled capacity per pool in one pass (Frame.pool_entitled walks every partition
+    for each pool: 64 x 1000 on a large frame)."""
+    totals: dict[int, float] = {}
+    for p in frame.partitions:
+        if p.current is not None and p.current.shared:
+            pool = p.current.shared_proc_pool_id
+            totals[pool] = totals.get(pool, 0.0) + p.current.entitlement
+    return {i: round(t + frame.pools[i].reserved_proc_units, 2) for i, t in totals.items()}
+
+
+def _pools(snap: Snapshot, width: int) -> str:
+    """The active pools that fit in `width`, then how many more the Pools screen has."""
+    frame = snap.frame
+    live = {p.pool_id: p for p in snap.pools}
+    entitled = _entitled(frame) if len(live) < 2 else {}
+    parts = []
+    for pool in frame.pools:
+        if not (pool.is_default or pool.max_proc_units > 0):
+            continue
+        ent = live[pool.id].entitled if pool.id in live else entitled.get(
+            pool.id, pool.reserved_proc_units)
+        size = "" if pool.is_default else f"/{pool.max_proc_units}"
+        text = f"{pool.name} {ent:.2f}{size} PU entitled"
+        if pool.id in live:
+            text += f", {live[pool.id].used:.2f} used"
+        parts.append(text)
+    shown: list[str] = []
+    for i, part in enumerate(parts):
+        more = len(parts) - i - 1
+        tail = f"   +{more} more (Pools screen)" if more else ""
+        if shown and len("   ".join([*shown, part]) + tail) > width:
+            shown.append(f"+{len(parts) - i} more (Pools screen)")
+            break
+        shown.append(part)
+    return "   ".join(shown)
+
+
+class SystemHeader(Widget):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "system-header--label", "system-header--ok", "system-header--warning",
+    }
+    DEFAULT_CSS = """
+    SystemHeader {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+    }
+    SystemHeader > .system-header--label { text-style: bold; }
+    SystemHeader > .system-header--ok { color: $success; text-style: bold; }
+    SystemHeader > .system-header--warning { color: $warning; text-style: bold; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._snap: Snapshot | None = None
+        self._key: tuple[object, ...] = ()
+        self._figures: tuple[Frame, float, int] | None = None
+        self._cached: tuple[tuple[object, ...], list[Text]] | None = None
+
+    def show_snapshot(self, snap: Snapshot) -> None:
+        live = tuple((p.pool_id, round(p.used, 2)) for p in snap.pools)
+        key = (snap.frame_version, live)
+        self._snap = snap
+        if key == self._key:
+            return
+        # A frame change may change the line count (layout); pool figures only repaint.
+        structural = not self._key or key[0] != self._key[0]
+        self._key = key
+        self.refresh(layout=structural)
+
+    def _available(self, frame: Frame) -> tuple[float, int]:
+        # O(partitions): computed once per frame change, not per render.
+        if self._figures is None or self._figures[0] is not frame:
+            self._figures = (frame, frame.avail_proc_units(), frame.avail_mem())
+        return self._figures[1], self._figures[2]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The line count depends on the width; say it for the width layout offers.
+        return len(self._lines(width))
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.size.width))
+
+    def _lines(self, width: int) -> list[Text]:
+        # Layout asks for the height and the compositor for the lines, often several times
+        # per frame; the pool figures walk every partition, so keep the answer.
+        cache_key = (self._key, width, self.screen.size.height < SHORT_TERMINAL,
+                     self.app.theme)
+        if self._cached is not None and self._cached[0] == cache_key:
+            return self._cached[1]
+        lines = self._build_lines(width)
+        self._cached = (cache_key, lines)
+        return lines
+
+    def _build_lines(self, width: int) -> list[Text]:
+        snap = self._snap
+        if snap is None:
+            return [Text("")]
+        frame = snap.frame
+        s = frame.system
+        hw = frame.hardware
+        procs, mem = self._available(frame)
+        label = self.get_component_rich_style("system-header--label", partial=True)
+        state = self.get_component_rich_style(
+            "system-header--ok" if s.state == "Operating" else "system-header--warning",
+            partial=True)
+        name = Text.assemble((s.name, label), "  ", (s.state, state))
+        if self.screen.size.height < SHORT_TERMINAL:
+            name.append(f"   avail {procs:.2f} PU, {mem_gb(mem)} GB")
+            return [name]
+        firmware = s.firmware or hw.firmware
+        model = f"MTMS {frame.mtms}   {hw.name} ({hw.generation})   Firmware {firmware}"
+        lines = [name]
+        if name.cell_len + 3 + len(model) <= width:
+            name.append(f"   {model}")
+        else:  # its own line rather than wrapped in the middle
+            lines.append(Text(model))
+        cpu = Text.assemble(
+            ("Processors ", label), f" installed {s.installed_procs}  configurable "
+            f"{s.configurable_procs}  available {procs:.2f}")
+        memory = Text.assemble(
+            ("Memory (GB)", label), f" installed {mem_gb(s.installed_mem)}  configurable "
+            f"{mem_gb(s.configurable_mem)}  available {mem_gb(mem)}")
+        if cpu.cell_len + memory.cell_len + 5 <= width:
+            lines.append(Text.assemble(cpu, "     ", memory))
+        else:
+            lines += [cpu, memory]
+        lines.append(Text.assemble(("Pools      ", label), " ", _pools(snap, width - 12)))
+        return lines

@@ -1,0 +1,200 @@
+"""Dialogs of the VIOS (and pool) screens that run an engine operation in place.
+
+`OperationDialog` builds an engine operation from its fields, runs it through the app
+(`app.run_operation`) and either closes with the result or shows the refusal's HSCL code and
+message in place, so the user can correct the input and retry without losing it.
+The base is generic (the pool screen's dialog uses it too); confirmations use the app's
+ConfirmDialog.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import HorizontalGroup, VerticalGroup
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from engine import vios as names
+from engine.model import Frame, VirtualFc, VirtualScsi
+from engine.ops import MapNpiv, MapVscsi, Operation
+from engine.service import OpResult
+from hmc_tui.widgets.vios_model import fc_ports, mappable_devices
+
+# Declared once on the base; subclasses match through their base's type name, so each new
+# dialog adds no CSS (new CSS makes Textual reparse and restyle every node).
+DIALOG_CSS = """
+{cls} { align: center middle; }
+{cls} > VerticalGroup {
+    width: 76; max-width: 100%; height: auto; max-height: 100%;
+    border: thick $primary; background: $panel; padding: 0 1;
+}
+{cls} .dialog-title { text-style: bold; color: $primary; width: 100%; }
+{cls} .dialog-help { color: $foreground-muted; }
+{cls} .dialog-error { color: $error; text-style: bold; }
+{cls} .dialog-error:disabled { display: none; }
+{cls} OptionList { height: auto; max-height: 12; }
+{cls} HorizontalGroup { align-horizontal: right; height: auto; }
+{cls} Button { margin: 0 0 0 1; }
+"""
+
+
+class OperationDialog(ModalScreen[OpResult | None]):
+    """Base of the dialogs that run one engine operation; subclasses supply the fields."""
+
+    DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "OperationDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+    title_text = "Operation"
+    ok_label = "OK"
+
+    def compose(self) -> ComposeResult:
+        with VerticalGroup():
+            yield Label(self.title_text, classes="dialog-title")
+            yield from self.compose_fields()
+            yield Label("", classes="dialog-error", id="dialog-error", disabled=True)
+            with HorizontalGroup():
+                yield Button(self.ok_label, id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def build_operation(self) -> Operation | str:
+        """The operation to run, or a message saying what is wrong with the input."""
+        raise NotImplementedError
+
+    def show_error(self, text: str) -> None:
+        label = self.query_one("#dialog-error", Label)
+        label.update(text)
+        label.disabled = not text
+
+    @property
+    def error_text(self) -> str:
+        return str(self.query_one("#dialog-error", Label).content)
+
+    async def submit(self) -> None:
+        op = self.build_operation()
+        if isinstance(op, str):
+            self.show_error(op)
+            return
+        app: Any = self.app  # the HMC app (or a test host) provides run_operation
+        result: OpResult = await app.run_operation(op)
+        if result.ok:
+            self.dismiss(result)
+        else:
+            self.show_error(f"{result.code} {result.message}")
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            await self.submit()
+        else:
+            self.dismiss(None)
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.submit()
+
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        await self.submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def options(items: list[tuple[str, str, bool]]) -> list[Option]:
+    """OptionList entries from (id, prompt, enabled)."""
+    return [Option(prompt, id=key, disabled=not enabled) for key, prompt, enabled in items]
+
+
+class MapVscsiDialog(OperationDialog):
+    """mkvdev -vdev DEVICE -vadapter vhostN [-dev VTD]: pick a device the VIOS sees."""
+
+    ok_label = "Map"
+
+    def __init__(self, frame: Frame, vios: str, vhost_slot: int) -> None:
+        super().__init__()
+        self.vios = vios
+        self.vhost_slot = vhost_slot
+        v = frame.partition(vios)
+        assert v is not None
+        self.vhost = names.vhosts(v).get(vhost_slot, f"slot {vhost_slot}")
+        adapter = v.adapter(vhost_slot)
+        client = (frame.partition(adapter.remote_lpar_id)
+                  if isinstance(adapter, VirtualScsi) and adapter.remote_lpar_id else None)
+        self.client = f"{client.name} slot {adapter.remote_slot}" if client and adapter else "any"
+        self.devices = mappable_devices(frame, v)
+        self.title_text = f"Map a backing device to {self.vhost} on {vios}"
+
+    def compose_fields(self) -> ComposeResult:
+        yield Label(f"Client: {self.client}.  Devices {self.vios} sees that it has not mapped:",
+                    classes="dialog-help")
+        yield OptionList(*options([(d.name, f"{d.name}  {note}", True)
+                                   for d, note in self.devices]), id="devices")
+        if not self.devices:
+            yield Label(f"No unmapped backing device on {self.vios}.", classes="dialog-help")
+        yield Label("Virtual target device name (empty: vtscsiN / vtoptN):",
+                    classes="dialog-help")
+        yield Input(placeholder="default", id="vtd")
+
+    def on_mount(self) -> None:
+        self.query_one("#devices", OptionList).focus()
+
+    def build_operation(self) -> Operation | str:
+        devices = self.query_one("#devices", OptionList)
+        if devices.highlighted is None:
+            return "Select a backing device."
+        option = devices.get_option_at_index(devices.highlighted)
+        vtd = self.query_one("#vtd", Input).value.strip() or None
+        return MapVscsi(vios=self.vios, vhost_slot=self.vhost_slot, backing=str(option.id),
+                        vtd=vtd)
+
+
+class MapNpivDialog(OperationDialog):
+    """vfcmap -vadapter vfchostN -fcp fcsN: pick an NPIV port with free target ports."""
+
+    ok_label = "Map"
+
+    def __init__(self, frame: Frame, vios: str, vfchost_slot: int) -> None:
+        super().__init__()
+        self.vios = vios
+        self.vfchost_slot = vfchost_slot
+        v = frame.partition(vios)
+        assert v is not None
+        self.vfchost = names.vfchosts(v).get(vfchost_slot, f"slot {vfchost_slot}")
+        self.current = next((m.port for m in v.npiv_mappings if m.vfchost_slot == vfchost_slot),
+                            None)
+        self.ports = fc_ports(frame, v)
+        adapter = v.adapter(vfchost_slot)
+        client = (frame.partition(adapter.remote_lpar_id)
+                  if isinstance(adapter, VirtualFc) and adapter.remote_lpar_id else None)
+        self.client = f"{client.name} slot {adapter.remote_slot}" if client and adapter else "any"
+        self.title_text = f"Map {self.vfchost} on {vios} to a physical FC port"
+
+    def compose_fields(self) -> ComposeResult:
+        now = f"  Now mapped to {self.current}." if self.current else "  Not mapped now."
+        yield Label(f"Client: {self.client}.{now}", classes="dialog-help")
+        items = []
+        for port, free in self.ports:
+            state = "not NPIV capable" if not port.npiv else f"NPIV {free} of {port.max_npiv} free"
+            items.append((port.name, f"{port.name}  {port.location}  {state}",
+                          port.npiv and free > 0))
+        yield OptionList(*options(items), id="ports")
+        if not self.ports:
+            yield Label(f"{self.vios} owns no Fibre Channel port.", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#ports", OptionList).focus()
+
+    def build_operation(self) -> Operation | str:
+        ports = self.query_one("#ports", OptionList)
+        if ports.highlighted is None:
+            return "Select a physical Fibre Channel port."
+        option = ports.get_option_at_index(ports.highlighted)
+        return MapNpiv(vios=self.vios, vfchost_slot=self.vfchost_slot, port=str(option.id))

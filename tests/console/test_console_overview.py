@@ -1,0 +1,157 @@
+"""Frame overview: header, partitions table, live updates, filter, sort, narrow terminals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console_helpers import lpar_id, select, step, table, wait_for
+
+from engine.ops import ChangeProcessors
+from hmc_tui.app import HmcApp
+from hmc_tui.console import LocalConsole
+from hmc_tui.screens.overview import OverviewScreen
+from hmc_tui.screens.properties import PropertiesScreen
+from hmc_tui.screens.sort_picker import SortPicker
+from hmc_tui.widgets.system_header import SystemHeader
+
+
+async def test_overview_shows_system_and_partitions(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        t = table(app)
+        assert t.row_count == len(app.snapshot.frame.partitions) == 11
+        assert t.shown_ids() == sorted(t.shown_ids())
+        assert t.cell_text(lpar_id(app, "dev02"), "state") == "Not Activated"
+        assert t.cell_text(lpar_id(app, "oradb01"), "os") == "AIX 7.3 TL2"
+        header = str(app.screen.query_one(SystemHeader).render())
+        for text in ("Server-9080-HEX-SN78H4A21", "9080-HEX*78H4A21", "Operating",
+                     "FW1060.10", "installed 48", "configurable 40", "available 20.50",
+                     "DevTestPool"):
+            assert text in header
+
+
+async def test_only_changed_cells_are_updated(app: HmcApp, console: LocalConsole) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        calls: list[tuple[str, str]] = []
+        original = t.update_cell
+
+        def spy(row: Any, column: Any, value: object, **kw: Any) -> None:
+            calls.append((str(row.value), str(column)))
+            original(row, column, value, **kw)
+
+        t.update_cell = spy  # type: ignore[method-assign]
+        await step(pilot, console, 1)  # time moves: only the live physc figures change
+        assert calls and {column for _, column in calls} == {"physc"}
+        physc = console.snapshot().physc
+        oradb01 = lpar_id(app, "oradb01")
+        assert t.cell_text(oradb01, "physc") == f"{physc[oradb01]:.2f}"
+        calls.clear()
+        await app.run_operation(ChangeProcessors(lpar="dev01", action="add", proc_units=0.25))
+        await pilot.pause()
+        dev01 = str(lpar_id(app, "dev01"))
+        assert (dev01, "pu") in calls
+        assert {row for row, column in calls if column != "physc"} == {dev01}
+        assert t.cell_text(int(dev01), "pu") == "0.75"
+        # What the table draws is what it holds (no stale render cache).
+        lines = "".join(strip.text for strip in t.render_lines(t.region.reset_offset))
+        assert "0.75" in lines
+
+
+async def test_filter_is_incremental_and_escape_clears(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        await pilot.press("slash", "d", "e", "v")  # also the DevTestPool members
+        assert len(t.shown_ids()) == 4
+        await pilot.press("0")
+        assert sorted(t.shown_ids()) == [lpar_id(app, "dev01"), lpar_id(app, "dev02")]
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await pilot.press(*"not")
+        assert {t.cell_text(i, "state") for i in t.shown_ids()} == {"Not Activated"}
+        await pilot.press("enter")  # keep the filter, back to the table
+        assert t.has_focus and t.filter_text == "not"
+        await pilot.press("escape")
+        assert t.row_count == 11 and t.filter_text == ""
+
+
+async def test_sort_by_column_from_the_picker_and_reverse(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        await select(pilot, "hana01")
+        await pilot.press("o")
+        assert isinstance(app.screen, SortPicker)
+        app.screen.dismiss("mem")
+        await pilot.pause()
+        mem = [float(t.cell_text(i, "mem")) for i in t.shown_ids()]
+        assert mem == sorted(mem)
+        assert t.selected_id == lpar_id(app, "hana01")  # the cursor follows its partition
+        await pilot.press("O")
+        mem = [float(t.cell_text(i, "mem")) for i in t.shown_ids()]
+        assert mem == sorted(mem, reverse=True)
+        assert "Mem GB descending" in str(app.screen.query_one("#caption").render())
+        t.set_sort("name")
+        await pilot.pause()
+        names = [t.cell_text(i, "name") for i in t.shown_ids()]
+        assert names == sorted(names)
+
+
+async def test_enter_opens_properties_and_escape_returns(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "oradb01")
+        await pilot.press("enter")
+        assert isinstance(app.screen, PropertiesScreen)
+        assert app.screen.lpar_id == lpar_id(app, "oradb01")
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_j_and_k_move_like_arrows(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        await pilot.press("j", "j", "down")
+        assert t.cursor_row == 3
+        await pilot.press("k", "up")
+        assert t.cursor_row == 1
+
+
+async def test_narrow_terminal_hides_columns_and_survives(app: HmcApp,
+                                                          console: LocalConsole) -> None:
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        assert t.visible_columns[:2] == ["name", "id"]
+        assert "state" in t.visible_columns and "os" not in t.visible_columns
+        await pilot.press("j", "a")
+        await pilot.press("escape", "slash", "x", "enter", "escape", "question_mark")
+        await pilot.press("escape")
+        await pilot.resize_terminal(40, 12)
+        await step(pilot, console, 5)
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        assert "os" in t.visible_columns and "mode" in t.visible_columns
+        assert t.row_count == 11
+
+
+async def test_live_reference_codes_and_freeze(app: HmcApp, console: LocalConsole) -> None:
+    from engine.ops import ActivatePartition
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        dev02 = lpar_id(app, "dev02")
+        await app.run_operation(ActivatePartition(lpar="dev02"))
+        await pilot.pause()
+        first = t.cell_text(dev02, "refcode")
+        await pilot.press("space")  # freeze the display: the engine keeps going
+        assert app.frozen
+        await step(pilot, console, 5)
+        assert t.cell_text(dev02, "refcode") == first
+        assert console.snapshot().frame.partition("dev02").refcode != first  # type: ignore[union-attr]
+        await pilot.press("space")
+        await wait_for(pilot, lambda: t.cell_text(dev02, "refcode") != first)

@@ -1,0 +1,65 @@
+"""SVG snapshots of the console's screens and dialogs at 120x40 and 80x24.
+
+Deterministic: lockstep engine at engine time 0 (nothing stepped, so the figures do not depend
+on the dispatcher's numbers), no wall clock anywhere on screen, no cursor blink (conftest).
+These are sync tests: snap_compare runs the app itself. Update with
+`pytest tests/console --snapshot-update` after an intended change, and look at the diff report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from console_helpers import select
+from textual.pilot import Pilot
+
+from conftest import make_app  # isort: skip
+
+Before = Callable[[Pilot[object]], Awaitable[None]]
+
+
+async def overview(pilot: Pilot[object]) -> None:
+    await pilot.pause()
+
+
+async def properties(pilot: Pilot[object]) -> None:
+    await select(pilot, "oradb01")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def activate(pilot: Pilot[object]) -> None:
+    await select(pilot, "dev02")
+    await pilot.press("a")
+    await pilot.pause()
+
+
+async def shutdown(pilot: Pilot[object]) -> None:
+    await select(pilot, "oradb01")
+    await pilot.press("s")
+    await pilot.pause()
+
+
+async def dlpar(pilot: Pilot[object]) -> None:
+    await select(pilot, "oradb01")
+    await pilot.press("d")
+    await pilot.pause()
+
+
+async def help_screen(pilot: Pilot[object]) -> None:
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+SCREENS: dict[str, Before] = {
+    "overview": overview, "properties": properties, "activate": activate,
+    "shutdown": shutdown, "dlpar": dlpar, "help": help_screen,
+}
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_snapshot(snap_compare: Callable[..., bool], screen: str,
+                         size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=SCREENS[screen])

@@ -1,0 +1,98 @@
+"""Events screen: the journal with the HMC command of every action, filter, state toggle."""
+
+from __future__ import annotations
+
+from screen_host import HostApp, wait_for
+from textual.widgets import Input, Static
+
+from engine.ops import ActivatePartition, UnmapVscsi
+from hmc_tui.screens.events import EventsScreen
+from hmc_tui.widgets.event_table import EventTable
+
+SIZE = (120, 40)
+
+
+def table(app: HostApp) -> EventTable:
+    return app.screen.query_one("#events-table", EventTable)
+
+
+def column(app: HostApp, key: str) -> list[str]:
+    """One column's cells, top row first (as shown)."""
+    return [str(cell) for cell in table(app).get_column(key)]
+
+
+def commands(app: HostApp) -> list[str]:
+    return column(app, "command")
+
+
+async def test_activation_shows_its_chsysstate_command() -> None:
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert table(app).row_count == 0
+        result = await app.run_operation(ActivatePartition(lpar="dev02"))
+        assert result.ok
+        await pilot.pause()
+        assert commands(app)[0] == (
+            "chsysstate -m Server-9080-HEX-SN78H4A21 -r lpar -o on -n dev02 -f default_profile")
+        assert [column(app, c)[0] for c in ("user", "op", "target", "result")] == [
+            "hscroot", "activate", "dev02", "ok"]
+        assert column(app, "time")[0] == "08:00:00"  # engine time on the frame's calendar
+        detail = str(app.screen.query_one("#events-detail", Static).content)
+        assert "chsysstate" in detail and "01/05/2026 08:00:00" in detail
+        assert "hscroot (hmcsuperadmin)" in detail
+
+
+async def test_newest_first_refusals_and_lifecycle_states() -> None:
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.run_operation(ActivatePartition(lpar="dev02"))
+        app.step(120.0)  # the boot: Starting ... Running, journaled as "state" events
+        refused = await app.run_operation(ActivatePartition(lpar="oradb01"))
+        assert not refused.ok and refused.code == "HSCL3681"
+        await pilot.pause()
+        seqs = [int(seq) for seq in column(app, "seq")]
+        assert seqs == sorted(seqs, reverse=True)  # newest first
+        assert column(app, "result")[0] == "HSCL3681"
+        assert "state" in column(app, "op")
+
+        await pilot.press("s")  # hide lifecycle states
+        assert column(app, "op") == ["activate", "activate"]
+        assert "states hidden" in str(app.screen.query_one("#events-title", Static).content)
+        await pilot.press("s")
+        assert "state" in column(app, "op")
+
+
+async def test_filter_is_incremental_and_escape_keeps_it() -> None:
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.run_operation(ActivatePartition(lpar="dev02"))
+        await app.run_operation(UnmapVscsi(vios="vios1", vtd="vtscsi3"))
+        await app.run_operation(ActivatePartition(lpar="oradb01"))  # refused: HSCL3681
+        await pilot.pause()
+        assert table(app).row_count == 3
+        await pilot.press("slash", "r", "m", "v")  # typed into the filter bar
+        screen = app.screen
+        assert isinstance(screen, EventsScreen)
+        assert screen.filter_text == "rmv"
+        assert commands(app) == [
+            'viosvrcmd -m Server-9080-HEX-SN78H4A21 -p vios1 -c "rmvdev -vtd vtscsi3"']
+        await pilot.press("escape")  # leaves the bar, keeps the filter
+        assert screen.focused is table(app)
+        assert table(app).row_count == 1
+        screen.query_one("#events-filter", Input).value = "hscl3681"  # codes match too
+        await wait_for(pilot, lambda: table(app).row_count == 1
+                       and column(app, "result") == ["HSCL3681"])
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: table(app).row_count == 3)
+        assert screen.filter_text == ""
+
+
+async def test_new_events_arrive_while_filtered() -> None:
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "d", "e", "v", "0", "2", "enter")
+        await app.run_operation(ActivatePartition(lpar="test01"))  # refused, other target
+        await app.run_operation(ActivatePartition(lpar="dev02"))
+        await pilot.pause()
+        assert column(app, "target") == ["dev02"]

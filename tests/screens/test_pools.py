@@ -1,0 +1,175 @@
+"""Pool utilisation screen, driven by the pilot over a lockstep engine."""
+
+from __future__ import annotations
+
+import pytest
+from screen_host import HostApp, SyntheticUtilConsole, make_console, wait_for
+from textual.widgets import DataTable, Input, Static
+
+from engine.ops import ChangePool
+from engine.service import Engine
+from engine.store import demo_frame
+from hmc_tui.screens.pools import PoolsScreen
+from hmc_tui.widgets.pool_dialogs import ChangePoolDialog
+from hmc_tui.widgets.pool_graph import PoolGraph
+from hmc_tui.widgets.pool_members import PoolMembersTable
+
+SIZE = (120, 40)
+
+
+def synthetic_app(warmup: float = 600.0) -> HostApp:
+    return HostApp(PoolsScreen, SyntheticUtilConsole(Engine(demo_frame(), mode="stepped")),
+                   warmup=warmup)
+
+
+def pools_table(app: HostApp) -> DataTable:
+    return app.screen.query_one("#pools-table", DataTable)
+
+
+def graph(app: HostApp) -> PoolGraph:
+    return app.screen.query_one("#pools-graph", PoolGraph)
+
+
+async def test_shows_each_active_pool() -> None:
+    app = HostApp(PoolsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = pools_table(app)
+        assert table.row_count == 2  # DefaultPool and DevTestPool; the 62 others are inactive
+        names = [table.get_cell(f"pool-{pid}", "name") for pid in (0, 1)]
+        assert names == ["DefaultPool", "DevTestPool"]
+        assert table.get_cell("pool-1", "max") == "8"
+        assert table.get_cell("pool-1", "reserved") == "0.50"
+        # dev01 and test01 run in DevTestPool: 0.75 + 0.75 entitled + 0.50 reserved
+        assert table.get_cell("pool-1", "members") == "2"
+        assert table.get_cell("pool-1", "entitled") == f"{demo_frame().pool_entitled(1):.2f}"
+
+        # pools (de)activated elsewhere come and go in pool id order; the selection stays
+        await pilot.press("right_square_bracket")
+        await app.run_operation(ChangePool(pool="SharedPool05", max_proc_units=4))
+        await app.run_operation(ChangePool(pool="SharedPool03", max_proc_units=2))
+        await pilot.pause()
+        assert [str(cell) for cell in table.get_column("name")] == [
+            "DefaultPool", "DevTestPool", "SharedPool03", "SharedPool05"]
+        assert app.screen.pool_id == 1 and table.cursor_row == 1
+        await app.run_operation(ChangePool(pool="SharedPool03", max_proc_units=0))
+        await pilot.pause()
+        assert [str(cell) for cell in table.get_column("id")] == ["0", "1", "5"]
+
+
+async def test_switch_pools_with_keys_and_the_list() -> None:
+    app = HostApp(PoolsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PoolsScreen)
+        await pilot.pause()
+        assert screen.pool_id == 0
+        await pilot.press("right_square_bracket")
+        assert screen.pool_id == 1
+        assert "DevTestPool" in str(screen.query_one("#pools-members-title", Static).content)
+        members = screen.query_one("#pools-members", PoolMembersTable)
+        assert {members.get_cell("rank-0", "name"), members.get_cell("rank-1", "name")} == {
+            "dev01", "test01"}
+        await pilot.press("right_square_bracket")  # wraps around
+        assert screen.pool_id == 0
+        await pilot.press("left_square_bracket")
+        assert screen.pool_id == 1
+        await pilot.press("up")  # the pool list itself selects too
+        assert screen.pool_id == 0
+        assert "DefaultPool" in graph(app).graph_title
+
+
+async def test_clock_speed_and_pause_drive_the_engine_clock() -> None:
+    app = HostApp(PoolsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        clock = app.screen.query_one("#pools-clock", Static)
+        await pilot.press("plus")
+        assert app.hmc_console.snapshot().clock.speed == 10
+        assert app.hmc_console.snapshot().clock.mode == "accelerated"
+        await pilot.press("plus", "plus")
+        assert app.hmc_console.snapshot().clock.speed == 600
+        assert "x600" in str(clock.content)
+        await pilot.press("minus", "minus", "minus", "minus")  # floors at real time
+        assert app.hmc_console.snapshot().clock.speed == 1
+        assert "realtime x1" in str(clock.content)
+        await pilot.press("p")
+        assert app.hmc_console.snapshot().clock.paused
+        assert "PAUSED" in str(clock.content)
+        assert clock.has_class("-paused")
+        await pilot.press("p")
+        assert not app.hmc_console.snapshot().clock.paused
+
+
+async def test_graph_grows_with_engine_time_and_switches_history() -> None:
+    app = synthetic_app(warmup=60.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = len(graph(app).series)
+        assert before == 12  # 60 s of 5 s samples
+        app.step(50.0)
+        await pilot.pause()
+        assert len(graph(app).series) == before + 10
+        # the x axis is in engine time on the frame's calendar (epoch 08:00)
+        assert graph(app).series.times[-1] == 110.0
+
+        await pilot.press("h")  # long-term history: 30 s samples
+        assert app.screen.interval == "long"
+        assert graph(app).series.interval == 30
+        assert len(graph(app).series) == 3  # samples at 30, 60 and 90 s (deltas from 0)
+        assert "long-term" in graph(app).graph_title
+        await pilot.press("h")
+        assert graph(app).series.interval == 5
+
+
+async def test_graph_from_the_real_dispatcher() -> None:
+    console = make_console()
+    console.step(10.0)
+    if not console.utilisation("pool", 0, "short").times:
+        pytest.skip("engine/cpu.py records no utilisation samples yet")
+    app = HostApp(PoolsScreen, console)
+    async with app.run_test(size=SIZE) as pilot:
+        app.step(60.0)
+        await pilot.pause()
+        series = graph(app).series
+        assert len(series) >= 12
+        assert all(0.0 <= u <= s + 1e-6 for u, s in zip(series.used, series.size, strict=True))
+        table = pools_table(app)
+        assert table.get_cell("pool-0", "used") != "-"  # live PoolLive figures
+        before = len(series)
+        app.step(30.0)
+        await pilot.pause()
+        assert len(graph(app).series) == before + 6
+
+
+async def test_change_pool_refusal_in_place_then_success() -> None:
+    app = HostApp(PoolsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangePoolDialog))
+        dialog = app.screen
+        assert isinstance(dialog, ChangePoolDialog)
+        dialog.query_one("#max", Input).value = "1"  # below the pool's entitled capacity
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.error_text.startswith("HSCL"))
+        assert app.screen is dialog  # stays open to correct the input
+        assert app.hmc_console.snapshot().frame.pools[1].max_proc_units == 8
+        dialog.query_one("#max", Input).value = "12"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PoolsScreen))
+        assert app.hmc_console.snapshot().frame.pools[1].max_proc_units == 12
+        assert pools_table(app).get_cell("pool-1", "max") == "12"
+        message = str(app.screen.query_one("#pools-message", Static).content)
+        assert "chhwres -r procpool" in message
+
+
+async def test_viewer_role_cannot_change_pools() -> None:
+    from engine.roles import Actor
+
+    app = HostApp(PoolsScreen, make_console(actor=Actor(user="view", role="hmcviewer")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangePoolDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "HSCL350B" in app.screen.error_text)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, PoolsScreen))
