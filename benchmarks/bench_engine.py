@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.frames import large_frame  # noqa: E402
-from engine.model import Frame  # noqa: E402
-from engine.service import Engine  # noqa: E402
-from engine.store import demo_frame  # noqa: E402
+from benchmarks.frames import large_frame
+from engine.model import Frame
+from engine.service import Engine
+from engine.store import demo_frame
 
 
 def peak_rss_mb() -> float:
