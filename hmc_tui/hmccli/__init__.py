@@ -32,9 +32,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CommandResult:
-    stdout: str
-    stderr: str
-    exit_code: int
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
 
     @property
     def ok(self) -> bool:
@@ -43,6 +43,9 @@ class CommandResult:
 
 def _lines(text: str) -> str:
     return text + "\n" if text else ""
+
+
+USER_COMMANDS = ("lshmcusr", "mkhmcusr", "rmhmcusr", "chhmcusr")  # hmc_tui.service.usercmds
 
 
 def run_command(console: Console, line: str, *, allow_files: bool = True) -> CommandResult:
@@ -59,6 +62,11 @@ def run_command(console: Console, line: str, *, allow_files: bool = True) -> Com
             if rest and rest[0] in USAGE:
                 return CommandResult(_lines(USAGE[rest[0]]), "", 0)
             return CommandResult(_lines(help_text()), "", 0)
+        if name in USER_COMMANDS:
+            from hmc_tui.service.usercmds import run_user_command
+            from hmc_tui.service.users import UserStore
+
+            return run_user_command(words, console.actor, UserStore())
         command = COMMANDS.get(name)
         if command is None:
             raise CommandNotFound(name)

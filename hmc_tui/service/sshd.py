@@ -29,11 +29,12 @@ import asyncssh
 from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
+from hmc_tui.hmccli import USER_COMMANDS, CommandResult
 from hmc_tui.service.logins import LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
-from hmc_tui.service.usercmds import USER_COMMANDS, CommandResult, run_user_command
+from hmc_tui.service.usercmds import run_user_command
 from hmc_tui.service.users import UserError, UserStore
 
 log = logging.getLogger(__name__)

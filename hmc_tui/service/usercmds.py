@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from engine.errors import HmcError
 from engine.roles import Actor, authorize
+from hmc_tui.hmccli import CommandResult
 from hmc_tui.service.users import ROLE_DESCRIPTIONS, User, UserError, UserStore
 
-USER_COMMANDS = ("lshmcusr", "mkhmcusr", "rmhmcusr", "chhmcusr")
 NO_RESULTS = "No results were found."
 
 # The attributes of a real `lshmcusr` line, in its order (../shared/hmc-cli-samples.md).
@@ -27,13 +26,6 @@ LSHMCUSR_ATTRS = (
     "verify_timeout", "idle_timeout", "inactivity_expiration", "resources",
     "password_encryption", "disabled",
 )
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    stdout: str = ""
-    stderr: str = ""
-    exit_code: int = 0
 
 
 class _Usage(Exception):

@@ -214,3 +214,21 @@ def test_an_unexpected_exception_is_one_line(console, monkeypatch, caplog) -> No
     assert result.stderr == "HSCLC0FF An unexpected error occurred: ZeroDivisionError: boom " \
                             "second line\n"
     assert "Traceback" in caplog.text
+
+
+def test_user_commands_reach_the_user_store_with_the_console_role(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """lshmcusr and friends also run from the console's command line, with its role."""
+    from engine.roles import Actor
+    from engine.service import Engine
+    from engine.store import demo_frame
+    from hmc_tui.console import LocalConsole
+    from hmc_tui.hmccli import run_command
+
+    monkeypatch.setenv("HMC_TUI_DATA_DIR", str(tmp_path))
+    admin = LocalConsole(Engine(demo_frame()))
+    assert run_command(admin, "mkhmcusr -u alice -a hmcoperator --passwd Secret-123").ok
+    listing = run_command(admin, "lshmcusr -F name,taskrole")
+    assert "alice,hmcoperator" in listing.stdout
+    viewer = LocalConsole(Engine(demo_frame()), Actor(user="v", role="hmcviewer"))
+    refused = run_command(viewer, "lshmcusr")
+    assert refused.exit_code == 1 and refused.stderr.startswith("HSCL350B")
