@@ -24,6 +24,16 @@ def clock_label(snap: Snapshot) -> str:
     return f"×{clock.speed:g}"
 
 
+def others_label(console: object) -> str:
+    """Who else works on the shared frame (consoles of `hmc-tui serve`; none when local)."""
+    sessions = getattr(console, "sessions", None)
+    if not callable(sessions):
+        return ""
+    me = getattr(console, "session_id", None)
+    others = [f"{s.user} ({s.role})" for s in sessions() if s.id != me and s.kind == "console"]
+    return f"  │  also on: {', '.join(others)}" if others else "  │  nobody else on"
+
+
 class StatusBar(Widget):
     DEFAULT_CSS = """
     StatusBar {
@@ -64,11 +74,12 @@ class StatusBar(Widget):
         snap = self._snap
         if snap is None:
             return Text("")
-        actor = getattr(getattr(self.app, "hmc_console", None), "actor", None)
+        console = getattr(self.app, "hmc_console", None)
+        actor = getattr(console, "actor", None)
         user = f"{actor.user} ({actor.role})" if actor is not None else ""
         left = Text.assemble(
             " ", (f"{snap.wall:%Y-%m-%d %H:%M:%S}", "bold"), "  ", clock_label(snap),
-            "  │  ", user,
+            "  │  ", user, others_label(console),
         )
         if snap.in_flight:
             left.append(f"  │  {snap.in_flight} queued")
