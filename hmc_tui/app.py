@@ -32,6 +32,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
 
+from engine.errors import HmcError
 from engine.model import TRANSITIONAL_STATES
 from engine.ops import Operation
 from engine.service import OpResult
@@ -41,6 +42,7 @@ from hmc_tui.command_mode import Alias
 from hmc_tui.config import Config, ConfigFileError, load_config, save_config
 from hmc_tui.console import Console
 from hmc_tui.gc_tuning import IdleCollector
+from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
@@ -86,7 +88,7 @@ def next_speed(current: float, step: int) -> float:
     return next((s for s in reversed(SPEEDS) if s < current - 1e-9), SPEEDS[0])
 
 
-class HmcApp(App[int]):
+class HmcApp(RecordingMixin, App[int]):
     TITLE = "hmc-tui"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
@@ -208,6 +210,10 @@ class HmcApp(App[int]):
         """Pull the newest snapshot and show it; False when frozen or nothing changed."""
         if self.collector is not None:
             self.collector.tick()
+        if not getattr(self.hmc_console, "connected", True):  # the engine service went away
+            reason = getattr(self.hmc_console, "close_reason", "") or "connection closed"
+            self.exit(1, message=f"hmc-tui: the engine service is gone: {reason}")
+            return False
         if self.frozen:
             return False
         snap = self.hmc_console.snapshot()
@@ -326,23 +332,33 @@ class HmcApp(App[int]):
     def action_toggle_live(self) -> None:
         self.frozen = not self.frozen
 
+    def clock(self, change: Callable[[], None], done: str) -> str:
+        """Change the shared engine clock; on a served frame only a superadmin may."""
+        try:
+            change()
+        except HmcError as err:
+            self.notify(str(err), severity="error", timeout=6)
+            return str(err)
+        self.notify(done, timeout=2)
+        self.refresh_from_engine()
+        return done
+
     def action_clock_speed(self, step: int) -> None:
         speed = next_speed(self.hmc_console.snapshot().clock.speed, step)
-        self.hmc_console.set_speed(speed)
-        self.notify(f"Engine clock: {speed:g}× real time", timeout=2)
-        self.refresh_from_engine()
+        self.clock(lambda: self.hmc_console.set_speed(speed),
+                   f"Engine clock: {speed:g}× real time")
 
     def action_clock_pause(self) -> None:
         if self.hmc_console.snapshot().clock.paused:
-            self.hmc_console.resume()
-            self.notify("Engine clock running", timeout=2)
+            self.clock(self.hmc_console.resume, "Engine clock running")
         else:
-            self.hmc_console.pause()
-            self.notify("Engine clock paused", timeout=2)
-        self.refresh_from_engine()
+            self.clock(self.hmc_console.pause, "Engine clock paused")
 
-    def action_save_svg(self) -> Path:
+    def action_save_svg(self) -> Path | None:
         """Save an SVG of the screen to <data dir>/screenshots and say where."""
+        if getattr(self.hmc_console, "restricted", False):  # never write the server's disk
+            self.notify("Screenshots are not saved for remote sessions.", severity="warning")
+            return None
         directory = data_dir() / "screenshots"
         directory.mkdir(parents=True, exist_ok=True)
         stamp = f"{self.snapshot.wall:%Y%m%d-%H%M%S}"
@@ -388,17 +404,13 @@ class HmcApp(App[int]):
     def run_alias_here(self, alias: Alias) -> str:
         """Aliases answered inside the command panel; returns what to print."""
         if alias.name == "speed":
-            self.hmc_console.set_speed(float(alias.arg))
-            self.refresh_from_engine()
-            return f"engine clock at {float(alias.arg):g}× real time"
+            speed = float(alias.arg)
+            return self.clock(lambda: self.hmc_console.set_speed(speed),
+                              f"engine clock at {speed:g}× real time")
         if alias.name == "pause":
-            self.hmc_console.pause()
-            self.refresh_from_engine()
-            return "engine clock paused"
+            return self.clock(self.hmc_console.pause, "engine clock paused")
         if alias.name == "resume":
-            self.hmc_console.resume()
-            self.refresh_from_engine()
-            return "engine clock running"
+            return self.clock(self.hmc_console.resume, "engine clock running")
         if alias.name == "theme":
             if alias.arg not in self.available_themes:
                 return f"no theme {alias.arg!r}; installed: " + ", ".join(
@@ -412,11 +424,14 @@ class HmcApp(App[int]):
         if run is None:
             return CommandOutput("", "The HMC command line is not available in this build "
                                  "(hmc_tui.hmccli.run_command is missing).", 127)
+        # A remote (SSH) session must not make the server read files (-f FILE).
+        restricted = getattr(self.hmc_console, "restricted", False)
+        kwargs: dict[str, Any] = {"allow_files": False} if restricted else {}
         try:
             if inspect.iscoroutinefunction(run):
-                result = await run(self.hmc_console, line)
+                result = await run(self.hmc_console, line, **kwargs)
             else:  # it may wait for the engine: keep it off the UI thread
-                result = await asyncio.to_thread(run, self.hmc_console, line)
+                result = await asyncio.to_thread(run, self.hmc_console, line, **kwargs)
         except Exception as exc:  # a bug in a command must not take the console down
             return CommandOutput("", f"{type(exc).__name__}: {exc}", 1)
         self.refresh_from_engine()
@@ -433,6 +448,8 @@ class HmcApp(App[int]):
             yield SystemCommand(f"Go to {title}", f"switch to the {title} screen",
                                 lambda mode=mode: self.run_worker(self.action_goto(mode)))
         yield SystemCommand("Help", "every key of this screen", self.action_help)
+        if not getattr(self.hmc_console, "restricted", False):  # writes a file: local only
+            yield from recording_commands(self)
         yield SystemCommand("Command line", "navigation aliases and HMC commands (:)",
                             self.action_command_line)
         yield SystemCommand("Resume live updates" if self.frozen else "Freeze live updates",

@@ -151,10 +151,8 @@ def record_console(console: Any, path: Path, *, config: Any = None, seed: int = 
         _say(f"{path}: is a directory; give the macro's file name")
         return EXIT_USAGE
     from hmc_tui.app import HmcApp
-    from hmc_tui.macros.record import RecordingMixin
 
-    app_class: type[Any] = HmcApp if issubclass(HmcApp, RecordingMixin) else _recording_app()
-    app = app_class(console, config=config)
+    app = HmcApp(console, config=config)
     app.engine_seed = seed
     app.frame_source = frame_source
     app.start_recording(path)
@@ -172,15 +170,3 @@ def record_console(console: Any, path: Path, *, config: Any = None, seed: int = 
     if saved is not None:
         _say(f"recorded {keys} keys to {saved} (replay: {PROG} replay {saved})")
     return result if isinstance(result, int) else (app.return_code or 0)
-
-
-def _recording_app() -> type[Any]:
-    """HmcApp with the recording mixin, for when HmcApp does not include it itself."""
-    from hmc_tui.app import HmcApp
-    from hmc_tui.macros.record import RecordingMixin
-    from hmc_tui.macros.session import app_css_path
-
-    class RecordingApp(RecordingMixin, HmcApp):
-        CSS_PATH = app_css_path()
-
-    return RecordingApp

@@ -9,6 +9,7 @@ only patches the cells whose text changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -294,28 +295,31 @@ class PoolsScreen(Screen):
         self._step_pool(-1)
 
     # ------------------------------------------------------------------ clock
-    def _clock_changed(self) -> None:
+    def _change_clock(self, change: Callable[[], None], done: str) -> None:
+        """Through the app's clock helper (it reports a refusal: the clock is shared)."""
+        clock = getattr(self.app, "clock", None)
+        if clock is not None:
+            clock(change, done)
+        else:
+            change()
         self.show_snapshot(self.hmc.snapshot())
 
     def action_faster(self) -> None:
         speed = self.hmc.snapshot().clock.speed
         faster = next((s for s in SPEEDS if s > speed + 1e-9), SPEEDS[-1])
-        self.hmc.set_speed(faster)
-        self._clock_changed()
+        self._change_clock(lambda: self.hmc.set_speed(faster), f"Engine clock: {faster:g}×")
 
     def action_slower(self) -> None:
         speed = self.hmc.snapshot().clock.speed
         slower = next((s for s in reversed(SPEEDS) if s < speed - 1e-9), SPEEDS[0])
-        self.hmc.set_speed(slower)
-        self._clock_changed()
+        self._change_clock(lambda: self.hmc.set_speed(slower), f"Engine clock: {slower:g}×")
 
     def action_toggle_pause(self) -> None:
         console = self.hmc
         if console.snapshot().clock.paused:
-            console.resume()
+            self._change_clock(console.resume, "Engine clock running")
         else:
-            console.pause()
-        self._clock_changed()
+            self._change_clock(console.pause, "Engine clock paused")
 
     def action_toggle_history(self) -> None:
         self.interval = "long" if self.interval == "short" else "short"

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import SystemCommand
-from textual.screen import Screen
 
 from engine.service import Engine
 from engine.store import demo_frame, load_frame
 from hmc_tui.app import HmcApp
 from hmc_tui.config import Config
 from hmc_tui.console import LocalConsole
-from hmc_tui.macros.entry import _recording_app, record_console
+from hmc_tui.macros.entry import record_console
 from hmc_tui.macros.format import CommentStep, KeyStep, TextStep
 from hmc_tui.macros.headless import run_headless
 from hmc_tui.macros.load import load_macro, parse_macro
-from hmc_tui.macros.record import Recorder, RecordingMixin, recording_commands
+from hmc_tui.macros.record import Recorder
 from hmc_tui.macros.session import app_css_path, resolve_frame
 
 
@@ -72,14 +69,10 @@ def test_quit_keys_are_left_out(tmp_path: Path) -> None:
     assert [s["key"] for s in palette.steps] == ["down"]
 
 
-class PaletteApp(RecordingMixin, HmcApp):
-    """HmcApp as the lead wires it: the mixin in its bases, the commands in the palette."""
+class PaletteApp(HmcApp):
+    """HmcApp (the mixin in its bases, the commands in its palette), CSS found from tests."""
 
     CSS_PATH = app_css_path()
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield from recording_commands(self)
 
 
 async def test_record_then_replay_gives_the_same_frame(tmp_path: Path) -> None:
@@ -132,7 +125,6 @@ def test_record_console_writes_the_macro_on_exit(tmp_path: Path,
         asyncio.run(drive(self))
         return 0
 
-    monkeypatch.setattr(_recording_app(), "run", fake_run, raising=False)
     monkeypatch.setattr(HmcApp, "run", fake_run)
     console = LocalConsole(Engine(demo_frame(), seed=0))
     path = tmp_path / "sub" / "session.toml"
