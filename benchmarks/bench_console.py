@@ -147,7 +147,12 @@ class Terminal:
         while time.monotonic() < end:
             ready, _, _ = select.select([self.fd], [], [], end - time.monotonic())
             if ready:
-                buf += os.read(self.fd, 65536)
+                try:
+                    buf += os.read(self.fd, 65536)
+                except OSError:  # the console exited: show what it last printed
+                    tail = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", buf)[-3000:]
+                    raise RuntimeError("the console exited:\n" + tail.decode(
+                        "utf-8", "replace")) from None
                 if pattern in buf:
                     return time.monotonic(), buf
         raise TimeoutError(f"{pattern!r} did not appear within {timeout} s")

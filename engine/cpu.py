@@ -101,9 +101,10 @@ class Processors:
 
     def pools_live(self, frame: Frame) -> tuple[PoolLive, ...]:
         used, size = self._util.live_pool_used, self._util.live_pool_size
+        entitled = frame.pools_entitled()
         return tuple(
             PoolLive(pool_id=pool.id, size=round(float(size[pool.id]), 4),
-                     entitled=frame.pool_entitled(pool.id),
+                     entitled=entitled[pool.id],
                      used=round(float(used[pool.id]), 4))
             for pool in frame.pools if pool.id == 0 or pool.max_proc_units > 0
         )

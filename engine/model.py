@@ -360,8 +360,15 @@ class Frame(Frozen):
 
     def pool_entitled(self, pool_id: int) -> float:
         """Entitled pool capacity: member entitlements plus the pool's reserve."""
-        members = sum(p.current.entitlement for p in self.pool_members(pool_id) if p.current)
-        return round(members + self.pools[pool_id].reserved_proc_units, 2)
+        return self.pools_entitled()[pool_id]
+
+    def pools_entitled(self) -> list[float]:
+        """Entitled capacity of every pool (index = pool id), in one pass over partitions."""
+        totals = [pool.reserved_proc_units for pool in self.pools]
+        for p in self.partitions:
+            if p.current is not None and p.current.shared:
+                totals[p.current.shared_proc_pool_id] += p.current.entitlement
+        return [round(t, 2) for t in totals]
 
     # -- naming
     def location(self, lpar_id: int, slot: int) -> str:

@@ -157,6 +157,8 @@ class Engine:
             windows = min(windows, int(self._speed * WINDOWS_PER_SECOND * 2) + MAX_CHUNK)
             owed -= windows / WINDOWS_PER_SECOND
             owed = min(owed, 1.0)
+            if windows == 0 and not self._queue:
+                continue  # paused and idle: nothing new to publish
             with self._lock:
                 self._advance(windows)
 

@@ -8,7 +8,7 @@ with `console.step()` and hand the new snapshot to the app with `app.refresh_fro
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,11 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from console_helpers import make_app, make_console  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
-from engine.service import Engine  # noqa: E402
-from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, demo_frame  # noqa: E402
+from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV  # noqa: E402
 from hmc_tui.app import HmcApp  # noqa: E402
-from hmc_tui.config import Config  # noqa: E402
 from hmc_tui.console import LocalConsole  # noqa: E402
 
 
@@ -42,14 +41,6 @@ def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
-def make_console() -> LocalConsole:
-    return LocalConsole(Engine(demo_frame(), mode="stepped"))
-
-
-def make_app(console: LocalConsole | None = None, config: Config | None = None) -> HmcApp:
-    return HmcApp(console or make_console(), config=config or Config())
-
-
 @pytest.fixture
 def console() -> LocalConsole:
     return make_console()
@@ -58,8 +49,3 @@ def console() -> LocalConsole:
 @pytest.fixture
 def app(console: LocalConsole) -> HmcApp:
     return make_app(console)
-
-
-@pytest.fixture
-def app_factory() -> Callable[..., HmcApp]:
-    return make_app

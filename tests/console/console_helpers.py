@@ -1,4 +1,5 @@
-"""Small helpers for Pilot-driven console tests."""
+"""Small helpers for Pilot-driven console tests (a module with its own name: `conftest` is
+a different module in every test folder, so tests import from here, not from it)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,22 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
 
+from engine.service import Engine
+from engine.store import demo_frame
 from hmc_tui.app import HmcApp
+from hmc_tui.config import Config
 from hmc_tui.console import LocalConsole
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.widgets.partition_table import PartitionTable
+
+
+def make_console() -> LocalConsole:
+    """The demo frame on a lockstep engine: nothing moves until a test steps it."""
+    return LocalConsole(Engine(demo_frame(), mode="stepped"))
+
+
+def make_app(console: LocalConsole | None = None, config: Config | None = None) -> HmcApp:
+    return HmcApp(console or make_console(), config=config or Config())
 
 
 async def wait_for(pilot: Pilot[object], predicate: Callable[[], bool],

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from console_helpers import lpar_id, select, step, table, text, wait_for
+from console_helpers import lpar_id, make_app, select, step, table, text, wait_for
 from textual.widgets import Sparkline, TabbedContent
 
 import hmc_tui.app as app_module
@@ -25,8 +25,6 @@ from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.vios import ViosScreen
-
-from conftest import make_app  # isort: skip
 
 
 async def test_help_lists_every_binding_of_the_screen(app: HmcApp) -> None:

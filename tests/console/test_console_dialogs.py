@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console_helpers import lpar_id, select, step, table, wait_for
+from console_helpers import lpar_id, select, step, table, text, wait_for
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select
 
 from hmc_tui.app import HmcApp
@@ -33,7 +33,7 @@ async def test_activate_dev02_then_reference_codes_advance_until_running(
         assert isinstance(app.screen, ActivateDialog)
         dialog = app.screen
         assert "chsysstate -m Server-9080-HEX-SN78H4A21 -r lpar -o on -n dev02 -f " \
-               "default_profile" in str(dialog.query_one("#command").render())
+               "default_profile" in text(dialog.query_one("#command"))
         await pilot.press("enter")  # OK has the focus: the defaults activate
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
         assert state(console, "dev02") == "Starting"
@@ -80,7 +80,7 @@ async def test_activate_with_sms_boot_mode_stops_in_open_firmware(
         assert isinstance(dialog, ActivateDialog)
         dialog.query_one("#boot-sms", RadioButton).value = True
         await pilot.pause()
-        assert "-b sms" in str(dialog.query_one("#command").render())
+        assert "-b sms" in text(dialog.query_one("#command"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
         await step(pilot, console, 20)
@@ -111,7 +111,7 @@ async def test_ibm_i_activation_offers_keylock_and_ipl_source(app: HmcApp,
         dialog.query_one("#keylock-manual", RadioButton).value = True
         dialog.query_one("#ipl-d", RadioButton).value = True
         await pilot.pause()
-        command = str(dialog.query_one("#command").render())
+        command = text(dialog.query_one("#command"))
         assert "-k manual" in command and "-i d" in command
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
@@ -131,7 +131,7 @@ async def test_profile_choice_is_sent(app: HmcApp, console: LocalConsole) -> Non
         assert isinstance(dialog, ActivateDialog)
         dialog.query_one("#profile", Select).value = "month_end"
         await pilot.pause()
-        assert "-f month_end" in str(dialog.query_one("#command").render())
+        assert "-f month_end" in text(dialog.query_one("#command"))
         assert "PU" in str(dialog.query_one("#profile-info").render())
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
@@ -147,12 +147,12 @@ async def test_shutdown_asks_for_confirmation_and_no_keeps_it_running(
         await pilot.press("s")
         dialog = app.screen
         assert isinstance(dialog, ShutdownDialog)
-        assert "-o shutdown -n test01" in str(dialog.query_one("#command").render())
+        assert "-o shutdown -n test01" in text(dialog.query_one("#command"))
         dialog.query_one("#opt-os", RadioButton).value = True
         dialog.query_one("#restart", Checkbox).value = True
         await pilot.pause()
         assert "RMC" in str(dialog.query_one("#explain").render())
-        assert "-o osshutdown --restart -n test01" in str(dialog.query_one("#command").render())
+        assert "-o osshutdown --restart -n test01" in text(dialog.query_one("#command"))
         await pilot.click("#ok")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")  # changed my mind: nothing happens, the dialog stays
@@ -190,12 +190,12 @@ async def test_dlpar_add_processing_units_changes_the_engine(app: HmcApp,
         await pilot.press("d")
         dialog = app.screen
         assert isinstance(dialog, DlparDialog)
-        text = str(dialog.query_one("#range").render())
-        assert "Current 4.00 PU" in text and "minimum" in text and "maximum" in text
-        assert "Add up to" in text and "Free on the system: 20.50" in text
+        info = str(dialog.query_one("#range").render())
+        assert "Current 4.00 PU" in info and "minimum" in info and "maximum" in info
+        assert "Add up to" in info and "Free on the system: 20.50" in info
         await pilot.press("1", ".", "5")  # the amount field has the focus
         assert "chhwres -m Server-9080-HEX-SN78H4A21 -r proc -o a -p oradb01 --procunits 1.5" \
-            in str(dialog.query_one("#command").render())
+            in text(dialog.query_one("#command"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
         p = console.snapshot().frame.partition("oradb01")
@@ -245,8 +245,7 @@ async def test_dlpar_memory_move_to_another_partition(app: HmcApp,
         assert dialog.error_text.startswith("HSCL0A03")  # not a multiple of the LMB
         dialog.query_one("#amount", Input).value = "1024"
         await pilot.pause()
-        assert "-r mem -o m -p was01 -t oradb01 -q 1024" in str(
-            dialog.query_one("#command").render())
+        assert "-r mem -o m -p was01 -t oradb01 -q 1024" in text(dialog.query_one("#command"))
         dialog.submit()
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
         frame = console.snapshot().frame

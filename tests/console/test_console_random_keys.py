@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 
+from console_helpers import make_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.keys import key_to_character
-
-from conftest import make_app  # isort: skip
 
 KEYS = (
     "j", "k", "up", "down", "pageup", "pagedown", "home", "end", "enter", "escape", "tab",

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from console_helpers import select
+from console_helpers import make_app, select
 from textual.pilot import Pilot
-
-from conftest import make_app  # isort: skip
 
 Before = Callable[[Pilot[object]], Awaitable[None]]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -93,18 +94,19 @@ class ActionDialog(ModalScreen[OpResult | None]):
         """Show the equivalent HMC command of the request as it stands (teaches the CLI)."""
         op = self.operation()
         text = f"$ {op.command(self.hmc.snapshot.frame)}" if isinstance(op, Operation) else ""
-        self.query_one("#command", Static).update(text)
+        self.query_one("#command", Static).update(Text(text))  # literal: no markup
 
     def show_error(self, text: str) -> None:
         error = self.query_one("#error", Static)
-        error.update(text)
+        error.update(Text(text))  # engine messages are literal text, never markup
         error.set_class(bool(text), "shown")
         if text:
             error.scroll_visible(animate=False)
 
     @property
     def error_text(self) -> str:
-        return str(self.query_one("#error", Static).content)
+        content = self.query_one("#error", Static).content
+        return content.plain if isinstance(content, Text) else str(content)
 
     # -- OK / Cancel
     def on_button_pressed(self, event: Button.Pressed) -> None:
