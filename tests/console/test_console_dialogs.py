@@ -264,3 +264,16 @@ async def test_dlpar_on_a_partition_that_is_off_says_why(app: HmcApp) -> None:
         await pilot.press("1", "enter")
         await wait_for(pilot, lambda: dialog.last_result is not None)
         assert dialog.error_text.startswith("HSCL0B02")
+
+
+async def test_a_snapshot_before_the_dialog_is_composed_is_ignored() -> None:
+    """The live timer may hand a dialog a snapshot between push and compose (seen in a
+    replay): it must not crash looking for widgets that do not exist yet."""
+    from engine.service import Engine
+    from engine.store import demo_frame
+    from hmc_tui.console import LocalConsole
+    from hmc_tui.screens.dialogs import ShutdownDialog
+
+    console = LocalConsole(Engine(demo_frame()))
+    dialog = ShutdownDialog(3)
+    dialog.show_snapshot(console.snapshot())  # not mounted: nothing happens, no NoMatches

@@ -81,6 +81,8 @@ class ActionDialog(ModalScreen[OpResult | None]):
 
     # -- live: the partition's state line follows the engine while the dialog is open
     def show_snapshot(self, snap: Snapshot) -> None:
+        if not self.is_mounted:  # the app's timer can fire between push and compose
+            return
         p = snap.frame.partition(self.lpar_id)
         if p is None:  # deleted meanwhile (from another console): nothing left to act on
             if not self.closing:

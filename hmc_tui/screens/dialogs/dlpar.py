@@ -175,7 +175,7 @@ class DlparDialog(ActionDialog):
     def show_snapshot(self, snap: Snapshot) -> None:
         super().show_snapshot(snap)
         p = snap.frame.partition(self.lpar_id)
-        if p is not None and not self.closing:
+        if p is not None and not self.closing and self.is_mounted:
             self.query_one("#range", Static).update(
                 describe_range(resource_range(p, snap.frame, self.resource), p))
 
