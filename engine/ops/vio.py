@@ -7,7 +7,8 @@ only build the change and refuse what depends on the moment (state, RMC, names i
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Callable
+from typing import Any, ClassVar, Literal
 
 from engine import vios as names
 from engine.errors import HmcError
@@ -59,6 +60,18 @@ def require_vios_up(p: Partition) -> None:
         raise HmcError("HSCL0B02", name=p.name, state=p.state)
     if p.rmc_state != "active":
         raise HmcError("HSCL0DB4", name=p.name)
+
+
+def remove_from_vios(ctx: Context, vios: str, field: str, drop: Callable[[Any], bool],
+                     missing: str) -> None:
+    """Drop the matching entries of one of a running VIOS's lists (mappings, SEAs)."""
+    v = ctx.vios(vios)
+    require_vios_up(v)
+    entries = getattr(v, field)
+    kept = tuple(x for x in entries if not drop(x))
+    if len(kept) == len(entries):
+        raise HmcError("HSCL8017", name=missing, lpar=v.name)
+    ctx.put(v.model_copy(update={field: kept}))
 
 
 def vios_cmd(frame: Frame, vios: str, command: str) -> str:
@@ -204,12 +217,7 @@ class UnmapVscsi(Operation):
     vtd: str
 
     def apply(self, ctx: Context) -> None:
-        v = ctx.vios(self.vios)
-        require_vios_up(v)
-        kept = tuple(m for m in v.vscsi_mappings if m.vtd != self.vtd)
-        if len(kept) == len(v.vscsi_mappings):
-            raise HmcError("HSCL8017", name=self.vtd, lpar=v.name)
-        ctx.put(v.model_copy(update={"vscsi_mappings": kept}))
+        remove_from_vios(ctx, self.vios, "vscsi_mappings", lambda m: m.vtd == self.vtd, self.vtd)
 
     def command(self, frame) -> str:
         return vios_cmd(frame, self.vios, f"rmvdev -vtd {self.vtd}")
@@ -250,12 +258,9 @@ class UnmapNpiv(Operation):
     vfchost_slot: int
 
     def apply(self, ctx: Context) -> None:
-        v = ctx.vios(self.vios)
-        require_vios_up(v)
-        kept = tuple(m for m in v.npiv_mappings if m.vfchost_slot != self.vfchost_slot)
-        if len(kept) == len(v.npiv_mappings):
-            raise HmcError("HSCL8017", name=f"vfchost in slot {self.vfchost_slot}", lpar=v.name)
-        ctx.put(v.model_copy(update={"npiv_mappings": kept}))
+        remove_from_vios(ctx, self.vios, "npiv_mappings",
+                         lambda m: m.vfchost_slot == self.vfchost_slot,
+                         f"vfchost in slot {self.vfchost_slot}")
 
     def command(self, frame) -> str:
         p = frame.partition(self.vios)
@@ -307,12 +312,7 @@ class RemoveSea(Operation):
     name: str
 
     def apply(self, ctx: Context) -> None:
-        v = ctx.vios(self.vios)
-        require_vios_up(v)
-        kept = tuple(s for s in v.seas if s.name != self.name)
-        if len(kept) == len(v.seas):
-            raise HmcError("HSCL8017", name=self.name, lpar=v.name)
-        ctx.put(v.model_copy(update={"seas": kept}))
+        remove_from_vios(ctx, self.vios, "seas", lambda s: s.name == self.name, self.name)
 
     def command(self, frame) -> str:
         return vios_cmd(frame, self.vios, f"rmdev -dev {self.name}")
