@@ -15,6 +15,7 @@ from engine.lifecycle import Lifecycle
 from engine.model import Frame
 from engine.ops.base import Context, Operation
 from engine.ops.config import (
+    ChangePartition,
     ChangePool,
     ChangeProfile,
     CreatePartition,
@@ -42,7 +43,8 @@ from engine.roles import Actor, authorize
 AnyOperation = Annotated[
     ActivatePartition | ShutdownPartition | PowerOnSystem | PowerOffSystem
     | ChangeProcessors | ChangeMemory | SetUncapWeight
-    | CreatePartition | DeletePartition | CreateProfile | ChangeProfile | DeleteProfile
+    | CreatePartition | ChangePartition | DeletePartition
+    | CreateProfile | ChangeProfile | DeleteProfile
     | ChangePool | MovePartitionPool
     | AddVirtualAdapter | RemoveVirtualAdapter | MapVscsi | UnmapVscsi | MapNpiv | UnmapNpiv
     | CreateSea | RemoveSea,
@@ -73,7 +75,8 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
 
 
 __all__ = [
-    "ActivatePartition", "AddVirtualAdapter", "AnyOperation", "ChangeMemory", "ChangePool",
+    "ActivatePartition", "AddVirtualAdapter", "AnyOperation", "ChangeMemory", "ChangePartition",
+    "ChangePool",
     "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
     "CreateSea", "DeletePartition", "DeleteProfile", "MapNpiv", "MapVscsi", "MovePartitionPool",
     "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",

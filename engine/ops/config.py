@@ -133,6 +133,40 @@ class DeletePartition(Operation):
         return f"rmsyscfg -r lpar -m {name(frame.system.name)} -n {name(self.lpar)}"
 
 
+class ChangePartition(Operation):
+    """chsyscfg -r lpar: rename a partition or choose its default profile."""
+
+    op: Literal["change_lpar"] = "change_lpar"
+    task: ClassVar[str] = "config"
+    lpar: str
+    new_name: str | None = None
+    default_profile: str | None = None
+
+    def apply(self, ctx: Context) -> None:
+        p = ctx.partition(self.lpar)
+        update: dict[str, object] = {}
+        if self.default_profile is not None:
+            update["default_profile"] = ctx.profile(p, self.default_profile).name
+        if self.new_name is not None and self.new_name != p.name:
+            other = ctx.frame.partition(self.new_name)
+            if other is not None:
+                raise HmcError("HSCL0A06", what="partition name", value=self.new_name,
+                               owner=f"partition {other.id}")
+            update["name"] = self.new_name
+        try:  # model_copy does not validate: the name's length and form are checked here
+            ctx.put(Partition.model_validate(p.model_dump() | update))
+        except ValidationError as exc:
+            raise pydantic_to_hmc(exc) from None
+
+    def command(self, frame) -> str:
+        pairs: list[tuple[str, object]] = [("name", self.lpar)]
+        if self.new_name is not None:
+            pairs.append(("new_name", self.new_name))
+        if self.default_profile is not None:
+            pairs.append(("default_profile", self.default_profile))
+        return f"chsyscfg -r lpar -m {name(frame.system.name)} -i {attr_arg(pairs)}"
+
+
 class CreateProfile(Operation):
     op: Literal["create_profile"] = "create_profile"
     task: ClassVar[str] = "config"

@@ -16,6 +16,7 @@ from engine.errors import HmcError
 from engine.model import Partition, Profile, VirtualEth
 from engine.ops import (
     AddVirtualAdapter,
+    ChangePartition,
     ChangeProfile,
     CreatePartition,
     CreateProfile,
@@ -277,13 +278,33 @@ def plan_ch(ctx: Ctx, args: Args) -> list[Operation]:
     if "-o" in args:  # -o apply (profile to a running partition), -o set: not simulated
         raise CodedError("HSCLC001", what=f"chsyscfg -r {resource} -o {args.get('-o')}")
     args.only(("-r", "-m", "-i", "-f", "--force"))
-    if resource != "prof":
-        # No engine operation renames systems or partitions or changes partition settings.
+    if resource not in ("prof", "lpar"):
+        # No engine operation renames the system or changes system profiles.
         raise CodedError("HSCLC001", what=f"chsyscfg -r {resource}")
     ops: list[Operation] = []
     for attrs in records(ctx, args):
-        ops += _change_profile(ctx, attrs)
+        ops += _change_profile(ctx, attrs) if resource == "prof" else _change_lpar(ctx, attrs)
     return ops
+
+
+LPAR_ATTRS = ("new_name", "default_profile")
+
+
+def _change_lpar(ctx: Ctx, attrs: Attrs) -> list[Operation]:
+    """chsyscfg -r lpar -i "name=X|lpar_id=N,new_name=Y,default_profile=P"."""
+    values: dict[str, str] = {}
+    for name, op, value in attrs:
+        if op != "=" or name not in ("name", "lpar_id", *LPAR_ATTRS, *IGNORED_ATTRS):
+            raise InvalidAttribute(name if op == "=" else f"{name}{op[:-1]}")
+        values[name] = value
+    if "name" in values:
+        p = ctx.partition(values["name"])
+    elif "lpar_id" in values:
+        p = ctx.partition_id(values["lpar_id"])
+    else:
+        raise CodedError("HSCLC002", name="name")
+    changes = {k: values[k] for k in LPAR_ATTRS if k in values}
+    return [ChangePartition(lpar=p.name, **changes)] if changes else []
 
 
 # ---------------------------------------------------------------- rmsyscfg

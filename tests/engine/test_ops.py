@@ -247,6 +247,19 @@ def test_delete_refused_while_clients_use_its_server_adapters(engine: Engine) ->
     assert "oradb01" in result.message
 
 
+def test_rename_partition_and_choose_its_default_profile(engine: Engine) -> None:
+    result = ok(engine, ops.ChangePartition(lpar="oradb01", new_name="oraprod",
+                                            default_profile="month_end"))
+    p = lpar(engine, "oraprod")
+    assert (p.id, p.default_profile) == (3, "month_end")
+    assert result.event.command == ('chsyscfg -r lpar -m Server-9080-HEX-SN78H4A21 '
+                                    '-i "name=oradb01,new_name=oraprod,default_profile=month_end"')
+    refused(engine, ops.ChangePartition(lpar="oraprod", new_name="was01"), "HSCL0A06")
+    refused(engine, ops.ChangePartition(lpar="oraprod", default_profile="nosuch"), "HSCL8013")
+    refused(engine, ops.ChangePartition(lpar="oraprod", new_name="x" * 48), "HSCL0A0F")
+    refused(engine, ops.ChangePartition(lpar="was01", new_name="w"), "HSCL350B", actor=OPERATOR)
+
+
 def test_profiles_create_change_delete(engine: Engine) -> None:
     prof = new_profile().model_copy(update={"name": "big", "desired_proc_units": 1.0})
     ok(engine, ops.CreateProfile(lpar="dev02", profile=prof))

@@ -20,6 +20,7 @@ DEDICATED = Profile(name="ded", proc_mode="ded", min_procs=1, desired_procs=2, m
                     max_mem=8192)
 
 OPERATIONS: list[ops.Operation] = [
+    ops.ChangePartition(lpar="dev02", new_name="dev02b", default_profile="default_profile"),
     ops.ActivatePartition(lpar="dev02", profile="default_profile", boot_mode="sms"),
     ops.ActivatePartition(lpar="ibmi01", profile="default_profile", boot_mode="of",
                           keylock="manual", ipl_source="b"),
