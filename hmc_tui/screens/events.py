@@ -19,6 +19,7 @@ from engine.journal import Event
 from engine.snapshot import Snapshot
 from hmc_tui.screens._contract import latest_snapshot
 from hmc_tui.widgets.event_table import MAX_ROWS, EventTable, event_when, matches
+from hmc_tui.widgets.status_bar import StatusBar
 
 
 class FilterInput(Input):
@@ -67,6 +68,7 @@ class EventsScreen(Screen):
                           id="events-filter")
         yield EventTable(id="events-table")
         yield Static("", id="events-detail")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

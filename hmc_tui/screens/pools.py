@@ -27,6 +27,7 @@ from hmc_tui.widgets.pool_data import INTERVALS, EntitledHistory, pool_series
 from hmc_tui.widgets.pool_dialogs import ChangePoolDialog
 from hmc_tui.widgets.pool_graph import PoolGraph, PoolSeries, sparkline
 from hmc_tui.widgets.pool_members import PoolMembersTable
+from hmc_tui.widgets.status_bar import StatusBar
 
 SPEEDS = (1.0, 10.0, 60.0, 600.0, 3600.0)  # engine seconds per wall second
 TREND_POINTS = 12
@@ -114,6 +115,7 @@ class PoolsScreen(Screen):
         yield Static("", id="pools-members-title")
         yield PoolMembersTable(id="pools-members")
         yield Static("", id="pools-message", disabled=True)
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -25,6 +25,7 @@ from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.screens._contract import hmc_console, latest_snapshot
 from hmc_tui.screens.dialogs.confirm import ConfirmDialog
+from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.vios_dialogs import MapNpivDialog, MapVscsiDialog
 from hmc_tui.widgets.vios_model import NodeRef, vios_items
 from hmc_tui.widgets.vios_tree import ViosTree
@@ -78,6 +79,7 @@ class ViosScreen(Screen):
         yield ViosTree(id="vios-tree")
         yield Static("", id="vios-message", disabled=True)
         yield Static(DEFAULT_HINT, id="vios-hint")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:
