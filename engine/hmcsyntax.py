@@ -67,6 +67,11 @@ def scalar(value: object) -> str:
     return str(value)
 
 
+def present(*pairs: tuple[str, object]) -> list[tuple[str, object]]:
+    """The pairs whose value is set: the optional attributes of a change command."""
+    return [(k, v) for k, v in pairs if v is not None]
+
+
 def attr_arg(pairs: Iterable[tuple[str, Value | object]]) -> str:
     """An `-i`/`-a` argument, shell-quoted: name=value pairs in the HMC's quoting."""
     text = ",".join(

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, ValidationError
 
 from engine.errors import HmcError
-from engine.hmcsyntax import attr_arg, items, name
+from engine.hmcsyntax import attr_arg, items, name, present
 from engine.model import (
     Frame,
     LparEnv,
@@ -159,11 +159,8 @@ class ChangePartition(Operation):
             raise pydantic_to_hmc(exc) from None
 
     def command(self, frame) -> str:
-        pairs: list[tuple[str, object]] = [("name", self.lpar)]
-        if self.new_name is not None:
-            pairs.append(("new_name", self.new_name))
-        if self.default_profile is not None:
-            pairs.append(("default_profile", self.default_profile))
+        pairs = present(("name", self.lpar), ("new_name", self.new_name),
+                        ("default_profile", self.default_profile))
         return f"chsyscfg -r lpar -m {name(frame.system.name)} -i {attr_arg(pairs)}"
 
 
@@ -268,13 +265,10 @@ class ChangePool(Operation):
         return self.pool
 
     def command(self, frame) -> str:
-        pairs: list[tuple[str, object]] = []
-        if self.max_proc_units is not None:
-            pairs.append(("max_pool_proc_units", self.max_proc_units))
-        if self.reserved_proc_units is not None:
-            pairs.append(("reserved_pool_proc_units", float(self.reserved_proc_units)))
-        if self.new_name:
-            pairs.append(("new_name", self.new_name))
+        reserved = self.reserved_proc_units
+        pairs = present(("max_pool_proc_units", self.max_proc_units),
+                        ("reserved_pool_proc_units", None if reserved is None else float(reserved)),
+                        ("new_name", self.new_name or None))
         return (f"chhwres -r procpool -m {name(frame.system.name)} -o s "
                 f"--poolname {name(self.pool)} -a {attr_arg(pairs)}")
 

@@ -74,6 +74,13 @@ def remove_from_vios(ctx: Context, vios: str, field: str, drop: Callable[[Any], 
     ctx.put(v.model_copy(update={field: kept}))
 
 
+def device(frame: Frame, vios: str, naming: Callable[[Partition], dict[int, str]],
+           slot: int) -> str:
+    """The VIOS device name of a server adapter slot (vhostN, vfchostN) for shown commands."""
+    p = frame.partition(vios)
+    return naming(p).get(slot, f"slot{slot}") if p else "?"
+
+
 def vios_cmd(frame: Frame, vios: str, command: str) -> str:
     return f"viosvrcmd -m {name(frame.system.name)} -p {name(vios)} -c {arg(command)}"
 
@@ -202,8 +209,7 @@ class MapVscsi(Operation):
         return next(f"{stem}{n}" for n in range(len(used) + 1) if f"{stem}{n}" not in used)
 
     def command(self, frame) -> str:
-        p = frame.partition(self.vios)
-        vhost = names.vhosts(p).get(self.vhost_slot, f"slot{self.vhost_slot}") if p else "?"
+        vhost = device(frame, self.vios, names.vhosts, self.vhost_slot)
         dev = f" -dev {self.vtd}" if self.vtd else ""
         return vios_cmd(frame, self.vios, f"mkvdev -vdev {self.backing} -vadapter {vhost}{dev}")
 
@@ -244,8 +250,7 @@ class MapNpiv(Operation):
         ctx.put(v.model_copy(update={"npiv_mappings": (*kept, m)}))
 
     def command(self, frame) -> str:
-        p = frame.partition(self.vios)
-        vfc = names.vfchosts(p).get(self.vfchost_slot, f"slot{self.vfchost_slot}") if p else "?"
+        vfc = device(frame, self.vios, names.vfchosts, self.vfchost_slot)
         return vios_cmd(frame, self.vios, f"vfcmap -vadapter {vfc} -fcp {self.port}")
 
 
@@ -263,8 +268,7 @@ class UnmapNpiv(Operation):
                          f"vfchost in slot {self.vfchost_slot}")
 
     def command(self, frame) -> str:
-        p = frame.partition(self.vios)
-        vfc = names.vfchosts(p).get(self.vfchost_slot, f"slot{self.vfchost_slot}") if p else "?"
+        vfc = device(frame, self.vios, names.vfchosts, self.vfchost_slot)
         return vios_cmd(frame, self.vios, f"vfcmap -vadapter {vfc} -fcp")
 
 
