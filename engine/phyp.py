@@ -85,7 +85,7 @@ class DispatchConfig:
                  "donate": np.bool_, "ent": np.float64, "vps": np.float64,
                  "weight": np.float64, "pool": np.int64}
         for name, kind in kinds.items():
-            a = np.asarray(getattr(self, name)).astype(kind)
+            a: npt.NDArray[Any] = np.asarray(getattr(self, name)).astype(kind)
             if a.shape != (n,):
                 raise ValueError(f"{name}: expected shape ({n},), got {a.shape}")
             object.__setattr__(self, name, _ro(a))
@@ -308,8 +308,9 @@ class Dispatcher:
         self.max_iter = max_iter
         self.evaluations = 0  # water-filling evaluations in the last solve (for profiling)
         self._tol = 1e-12 if self.dtype == np.float64 else 1e-6
-        self._big = self.dtype.type(_BIG)  # typed scalars keep small arrays in self.dtype
-        self._tiny = self.dtype.type(1e-9)
+        # typed scalars keep small arrays in self.dtype
+        self._big = np.array(_BIG, dtype=self.dtype)[()]
+        self._tiny = np.array(1e-9, dtype=self.dtype)[()]
         self._fulls: dict[int, _Full] = {}
         self._plan()
 
@@ -541,7 +542,7 @@ class Dispatcher:
 
         # 4b. pool maxima: mu = level at which a pool's total excess reaches its headroom.
         # Warm start from lambda0, where F and B are already known.
-        open_ = True
+        open_: npt.NDArray[np.bool_] | bool = True
         head = np.maximum(self.pool_max - g_pool, 0)
         # A pool can only hit its max in a window if its level-0 grant plus all the spare left
         # system-wide exceeds its headroom: a cheap exact filter that skips most solves.
@@ -602,7 +603,7 @@ class Dispatcher:
             windows=windows, used=used, entitled=entitled, uncapped=uncapped, idle=idle,
             donated=idle * cfg.donate,
             ent_cap=np.where(cfg.dedicated, cfg.vps, cfg.ent) * cfg.running * windows,
-            pool_used=np.bincount(cfg.pool[sh], weights=used[sh], minlength=N_POOLS),
+            pool_used=np.bincount(cfg.pool[sh], weights=used[sh], minlength=N_POOLS).astype(float),
             pool_size=pool_size)
 
     def levels(self, demand: npt.ArrayLike) -> DispatchLevels:

@@ -22,7 +22,7 @@ only tick sums), so sample times are exact multiples of the interval. Memory for
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -42,19 +42,29 @@ POOL_COUNTERS = ("total_pool_cycles", "utilized_pool_cycles")
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+Sums = npt.NDArray[np.floating[Any]]
 
 
 class Totals(Protocol):
-    """What Utilisation.add reads: engine.phyp.WindowTotals (sums in core-windows)."""
+    """What Utilisation.add reads: engine.phyp.WindowTotals (sums in core-windows, float32 or
+    float64 as the dispatcher computes them)."""
 
-    used: FloatArray
-    entitled: FloatArray
-    uncapped: FloatArray
-    idle: FloatArray
-    donated: FloatArray
-    ent_cap: FloatArray
-    pool_used: FloatArray
-    pool_size: FloatArray
+    @property
+    def used(self) -> Sums: ...
+    @property
+    def entitled(self) -> Sums: ...
+    @property
+    def uncapped(self) -> Sums: ...
+    @property
+    def idle(self) -> Sums: ...
+    @property
+    def donated(self) -> Sums: ...
+    @property
+    def ent_cap(self) -> Sums: ...
+    @property
+    def pool_used(self) -> Sums: ...
+    @property
+    def pool_size(self) -> Sums: ...
 
 
 class Ring:
@@ -196,7 +206,7 @@ class Utilisation:
         self.time = end
         self._live(totals, windows)
 
-    def _accumulate(self, inc: FloatArray, pool_inc: FloatArray, dt_cycles: int) -> None:
+    def _accumulate(self, inc: Sums, pool_inc: Sums, dt_cycles: int) -> None:
         total = self._frac + inc
         whole = np.floor(total)
         self.lpar += whole.astype(np.int64)

@@ -86,7 +86,7 @@ class CreatePartition(Operation):
     def target(self) -> str:
         return self.name
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         pool = frame.pools[self.profile.shared_proc_pool_id].name
         pairs = profile_pairs(self.profile, pool)
         head: list[tuple[str, object]] = [("name", self.name)]
@@ -129,7 +129,7 @@ class DeletePartition(Operation):
                 frame = frame.with_partition(other.model_copy(update={"adapters": changed}))
         ctx.frame = frame
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         return f"rmsyscfg -r lpar -m {name(frame.system.name)} -n {name(self.lpar)}"
 
 
@@ -158,7 +158,7 @@ class ChangePartition(Operation):
         except ValidationError as exc:
             raise pydantic_to_hmc(exc) from None
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         pairs = present(("name", self.lpar), ("new_name", self.new_name),
                         ("default_profile", self.default_profile))
         return f"chsyscfg -r lpar -m {name(frame.system.name)} -i {attr_arg(pairs)}"
@@ -177,7 +177,7 @@ class CreateProfile(Operation):
                            owner=p.name)
         ctx.put(p.model_copy(update={"profiles": (*p.profiles, self.profile)}))
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         pool = frame.pools[self.profile.shared_proc_pool_id].name
         pairs = profile_pairs(self.profile, pool)
         pairs.insert(1, ("lpar_name", self.lpar))
@@ -214,7 +214,7 @@ class ChangeProfile(Operation):
                 update["curr_profile"] = new.name
         ctx.put(p.model_copy(update=update))
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         pairs = [("name", self.profile), ("lpar_name", self.lpar), *self.changes.items()]
         return f"chsyscfg -r prof -m {name(frame.system.name)} -i {attr_arg(pairs)}"
 
@@ -233,7 +233,7 @@ class DeleteProfile(Operation):
         profiles = tuple(q for q in p.profiles if q.name != prof.name)
         ctx.put(p.model_copy(update={"profiles": profiles}))
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         return (f"rmsyscfg -r prof -m {name(frame.system.name)} -n {name(self.profile)} "
                 f"-p {name(self.lpar)}")
 
@@ -264,7 +264,7 @@ class ChangePool(Operation):
     def target(self) -> str:
         return self.pool
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         reserved = self.reserved_proc_units
         pairs = present(("max_pool_proc_units", self.max_proc_units),
                         ("reserved_pool_proc_units", None if reserved is None else float(reserved)),
@@ -298,6 +298,6 @@ class MovePartitionPool(Operation):
             if q.name == p.default_profile else q for q in p.profiles)
         ctx.put(p.model_copy(update=update))
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         return (f"chhwres -r procpool -m {name(frame.system.name)} -o s -p {name(self.lpar)} "
                 f"--poolname {name(self.pool)}")

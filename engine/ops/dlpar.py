@@ -8,7 +8,7 @@ from pydantic import Field
 
 from engine.errors import HmcError
 from engine.hmcsyntax import attr_arg, name, units
-from engine.model import Partition
+from engine.model import Frame, Partition
 from engine.ops.base import Context, Operation
 
 Action = Literal["add", "remove", "move"]
@@ -109,7 +109,7 @@ class ChangeProcessors(Operation):
         else:
             change_procs(ctx, p, 1 if self.action == "add" else -1, self.proc_units, self.procs)
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         cmd = (f"chhwres -m {name(frame.system.name)} -r proc -o {FLAG[self.action]} "
                f"-p {name(self.lpar)}")
         if self.action == "move":
@@ -138,7 +138,7 @@ class ChangeMemory(Operation):
         else:
             change_mem(ctx, p, 1 if self.action == "add" else -1, self.mem)
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         cmd = (f"chhwres -m {name(frame.system.name)} -r mem -o {FLAG[self.action]} "
                f"-p {name(self.lpar)}")
         if self.action == "move":
@@ -163,6 +163,6 @@ class SetUncapWeight(Operation):
         new = cur.model_copy(update={"uncap_weight": self.uncap_weight})
         ctx.put(p.model_copy(update={"current": new}))
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         return (f"chhwres -m {name(frame.system.name)} -r proc -o s -p {name(self.lpar)} "
                 f"-a {attr_arg([('uncap_weight', self.uncap_weight)])}")

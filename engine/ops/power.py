@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from engine import lifecycle as lc
 from engine.errors import HmcError
 from engine.hmcsyntax import name
-from engine.model import TRANSITIONAL_STATES, BootMode, IplSource, Keylock, Partition
+from engine.model import TRANSITIONAL_STATES, BootMode, Frame, IplSource, Keylock, Partition
 from engine.ops.base import Context, Operation
 
 
@@ -64,7 +64,7 @@ class ActivatePartition(Operation):
         activate(ctx, p, self.profile or p.default_profile, self.boot_mode, self.keylock,
                  self.ipl_source)
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         p = frame.partition(self.lpar)
         profile = self.profile or (p.default_profile if p else "")
         cmd = (f"chsysstate -m {name(frame.system.name)} -r lpar -o on -n {name(self.lpar)} "
@@ -105,7 +105,7 @@ class ShutdownPartition(Operation):
                                      "rmc_state": steps[0][3]}))
         ctx.lifecycle.schedule(p.id, ctx.now, steps[1:], then=then)
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         o = "osshutdown" if self.option.startswith("os") else "shutdown"
         cmd = f"chsysstate -m {name(frame.system.name)} -r lpar -o {o}"
         if self.option in ("immediate", "os_immediate"):
@@ -133,7 +133,7 @@ class PowerOnSystem(Operation):
     def target(self) -> str:
         return "system"
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         o = "onstandby" if self.standby else "on"
         return f"chsysstate -m {name(frame.system.name)} -r sys -o {o}"
 
@@ -163,6 +163,6 @@ class PowerOffSystem(Operation):
     def target(self) -> str:
         return "system"
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         return f"chsysstate -m {name(frame.system.name)} -r sys -o off" + (
             " --immed" if self.immediate else "")

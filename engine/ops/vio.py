@@ -108,7 +108,7 @@ class AddVirtualAdapter(Operation):
         ctx.put(p.model_copy(update={"adapters": (*p.adapters, a)}))
         ctx.data["adapter"] = a
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         a = self.adapter
         pairs: list[tuple[str, object]] = []
         if isinstance(a, VirtualEth):
@@ -170,7 +170,7 @@ class RemoveVirtualAdapter(Operation):
             adapters = tuple(freed if x is server else x for x in server_lpar.adapters)
             ctx.put(server_lpar.model_copy(update={"adapters": adapters}))
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         p = frame.partition(self.lpar)
         a = p.adapter(self.slot) if p else None
         kind = a.type if a else "eth"
@@ -208,7 +208,7 @@ class MapVscsi(Operation):
         used = {m.vtd for m in v.vscsi_mappings}
         return next(f"{stem}{n}" for n in range(len(used) + 1) if f"{stem}{n}" not in used)
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         vhost = device(frame, self.vios, names.vhosts, self.vhost_slot)
         dev = f" -dev {self.vtd}" if self.vtd else ""
         return vios_cmd(frame, self.vios, f"mkvdev -vdev {self.backing} -vadapter {vhost}{dev}")
@@ -225,7 +225,7 @@ class UnmapVscsi(Operation):
     def apply(self, ctx: Context) -> None:
         remove_from_vios(ctx, self.vios, "vscsi_mappings", lambda m: m.vtd == self.vtd, self.vtd)
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         return vios_cmd(frame, self.vios, f"rmvdev -vtd {self.vtd}")
 
 
@@ -249,7 +249,7 @@ class MapNpiv(Operation):
         m = NpivMapping(vfchost_slot=self.vfchost_slot, port=self.port)
         ctx.put(v.model_copy(update={"npiv_mappings": (*kept, m)}))
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         vfc = device(frame, self.vios, names.vfchosts, self.vfchost_slot)
         return vios_cmd(frame, self.vios, f"vfcmap -vadapter {vfc} -fcp {self.port}")
 
@@ -267,7 +267,7 @@ class UnmapNpiv(Operation):
                          lambda m: m.vfchost_slot == self.vfchost_slot,
                          f"vfchost in slot {self.vfchost_slot}")
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         vfc = device(frame, self.vios, names.vfchosts, self.vfchost_slot)
         return vios_cmd(frame, self.vios, f"vfcmap -vadapter {vfc} -fcp")
 
@@ -295,7 +295,7 @@ class CreateSea(Operation):
         ctx.put(v.model_copy(update={"seas": (*v.seas, sea)}))
         ctx.data["sea"] = name
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         p = frame.partition(self.vios)
         ents = names.virtual_eths(frame, p) if p else {}
         trunks = ",".join(ents.get(s, f"slot{s}") for s in self.trunk_slots)
@@ -318,5 +318,5 @@ class RemoveSea(Operation):
     def apply(self, ctx: Context) -> None:
         remove_from_vios(ctx, self.vios, "seas", lambda s: s.name == self.name, self.name)
 
-    def command(self, frame) -> str:
+    def command(self, frame: Frame) -> str:
         return vios_cmd(frame, self.vios, f"rmdev -dev {self.name}")
