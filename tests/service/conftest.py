@@ -99,7 +99,7 @@ async def make_stack(store: UserStore, dirs: Path) -> AsyncIterator[StackFactory
         engine = Engine(demo_frame(), mode=mode, speed=speed)
         engine.start()
         socket = dirs / f"e{len(stacks)}.sock"
-        service = EngineService(engine, socket)
+        service = EngineService(engine, socket, users=store)
         await service.start()
         options: dict[str, Any] = {"port": 0, "login_delay": 0.05, "max_login_delay": 0.2,
                                    "hangup_grace": 1.0, "idle_timeout": 0}

@@ -29,7 +29,7 @@ def main() -> int:
     socket_path, lpar = args[0], args[1] if len(args) > 1 else "dev02"
     if "--ignore-hup" in sys.argv:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    console = RemoteConsole.from_environment(socket_path)
+    console = RemoteConsole.from_environment(socket_path).connect()
     tty.setraw(0, termios.TCSANOW)
 
     def size(*_: object) -> None:
