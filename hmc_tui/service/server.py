@@ -63,6 +63,7 @@ class _Client:
     writer: asyncio.StreamWriter
     tracked: bool = False  # the user is in the user store, so its rights follow the store
     closing: bool = False  # the service ended the session; nothing more is sent or read
+    bad_requests: int = 0
     sent_version: int = -1
     sent_frame_version: int = -1
     sent_sessions: int = -1
@@ -228,14 +229,8 @@ class EngineService:
         client: _Client | None = None
         try:
             client = await self._welcome(reader, writer)
-            if client is None:
-                return
-            while line := await reader.readline():
+            while client is not None and (line := await self._readline(client, reader)):
                 self._receive(client, line)
-        except ValueError as exc:  # readline: a line over MAX_CLIENT_LINE
-            log.warning("%s: %s; disconnecting it", _who(client), exc)
-            if client is not None:
-                client.send(p.Close(reason=f"request line over {p.MAX_CLIENT_LINE} bytes"))
         except (OSError, asyncio.IncompleteReadError) as exc:
             log.info("%s: connection lost: %s", _who(client), exc or type(exc).__name__)
         except Exception:  # a bug: say so, and keep serving everyone else
@@ -248,6 +243,14 @@ class EngineService:
                     task.cancel()
             writer.close()
 
+    async def _readline(self, client: _Client, reader: asyncio.StreamReader) -> bytes:
+        try:
+            return await reader.readline()
+        except ValueError as exc:  # a line over MAX_CLIENT_LINE: the stream is out of step
+            log.warning("%s: %s; disconnecting it", _who(client), exc)
+            client.send(p.Close(reason=f"request line over {p.MAX_CLIENT_LINE} bytes"))
+            return b""
+
     async def _welcome(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
                        ) -> _Client | None:
         """Read the hello and register the session, or say why not and return None."""
@@ -255,6 +258,9 @@ class EngineService:
             line = await asyncio.wait_for(reader.readline(), HELLO_TIMEOUT)
         except TimeoutError:
             log.info("a console sent no hello within %g s; disconnecting it", HELLO_TIMEOUT)
+            return None
+        except ValueError as exc:  # a hello over MAX_CLIENT_LINE
+            log.warning("refused a console: %s", exc)
             return None
         if not line:
             return None
@@ -304,7 +310,10 @@ class EngineService:
             if isinstance(msg, p.Hello):
                 raise p.ProtocolError("hello: this session has already said hello")
         except p.ProtocolError as exc:
-            log.warning("%s: bad request: %s", _who(client), exc)
+            client.bad_requests += 1
+            if client.bad_requests <= 5 or client.bad_requests % 1000 == 0:  # no log flood
+                log.warning("%s: bad request: %s (%d so far)", _who(client), exc,
+                            client.bad_requests)
             client.send(p.error_reply(exc.request_id, HmcError(p.BAD_REQUEST, detail=str(exc))))
             return
         actor = self._authorise(client, msg.id)

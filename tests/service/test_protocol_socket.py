@@ -50,8 +50,31 @@ async def test_bad_requests_are_answered_and_the_clock_survives(
     finally:
         raw.close()
     logged = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert "session 1 (hscroot): bad request: set_speed.speed: Input should be a finite " \
-           "number" in logged
+    assert logged == [
+        "session 1 (hscroot): bad request: set_speed.speed: Input should be a finite number "
+        "(1 so far)",
+        "session 1 (hscroot): bad request: set_speed.speed: Input should be a finite number "
+        "(2 so far)",
+        "session 1 (hscroot): bad request: set_speed.speed: Input should be less than or equal "
+        "to 86400 (3 so far)",
+        "session 1 (hscroot): bad request: message: Input tag 'launch' found using 'type' does "
+        "not match any of the expected tags: 'hello', 'op', 'util', 'set_speed', 'pause', "
+        "'resume' (4 so far)",
+        "session 1 (hscroot): bad request: message: Invalid JSON: expected ident at line 1 "
+        "column 2 (5 so far)"]
+
+
+async def test_a_flood_of_bad_lines_is_answered_but_not_logged_line_by_line(
+        make_service: ServiceFactory, caplog: pytest.LogCaptureFixture) -> None:
+    service = await make_service()
+    raw = await RawClient.hello(service)
+    try:
+        raw.send(b'{"type":"pause","id":1,"x":0}\n' * 2000)
+        raw.send(p.encode(p.Resume(id=2)))
+        assert isinstance(await raw.reply(2), p.ClockDone)
+    finally:
+        raw.close()
+    assert len([r for r in caplog.records if "bad request" in r.getMessage()]) == 7  # 5+2
 
 
 async def test_an_operation_the_engine_refuses_keeps_its_hmc_code(
