@@ -105,8 +105,11 @@ class RemoteConsole:
     def connect(self) -> RemoteConsole:
         """Say hello and wait for the first snapshot; returns self. ServiceGone (with the
         service's reason when it refused the hello) if that fails within `timeout`."""
+        if self._closed.is_set():
+            raise RuntimeError("this RemoteConsole was closed")
         if self._sock is not None:
             raise RuntimeError("this RemoteConsole is already connected")
+        self._close_reason = ""  # a refusal's reason from an earlier attempt
         sock = self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         where = self.socket_path
         try:
@@ -130,7 +133,7 @@ class RemoteConsole:
             sock.settimeout(None)
         except (OSError, ValueError) as exc:
             sock.close()
-            self._closed.set()
+            self._sock = None  # not connected: connect() may be tried again
             if isinstance(exc, p.ServiceGone):
                 raise
             raise p.ServiceGone(f"cannot reach the engine service at {where}: {exc}") from exc

@@ -11,8 +11,10 @@ import pytest
 
 from engine import ops
 from engine.errors import HmcError
+from engine.roles import Actor
 from hmc_tui.service import protocol as p
 from hmc_tui.service.remote import RemoteConsole
+from hmc_tui.service.users import UserStore
 
 from .conftest import RawClient, ServiceFactory
 
@@ -142,6 +144,27 @@ async def test_remote_console_connects_only_when_asked(make_service: ServiceFact
             console.connect()
     finally:
         console.close()
+
+
+async def test_a_refused_console_says_why_and_may_try_again(
+        make_service: ServiceFactory, store: UserStore) -> None:
+    service = await make_service(users=store)
+    console = RemoteConsole(service.socket_path, Actor(user="carol", role="hmcviewer"),
+                            origin="ssh 192.0.2.3")
+    with pytest.raises(p.ServiceGone) as gone:
+        await asyncio.to_thread(console.connect)
+    assert str(gone.value).endswith("refused the console: HSCL0F03 The user carol is not in "
+                                    "the user store; the session is closed.")
+    assert not console.connected
+    store.add("carol", "hmcoperator", password="carol-password")
+    await asyncio.to_thread(console.connect)
+    try:
+        assert console.connected and console.close_reason == ""
+        assert console.actor == Actor(user="carol", role="hmcoperator")
+    finally:
+        console.close()
+    with pytest.raises(RuntimeError, match="was closed"):
+        console.connect()
 
 
 async def test_remote_set_speed_refuses_bad_numbers_before_sending(
