@@ -213,7 +213,7 @@ async def run(n: int, window: float, command: str) -> dict[str, float]:
                 raise RuntimeError((home / "serve.log").read_text())
             await asyncio.sleep(0.1)
         await asyncio.sleep(0.5)  # the SSH listener starts right after the socket
-        observer = await asyncio.to_thread(RemoteConsole, sock)
+        observer = await asyncio.to_thread(RemoteConsole.open, sock)
         startups: list[float] = []
         failed = 0
         for batch in range(0, n, 5):  # a few at a time: 2 cores start Python slowly

@@ -78,6 +78,15 @@ MESSAGES: dict[str, str] = {
     "HSCL0B08": "The default profile {name} cannot be removed from partition {lpar}.",
     "HSCL0B09": "The operation requires a {kind} partition; {name} is a {env} partition.",
     "HSCL0B0A": "The partition {name} still has virtual adapters served by it in use by {users}.",
+    # (ours) the shared engine service: its clock, its health, its sessions
+    "HSCL0F01": "The engine clock speed {value} is not valid: it must be a number greater "
+    "than 0 and at most {max} (engine seconds per wall second).",
+    "HSCL0F02": "The engine has stopped after an internal failure ({reason}); no operation "
+    "can be performed until the service is restarted.",
+    "HSCL0F03": "The user {user} is not in the user store; the session is closed.",
+    "HSCL0F04": "The request was refused: {detail}",
+    "HSCL0F05": "The user store cannot be read, so the rights of {user} cannot be checked: "
+    "{reason}",
 }
 
 

@@ -13,8 +13,10 @@ applied at the boundaries. The same code runs in three clock modes:
 
 from __future__ import annotations
 
+import math
 import threading
 import time as wallclock
+import traceback
 from collections import deque
 from concurrent.futures import Future
 from typing import Any, Literal
@@ -34,6 +36,25 @@ WINDOW = 0.01  # seconds: PHYP's dispatch window
 WINDOWS_PER_SECOND = 100
 MAX_CHUNK = 10 * WINDOWS_PER_SECOND  # at most ten engine seconds between tick boundaries
 THREAD_PERIOD = 0.05  # wall seconds between background ticks
+MAX_SPEED = 86_400.0  # engine seconds per wall second: a simulated day each second
+
+
+def check_speed(speed: object) -> float:
+    """`speed` as a clock speed, or HSCL0F01: finite, above 0, at most MAX_SPEED (a NaN or
+    infinite speed would make the clock thread's arithmetic fail)."""
+    if (not isinstance(speed, int | float) or isinstance(speed, bool)
+            or not math.isfinite(speed) or not 0 < speed <= MAX_SPEED):
+        raise HmcError("HSCL0F01", value=speed, max=f"{MAX_SPEED:g}")
+    return float(speed)
+
+
+class EngineFailure(RuntimeError):
+    """Why the clock thread died: the exception and its formatted traceback."""
+
+    def __init__(self, error: BaseException, trace: str) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.error = error
+        self.trace = trace
 
 
 class OpResult(BaseModel):
@@ -60,10 +81,11 @@ class Engine:
         self._queue: deque[tuple[ops.Operation, Actor, Future[OpResult]]] = deque()
         self._lock = threading.RLock()  # guards engine state against concurrent step()s
         self._mode: ClockMode = mode
-        self._speed = 1.0 if mode == "realtime" else speed
+        self._speed = 1.0 if mode == "realtime" else check_speed(speed)
         self._paused = False
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._failure: EngineFailure | None = None  # set when the clock thread died
         self._version = 0
         self._frame_version = 0
         self._published_frame: Frame | None = None
@@ -78,6 +100,11 @@ class Engine:
     def running(self) -> bool:
         """The clock runs in a background thread (else it moves only through step())."""
         return self._thread is not None
+
+    @property
+    def failure(self) -> EngineFailure | None:
+        """Why the clock thread died, or None while it is healthy (or never ran)."""
+        return self._failure
 
     @property
     def time(self) -> float:
@@ -95,6 +122,8 @@ class Engine:
         """Queue an operation for the next tick boundary; thread-safe, never blocks."""
         fut: Future[OpResult] = Future()
         self._queue.append((op, actor, fut))
+        if self._failure is not None:  # the clock died: nothing would ever apply it
+            self._fail_queued()
         return fut
 
     def execute(self, op: ops.Operation, actor: Actor, timeout: float = 10.0) -> OpResult:
@@ -130,21 +159,52 @@ class Engine:
         self._thread = None
 
     def set_speed(self, speed: float) -> None:
-        if speed <= 0:
-            raise ValueError("speed must be positive")
+        """HSCL0F01 unless 0 < speed <= MAX_SPEED (finite); HSCL0F02 once the clock died."""
+        speed = check_speed(speed)
+        self._refuse_if_failed()
         self._speed = speed
         self._mode = "realtime" if speed == 1.0 else "accelerated"
         self._snapshot = self._publish()
 
     def pause(self) -> None:
+        self._refuse_if_failed()
         self._paused = True
         self._snapshot = self._publish()
 
     def resume(self) -> None:
+        self._refuse_if_failed()
         self._paused = False
         self._snapshot = self._publish()
 
+    def _refuse_if_failed(self) -> None:
+        if self._failure is not None:
+            raise self._failed_error()
+
+    def _failed_error(self) -> HmcError:
+        assert self._failure is not None
+        return HmcError("HSCL0F02", reason=str(self._failure))
+
     def _run(self) -> None:
+        """The clock thread. If it ever dies, say why and refuse work instead of hanging:
+        the failure is kept for the service (which logs it and exits for a restart) and
+        every queued operation is answered with HSCL0F02."""
+        try:
+            self._run_clock()
+        except BaseException as exc:
+            self._failure = EngineFailure(exc, traceback.format_exc())
+            self._fail_queued()
+
+    def _fail_queued(self) -> None:
+        # After _failure is set, so an operation queued concurrently is failed by one side.
+        while True:
+            try:
+                _, _, fut = self._queue.popleft()
+            except IndexError:
+                return
+            if not fut.done():
+                fut.set_exception(self._failed_error())
+
+    def _run_clock(self) -> None:
         owed = 0.0  # engine seconds due but not yet simulated
         last = wallclock.monotonic()
         while not self._stop.wait(THREAD_PERIOD):

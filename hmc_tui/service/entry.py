@@ -16,12 +16,14 @@ import asyncio
 import contextlib
 import getpass
 import logging
+import math
 import shlex
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from engine.errors import HmcError
 from engine.service import Engine
 from engine.store import FrameFileError, ensure_user_frame, load_frame
 from hmc_tui.service.paths import default_socket_path, host_key_path
@@ -50,7 +52,7 @@ def _listen(text: str) -> tuple[str, int]:
 
 def _positive(text: str) -> float:
     value = float(text)
-    if value <= 0:
+    if not 0 < value < math.inf:  # NaN fails this too
         raise argparse.ArgumentTypeError("must be positive")
     return value
 
@@ -227,7 +229,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   f"{INITIAL_ADMIN}`.\n", flush=True)
     try:
         return asyncio.run(_serve(args, frame_path, frame, socket_path, store))
-    except (ServiceAlreadyRunning, ValueError, OSError) as exc:
+    except (ServiceAlreadyRunning, ValueError, OSError, HmcError) as exc:
         return _fail(str(exc))
 
 
@@ -239,7 +241,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     engine = Engine(frame, mode=mode, speed=args.speed)  # type: ignore[arg-type]
     engine.start()
     service = EngineService(engine, socket_path, frame_path=frame_path,
-                            save_interval=args.save_interval)
+                            save_interval=args.save_interval, users=store)
     ssh: HmcSshServer | None = None
     try:
         await service.start()
@@ -258,6 +260,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
               flush=True)
         stop = asyncio.Event()
+        service.on_engine_failure = stop.set  # then exit non-zero: a supervisor restarts us
         loop = asyncio.get_running_loop()
         # SIGHUP too: a service whose terminal went away should stop with its frame saved.
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -270,6 +273,9 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         engine.stop()
         await service.stop()  # saves the frame, atomically, after the clock stopped
     print(f"frame saved to {frame_path}", flush=True)
+    if engine.failure is not None:
+        return _fail(f"the engine failed ({engine.failure}); the frame was saved as it was "
+                     "before the failure")
     return 0
 
 
@@ -285,7 +291,7 @@ def run_remote_console(socket_path: str | Path | None = None) -> int:
 
     path = Path(socket_path) if socket_path else default_socket_path()
     try:
-        console = RemoteConsole.from_environment(path)
+        console = RemoteConsole.from_environment(path).connect()
     except ServiceGone as exc:
         return _fail(f"{exc} (is `{PROG} serve` running?)")
     try:

@@ -1,43 +1,67 @@
 """The engine service's wire protocol: one JSON object per line over a Unix socket.
 
+Every message is a pydantic model named by its `type`; each direction is one discriminated
+union (`ClientMessage`, `ServiceMessage`), read with `read_client` / `read_service`, so a bad
+line is a `ProtocolError` naming what was wrong, never a KeyError deep in a handler.
+
 Client -> service (the first line must be the hello):
 
-    {"t": "hello", "proto": 1, "user": U, "role": R, "origin": "ssh 10.1.2.3", "kind": "console"}
-    {"t": "op", "id": N, "op": {...Operation.model_dump(mode="json")...}}
-    {"t": "util", "id": N, "resource": "lpar"|"pool", "key": K, "interval": "short"|"long"}
-    {"t": "clock", "id": N, "action": "speed"|"pause"|"resume", "speed": X}
+    hello      {proto, user, role, origin, kind}      who this console acts for
+    op         {id, op: {...Operation.model_dump(mode="json")...}}
+    util       {id, resource: "lpar"|"pool", key, interval: "short"|"long"}
+    set_speed  {id, speed}                            0 < speed <= MAX_SPEED, finite
+    pause / resume {id}
 
 Service -> client:
 
-    {"t": "welcome", "proto": 1, "session": S}
-    {"t": "snap", "version", "frame_version", "time", "physc", "pools", "clock", "in_flight",
-     "events", ["sessions"], ["frame"]}     at most 10 per second, newest state only
-    {"t": "reply", "id": N, "ok": true, "result": {...}}
-    {"t": "reply", "id": N, "ok": false, "code": C, "message": M, "path": P, "fields": {...}}
+    welcome    {proto, session, role}                 the role the user store grants
+    snap       {version, frame_version, time, physc, pools, clock, in_flight, events,
+                [sessions], [frame]}                  at most 10 per second, newest only
+    op_result  {id, result}  util_result {id, times, counters}  clock_result {id}
+    error      {id, code, message, path, fields}      a refused request (id 0: no request)
+    role       {role, reason}                         the user's role changed in the store
+    close      {reason}                               the last line before the service hangs up
 
-A "snap" carries the whole frame only when `frame_version` changed since the last snap that
+A snap carries the whole frame only when `frame_version` changed since the last snap that
 client received (frames are tens of kB; live figures a few hundred bytes), the session list
 only when it changed, and only the journal events the client has not seen yet (at most the
-last 2000 on connecting). Snaps a slow client cannot take are dropped, not
-queued: the next one it gets is complete because it is computed against what it last got.
+last 2000 on connecting). Snaps a slow client cannot take are dropped, not queued: the next
+one it gets is complete because it is computed against what it last got. The service writes
+a snap by splicing cached JSON (`snap_line`); it reads back as the `Snap` model.
+
+No number on the wire may be NaN or infinite (`allow_inf_nan=False` everywhere, and the
+operation payload is checked too): a NaN speed once killed the engine's clock thread.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from typing import Any
+import math
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from engine.errors import HmcError
 from engine.journal import Event
+from engine.model import Frame
+from engine.roles import Role
+from engine.service import MAX_SPEED, OpResult
 from engine.snapshot import ClockState, PoolLive
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: typed messages under "type" (1 used "t" and untyped replies)
 MAX_CLIENT_LINE = 1 << 20  # bytes: a client line is one request; anything longer is abuse
+BAD_REQUEST = "HSCL0F04"  # engine/errors.py: a request the protocol refuses
+
+RequestId = Annotated[int, Field(ge=0, le=2**53)]  # 2**53: exact in every JSON reader
+ShortText = Annotated[str, Field(max_length=200)]
+_T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
-class SessionInfo:
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class SessionInfo(Message):
     """One connected session, as every console shows it ("who else is connected")."""
 
     id: int
@@ -47,14 +71,140 @@ class SessionInfo:
     origin: str  # "ssh 192.0.2.7", "local"
     kind: str  # "console" (an interactive UI), "exec" (one SSH command), "tool"
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
+# ---------------------------------------------------------------- client -> service
+
+
+class Hello(Message):
+    type: Literal["hello"] = "hello"
+    proto: int
+    user: Annotated[str, Field(min_length=1, max_length=64)]
+    role: Role
+    origin: ShortText = "local"
+    kind: Literal["console", "exec", "tool"] = "console"
+
+
+class OpRequest(Message):
+    type: Literal["op"] = "op"
+    id: RequestId
+    op: dict[str, Any]  # checked by engine.ops.build, which answers with HSCL codes
+
+    @field_validator("op")
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SessionInfo:
-        return cls(id=int(data["id"]), user=str(data["user"]), role=str(data["role"]),
-                   since=float(data["since"]), origin=str(data["origin"]),
-                   kind=str(data["kind"]))
+    def _finite(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _check_finite(value, "op")
+        return value
+
+
+class UtilRequest(Message):
+    type: Literal["util"] = "util"
+    id: RequestId
+    resource: Literal["lpar", "pool"]
+    key: Annotated[int, Field(ge=0, le=1 << 31)]
+    interval: Literal["short", "long"] = "long"
+
+
+class SetSpeed(Message):
+    type: Literal["set_speed"] = "set_speed"
+    id: RequestId
+    speed: Annotated[float, Field(gt=0, le=MAX_SPEED)]
+
+
+class Pause(Message):
+    type: Literal["pause"] = "pause"
+    id: RequestId
+
+
+class Resume(Message):
+    type: Literal["resume"] = "resume"
+    id: RequestId
+
+
+Request = OpRequest | UtilRequest | SetSpeed | Pause | Resume
+ClientMessage = Annotated[Hello | Request, Field(discriminator="type")]
+
+
+# ---------------------------------------------------------------- service -> client
+
+
+class Welcome(Message):
+    type: Literal["welcome"] = "welcome"
+    proto: int
+    session: int
+    role: Role
+
+
+class Snap(Message):
+    type: Literal["snap"] = "snap"
+    version: int
+    frame_version: int
+    time: float
+    physc: list[tuple[int, float]]  # pairs: JSON object keys would turn the ids into text
+    pools: list[PoolLive]
+    clock: ClockState
+    in_flight: int
+    events: list[Event]
+    sessions: list[SessionInfo] | None = None
+    frame: Frame | None = None
+
+
+class OpDone(Message):
+    type: Literal["op_result"] = "op_result"
+    id: int
+    result: OpResult
+
+
+class UtilDone(Message):
+    type: Literal["util_result"] = "util_result"
+    id: int
+    times: list[float]
+    counters: dict[str, list[int]]
+
+
+class ClockDone(Message):
+    type: Literal["clock_result"] = "clock_result"
+    id: int
+
+
+class ErrorReply(Message):
+    type: Literal["error"] = "error"
+    id: int
+    code: str
+    message: str
+    path: str = ""
+    fields: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+
+class RoleChanged(Message):
+    type: Literal["role"] = "role"
+    role: Role
+    reason: str
+
+
+class Close(Message):
+    type: Literal["close"] = "close"
+    reason: str
+
+
+Reply = OpDone | UtilDone | ClockDone | ErrorReply
+ServiceMessage = Annotated[Welcome | Snap | Reply | RoleChanged | Close,
+                           Field(discriminator="type")]
+
+_CLIENT: TypeAdapter[Hello | Request] = TypeAdapter(ClientMessage)
+_SERVICE: TypeAdapter[Welcome | Snap | Reply | RoleChanged | Close] = TypeAdapter(
+    ServiceMessage)
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ProtocolError(ValueError):
+    """A line that is not a valid message; `request_id` is its id when one could be read,
+    so the refusal can answer the request that carried it."""
+
+    def __init__(self, message: str, request_id: int = 0) -> None:
+        super().__init__(message)
+        self.request_id = request_id
 
 
 class RemoteError(Exception):
@@ -70,79 +220,94 @@ class ServiceGone(ConnectionError):
     """The engine service closed the connection (or was never reachable)."""
 
 
-# ---------------------------------------------------------------- encoding
+# ---------------------------------------------------------------- encoding and decoding
 
 
-def encode(message: dict[str, Any]) -> bytes:
-    return json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
+def encode(message: Message) -> bytes:
+    return message.model_dump_json().encode("utf-8") + b"\n"
 
 
-def decode(line: bytes) -> dict[str, Any]:
-    data = json.loads(line)
-    if not isinstance(data, dict) or not isinstance(data.get("t"), str):
-        raise ValueError("not a protocol message")
-    return data
+def read_client(line: bytes) -> Hello | Request:
+    return _read(_CLIENT, line)
 
 
-def error_reply(request_id: int, exc: BaseException) -> dict[str, Any]:
-    """A failed reply; HMC errors keep their code and fields so the client can rebuild them."""
+def read_service(line: bytes) -> Welcome | Snap | Reply | RoleChanged | Close:
+    return _read(_SERVICE, line)
+
+
+def _read(adapter: TypeAdapter[_T], line: bytes) -> _T:
+    try:
+        return adapter.validate_json(line)
+    except ValidationError as exc:
+        raise ProtocolError(describe(exc), _request_id(line)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    """One line naming the first problem and where it is: "speed: Input should be ..."."""
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where or 'message'}: {first['msg']}{more}"
+
+
+def _request_id(line: bytes) -> int:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return 0
+    rid = data.get("id") if isinstance(data, dict) else None
+    return rid if isinstance(rid, int) and not isinstance(rid, bool) and rid >= 0 else 0
+
+
+def _check_finite(value: object, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where} must be a finite number")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_finite(item, f"{where}[{index}]")
+
+
+def snap_line(head: Snap, events_json: str, frame_json: str | None) -> bytes:
+    """A snap line from a head without events or frame and the already-encoded journal
+    events ("" or comma-separated objects) and frame: the service encodes each event and
+    frame version once, whatever the number of clients."""
+    text = head.model_dump_json(exclude={"events", "frame"},
+                                exclude_none=True)[:-1]  # without the closing brace
+    parts = [text, ',"events":[', events_json, "]"]
+    if frame_json is not None:
+        parts += [',"frame":', frame_json]
+    parts.append("}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def error_reply(request_id: int, exc: BaseException) -> ErrorReply:
+    """A refusal; HMC errors keep their code and fields so the client can rebuild them."""
     if isinstance(exc, HmcError):
-        return {"t": "reply", "id": request_id, "ok": False, "code": exc.code,
-                "message": exc.message, "path": exc.path, "fields": _jsonable(exc.fields)}
+        return ErrorReply(id=request_id, code=exc.code, message=exc.message, path=exc.path,
+                          fields=_jsonable(exc.fields))
     code = getattr(exc, "code", "") or type(exc).__name__
-    return {"t": "reply", "id": request_id, "ok": False, "code": str(code),
-            "message": str(getattr(exc, "message", "") or exc), "path": "", "fields": {}}
+    return ErrorReply(id=request_id, code=str(code),
+                      message=str(getattr(exc, "message", "") or exc))
 
 
-def error_from_reply(reply: dict[str, Any]) -> Exception:
-    code = str(reply.get("code", ""))
-    message = str(reply.get("message", ""))
-    fields = reply.get("fields") or {}
-    if code.startswith("HSCL"):
+def error_from_reply(reply: ErrorReply) -> Exception:
+    if reply.code.startswith("HSCL"):
         try:
-            return HmcError(code, str(reply.get("path", "")), **fields)
+            return HmcError(reply.code, reply.path, **reply.fields)
         except (KeyError, IndexError, ValueError):  # a code or field this side doesn't know
             pass
-    return RemoteError(code, message)
+    return RemoteError(reply.code, reply.message)
 
 
-def _jsonable(fields: dict[str, object]) -> dict[str, object]:
-    return {k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
-            for k, v in fields.items()}
-
-
-# ---------------------------------------------------------------- snapshot parts
-
-
-def pools_to_json(pools: tuple[PoolLive, ...]) -> list[dict[str, Any]]:
-    return [asdict(p) for p in pools]
-
-
-def pools_from_json(data: list[dict[str, Any]]) -> tuple[PoolLive, ...]:
-    return tuple(PoolLive(pool_id=int(p["pool_id"]), size=float(p["size"]),
-                          entitled=float(p["entitled"]), used=float(p["used"])) for p in data)
-
-
-def clock_to_json(clock: ClockState) -> dict[str, Any]:
-    return asdict(clock)
-
-
-def clock_from_json(data: dict[str, Any]) -> ClockState:
-    return ClockState(mode=data["mode"], speed=float(data["speed"]), paused=bool(data["paused"]))
-
-
-def physc_to_json(physc: dict[int, float]) -> list[list[float]]:
-    # JSON object keys are strings; pairs keep the partition ids as numbers.
-    return [[k, v] for k, v in physc.items()]
-
-
-def physc_from_json(data: list[list[float]]) -> dict[int, float]:
-    return {int(k): float(v) for k, v in data}
-
-
-def event_to_json(event: Event) -> dict[str, Any]:
-    return event.model_dump(mode="json")
-
-
-def event_from_json(data: dict[str, Any]) -> Event:
-    return Event.model_validate(data)
+def _jsonable(fields: dict[str, object]) -> dict[str, str | int | float | bool | None]:
+    out: dict[str, str | int | float | bool | None] = {}
+    for key, value in fields.items():
+        finite = not isinstance(value, float) or math.isfinite(value)
+        if finite and (value is None or isinstance(value, str | int | float)):
+            out[key] = value
+        else:  # an object, or a NaN in a refusal's fields: shown as text, never sent as NaN
+            out[key] = str(value)
+    return out

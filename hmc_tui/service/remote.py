@@ -5,9 +5,13 @@ never queue), so `snapshot()` returns at once from any thread. Requests (operati
 utilisation, clock) carry an id; their replies resolve concurrent futures, so `execute()`
 blocks on the reply and `run()` awaits it without blocking an event loop.
 
-The actor is fixed when connecting: the service trusts the hello because its socket is 0600,
-so only its own OS user can connect (see server.py). The SSH server hands the authenticated
-user to the console process it spawns through the environment (`from_environment`).
+Constructing one does no I/O; `connect()` (or `RemoteConsole.open(...)`) connects. The
+service trusts the hello's user because its socket is 0600, so only its own OS user can
+connect (see server.py); the role is the user store's, sent in the welcome, and `actor` is
+replaced when the service pushes a changed role (a demotion takes effect at once). When the
+service ends the session (the user was removed), `close_reason` says why. The SSH server hands
+the authenticated user to the console process it spawns through the environment
+(`from_environment`).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from engine.journal import Event
 from engine.model import Frame
 from engine.ops import Operation
 from engine.roles import Actor
-from engine.service import OpResult
+from engine.service import OpResult, check_speed
 from engine.snapshot import Snapshot, UtilSeries
 from hmc_tui.service import protocol as p
 
@@ -39,11 +43,11 @@ EVENT_LIMIT = 20_000  # the engine journal's own bound
 
 
 class RemoteConsole:
-    """Connect to the engine service at `socket_path` as `actor`.
+    """The engine service at `socket_path`, for `actor` (its role is the user store's).
 
-    The constructor returns once the first snapshot has arrived, so `snapshot()` is always
+    `connect()` returns once the first snapshot has arrived, so `snapshot()` is then always
     valid. When the service goes away, `connected` turns False, pending requests fail with
-    ServiceGone and `snapshot()` keeps returning the last state seen.
+    ServiceGone, `close_reason` says why and `snapshot()` keeps returning the last state seen.
     """
 
     def __init__(self, socket_path: str | os.PathLike[str], actor: Actor | None = None, *,
@@ -51,14 +55,17 @@ class RemoteConsole:
                  request_timeout: float = 30.0, restricted: bool = False) -> None:
         self.actor = actor or Actor()
         self.origin = origin
+        self.kind = kind
         # A console run for a remote (SSH) user: the front end must not touch the server's
         # files on that user's behalf (hmccli's allow_files=False, no screenshots or macros
         # written to the data dir).
         self.restricted = restricted
         self.socket_path = Path(socket_path)
+        self.timeout = timeout
         self.request_timeout = request_timeout
         self.session_id = 0
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock: socket.socket | None = None
+        self._thread: threading.Thread | None = None
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[str, Future[Any]]] = {}
@@ -71,46 +78,74 @@ class RemoteConsole:
         self._closed = threading.Event()
         self._close_reason = ""
         self.on_snapshot: Callable[[Snapshot], None] | None = None  # called in the reader
-        try:
-            self._sock.settimeout(timeout)
-            self._sock.connect(str(self.socket_path))
-            self._reader = self._sock.makefile("rb")
-            self._send({"t": "hello", "proto": p.PROTOCOL_VERSION, "user": self.actor.user,
-                        "role": self.actor.role, "origin": origin, "kind": kind})
-            deadline = time.monotonic() + timeout
-            while self._latest is None:  # welcome, then the first snapshot
-                self._sock.settimeout(max(0.01, deadline - time.monotonic()))
-                line = self._reader.readline()
-                if not line:
-                    raise p.ServiceGone(f"the engine service at {socket_path} closed the "
-                                        "connection")
-                self._handle(p.decode(line))
-            self._sock.settimeout(None)
-        except (OSError, ValueError) as exc:
-            self._sock.close()
-            if isinstance(exc, p.ServiceGone):
-                raise
-            raise p.ServiceGone(f"cannot reach the engine service at {socket_path}: {exc}") \
-                from exc
-        self._thread = threading.Thread(target=self._read_loop, name="hmc-remote", daemon=True)
-        self._thread.start()
+        # Called in the reader with the new actor and the service's reason when the user
+        # store changed this user's role (the status line reads `actor` anyway).
+        self.on_role_change: Callable[[Actor, str], None] | None = None
+
+    @classmethod
+    def open(cls, socket_path: str | os.PathLike[str], actor: Actor | None = None,
+             **kwargs: Any) -> RemoteConsole:
+        """Construct and connect (ServiceGone when the service cannot be reached)."""
+        return cls(socket_path, actor, **kwargs).connect()
 
     @classmethod
     def from_environment(cls, socket_path: str | os.PathLike[str], **kwargs: Any
                          ) -> RemoteConsole:
-        """Connect as the user the SSH server put in the environment ($HMC_TUI_USER,
-        $HMC_TUI_ROLE, $HMC_TUI_ORIGIN), restricted; without them, as the default actor,
-        locally (whoever can reach the 0600 socket owns the service's files anyway)."""
+        """A console (not yet connected) for the user the SSH server put in the environment
+        ($HMC_TUI_USER, $HMC_TUI_ROLE, $HMC_TUI_ORIGIN), restricted; without them, for the
+        default actor, locally (whoever can reach the 0600 socket owns the service's files
+        anyway)."""
         user = os.environ.get(USER_ENV, "").strip()
-        actor = Actor(user=user, role=os.environ.get(ROLE_ENV, "hmcviewer")) if user else Actor()
+        role = os.environ.get(ROLE_ENV, "hmcviewer")
+        actor = Actor.model_validate({"user": user, "role": role}) if user else Actor()
         origin = os.environ.get(ORIGIN_ENV, "").strip() or "local"
         kwargs.setdefault("restricted", bool(user))
         return cls(socket_path, actor, origin=origin, **kwargs)
 
+    def connect(self) -> RemoteConsole:
+        """Say hello and wait for the first snapshot; returns self. ServiceGone (with the
+        service's reason when it refused the hello) if that fails within `timeout`."""
+        if self._closed.is_set():
+            raise RuntimeError("this RemoteConsole was closed")
+        if self._sock is not None:
+            raise RuntimeError("this RemoteConsole is already connected")
+        self._close_reason = ""  # a refusal's reason from an earlier attempt
+        sock = self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        where = self.socket_path
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(str(where))
+            self._reader = sock.makefile("rb")
+            self._send(p.Hello(proto=p.PROTOCOL_VERSION, user=self.actor.user,
+                               role=self.actor.role, origin=self.origin,
+                               kind=self.kind))
+            deadline = time.monotonic() + self.timeout
+            while self._latest is None:  # welcome, then the first snapshot
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                line = self._reader.readline()
+                if not line:
+                    raise p.ServiceGone(self._close_reason or f"the engine service at {where} "
+                                        "closed the connection")
+                self._handle(p.read_service(line))
+                if self._close_reason:  # refused: the service said why
+                    raise p.ServiceGone(f"the engine service at {where} refused the console: "
+                                        f"{self._close_reason}")
+            sock.settimeout(None)
+        except (OSError, ValueError) as exc:
+            sock.close()
+            self._sock = None  # not connected: connect() may be tried again
+            if isinstance(exc, p.ServiceGone):
+                raise
+            raise p.ServiceGone(f"cannot reach the engine service at {where}: {exc}") from exc
+        self._thread = threading.Thread(target=self._read_loop, name="hmc-remote", daemon=True)
+        self._thread.start()
+        return self
+
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:
         """The newest snapshot received; never blocks."""
-        assert self._latest is not None  # set before the constructor returns
+        if self._latest is None:
+            raise RuntimeError("RemoteConsole.snapshot() before connect()")
         return self._latest
 
     def sessions(self) -> tuple[p.SessionInfo, ...]:
@@ -119,7 +154,7 @@ class RemoteConsole:
 
     @property
     def connected(self) -> bool:
-        return not self._closed.is_set()
+        return self._latest is not None and not self._closed.is_set()
 
     @property
     def close_reason(self) -> str:
@@ -139,12 +174,13 @@ class RemoteConsole:
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
                     interval: Literal["short", "long"] = "long") -> UtilSeries:
         """Blocks for one round trip (a Unix-socket request: about a millisecond)."""
-        return self._request("util", {"resource": resource, "key": key,
-                                      "interval": interval}).result(self.request_timeout)
+        return self._request("util", lambda rid: p.UtilRequest(
+            id=rid, resource=resource, key=key, interval=interval)).result(self.request_timeout)
 
     # ------------------------------------------------------------------ writing
     def submit(self, op: Operation) -> Future[OpResult]:
-        return self._request("op", {"op": op.model_dump(mode="json")})
+        return self._request("op", lambda rid: p.OpRequest(id=rid,
+                                                           op=op.model_dump(mode="json")))
 
     def execute(self, op: Operation) -> OpResult:
         return self.submit(op).result(self.request_timeout)
@@ -153,21 +189,27 @@ class RemoteConsole:
         return await asyncio.wait_for(asyncio.wrap_future(self.submit(op)), self.request_timeout)
 
     def set_speed(self, speed: float) -> None:
-        self._request("clock", {"action": "speed", "speed": speed}).result(self.request_timeout)
+        speed = check_speed(speed)  # HSCL0F01 here, without a round trip
+        self._request("clock", lambda rid: p.SetSpeed(id=rid, speed=speed)
+                      ).result(self.request_timeout)
 
     def pause(self) -> None:
-        self._request("clock", {"action": "pause"}).result(self.request_timeout)
+        self._request("clock", lambda rid: p.Pause(id=rid)).result(self.request_timeout)
 
     def resume(self) -> None:
-        self._request("clock", {"action": "resume"}).result(self.request_timeout)
+        self._request("clock", lambda rid: p.Resume(id=rid)).result(self.request_timeout)
 
     def close(self) -> None:
         if self._closed.is_set():
             return
         self._close_reason = self._close_reason or "closed"
+        if self._sock is None:  # never connected
+            self._closed.set()
+            return
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)
-        self._thread.join(timeout=2.0)
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
         self._sock.close()
 
     def __enter__(self) -> RemoteConsole:
@@ -177,21 +219,27 @@ class RemoteConsole:
         self.close()
 
     # ------------------------------------------------------------------ internals
-    def _send(self, message: dict[str, Any]) -> None:
+    def _send(self, message: p.Message) -> None:
+        assert self._sock is not None
         data = p.encode(message)
         with self._send_lock:
             self._sock.sendall(data)
 
-    def _request(self, kind: str, body: dict[str, Any]) -> Future[Any]:
+    def _request(self, kind: str, build: Callable[[int], p.Message]) -> Future[Any]:
         future: Future[Any] = Future()
-        if self._closed.is_set():
+        if self._closed.is_set() or self._sock is None:
             future.set_exception(p.ServiceGone(self._close_reason or "not connected"))
             return future
         request_id = next(self._ids)
+        try:
+            message = build(request_id)
+        except ValueError as exc:  # a pydantic ValidationError: refused before sending
+            future.set_exception(exc)
+            return future
         with self._pending_lock:
             self._pending[request_id] = (kind, future)
         try:
-            self._send({"t": kind, "id": request_id, **body})
+            self._send(message)
         except OSError as exc:
             with self._pending_lock:
                 self._pending.pop(request_id, None)
@@ -202,7 +250,9 @@ class RemoteConsole:
         reason = "the engine service closed the connection"
         try:
             while line := self._reader.readline():
-                self._handle(p.decode(line))
+                self._handle(p.read_service(line))
+        except p.ProtocolError as exc:
+            reason = f"the engine service sent a message this console cannot read: {exc}"
         except (OSError, ValueError) as exc:
             reason = f"connection to the engine service lost: {exc}"
         self._close_reason = self._close_reason or reason
@@ -215,33 +265,36 @@ class RemoteConsole:
         with self._changed:
             self._changed.notify_all()
 
-    def _handle(self, msg: dict[str, Any]) -> None:
-        kind = msg["t"]
-        if kind == "snap":
+    def _handle(self, msg: p.Welcome | p.Snap | p.Reply | p.RoleChanged | p.Close) -> None:
+        if isinstance(msg, p.Snap):
             self._apply_snap(msg)
-        elif kind == "reply":
+        elif isinstance(msg, p.Welcome):
+            self.session_id = msg.session
+            self.actor = Actor(user=self.actor.user, role=msg.role)
+        elif isinstance(msg, p.RoleChanged):
+            self.actor = Actor(user=self.actor.user, role=msg.role)
+            if self.on_role_change is not None:
+                self.on_role_change(self.actor, msg.reason)
+        elif isinstance(msg, p.Close):
+            self._close_reason = msg.reason  # the service hangs up right after
+        else:
             self._apply_reply(msg)
-        elif kind == "welcome":
-            self.session_id = int(msg["session"])
 
-    def _apply_snap(self, msg: dict[str, Any]) -> None:
-        if "frame" in msg:
-            self._frame = Frame.model_validate(msg["frame"])
+    def _apply_snap(self, msg: p.Snap) -> None:
+        if msg.frame is not None:
+            self._frame = msg.frame
         if self._frame is None:
-            raise ValueError("snapshot without a frame")
-        if events := msg.get("events"):
-            fresh = tuple(p.event_from_json(e) for e in events)
-            self._events = (self._events + fresh)[-EVENT_LIMIT:]
-        if "sessions" in msg:
-            self._sessions = tuple(p.SessionInfo.from_json(s) for s in msg["sessions"])
-        now = float(msg["time"])
+            raise p.ProtocolError("snap: the first snapshot carries no frame")
+        if msg.events:
+            self._events = (self._events + tuple(msg.events))[-EVENT_LIMIT:]
+        if msg.sessions is not None:
+            self._sessions = tuple(msg.sessions)
         # The frame is reused between frame versions; only its clock field moves.
-        frame = self._frame.model_copy(update={"engine_time": now})
+        frame = self._frame.model_copy(update={"engine_time": msg.time})
         snap = Snapshot(
-            version=int(msg["version"]), frame_version=int(msg["frame_version"]), time=now,
-            frame=frame, physc=p.physc_from_json(msg["physc"]),
-            pools=p.pools_from_json(msg["pools"]), clock=p.clock_from_json(msg["clock"]),
-            events=self._events, in_flight=int(msg["in_flight"]),
+            version=msg.version, frame_version=msg.frame_version, time=msg.time, frame=frame,
+            physc=dict(msg.physc), pools=tuple(msg.pools), clock=msg.clock,
+            events=self._events, in_flight=msg.in_flight,
         )
         with self._changed:
             self._latest = snap
@@ -249,24 +302,21 @@ class RemoteConsole:
         if self.on_snapshot is not None:
             self.on_snapshot(snap)
 
-    def _apply_reply(self, msg: dict[str, Any]) -> None:
+    def _apply_reply(self, msg: p.Reply) -> None:
         with self._pending_lock:
-            entry = self._pending.pop(int(msg["id"]), None)
+            entry = self._pending.pop(msg.id, None)
         if entry is None:
-            return
+            return  # a refusal of a line that carried no id, or an abandoned request
         kind, future = entry
-        if not msg.get("ok"):
+        if isinstance(msg, p.ErrorReply):
             future.set_exception(p.error_from_reply(msg))
-            return
-        result = msg.get("result") or {}
-        try:
-            if kind == "op":
-                future.set_result(OpResult.model_validate(result))
-            elif kind == "util":
-                future.set_result(UtilSeries(
-                    times=tuple(result["times"]),
-                    counters={k: tuple(v) for k, v in result["counters"].items()}))
-            else:
-                future.set_result(None)
-        except (ValueError, KeyError) as exc:
-            future.set_exception(p.RemoteError("protocol", f"bad reply: {exc}"))
+        elif isinstance(msg, p.OpDone) and kind == "op":
+            future.set_result(msg.result)
+        elif isinstance(msg, p.UtilDone) and kind == "util":
+            future.set_result(UtilSeries(times=tuple(msg.times), counters={
+                k: tuple(v) for k, v in msg.counters.items()}))
+        elif isinstance(msg, p.ClockDone) and kind == "clock":
+            future.set_result(None)
+        else:
+            future.set_exception(p.RemoteError(
+                "protocol", f"a {msg.type} reply to a {kind} request"))

@@ -1,11 +1,18 @@
 """The engine service: one Engine, shared by every console through a Unix socket.
 
 The engine's clock runs in its own thread (engine.service); this module is the asyncio side:
-it accepts consoles, turns their requests into engine operations on behalf of the actor each
-one announced, publishes snapshots to all of them at most `publish_hz` times a second, and
+it accepts consoles, turns their requests into engine operations on behalf of each session's
+user, publishes snapshots to all of them at most `publish_hz` times a second, and
 saves the frame periodically. Publishing only reads `engine.snapshot()` (a reference swap), so
 no client, however slow, can hold the engine up; and a client whose socket is backed up gets
 snapshots dropped, never queued, so it cannot hold the other clients up either.
+
+Rights are what the user store says now (docs/security.md): each request is authorised with
+the store's current role for its session's user, not the role announced at hello, and the
+store is re-checked every USERS_CHECK seconds, so a removed user's sessions end and a demoted
+user's consoles are told their new role at once. If the engine's clock thread dies, requests
+are refused with HSCL0F02 and `on_engine_failure` is called (`hmc-tui serve` then exits
+non-zero, saving the frame as it was, for a supervisor to restart it).
 """
 
 from __future__ import annotations
@@ -17,21 +24,22 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from engine import ops
 from engine.errors import HmcError
 from engine.roles import Actor
-from engine.service import Engine, OpResult
+from engine.service import Engine, EngineFailure, OpResult
 from engine.snapshot import Snapshot
 from engine.store import save_frame
 from hmc_tui.service import protocol as p
 from hmc_tui.service.paths import check_socket_path
+from hmc_tui.service.users import UserError, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,7 @@ SOFT_BUFFER = 256 * 1024  # bytes waiting for a client above which its snapshots
 HARD_BUFFER = 8 * 1024 * 1024  # above this (replies it never reads) the client is cut off
 HELLO_TIMEOUT = 5.0
 INITIAL_EVENTS = 2000  # journal events a new client gets; later ones arrive as they happen
+USERS_CHECK = 1.0  # seconds between checks of the user store (a stat when nothing changed)
 
 
 class ServiceAlreadyRunning(RuntimeError):
@@ -50,8 +59,11 @@ class _Client:
     """One connected console and what it has been sent so far."""
 
     session: p.SessionInfo
-    actor: Actor
+    actor: Actor  # the rights requests run with: the user store's role, kept current
     writer: asyncio.StreamWriter
+    tracked: bool = False  # the user is in the user store, so its rights follow the store
+    closing: bool = False  # the service ended the session; nothing more is sent or read
+    bad_requests: int = 0
     sent_version: int = -1
     sent_frame_version: int = -1
     sent_sessions: int = -1
@@ -64,7 +76,10 @@ class _Client:
         transport = self.writer.transport
         return 0 if transport.is_closing() else transport.get_write_buffer_size()
 
-    def send(self, data: bytes) -> None:
+    def send(self, message: p.Message) -> None:
+        self.send_bytes(p.encode(message))
+
+    def send_bytes(self, data: bytes) -> None:
         if self.writer.transport.is_closing():
             return
         if self.buffered() + len(data) > HARD_BUFFER:
@@ -77,11 +92,12 @@ class _Client:
 
 
 class EngineService:
-    """Serve `engine` on the Unix socket `socket_path` (created 0600)."""
+    """Serve `engine` on the Unix socket `socket_path` (created 0600); with `users`, every
+    request is authorised against that user store as it is at that moment."""
 
     def __init__(self, engine: Engine, socket_path: Path, *, frame_path: Path | None = None,
                  save_interval: float = 60.0, publish_hz: float = 10.0,
-                 soft_buffer: int = SOFT_BUFFER) -> None:
+                 soft_buffer: int = SOFT_BUFFER, users: UserStore | None = None) -> None:
         check_socket_path(socket_path)
         self.engine = engine
         self.socket_path = socket_path
@@ -89,6 +105,10 @@ class EngineService:
         self.save_interval = save_interval
         self.publish_interval = 1.0 / publish_hz
         self.soft_buffer = soft_buffer
+        self.users = users
+        self._users_warning = ""
+        self.engine_failure: EngineFailure | None = None  # once the service has seen it
+        self.on_engine_failure: Callable[[], None] | None = None
         self._server: asyncio.Server | None = None
         self._socket_inode: int | None = None
         self._clients: dict[int, _Client] = {}
@@ -208,23 +228,13 @@ class EngineService:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         client: _Client | None = None
         try:
-            hello = p.decode(await asyncio.wait_for(reader.readline(), HELLO_TIMEOUT))
-            if hello.get("t") != "hello" or hello.get("proto") != p.PROTOCOL_VERSION:
-                raise ValueError("expected a hello for protocol version 1")
-            actor = Actor(user=str(hello["user"]), role=hello["role"])
-            session = self.open_session(actor.user, actor.role, str(hello.get("origin", "local")),
-                                        str(hello.get("kind", "console")))
-            client = _Client(session=session, actor=actor, writer=writer)
-            self._clients[session.id] = client
-            client.send(p.encode({"t": "welcome", "proto": p.PROTOCOL_VERSION,
-                                  "session": session.id}))
-            self._push(client, self.engine.snapshot())  # don't make it wait for the next tick
-            while line := await reader.readline():
-                self._dispatch(client, p.decode(line))
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError, KeyError,
-                ValidationError) as exc:
-            # ValueError also covers a line over the limit and malformed JSON.
-            log.info("console connection closed: %s", exc or type(exc).__name__)
+            client = await self._welcome(reader, writer)
+            while client is not None and (line := await self._readline(client, reader)):
+                self._receive(client, line)
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            log.info("%s: connection lost: %s", _who(client), exc or type(exc).__name__)
+        except Exception:  # a bug: say so, and keep serving everyone else
+            log.exception("%s: unexpected error; disconnecting it", _who(client))
         finally:
             if client is not None:
                 self._clients.pop(client.session.id, None)
@@ -233,94 +243,251 @@ class EngineService:
                     task.cancel()
             writer.close()
 
-    def _dispatch(self, client: _Client, msg: dict[str, Any]) -> None:
-        kind = msg["t"]
-        request_id = int(msg.get("id", 0))
-        if kind == "op":
-            self._submit(client, request_id, msg["op"])
-        elif kind == "util":
-            self._spawn(client, self._utilisation(client, request_id, msg))
-        elif kind == "clock":
-            self._clock(client, request_id, msg)
-        else:
-            client.send(p.encode(p.error_reply(request_id, ValueError(f"unknown request {kind}"))))
+    async def _readline(self, client: _Client, reader: asyncio.StreamReader) -> bytes:
+        try:
+            return await reader.readline()
+        except ValueError as exc:  # a line over MAX_CLIENT_LINE: the stream is out of step
+            log.warning("%s: %s; disconnecting it", _who(client), exc)
+            client.send(p.Close(reason=f"request line over {p.MAX_CLIENT_LINE} bytes"))
+            return b""
 
-    def _spawn(self, client: _Client, coro: Any) -> None:
+    async def _welcome(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+                       ) -> _Client | None:
+        """Read the hello and register the session, or say why not and return None."""
+        try:
+            line = await asyncio.wait_for(reader.readline(), HELLO_TIMEOUT)
+        except TimeoutError:
+            log.info("a console sent no hello within %g s; disconnecting it", HELLO_TIMEOUT)
+            return None
+        except ValueError as exc:  # a hello over MAX_CLIENT_LINE
+            log.warning("refused a console: %s", exc)
+            return None
+        if not line:
+            return None
+        try:
+            hello = p.read_client(line)
+            if not isinstance(hello, p.Hello):
+                raise p.ProtocolError(f"the first message must be a hello, not {hello.type}")
+            if hello.proto != p.PROTOCOL_VERSION:
+                raise p.ProtocolError(f"protocol version {hello.proto} is not served (this "
+                                      f"service speaks version {p.PROTOCOL_VERSION})")
+            actor, tracked = self._admit(hello)
+        except (p.ProtocolError, HmcError) as exc:
+            log.warning("refused a console: %s", exc)
+            writer.write(p.encode(p.Close(reason=str(exc))))
+            return None
+        session = self.open_session(actor.user, actor.role, hello.origin, hello.kind)
+        client = _Client(session=session, actor=actor, writer=writer, tracked=tracked)
+        self._clients[session.id] = client
+        client.send(p.Welcome(proto=p.PROTOCOL_VERSION, session=session.id, role=actor.role))
+        self._push(client, self.engine.snapshot())  # don't make it wait for the next tick
+        return client
+
+    def _admit(self, hello: p.Hello) -> tuple[Actor, bool]:
+        """The actor a hello gets, and whether its rights follow the user store.
+
+        With a store, a user in it gets the store's role whatever the hello announced. A
+        user not in it is refused unless the console is local: the service's own OS user at
+        its own socket (who owns the store file anyway) may act under any name."""
+        announced = Actor(user=hello.user, role=hello.role)
+        if self.users is None:
+            return announced, False
+        try:
+            user = self.users.get(hello.user)
+        except UserError as exc:
+            raise HmcError("HSCL0F05", user=hello.user, reason=str(exc)) from None
+        if user is None:
+            if hello.origin == "local":
+                return announced, False
+            raise HmcError("HSCL0F03", user=hello.user)
+        return _actor(user.name, user.role), True
+
+    def _receive(self, client: _Client, line: bytes) -> None:
+        if client.closing:
+            return
+        try:
+            msg = p.read_client(line)
+            if isinstance(msg, p.Hello):
+                raise p.ProtocolError("hello: this session has already said hello")
+        except p.ProtocolError as exc:
+            client.bad_requests += 1
+            if client.bad_requests <= 5 or client.bad_requests % 1000 == 0:  # no log flood
+                log.warning("%s: bad request: %s (%d so far)", _who(client), exc,
+                            client.bad_requests)
+            client.send(p.error_reply(exc.request_id, HmcError(p.BAD_REQUEST, detail=str(exc))))
+            return
+        actor = self._authorise(client, msg.id)
+        if actor is None:
+            return
+        if isinstance(msg, p.UtilRequest):  # reading only: works even on a failed engine
+            self._spawn(client, self._utilisation(client, msg))
+            return
+        failure = self.engine.failure
+        if failure is not None:  # at once: the clock that would apply it is gone
+            client.send(p.error_reply(msg.id, HmcError("HSCL0F02", reason=str(failure))))
+        elif isinstance(msg, p.OpRequest):
+            self._submit(client, actor, msg)
+        else:
+            self._clock(client, actor, msg)
+
+    # ------------------------------------------------------------------ rights
+    def _authorise(self, client: _Client, request_id: int) -> Actor | None:
+        """The actor to act as now: the user store's current role for the session's user.
+        None (the request answered, or the session ended) when the user has no rights."""
+        if self.users is None or not client.tracked:
+            return client.actor
+        name = client.session.user
+        try:
+            user = self.users.get(name)
+        except UserError as exc:  # fail closed: rights that cannot be read are not granted
+            self._warn_users(exc)
+            client.send(p.error_reply(request_id, HmcError("HSCL0F05", user=name,
+                                                           reason=str(exc))))
+            return None
+        if user is None:
+            client.send(p.error_reply(request_id, HmcError("HSCL0F03", user=name)))
+            self._end_session(client, _removed(name))
+            return None
+        if user.role != client.actor.role:
+            self._change_role(client, user.role)
+        return client.actor
+
+    def check_users(self) -> None:
+        """Apply the user store as it is now to every open session: a removed user's
+        sessions end, a changed role reaches its consoles (the publish loop calls this
+        every USERS_CHECK seconds; a request checks its own user as it arrives)."""
+        if self.users is None:
+            return
+        try:
+            roles = {u.name: u.role for u in self.users.users()}
+        except UserError as exc:
+            self._warn_users(exc)
+            return
+        self._users_warning = ""
+        for client in list(self._clients.values()):
+            if not client.tracked or client.closing:
+                continue
+            role = roles.get(client.session.user)
+            if role is None:
+                self._end_session(client, _removed(client.session.user))
+            elif role != client.actor.role:
+                self._change_role(client, role)
+
+    def _change_role(self, client: _Client, role: str) -> None:
+        old = client.actor.role
+        client.actor = _actor(client.session.user, role)
+        client.session = client.session.model_copy(update={"role": client.actor.role})
+        if client.session.id in self._sessions:
+            self._sessions[client.session.id] = client.session
+            self._sessions_changed()
+        log.info("%s: role changed from %s to %s in the user store", _who(client), old,
+                 client.actor.role)
+        client.send(p.RoleChanged(role=client.actor.role, reason=(
+            f"the role of {client.session.user} is now {client.actor.role} (was {old})")))
+
+    def _end_session(self, client: _Client, reason: str) -> None:
+        log.info("%s: %s; closing the session", _who(client), reason)
+        client.send(p.Close(reason=reason))
+        client.closing = True
+        client.writer.close()  # after what is buffered: the close line reaches the client
+
+    def _warn_users(self, exc: UserError) -> None:
+        if str(exc) != self._users_warning:  # once per distinct problem, not per request
+            self._users_warning = str(exc)
+            log.warning("the user store cannot be read; refusing requests of its users: %s",
+                        exc)
+
+    # ------------------------------------------------------------------ requests
+    def _spawn(self, client: _Client, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)
         client.tasks.add(task)
         task.add_done_callback(client.tasks.discard)
 
-    def _submit(self, client: _Client, request_id: int, data: Any) -> None:
+    def _submit(self, client: _Client, actor: Actor, msg: p.OpRequest) -> None:
         try:
-            op = ops.build(data)
+            op = ops.build(msg.op)
         except HmcError as exc:
-            client.send(p.encode(p.error_reply(request_id, exc)))
+            client.send(p.error_reply(msg.id, exc))
             return
         if not self.engine.running:  # a stepped engine applies only when asked to
-            self._spawn(client, self._execute_now(client, request_id, op))
+            self._spawn(client, self._execute_now(client, actor, msg.id, op))
             return
         loop = asyncio.get_running_loop()
-        future = self.engine.submit(op, client.actor)
+        future = self.engine.submit(op, actor)
 
         def done(_: object) -> None:  # runs in the engine thread: hop back to the loop
             with contextlib.suppress(RuntimeError):  # loop closed during shutdown
-                loop.call_soon_threadsafe(self._reply_result, client, request_id, future)
+                loop.call_soon_threadsafe(self._reply_result, client, msg.id, future)
 
         future.add_done_callback(done)
 
-    async def _execute_now(self, client: _Client, request_id: int, op: ops.Operation) -> None:
+    async def _execute_now(self, client: _Client, actor: Actor, request_id: int,
+                           op: ops.Operation) -> None:
+        future: Future[OpResult] = Future()
         try:
-            result = await asyncio.to_thread(self.engine.execute, op, client.actor)
+            future.set_result(await asyncio.to_thread(self.engine.execute, op, actor))
         except Exception as exc:
-            client.send(p.encode(p.error_reply(request_id, exc)))
-            return
-        client.send(p.encode({"t": "reply", "id": request_id, "ok": True,
-                              "result": result.model_dump(mode="json")}))
+            future.set_exception(exc)
+        self._reply_result(client, request_id, future)
 
-    def _reply_result(self, client: _Client, request_id: int, future: Any) -> None:
+    def _reply_result(self, client: _Client, request_id: int, future: Future[OpResult]
+                      ) -> None:
         try:
-            result: OpResult = future.result()
-        except Exception as exc:
-            client.send(p.encode(p.error_reply(request_id, exc)))
+            result = future.result()
+        except HmcError as exc:
+            client.send(p.error_reply(request_id, exc))
             return
-        client.send(p.encode({"t": "reply", "id": request_id, "ok": True,
-                              "result": result.model_dump(mode="json")}))
+        except Exception as exc:
+            log.exception("%s: operation %d failed", _who(client), request_id)
+            client.send(p.error_reply(request_id, exc))
+            return
+        client.send(p.OpDone(id=request_id, result=result))
 
-    async def _utilisation(self, client: _Client, request_id: int, msg: dict[str, Any]) -> None:
+    async def _utilisation(self, client: _Client, msg: p.UtilRequest) -> None:
+        reply: p.Message
         try:
             # In a thread: utilisation() takes the engine lock, held during a tick.
-            series = await asyncio.to_thread(self.engine.utilisation, msg["resource"],
-                                             int(msg["key"]), msg.get("interval", "long"))
-            reply = {"t": "reply", "id": request_id, "ok": True,
-                     "result": {"times": list(series.times),
-                                "counters": {k: list(v) for k, v in series.counters.items()}}}
+            series = await asyncio.to_thread(self.engine.utilisation, msg.resource, msg.key,
+                                             msg.interval)
+            reply = p.UtilDone(id=msg.id, times=list(series.times),
+                               counters={k: list(v) for k, v in series.counters.items()})
+        except HmcError as exc:
+            reply = p.error_reply(msg.id, exc)
         except Exception as exc:
-            reply = p.error_reply(request_id, exc)
-        client.send(p.encode(reply))
+            log.exception("%s: utilisation request %d failed", _who(client), msg.id)
+            reply = p.error_reply(msg.id, exc)
+        client.send(reply)
 
-    def _clock(self, client: _Client, request_id: int, msg: dict[str, Any]) -> None:
+    def _clock(self, client: _Client, actor: Actor, msg: p.SetSpeed | p.Pause | p.Resume
+               ) -> None:
+        reply: p.Message
         try:
             # The clock is shared by every user of the frame: only a superadmin may change it.
-            if client.actor.role != "hmcsuperadmin":
-                raise HmcError("HSCL350B", user=client.actor.user, task="simulation clock tasks")
-            action = msg.get("action")
-            if action == "speed":
-                self.engine.set_speed(float(msg["speed"]))
-            elif action == "pause":
+            if actor.role != "hmcsuperadmin":
+                raise HmcError("HSCL350B", user=actor.user, task="simulation clock tasks")
+            if isinstance(msg, p.SetSpeed):
+                self.engine.set_speed(msg.speed)
+            elif isinstance(msg, p.Pause):
                 self.engine.pause()
-            elif action == "resume":
-                self.engine.resume()
             else:
-                raise ValueError(f"unknown clock action {action!r}")
-            reply: dict[str, Any] = {"t": "reply", "id": request_id, "ok": True, "result": {}}
-        except Exception as exc:
-            reply = p.error_reply(request_id, exc)
-        client.send(p.encode(reply))
+                self.engine.resume()
+            reply = p.ClockDone(id=msg.id)
+        except HmcError as exc:
+            reply = p.error_reply(msg.id, exc)
+        client.send(reply)
 
     # ------------------------------------------------------------------ publishing
     async def _publish_loop(self) -> None:
+        next_users_check = 0.0
         while True:
             await asyncio.sleep(self.publish_interval)
+            self._watch_engine()
+            if time.monotonic() >= next_users_check:
+                next_users_check = time.monotonic() + USERS_CHECK
+                try:
+                    self.check_users()
+                except Exception:  # never let it stop publishing
+                    log.exception("checking the user store failed")
             snap = self.engine.snapshot()
             for client in list(self._clients.values()):
                 try:
@@ -328,27 +495,33 @@ class EngineService:
                 except Exception:  # one broken client must not stop publishing to the rest
                     log.exception("publishing to session %d failed", client.session.id)
 
+    def _watch_engine(self) -> None:
+        failure = self.engine.failure
+        if failure is None or self.engine_failure is not None:
+            return
+        self.engine_failure = failure
+        log.error("the engine's clock thread died: operations are refused (HSCL0F02) until "
+                  "the service is restarted\n%s", failure.trace.rstrip())
+        if self.on_engine_failure is not None:
+            self.on_engine_failure()
+
     def _push(self, client: _Client, snap: Snapshot) -> None:
-        if (client.sent_version == snap.version
-                and client.sent_sessions == self._sessions_version):
+        if client.closing or (client.sent_version == snap.version
+                              and client.sent_sessions == self._sessions_version):
             return
         if client.buffered() > self.soft_buffer:
             client.dropped += 1  # it still has an older snapshot to read: skip this one
             return
-        msg: dict[str, Any] = {
-            "t": "snap", "version": snap.version, "frame_version": snap.frame_version,
-            "time": snap.time, "physc": p.physc_to_json(snap.physc),
-            "pools": p.pools_to_json(snap.pools), "clock": p.clock_to_json(snap.clock),
-            "in_flight": snap.in_flight,
-        }
-        if client.sent_sessions != self._sessions_version:
-            msg["sessions"] = [s.to_json() for s in self._sessions.values()]
-        head = p.encode(msg)[:-2]  # without the closing brace and newline
-        parts = [head, b',"events":[', self._new_events(client, snap).encode(), b"]"]
-        if client.sent_frame_version != snap.frame_version:
-            parts += [b',"frame":', self._frame_text(snap).encode()]
-        parts.append(b"}\n")
-        client.send(b"".join(parts))
+        head = p.Snap.model_construct(  # our own figures: built, not validated, per client
+            version=snap.version, frame_version=snap.frame_version, time=snap.time,
+            physc=list(snap.physc.items()), pools=list(snap.pools), clock=snap.clock,
+            in_flight=snap.in_flight, events=[],
+            sessions=(list(self._sessions.values())
+                      if client.sent_sessions != self._sessions_version else None),
+            frame=None)
+        frame = (self._frame_text(snap) if client.sent_frame_version != snap.frame_version
+                 else None)
+        client.send_bytes(p.snap_line(head, self._new_events(client, snap), frame))
         client.snaps += 1
         client.sent_version = snap.version
         client.sent_frame_version = snap.frame_version
@@ -381,3 +554,17 @@ class EngineService:
                 text = self._event_json[event.seq] = event.model_dump_json()
             out.append(text)
         return ",".join(out)
+
+
+def _who(client: _Client | None) -> str:
+    if client is None:
+        return "a console"
+    return f"session {client.session.id} ({client.session.user})"
+
+
+def _removed(user: str) -> str:
+    return f"the user {user} was removed from the user store; this session is closed"
+
+
+def _actor(user: str, role: str) -> Actor:
+    return Actor.model_validate({"user": user, "role": role})  # the store's role names

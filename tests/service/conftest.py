@@ -25,6 +25,7 @@ import pytest
 
 from engine.service import Engine
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, demo_frame
+from hmc_tui.service import protocol
 from hmc_tui.service.server import EngineService
 from hmc_tui.service.sshd import HmcSshServer, SshSettings
 from hmc_tui.service.users import UserStore
@@ -99,7 +100,7 @@ async def make_stack(store: UserStore, dirs: Path) -> AsyncIterator[StackFactory
         engine = Engine(demo_frame(), mode=mode, speed=speed)
         engine.start()
         socket = dirs / f"e{len(stacks)}.sock"
-        service = EngineService(engine, socket)
+        service = EngineService(engine, socket, users=store)
         await service.start()
         options: dict[str, Any] = {"port": 0, "login_delay": 0.05, "max_login_delay": 0.2,
                                    "hangup_grace": 1.0, "idle_timeout": 0}
@@ -127,6 +128,74 @@ async def make_stack(store: UserStore, dirs: Path) -> AsyncIterator[StackFactory
 @pytest.fixture
 async def stack(make_stack: StackFactory) -> Stack:
     return await make_stack()
+
+
+ServiceFactory = Callable[..., Awaitable[EngineService]]
+
+
+@pytest.fixture
+async def make_service(short_dir: Path) -> AsyncIterator[ServiceFactory]:
+    """Engine services without SSH (a real-time engine each), stopped after the test."""
+    services: list[EngineService] = []
+
+    async def make(*, users: UserStore | None = None, **options: Any) -> EngineService:
+        engine = Engine(demo_frame(), mode="realtime")
+        engine.start()
+        service = EngineService(engine, short_dir / f"s{len(services)}.sock", users=users,
+                                **options)
+        await service.start()
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        await asyncio.wait_for(service.stop(), 5)
+        service.engine.stop()
+
+
+class RawClient:
+    """A protocol client that writes lines as given: what a buggy or hostile peer sends."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def hello(cls, service: EngineService, user: str = "hscroot",
+                    role: str = "hmcsuperadmin", origin: str = "local") -> RawClient:
+        reader, writer = await asyncio.open_unix_connection(str(service.socket_path))
+        client = cls(reader, writer)
+        client.send(protocol.encode(protocol.Hello.model_validate(
+            {"proto": protocol.PROTOCOL_VERSION, "user": user, "role": role,
+             "origin": origin})))
+        assert isinstance(await client.next(protocol.Welcome), protocol.Welcome)
+        return client
+
+    def send(self, line: bytes) -> None:
+        self.writer.write(line if line.endswith(b"\n") else line + b"\n")
+
+    async def next(self, *kinds: type[protocol.Message], timeout: float = 5.0
+                   ) -> protocol.Message:
+        """The next message of one of `kinds` (snaps and others in between are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            line = await asyncio.wait_for(self.reader.readline(),
+                                          max(0.01, deadline - time.monotonic()))
+            if not line:
+                raise EOFError("the service closed the connection")
+            message = protocol.read_service(line)
+            if isinstance(message, kinds):
+                return message
+
+    async def reply(self, request_id: int, timeout: float = 5.0) -> protocol.Message:
+        while True:
+            message = await self.next(protocol.OpDone, protocol.UtilDone, protocol.ClockDone,
+                                      protocol.ErrorReply, timeout=timeout)
+            if getattr(message, "id", None) == request_id:
+                return message
+
+    def close(self) -> None:
+        self.writer.close()
 
 
 # ---------------------------------------------------------------- helpers

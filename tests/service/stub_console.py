@@ -3,7 +3,8 @@
 It connects to the engine service as the user the SSH server put in its environment, puts
 its terminal in raw mode and answers on the PTY: `READY ...` at start, `SIZE CxR` on every
 SIGWINCH, and for keys: `a` activates the partition named in argv[2], `s` prints the
-sessions, `q` quits with status 3, anything else is echoed as `KEY <hex>`. With
+sessions, `r` prints the role and connection state (with the close reason), `q` quits
+with status 3, anything else is echoed as `KEY <hex>`. With
 `--ignore-hup` it ignores SIGHUP, like a console that hangs on to its terminal.
 """
 
@@ -29,7 +30,7 @@ def main() -> int:
     socket_path, lpar = args[0], args[1] if len(args) > 1 else "dev02"
     if "--ignore-hup" in sys.argv:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    console = RemoteConsole.from_environment(socket_path)
+    console = RemoteConsole.from_environment(socket_path).connect()
     tty.setraw(0, termios.TCSANOW)
 
     def size(*_: object) -> None:
@@ -55,6 +56,9 @@ def main() -> int:
             if key == "a":
                 result = console.execute(ops.ActivatePartition(lpar=lpar))
                 say(f"RESULT {result.ok} {result.code}")
+            elif key == "r":
+                say(f"ROLE {console.actor.role} CONNECTED {console.connected} "
+                    f"REASON {console.close_reason or '-'}")
             elif key == "s":
                 say("SESSIONS " + ",".join(f"{s.user}/{s.role}/{s.kind}"
                                             for s in console.sessions()))

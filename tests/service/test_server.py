@@ -49,8 +49,8 @@ def state(console: RemoteConsole, lpar: str) -> str:
 
 async def test_two_consoles_see_each_others_changes_within_a_second(
         service: EngineService) -> None:
-    a = await asyncio.to_thread(RemoteConsole, service.socket_path, Actor())
-    b = await asyncio.to_thread(RemoteConsole, service.socket_path, OPERATOR)
+    a = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor())
+    b = await asyncio.to_thread(RemoteConsole.open, service.socket_path, OPERATOR)
     try:
         assert state(b, "dev02") == "Not Activated"
         started = time.monotonic()
@@ -77,7 +77,7 @@ async def test_two_consoles_see_each_others_changes_within_a_second(
 
 
 async def test_roles_hold_over_the_socket(service: EngineService) -> None:
-    viewer = await asyncio.to_thread(RemoteConsole, service.socket_path, VIEWER)
+    viewer = await asyncio.to_thread(RemoteConsole.open, service.socket_path, VIEWER)
     try:
         refused = await viewer.run(ops.ActivatePartition(lpar="dev02"))
         assert not refused.ok and refused.code == "HSCL350B"
@@ -94,8 +94,9 @@ async def test_roles_hold_over_the_socket(service: EngineService) -> None:
 
 
 async def test_sessions_are_listed_for_everyone(service: EngineService) -> None:
-    a = await asyncio.to_thread(RemoteConsole, service.socket_path, Actor(), origin="local")
-    b = await asyncio.to_thread(RemoteConsole, service.socket_path, VIEWER,
+    a = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor(),
+                                origin="local")
+    b = await asyncio.to_thread(RemoteConsole.open, service.socket_path, VIEWER,
                                 origin="ssh 192.0.2.9")
     try:
         def users(c: RemoteConsole) -> set[tuple[str, str, str]]:
@@ -117,7 +118,7 @@ async def test_service_gone_fails_requests_and_keeps_last_snapshot(short_dir: Pa
     engine.start()
     svc = EngineService(engine, short_dir / "e.sock")
     await svc.start()
-    console = await asyncio.to_thread(RemoteConsole, svc.socket_path, Actor())
+    console = await asyncio.to_thread(RemoteConsole.open, svc.socket_path, Actor())
     await svc.stop()
     engine.stop()
     await asyncio.to_thread(console.wait_for, lambda _: not console.connected, 2.0)
@@ -126,7 +127,7 @@ async def test_service_gone_fails_requests_and_keeps_last_snapshot(short_dir: Pa
         await console.run(ops.ActivatePartition(lpar="dev02"))
     console.close()
     with pytest.raises(protocol.ServiceGone):
-        RemoteConsole(svc.socket_path, Actor(), timeout=1)
+        RemoteConsole.open(svc.socket_path, Actor(), timeout=1)
 
 
 async def test_socket_is_private_single_and_survives_a_stale_file(
@@ -145,11 +146,15 @@ async def test_socket_is_private_single_and_survives_a_stale_file(
     assert not stale.exists()
 
 
-async def test_bad_hello_is_refused(service: EngineService) -> None:
+async def test_bad_hello_is_refused_with_the_reason(service: EngineService) -> None:
     reader, writer = await asyncio.open_unix_connection(str(service.socket_path))
-    writer.write(protocol.encode({"t": "hello", "proto": 1, "user": "x", "role": "root"}))
-    assert await asyncio.wait_for(reader.read(), 2.0) == b""  # closed without a word
+    writer.write(b'{"type":"hello","proto":2,"user":"x","role":"root"}\n')
+    answer = await asyncio.wait_for(reader.read(), 2.0)  # one line, then the service hangs up
     writer.close()
+    close = protocol.read_service(answer)
+    assert isinstance(close, protocol.Close)
+    assert close.reason == ("hello.role: Input should be 'hmcsuperadmin', 'hmcoperator' or "
+                            "'hmcviewer'")
     assert service.sessions() == ()
 
 
@@ -163,9 +168,9 @@ async def test_a_stalled_client_slows_neither_the_engine_nor_others(short_dir: P
     await svc.start()
     stalled = socket.socket(socket.AF_UNIX)
     stalled.connect(str(svc.socket_path))
-    stalled.sendall(protocol.encode({"t": "hello", "proto": 1, "user": "dead",
-                                     "role": "hmcviewer", "kind": "console"}))
-    healthy = await asyncio.to_thread(RemoteConsole, svc.socket_path, Actor())
+    stalled.sendall(protocol.encode(protocol.Hello(proto=protocol.PROTOCOL_VERSION,
+                                                   user="dead", role="hmcviewer")))
+    healthy = await asyncio.to_thread(RemoteConsole.open, svc.socket_path, Actor())
     arrivals: list[float] = []
     healthy.on_snapshot = lambda _: arrivals.append(time.monotonic())
     try:
@@ -212,7 +217,7 @@ async def test_restart_keeps_the_frame(dirs: Path) -> None:
     proc = _serve(frame, sock, env)
     try:
         await _wait_for_socket(sock, proc)
-        console = await asyncio.to_thread(RemoteConsole, sock, Actor())
+        console = await asyncio.to_thread(RemoteConsole.open, sock, Actor())
         assert (await console.run(ops.ActivatePartition(lpar="sandbox01"))).ok
         await asyncio.to_thread(console.wait_for, lambda s: s.time > 1.0, 5.0)
         time_before = console.snapshot().time
@@ -227,7 +232,7 @@ async def test_restart_keeps_the_frame(dirs: Path) -> None:
         assert not sock.exists()
         proc = _serve(frame, sock, env)
         await _wait_for_socket(sock, proc)
-        again = await asyncio.to_thread(RemoteConsole, sock, VIEWER)
+        again = await asyncio.to_thread(RemoteConsole.open, sock, VIEWER)
         assert state(again, "sandbox01") != "Not Activated"
         assert again.snapshot().time >= time_before
         again.close()

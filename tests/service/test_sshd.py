@@ -210,7 +210,7 @@ async def test_viewer_console_is_refused_activation(stack: Stack) -> None:
 
 
 async def test_sessions_show_who_is_connected_over_ssh(stack: Stack) -> None:
-    watcher = await asyncio.to_thread(RemoteConsole, stack.socket)
+    watcher = await asyncio.to_thread(RemoteConsole.open, stack.socket)
     try:
         async with await stack.connect("view") as conn:
             _, screen = await open_console(conn)
