@@ -173,6 +173,7 @@ class HmcSshServer:
         # Password hashes have threads of their own: on the default executor, which runs
         # the HMC commands, 200 guesses queued ahead of a legitimate exec delayed it by 9 s.
         self.auth_executor = ThreadPoolExecutor(s.auth_workers, thread_name_prefix="hmc-auth")
+        self.auth_turns = asyncio.Condition()  # password attempts waiting for a check slot
         self.port = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._connections: set[asyncssh.SSHServerConnection] = set()
@@ -227,6 +228,11 @@ class HmcSshServer:
         self.auth_executor.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ before login
+    async def next_turn(self) -> None:
+        """A password check ended: let the attempts waiting for a slot look again."""
+        async with self.auth_turns:
+            self.auth_turns.notify_all()
+
     def _admit(self, conn: _Connection) -> bool:
         """Whether a new connection may start logging in; may drop another one for it."""
         s = self.settings
@@ -487,18 +493,22 @@ class _Connection(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return True
 
+    def kbdint_auth_supported(self) -> bool:
+        # asyncssh would offer keyboard-interactive as a stand-in for passwords, which
+        # OpenSSH tries first, but cannot ask for a password change through it: the right
+        # password would just fail there. Plain "password" carries the change request.
+        return False
+
     async def _check_password(self, username: str, password: str) -> bool:
         """Whether `password` is `username`'s, throttled: the failure is counted before the
-        hash is checked and released only if it was right."""
+        hash is checked and released only if it was right; beyond the concurrency caps an
+        attempt waits for its turn (bounded by the pre-login caps and login_timeout)."""
         owner = self._owner
-        attempt = owner.limiter.begin(self.address)
+        async with owner.auth_turns:
+            while (attempt := owner.limiter.begin(self.address)) == "busy":
+                await owner.auth_turns.wait()
         if attempt == "blocked":
             self._refuse_blocked()
-            return False
-        if attempt == "busy":  # no hash checked, nothing learnt: not counted either
-            log.warning("password attempt from %s refused: too many being checked",
-                        self.address)
-            await asyncio.sleep(owner.settings.login_delay)
             return False
         assert isinstance(attempt, Attempt)
         try:
@@ -509,11 +519,14 @@ class _Connection(asyncssh.SSHServer):
             ok = False
         except BaseException:
             owner.limiter.failed_attempt(attempt)
+            await owner.next_turn()
             raise
         if ok:
             owner.limiter.succeeded(attempt)
+            await owner.next_turn()
             return True
         delay = owner.limiter.failed_attempt(attempt)
+        await owner.next_turn()
         log.warning("failed password for %s from %s", username, self.address)
         await asyncio.sleep(delay)
         return False
