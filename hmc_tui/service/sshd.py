@@ -30,7 +30,7 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -80,7 +80,9 @@ class SshSettings:
     failure_window: float = 300.0
     max_auth_per_address: int = 2  # passwords being checked at once from one address
     max_auth: int = 16  # passwords being checked at once in all
-    auth_workers: int = 2  # threads hashing passwords (scrypt: CPU and 32 MiB each)
+    # Threads hashing passwords (scrypt: CPU and 32 MiB each): half the CPUs, so guessing
+    # can never take the CPU the commands and the engine need.
+    auth_workers: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2))
     max_unauthenticated: int = 64  # connections not logged in yet, in all
     max_unauthenticated_per_address: int = 10
     login_timeout: float = 30.0  # to authenticate after connecting
