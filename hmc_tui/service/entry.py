@@ -25,12 +25,16 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.service import Engine
 from engine.store import FrameFileError, ensure_user_frame, load_frame, state_dir
 from hmc_tui.service.paths import default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
 from hmc_tui.service.users import INITIAL_ADMIN, ROLES, UserError, UserStore, parse_public_keys
+
+if TYPE_CHECKING:
+    import asyncssh
 
 CONSOLE_ERRORS_FILE = "console-errors.log"  # in the state dir: what a remote console crashed on
 
@@ -245,7 +249,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(str(exc), 2)
     socket_path: Path = args.socket or default_socket_path()
     store = UserStore()
+    host_key = None
     if not args.no_ssh:
+        from hmc_tui.service.sshd import HostKeyError, load_host_key
+
+        try:  # before anything is written or started: an unsafe host key stops here
+            host_key = load_host_key(host_key_path())
+        except HostKeyError as exc:
+            return _fail(str(exc))
         try:
             password_file = store.ensure_initial_admin()
         except (UserError, OSError) as exc:
@@ -255,22 +266,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   f"{password_file} (readable by you only); it must be changed at the first "
                   f"login, or with `{PROG} users passwd {INITIAL_ADMIN}`.", flush=True)
     try:
-        return asyncio.run(_serve(args, frame_path, frame, socket_path, store))
+        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key))
     except (ServiceAlreadyRunning, ValueError, OSError) as exc:
         return _fail(str(exc))
 
 
 async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
-                 store: UserStore) -> int:
-    from hmc_tui.service.sshd import HmcSshServer, HostKeyError, SshSettings, load_host_key
-
-    host_key = None
-    if not args.no_ssh:
-        try:  # before anything starts: an unsafe host key stops the service cleanly
-            host_key = load_host_key(host_key_path())
-        except HostKeyError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
+                 store: UserStore, host_key: asyncssh.SSHKey | None) -> int:
+    from hmc_tui.service.sshd import HmcSshServer, SshSettings
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
     engine = Engine(frame, mode=mode, speed=args.speed)  # type: ignore[arg-type]

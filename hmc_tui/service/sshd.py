@@ -238,7 +238,7 @@ class HmcSshServer:
     def _admit(self, conn: _Connection) -> bool:
         """Whether a new connection may start logging in; may drop another one for it."""
         s = self.settings
-        mine = self._unauthenticated.setdefault(conn.address, [])
+        mine = self._unauthenticated.get(conn.address, [])
         if len(mine) >= s.max_unauthenticated_per_address:
             log.warning("refusing a connection from %s: %d connections from it are not "
                         "logged in yet", conn.address, len(mine))
@@ -253,7 +253,7 @@ class HmcSshServer:
             log.warning("dropping the oldest connection not logged in from %s for one from %s",
                         victim.address, conn.address)
             victim.drop()
-        mine.append(conn)
+        self._unauthenticated.setdefault(conn.address, []).append(conn)
         return True
 
     def _logged_in_or_gone(self, conn: _Connection) -> None:
@@ -463,7 +463,8 @@ class _Connection(asyncssh.SSHServer):
         self.address = str(peer[0]) if peer else "?"
         self._owner._connections.add(conn)
         if not self._owner._admit(self):
-            # Closed before our version string goes out: the cheapest refusal there is.
+            # Closed right after our version string, before any key exchange: the cheapest
+            # refusal there is (aborting inside connection_made breaks asyncssh's own setup).
             asyncio.get_running_loop().call_soon(conn.abort)
 
     def drop(self) -> None:

@@ -78,6 +78,7 @@ def test_serve_stops_on_an_unsafe_host_key(dirs: Path, capsys: pytest.CaptureFix
     assert err == (f"hmc-tui: {path}: the SSH host key is accessible by others (mode 0644); "
                    f"fix it with `chmod 600 {path}`\n")
     assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert not (dirs / "data" / "users.toml").exists()  # nothing created before the refusal
 
 
 def test_an_unreadable_host_key_is_a_clear_error(dirs: Path) -> None:

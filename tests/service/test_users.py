@@ -243,3 +243,20 @@ def test_users_subcommands(dirs: Path, monkeypatch: pytest.MonkeyPatch,
     assert entry.main(["users", "remove", "alice"]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert UserStore().get("alice") is None
+
+
+def test_users_passwd_ends_a_pending_first_login_change(
+        dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = UserStore().ensure_initial_admin()
+    assert path is not None and path.exists()
+    assert entry.main(["users", "list"]) == 0
+    assert "hscroot  hmcsuperadmin  expired   0" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("chosen-admin-pw\n"))
+    assert entry.main(["users", "passwd", "hscroot", "--password-stdin"]) == 0
+    hscroot = UserStore().get("hscroot")
+    assert hscroot is not None and not hscroot.must_change
+    assert UserStore().verify_password("hscroot", "chosen-admin-pw")
+    assert not path.exists()
+    assert entry.main(["users", "list"]) == 0
+    assert "hscroot  hmcsuperadmin  yes       0" in capsys.readouterr().out
