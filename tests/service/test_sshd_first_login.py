@@ -39,10 +39,11 @@ class _Changer(asyncssh.SSHClient):
 
 async def _connect_changing(stack: Stack, user: str, old: str, new: list[str]
                             ) -> tuple[asyncssh.SSHClientConnection, _Changer]:
-    conn, client = await asyncio.wait_for(asyncssh.create_connection(
-        lambda: _Changer(old, new), "127.0.0.1", stack.port, username=user, password=old,
+    changer = _Changer(old, new)
+    conn, _ = await asyncio.wait_for(asyncssh.create_connection(
+        lambda: changer, "127.0.0.1", stack.port, username=user, password=old,
         known_hosts=None, agent_path=None, client_keys=None, preferred_auth="password"), 10)
-    return conn, client
+    return conn, changer
 
 
 # ---------------------------------------------------------------- host key
@@ -218,8 +219,9 @@ async def test_first_start_writes_the_password_to_a_private_file(dirs: Path) -> 
         assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
         assert password not in output and str(password_file) in output
         port = int(output.split("SSH on 127.0.0.1:")[1].split(",")[0])
-        conn, client = await asyncio.wait_for(asyncssh.create_connection(
-            lambda: _Changer(password, [NEW]), "127.0.0.1", port, username="hscroot",
+        client = _Changer(password, [NEW])
+        conn, _ = await asyncio.wait_for(asyncssh.create_connection(
+            lambda: client, "127.0.0.1", port, username="hscroot",
             password=password, known_hosts=None, agent_path=None, client_keys=None,
             preferred_auth="password"), 20)
         async with conn:

@@ -222,9 +222,9 @@ async def test_one_user_cannot_take_every_session(make_stack: StackFactory) -> N
                 await screen.read_until("READY")
             # 4 of 6 in use: the last 2 are kept for hmcsuperadmin users.
             async with await stack.connect("hscroot") as admin:
-                refused = await asyncio.wait_for(
-                    (await stack.connect("oper")).run("lssyscfg -r sys"), 10)
-                assert refused.exit_status == 1 and refused.stderr.startswith(
+                async with await stack.connect("oper") as late:
+                    refused = await asyncio.wait_for(late.run("lssyscfg -r sys"), 10)
+                assert refused.exit_status == 1 and str(refused.stderr).startswith(
                     "hmc-tui: all 4 sessions open to users other than hmcsuperadmin are in use "
                     "(2 of 6 are kept for hmcsuperadmin users)")
                 _, screen = await open_console(admin)
