@@ -1,7 +1,7 @@
 """The SSH service under attack while legitimate clients work: figures, not a test.
 
     python benchmarks/bench_ssh_load.py [--clients 50] [--idle 200] [--flood 40]
-                                        [--quiet 5] [--window 20]
+                                        [--quiet 5] [--window 20] [--service-fd-limit N]
 
 Starts `hmc-tui serve` (a subprocess, private temporary data dir, a free loopback port, the
 real scrypt cost), logs `--clients` users in with keys (one connection each, from 127.0.0.1)
@@ -13,6 +13,9 @@ seconds while, from other loopback addresses (127.0.2.x, 127.0.3.x; all of 127/8
   after the server closes it): the pre-login caps and login timeout at work;
 - `--flood` workers guess a password of the user `victim` as fast as the server answers,
   rotating over 250 source addresses (each is blocked after 5 failures).
+
+`--service-fd-limit 256` runs the service with that many file descriptors at most (what made
+300 idle connections hang every command before the pre-login caps).
 
 The attackers run in a process of their own, so that their work does not delay the
 legitimate clients' event loop (which would be counted as server latency).
@@ -32,6 +35,7 @@ import concurrent.futures
 import contextlib
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -219,11 +223,17 @@ async def run(args: argparse.Namespace) -> None:
         store.add(f"user{n:02d}", "hmcsuperadmin", keys=[key.export_public_key().decode()])
     port, sock = free_port(), home / "e.sock"
     log_path = home / "serve.log"
+
+    def limit_fds() -> None:  # in the service's process, before it starts
+        if args.service_fd_limit:
+            resource.setrlimit(resource.RLIMIT_NOFILE,
+                               (args.service_fd_limit, args.service_fd_limit))
+
     service = subprocess.Popen(
         [sys.executable, "-m", "hmc_tui.service", "serve", "--listen", f"127.0.0.1:{port}",
          "--socket", str(sock), "--max-sessions", str(args.clients + 20), "--idle-timeout",
          "0", "--save-interval", "3600"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-        stderr=open(log_path, "w"))  # noqa: SIM115
+        stderr=open(log_path, "w"), preexec_fn=limit_fds)  # noqa: SIM115
     figures = Figures()
     attackers = concurrent.futures.ProcessPoolExecutor(
         1, mp_context=__import__("multiprocessing").get_context("spawn"))
@@ -278,8 +288,9 @@ async def run(args: argparse.Namespace) -> None:
 
 def report(args: argparse.Namespace, figures: Figures, attacked: Attack,
            phases: dict[str, tuple[float, float, float, float, float]], log_path: Path) -> None:
+    limit = f", service fd limit {args.service_fd_limit}" if args.service_fd_limit else ""
     print(f"{args.clients} clients (key logins, exec), then {args.idle} idle connections and "
-          f"{args.flood} password guessers; {os.cpu_count()} CPUs")
+          f"{args.flood} password guessers; {os.cpu_count()} CPUs{limit}")
     for phase in ("quiet", "attack"):
         lat = figures.latencies[phase]
         wall, engine, cpu, clients, attackers = phases[phase]
@@ -314,6 +325,7 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=40)
     parser.add_argument("--quiet", type=float, default=5.0)
     parser.add_argument("--window", type=float, default=20.0)
+    parser.add_argument("--service-fd-limit", type=int, default=0)
     asyncio.run(run(parser.parse_args()))
 
 

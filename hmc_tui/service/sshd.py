@@ -208,7 +208,9 @@ class HmcSshServer:
             process_factory=self._session, encoding=None, line_editor=False,
             allow_scp=False, agent_forwarding=False, x11_forwarding=False,
             login_timeout=s.login_timeout, keepalive_interval=30, keepalive_count_max=4,
-            server_version="hmc-tui")
+            # asyncio accepts up to `backlog` sockets in one go before any of them can be
+            # refused: 100 (the default) overshot a 256-descriptor limit during a flood.
+            backlog=32, server_version="hmc-tui")
         sockets = self._acceptor.sockets
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("SSH listening on %s:%d", s.host, self.port)
