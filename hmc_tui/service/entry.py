@@ -5,8 +5,9 @@ parsed namespace and returns the exit code. `python -m hmc_tui.service ...` runs
 the rest of the command (tests and benchmarks use that).
 
 First start of `serve` with SSH and no users at all: the user hscroot (hmcsuperadmin) is
-created with a generated password, printed once on the terminal that started the service;
-change it with `hmc-tui users passwd hscroot` (or `chhmcusr -u hscroot -t passwd -v ...`).
+created with a generated password written to a 0600 file in the data dir (only the file's path
+is printed: service output often ends up in a log). The password must be changed at the first
+password login (the SSH client asks for a new one), or with `hmc-tui users passwd hscroot`.
 """
 
 from __future__ import annotations
@@ -17,18 +18,27 @@ import contextlib
 import getpass
 import logging
 import math
+import os
 import shlex
 import signal
 import sys
-from collections.abc import Sequence
+import time
+import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import HmcError
 from engine.service import Engine
-from engine.store import FrameFileError, ensure_user_frame, load_frame
+from engine.store import FrameFileError, ensure_user_frame, load_frame, state_dir
 from hmc_tui.service.paths import default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
 from hmc_tui.service.users import INITIAL_ADMIN, ROLES, UserError, UserStore, parse_public_keys
+
+if TYPE_CHECKING:
+    import asyncssh
+
+CONSOLE_ERRORS_FILE = "console-errors.log"  # in the state dir: what a remote console crashed on
 
 PROG = "hmc-tui"
 log = logging.getLogger("hmc_tui.service")
@@ -53,8 +63,14 @@ def _listen(text: str) -> tuple[str, int]:
 def _positive(text: str) -> float:
     value = float(text)
     if not 0 < value < math.inf:  # NaN fails this too
-        raise argparse.ArgumentTypeError("must be positive")
+        raise argparse.ArgumentTypeError("must be a positive number")
     return value
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError("must be a whole number, 0 or more")
+    return int(text)
 
 
 def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,6 +89,14 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                      help="close SSH consoles idle this long (0: never; default 1800)")
     sub.add_argument("--max-sessions", metavar="N", type=int, default=32,
                      help="SSH sessions at once (default 32)")
+    sub.add_argument("--max-sessions-per-user", metavar="N", type=_count, default=8,
+                     help="SSH sessions one user may hold (0: no own limit; default 8)")
+    sub.add_argument("--admin-sessions", metavar="N", type=_count, default=4,
+                     help="sessions of --max-sessions kept for hmcsuperadmin users (default 4)")
+    sub.add_argument("--max-unauthenticated", metavar="N", type=int, default=64,
+                     help="SSH connections not logged in yet, at once (default 64)")
+    sub.add_argument("--login-timeout", metavar="SECONDS", type=_positive, default=30.0,
+                     help="time to log in after connecting (default 30)")
     sub.add_argument("--save-interval", metavar="SECONDS", type=_positive, default=60.0,
                      help="save the frame this often (default 60)")
     # Tests and benchmarks: what an SSH console runs ({socket} is replaced).
@@ -168,7 +192,7 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
             raise UserError(f"the user {args.name} does not exist")
         password = _read_password(args, required=True)
         assert password is not None
-        store.set_password(args.name, password)
+        store.set_password(args.name, password)  # also ends a pending first-login change
     except UserError as exc:
         return _fail(str(exc))
     print(f"password of {args.name} changed")
@@ -194,13 +218,19 @@ def cmd_users_list(args: argparse.Namespace) -> int:
               "`hmc-tui serve`, which creates hscroot.")
         return 0
     rows = [("NAME", "ROLE", "PASSWORD", "KEYS", "DESCRIPTION")]
-    rows += [(u.name, u.role, "yes" if u.has_password else "no", str(len(u.keys)),
+    rows += [(u.name, u.role, _password_state(u.has_password, u.must_change), str(len(u.keys)),
               u.description) for u in users]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True))
               + "  " + row[4])
     return 0
+
+
+def _password_state(has_password: bool, must_change: bool) -> str:
+    if not has_password:
+        return "no"
+    return "expired" if must_change else "yes"
 
 
 # ---------------------------------------------------------------- serve
@@ -210,6 +240,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    from hmc_tui.service import ratelog
+
+    ratelog.install()  # a flood makes the same messages thousands of times a second
     frame_arg: Path | None = getattr(args, "frame", None)
     try:
         frame_path = frame_arg if frame_arg is not None else ensure_user_frame()
@@ -218,24 +251,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(str(exc), 2)
     socket_path: Path = args.socket or default_socket_path()
     store = UserStore()
+    host_key = None
     if not args.no_ssh:
-        try:
-            password = store.ensure_initial_admin()
-        except UserError as exc:
+        from hmc_tui.service.sshd import HostKeyError, load_host_key
+
+        try:  # before anything is written or started: an unsafe host key stops here
+            host_key = load_host_key(host_key_path())
+        except HostKeyError as exc:
             return _fail(str(exc))
-        if password is not None:
-            print(f"Created the user {INITIAL_ADMIN} (hmcsuperadmin). Its password, shown only "
-                  f"this once:\n\n    {password}\n\nChange it with `{PROG} users passwd "
-                  f"{INITIAL_ADMIN}`.\n", flush=True)
+        try:
+            password_file = store.ensure_initial_admin()
+        except (UserError, OSError) as exc:
+            return _fail(str(exc))
+        if password_file is not None:
+            print(f"Created the user {INITIAL_ADMIN} (hmcsuperadmin). Its first password is in "
+                  f"{password_file} (readable by you only); it must be changed at the first "
+                  f"login, or with `{PROG} users passwd {INITIAL_ADMIN}`.", flush=True)
     try:
-        return asyncio.run(_serve(args, frame_path, frame, socket_path, store))
+        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key))
     except (ServiceAlreadyRunning, ValueError, OSError, HmcError) as exc:
         return _fail(str(exc))
 
 
 async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
-                 store: UserStore) -> int:
-    from hmc_tui.service.sshd import HmcSshServer, SshSettings, load_host_key
+                 store: UserStore, host_key: asyncssh.SSHKey | None) -> int:
+    from hmc_tui.service.sshd import HmcSshServer, SshSettings
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
     engine = Engine(frame, mode=mode, speed=args.speed)  # type: ignore[arg-type]
@@ -245,16 +285,20 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     ssh: HmcSshServer | None = None
     try:
         await service.start()
-        if not args.no_ssh:
+        if host_key is not None:
             host, port = args.listen
             settings = SshSettings(host=host, port=port, idle_timeout=args.idle_timeout,
-                                   max_sessions=args.max_sessions, login_delay=args.login_delay)
+                                   max_sessions=args.max_sessions,
+                                   max_sessions_per_user=args.max_sessions_per_user,
+                                   reserved_admin_sessions=args.admin_sessions,
+                                   max_unauthenticated=args.max_unauthenticated,
+                                   login_timeout=args.login_timeout,
+                                   login_delay=args.login_delay)
             command = None
             if args.console_command:
                 command = [part.replace("{socket}", str(socket_path))
                            for part in shlex.split(args.console_command)]
-            ssh = HmcSshServer(service, store, load_host_key(host_key_path()), settings,
-                               console_command=command)
+            ssh = HmcSshServer(service, store, host_key, settings, console_command=command)
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
         print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
@@ -295,9 +339,42 @@ def run_remote_console(socket_path: str | Path | None = None) -> int:
     except ServiceGone as exc:
         return _fail(f"{exc} (is `{PROG} serve` running?)")
     try:
-        return run_console(console)
+        with _errors_to_file(console.restricted):
+            return run_console(console)
     finally:
         console.close()
+
+
+@contextlib.contextmanager
+def _errors_to_file(remote: bool) -> Iterator[None]:
+    """For a remote user's console, tracebacks go to a 0600 file in the state dir, never to
+    the user's terminal: Textual prints a crash's traceback, local variables included, on
+    sys.stderr after leaving its screen (its screen output goes to sys.__stderr__, which stays
+    the terminal). The SSH server then tells the user the console stopped (ptysession.py)."""
+    if not remote:
+        yield
+        return
+    try:
+        state = state_dir()
+        state.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(state / CONSOLE_ERRORS_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                     0o600)
+        errors = os.fdopen(fd, "a", encoding="utf-8", errors="replace")
+    except OSError:
+        errors = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    saved = sys.stderr
+    sys.stderr = errors
+    try:
+        errors.write(f"--- console of {os.environ.get('HMC_TUI_USER', '?')}, pid {os.getpid()}, "
+                     f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        errors.flush()
+        yield
+    except Exception:
+        traceback.print_exc(file=errors)
+        raise SystemExit(1) from None
+    finally:
+        sys.stderr = saved
+        errors.close()
 
 
 # ---------------------------------------------------------------- standalone

@@ -6,6 +6,8 @@ Output is pumped PTY -> channel, pausing the PTY reader while the client is slow
 console process, not the server, waits for it); input channel -> PTY; window-change requests
 become TIOCSWINSZ. When the client goes away first, the child's process group is hung up
 (SIGHUP, then SIGKILL after a grace period): awaiting the child alone left consoles running.
+When the console ends abnormally (a crash, a signal), the client's terminal is reset (it was
+left on the alternate screen, with mouse reporting on) and told so in one line.
 """
 
 from __future__ import annotations
@@ -130,7 +132,18 @@ class PtySession:
             return PtyOutcome(None, reason)
         if reason in ("idle", "shutdown"):
             return PtyOutcome(1, reason)
+        if code != 0:
+            self._report_crash(code)
         return PtyOutcome(code if code >= 0 else 128 - code, reason)
+
+    def _report_crash(self, code: int) -> None:
+        what = (f"was stopped by signal {-code} ({signal.Signals(-code).name})" if code < 0
+                else f"ended with exit status {code}")
+        log.warning("console process %s %s", self.pid, what)
+        with contextlib.suppress(OSError, asyncssh.Error, ValueError):
+            self.process.stdout.write(TERMINAL_RESET + (
+                f"hmc-tui: the console {what}; the frame is unaffected. "
+                "Reconnect to start a new console.\r\n").encode())
 
     async def _hang_up(self, child: asyncio.subprocess.Process) -> None:
         """SIGHUP to the whole process group (the console's session), SIGKILL if it lingers."""

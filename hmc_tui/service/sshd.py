@@ -8,7 +8,15 @@
   program ever started is the console command.
 
 Users and passwords/keys come from the user store, re-read whenever its file changes; failed
-logins are throttled per source address (logins.py).
+logins are throttled per source address (logins.py), and password hashes are checked on an
+executor of their own, so a guessing flood never delays the commands of logged-in users.
+
+Before authentication a connection costs us a file descriptor and a key exchange, so their
+number is capped, in all and per source address, and each has `login_timeout` to log in. When
+the total cap is reached, the oldest unauthenticated connection of the address holding the
+most is dropped for a newcomer from another address: one flooding address cannot lock out
+everyone else. Sessions are limited per user, and some are kept for hmcsuperadmin users,
+so that an administrator can always get in to act (as on an HMC).
 """
 
 from __future__ import annotations
@@ -18,9 +26,11 @@ import contextlib
 import logging
 import os
 import shlex
+import stat
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -30,12 +40,12 @@ from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import USER_COMMANDS, CommandResult
-from hmc_tui.service.logins import LoginLimiter
+from hmc_tui.service.logins import Attempt, LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
 from hmc_tui.service.usercmds import run_user_command
-from hmc_tui.service.users import UserError, UserStore
+from hmc_tui.service.users import User, UserError, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +54,12 @@ DEFAULT_PORT = 2222
 
 
 class CommandOutput(Protocol):
-    stdout: str
-    stderr: str
-    exit_code: int
+    @property
+    def stdout(self) -> str: ...
+    @property
+    def stderr(self) -> str: ...
+    @property
+    def exit_code(self) -> int: ...
 
 
 # hmccli.run_command's shape: (console, line, *, allow_files) -> result
@@ -59,21 +72,70 @@ class SshSettings:
     port: int = DEFAULT_PORT  # 0: any free port (tests)
     idle_timeout: float = 1800.0  # seconds without input before a console is closed; 0: never
     max_sessions: int = 32  # interactive consoles and running exec commands together
+    max_sessions_per_user: int = 8  # of max_sessions, for one user name; 0: no own limit
+    reserved_admin_sessions: int = 4  # of max_sessions, only for hmcsuperadmin users
     login_delay: float = 1.0  # first failed password's delay; doubles up to max_login_delay
     max_login_delay: float = 8.0
     max_failures: int = 5  # per source address within failure_window
     failure_window: float = 300.0
-    login_timeout: float = 60.0  # to authenticate after connecting
+    max_auth_per_address: int = 2  # passwords being checked at once from one address
+    max_auth: int = 16  # passwords being checked at once in all
+    # Threads hashing passwords (scrypt: CPU and 32 MiB each): half the CPUs, so guessing
+    # can never take the CPU the commands and the engine need.
+    auth_workers: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2))
+    max_unauthenticated: int = 64  # connections not logged in yet, in all
+    max_unauthenticated_per_address: int = 10
+    login_timeout: float = 30.0  # to authenticate after connecting
     exec_timeout: float = 60.0  # for one exec'd HMC command
     hangup_grace: float = 3.0  # SIGHUP -> SIGKILL for a console whose client left
 
+    def __post_init__(self) -> None:
+        for name in ("max_sessions", "max_failures", "max_auth_per_address", "max_auth",
+                     "auth_workers", "max_unauthenticated", "max_unauthenticated_per_address"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"SSH setting {name} must be at least 1")
+        for name in ("max_sessions_per_user", "reserved_admin_sessions"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"SSH setting {name} must not be negative")
+        if self.login_timeout <= 0:
+            raise ValueError("SSH setting login_timeout must be positive")
+
+    @property
+    def open_sessions(self) -> int:
+        """Sessions users other than hmcsuperadmin may hold together (always at least one)."""
+        return max(self.max_sessions - self.reserved_admin_sessions, 1)
+
+
+class HostKeyError(Exception):
+    """The host key file is unsafe or unreadable; str() is one line naming it and the fix."""
+
 
 def load_host_key(path: Path) -> asyncssh.SSHKey:
-    """The server's ed25519 key, generated on first use and kept (0600) in the data dir."""
-    if path.exists():
+    """The server's ed25519 key, generated on first use and kept (0600, in a 0700 directory)
+    in the data dir. An existing key that others may read or write is refused, as sshd does:
+    whoever can read it can impersonate this server."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return _generate_host_key(path)
+    except OSError as exc:
+        raise HostKeyError(f"{path}: cannot read the SSH host key: {exc.strerror}") from None
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o077:
+        raise HostKeyError(f"{path}: the SSH host key is accessible by others (mode {mode:04o})"
+                           f"; fix it with `chmod 600 {path}`")
+    try:
         return asyncssh.read_private_key(path)
+    except (OSError, asyncssh.KeyImportError, ValueError) as exc:
+        raise HostKeyError(f"{path}: not a usable SSH host key ({exc}); move it away and a "
+                           "new one is generated") from None
+
+
+def _generate_host_key(path: Path) -> asyncssh.SSHKey:
     key = asyncssh.generate_private_key("ssh-ed25519", comment="hmc-tui host key")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if stat.S_IMODE(path.parent.stat().st_mode) & 0o077:
+        path.parent.chmod(0o700)  # the data dir holds the key, the frame and the users
     atomic_write_bytes(path, key.export_private_key(), mode=0o600)
     atomic_write_bytes(path.with_name(path.name + ".pub"), key.export_public_key(), mode=0o644)
     return key
@@ -89,7 +151,7 @@ def default_command_runner() -> CommandRunner | None:
         from hmc_tui.hmccli import run_command  # the HMC command line, when it exists
     except ImportError:
         return None
-    return run_command  # type: ignore[no-any-return]
+    return run_command
 
 
 class HmcSshServer:
@@ -105,14 +167,21 @@ class HmcSshServer:
         self.settings = settings or SshSettings()
         self.console_command = list(console_command or console_argv(service.socket_path))
         self._runner = command_runner
-        self.limiter = LoginLimiter(max_failures=self.settings.max_failures,
-                                    window=self.settings.failure_window,
-                                    delay=self.settings.login_delay,
-                                    max_delay=self.settings.max_login_delay)
+        s = self.settings
+        self.limiter = LoginLimiter(max_failures=s.max_failures, window=s.failure_window,
+                                    delay=s.login_delay, max_delay=s.max_login_delay,
+                                    max_concurrent_per_address=s.max_auth_per_address,
+                                    max_concurrent=s.max_auth)
+        # Password hashes have threads of their own: on the default executor, which runs
+        # the HMC commands, 200 guesses queued ahead of a legitimate exec delayed it by 9 s.
+        self.auth_executor = ThreadPoolExecutor(s.auth_workers, thread_name_prefix="hmc-auth")
+        self.auth_turns = asyncio.Condition()  # password attempts waiting for a check slot
         self.port = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._connections: set[asyncssh.SSHServerConnection] = set()
+        self._unauthenticated: dict[str, list[_Connection]] = {}  # address -> oldest first
         self._sessions = 0
+        self._user_sessions: dict[str, int] = {}
         self._consoles: dict[int, PtySession] = {}  # pid -> session
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -123,6 +192,10 @@ class HmcSshServer:
     @property
     def active_sessions(self) -> int:
         return self._sessions
+
+    @property
+    def unauthenticated(self) -> int:
+        return sum(len(conns) for conns in self._unauthenticated.values())
 
     def console_pids(self) -> list[int]:
         return list(self._consoles)
@@ -135,7 +208,9 @@ class HmcSshServer:
             process_factory=self._session, encoding=None, line_editor=False,
             allow_scp=False, agent_forwarding=False, x11_forwarding=False,
             login_timeout=s.login_timeout, keepalive_interval=30, keepalive_count_max=4,
-            server_version="hmc-tui")
+            # asyncio accepts up to `backlog` sockets in one go before any of them can be
+            # refused: 100 (the default) overshot a 256-descriptor limit during a flood.
+            backlog=32, server_version="hmc-tui")
         sockets = self._acceptor.sockets
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("SSH listening on %s:%d", s.host, self.port)
@@ -154,15 +229,66 @@ class HmcSshServer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._acceptor.wait_closed(), 2.0)
             self._acceptor = None
+        self.auth_executor.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ before login
+    async def next_turn(self) -> None:
+        """A password check ended: let the attempts waiting for a slot look again."""
+        async with self.auth_turns:
+            self.auth_turns.notify_all()
+
+    def _admit(self, conn: _Connection) -> bool:
+        """Whether a new connection may start logging in; may drop another one for it."""
+        s = self.settings
+        mine = self._unauthenticated.get(conn.address, [])
+        if len(mine) >= s.max_unauthenticated_per_address:
+            log.warning("refusing a connection from %s: %d connections from it are not "
+                        "logged in yet", conn.address, len(mine))
+            return False
+        if self.unauthenticated >= s.max_unauthenticated:
+            heaviest = max(self._unauthenticated.values(), key=len)
+            if len(heaviest) <= len(mine) + 1:  # no address holds clearly more than this one
+                log.warning("refusing a connection from %s: %d connections are not logged "
+                            "in yet", conn.address, self.unauthenticated)
+                return False
+            victim = heaviest.pop(0)
+            log.warning("dropping the oldest connection not logged in from %s for one from %s",
+                        victim.address, conn.address)
+            victim.drop()
+        self._unauthenticated.setdefault(conn.address, []).append(conn)
+        return True
+
+    def _logged_in_or_gone(self, conn: _Connection) -> None:
+        conns = self._unauthenticated.get(conn.address)
+        if conns is not None:
+            with contextlib.suppress(ValueError):
+                conns.remove(conn)
+            if not conns:
+                del self._unauthenticated[conn.address]
 
     # ------------------------------------------------------------------ sessions
-    def _role_of(self, username: str) -> str | None:
+    def _user(self, username: str) -> User | None:
         try:
-            user = self.store.get(username)
+            return self.store.get(username)
         except UserError as exc:
             log.error("%s", exc)
             return None
-        return user.role if user is not None else None
+
+    def _slot_refusal(self, username: str, role: str) -> str | None:
+        """Why `username` may not open one more session now, or None."""
+        s = self.settings
+        if self._sessions >= s.max_sessions:
+            return (f"the maximum number of sessions ({s.max_sessions}) is in use; "
+                    "try again later.")
+        if role != "hmcsuperadmin" and self._sessions >= s.open_sessions:
+            return (f"all {s.open_sessions} sessions open to users other than hmcsuperadmin "
+                    f"are in use ({s.max_sessions - s.open_sessions} of {s.max_sessions} are "
+                    "kept for hmcsuperadmin users); try again later.")
+        mine = self._user_sessions.get(username, 0)
+        if s.max_sessions_per_user and mine >= s.max_sessions_per_user:
+            return (f"the user {username} already has {mine} sessions open, the most one user "
+                    "may have; close one first.")
+        return None
 
     async def _session(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         """asyncssh's process factory: one call per channel (shell, exec or subsystem)."""
@@ -176,25 +302,32 @@ class HmcSshServer:
 
     async def _serve(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         username = str(process.get_extra_info("username"))
-        role = self._role_of(username)
-        if role is None:  # removed (or the user file broke) since logging in
-            _write(process, f"hmc-tui: the user {username} no longer exists.\n", err=True)
-            process.exit(1)
+        user = self._user(username)
+        if user is None:  # removed (or the user file broke) since logging in
+            _refuse(process, f"the user {username} no longer exists.")
             return
         if process.subsystem:
-            _write(process, "hmc-tui: subsystems are not available.\n", err=True)
-            process.exit(1)
+            _refuse(process, "subsystems are not available.")
             return
-        if self._sessions >= self.settings.max_sessions:
-            _write(process, f"hmc-tui: the maximum number of sessions "
-                   f"({self.settings.max_sessions}) is in use; try again later.\n", err=True)
-            process.exit(1)
+        if user.must_change:
+            # Only a key login gets here with the flag still set (a password login has just
+            # changed it). Like OpenSSH's "You must change your password now and login
+            # again!", but the change itself is made at a password login.
+            _refuse(process, f"the password of {username} must be changed before first use: "
+                    "log in once with the password (ssh -o PreferredAuthentications=password) "
+                    f"and choose a new one, or on the server run `hmc-tui users passwd "
+                    f"{username}`.")
             return
-        actor = Actor(user=username, role=role)  # type: ignore[arg-type]
+        refusal = self._slot_refusal(username, user.role)
+        if refusal is not None:
+            _refuse(process, refusal)
+            return
+        actor = Actor(user=username, role=user.role)
         peer = process.get_extra_info("peername")
         origin = f"ssh {peer[0]}" if peer else "ssh"
         command = (process.command or "").strip()
         self._sessions += 1
+        self._user_sessions[username] = self._user_sessions.get(username, 0) + 1
         try:
             if command:
                 await self._exec(process, actor, origin, command)
@@ -206,6 +339,11 @@ class HmcSshServer:
                 await self._console(process, actor, origin)
         finally:
             self._sessions -= 1
+            left = self._user_sessions[username] - 1
+            if left:
+                self._user_sessions[username] = left
+            else:
+                del self._user_sessions[username]
 
     async def _console(self, process: asyncssh.SSHServerProcess[bytes], actor: Actor,
                        origin: str) -> None:
@@ -301,6 +439,11 @@ def _duration(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
+def _refuse(process: asyncssh.SSHServerProcess[bytes], message: str) -> None:
+    _write(process, f"hmc-tui: {message}\n", err=True, crlf=process.get_terminal_type() is not None)
+    process.exit(1)
+
+
 def _write(process: asyncssh.SSHServerProcess[bytes], text: str, *, err: bool = False,
            crlf: bool = False) -> None:
     if crlf:
@@ -314,51 +457,116 @@ class _Connection(asyncssh.SSHServer):
     def __init__(self, owner: HmcSshServer) -> None:
         self._owner = owner
         self._conn: asyncssh.SSHServerConnection | None = None
-        self._address = "?"
+        self.address = "?"
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         peer = conn.get_extra_info("peername")
-        self._address = str(peer[0]) if peer else "?"
+        self.address = str(peer[0]) if peer else "?"
         self._owner._connections.add(conn)
+        if not self._owner._admit(self):
+            # Closed right after our version string, before any key exchange: the cheapest
+            # refusal there is (aborting inside connection_made breaks asyncssh's own setup).
+            asyncio.get_running_loop().call_soon(conn.abort)
+
+    def drop(self) -> None:
+        if self._conn is not None:
+            self._conn.abort()
+
+    def auth_completed(self) -> None:
+        self._owner._logged_in_or_gone(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._owner._logged_in_or_gone(self)
         if self._conn is not None:
             self._owner._connections.discard(self._conn)
 
-    def begin_auth(self, username: str) -> bool:
+    def _refuse_blocked(self) -> None:
         limiter = self._owner.limiter
-        if limiter.blocked(self._address) and self._conn is not None:
-            wait = int(limiter.retry_after(self._address)) + 1
-            log.warning("refusing %s: too many failed logins", self._address)
+        wait = int(limiter.retry_after(self.address)) + 1
+        log.warning("refusing %s: too many failed logins", self.address)
+        if self._conn is not None:
             self._conn.disconnect(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                f"too many failed logins from {self._address}; try again in {wait} s")
+                f"too many failed logins from {self.address}; try again in {wait} s")
+
+    def begin_auth(self, username: str) -> bool:
+        if self._owner.limiter.blocked(self.address):
+            self._refuse_blocked()
         return True  # authentication is always required
 
     def password_auth_supported(self) -> bool:
         return True
 
-    async def validate_password(self, username: str, password: str) -> bool:
-        limiter = self._owner.limiter
-        if not limiter.blocked(self._address):
-            try:
-                if await asyncio.to_thread(self._owner.store.verify_password, username,
-                                           password):
-                    log.info("%s logged in from %s (password)", username, self._address)
-                    return True
-            except UserError as exc:
-                log.error("%s", exc)
-        delay = limiter.failed(self._address)
-        log.warning("failed password for %s from %s", username, self._address)
+    def kbdint_auth_supported(self) -> bool:
+        # asyncssh would offer keyboard-interactive as a stand-in for passwords, which
+        # OpenSSH tries first, but cannot ask for a password change through it: the right
+        # password would just fail there. Plain "password" carries the change request.
+        return False
+
+    async def _check_password(self, username: str, password: str) -> bool:
+        """Whether `password` is `username`'s, throttled: the failure is counted before the
+        hash is checked and released only if it was right; beyond the concurrency caps an
+        attempt waits for its turn (bounded by the pre-login caps and login_timeout)."""
+        owner = self._owner
+        async with owner.auth_turns:
+            while (attempt := owner.limiter.begin(self.address)) == "busy":
+                await owner.auth_turns.wait()
+        if attempt == "blocked":
+            self._refuse_blocked()
+            return False
+        assert isinstance(attempt, Attempt)
+        try:
+            ok = await asyncio.get_running_loop().run_in_executor(
+                owner.auth_executor, owner.store.verify_password, username, password)
+        except UserError as exc:
+            log.error("%s", exc)
+            ok = False
+        except BaseException:
+            owner.limiter.failed_attempt(attempt)
+            await owner.next_turn()
+            raise
+        if ok:
+            owner.limiter.succeeded(attempt)
+            await owner.next_turn()
+            return True
+        delay = owner.limiter.failed_attempt(attempt)
+        await owner.next_turn()
+        log.warning("failed password for %s from %s", username, self.address)
         await asyncio.sleep(delay)
         return False
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        if not await self._check_password(username, password):
+            return False
+        user = self._owner._user(username)
+        if user is not None and user.must_change:
+            log.info("%s from %s must change the password", username, self.address)
+            raise asyncssh.PasswordChangeRequired(
+                f"The password of {username} has expired and must be changed now.")
+        log.info("%s logged in from %s (password)", username, self.address)
+        return True
+
+    async def change_password(self, username: str, old_password: str,
+                              new_password: str) -> bool:
+        """The client's answer to PasswordChangeRequired (or a change it asked for)."""
+        if not await self._check_password(username, old_password):
+            return False
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                self._owner.auth_executor, self._owner.store.change_password, username,
+                old_password, new_password)
+        except UserError as exc:
+            # The client asks again for a new password; the message says what was wrong.
+            raise asyncssh.PasswordChangeRequired(f"{str(exc).capitalize()}.") from None
+        log.info("%s changed the password and logged in from %s", username, self.address)
+        return True
 
     def public_key_auth_supported(self) -> bool:
         return True
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        if self._owner.limiter.blocked(self._address):
+        if self._owner.limiter.blocked(self.address):
             return False
         try:
             return self._owner.store.accepts_key(username, key.public_data)

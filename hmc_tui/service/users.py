@@ -41,6 +41,7 @@ ROLE_DESCRIPTIONS = {
     "hmcviewer": "HMC Viewer",
 }
 INITIAL_ADMIN = "hscroot"
+INITIAL_PASSWORD_FILE = "initial-password"  # hscroot's generated password, 0600, next to users
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,31}$")  # what an HMC accepts, near enough
 MIN_PASSWORD = 8
 SCRYPT_LOG2_N = 15  # 32 MiB and ~0.25 s per hash on a small server: slow for guessers
@@ -61,6 +62,7 @@ class User:
     password_hash: str = ""  # "" = no password: public-key login only
     keys: tuple[str, ...] = ()  # OpenSSH public key lines
     created: str = ""  # ISO 8601, UTC
+    must_change: bool = False  # the password must be changed at the next password login
 
     @property
     def has_password(self) -> bool:
@@ -204,11 +206,26 @@ class UserStore:
                 raise UserError(f"{name} is the last hmcsuperadmin; add another one first")
             del users[name]
 
-    def set_password(self, name: str, password: str) -> None:
+    def set_password(self, name: str, password: str, *, must_change: bool = False) -> None:
+        """Set `name`'s password; `must_change` makes the next password login change it.
+        Setting hscroot's password also removes the initial-password file: what it holds no
+        longer logs anyone in."""
         check_password(password)
         encoded = hash_password(password, log2_n=self.log2_n)
         with self._editing() as users:
-            users[name] = replace(self._existing(users, name), password_hash=encoded)
+            users[name] = replace(self._existing(users, name), password_hash=encoded,
+                                  must_change=must_change)
+        if name == INITIAL_ADMIN:
+            self.initial_password_path.unlink(missing_ok=True)
+
+    def change_password(self, name: str, old: str, new: str) -> None:
+        """The user's own change (at a forced first login): `old` must be right and `new`
+        acceptable and different; UserError says what was wrong."""
+        if not self.verify_password(name, old):
+            raise UserError("the current password is not correct")
+        if new == old:
+            raise UserError("the new password must differ from the current one")
+        self.set_password(name, new)
 
     def set_role(self, name: str, role: str) -> None:
         check_role(role)
@@ -230,9 +247,15 @@ class UserStore:
             new = tuple(k for k in keys if key_blob(k) not in known)
             users[name] = replace(user, keys=user.keys + new)
 
-    def ensure_initial_admin(self) -> str | None:
+    @property
+    def initial_password_path(self) -> Path:
+        return self.path.with_name(INITIAL_PASSWORD_FILE)
+
+    def ensure_initial_admin(self) -> Path | None:
         """With no users at all, create hscroot (hmcsuperadmin) with a generated password
-        and return that password (the only time it is ever shown); else None."""
+        that must be changed at first login, write that password to a 0600 file next to the
+        user file and return the file's path; else None. The password itself is never
+        printed: whatever starts the service may keep its output in a log."""
         if self.users():
             return None
         password = generate_password()
@@ -240,10 +263,14 @@ class UserStore:
         with self._editing() as users:
             if users:  # someone else got there first
                 return None
+            # Written before the user exists, under the same lock: never a user whose only
+            # password is nowhere to be found.
+            atomic_write_bytes(self.initial_password_path, (password + "\n").encode("ascii"),
+                               mode=0o600)
             users[INITIAL_ADMIN] = User(
                 name=INITIAL_ADMIN, role="hmcsuperadmin", description="HMC Super User",
-                password_hash=encoded, created=_now())
-        return password
+                password_hash=encoded, created=_now(), must_change=True)
+        return self.initial_password_path
 
     # -- the file
     def _current(self) -> dict[str, User]:
@@ -276,13 +303,14 @@ class UserStore:
                 name=name, role=entry["role"], description=str(entry.get("description", "")),
                 password_hash=str(entry.get("password", "")),
                 keys=tuple(str(k) for k in entry.get("keys", ())),
-                created=str(entry.get("created", "")))
+                created=str(entry.get("created", "")),
+                must_change=entry.get("must_change") is True)
         return users
 
     @contextlib.contextmanager
     def _editing(self) -> Iterator[dict[str, User]]:
         """Read-modify-write under an exclusive flock; the write is atomic and 0600."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -306,6 +334,8 @@ class UserStore:
                 entry["keys"] = list(user.keys)
             if user.created:
                 entry["created"] = user.created
+            if user.must_change:
+                entry["must_change"] = True
             table[user.name] = entry
         header = ("# hmc-tui users: change with `hmc-tui users ...` or the HMC commands\n"
                   "# (mkhmcusr, chhmcusr, rmhmcusr). Passwords are salted scrypt hashes.\n")

@@ -13,7 +13,7 @@ import pytest
 
 from engine.roles import Actor
 from hmc_tui.service import entry
-from hmc_tui.service.logins import LoginLimiter
+from hmc_tui.service.logins import Attempt, LoginLimiter
 from hmc_tui.service.usercmds import LSHMCUSR_ATTRS, run_user_command
 from hmc_tui.service.users import (
     UserError,
@@ -70,10 +70,34 @@ def test_store_refuses_bad_input(store: UserStore) -> None:
 
 def test_initial_admin_only_when_there_are_no_users(dirs: Path) -> None:
     users = UserStore(dirs / "data" / "users.toml", log2_n=FAST_SCRYPT)
-    password = users.ensure_initial_admin()
-    assert password and users.verify_password("hscroot", password)
-    assert users.get("hscroot").role == "hmcsuperadmin"  # type: ignore[union-attr]
+    path = users.ensure_initial_admin()
+    assert path == dirs / "data" / "initial-password"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    password = path.read_text().strip()
+    assert len(password) == 16 and users.verify_password("hscroot", password)
+    hscroot = users.get("hscroot")
+    assert hscroot is not None and (hscroot.role, hscroot.must_change) == ("hmcsuperadmin", True)
+    assert password not in users.path.read_text()
     assert users.ensure_initial_admin() is None
+    # Another process sees the flag; a new password clears it and the now useless file.
+    assert UserStore(users.path, log2_n=FAST_SCRYPT).get("hscroot").must_change  # type: ignore[union-attr]
+    users.set_password("hscroot", "chosen-by-me")
+    assert not users.get("hscroot").must_change  # type: ignore[union-attr]
+    assert not path.exists()
+
+
+def test_own_password_change_checks_old_and_new(store: UserStore) -> None:
+    store.set_password("oper", PASSWORDS["oper"], must_change=True)
+    with pytest.raises(UserError, match="current password is not correct"):
+        store.change_password("oper", "wrong-old-pw", "brand-new-pw")
+    with pytest.raises(UserError, match="must differ"):
+        store.change_password("oper", PASSWORDS["oper"], PASSWORDS["oper"])
+    with pytest.raises(UserError, match="at least 8"):
+        store.change_password("oper", PASSWORDS["oper"], "short")
+    assert store.get("oper").must_change  # type: ignore[union-attr]
+    store.change_password("oper", PASSWORDS["oper"], "brand-new-pw")
+    assert store.verify_password("oper", "brand-new-pw")
+    assert not store.get("oper").must_change  # type: ignore[union-attr]
 
 
 def test_public_keys_are_validated_and_matched(store: UserStore) -> None:
@@ -165,6 +189,37 @@ def test_login_limiter_delays_blocks_and_forgets() -> None:
     assert not limiter.blocked("192.0.2.1")
 
 
+def test_password_attempts_are_counted_before_the_hash() -> None:
+    """60 concurrent guesses: the first ones reserve failures before any hash is checked,
+    so the address is blocked after max_failures of them, however fast they arrive."""
+    now = [0.0]
+    limiter = LoginLimiter(max_failures=5, window=60, delay=0.5, max_delay=8,
+                           max_concurrent_per_address=2, max_concurrent=3, clock=lambda: now[0])
+    first, second = limiter.begin("a"), limiter.begin("a")
+    assert isinstance(first, Attempt) and isinstance(second, Attempt)
+    assert limiter.begin("a") == "busy"  # two being checked from "a" already
+    other = limiter.begin("b")
+    assert isinstance(other, Attempt) and limiter.begin("c") == "busy"  # three in all
+    limiter.succeeded(other)  # a right password costs nothing
+    assert limiter.checking == 2 and limiter.retry_after("b") == 0
+    assert limiter.failed_attempt(second) == 1.0  # two failures reserved: first's and this
+    outcomes = []
+    for _ in range(60):
+        attempt = limiter.begin("a")
+        if isinstance(attempt, Attempt):
+            outcomes.append("checked")
+            limiter.failed_attempt(attempt)
+        else:
+            outcomes.append(attempt)
+    # 2 reserved + 3 more checked = 5; everything after is refused without a hash.
+    assert outcomes[:3] == ["checked"] * 3 and set(outcomes[3:]) == {"blocked"}
+    limiter.succeeded(first)  # the one still in flight was right: its reservation goes
+    assert not limiter.blocked("a") and limiter.checking == 0
+    assert limiter.failed("a") == 8  # 5 failures again (0.5 * 2**4)
+    limiter.succeeded(second)  # closed already: no effect
+    assert limiter.blocked("a")
+
+
 # ---------------------------------------------------------------- hmc-tui users
 
 
@@ -188,3 +243,20 @@ def test_users_subcommands(dirs: Path, monkeypatch: pytest.MonkeyPatch,
     assert entry.main(["users", "remove", "alice"]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert UserStore().get("alice") is None
+
+
+def test_users_passwd_ends_a_pending_first_login_change(
+        dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = UserStore().ensure_initial_admin()
+    assert path is not None and path.exists()
+    assert entry.main(["users", "list"]) == 0
+    assert "hscroot  hmcsuperadmin  expired   0" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("chosen-admin-pw\n"))
+    assert entry.main(["users", "passwd", "hscroot", "--password-stdin"]) == 0
+    hscroot = UserStore().get("hscroot")
+    assert hscroot is not None and not hscroot.must_change
+    assert UserStore().verify_password("hscroot", "chosen-admin-pw")
+    assert not path.exists()
+    assert entry.main(["users", "list"]) == 0
+    assert "hscroot  hmcsuperadmin  yes       0" in capsys.readouterr().out
