@@ -19,6 +19,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from screen_host import make_console, wait_for
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from engine.model import (
     ACTIVE_STATES,
@@ -126,6 +128,12 @@ def frames(draw: st.DrawFn) -> Frame:
     return frame
 
 
+async def _show(pilot: Pilot[Any], key: str, shown: type[Screen[Any]]) -> None:
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, shown))
+    await pilot.pause()
+
+
 async def _open_every_screen(frame: Frame) -> None:
     console = make_console(frame)
     app = HmcApp(console, config=Config())
@@ -144,10 +152,8 @@ async def _open_every_screen(frame: Frame) -> None:
                 await wait_for(pilot, lambda: isinstance(app.screen, PropertiesScreen))
                 await pilot.pause()
                 await pilot.press("escape")
-        for key, screen in (("2", PoolsScreen), ("3", ViosScreen), ("4", EventsScreen)):
-            await pilot.press(key)
-            await wait_for(pilot, lambda screen=screen: isinstance(app.screen, screen))
-            await pilot.pause()
+        for key, shown in (("2", PoolsScreen), ("3", ViosScreen), ("4", EventsScreen)):
+            await _show(pilot, key, shown)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape", "1")
