@@ -27,7 +27,7 @@ MEM_FIELDS = ("min_mem", "desired_mem", "max_mem")
 UNIT_FIELDS = ("min_proc_units", "desired_proc_units", "max_proc_units")
 PROC_FIELDS = ("min_procs", "desired_procs", "max_procs")
 
-# fullmatch patterns; the _LIST forms check a comma-joined list in one C call.
+# fullmatch patterns; the *_LIST forms check a comma-joined list in one C call.
 WWPN = re.compile(r"[0-9A-Fa-f]{16}")
 MAC = re.compile(r"[0-9A-Fa-f]{12}")
 WWPN_LIST = re.compile(r"[0-9A-Fa-f]{16}(?:,[0-9A-Fa-f]{16})*")
