@@ -35,7 +35,7 @@ class Processors:
         self._epoch = frame.system.epoch
         self._frame: Frame | None = None
         self._ids: list[int] = []
-        self._workload_key: tuple = ()
+        self._workload_key: tuple | None = None  # None: never built (frames may be empty)
         self._util = Utilisation(0, start_time=frame.engine_time)
         self._configure(frame)
 

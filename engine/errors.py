@@ -6,6 +6,8 @@ our own picks in the HMC's style, kept in this one table so a front end never in
 
 from __future__ import annotations
 
+from engine.text import escape_controls
+
 # code -> message template (str.format fields).
 MESSAGES: dict[str, str] = {
     # (sourced)
@@ -62,6 +64,10 @@ MESSAGES: dict[str, str] = {
     "HSCL0A14": "The physical Fibre Channel port {port} of {lpar} is not NPIV capable or has no "
     "free ports.",
     "HSCL0A15": "The {what} {value} does not belong to partition {lpar}.",
+    # (ours) names and text: engine/rules/names.py gives the sources of the name rule
+    "HSCL0A16": "The {what} {value} is not valid: {reason}",
+    "HSCL0A17": "The {field} value {value} is not valid: it contains the control character "
+    "{char}, and text in a frame may hold printable characters only.",
     # (ours) operations and state
     "HSCL0B01": "The managed system {name} is in state {state}; the operation requires the "
     "Operating or Standby state.",
@@ -95,14 +101,17 @@ class HmcError(Exception):
 
     `path` names where the problem lies (a frame field path such as
     `partitions[2].profiles[0].desired_mem`, or a command option) when that is known.
+    Control characters in the interpolated values appear escaped in the message (`\\x07`).
     """
 
     def __init__(self, code: str, path: str = "", /, **fields: object) -> None:
         template = MESSAGES[code]
         self.code = code
-        self.path = path
+        self.path = escape_controls(path)
         self.fields = fields
-        self.message = template.format(**fields)
+        # Values come from users and frame files: a control character in one would act on
+        # the reader's terminal, so the one place messages are made shows them escaped.
+        self.message = escape_controls(template.format(**fields))
         super().__init__(f"{code} {self.message}")
 
     def at(self, path: str) -> HmcError:

@@ -49,7 +49,7 @@ def kv_table(rows: list[tuple[str, str]]) -> Table:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for label, value in rows:
-        grid.add_row(label, value)
+        grid.add_row(label, Text(value))  # Text: frame data is never read as Rich markup
     return grid
 
 
