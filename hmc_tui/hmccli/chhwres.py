@@ -138,7 +138,7 @@ def _proc(ctx: Ctx, args: Args, action: str) -> list[Operation]:
     target = _target(ctx, args)
     if (action == "m") != (target is not None):
         raise UsageError("-t")
-    return [ChangeProcessors(lpar=p.name, action=ACTIONS[action],  # type: ignore[arg-type]
+    return [ChangeProcessors(lpar=p.name, action=ACTIONS[action],
                              proc_units=proc_units, procs=procs, target_lpar=target)]
 
 
@@ -152,7 +152,7 @@ def _mem(ctx: Ctx, args: Args, action: str) -> list[Operation]:
     target = _target(ctx, args)
     if (action == "m") != (target is not None):
         raise UsageError("-t")
-    return [ChangeMemory(lpar=p.name, action=ACTIONS[action], mem=mem,  # type: ignore[arg-type]
+    return [ChangeMemory(lpar=p.name, action=ACTIONS[action], mem=mem,
                          target_lpar=target)]
 
 
@@ -247,7 +247,7 @@ def _adapter(ctx: Ctx, args: Args, subtype: str,
         raise HmcError("HSCL0A0F", field="wwpns", value=values["wwpns"],
                        reason="a client adapter has a pair of WWPNs.")
     return VirtualFc(slot=slot, side=side, remote_lpar_id=rid, remote_slot=rslot,
-                     wwpns=wwpns or None, required=required)  # type: ignore[arg-type]
+                     wwpns=wwpns or None, required=required)
 
 
 def _virtualio(ctx: Ctx, args: Args, action: str) -> list[Operation]:

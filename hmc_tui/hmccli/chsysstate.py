@@ -98,7 +98,7 @@ def plan(ctx: Ctx, args: Args) -> list[Operation]:
             ctx.profile(p, profile)
         boot, keylock, ipl = args.get("-b"), args.get("-k"), args.get("-i")
         return [ActivatePartition(lpar=p.name, profile=profile, boot_mode=boot,
-                                  keylock=keylock, ipl_source=ipl)]  # type: ignore[arg-type]
+                                  keylock=keylock, ipl_source=ipl)]
     if action in ("shutdown", "osshutdown"):
         immed = "--immed" in args
         option = ("os_immediate" if immed else "os") if action == "osshutdown" else (

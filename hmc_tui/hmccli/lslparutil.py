@@ -251,7 +251,7 @@ def run(ctx: Ctx, args: Args) -> str:
     samples = [s for s in samples if (start is None or s[0] >= start - 1e-9)
                and (end is None or s[0] <= end + 1e-9)]
     samples = _thin(samples, rate, ctx)
-    samples.sort(key=lambda s: (-s[0], s[1], int(s[2].get("lpar_id", 0) or 0)))
+    samples.sort(key=lambda s: (-s[0], s[1], int(str(s[2].get("lpar_id", 0) or 0))))
     if limit is not None:
         times = sorted({s[0] for s in samples}, reverse=True)[:limit]
         samples = [s for s in samples if s[0] in set(times)]
@@ -284,6 +284,6 @@ def _collect(ctx: Ctx, resource: str, f: Filter, interval: str) -> list[Sample]:
     if resource in ("lpar", "all"):
         for p in frame.partitions:
             if f.lpar(p):
-                out += _lpar_samples(ctx, p, util("lpar", p.id, interval))  # type: ignore
+                out += _lpar_samples(ctx, p, util("lpar", p.id, interval))  # type: ignore[arg-type]
     return out
 

@@ -35,7 +35,7 @@ def has_secret(line: str) -> bool:
         words = line.split()
     if not words or words[0] not in SECRET_FLAGS:
         return False
-    secret_flags = SECRET_FLAGS[words[0]]
+    secret_flags: tuple[str, ...] = SECRET_FLAGS[words[0]]
     if words[0] == "chhmcusr" and "-t" in words[:-1]:  # -v is a password only for -t passwd
         secret_flags = secret_flags if words[words.index("-t") + 1] == "passwd" else ()
     return any(w in secret_flags or any(f"{a}=" in w for a in SECRET_ATTRS) for w in words)

@@ -202,7 +202,7 @@ def _create_lpar(ctx: Ctx, values: dict[str, str]) -> list[Operation]:
     lpar_id = typed("lpar_id", values["lpar_id"]) if "lpar_id" in values else None
     fields = _profile_fields(ctx, values, {"name", "profile_name", "lpar_env", "lpar_id"})
     profile = _build_profile(values["profile_name"], fields)
-    return [CreatePartition(name=values["name"], env=env, lpar_id=lpar_id,  # type: ignore
+    return [CreatePartition(name=values["name"], env=env, lpar_id=lpar_id,
                             profile=profile, adapters=tuple(_adapter_lists(ctx, values)))]
 
 
@@ -270,7 +270,7 @@ def _same(have: Adapter, want: Adapter) -> bool:
     """Equal, ignoring what the HMC generates when the item leaves it out (MAC, WWPNs)."""
     if isinstance(want, VirtualEth) and isinstance(have, VirtualEth) and not want.mac:
         return have.model_copy(update={"mac": ""}) == want
-    if have.type == "fc" and want.type == "fc" and want.wwpns is None:  # type: ignore
+    if have.type == "fc" and want.type == "fc" and want.wwpns is None:
         return have.model_copy(update={"wwpns": None}) == want
     return have == want
 
@@ -320,7 +320,7 @@ def _change_profile(ctx: Ctx, attrs: Attrs) -> list[Operation]:
                 old = changes.get(name, getattr(prof, name)) or 0
                 new = old + new if op == "+=" else old - new  # type: ignore[operator]
                 if name in FLOAT_ATTRS:
-                    new = round(new, 2)  # type: ignore[arg-type]
+                    new = round(new, 2)
             changes[name] = new
         else:
             raise InvalidAttribute(name)

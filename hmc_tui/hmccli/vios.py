@@ -205,7 +205,7 @@ def _sea(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> Operation:
         elif key == "ctl_chan":
             ctl = _device(ents, value, v)
     return CreateSea(vios=v.name, physical=_one(values, "-sea"), trunk_slots=trunks,
-                     default_slot=default, ctl_chan_slot=ctl, ha_mode=ha_mode)  # type: ignore
+                     default_slot=default, ctl_chan_slot=ctl, ha_mode=ha_mode)
 
 
 # ---------------------------------------------------------------- listings
