@@ -2,9 +2,10 @@
 
 Every operation (accepted or refused) and every notable state change is a journal event
 (engine time, user, role, operation, target, result code, the equivalent command). A real
-HMC lists its console events as `time=MM/DD/YYYY HH:MM:SS,text=...` records; `text` here is
-our own sentence (docs/hmc-commands.md), and the journal's fields are listed as attributes
-of their own (`user_name`, `task_role`, `operation`, `target`, `result`, `command`) for -F.
+HMC lists its console events as `time=MM/DD/YYYY HH:MM:SS,text=...` records, and so does
+this one; `text` is our own sentence (docs/hmc-commands.md), and the journal's fields are
+attributes of their own for -F (`user_name`, `task_role`, `operation`, `target`, `result`
+- 0 or the HSCL code of a refusal -, `command`).
 Times are the engine clock on the system's calendar, as the status line shows them.
 Hardware serviceable events (`-t hardware`) are not simulated: the listing is empty.
 
@@ -20,7 +21,6 @@ from datetime import datetime, timedelta
 
 from engine.journal import Event
 from hmc_tui.hmccli.context import Ctx, hmc_time
-from hmc_tui.hmccli.errors import UsageError
 from hmc_tui.hmccli.filters import parse_filter
 from hmc_tui.hmccli.format import Record, render
 from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
@@ -37,7 +37,7 @@ GRAMMAR = Grammar(
     "hardware serviceable events.",
     (
         Flag("-t", choices=("console", "hardware"), required=True,
-             help="console or hardware (none are simulated)"),
+             help="console, or hardware (serviceable hardware\nevents are not simulated: none are listed)"),
         replace(SYSTEM, required=False, help="the managed system (-t hardware)"),
         Flag("-d", metavar="<number of days>", names="number", alt="window",
              help="events since the start of the day this\nmany days ago (0: today)"),
@@ -88,8 +88,6 @@ def _since(ctx: Ctx, args: Args) -> datetime:
 
 
 def run(ctx: Ctx, args: Args) -> str:
-    if "-d" in args and "-i" in args:
-        raise UsageError("-d", "-i")
     since = _since(ctx, args)
     fields, header = args.get("-F"), "--header" in args
     known = args.spec.attributes if args.spec is not None else CONSOLE_ATTRS
@@ -100,4 +98,6 @@ def run(ctx: Ctx, args: Args) -> str:
     records = [record(ctx, e) for e in ctx.snap.events
                if ctx.wall(e.time) >= since and f.allows("user_names", e.user)
                and f.allows("targets", e.target) and f.allows("operations", e.op)]
+    if fields is None:  # the HMC's own records: time and text
+        records = [{"time": r["time"], "text": r["text"]} for r in records]
     return render(records, fields, header, known)
