@@ -37,7 +37,8 @@ GRAMMAR = Grammar(
     "hardware serviceable events.",
     (
         Flag("-t", choices=("console", "hardware"), required=True,
-             help="console, or hardware (serviceable hardware\nevents are not simulated: none are listed)"),
+             help="console, or hardware (serviceable hardware\n"
+                  "events are not simulated: none are listed)"),
         replace(SYSTEM, required=False, help="the managed system (-t hardware)"),
         Flag("-d", metavar="<number of days>", names="number", alt="window",
              help="events since the start of the day this\nmany days ago (0: today)"),
