@@ -8,7 +8,7 @@ against a command's declaration live in `grammar.py`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,14 +47,6 @@ class Args:
             if flag in self.values:
                 return self.values[flag]
         raise UsageError(*flags)
-
-    def one_of(self, flag: str, choices: Iterable[str]) -> str:
-        """A required flag whose value must be one of `choices` (a subset of the declared
-        values that one handler supports)."""
-        value = self.require(flag)
-        if value not in choices:
-            raise UsageError(flag)
-        return value
 
     def integer(self, flag: str, low: int | None = None) -> int | None:
         value = self.values.get(flag)
