@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from engine.snapshot import Snapshot
 from hmc_tui.hmccli.commands import COMMANDS
 from hmc_tui.hmccli.grammar import OPTIONAL, SWITCH, Grammar, Spec
+from hmc_tui.hmccli.vios import VIOS_FLAGS
 
 # Which live names a --filter name takes (the rest take numbers or free text).
 FILTER_NAMES = {"lpar_names": "lpar", "profile_names": "profile", "pool_names": "pool",
@@ -154,6 +155,8 @@ def _values(snapshot: Snapshot | None, spec: Spec, flag: str, values: dict[str, 
         return _listed(spec.attributes, text)
     if kind == "filter":
         return _filter(snapshot, spec, values, text)
+    if kind == "vios_command":
+        return _vios_command(text)
     return _prefixed(_names(snapshot, kind, values), text)
 
 
@@ -182,6 +185,16 @@ def _filter(snapshot: Snapshot | None, spec: Spec, values: dict[str, str],
         more = _names(snapshot, FILTER_NAMES.get(current, ""), values)
         offered += [prefix + o for o in _prefixed(more, last)]
     return offered
+
+
+def _vios_command(text: str) -> list[str]:
+    """Inside `-c "..."`: the VIOS commands, then their flags (declared in vios.py)."""
+    head, space, last = text.rpartition(" ")
+    if not space:
+        return _prefixed(VIOS_FLAGS, last)
+    flags = VIOS_FLAGS.get(head.split()[0], {}) if head.split() else {}
+    given = set(head.split())
+    return [f"{head} {f}" for f in _prefixed(flags, last) if f not in given]
 
 
 def _names(snapshot: Snapshot | None, kind: str, values: dict[str, str]) -> list[str]:

@@ -22,8 +22,8 @@ from hmc_tui.hmccli.options import OPTIONAL, SWITCH, VALUE, Args
 __all__ = ["OPTIONAL", "SWITCH", "VALUE", "Flag", "Grammar", "Spec", "Variant"]
 
 # What live names a flag's value is (completion): the console's snapshot provides them.
-NAME_KINDS = ("system", "lpar", "profile", "pool", "vios", "attributes", "filter", "number",
-              "text")
+NAME_KINDS = ("system", "lpar", "profile", "pool", "vios", "vios_command", "attributes", "filter",
+              "number", "text")
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,11 @@ class Grammar:
         items = self._synopsis_items()
         lines = [head + items[0]] + [" " * len(head) + item for item in items[1:]]
         lines += ["", self.description, ""]
+        documented = {f.name for f in self.flags if f.help}
         for f in (*self.flags, Flag("--help", SWITCH, help="prints this help")):
             if not f.help:
                 continue
-            partners = [g for g in self.group(f) if g != f.name and not self.flag(g).help]  # type: ignore[union-attr]
+            partners = [g for g in self.group(f) if g not in documented]
             if partners:  # `-p, --id - the partition`: one entry for both
                 label = ", ".join((f.name, *partners))
             else:

@@ -61,7 +61,7 @@ LSSYSCONN = Grammar(
     "Lists the system connections of the management console.",
     (
         Flag("-r", choices=("all", "sys"), required=True, help="all or sys"),
-        FILTER, FIELDS, HEADER,
+        replace(FILTER, help="type_model_serial_num, ipaddrs"), FIELDS, HEADER,
     ),
     (Variant({}, attributes=SYSCONN, filters=("type_model_serial_num", "ipaddrs")),),
 )

@@ -52,9 +52,14 @@ GRAMMAR = Grammar(
                             "hmc"), required=True, help="the type of utilization data"),
         SYSTEM,
         *(Flag(f, metavar=f"<{unit}>", names="number", alt="window",
-               help=f"only the last {unit}" if f == "-d" else "")
+               help="only the last days, hours or minutes" if f == "-d" else "")
           for f, unit in _TIME_UNITS.items()),
-        *(Flag(f, metavar=f"<{f[7:]}>", names="number") for f in _START + _END),
+        *(Flag(f, metavar=f"<{f[7:]}>", names="number",
+               help="the window's start (with --startmonth,\n--startday, --starthour, "
+                    "--startminute)" if f == _START[0] else "") for f in _START),
+        *(Flag(f, metavar=f"<{f[5:]}>", names="number",
+               help="the window's end (--endmonth, ... as for\nthe start)"
+               if f == _END[0] else "") for f in _END),
         Flag("-n", metavar="<number of events>", names="number",
              help="only the newest events"),
         Flag("-s", choices=("s", "h", "d", "m"),

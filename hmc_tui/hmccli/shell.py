@@ -15,9 +15,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.hmccli import run_command
-from hmc_tui.hmccli.complete import complete
+from hmc_tui.hmccli.complete import complete, current_word
 from hmc_tui.hmccli.tokens import tokenize
 from hmc_tui.hmccli.usercmds import SECRET_ATTRS, SECRET_FLAGS
 
@@ -67,6 +68,14 @@ def repl(console: Console, read: Callable[[str], str], write: Callable[[str], ob
         after()
 
 
+def readline_matches(snapshot: Snapshot | None, line: str, begidx: int) -> list[str]:
+    """Completions as readline wants them: from `begidx`, where readline's word starts
+    (at the last space), whereas a quoted word (`-c "lsmap -all -n`) starts earlier."""
+    cut = begidx - current_word(line, len(line)).start
+    return [c[cut:] for c in complete(snapshot, line, extra_commands=SHELL_WORDS)
+            if len(c) > cut]
+
+
 def setup_readline(history: Path, console: Console | None = None) -> Callable[[], None]:
     """History and completion when readline exists; returns the history saver.
 
@@ -89,7 +98,7 @@ def setup_readline(history: Path, console: Console | None = None) -> Callable[[]
         if state == 0:
             line = readline.get_line_buffer()[: readline.get_endidx()]
             snap = console.snapshot() if console is not None else None
-            matches[:] = complete(snap, line, extra_commands=SHELL_WORDS)
+            matches[:] = readline_matches(snap, line, readline.get_begidx())
         return matches[state] if state < len(matches) else None
 
     readline.set_completer(completer)

@@ -35,7 +35,7 @@ GRAMMAR = Grammar(
         Flag("-p", metavar="<partition name>", names="vios", alt="lpar", required=True,
              help="the Virtual I/O Server partition"),
         replace(LPAR_ID, help=""),
-        Flag("-c", metavar='"<command>"', names="text", required=True,
+        Flag("-c", metavar='"<command>"', names="vios_command", required=True,
              help="the command and its parameters:\n"
                   "  lsmap -all [-npiv | -net] [-fmt delimiter]\n"
                   "  lsmap -vadapter <adapter> [-npiv]\n"

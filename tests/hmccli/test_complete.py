@@ -11,7 +11,7 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import COMMANDS
 from hmc_tui.hmccli.complete import common_prefix, complete, current_word, replace_word
 from hmc_tui.hmccli.errors import UsageError
-from hmc_tui.hmccli.grammar import SWITCH, Grammar
+from hmc_tui.hmccli.grammar import NAME_KINDS, SWITCH, Grammar
 
 SYS = "Server-9080-HEX-SN78H4A21"
 
@@ -96,6 +96,21 @@ def test_live_names_from_the_demo_frame(snap: Snapshot) -> None:
         '"lpar_names=dev01,profile_names=']
     assert complete(snap, "lshwres -r procpool --filter pool_names=Sh")[:2] == [
         "pool_names=SharedPool02", "pool_names=SharedPool03"]
+
+
+def test_vios_commands_inside_c(snap: Snapshot) -> None:
+    line = f"viosvrcmd -m {SYS} -p vios1 -c "
+    assert complete(snap, line + '"lsm') == ['"lsmap']
+    assert complete(snap, line + '"lsmap -all -n') == ['"lsmap -all -npiv', '"lsmap -all -net']
+    assert complete(snap, line + "vfc") == ["vfcmap"]
+
+
+def test_every_declared_name_kind_is_known() -> None:
+    for command in COMMANDS.values():
+        for flag in command.grammar.flags:
+            assert flag.names in ("", *NAME_KINDS), (command.name, flag.name)
+        for variant in command.grammar.variants:
+            assert set(variant.names.values()) <= set(NAME_KINDS), command.name
 
 
 def test_attribute_lists(snap: Snapshot) -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from hmccli_support import SYS
 
-from hmc_tui.hmccli.shell import has_secret, remember, repl, setup_readline, write_history
+from hmc_tui.hmccli.shell import (
+    has_secret,
+    readline_matches,
+    remember,
+    repl,
+    setup_readline,
+    write_history,
+)
 
 readline = pytest.importorskip("readline")
 
@@ -20,6 +27,14 @@ SECRET_LINES = [
 ]
 PLAIN_LINES = [f"lssyscfg -r lpar -m {SYS} -F name", "chhmcusr -u bob -t desc -v Night shift",
                "lshmcusr --filter names=bob"]
+
+
+def test_readline_gets_the_part_after_its_own_word_start(console) -> None:  # type: ignore[no-untyped-def]
+    snap = console.snapshot()
+    line = f'viosvrcmd -m {SYS} -p vios1 -c "lsmap -all -n'
+    assert readline_matches(snap, line, line.rindex(" ") + 1) == ["-npiv", "-net"]
+    assert readline_matches(snap, "lssyscfg -r lpar -F name,sta", 20) == ["name,state"]
+    assert readline_matches(snap, "ex", 0) == ["exit"]
 
 
 def test_which_lines_give_a_password() -> None:
