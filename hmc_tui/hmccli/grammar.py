@@ -176,7 +176,7 @@ class Grammar:
         for f in (*self.flags, Flag("--help", SWITCH, help="prints this help")):
             if not f.help:
                 continue
-            partners = [g for g in self.group(f) if g not in documented]
+            partners = [g for g in self.group(f) if g != f.name and g not in documented]
             if partners:  # `-p, --id - the partition`: one entry for both
                 label = ", ".join((f.name, *partners))
             else:
