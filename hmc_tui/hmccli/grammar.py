@@ -36,6 +36,7 @@ class Flag:
     required: bool = False
     names: str = ""  # one of NAME_KINDS: what the value names, for completion
     alt: str = ""  # flags sharing `alt` are alternatives, shown `-n <name> | --id <ID>`
+    inline: bool = False  # the usage synopsis shows it on the previous flag's line
 
 
 @dataclass(frozen=True)
@@ -169,8 +170,13 @@ class Grammar:
         """`Usage:` synopsis (continuation lines under the first flag), the description and
         one entry per documented flag, in the HMC's layout."""
         head = f"Usage: {self.name} "
-        items = self._synopsis_items()
-        lines = [head + items[0]] + [" " * len(head) + item for item in items[1:]]
+        rows: list[str] = []
+        for item, inline in self._synopsis_items():
+            if inline and rows:
+                rows[-1] += f" {item}"
+            else:
+                rows.append(item)
+        lines = [head + rows[0]] + [" " * len(head) + row for row in rows[1:]]
         lines += ["", self.description, ""]
         documented = {f.name for f in self.flags if f.help}
         for f in (*self.flags, Flag("--help", SWITCH, help="prints this help")):
@@ -187,18 +193,19 @@ class Grammar:
             lines += [" " * 31 + line for line in more]
         return "\n".join(lines)
 
-    def _synopsis_items(self) -> list[str]:
+    def _synopsis_items(self) -> list[tuple[str, bool]]:
+        """(text, on the previous line) per documented flag or group of alternatives."""
         documented = [f for f in self.flags if f.help]
         done: set[str] = set()
-        items: list[str] = []
+        items: list[tuple[str, bool]] = []
         for f in documented:
             if f.name in done:
                 continue
             group = [g for g in self.flags if f.alt and g.alt == f.alt] or [f]
             done.update(g.name for g in group)
             text = " | ".join(_synopsis(g) for g in group)
-            items.append(text if any(g.required for g in group) else f"[{text}]")
-        return [*items, "[--help]"]
+            items.append((text if any(g.required for g in group) else f"[{text}]", f.inline))
+        return [*items, ("[--help]", False)]
 
 
 def _synopsis(f: Flag) -> str:
