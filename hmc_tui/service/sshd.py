@@ -43,9 +43,12 @@ DEFAULT_PORT = 2222
 
 
 class CommandOutput(Protocol):
-    stdout: str
-    stderr: str
-    exit_code: int
+    @property
+    def stdout(self) -> str: ...
+    @property
+    def stderr(self) -> str: ...
+    @property
+    def exit_code(self) -> int: ...
 
 
 # hmccli.run_command's shape: (console, line, *, allow_files) -> result
@@ -88,7 +91,7 @@ def default_command_runner() -> CommandRunner | None:
         from hmc_tui.hmccli import run_command  # the HMC command line, when it exists
     except ImportError:
         return None
-    return run_command  # type: ignore[no-any-return]
+    return run_command
 
 
 class HmcSshServer:
@@ -189,7 +192,7 @@ class HmcSshServer:
                    f"({self.settings.max_sessions}) is in use; try again later.\n", err=True)
             process.exit(1)
             return
-        actor = Actor(user=username, role=role)  # type: ignore[arg-type]
+        actor = Actor(user=username, role=role)
         peer = process.get_extra_info("peername")
         origin = f"ssh {peer[0]}" if peer else "ssh"
         command = (process.command or "").strip()
