@@ -192,7 +192,7 @@ class HmcSshServer:
                    f"({self.settings.max_sessions}) is in use; try again later.\n", err=True)
             process.exit(1)
             return
-        actor = Actor(user=username, role=role)
+        actor = Actor(user=username, role=role)  # type: ignore[arg-type]
         peer = process.get_extra_info("peername")
         origin = f"ssh {peer[0]}" if peer else "ssh"
         command = (process.command or "").strip()
