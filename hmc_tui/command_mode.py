@@ -9,6 +9,9 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
+from engine.snapshot import Snapshot
+from hmc_tui.hmccli.complete import complete, current_word
+
 # alias -> (argument hint, what it does); the help screen lists these.
 ALIASES: dict[str, tuple[str, str]] = {
     "overview": ("", "frame overview (partitions)"),
@@ -59,3 +62,15 @@ def parse_alias(line: str) -> Alias | str | None:
         except ValueError:
             return "usage: :speed N (a positive number, 1 = real time)"
     return Alias(name, args[0] if args else "")
+
+
+def complete_line(snapshot: Snapshot | None, line: str, cursor: int) -> list[str]:
+    """Tab in the `:` line: aliases and partition names for `:lpar`, else HMC completion."""
+    word = current_word(line, cursor)
+    head = line[:word.start].split()
+    if head and SHORT.get(head[0], head[0]) == "lpar" and len(head) == 1:
+        names = [p.name for p in snapshot.frame.partitions] if snapshot is not None else []
+        return [n for n in names if n.startswith(word.text)]
+    if head and SHORT.get(head[0], head[0]) in ALIASES:
+        return []
+    return complete(snapshot, line, cursor, extra_commands=ALIASES)

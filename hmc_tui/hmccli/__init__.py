@@ -13,7 +13,6 @@ Public entry points:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from engine.errors import HmcError
 from engine.ops import Operation
@@ -21,37 +20,26 @@ from hmc_tui.console import Console
 from hmc_tui.hmccli.commands import COMMANDS
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CliError, CodedError, CommandNotFound, ShowUsage
-from hmc_tui.hmccli.options import parse_flags
+from hmc_tui.hmccli.result import CommandResult
 from hmc_tui.hmccli.tokens import tokenize
-from hmc_tui.hmccli.usage import USAGE, help_text
+from hmc_tui.hmccli.usage import help_text, usage
+from hmc_tui.service.users import UserStore
 
 __all__ = ["COMMANDS", "CommandResult", "plan_operations", "run_command"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class CommandResult:
-    stdout: str = ""
-    stderr: str = ""
-    exit_code: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.exit_code == 0
-
-
 def _lines(text: str) -> str:
     return text + "\n" if text else ""
 
 
-USER_COMMANDS = ("lshmcusr", "mkhmcusr", "rmhmcusr", "chhmcusr")  # hmc_tui.service.usercmds
-
-
-def run_command(console: Console, line: str, *, allow_files: bool = True) -> CommandResult:
+def run_command(console: Console, line: str, *, allow_files: bool = True,
+                users: UserStore | None = None) -> CommandResult:
     """Run one HMC command line; errors come back as `HSCLxxxx ...` on stderr, status 1.
 
-    `allow_files=False` refuses `-f FILE` (remote sessions must not read the server's files).
+    `allow_files=False` refuses `-f FILE` (remote sessions must not read the server's files);
+    `users` is the user store the user commands act on (None: the data dir's).
     """
     try:
         words = tokenize(line)
@@ -59,22 +47,17 @@ def run_command(console: Console, line: str, *, allow_files: bool = True) -> Com
             return CommandResult("", "", 0)
         name, rest = words[0], words[1:]
         if name == "help":
-            if rest and rest[0] in USAGE:
-                return CommandResult(_lines(USAGE[rest[0]]), "", 0)
+            if rest and rest[0] in COMMANDS:
+                return CommandResult(_lines(usage(rest[0])), "", 0)
             return CommandResult(_lines(help_text()), "", 0)
-        if name in USER_COMMANDS:
-            from hmc_tui.service.usercmds import run_user_command
-            from hmc_tui.service.users import UserStore
-
-            return run_user_command(words, console.actor, UserStore())
         command = COMMANDS.get(name)
         if command is None:
             raise CommandNotFound(name)
-        args = parse_flags(name, rest, command.flags)
-        ctx = Ctx.of(console, allow_files=allow_files)
+        args = command.parse(rest)
+        ctx = Ctx.of(console, allow_files=allow_files, users=users)
         return CommandResult(_lines(command.run(ctx, args)), "", 0)
     except ShowUsage as exc:
-        text = _lines(USAGE[exc.command])
+        text = _lines(usage(exc.command))
         return CommandResult(text, "", 0) if exc.requested else CommandResult("", text, 1)
     except HmcError as exc:
         return CommandResult("", f"{exc.code} {exc.message}\n", 1)
@@ -96,7 +79,7 @@ def plan_operations(console: Console, line: str) -> list[Operation]:
     command = COMMANDS.get(words[0]) if words else None
     if command is None:
         raise CommandNotFound(words[0] if words else "")
-    args = parse_flags(command.name, words[1:], command.flags)
+    args = command.parse(words[1:])
     if command.plan is None:
         return []
     return command.plan(Ctx.of(console), args)

@@ -1,6 +1,6 @@
 """Virtual adapter items of profile attributes, printed and parsed.
 
-Item formats (../shared/powervm-reference.md 2.3, real captures):
+Item formats (docs/hmc-commands.md, real captures):
 
     virtual_scsi_adapters   slot/client|server/remote_lpar_id/remote_lpar_name/remote_slot/
                             is_required
@@ -111,7 +111,7 @@ def parse_item(frame: Frame, attr: str, text: str) -> Adapter:
         if wwpns and len(wwpns) != 2:
             raise _bad(attr, text, "a client adapter has a pair of WWPNs.")
         return VirtualFc(slot=slot, side=side, remote_lpar_id=rid, remote_slot=rslot,
-                         wwpns=wwpns or None, required=required)  # type: ignore[arg-type]
+                         wwpns=wwpns or None, required=required)
     except ValueError as exc:
         raise _bad(attr, text, _first_reason(exc)) from None
 

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine.errors import HmcError
 from engine.model import VirtualEth, VirtualFc, VirtualScsi
 from engine.ops import (
@@ -26,15 +28,64 @@ from engine.ops import (
 )
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CodedError, InvalidAttribute, UsageError
-from hmc_tui.hmccli.options import SWITCH, VALUE, Args
+from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.shared_flags import FORCE, LPAR_ID, SYSTEM
 from hmc_tui.hmccli.tokens import parse_attrs
 
-FLAGS = {"-r": VALUE, "-m": VALUE, "-o": VALUE, "-p": VALUE, "--id": VALUE, "-t": VALUE,
-         "--tid": VALUE, "--procs": VALUE, "--procunits": VALUE, "-q": VALUE, "-a": VALUE,
-         "--rsubtype": VALUE, "-s": VALUE, "--poolname": VALUE, "--poolid": VALUE,
-         "-w": VALUE, "-d": VALUE, "--force": SWITCH}
 ACTIONS = {"a": "add", "r": "remove", "m": "move"}
 _COMMON = ("-r", "-m", "-o", "-p", "--id", "-w", "-d", "--force")
+
+GRAMMAR = Grammar(
+    "chhwres", "change resources dynamically; shared processor pools; virtual adapters",
+    "Changes the resources of a running partition, a shared processor pool, or\n"
+    "the virtual adapters of a partition.",
+    (
+        Flag("-r", choices=("proc", "mem", "virtualio", "procpool", "io", "mempool"),
+             required=True, help="proc, mem, virtualio or procpool"),
+        SYSTEM,
+        Flag("-o", choices=("a", "r", "m", "s"), required=True,
+             help="a (add), r (remove), m (move), s (set)"),
+        Flag("-p", metavar="<partition name>", names="lpar", alt="lpar",
+             help="the partition"),
+        replace(LPAR_ID, help=""),
+        Flag("-t", metavar="<target partition name>", names="lpar", alt="target",
+             help="the target partition of a move"),
+        Flag("--tid", metavar="<target partition ID>", names="number", alt="target"),
+        Flag("--procs", metavar="<quantity>", names="number",
+             help="processors (virtual or dedicated)"),
+        Flag("--procunits", metavar="<quantity>", names="number", help="processing units"),
+        Flag("-q", metavar="<quantity>", names="number", help="memory in megabytes"),
+        Flag("--rsubtype", choices=("eth", "scsi", "fc"), help="the virtual adapter's type"),
+        Flag("-s", metavar="<virtual slot number>", names="number",
+             help="the virtual adapter's slot"),
+        Flag("--poolname", metavar="<pool name>", names="pool", alt="pool",
+             help="the shared processor pool"),
+        Flag("--poolid", metavar="<pool ID>", names="number", alt="pool"),
+        Flag("-a", metavar='"<attributes>"', names="text",
+             help="uncap_weight (-r proc -o s);\n"
+                  "max_pool_proc_units, reserved_pool_proc_units,\n"
+                  "new_name (-r procpool); port_vlan_id,\n"
+                  "ieee_virtual_eth, addl_vlan_ids, is_trunk,\n"
+                  "trunk_priority, vswitch, adapter_type,\n"
+                  "remote_lpar_id, remote_lpar_name,\n"
+                  "remote_slot_num, is_required (-r virtualio)"),
+        Flag("-w", metavar="<wait time>", names="number"),  # accepted, not needed here
+        Flag("-d", metavar="<detail level>", names="number"),
+        FORCE,
+    ),
+    (
+        Variant({"-r": "proc"}, flags=(*_COMMON, "-t", "--tid", "--procs", "--procunits"),
+                required=("-p",)),
+        Variant({"-r": "proc", "-o": "s"}, flags=(*_COMMON, "-a")),
+        Variant({"-r": "mem"}, flags=(*_COMMON, "-t", "--tid", "-q"), required=("-p",)),
+        Variant({"-r": "procpool"}, flags=(*_COMMON, "--poolname", "--poolid", "-a"),
+                choices={"-o": ("s",)}),
+        Variant({"-r": "virtualio"}, flags=(*_COMMON, "--rsubtype", "-s", "-a"),
+                required=("--rsubtype", "-p")),
+        Variant({"-r": "virtualio", "-o": "r"}, flags=(*_COMMON, "--rsubtype", "-s")),
+    ),
+)
 
 
 def _attrs(args: Args, allowed: tuple[str, ...]) -> dict[str, str]:
@@ -75,13 +126,11 @@ def _target(ctx: Ctx, args: Args) -> str | None:
 def _proc(ctx: Ctx, args: Args, action: str) -> list[Operation]:
     p = ctx.target(args, name_flag="-p")
     if action == "s":
-        args.only((*_COMMON, "-a"))
         values = _attrs(args, ("uncap_weight",))
         if "uncap_weight" not in values:
             raise UsageError("-a")
         return [SetUncapWeight(lpar=p.name,
                                uncap_weight=_int("uncap_weight", values["uncap_weight"], 0, 255))]
-    args.only((*_COMMON, "-t", "--tid", "--procs", "--procunits"))
     procs = args.integer("--procs", low=1)
     proc_units = args.number("--procunits")
     if procs is None and proc_units is None:
@@ -89,7 +138,7 @@ def _proc(ctx: Ctx, args: Args, action: str) -> list[Operation]:
     target = _target(ctx, args)
     if (action == "m") != (target is not None):
         raise UsageError("-t")
-    return [ChangeProcessors(lpar=p.name, action=ACTIONS[action],  # type: ignore[arg-type]
+    return [ChangeProcessors(lpar=p.name, action=ACTIONS[action],
                              proc_units=proc_units, procs=procs, target_lpar=target)]
 
 
@@ -97,21 +146,17 @@ def _mem(ctx: Ctx, args: Args, action: str) -> list[Operation]:
     p = ctx.target(args, name_flag="-p")
     if action == "s":
         raise CodedError("HSCLC001", what="chhwres -r mem -o s")
-    args.only((*_COMMON, "-t", "--tid", "-q"))
     mem = args.integer("-q", low=1)
     if mem is None:
         raise UsageError("-q")
     target = _target(ctx, args)
     if (action == "m") != (target is not None):
         raise UsageError("-t")
-    return [ChangeMemory(lpar=p.name, action=ACTIONS[action], mem=mem,  # type: ignore[arg-type]
+    return [ChangeMemory(lpar=p.name, action=ACTIONS[action], mem=mem,
                          target_lpar=target)]
 
 
 def _procpool(ctx: Ctx, args: Args, action: str) -> list[Operation]:
-    if action != "s":
-        raise UsageError("-o")
-    args.only((*_COMMON, "--poolname", "--poolid", "-a"))
     if "--poolname" in args and "--poolid" in args:
         raise UsageError("--poolname", "--poolid")
     pool_name = args.get("--poolname")
@@ -202,21 +247,19 @@ def _adapter(ctx: Ctx, args: Args, subtype: str,
         raise HmcError("HSCL0A0F", field="wwpns", value=values["wwpns"],
                        reason="a client adapter has a pair of WWPNs.")
     return VirtualFc(slot=slot, side=side, remote_lpar_id=rid, remote_slot=rslot,
-                     wwpns=wwpns or None, required=required)  # type: ignore[arg-type]
+                     wwpns=wwpns or None, required=required)
 
 
 def _virtualio(ctx: Ctx, args: Args, action: str) -> list[Operation]:
-    subtype = args.one_of("--rsubtype", ("eth", "scsi", "fc"))
+    subtype = args.require("--rsubtype")
     p = ctx.target(args, name_flag="-p")
     if action == "r":
-        args.only((*_COMMON, "--rsubtype", "-s"))
         slot = args.integer("-s", low=0)
         if slot is None:
             raise UsageError("-s")
         return [RemoveVirtualAdapter(lpar=p.name, slot=slot)]
     if action != "a":
         raise CodedError("HSCLC001", what=f"chhwres -r virtualio -o {action}")
-    args.only((*_COMMON, "--rsubtype", "-s", "-a"))
     slot = args.integer("-s", low=0)
     if slot is None:
         slot = next_free_slot(p)
@@ -230,9 +273,9 @@ def _virtualio(ctx: Ctx, args: Args, action: str) -> list[Operation]:
 
 
 def plan(ctx: Ctx, args: Args) -> list[Operation]:
-    resource = args.one_of("-r", ("proc", "mem", "virtualio", "procpool", "io", "mempool"))
+    resource = args.require("-r")
     ctx.system(args)
-    action = args.one_of("-o", ("a", "r", "m", "s"))
+    action = args.require("-o")
     if resource == "proc":
         return _proc(ctx, args, action)
     if resource == "mem":

@@ -1,12 +1,14 @@
-"""The command table: each HMC command's flags, handler and (for changing ones) planner.
+"""The command table: each HMC command's grammar, handler and (for changing ones) planner.
 
-A planner turns parsed flags into engine operations without running them; the tests use it
-to check that every engine operation's `command()` string parses back to the same operation.
+A command's grammar (`grammar.Grammar`) is declared once, next to its handler; parsing,
+validation, the usage text and completion all come from it. A planner turns parsed flags
+into engine operations without running them; the tests use it to check that every engine
+operation's `command()` string parses back to the same operation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.ops import Operation
@@ -17,10 +19,13 @@ from hmc_tui.hmccli import (
     lshwres,
     lslparutil,
     lssyscfg,
+    svcevents,
     syscfg,
+    usercmds,
     vios,
 )
 from hmc_tui.hmccli.context import Ctx
+from hmc_tui.hmccli.grammar import Grammar
 from hmc_tui.hmccli.options import Args
 
 Handler = Callable[[Ctx, Args], str]
@@ -29,23 +34,35 @@ Planner = Callable[[Ctx, Args], list[Operation]]
 
 @dataclass(frozen=True)
 class Command:
-    name: str
-    flags: Mapping[str, int]
+    grammar: Grammar
     run: Handler
     plan: Planner | None = None
 
+    @property
+    def name(self) -> str:
+        return self.grammar.name
+
+    def parse(self, words: list[str]) -> Args:
+        return self.grammar.parse(words)
+
+
+def _user_command(ctx: Ctx, args: Args) -> str:
+    return usercmds.run(args, ctx.console.actor, ctx.user_store())
+
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (
-    Command("lssyscfg", lssyscfg.FLAGS, lssyscfg.run),
-    Command("chsysstate", chsysstate.FLAGS, chsysstate.run, chsysstate.plan),
-    Command("mksyscfg", syscfg.MK_FLAGS, syscfg.run_mk, syscfg.plan_mk),
-    Command("chsyscfg", syscfg.CH_FLAGS, syscfg.run_ch, syscfg.plan_ch),
-    Command("rmsyscfg", syscfg.RM_FLAGS, syscfg.run_rm, syscfg.plan_rm),
-    Command("lshwres", lshwres.FLAGS, lshwres.run),
-    Command("chhwres", chhwres.FLAGS, chhwres.run, chhwres.plan),
-    Command("lslparutil", lslparutil.FLAGS, lslparutil.run),
-    Command("lsrefcode", hmcinfo.REFCODE_FLAGS, hmcinfo.run_lsrefcode),
-    Command("lshmc", hmcinfo.LSHMC_FLAGS, hmcinfo.run_lshmc),
-    Command("lssysconn", hmcinfo.SYSCONN_FLAGS, hmcinfo.run_lssysconn),
-    Command("viosvrcmd", vios.FLAGS, vios.run, vios.plan),
+    Command(lssyscfg.GRAMMAR, lssyscfg.run),
+    Command(chsysstate.GRAMMAR, chsysstate.run, chsysstate.plan),
+    Command(syscfg.MKSYSCFG, syscfg.run_mk, syscfg.plan_mk),
+    Command(syscfg.CHSYSCFG, syscfg.run_ch, syscfg.plan_ch),
+    Command(syscfg.RMSYSCFG, syscfg.run_rm, syscfg.plan_rm),
+    Command(lshwres.GRAMMAR, lshwres.run),
+    Command(chhwres.GRAMMAR, chhwres.run, chhwres.plan),
+    Command(lslparutil.GRAMMAR, lslparutil.run),
+    Command(hmcinfo.LSREFCODE, hmcinfo.run_lsrefcode),
+    Command(hmcinfo.LSHMC, hmcinfo.run_lshmc),
+    Command(hmcinfo.LSSYSCONN, hmcinfo.run_lssysconn),
+    Command(svcevents.GRAMMAR, svcevents.run),
+    Command(vios.GRAMMAR, vios.run, vios.plan),
+    *(Command(g, _user_command) for g in usercmds.GRAMMARS),
 )}

@@ -17,6 +17,7 @@ from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.hmccli.errors import CliError, UsageError
 from hmc_tui.hmccli.options import Args
+from hmc_tui.service.users import UserStore
 
 DATE_FORMAT = "%m/%d/%Y %H:%M:%S"
 
@@ -32,10 +33,19 @@ class Ctx:
     snap: Snapshot
     allow_files: bool = True  # may -f read local files (off for remote sessions)
     results: list[OpResult] = field(default_factory=list)  # of operations this command ran
+    users: UserStore | None = None  # the user store of the user commands (None: the default)
 
     @classmethod
-    def of(cls, console: Console, allow_files: bool = True) -> Ctx:
-        return cls(console=console, snap=console.snapshot(), allow_files=allow_files)
+    def of(cls, console: Console, allow_files: bool = True,
+           users: UserStore | None = None) -> Ctx:
+        return cls(console=console, snap=console.snapshot(), allow_files=allow_files,
+                   users=users)
+
+    def user_store(self) -> UserStore:
+        """The store given, else the data dir's (opened only by a user command)."""
+        if self.users is None:
+            self.users = UserStore()
+        return self.users
 
     @property
     def frame(self) -> Frame:

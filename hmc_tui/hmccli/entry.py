@@ -20,7 +20,7 @@ from hmc_tui.hmccli import run_command
 from hmc_tui.hmccli.capture import export
 from hmc_tui.hmccli.capture_parse import CaptureError
 from hmc_tui.hmccli.importer import import_frame
-from hmc_tui.hmccli.shell import HISTORY_FILE, repl, setup_readline
+from hmc_tui.hmccli.shell import HISTORY_FILE, remember, repl, setup_readline
 
 EXIT_BAD_INPUT = 2  # a capture that does not parse, a file that cannot be written
 
@@ -65,7 +65,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     """An interactive HMC shell over the frame file (saved after each change and at exit)."""
     path = _frame_path(args)
     engine, console = _console(path, mode="realtime")
-    save_history = setup_readline(data_dir() / HISTORY_FILE)
+    save_history = setup_readline(data_dir() / HISTORY_FILE, console)
     seen = engine.snapshot().frame_version
     engine.start()
 
@@ -74,7 +74,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
         seen = _save_if_changed(engine, path, seen)
 
     try:
-        status = repl(console, input, sys.stdout.write, after)
+        status = repl(console, input, sys.stdout.write, after, remember)
     finally:
         engine.stop()
         _save_if_changed(engine, path, seen)

@@ -3,7 +3,7 @@
 Engine refusals arrive as `engine.errors.HmcError` and are printed as they are. The errors
 here cover what happens before an operation exists (a bad flag, an unknown -F attribute, an
 attribute list that does not parse). Texts follow real HMC output where a capture exists
-(../shared/hmc-cli-samples.md, public HMC V9/V10 transcripts); the few codes of our own use
+(docs/hmc-commands.md, public HMC V9/V10 transcripts); the few codes of our own use
 the `HSCLC0xx` range, which the engine's table (engine/errors.py) never uses.
 """
 
@@ -24,6 +24,8 @@ CLI_MESSAGES: dict[str, str] = {
     "HSCLC002": "The required attribute {name} was not specified.",
     "HSCLC003": "The command {name} is not a Virtual I/O Server command this management "
     "console can run.",
+    "HSCLC004": "The user {user} is no longer a user of this management console; the "
+    "session's rights have been revoked.",
     "HSCLC0FF": "An unexpected error occurred: {detail}",
 }
 

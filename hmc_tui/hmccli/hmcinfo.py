@@ -1,23 +1,21 @@
 """lsrefcode, lshmc -V and lssysconn: reference codes, the console's level, connections.
 
 lshmc -V prints the real multi-line quoted value (public HMC V10R3 M1060 transcript), and
-lssysconn the real record of ../shared/hmc-cli-samples.md.
+lssysconn the real record of docs/hmc-commands.md.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from engine.model import Partition
 from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.errors import UsageError
 from hmc_tui.hmccli.filters import parse_filter
 from hmc_tui.hmccli.format import Record, render
-from hmc_tui.hmccli.options import OPTIONAL, SWITCH, VALUE, Args
-
-REFCODE_FLAGS = {"-r": VALUE, "-m": VALUE, "--filter": VALUE, "-n": VALUE, "-F": OPTIONAL,
-                 "--header": SWITCH}
-LSHMC_FLAGS = {"-V": SWITCH, "-v": SWITCH, "-n": SWITCH, "-r": SWITCH, "-b": SWITCH,
-               "-l": SWITCH, "-F": OPTIONAL, "--header": SWITCH}
-SYSCONN_FLAGS = {"-r": VALUE, "--filter": VALUE, "-F": OPTIONAL, "--header": SWITCH}
+from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER, SYSTEM
 
 WORDS = tuple(f"word{i}" for i in range(2, 10))
 LPAR_REFCODE = ("lpar_name", "lpar_id", "time_stamp", "refcode", *WORDS,
@@ -27,6 +25,46 @@ SYSCONN = ("resource_type", "type_model_serial_num", "sp", "sp_phys_loc", "ipadd
            "alt_ipaddr", "state")
 # What the system's operator panel shows while it is not simply up.
 SYSTEM_REFCODES = {"Initializing": "C1001F00", "Power Off In Progress": "D1001F00"}
+
+LSREFCODE = Grammar(
+    "lsrefcode", "list reference codes of partitions and the managed system",
+    "Lists reference codes for partitions or the managed system.",
+    (
+        Flag("-r", choices=("lpar", "sys"), required=True, help="lpar or sys"),
+        SYSTEM,
+        Flag("-n", metavar="<number of reference codes>", names="number",
+             help="how many codes to list per partition"),
+        replace(FILTER, help="lpar_names, lpar_ids"),
+        FIELDS, HEADER,
+    ),
+    (
+        Variant({"-r": "lpar"}, attributes=LPAR_REFCODE, filters=("lpar_names", "lpar_ids")),
+        Variant({"-r": "sys"}, flags=("-r", "-m", "-n", "-F", "--header"),
+                attributes=SYS_REFCODE),
+    ),
+)
+# lshmc's other listings (-v VPD, -n network, -r remote access, -b BIOS, -l locale) are
+# accepted words that this console does not list: a usage error naming them.
+LSHMC = Grammar(
+    "lshmc", "list the management console's version",
+    "Lists the management console's version information.",
+    (
+        Flag("-V", SWITCH, help="version and release"),
+        *(Flag(name, SWITCH) for name in ("-v", "-n", "-r", "-b", "-l")),
+        FIELDS, HEADER,
+    ),
+    (Variant({"-V": ""}, flags=("-V", "-F", "--header"),
+             attributes=("version", "base_version")),),
+)
+LSSYSCONN = Grammar(
+    "lssysconn", "list the management console's system connections",
+    "Lists the system connections of the management console.",
+    (
+        Flag("-r", choices=("all", "sys"), required=True, help="all or sys"),
+        replace(FILTER, help="type_model_serial_num, ipaddrs"), FIELDS, HEADER,
+    ),
+    (Variant({}, attributes=SYSCONN, filters=("type_model_serial_num", "ipaddrs")),),
+)
 
 HMC_VERSION = (
     "version= Version: 10\n Release: 3\n Service Pack: 1060\nHMC Build level 2408210051\n"
@@ -54,18 +92,16 @@ def lpar_refcode(ctx: Ctx, p: Partition) -> Record:
 
 
 def run_lsrefcode(ctx: Ctx, args: Args) -> str:
-    resource = args.one_of("-r", ("lpar", "sys"))
+    resource = args.require("-r")
     ctx.system(args)
     args.integer("-n", low=1)  # history depth: the engine keeps only the current code
     fields, header = args.get("-F"), "--header" in args
     if resource == "sys":
-        if "--filter" in args:
-            raise UsageError("--filter")
         code = SYSTEM_REFCODES.get(ctx.frame.system.state, "")
         record: Record = {"time_stamp": _stamp(ctx, "system"), "refcode": code, **_words(code),
                           "fru_call_out_loc_codes": ""}
         return render([record], fields, header, SYS_REFCODE)
-    f = parse_filter(args.get("--filter"), ("lpar_names", "lpar_ids"),
+    f = parse_filter(args.get("--filter"), args.filters,
                      known_lpars=[p.name for p in ctx.frame.partitions])
     records = [lpar_refcode(ctx, p) for p in sorted(ctx.frame.partitions, key=lambda p: p.id)
                if f.lpar(p)]
@@ -76,7 +112,6 @@ def run_lshmc(ctx: Ctx, args: Args) -> str:
     if "-V" not in args:
         given = [f for f in args.values if f not in ("-F", "--header")]
         raise UsageError(*(given or ["-V"]))
-    args.only(("-V", "-F", "--header"))
     record: Record = {"version": HMC_VERSION, "base_version": HMC_BASE.split("=", 1)[1]}
     if args.get("-F") is None:
         # The real output: two quoted pairs whose values end with a line break.
@@ -85,8 +120,7 @@ def run_lshmc(ctx: Ctx, args: Args) -> str:
 
 
 def run_lssysconn(ctx: Ctx, args: Args) -> str:
-    args.one_of("-r", ("all", "sys"))
-    f = parse_filter(args.get("--filter"), ("type_model_serial_num", "ipaddrs"))
+    f = parse_filter(args.get("--filter"), args.filters)
     s = ctx.frame.system
     record: Record = {
         "resource_type": "sys", "type_model_serial_num": ctx.frame.mtms, "sp": "primary",

@@ -206,9 +206,10 @@ class Builder:
 
     # -- system
     def _system(self) -> tuple[ManagedSystem, float]:
-        (cap, line, rec), *_ = self.records("lssyscfg_r_sys") or [(None, 0, {})]
-        if cap is None:
+        found = self.records("lssyscfg_r_sys")
+        if not found:
             raise CaptureError(self.source, None, "lssyscfg_r_sys.txt has no record")
+        cap, line, rec = found[0]
         name, mtm, serial, state = need(cap, line, rec, "name", "type_model", "serial_num",
                                         "state")
         if mtm not in CATALOG:
@@ -377,7 +378,9 @@ class Builder:
                 out.setdefault(lid, []).append(self.model(
                     cap, line, self._adapter, where=(cap, line), rec=rec, kind=kind))
         if missing:
-            stub = Frame.model_construct(partitions=())
+            # Only the (empty) partition list of this stub is read; model_construct skips
+            # validation, so the required system is not needed.
+            stub = Frame.model_construct(partitions=())  # type: ignore[call-arg]
             for lid, by_name in lists.items():
                 default = lpars[lid][2]["default_profile"]
                 cap, line, values, _ = by_name.get(default) or next(iter(by_name.values()))
@@ -415,11 +418,11 @@ class Builder:
         rslot = None if rslot_text in ("any", "") else self.number(cap, line, rslot_text, int,
                                                                    "remote_slot_num")
         if kind == "scsi":
-            return VirtualScsi(slot=slot, side=side, remote_lpar_id=rid,  # type: ignore
+            return VirtualScsi(slot=slot, side=side, remote_lpar_id=rid,
                                remote_slot=rslot, required=required)
         wwpns = tuple(w.lower() for w in split_items(rec.get("wwpns", "")))
-        return VirtualFc(slot=slot, side=side, remote_lpar_id=rid,  # type: ignore[arg-type]
-                         remote_slot=rslot, wwpns=wwpns or None,  # type: ignore[arg-type]
+        return VirtualFc(slot=slot, side=side, remote_lpar_id=rid,
+                         remote_slot=rslot, wwpns=wwpns or None,
                          required=required)
 
     # -- pools
@@ -588,9 +591,9 @@ class Builder:
                 locations.setdefault(row[0], row[1])
         by_description: dict[str, list[str]] = {}
         if "lsdev_type_adapter" in caps:
-            for _, row in columns(caps["lsdev_type_adapter"]):
-                by_description.setdefault(row.get("description", ""), []).append(
-                    row.get("name", ""))
+            for _, listed in columns(caps["lsdev_type_adapter"]):
+                by_description.setdefault(listed.get("description", ""), []).append(
+                    listed.get("name", ""))
         for description, ports in by_description.items():
             mine = [i for i in owned if io_adapters[i].description == description]
             if not mine:

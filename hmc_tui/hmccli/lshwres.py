@@ -1,13 +1,16 @@
 """lshwres: processors, memory, virtual I/O, physical I/O slots and shared processor pools.
 
 Attribute order and record order follow the real POWER5 captures in
-../shared/hmc-cli-samples.md: per-partition processor and memory records highest id first,
+docs/hmc-commands.md: per-partition processor and memory records highest id first,
 virtual I/O records lowest id first (vSCSI and serial adapters highest slot first within a
 partition, Ethernet lowest first). A `Not Activated` partition reports zeros. Attributes of
 newer HMCs (`vswitch`, pool names) come after the POWER5 ones.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
 
 from engine.model import (
     Frame,
@@ -20,13 +23,11 @@ from engine.model import (
 )
 from engine.ops import next_free_slot
 from hmc_tui.hmccli.context import Ctx
-from hmc_tui.hmccli.errors import UsageError
 from hmc_tui.hmccli.filters import Filter, parse_filter
 from hmc_tui.hmccli.format import Record, flag, render, units
-from hmc_tui.hmccli.options import OPTIONAL, SWITCH, VALUE, Args
-
-FLAGS = {"-r": VALUE, "-m": VALUE, "--level": VALUE, "--rsubtype": VALUE, "--filter": VALUE,
-         "-F": OPTIONAL, "--header": SWITCH}
+from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER, SYSTEM
 
 PROC_SYS = (
     "configurable_sys_proc_units", "curr_avail_sys_proc_units", "pend_avail_sys_proc_units",
@@ -306,63 +307,142 @@ def io_slot_record(frame: Frame, a: PhysicalAdapter) -> Record:
 
 # ---------------------------------------------------------------- the command
 
+Handler = Callable[[Ctx, Args], str]
+
+
+def _procpool(ctx: Ctx, args: Args) -> str:
+    f = parse_filter(args.get("--filter"), args.filters)
+    return render(procpool_records(ctx, f), args.get("-F"), "--header" in args, PROCPOOL)
+
+
+def _mempool(ctx: Ctx, args: Args) -> str:
+    # Active Memory Sharing is not simulated: no pool exists
+    return render([], args.get("-F"), "--header" in args, ("pool_id",))
+
+
+def _io_slots(ctx: Ctx, args: Args) -> str:
+    frame = ctx.frame
+    f = parse_filter(args.get("--filter"), args.filters,
+                     known_lpars=[p.name for p in frame.partitions])
+    records = [io_slot_record(frame, a) for a in frame.io.adapters]
+    records = [r for r in records if f.allows("lpar_ids", str(r["lpar_id"]))
+               and f.allows("lpar_names", str(r.get("lpar_name", "")))]
+    return render(records, args.get("-F"), "--header" in args, IO_SLOT)
+
+
+_VIRTUALIO_ATTRS = {"eth": ETH, "scsi": SCSI, "fc": FC, "serial": SERIAL, "slot": SLOT}
+
+
+def _virtualio(ctx: Ctx, args: Args) -> str:
+    frame = ctx.frame
+    subtype = args.require("--rsubtype")
+    f = parse_filter(args.get("--filter"), args.filters,
+                     known_lpars=[p.name for p in frame.partitions])
+    parts = [p for p in frame.partitions if f.lpar(p)]
+    records = [r for r in virtualio_records(frame, parts, subtype)
+               if f.allows("slots", str(r.get("slot_num", ""))) and (
+                   not f.has("vlans") or str(r.get("port_vlan_id")) in f.get("vlans"))]
+    return render(records, args.get("-F"), "--header" in args, _VIRTUALIO_ATTRS[subtype])
+
+
+def _vswitch(ctx: Ctx, args: Args) -> str:
+    return render(vswitch_records(ctx.frame), args.get("-F"), "--header" in args, VSWITCH)
+
+
+def _proc_sys(ctx: Ctx, args: Args) -> str:
+    return render([proc_sys(ctx)], args.get("-F"), "--header" in args, PROC_SYS)
+
+
+def _mem_sys(ctx: Ctx, args: Args) -> str:
+    return render([mem_sys(ctx)], args.get("-F"), "--header" in args, MEM_SYS)
+
+
+def _proc_pool(ctx: Ctx, args: Args) -> str:
+    return render([proc_pool(ctx)], args.get("-F"), "--header" in args, PROC_POOL)
+
+
+def _sharedpool(ctx: Ctx, args: Args) -> str:  # the older name of -r procpool
+    return render(procpool_records(ctx, Filter()), args.get("-F"), "--header" in args,
+                  PROCPOOL)
+
+
+def _lpars(ctx: Ctx, args: Args) -> list[Partition]:
+    """Partitions passing --filter, highest id first as in the captures."""
+    f = parse_filter(args.get("--filter"), args.filters,
+                     known_lpars=[p.name for p in ctx.frame.partitions])
+    return sorted((p for p in ctx.frame.partitions if f.lpar(p)), key=lambda p: -p.id)
+
+
+def _proc_lpar(ctx: Ctx, args: Args) -> str:
+    records = [proc_lpar(ctx.frame, p) for p in _lpars(ctx, args)]
+    return render(records, args.get("-F"), "--header" in args, PROC_LPAR)
+
+
+def _mem_lpar(ctx: Ctx, args: Args) -> str:
+    records = [mem_lpar(p) for p in _lpars(ctx, args)]
+    return render(records, args.get("-F"), "--header" in args, MEM_LPAR)
+
+
+# (-r, --level) -> handler; virtual I/O's level says partition adapters or virtual switches.
+HANDLERS: dict[tuple[str, str], Handler] = {
+    ("proc", "sys"): _proc_sys, ("proc", "lpar"): _proc_lpar, ("proc", "pool"): _proc_pool,
+    ("proc", "sharedpool"): _sharedpool,
+    ("mem", "sys"): _mem_sys, ("mem", "lpar"): _mem_lpar,
+    ("virtualio", "lpar"): _virtualio, ("virtualio", "sys"): _vswitch,
+    ("io", ""): _io_slots, ("procpool", ""): _procpool, ("mempool", ""): _mempool,
+}
+
+_LISTING = ("-r", "-m", "-F", "--header")
+_LPAR_LEVEL = (*_LISTING, "--level", "--filter")
+GRAMMAR = Grammar(
+    "lshwres", "list processor, memory, virtual I/O and physical I/O resources",
+    "Lists the hardware resources of a managed system.",
+    (
+        Flag("-r", choices=("proc", "mem", "virtualio", "io", "procpool", "mempool"),
+             required=True, help="proc, mem, virtualio, io or procpool"),
+        SYSTEM,
+        Flag("--level", choices=("sys", "lpar", "pool", "sharedpool"),
+             help="sys, lpar, pool (physical shared processor\npool) or sharedpool"),
+        Flag("--rsubtype", choices=("eth", "scsi", "fc", "serial", "slot", "vswitch"),
+             help="eth, scsi, fc, serial, slot (virtual I/O),\n"
+                  "vswitch (--level sys), slot (-r io)"),
+        replace(FILTER, help="lpar_names, lpar_ids, slots, vlans,\npool_names, pool_ids"),
+        FIELDS, HEADER,
+    ),
+    (
+        Variant({"-r": "proc"}, flags=(*_LISTING, "--level", "--filter"),
+                required=("--level",)),
+        Variant({"-r": "proc", "--level": "sys"}, flags=(*_LISTING, "--level"),
+                attributes=PROC_SYS),
+        Variant({"-r": "proc", "--level": "lpar"}, attributes=PROC_LPAR,
+                filters=LPAR_FILTERS),
+        Variant({"-r": "proc", "--level": "pool"}, flags=(*_LISTING, "--level"),
+                attributes=PROC_POOL),
+        Variant({"-r": "proc", "--level": "sharedpool"}, flags=(*_LISTING, "--level"),
+                attributes=PROCPOOL),
+        Variant({"-r": "mem"}, flags=(*_LISTING, "--level", "--filter"),
+                choices={"--level": ("sys", "lpar")}, required=("--level",)),
+        Variant({"-r": "mem", "--level": "sys"}, flags=(*_LISTING, "--level"),
+                attributes=MEM_SYS),
+        Variant({"-r": "mem", "--level": "lpar"}, attributes=MEM_LPAR, filters=LPAR_FILTERS),
+        Variant({"-r": "virtualio"}, flags=(*_LPAR_LEVEL, "--rsubtype"),
+                choices={"--level": ("lpar",)}, required=("--rsubtype", "--level")),
+        Variant({"-r": "virtualio", "--rsubtype": "vswitch"}, choices={"--level": ("sys",)},
+                attributes=VSWITCH),
+        *(Variant({"-r": "virtualio", "--rsubtype": sub}, attributes=attrs,
+                  filters=(*LPAR_FILTERS, "slots", "vlans") if sub == "eth" else (
+                      *LPAR_FILTERS, "slots"))
+          for sub, attrs in _VIRTUALIO_ATTRS.items()),
+        Variant({"-r": "io"}, flags=(*_LISTING, "--rsubtype", "--filter"),
+                choices={"--rsubtype": ("slot",)}, required=("--rsubtype",),
+                attributes=IO_SLOT, filters=LPAR_FILTERS),
+        Variant({"-r": "procpool"}, flags=(*_LISTING, "--filter"), attributes=PROCPOOL,
+                filters=("pool_names", "pool_ids")),
+        Variant({"-r": "mempool"}, flags=_LISTING, attributes=("pool_id",)),
+    ),
+)
+
 
 def run(ctx: Ctx, args: Args) -> str:
-    resource = args.one_of("-r", ("proc", "mem", "virtualio", "io", "procpool", "mempool"))
     ctx.system(args)
-    fields, header = args.get("-F"), "--header" in args
-    frame = ctx.frame
-    known = [p.name for p in frame.partitions]
-    if resource == "procpool":
-        args.only(("-r", "-m", "--filter", "-F", "--header"))
-        f = parse_filter(args.get("--filter"), ("pool_names", "pool_ids"))
-        return render(procpool_records(ctx, f), fields, header, PROCPOOL)
-    if resource == "mempool":  # Active Memory Sharing is not simulated: no pool exists
-        args.only(("-r", "-m", "-F", "--header"))
-        return render([], fields, header, ("pool_id",))
-    if resource == "io":
-        args.only(("-r", "-m", "--rsubtype", "--filter", "-F", "--header"))
-        args.one_of("--rsubtype", ("slot",))
-        f = parse_filter(args.get("--filter"), LPAR_FILTERS, known_lpars=known)
-        records = [io_slot_record(frame, a) for a in frame.io.adapters]
-        records = [r for r in records if f.allows("lpar_ids", str(r["lpar_id"]))
-                   and f.allows("lpar_names", str(r.get("lpar_name", "")))]
-        return render(records, fields, header, IO_SLOT)
-    if resource == "virtualio":
-        subtype = args.one_of("--rsubtype", ("eth", "scsi", "fc", "serial", "slot", "vswitch"))
-        level = args.one_of("--level", ("lpar", "sys"))
-        if subtype == "vswitch":
-            if level != "sys":
-                raise UsageError("--level")
-            return render(vswitch_records(frame), fields, header, VSWITCH)
-        if level != "lpar":
-            raise UsageError("--level")
-        filters = (*LPAR_FILTERS, "slots", "vlans") if subtype == "eth" else (
-            *LPAR_FILTERS, "slots")
-        f = parse_filter(args.get("--filter"), filters, known_lpars=known)
-        parts = [p for p in frame.partitions if f.lpar(p)]
-        records = [r for r in virtualio_records(frame, parts, subtype)
-                   if f.allows("slots", str(r.get("slot_num", ""))) and (
-                       not f.has("vlans") or str(r.get("port_vlan_id")) in f.get("vlans"))]
-        known_attrs = {"eth": ETH, "scsi": SCSI, "fc": FC, "serial": SERIAL, "slot": SLOT}
-        return render(records, fields, header, known_attrs[subtype])
-    if "--rsubtype" in args:
-        raise UsageError("--rsubtype")
-    levels = ("sys", "lpar", "pool", "sharedpool") if resource == "proc" else ("sys", "lpar")
-    level = args.one_of("--level", levels)
-    if level == "sys":
-        if "--filter" in args:
-            raise UsageError("--filter")
-        record = proc_sys(ctx) if resource == "proc" else mem_sys(ctx)
-        return render([record], fields, header, PROC_SYS if resource == "proc" else MEM_SYS)
-    if level in ("pool", "sharedpool"):
-        if "--filter" in args:
-            raise UsageError("--filter")
-        if level == "sharedpool":  # the older name of -r procpool
-            return render(procpool_records(ctx, Filter()), fields, header, PROCPOOL)
-        return render([proc_pool(ctx)], fields, header, PROC_POOL)
-    f = parse_filter(args.get("--filter"), LPAR_FILTERS, known_lpars=known)
-    parts = sorted((p for p in frame.partitions if f.lpar(p)), key=lambda p: -p.id)
-    if resource == "proc":
-        return render([proc_lpar(frame, p) for p in parts], fields, header, PROC_LPAR)
-    return render([mem_lpar(p) for p in parts], fields, header, MEM_LPAR)
+    return HANDLERS[(args.require("-r"), args.get("--level") or "")](ctx, args)

@@ -10,6 +10,7 @@ memory) are the ones in force now, which is what the engine knows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from engine.model import Partition
@@ -18,14 +19,14 @@ from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.errors import UsageError
 from hmc_tui.hmccli.filters import Filter, parse_filter
 from hmc_tui.hmccli.format import Record, render, units
+from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
 from hmc_tui.hmccli.lshwres import physical_pool_size
-from hmc_tui.hmccli.options import OPTIONAL, SWITCH, VALUE, Args
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER, SYSTEM
 
 _WINDOW = ("-d", "-h", "--minutes")
 _START = ("--startyear", "--startmonth", "--startday", "--starthour", "--startminute")
 _END = ("--endyear", "--endmonth", "--endday", "--endhour", "--endminute")
-FLAGS = {"-r": VALUE, "-m": VALUE, "-n": VALUE, "-s": VALUE, "--filter": VALUE,
-         "-F": OPTIONAL, "--header": SWITCH, **dict.fromkeys(_WINDOW + _START + _END, VALUE)}
 
 HEAD = ("time", "event_type", "resource_type", "sys_time")
 LPAR = (*HEAD, "time_cycles", "lpar_name", "lpar_id", "curr_proc_mode", "curr_proc_units",
@@ -40,6 +41,45 @@ PROCPOOL = (*HEAD, "shared_proc_pool_name", "shared_proc_pool_id", "max_pool_pro
 SYS = (*HEAD, "state", "configurable_sys_proc_units", "configurable_sys_mem",
        "curr_avail_sys_proc_units", "curr_avail_sys_mem", "sys_firmware_mem",
        "proc_cycles_per_second")
+ALL = tuple(dict.fromkeys(SYS + POOL + PROCPOOL + LPAR))
+_TIME_UNITS = {"-d": "days", "-h": "hours", "--minutes": "minutes"}
+
+GRAMMAR = Grammar(
+    "lslparutil", "list utilization data",
+    "Lists utilization data collected for a managed system, newest first.",
+    (
+        Flag("-r", choices=("lpar", "pool", "procpool", "sys", "all", "config", "mempool",
+                            "hmc"), required=True, help="the type of utilization data"),
+        SYSTEM,
+        *(Flag(f, metavar=f"<{unit}>", names="number", alt="window",
+               help="only the last days, hours or minutes" if f == "-d" else "")
+          for f, unit in _TIME_UNITS.items()),
+        *(Flag(f, metavar=f"<{f[7:]}>", names="number",
+               help="the window's start (with --startmonth,\n--startday, --starthour, "
+                    "--startminute)" if f == _START[0] else "") for f in _START),
+        *(Flag(f, metavar=f"<{f[5:]}>", names="number",
+               help="the window's end (--endmonth, ... as for\nthe start)"
+               if f == _END[0] else "") for f in _END),
+        Flag("-n", metavar="<number of events>", names="number",
+             help="only the newest events"),
+        Flag("-s", choices=("s", "h", "d", "m"),
+             help="sample rate: s (samples), h (hourly),\nd (daily), m (monthly)"),
+        replace(FILTER, help="event_types, lpar_names, lpar_ids,\npool_names, pool_ids"),
+        FIELDS, HEADER,
+    ),
+    (
+        Variant({}, attributes=ALL,
+                filters=("event_types", "lpar_names", "lpar_ids", "pool_names", "pool_ids")),
+        Variant({"-r": "lpar"}, attributes=LPAR),
+        Variant({"-r": "pool"}, attributes=POOL),
+        Variant({"-r": "procpool"}, attributes=PROCPOOL),
+        Variant({"-r": "sys"}, attributes=SYS),
+        Variant({"-r": "mempool"}, attributes=HEAD),
+        Variant({"-r": "hmc"}, attributes=HEAD),
+        Variant({"-r": "config"}, flags=("-r", "-m", "-F", "--header"),
+                attributes=("sample_rate",)),
+    ),
+)
 DEFAULT_CYCLES_PER_SECOND = 512_000_000  # used until two samples give the real rate
 
 Sample = tuple[float, int, Record]  # (engine time, kind order, record)
@@ -198,23 +238,17 @@ def _thin(samples: list[Sample], rate: str, ctx: Ctx) -> list[Sample]:
 
 
 def run(ctx: Ctx, args: Args) -> str:
-    resource = args.one_of("-r", ("lpar", "pool", "procpool", "sys", "all", "config",
-                                  "mempool", "hmc"))
+    resource = args.require("-r")
     ctx.system(args)
     fields, header = args.get("-F"), "--header" in args
+    known = args.spec.attributes if args.spec is not None else ALL
     if resource == "config":
-        args.only(("-r", "-m", "-F", "--header"))
-        return render([{"sample_rate": "30"}], fields, header, ("sample_rate",))
-    rate = args.get("-s", "s")
-    if rate not in ("s", "h", "d", "m"):
-        raise UsageError("-s")
+        return render([{"sample_rate": "30"}], fields, header, known)
+    rate = args.get("-s", "s") or "s"
     start, end = _window(ctx, args)
     limit = args.integer("-n", low=1)
-    f = parse_filter(args.get("--filter"), ("event_types", "lpar_names", "lpar_ids",
-                                            "pool_names", "pool_ids"),
+    f = parse_filter(args.get("--filter"), args.filters,
                      known_lpars=[p.name for p in ctx.frame.partitions])
-    known = {"lpar": LPAR, "pool": POOL, "procpool": PROCPOOL, "sys": SYS, "mempool": HEAD,
-             "hmc": HEAD}.get(resource) or tuple(dict.fromkeys(SYS + POOL + PROCPOOL + LPAR))
     if resource in ("mempool", "hmc") or not f.allows("event_types", "sample"):
         return render([], fields, header, known)
     interval = _interval(ctx, start)
@@ -222,7 +256,7 @@ def run(ctx: Ctx, args: Args) -> str:
     samples = [s for s in samples if (start is None or s[0] >= start - 1e-9)
                and (end is None or s[0] <= end + 1e-9)]
     samples = _thin(samples, rate, ctx)
-    samples.sort(key=lambda s: (-s[0], s[1], int(s[2].get("lpar_id", 0) or 0)))
+    samples.sort(key=lambda s: (-s[0], s[1], int(str(s[2].get("lpar_id", 0) or 0))))
     if limit is not None:
         times = sorted({s[0] for s in samples}, reverse=True)[:limit]
         samples = [s for s in samples if s[0] in set(times)]
@@ -255,6 +289,6 @@ def _collect(ctx: Ctx, resource: str, f: Filter, interval: str) -> list[Sample]:
     if resource in ("lpar", "all"):
         for p in frame.partitions:
             if f.lpar(p):
-                out += _lpar_samples(ctx, p, util("lpar", p.id, interval))  # type: ignore
+                out += _lpar_samples(ctx, p, util("lpar", p.id, interval))  # type: ignore[arg-type]
     return out
 

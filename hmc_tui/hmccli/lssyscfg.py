@@ -1,6 +1,6 @@
 """lssyscfg: the managed system, its partitions and their profiles.
 
-Attribute order follows the real captures in ../shared/hmc-cli-samples.md: `-r sys` the
+Attribute order follows the real captures in docs/hmc-commands.md: `-r sys` the
 POWER5 record, `-r lpar` the POWER8 record (VIOS records carry no boot_mode), `-r prof` the
 POWER8 record with the HMC V10 `ppt_ratio` (VIOS profiles carry no huge-page or memory
 expansion attributes, dedicated profiles no processing units, weight or pool).
@@ -8,16 +8,16 @@ expansion attributes, dedicated profiles no processing units, weight or pool).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine.model import Frame, Partition, Profile
 from hmc_tui.hmccli.adapters import SERIAL_ITEMS, items
 from hmc_tui.hmccli.context import Ctx
-from hmc_tui.hmccli.errors import UsageError
 from hmc_tui.hmccli.filters import Filter, parse_filter
 from hmc_tui.hmccli.format import Record, flag, render, units
-from hmc_tui.hmccli.options import OPTIONAL, SWITCH, VALUE, Args
-
-FLAGS = {"-r": VALUE, "-m": VALUE, "--filter": VALUE, "-F": OPTIONAL, "--header": SWITCH,
-         "-e": VALUE}
+from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER, SYSTEM
 
 SYS_ATTRS = (
     "name", "type_model", "serial_num", "ipaddr", "state", "detailed_state", "sys_time",
@@ -100,6 +100,40 @@ PROF_ATTRS = (
     "hca_adapters", "boot_mode", "conn_monitoring", "auto_start", "power_ctrl_lpar_ids",
     "work_group_id", "redundant_err_path_reporting", "bsr_arrays", "lpar_proc_compat_mode",
     "electronic_err_reporting", "sriov_eth_logical_ports",
+)
+
+SYSPROF_ATTRS = ("name", "lpar_names", "lpar_ids")
+
+GRAMMAR = Grammar(
+    "lssyscfg", "list managed systems, partitions and partition profiles",
+    "Lists partitions, partition profiles, system profiles, managed system\n"
+    "information, managed frame cages, or managed frame information.",
+    (
+        Flag("-r", choices=("lpar", "prof", "sys", "sysprof", "cage", "frame"), required=True,
+             help="the type of resources to be listed:\n"
+                  "  lpar    - partitions\n  prof    - partition profiles\n"
+                  "  sys     - managed systems\n  sysprof - system profiles\n"
+                  "  cage    - managed frame cages\n  frame   - managed frames"),
+        replace(SYSTEM, required=False,
+                help="the managed system's name or its\n"
+                     "type-model*serial (required unless -r sys)"),
+        replace(FILTER, help="filters the data to be listed:\n"
+                             "  lpar_names, lpar_ids (-r lpar, prof)\n"
+                             "  profile_names (-r prof)"),
+        replace(FIELDS, help="comma (or other delimiter) separated list of\n"
+                             "the names of the attributes to be listed"),
+        replace(HEADER, help="prints a header of attribute names when -F\nis also specified"),
+    ),
+    (
+        Variant({"-r": "sys"}, flags=("-r", "-m", "-F", "--header"), attributes=SYS_ATTRS),
+        Variant({"-r": "lpar"}, required=("-m",), attributes=LPAR_ATTRS,
+                filters=("lpar_names", "lpar_ids", "work_groups")),
+        Variant({"-r": "prof"}, required=("-m",), attributes=PROF_ATTRS,
+                filters=("lpar_names", "lpar_ids", "profile_names")),
+        Variant({"-r": "sysprof"}, required=("-m",), attributes=SYSPROF_ATTRS,
+                filters=("names",)),
+        # cage, frame: no managed frames on a simulated POWER server, an empty listing
+    ),
 )
 
 _SERIAL_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -208,29 +242,23 @@ def partitions(ctx: Ctx, f: Filter) -> list[Partition]:
 
 
 def run(ctx: Ctx, args: Args) -> str:
-    resource = args.one_of("-r", ("sys", "lpar", "prof", "sysprof", "frame", "cage"))
-    if "-e" in args:
-        raise UsageError("-e")
+    resource = args.require("-r")
     header = "--header" in args
     fields = args.get("-F")
-    if resource in ("frame", "cage"):  # no managed frames on a simulated POWER server
+    if resource in ("frame", "cage"):
         return render([], fields, header, ())
     ctx.system(args, required=resource != "sys")
     if resource == "sys":
-        if "--filter" in args:
-            raise UsageError("--filter")
         return render([sys_record(ctx)], fields, header, SYS_ATTRS)
     if resource == "sysprof":  # the simulator keeps no system profiles
-        parse_filter(args.get("--filter"), ("names",))
-        return render([], fields, header, ("name", "lpar_names", "lpar_ids"))
+        parse_filter(args.get("--filter"), args.filters)
+        return render([], fields, header, SYSPROF_ATTRS)
     known = [p.name for p in ctx.frame.partitions]
     if resource == "lpar":
-        f = parse_filter(args.get("--filter"), ("lpar_names", "lpar_ids", "work_groups"),
-                         known_lpars=known)
+        f = parse_filter(args.get("--filter"), args.filters, known_lpars=known)
         records = [lpar_record(ctx, p) for p in partitions(ctx, f)]
         return render(records, fields, header, LPAR_ATTRS)
-    f = parse_filter(args.get("--filter"), ("lpar_names", "lpar_ids", "profile_names"),
-                     known_lpars=known)
+    f = parse_filter(args.get("--filter"), args.filters, known_lpars=known)
     records = [prof_record(ctx, p, prof) for p in partitions(ctx, f)
                for prof in p.profiles if f.profile(prof.name)]
     return render(records, fields, header, PROF_ATTRS)

@@ -1,17 +1,21 @@
-"""Flag parsing for HMC commands: `-r lpar -m SYS --filter "..." -F a,b --header`.
+"""The flags of one command line as parsed (`Args`) and the arities a flag can have.
 
-HMC commands take flags in any order, each at most once; a flag either stands alone or takes
-the next word as its value, whatever that word looks like (`-c "lsmap -all"`). `-F` takes an
-optional value: alone it means every attribute. Anything else is a usage error naming the
-offending word, like the HMC's own parser.
+HMC commands take flags in any order, each at most once; a flag either stands alone
+(SWITCH) or takes the next word as its value whatever it looks like (`-c "lsmap -all"`);
+`-F` takes an optional value (alone it means every attribute). Parsing and validation
+against a command's declaration live in `grammar.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from hmc_tui.hmccli.errors import ShowUsage, UsageError
+from hmc_tui.hmccli.errors import UsageError
+
+if TYPE_CHECKING:
+    from hmc_tui.hmccli.grammar import Spec
 
 SWITCH = 0
 VALUE = 1
@@ -24,6 +28,12 @@ class Args:
 
     command: str
     values: Mapping[str, str] = field(default_factory=dict)
+    spec: Spec | None = None  # the command's grammar for these flags
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        """The names --filter takes here (declared per variant)."""
+        return self.spec.filters if self.spec is not None else ()
 
     def __contains__(self, flag: str) -> bool:
         return flag in self.values
@@ -37,19 +47,6 @@ class Args:
             if flag in self.values:
                 return self.values[flag]
         raise UsageError(*flags)
-
-    def one_of(self, flag: str, choices: Iterable[str]) -> str:
-        """A required flag whose value must be one of `choices`."""
-        value = self.require(flag)
-        if value not in choices:
-            raise UsageError(flag)
-        return value
-
-    def only(self, allowed: Iterable[str]) -> None:
-        """Refuse flags that make no sense for the chosen variant of the command."""
-        extra = [f for f in self.values if f not in set(allowed)]
-        if extra:
-            raise UsageError(*extra)
 
     def integer(self, flag: str, low: int | None = None) -> int | None:
         value = self.values.get(flag)
@@ -75,32 +72,3 @@ class Args:
             raise UsageError(flag)
         return number
 
-
-def parse_flags(command: str, words: list[str], flags: Mapping[str, int]) -> Args:
-    """Parse `words` against `flags` (flag -> SWITCH / VALUE / OPTIONAL)."""
-    if not words:
-        raise ShowUsage(command, requested=False)
-    values: dict[str, str] = {}
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word in ("--help", "-?"):
-            raise ShowUsage(command, requested=True)
-        arity = flags.get(word)
-        if arity is None or word in values:
-            raise UsageError(word)
-        if arity == SWITCH:
-            values[word] = ""
-        elif arity == VALUE:
-            if i + 1 >= len(words):
-                raise UsageError(word)
-            i += 1
-            values[word] = words[i]
-        else:  # OPTIONAL
-            if i + 1 < len(words) and words[i + 1] not in flags:
-                i += 1
-                values[word] = words[i]
-            else:
-                values[word] = ""
-        i += 1
-    return Args(command, values)

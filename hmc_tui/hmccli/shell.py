@@ -1,99 +1,52 @@
 """`hmc-tui shell`: an HMC-like restricted shell with history and tab completion.
 
-Completion covers command names, each command's flags, the values of -r/--level/--rsubtype/-o,
-and attribute names after -F (per resource, e.g. `lssyscfg -r lpar -F name,sta<TAB>`).
-History lives in the data directory (`hmccli_history`). The engine clock runs in real time
-while the shell is open, so activations and shutdowns progress as on a real HMC.
+Completion is `hmc_tui.hmccli.complete` (commands, flags, values, live names, -F attributes),
+from the same declarations the parser uses. History lives in the data directory
+(`hmccli_history`, mode 0600) and never holds a password: a line giving one (`chhmcusr -t
+passwd -v ...`, `mkhmcusr --passwd ...`, `-i "...passwd=..."`) is not added to it. The engine
+clock runs in real time while the shell is open, so activations and shutdowns progress as on
+a real HMC.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.snapshot import Snapshot
 from hmc_tui.console import Console
-from hmc_tui.hmccli import hmcinfo, lshwres, lslparutil, lssyscfg, run_command
-from hmc_tui.hmccli.commands import COMMANDS
+from hmc_tui.hmccli import run_command
+from hmc_tui.hmccli.complete import complete, current_word
 from hmc_tui.hmccli.tokens import tokenize
+from hmc_tui.hmccli.usercmds import SECRET_ATTRS, SECRET_FLAGS
 
 PROMPT = "{user}@hmc-tui:~> "
 HISTORY_FILE = "hmccli_history"
 HISTORY_LENGTH = 1000
-
-VALUES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("lssyscfg", "-r"): ("sys", "lpar", "prof", "sysprof"),
-    ("lshwres", "-r"): ("proc", "mem", "virtualio", "io", "procpool"),
-    ("lshwres", "--level"): ("sys", "lpar", "pool", "sharedpool"),
-    ("lshwres", "--rsubtype"): ("eth", "scsi", "fc", "serial", "slot", "vswitch"),
-    ("chsysstate", "-r"): ("lpar", "sys"),
-    ("chsysstate", "-o"): ("on", "onstandby", "off", "shutdown", "osshutdown", "dumprestart"),
-    ("chsysstate", "-b"): ("norm", "sms", "of", "dd", "ds"),
-    ("chhwres", "-r"): ("proc", "mem", "virtualio", "procpool"),
-    ("chhwres", "-o"): ("a", "r", "m", "s"),
-    ("chhwres", "--rsubtype"): ("eth", "scsi", "fc"),
-    ("mksyscfg", "-r"): ("lpar", "prof"),
-    ("chsyscfg", "-r"): ("prof",),
-    ("rmsyscfg", "-r"): ("lpar", "prof"),
-    ("lslparutil", "-r"): ("lpar", "pool", "procpool", "sys", "all", "config"),
-    ("lsrefcode", "-r"): ("lpar", "sys"),
-    ("lssysconn", "-r"): ("all", "sys"),
-}
+SHELL_WORDS = ("exit", "quit", "logout")
 
 
-def attribute_names(words: list[str]) -> tuple[str, ...]:
-    """The -F attributes of the listing the words describe so far."""
-    command = words[0] if words else ""
-    flags = dict(zip(words[1::2], words[2::2], strict=False))
-    resource, level = flags.get("-r", ""), flags.get("--level", "")
-    if command == "lssyscfg":
-        return {"sys": lssyscfg.SYS_ATTRS, "lpar": lssyscfg.LPAR_ATTRS,
-                "prof": lssyscfg.PROF_ATTRS}.get(resource, ())
-    if command == "lshwres":
-        if resource == "virtualio":
-            return {"eth": lshwres.ETH, "scsi": lshwres.SCSI, "fc": lshwres.FC,
-                    "serial": lshwres.SERIAL, "slot": lshwres.SLOT,
-                    "vswitch": lshwres.VSWITCH}.get(flags.get("--rsubtype", ""), ())
-        table = {("proc", "sys"): lshwres.PROC_SYS, ("mem", "sys"): lshwres.MEM_SYS,
-                 ("proc", "lpar"): lshwres.PROC_LPAR, ("mem", "lpar"): lshwres.MEM_LPAR,
-                 ("proc", "pool"): lshwres.PROC_POOL, ("io", ""): lshwres.IO_SLOT,
-                 ("procpool", ""): lshwres.PROCPOOL}
-        return table.get((resource, level), ())
-    if command == "lslparutil":
-        return {"lpar": lslparutil.LPAR, "pool": lslparutil.POOL,
-                "procpool": lslparutil.PROCPOOL, "sys": lslparutil.SYS}.get(resource, ())
-    if command == "lsrefcode":
-        return hmcinfo.LPAR_REFCODE if resource == "lpar" else hmcinfo.SYS_REFCODE
-    if command == "lssysconn":
-        return hmcinfo.SYSCONN
-    return ()
-
-
-def candidates(line: str, text: str) -> list[str]:
-    """Completions of `text`, the word being typed at the end of `line`."""
-    before = line[: len(line) - len(text)]
+def has_secret(line: str) -> bool:
+    """Whether the line gives a password (so it must not be kept anywhere)."""
     try:
-        words = tokenize(before)
-    except Exception:
-        return []
-    if not words:
-        return sorted(n for n in (*COMMANDS, "help", "exit") if n.startswith(text))
-    command = COMMANDS.get(words[0])
-    if command is None:
-        return []
-    previous = words[-1] if len(words) > 1 else ""
-    if previous == "-F":
-        head, _, last = text.rpartition(",")
-        prefix = f"{head}," if head else ""
-        return [prefix + a for a in attribute_names(words) if a.startswith(last)]
-    if (words[0], previous) in VALUES:
-        return [v for v in VALUES[(words[0], previous)] if v.startswith(text)]
-    return sorted(f for f in command.flags if f.startswith(text) and f not in words)
+        words = tokenize(line)
+    except Exception:  # unbalanced quotes: judge the raw text
+        words = line.split()
+    if not words or words[0] not in SECRET_FLAGS:
+        return False
+    secret_flags: tuple[str, ...] = SECRET_FLAGS[words[0]]
+    if words[0] == "chhmcusr" and "-t" in words[:-1]:  # -v is a password only for -t passwd
+        secret_flags = secret_flags if words[words.index("-t") + 1] == "passwd" else ()
+    return any(w in secret_flags or any(f"{a}=" in w for a in SECRET_ATTRS) for w in words)
 
 
-def repl(console: Console, read: Callable[[str], str], write: Callable[[str], None],
-         after: Callable[[], None] = lambda: None) -> int:
-    """Read-run-print until `exit` or EOF; `after` runs after every command (saving)."""
+def repl(console: Console, read: Callable[[str], str], write: Callable[[str], object],
+         after: Callable[[], None] = lambda: None,
+         remember: Callable[[str], None] = lambda line: None) -> int:
+    """Read-run-print until `exit` or EOF; `after` runs after every command (saving) and
+    `remember` gets every line to keep in the history."""
     prompt = PROMPT.format(user=console.actor.user)
     status = 0
     while True:
@@ -105,8 +58,9 @@ def repl(console: Console, read: Callable[[str], str], write: Callable[[str], No
         except KeyboardInterrupt:
             write("\n")
             continue
-        if line.strip() in ("exit", "quit", "logout"):
+        if line.strip() in SHELL_WORDS:
             return status
+        remember(line)
         result = run_command(console, line)
         write(result.stdout)
         write(result.stderr)
@@ -114,29 +68,75 @@ def repl(console: Console, read: Callable[[str], str], write: Callable[[str], No
         after()
 
 
-def setup_readline(history: Path) -> Callable[[], None]:
-    """History and completion when readline exists; returns the history saver."""
+def readline_matches(snapshot: Snapshot | None, line: str, begidx: int) -> list[str]:
+    """Completions as readline wants them: from `begidx`, where readline's word starts
+    (at the last space), whereas a quoted word (`-c "lsmap -all -n`) starts earlier."""
+    cut = begidx - current_word(line, len(line)).start
+    return [c[cut:] for c in complete(snapshot, line, extra_commands=SHELL_WORDS)
+            if len(c) > cut]
+
+
+def setup_readline(history: Path, console: Console | None = None) -> Callable[[], None]:
+    """History and completion when readline exists; returns the history saver.
+
+    Lines are added to the history by `remember` (readline's automatic history is off), so
+    a line with a password never reaches it.
+    """
     try:
         import readline
     except ImportError:  # pragma: no cover - Windows without pyreadline
         return lambda: None
     with contextlib.suppress(OSError):
         readline.read_history_file(history)
+    _scrub(readline)
     readline.set_history_length(HISTORY_LENGTH)
+    readline.set_auto_history(False)
     readline.set_completer_delims(" \t\n")
     matches: list[str] = []
 
-    def complete(text: str, state: int) -> str | None:
+    def completer(text: str, state: int) -> str | None:
         if state == 0:
-            matches[:] = candidates(readline.get_line_buffer()[: readline.get_endidx()], text)
+            line = readline.get_line_buffer()[: readline.get_endidx()]
+            snap = console.snapshot() if console is not None else None
+            matches[:] = readline_matches(snap, line, readline.get_begidx())
         return matches[state] if state < len(matches) else None
 
-    readline.set_completer(complete)
+    readline.set_completer(completer)
     readline.parse_and_bind("tab: complete")
 
     def save() -> None:
         with contextlib.suppress(OSError):
-            history.parent.mkdir(parents=True, exist_ok=True)
-            readline.write_history_file(history)
+            write_history(readline, history)
 
     return save
+
+
+def remember(line: str) -> None:
+    """Add a line to readline's history unless it is empty or gives a password."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover
+        return
+    if line.strip() and not has_secret(line):
+        readline.add_history(line)
+
+
+def _scrub(readline: object) -> None:
+    """Drop password lines an older version may have left in the history."""
+    rl = readline  # the module; typed loosely so tests can pass a stand-in
+    n = rl.get_current_history_length()  # type: ignore[attr-defined]
+    for i in range(n, 0, -1):
+        item = rl.get_history_item(i)  # type: ignore[attr-defined]
+        if item is not None and has_secret(item):
+            rl.remove_history_item(i - 1)  # type: ignore[attr-defined]
+
+
+def write_history(readline: object, history: Path) -> None:
+    """The history file, created 0600 (it shows what was typed on the frame)."""
+    history.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(history, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    os.chmod(history, 0o600)
+    _scrub(readline)
+    readline.write_history_file(str(history))  # type: ignore[attr-defined]
+    os.chmod(history, 0o600)

@@ -10,6 +10,7 @@ stops at the first refusal (the earlier ones stay applied, as on the HMC).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from engine.errors import HmcError
@@ -29,7 +30,8 @@ from hmc_tui.hmccli import adapters as adapter_items
 from hmc_tui.hmccli.adapters import LIST_ATTRS, Adapter
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CodedError, InvalidAttribute, UsageError
-from hmc_tui.hmccli.options import SWITCH, VALUE, Args
+from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
+from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.profile_attrs import (
     FLOAT_ATTRS,
     IGNORED_ATTRS,
@@ -37,14 +39,74 @@ from hmc_tui.hmccli.profile_attrs import (
     PROFILE_ATTRS,
     typed,
 )
+from hmc_tui.hmccli.shared_flags import FORCE, LPAR_ID, SYSTEM
 from hmc_tui.hmccli.tokens import parse_attrs
 
-MK_FLAGS = {"-r": VALUE, "-m": VALUE, "-i": VALUE, "-f": VALUE, "-o": VALUE, "-p": VALUE,
-            "-n": VALUE, "--id": VALUE, "--force": SWITCH}
-CH_FLAGS = {"-r": VALUE, "-m": VALUE, "-i": VALUE, "-f": VALUE, "-o": VALUE, "-p": VALUE,
-            "-n": VALUE, "--id": VALUE, "--force": SWITCH}
-RM_FLAGS = {"-r": VALUE, "-m": VALUE, "-n": VALUE, "-p": VALUE, "--id": VALUE,
-            "--vioscfg": SWITCH, "--vdisk": SWITCH, "--force": SWITCH}
+_FILE = Flag("-f", metavar="<configuration file>", names="text", alt="input",
+             help="a file with one configuration record per line")
+_INPUT = Flag("-i", metavar='"<configuration data>"', names="text", alt="input",
+              help="attribute=value pairs separated by commas")
+_BY_INPUT = ("-r", "-m", "-i", "-f", "--force")
+
+MKSYSCFG = Grammar(
+    "mksyscfg", "create partitions and partition profiles",
+    "Creates partitions or partition profiles (-i or -f), or saves a partition's\n"
+    "current configuration to a profile (-r prof -o save -p or --id, -n).",
+    (
+        Flag("-r", choices=("lpar", "prof"), required=True,
+             help="lpar (a partition and its first profile) or prof"),
+        SYSTEM,
+        _FILE,
+        replace(_INPUT, help="attribute=value pairs separated by commas;\n"
+                             "list values in quotes, e.g.\n"
+                             '"virtual_scsi_adapters=2/client/1/vios1/11/1,..."'),
+        Flag("-o", choices=("save",), help="save the current configuration"),
+        Flag("-p", metavar="<partition name>", names="lpar", alt="lpar",
+             help="the partition"),
+        replace(LPAR_ID, help=""),
+        Flag("-n", metavar="<profile name>", names="profile", help="the profile to save to"),
+        replace(FORCE, help="overwrite an existing profile"),
+    ),
+    (
+        Variant({"-r": "lpar"}, flags=_BY_INPUT),
+        Variant({"-r": "prof"}, flags=(*_BY_INPUT, "-o")),
+        Variant({"-r": "prof", "-o": "save"},
+                flags=("-r", "-m", "-o", "-p", "--id", "-n", "--force"), required=("-p", "-n")),
+    ),
+)
+CHSYSCFG = Grammar(
+    "chsyscfg", "change partitions and partition profiles",
+    "Changes partition profiles (identify the profile with name= and lpar_name=\n"
+    "or lpar_id=; += and -= add to or remove from a list or a number) or\n"
+    "partitions (name= or lpar_id=, new_name=, default_profile=).",
+    (
+        Flag("-r", choices=("lpar", "prof", "sys", "sysprof"), required=True,
+             help="prof (partition profiles) or lpar (partitions)"),
+        SYSTEM, _FILE, _INPUT,
+        Flag("-o", choices=("apply", "set")),  # not simulated: refused with HSCLC001
+        FORCE,
+    ),
+)
+RMSYSCFG = Grammar(
+    "rmsyscfg", "remove partitions and partition profiles",
+    "Removes a partition (which must be Not Activated) or a partition profile.",
+    (
+        Flag("-r", choices=("lpar", "prof", "sysprof"), required=True, help="lpar or prof"),
+        SYSTEM,
+        Flag("-n", metavar="<object name>", names="lpar",
+             help="the partition (-r lpar) or profile (-r prof)"),
+        replace(LPAR_ID, alt=""),
+        Flag("-p", metavar="<partition name>", names="lpar",
+             help="the profile's partition (-r prof)"),
+        Flag("--vioscfg", SWITCH), Flag("--vdisk", SWITCH), FORCE,
+    ),
+    (
+        Variant({"-r": "lpar"},
+                flags=("-r", "-m", "-n", "--id", "--vioscfg", "--vdisk", "--force")),
+        Variant({"-r": "prof"}, flags=("-r", "-m", "-n", "-p", "--id"),
+                names={"-n": "profile"}, required=("-n",)),
+    ),
+)
 LPAR_REQUIRED = ("name", "profile_name", "lpar_env", "min_mem", "desired_mem", "max_mem")
 SHARED_REQUIRED = ("min_proc_units", "desired_proc_units", "max_proc_units")
 PROC_REQUIRED = ("min_procs", "desired_procs", "max_procs")
@@ -140,7 +202,7 @@ def _create_lpar(ctx: Ctx, values: dict[str, str]) -> list[Operation]:
     lpar_id = typed("lpar_id", values["lpar_id"]) if "lpar_id" in values else None
     fields = _profile_fields(ctx, values, {"name", "profile_name", "lpar_env", "lpar_id"})
     profile = _build_profile(values["profile_name"], fields)
-    return [CreatePartition(name=values["name"], env=env, lpar_id=lpar_id,  # type: ignore
+    return [CreatePartition(name=values["name"], env=env, lpar_id=lpar_id,
                             profile=profile, adapters=tuple(_adapter_lists(ctx, values)))]
 
 
@@ -179,14 +241,10 @@ def _save_current(ctx: Ctx, args: Args) -> list[Operation]:
 
 
 def plan_mk(ctx: Ctx, args: Args) -> list[Operation]:
-    resource = args.one_of("-r", ("lpar", "prof"))
+    resource = args.require("-r")
     ctx.system(args)
-    if args.get("-o") is not None:
-        if resource != "prof" or args.get("-o") != "save":
-            raise UsageError("-o")
-        args.only(("-r", "-m", "-o", "-p", "--id", "-n", "--force"))
+    if args.get("-o") == "save":
         return _save_current(ctx, args)
-    args.only(("-r", "-m", "-i", "-f", "--force"))
     ops: list[Operation] = []
     for attrs in records(ctx, args):
         values = _single(attrs)
@@ -212,7 +270,7 @@ def _same(have: Adapter, want: Adapter) -> bool:
     """Equal, ignoring what the HMC generates when the item leaves it out (MAC, WWPNs)."""
     if isinstance(want, VirtualEth) and isinstance(have, VirtualEth) and not want.mac:
         return have.model_copy(update={"mac": ""}) == want
-    if have.type == "fc" and want.type == "fc" and want.wwpns is None:  # type: ignore
+    if have.type == "fc" and want.type == "fc" and want.wwpns is None:
         return have.model_copy(update={"wwpns": None}) == want
     return have == want
 
@@ -262,7 +320,7 @@ def _change_profile(ctx: Ctx, attrs: Attrs) -> list[Operation]:
                 old = changes.get(name, getattr(prof, name)) or 0
                 new = old + new if op == "+=" else old - new  # type: ignore[operator]
                 if name in FLOAT_ATTRS:
-                    new = round(new, 2)  # type: ignore[arg-type]
+                    new = round(new, 2)
             changes[name] = new
         else:
             raise InvalidAttribute(name)
@@ -273,11 +331,10 @@ def _change_profile(ctx: Ctx, attrs: Attrs) -> list[Operation]:
 
 
 def plan_ch(ctx: Ctx, args: Args) -> list[Operation]:
-    resource = args.one_of("-r", ("lpar", "prof", "sys", "sysprof"))
+    resource = args.require("-r")
     ctx.system(args)
     if "-o" in args:  # -o apply (profile to a running partition), -o set: not simulated
         raise CodedError("HSCLC001", what=f"chsyscfg -r {resource} -o {args.get('-o')}")
-    args.only(("-r", "-m", "-i", "-f", "--force"))
     if resource not in ("prof", "lpar"):
         # No engine operation renames the system or changes system profiles.
         raise CodedError("HSCLC001", what=f"chsyscfg -r {resource}")
@@ -311,14 +368,12 @@ def _change_lpar(ctx: Ctx, attrs: Attrs) -> list[Operation]:
 
 
 def plan_rm(ctx: Ctx, args: Args) -> list[Operation]:
-    resource = args.one_of("-r", ("lpar", "prof", "sysprof"))
+    resource = args.require("-r")
     ctx.system(args)
     if resource == "lpar":
-        args.only(("-r", "-m", "-n", "--id", "--vioscfg", "--vdisk", "--force"))
         return [DeletePartition(lpar=ctx.target(args).name)]
     if resource == "sysprof":
         raise CodedError("HSCLC001", what="rmsyscfg -r sysprof")
-    args.only(("-r", "-m", "-n", "-p", "--id"))
     p = ctx.target(args, name_flag="-p")
     prof = ctx.profile(p, args.require("-n"))
     return [DeleteProfile(lpar=p.name, profile=prof.name)]

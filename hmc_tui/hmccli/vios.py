@@ -11,6 +11,8 @@ rmvdev (-vtd | -vdev), rmdev -dev, vfcmap -vadapter ... -fcp [PORT], each an eng
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine import vios as names
 from engine.errors import HmcError
 from engine.model import Partition, VirtualEth
@@ -20,10 +22,37 @@ from hmc_tui.hmccli import vios_show as show
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CodedError, UsageError
 from hmc_tui.hmccli.format import NO_RESULTS
-from hmc_tui.hmccli.options import VALUE, Args
+from hmc_tui.hmccli.grammar import Flag, Grammar
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.shared_flags import LPAR_ID, SYSTEM
 from hmc_tui.hmccli.tokens import tokenize
 
-FLAGS = {"-m": VALUE, "-p": VALUE, "--id": VALUE, "-c": VALUE, "-t": VALUE}
+GRAMMAR = Grammar(
+    "viosvrcmd", "run a command on a Virtual I/O Server",
+    "Runs a command on a Virtual I/O Server partition through its RMC connection.",
+    (
+        SYSTEM,
+        Flag("-p", metavar="<partition name>", names="vios", alt="lpar", required=True,
+             help="the Virtual I/O Server partition"),
+        replace(LPAR_ID, help=""),
+        Flag("-c", metavar='"<command>"', names="vios_command", required=True,
+             help="the command and its parameters:\n"
+                  "  lsmap -all [-npiv | -net] [-fmt delimiter]\n"
+                  "  lsmap -vadapter <adapter> [-npiv]\n"
+                  "  lsdev -virtual | -type adapter | disk\n"
+                  "  lsdev -dev <device> [-attr [attribute]]\n"
+                  "  lspv [-size], lsrep, lsnports, ioslevel\n"
+                  "  mkvdev -vdev <device> -vadapter <vhost>\n"
+                  "         [-dev <name>]\n"
+                  "  mkvdev -sea <ent> -vadapter <ent>[,<ent>]\n"
+                  "         -default <ent> -defaultid <PVID>\n"
+                  "         [-attr ha_mode=<mode> ctl_chan=<ent>]\n"
+                  "  rmvdev -vtd <name> | -vdev <device>\n"
+                  "  rmdev -dev <SEA or virtual target device>\n"
+                  "  vfcmap -vadapter <vfchost> -fcp [<fcs>]"),
+        Flag("-t", metavar="<timeout>", names="number"),  # accepted; commands answer at once
+    ),
+)
 MANY = 3  # a VIOS flag taking every following word up to the next flag (-attr, -field)
 
 VIOS_FLAGS: dict[str, dict[str, int]] = {
@@ -176,7 +205,7 @@ def _sea(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> Operation:
         elif key == "ctl_chan":
             ctl = _device(ents, value, v)
     return CreateSea(vios=v.name, physical=_one(values, "-sea"), trunk_slots=trunks,
-                     default_slot=default, ctl_chan_slot=ctl, ha_mode=ha_mode)  # type: ignore
+                     default_slot=default, ctl_chan_slot=ctl, ha_mode=ha_mode)
 
 
 # ---------------------------------------------------------------- listings

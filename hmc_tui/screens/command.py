@@ -15,7 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, RichLog
 
-from hmc_tui.command_mode import Alias, parse_alias
+from hmc_tui.command_mode import Alias, complete_line, parse_alias
+from hmc_tui.hmccli.shell import has_secret
 from hmc_tui.widgets.command_input import CommandInput
 
 if TYPE_CHECKING:
@@ -42,11 +43,20 @@ class CommandScreen(ModalScreen[Alias | None]):
         with Vertical(id="command-panel"):
             yield RichLog(id="command-output", wrap=True, markup=False, highlight=False,
                           auto_scroll=True)
-            yield CommandInput(self._history, id="command-input")
+            yield CommandInput(self._history, self._complete, id="command-input")
 
     def on_mount(self) -> None:
         self.query_one("#command-output").display = False
         self.query_one(CommandInput).focus()
+
+    def _complete(self, line: str, cursor: int) -> list[str]:
+        return complete_line(self.hmc.snapshot, line, cursor)
+
+    def on_command_input_candidates(self, event: CommandInput.Candidates) -> None:
+        event.stop()
+        log = self.output
+        log.display = True
+        log.write(Text("  ".join(event.candidates), style="dim"))
 
     @property
     def output(self) -> RichLog:
@@ -59,7 +69,8 @@ class CommandScreen(ModalScreen[Alias | None]):
         field.value = ""
         if not line:
             return
-        field.remember(line)
+        if not has_secret(line):  # a password is never kept, not even in memory
+            field.remember(line)
         alias = parse_alias(line)
         if isinstance(alias, Alias) and alias.name in NAVIGATION:
             self.dismiss(alias)  # the app navigates once the panel is gone

@@ -39,12 +39,11 @@ import asyncssh
 from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
-from hmc_tui.hmccli import USER_COMMANDS, CommandResult
+from hmc_tui.hmccli import CommandResult
 from hmc_tui.service.logins import Attempt, LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
-from hmc_tui.service.usercmds import run_user_command
 from hmc_tui.service.users import User, UserError, UserStore
 
 log = logging.getLogger(__name__)
@@ -419,14 +418,13 @@ class HmcSshServer:
             return CommandResult(stderr=f"hmc-tui: {exc}\n", exit_code=1)
         if not argv:
             return CommandResult()
-        if argv[0] in USER_COMMANDS:
-            return run_user_command(argv, actor, self.store)
         runner = self._runner or default_command_runner()
         if runner is None:
             return CommandResult(stderr="hmc-tui: command line not available\n", exit_code=1)
         try:
             # allow_files=False: `-f FILE` must never read the server's files for a remote user.
-            return runner(LocalConsole(self.service.engine, actor), line, allow_files=False)
+            return runner(LocalConsole(self.service.engine, actor), line, allow_files=False,
+                          users=self.store)
         except Exception:
             log.exception("command %r failed", line)
             return CommandResult(stderr="hmc-tui: internal error running the command\n",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,21 @@ if _ROOT not in sys.path:
 from hmccli_support import UtilConsole  # noqa: E402
 
 from engine.service import Engine  # noqa: E402
-from engine.store import demo_frame  # noqa: E402
+from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, demo_frame  # noqa: E402
 from hmc_tui.console import LocalConsole  # noqa: E402
 from hmc_tui.hmccli import CommandResult, run_command  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Data, config and state dirs of the session's own: the user commands (lshmcusr, ...)
+    open the data dir's user store, which must never be the real one."""
+    root = tmp_path_factory.mktemp("dirs")
+    with pytest.MonkeyPatch.context() as patch:
+        for env, name in ((DATA_DIR_ENV, "data"), (CONFIG_DIR_ENV, "config"),
+                          (STATE_DIR_ENV, "state")):
+            patch.setenv(env, str(root / name))
+        yield root
 
 
 @pytest.fixture

@@ -208,7 +208,7 @@ def test_an_unexpected_exception_is_one_line(console, monkeypatch, caplog) -> No
 
     command = commands.COMMANDS["lshmc"]
     monkeypatch.setitem(commands.COMMANDS, "lshmc",
-                        commands.Command("lshmc", command.flags, broken))
+                        commands.Command(command.grammar, broken))
     with caplog.at_level(logging.ERROR, logger="hmc_tui.hmccli"):
         result = run_command(console, "lshmc -V")
     assert result.exit_code == 1
@@ -224,8 +224,11 @@ def test_user_commands_reach_the_user_store_with_the_console_role(tmp_path, monk
     from engine.store import demo_frame
     from hmc_tui.console import LocalConsole
     from hmc_tui.hmccli import run_command
+    from hmc_tui.service.users import UserStore
 
     monkeypatch.setenv("HMC_TUI_DATA_DIR", str(tmp_path))
+    UserStore().add("hscroot", "hmcsuperadmin", password="Admin-pass-1")
+    UserStore().add("v", "hmcviewer", password="Viewer-pass-1")
     admin = LocalConsole(Engine(demo_frame()))
     assert run_command(admin, "mkhmcusr -u alice -a hmcoperator --passwd Secret-123").ok
     listing = run_command(admin, "lshmcusr -F name,taskrole")

@@ -24,8 +24,10 @@ WORDS = ["-r", "-m", SYS, "-F", "--filter", "--header", "-o", "-n", "--id", "-p"
          "\\", "==", ",", "=,", "-", "--", "--help", "uncap_weight=5", "-s", "9"]
 SENTENCE = re.escape(USAGE_SENTENCE).replace(r"\{params\}", ".*")
 INVALID = re.escape(INVALID_ATTRIBUTE).replace(r"\{name\}", ".*")
-ERROR = re.compile(rf"^(HSCL[0-9A-F]{{4}} .+|{SENTENCE}|{INVALID}|Usage: .*|rbash: .+)$",
-                   re.DOTALL)
+USER_COMMAND = "(lshmcusr|mkhmcusr|rmhmcusr|chhmcusr): .+"  # the user store's own refusals
+ERROR = re.compile(
+    rf"^(HSCL[0-9A-F]{{4}} .+|{SENTENCE}|{INVALID}|Usage: .*|rbash: .+|{USER_COMMAND})$",
+    re.DOTALL)
 
 arguments = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), max_size=8)
 

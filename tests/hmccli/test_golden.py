@@ -1,7 +1,7 @@
 """Golden output of every command and main option against the demo frame.
 
 Regenerate after an intended format change with `HMCCLI_UPDATE_GOLDEN=1 pytest
-tests/hmccli/test_golden.py`, then read the diff against ../shared/hmc-cli-samples.md: a
+tests/hmccli/test_golden.py`, then read the diff against docs/hmc-commands.md: a
 golden file that enshrines a wrong format is worse than none.
 """
 
@@ -97,6 +97,25 @@ CASES: dict[str, tuple[str, tuple[str, ...], float]] = {
     "lshwres_help": ("lshwres --help", (), 0),
     "viosvrcmd_help": ("viosvrcmd --help", (), 0),
 }
+# Events of three commands (one refused) and of the partition that starts, 5 minutes later.
+_EVENTS = (f"chsysstate -m {SYS} -r lpar -o on -n dev02",
+           f"chsysstate -m {SYS} -r lpar -o on -n oradb01",
+           f"chhwres -m {SYS} -r mem -o a -p was01 -q 256")
+CASES.update({
+    "lssvcevents_console": ("lssvcevents -t console", _EVENTS, 300),
+    "lssvcevents_console_F": (
+        "lssvcevents -t console -F time,user_name,task_role,result,command --header "
+        "--filter operations=activate", _EVENTS, 300),
+    "lssvcevents_console_d0_targets": (
+        "lssvcevents -t console -d 0 --filter targets=dev02 -F time:operation:target:text",
+        _EVENTS, 300),
+    # 08:01:00.5 less one minute: the commands at 08:00:00 are out, dev02's start is in
+    "lssvcevents_console_i": ("lssvcevents -t console -i 1", _EVENTS, 60.5),
+    "lssvcevents_hardware": ("lssvcevents -t hardware", _EVENTS, 0),
+    "lssvcevents_help": ("lssvcevents --help", (), 0),
+})
+
+
 UTIL_CASES: dict[str, str] = {
     "lslparutil_lpar": f"lslparutil -r lpar -m {SYS} -n 2 --filter lpar_names=oradb01,hana01",
     "lslparutil_lpar_F": (f"lslparutil -m {SYS} -r lpar --filter lpar_names=oradb01 "

@@ -1,5 +1,5 @@
 """The HMC's quoting rules, checked by reading our output back with Python's csv module,
-and against real captured lines of ../shared/hmc-cli-samples.md."""
+and against real captured lines of docs/hmc-commands.md."""
 
 from __future__ import annotations
 

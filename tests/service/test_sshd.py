@@ -14,10 +14,10 @@ import asyncssh
 import pytest
 
 from engine import ops
+from hmc_tui.hmccli import CommandResult
 from hmc_tui.service.paths import host_key_path
 from hmc_tui.service.remote import RemoteConsole
 from hmc_tui.service.sshd import default_command_runner, load_host_key
-from hmc_tui.service.usercmds import CommandResult
 
 from .conftest import PASSWORDS, STUB, Stack, StackFactory, alive, open_console, wait_until
 
@@ -25,7 +25,8 @@ HMCCLI = default_command_runner() is not None
 needs_hmccli = pytest.mark.skipif(not HMCCLI, reason="hmc_tui.hmccli.run_command not there yet")
 
 
-def fake_hmccli(console: object, line: str, *, allow_files: bool = True) -> CommandResult:
+def fake_hmccli(console: object, line: str, *, allow_files: bool = True,
+                users: object = None) -> CommandResult:
     """Stands in for hmc_tui.hmccli.run_command: two commands, through the console given."""
     assert not allow_files  # a remote user never gets to read the server's files
     argv = line.split()

@@ -12,9 +12,9 @@ import asyncssh
 import pytest
 
 from engine.roles import Actor
+from hmc_tui.hmccli.usercmds import LSHMCUSR_ATTRS, run_user_command
 from hmc_tui.service import entry
 from hmc_tui.service.logins import Attempt, LoginLimiter
-from hmc_tui.service.usercmds import LSHMCUSR_ATTRS, run_user_command
 from hmc_tui.service.users import (
     UserError,
     UserStore,
@@ -166,6 +166,7 @@ def test_mkhmcusr_chhmcusr_rmhmcusr(store: UserStore) -> None:
                                   ["mkhmcusr", "-u", "x", "-a", "hmcviewer", "--passwd", "p"],
                                   ["chhmcusr", "-u", "view", "-t", "passwd", "-v", "p"]])
 def test_user_commands_need_superadmin(store: UserStore, role: str, argv: list[str]) -> None:
+    store.add("someone", role, password="Someone-pass-1")  # rights are the store's, now
     result = run_user_command(argv, Actor(user="someone", role=role), store)  # type: ignore
     assert result.exit_code == 1
     assert result.stderr.startswith("HSCL350B The user someone does not have the appropriate "

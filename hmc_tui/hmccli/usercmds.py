@@ -1,30 +1,79 @@
 """The HMC user commands: lshmcusr, mkhmcusr, rmhmcusr, chhmcusr.
 
-`run_user_command(argv, actor, store)` runs one of them for `actor`; all four need the
-"users" task (hmcsuperadmin), checked with the engine's own `authorize`, so a refusal is the
-HMC's HSCL350B. Output follows the HMC: `lshmcusr` prints one `attr=value,...` line per user
-(quoted where a value holds the delimiter), `-F` picks attributes in order with the delimiter
-that separates their names, and an empty list prints "No results were found.".
+They are commands like any other (declared in `GRAMMARS`, registered in `COMMANDS`) that act
+on the user store the command context carries (`Ctx.users`). All four need the "users" task
+(hmcsuperadmin), checked with the engine's own `authorize` (HSCL350B) against the caller as
+the store knows them *now*: the store re-reads its file when it changed, so a user removed or
+demoted while a session is open loses the rights at the next command (HSCLC004 when removed).
+Output follows the HMC: `lshmcusr` prints one `attr=value,...` line per user (quoted where a
+value holds the delimiter), `-F` picks attributes in order with the delimiter that separates
+their names, and an empty list prints "No results were found.".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from engine.errors import HmcError
 from engine.roles import Actor, authorize
-from hmc_tui.hmccli import CommandResult
-from hmc_tui.service.users import ROLE_DESCRIPTIONS, User, UserError, UserStore
+from hmc_tui.hmccli.errors import CliError, CodedError, ShowUsage
+from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.result import CommandResult
+from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER
+from hmc_tui.service.users import ROLE_DESCRIPTIONS, ROLES, User, UserError, UserStore
 
 NO_RESULTS = "No results were found."
 
-# The attributes of a real `lshmcusr` line, in its order (../shared/hmc-cli-samples.md).
+# The attributes of a real `lshmcusr` line, in its order (docs/hmc-commands.md).
 LSHMCUSR_ATTRS = (
     "name", "taskrole", "description", "pwage", "resourcerole", "authentication_type",
     "remote_webui_access", "remote_ssh_access", "min_pwage", "session_timeout",
     "verify_timeout", "idle_timeout", "inactivity_expiration", "resources",
     "password_encryption", "disabled",
+)
+# Flags whose value is a password: never echoed, never kept in a shell's history.
+SECRET_FLAGS = {"mkhmcusr": ("--passwd",), "chhmcusr": ("-v",)}
+SECRET_ATTRS = ("passwd",)  # inside -i "name=...,passwd=..."
+
+_USER = Flag("-u", metavar="<user name>", names="text", required=True, help="the user's name")
+_INPUT = Flag("-i", metavar='"<input data>"', names="text",
+              help="attribute=value pairs: name, taskrole,\ndescription, passwd")
+GRAMMARS = (
+    Grammar(
+        "lshmcusr", "list the management console's users", "Lists HMC users.",
+        (Flag("-t", choices=("default",), help="the listing: default"),
+         replace(FILTER, help="names, taskroles, resourceroles"),
+         FIELDS, HEADER, Flag("--script", SWITCH)),
+        (Variant({}, attributes=LSHMCUSR_ATTRS,
+                 filters=("names", "taskroles", "resourceroles")),),
+        bare=True,
+    ),
+    Grammar(
+        "mkhmcusr", "create a management console user",
+        "Creates an HMC user (from flags or from -i input data).",
+        (replace(_USER, required=False, alt="input"),
+         Flag("-a", choices=ROLES, help="the task role"),
+         Flag("-d", metavar="<description>", names="text", help="a description"),
+         Flag("--passwd", metavar="<password>", names="text", help="the password"),
+         Flag("-M", metavar="<days>", names="number"),
+         replace(_INPUT, alt="input"),
+         Flag("--auth", choices=("local",), help="the authentication type: local")),
+    ),
+    Grammar(
+        "rmhmcusr", "remove a management console user", "Removes an HMC user.",
+        (_USER,),
+    ),
+    Grammar(
+        "chhmcusr", "change a management console user",
+        "Changes an HMC user's password, task role or description.",
+        (replace(_USER, required=False, alt="input"),
+         Flag("-t", choices=("passwd", "taskrole", "desc"), help="what to change"),
+         Flag("-v", metavar="<new value>", names="text", help="the new value"),
+         replace(_INPUT, alt="input")),
+    ),
 )
 
 
@@ -32,45 +81,47 @@ class _Usage(Exception):
     """A command line the command cannot run; the message goes to stderr, exit 1."""
 
 
+def caller(actor: Actor, store: UserStore) -> Actor:
+    """The actor as the user store knows them now (revocation takes effect at once).
+
+    A store without any user has nobody to revoke (a local frame whose service never ran):
+    the console's own actor stands.
+    """
+    if not store.users():
+        return actor
+    user = store.get(actor.user)
+    if user is None:
+        raise CodedError("HSCLC004", user=actor.user)
+    if user.role == actor.role:
+        return actor
+    return Actor.model_validate({"user": actor.user, "role": user.role})
+
+
 def run_user_command(argv: Sequence[str], actor: Actor, store: UserStore) -> CommandResult:
-    """Run `argv` (argv[0] is one of USER_COMMANDS) on behalf of `actor`."""
-    name, args = argv[0], list(argv[1:])
-    handler = _COMMANDS.get(name)
-    if handler is None:
-        return CommandResult(stderr=f"{name}: not a user command\n", exit_code=1)
-    if "--help" in args:
-        return CommandResult(stdout=_HELP[name] + "\n")
+    """Run `argv` (argv[0] a user command) for `actor` without a console (tests, tools):
+    the same parsing, authorisation and errors as through `run_command`."""
+    grammar = next((g for g in GRAMMARS if g.name == argv[0]), None)
+    if grammar is None:
+        return CommandResult(stderr=f"{argv[0]}: not a user command\n", exit_code=1)
     try:
-        authorize(actor, "users")
-        return handler(args, actor, store)
+        out = run(grammar.parse(list(argv[1:])), actor, store)
+        return CommandResult(stdout=out + "\n" if out else "")
+    except ShowUsage as exc:
+        text = grammar.usage_text() + "\n"
+        return CommandResult(text) if exc.requested else CommandResult("", text, 1)
     except HmcError as exc:
-        return CommandResult(stderr=f"{exc}\n", exit_code=1)
+        return CommandResult(stderr=f"{exc.code} {exc.message}\n", exit_code=1)
+    except CliError as exc:
+        return CommandResult(stderr=exc.message + "\n", exit_code=exc.exit_code)
+
+
+def run(args: Args, actor: Actor, store: UserStore) -> str:
+    """One user command for `actor`, authorised against the store as it is now."""
+    authorize(caller(actor, store), "users")
+    try:
+        return _COMMANDS[args.command](dict(args.values), actor, store).removesuffix("\n")
     except (_Usage, UserError) as exc:
-        return CommandResult(stderr=f"{name}: {exc}\n", exit_code=1)
-
-
-# ---------------------------------------------------------------- option parsing
-
-
-def _options(args: list[str], valued: set[str], flags: frozenset[str] = frozenset()
-             ) -> dict[str, str]:
-    """`-u NAME --passwd X --header` -> {"-u": "NAME", "--passwd": "X", "--header": ""}."""
-    out: dict[str, str] = {}
-    it = iter(args)
-    for arg in it:
-        if arg in flags:
-            out[arg] = ""
-        elif arg in valued:
-            value = next(it, None)
-            if value is None:
-                raise _Usage(f"the option {arg} requires a value")
-            if arg in out:
-                raise _Usage(f"the option {arg} was given more than once")
-            out[arg] = value
-        else:
-            raise _Usage(f"the option or value {arg!r} is not valid for this command "
-                         "(see --help)")
-    return out
+        raise CliError(f"{args.command}: {exc}") from None
 
 
 def _input_attrs(text: str) -> dict[str, str]:
@@ -125,17 +176,14 @@ def _quoted(text: str, delimiter: str) -> str:
     return f'"{text}"' if delimiter in text or '"' in text else text
 
 
-def _lshmcusr(args: list[str], actor: Actor, store: UserStore) -> CommandResult:
-    opts = _options(args, {"-t", "--filter", "-F"}, frozenset({"--header", "--script"}))
-    if opts.get("-t", "default") != "default":
-        raise _Usage("the only supported -t value is default")
+def _lshmcusr(opts: dict[str, str], actor: Actor, store: UserStore) -> str:
     users = sorted(store.users(), key=lambda u: u.name)
     if "--filter" in opts:
         users = _filtered(users, opts["--filter"])
     if not users:
-        return CommandResult(stdout=NO_RESULTS + "\n")
+        return NO_RESULTS + "\n"
     lines: list[str] = []
-    if "-F" in opts:
+    if opts.get("-F"):
         fields = opts["-F"]
         match = re.search(r"[^A-Za-z0-9_]", fields)
         delimiter = match.group(0) if match else ","
@@ -151,7 +199,7 @@ def _lshmcusr(args: list[str], actor: Actor, store: UserStore) -> CommandResult:
     else:
         for user in users:
             lines.append(",".join(_quoted(f"{k}={v}", ",") for k, v in _attributes(user).items()))
-    return CommandResult(stdout="\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 def _filtered(users: list[User], text: str) -> list[User]:
@@ -186,33 +234,28 @@ def _filtered(users: list[User], text: str) -> list[User]:
 # ---------------------------------------------------------------- mkhmcusr / rmhmcusr / chhmcusr
 
 
-def _mkhmcusr(args: list[str], actor: Actor, store: UserStore) -> CommandResult:
-    opts = _options(args, {"-u", "-a", "-d", "--passwd", "-M", "-i", "--auth"})
+def _mkhmcusr(opts: dict[str, str], actor: Actor, store: UserStore) -> str:
     if "-i" in opts:
         attrs = _input_attrs(opts["-i"])
         opts = {"-u": attrs.get("name", ""), "-a": attrs.get("taskrole", ""),
                 "-d": attrs.get("description", ""), "--passwd": attrs.get("passwd", "")}
     name = _required(opts, "-u", "user name")
     role = _required(opts, "-a", "task role")
-    if opts.get("--auth", "local") != "local":
-        raise _Usage("only local authentication is supported")
     # A real HMC prompts for the password; an exec'd command has no terminal to prompt on.
     password = _required(opts, "--passwd", "password")
     store.add(name, role, password=password, description=opts.get("-d", ""))
-    return CommandResult()
+    return ""
 
 
-def _rmhmcusr(args: list[str], actor: Actor, store: UserStore) -> CommandResult:
-    opts = _options(args, {"-u"})
+def _rmhmcusr(opts: dict[str, str], actor: Actor, store: UserStore) -> str:
     name = _required(opts, "-u", "user name")
     if name == actor.user:
         raise _Usage("you cannot remove the user you are logged in as")
     store.remove(name)
-    return CommandResult()
+    return ""
 
 
-def _chhmcusr(args: list[str], actor: Actor, store: UserStore) -> CommandResult:
-    opts = _options(args, {"-u", "-t", "-v", "-i"})
+def _chhmcusr(opts: dict[str, str], actor: Actor, store: UserStore) -> str:
     if "-i" in opts:
         attrs = _input_attrs(opts["-i"])
         name = attrs.pop("name", "")
@@ -232,7 +275,7 @@ def _chhmcusr(args: list[str], actor: Actor, store: UserStore) -> CommandResult:
         if setter is None:
             raise _Usage(f"the attribute type {kind} is not valid: use passwd, taskrole or desc")
         setter(store, name, value)
-    return CommandResult()
+    return ""
 
 
 _ATTR_TO_TYPE = {"passwd": "passwd", "taskrole": "taskrole", "description": "desc"}
@@ -242,23 +285,9 @@ _SETTERS: dict[str, Callable[[UserStore, str, str], None]] = {
     "desc": UserStore.set_description,
 }
 
-_COMMANDS: dict[str, Callable[[list[str], Actor, UserStore], CommandResult]] = {
+_COMMANDS: dict[str, Callable[[dict[str, str], Actor, UserStore], str]] = {
     "lshmcusr": _lshmcusr,
     "mkhmcusr": _mkhmcusr,
     "rmhmcusr": _rmhmcusr,
     "chhmcusr": _chhmcusr,
-}
-
-_HELP = {
-    "lshmcusr": "Usage: lshmcusr [-t default] [--filter \"filter-data\"] "
-                "[-F [attribute-names] [--header]] [--help]\n"
-                "List HMC users. Filters: names, taskroles, resourceroles.",
-    "mkhmcusr": "Usage: mkhmcusr -u user-name -a task-role [-d description] "
-                "--passwd password\n"
-                "       mkhmcusr -i \"name=...,taskrole=...,description=...,passwd=...\"\n"
-                "Create an HMC user. Task roles: hmcsuperadmin, hmcoperator, hmcviewer.",
-    "rmhmcusr": "Usage: rmhmcusr -u user-name\nRemove an HMC user.",
-    "chhmcusr": "Usage: chhmcusr -u user-name -t {passwd | taskrole | desc} -v new-value\n"
-                "       chhmcusr -i \"name=...,passwd=...,taskrole=...,description=...\"\n"
-                "Change an HMC user's password, task role or description.",
 }

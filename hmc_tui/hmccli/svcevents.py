@@ -1,0 +1,104 @@
+"""lssvcevents -t console: the console's events, from the engine's event journal.
+
+Every operation (accepted or refused) and every notable state change is a journal event
+(engine time, user, role, operation, target, result code, the equivalent command). A real
+HMC lists its console events as `time=MM/DD/YYYY HH:MM:SS,text=...` records, and so does
+this one; `text` is our own sentence (docs/hmc-commands.md), and the journal's fields are
+attributes of their own for -F (`user_name`, `task_role`, `operation`, `target`, `result`
+- 0 or the HSCL code of a refusal -, `command`).
+Times are the engine clock on the system's calendar, as the status line shows them.
+Hardware serviceable events (`-t hardware`) are not simulated: the listing is empty.
+
+    -d DAYS     events since the start of the day DAYS days ago (0: today)
+    -i MINUTES  events of the last MINUTES minutes
+    (neither)   the last 7 days, as on the HMC
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from engine.journal import Event
+from hmc_tui.hmccli.context import Ctx, hmc_time
+from hmc_tui.hmccli.filters import parse_filter
+from hmc_tui.hmccli.format import Record, render
+from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
+from hmc_tui.hmccli.options import Args
+from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER, SYSTEM
+
+CONSOLE_ATTRS = ("time", "text", "user_name", "task_role", "operation", "target", "result",
+                 "command")
+DEFAULT_DAYS = 7
+
+GRAMMAR = Grammar(
+    "lssvcevents", "list console events (who did what, and when)",
+    "Lists console events (operations and state changes, oldest first) or\n"
+    "hardware serviceable events.",
+    (
+        Flag("-t", choices=("console", "hardware"), required=True,
+             help="console, or hardware (serviceable hardware\n"
+                  "events are not simulated: none are listed)"),
+        replace(SYSTEM, required=False, help="the managed system (-t hardware)"),
+        Flag("-d", metavar="<number of days>", names="number", alt="window",
+             help="events since the start of the day this\nmany days ago (0: today)"),
+        Flag("-i", metavar="<number of minutes>", names="number", alt="window",
+             help="events of the last this many minutes"),
+        replace(FILTER, help="user_names, targets, operations"),
+        replace(FIELDS, help="the attributes to be listed:\n"
+                             "  time, text, user_name, task_role,\n"
+                             "  operation, target, result, command"),
+        HEADER,
+    ),
+    (
+        Variant({"-t": "console"}, flags=("-t", "-d", "-i", "--filter", "-F", "--header"),
+                attributes=CONSOLE_ATTRS, filters=("user_names", "targets", "operations")),
+        Variant({"-t": "hardware"}, flags=("-t", "-m", "-d", "-i", "-F", "--header"),
+                attributes=("problem_num", "refcode", "status", "first_time", "last_time",
+                            "text")),
+    ),
+)
+
+
+def event_text(event: Event) -> str:
+    """One sentence: who did what, and how it ended."""
+    who = f"User {event.user} ({event.role})"
+    if event.op == "state":
+        return f"{event.target}: {event.message}" if event.message else event.target
+    what = event.command or f"{event.op} {event.target}"
+    if event.ok:
+        return f"{who} ran: {what}"
+    return f"{who} was refused: {what}: {event.code} {event.message}".rstrip()
+
+
+def record(ctx: Ctx, event: Event) -> Record:
+    return {"time": hmc_time(ctx.wall(event.time)), "text": event_text(event),
+            "user_name": event.user, "task_role": event.role, "operation": event.op,
+            "target": event.target, "result": "0" if event.ok else (event.code or "1"),
+            "command": event.command}
+
+
+def _since(ctx: Ctx, args: Args) -> datetime:
+    """The earliest moment listed, on the engine's calendar."""
+    if "-i" in args:
+        minutes = args.integer("-i", low=0) or 0
+        return ctx.wall() - timedelta(minutes=minutes)
+    days = args.integer("-d", low=0)
+    midnight = ctx.wall().replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=DEFAULT_DAYS if days is None else days)
+
+
+def run(ctx: Ctx, args: Args) -> str:
+    since = _since(ctx, args)
+    fields, header = args.get("-F"), "--header" in args
+    known = args.spec.attributes if args.spec is not None else CONSOLE_ATTRS
+    if args.require("-t") == "hardware":
+        ctx.system(args, required=False)
+        return render([], fields, header, known)
+    f = parse_filter(args.get("--filter"), args.filters)
+    records = [record(ctx, e) for e in ctx.snap.events
+               if ctx.wall(e.time) >= since and f.allows("user_names", e.user)
+               and f.allows("targets", e.target) and f.allows("operations", e.op)]
+    if fields is None:  # the HMC's own records: time and text
+        records = [{"time": r["time"], "text": r["text"]} for r in records]
+    return render(records, fields, header, known)
