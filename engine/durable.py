@@ -40,13 +40,16 @@ Events that are not part of an operation (refusals, lifecycle state changes) are
 with the next transaction or within a second (Engine.flush_events); those are lost in a
 crash only if it comes within that second, and they were never acknowledged as done.
 
-The engine side only: no front-end imports. Two processes on one frame file each see the
-other's operations only through the frame file, as before (the last save wins).
+The engine side only: no front-end imports. One engine per frame file: the database is
+locked (flock) while open, and a second process on the same frame file is refused with a
+clear error (two engines would interleave their operations in one log; before the log, the
+last of their saves silently won).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -67,7 +70,7 @@ from engine.errors import HmcError, OpLogError
 from engine.journal import Event
 from engine.roles import Actor
 from engine.service import Engine
-from engine.store import FrameFileError, frame_bytes, frame_from_toml, write_frame_bytes
+from engine.store import FrameFileError, frame_bytes, frame_from_bytes, write_frame_bytes
 
 log = logging.getLogger(__name__)
 
@@ -140,14 +143,26 @@ class OpLog:
         self.path = path
         self.retention_days = retention_days
         self._lock = threading.Lock()
+        self._lock_fd = -1
         self._db = self._connect()
 
     # ------------------------------------------------------------------ connection
     def _connect(self) -> sqlite3.Connection:
         try:
             # Created 0600 by us: sqlite would use the umask, and it gives its -wal and -shm
-            # files the database's own permissions.
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            # files the database's own permissions. The descriptor stays open for the lock
+            # below (closing one would also drop sqlite's own POSIX locks on the file).
+            self._lock_fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise self._error(exc) from None
+        try:
+            # One engine per frame file: two would interleave their operations in one log.
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._lock_fd)
+            raise OpLogError(str(self.path), "in use by another hmc-tui process (a service "
+                             "or a console on the same frame file)") from None
+        try:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                  isolation_level=None, check_same_thread=False)
             mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -156,6 +171,7 @@ class OpLog:
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
+            os.close(self._lock_fd)
             raise self._error(exc) from None
         return db
 
@@ -164,8 +180,14 @@ class OpLog:
         return OpLogError(str(self.path), reason or type(exc).__name__)
 
     def close(self) -> None:
-        with self._lock, contextlib.suppress(sqlite3.Error):
-            self._db.close()
+        """Close the database and let another process open the frame (idempotent)."""
+        with self._lock:
+            if self._lock_fd < 0:
+                return
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            os.close(self._lock_fd)  # after sqlite's own descriptors: releases the flock
+            self._lock_fd = -1
 
     def _transaction(self, work: Any) -> Any:
         """Run `work(db)` in one immediate transaction; OpLogError (rolled back) on failure."""
@@ -333,11 +355,7 @@ def open_engine(frame_path: str | os.PathLike[str], *,
         raw = Path(frame_path).read_bytes()
     except OSError as exc:
         raise FrameFileError(source, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FrameFileError(source, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
-    frame = frame_from_toml(text, source)
+    frame = frame_from_bytes(raw, source)
     oplog = OpLog(db_path_for(frame_path), retention_days=retention_days)
     recovery = Recovery()
     try:

@@ -44,6 +44,7 @@ __all__ = [
     "demo_frame_text",
     "ensure_user_frame",
     "frame_bytes",
+    "frame_from_bytes",
     "frame_from_toml",
     "frame_to_toml",
     "load_frame",
@@ -313,6 +314,11 @@ def load_frame(path: PathLike) -> Frame:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise FrameFileError(source, f"cannot read: {_os_reason(exc)}") from None
+    return frame_from_bytes(raw, source)
+
+
+def frame_from_bytes(raw: bytes, source: str) -> Frame:
+    """A frame file's bytes, decoded, parsed and validated (load_frame without the read)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

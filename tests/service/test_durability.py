@@ -4,7 +4,9 @@ a read-only frame is reported, not replaced; the journal outlives the service.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -30,8 +32,11 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_operation(short_dir: Pa
     assert sum(1 for t in trials if t.replayed) >= TRIALS // 5
 
 
+Served = Callable[..., Awaitable[tuple[Engine, EngineService]]]
+
+
 @pytest.fixture
-async def served(short_dir: Path) -> AsyncIterator[Callable[..., object]]:
+async def served(short_dir: Path) -> AsyncIterator[Served]:
     running: list[tuple[Engine, EngineService]] = []
 
     async def start(frame_path: Path, save_interval: float = 60.0
@@ -52,10 +57,10 @@ async def served(short_dir: Path) -> AsyncIterator[Callable[..., object]]:
             engine.oplog.close()
 
 
-async def test_full_disk_refuses_over_the_socket(short_dir: Path, served: object) -> None:
+async def test_full_disk_refuses_over_the_socket(short_dir: Path, served: Served) -> None:
     frame_path = short_dir / "frame.toml"
     frame_path.write_text(demo_frame_text())
-    engine, service = await served(frame_path)  # type: ignore[operator]
+    engine, service = await served(frame_path)
     console = await asyncio.to_thread(RemoteConsole, service.socket_path, Actor())
     try:
         assert (await console.run(create_op("before"))).ok
@@ -72,11 +77,11 @@ async def test_full_disk_refuses_over_the_socket(short_dir: Path, served: object
 
 
 async def test_read_only_frame_is_reported_and_the_log_keeps_the_operations(
-        short_dir: Path, served: object, caplog: pytest.LogCaptureFixture) -> None:
+        short_dir: Path, served: Served, caplog: pytest.LogCaptureFixture) -> None:
     frame_path = short_dir / "frame.toml"
     frame_path.write_text(demo_frame_text())
     frame_path.chmod(0o444)
-    engine, service = await served(frame_path)  # type: ignore[operator]
+    engine, service = await served(frame_path)
     assert (await asyncio.to_thread(engine.execute, create_op("kept"), Actor())).ok
     assert not await service.save()
     assert service.save_error == (f"{frame_path}: the file is read-only; not replaced (make it "
@@ -84,34 +89,91 @@ async def test_read_only_frame_is_reported_and_the_log_keeps_the_operations(
     assert "saving the frame failed" in caplog.text
     assert f"kept in {db_path_for(frame_path)}" in caplog.text
     assert frame_path.read_text() == demo_frame_text()  # untouched
-    engine.stop()  # and a second process reads the file and the log: what a restart sees
-    again, recovery = open_engine(frame_path)
-    assert recovery.replayed == 1 and again.snapshot().frame.partition("kept") is not None
-    assert again.oplog is not None
-    again.oplog.close()
+    with sqlite3.connect(db_path_for(frame_path)) as db:  # what a restart would replay
+        logged = [json.loads(op)["name"] for op, in db.execute("SELECT op FROM ops")]
+    assert logged == ["kept"]
     frame_path.chmod(0o600)  # writable again: the next save is a checkpoint
     assert await service.save()
     assert load_frame(frame_path).partition("kept") is not None
 
 
 async def test_events_before_a_restart_are_in_the_snapshot_after_it(
-        short_dir: Path, served: object) -> None:
+        short_dir: Path, served: Served) -> None:
     frame_path = short_dir / "frame.toml"
     frame_path.write_text(demo_frame_text())
-    engine, service = await served(frame_path)  # type: ignore[operator]
+    engine, service = await served(frame_path)
     oper = Actor(user="oper", role="hmcoperator")
     assert (await asyncio.to_thread(engine.execute,
                                     ops.SetUncapWeight(lpar="was01", uncap_weight=9), oper)).ok
     assert not (await asyncio.to_thread(engine.execute, create_op("nope"), oper)).ok
     await service.stop()  # a clean stop: saves the frame (and the events with it)
     engine.stop()
+    assert engine.oplog is not None
+    engine.oplog.close()  # what the process's exit does
     before = [(e.seq, e.user, e.op, e.ok, e.code) for e in engine.snapshot().events]
     assert before == [(1, "oper", "set_weight", True, ""),
                       (2, "oper", "create_lpar", False, "HSCL350B")]
-    _, service2 = await served(frame_path)  # type: ignore[operator]
+    _, service2 = await served(frame_path)
     console = await asyncio.to_thread(RemoteConsole, service2.socket_path, Actor())
     try:
         after = [(e.seq, e.user, e.op, e.ok, e.code) for e in console.snapshot().events]
         assert after == before
     finally:
         console.close()
+
+
+def test_a_second_engine_on_the_same_frame_is_refused(short_dir: Path) -> None:
+    frame_path = short_dir / "frame.toml"
+    frame_path.write_text(demo_frame_text())
+    first, _ = open_engine(frame_path)
+    with pytest.raises(OSError) as info:
+        open_engine(frame_path)
+    assert str(info.value) == (f"{db_path_for(frame_path)}: in use by another hmc-tui process "
+                               "(a service or a console on the same frame file)")
+    assert first.oplog is not None
+    first.oplog.close()
+    second, _ = open_engine(frame_path)  # free again once the first one is gone
+    assert second.oplog is not None
+    second.oplog.close()
+
+
+# ---------------------------------------------------------------- the local console
+
+
+def test_local_console_gets_back_what_a_crashed_session_was_told(
+        short_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hmc_tui import cli
+
+    frame_path = short_dir / "frame.toml"
+    frame_path.write_text(demo_frame_text())
+    crashed, _ = open_engine(frame_path)
+    assert crashed.execute(create_op("survivor"), Actor()).ok
+    assert crashed.oplog is not None
+    crashed.oplog.close()  # the session died: nothing saved
+    seen: list[bool] = []
+
+    def console(local: object, config: object = None) -> int:
+        seen.append(local.snapshot().frame.partition("survivor") is not None)  # type: ignore[attr-defined]
+        return 0
+
+    monkeypatch.setattr("hmc_tui.app.run_console", console)
+    assert cli.main(["--frame", str(frame_path)]) == 0
+    assert seen == [True]
+    assert load_frame(frame_path).partition("survivor") is not None  # saved at quit
+
+
+def test_local_console_refuses_a_frame_the_service_holds(
+        short_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hmc_tui import cli
+
+    frame_path = short_dir / "frame.toml"
+    frame_path.write_text(demo_frame_text())
+    service, _ = open_engine(frame_path)
+    try:
+        assert cli.main(["--frame", str(frame_path)]) == 2
+    finally:
+        assert service.oplog is not None
+        service.oplog.close()
+    assert capsys.readouterr().err == (
+        f"hmc-tui: {frame_path}: operation log {db_path_for(frame_path)}: in use by another "
+        "hmc-tui process (a service or a console on the same frame file)\n")
