@@ -56,7 +56,9 @@ class Journal:
         with self._lock:
             fresh = tuple(events)
             if not saved:
-                self._unsaved.extend(fresh)
+                # Bounded like the journal: a database that stays unwritable for days must
+                # not grow memory without end (the operations themselves were refused).
+                self._unsaved = [*self._unsaved, *fresh][-self._limit:]
             merged = (*self._events, *fresh)
             self._events = merged[-self._limit:] if len(merged) > self._limit else merged
 

@@ -340,8 +340,7 @@ class Engine:
             except HmcError as err:
                 return err
             self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
-            self._snapshot = self._publish()
-            return None
+            return None  # published once, by attach_log, after the last one
 
     def state(self) -> EngineState:
         """A consistent picture for a checkpoint: taken between two tick boundaries."""

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from engine.durable import db_path_for, open_engine
 from engine.roles import Actor
 from engine.service import Engine
 from engine.store import demo_frame_text, load_frame
+from hmc_tui.service.protocol import ServiceGone
 from hmc_tui.service.remote import RemoteConsole
 from hmc_tui.service.server import EngineService
 
@@ -177,3 +182,79 @@ def test_local_console_refuses_a_frame_the_service_holds(
     assert capsys.readouterr().err == (
         f"hmc-tui: {frame_path}: operation log {db_path_for(frame_path)}: in use by another "
         "hmc-tui process (a service or a console on the same frame file)\n")
+
+
+# ---------------------------------------------------------------- `hmc-tui serve` itself
+
+
+def _serve(frame: Path, sock: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "hmc_tui.service", "serve", "--no-ssh", "--frame", str(frame),
+         "--socket", str(sock), *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+
+
+def _console_on(sock: Path, proc: subprocess.Popen[str]) -> RemoteConsole:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return RemoteConsole(sock, Actor())
+        except ServiceGone:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "service did not start"
+            time.sleep(0.05)
+
+
+def test_kill_9_after_20_acknowledged_mksyscfg_loses_none(dirs: Path) -> None:
+    """The issue's report, on the real command: saves every hour, so only the log can help."""
+    frame = dirs / "data" / "frame.toml"
+    frame.write_text(demo_frame_text())
+    sock = dirs / "k.sock"
+    proc = _serve(frame, sock, "--save-interval", "3600")
+    try:
+        console = _console_on(sock, proc)
+        for i in range(20):
+            assert console.execute(create_op(f"web{i:02d}")).ok
+        console.close()
+        proc.kill()  # SIGKILL
+        proc.communicate(timeout=15)
+        assert load_frame(frame).partition("web00") is None  # never saved
+        proc = _serve(frame, sock, "--save-interval", "3600")
+        again = _console_on(sock, proc)
+        present = [p.name for p in again.snapshot().frame.partitions]
+        assert [f"web{i:02d}" for i in range(20)] == [n for n in present if n.startswith("web")]
+        history = [e.target for e in again.snapshot().events if e.op == "create_lpar"]
+        assert history == [f"web{i:02d}" for i in range(20)]  # the audit came back too
+        again.close()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0, err
+        assert "replayed 20 logged operation(s)" in out and "frame saved" in out
+        assert load_frame(frame).partition("web19") is not None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=15)
+
+
+def test_serve_reports_a_read_only_frame_at_stop(dirs: Path) -> None:
+    frame = dirs / "data" / "frame.toml"
+    frame.write_text(demo_frame_text())
+    frame.chmod(0o444)
+    sock = dirs / "r.sock"
+    proc = _serve(frame, sock)
+    try:
+        console = _console_on(sock, proc)
+        assert console.execute(create_op("kept")).ok
+        console.close()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=15)
+    assert proc.returncode == 1 and "frame saved" not in out
+    assert err.splitlines()[-1] == (
+        f"hmc-tui: frame not saved: {frame}: the file is read-only; not replaced (make it "
+        f"writable to save) (the operation log {db_path_for(frame)} keeps every operation)")
+    assert frame.read_text() == demo_frame_text()
