@@ -190,10 +190,21 @@ class Trial:
     replay_seconds: float
 
 
+def open_console(socket_path: Path, actor: Actor, **options: Any) -> RemoteConsole:
+    """A connected RemoteConsole. Since the typed socket protocol, constructing one and
+    connecting it are two steps (RemoteConsole.open does both); before, the constructor
+    connected."""
+    opener = getattr(RemoteConsole, "open", None)
+    if opener is not None:
+        console: RemoteConsole = opener(socket_path, actor, **options)
+        return console
+    return RemoteConsole(socket_path, actor, **options)
+
+
 def _connect(socket_path: Path, deadline: float) -> RemoteConsole:
     while True:
         try:
-            return RemoteConsole(socket_path, Actor(), timeout=5.0, request_timeout=10.0)
+            return open_console(socket_path, Actor(), timeout=5.0, request_timeout=10.0)
         except ServiceGone:
             if time.monotonic() > deadline:
                 raise

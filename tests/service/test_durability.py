@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_durability import create_op, run_trials
+from benchmarks.bench_durability import create_op, open_console, run_trials
 from engine import ops
 from engine.durable import db_path_for, open_engine
 from engine.roles import Actor
@@ -66,7 +66,7 @@ async def test_full_disk_refuses_over_the_socket(short_dir: Path, served: Served
     frame_path = short_dir / "frame.toml"
     frame_path.write_text(demo_frame_text())
     engine, service = await served(frame_path)
-    console = await asyncio.to_thread(RemoteConsole, service.socket_path, Actor())
+    console = await asyncio.to_thread(open_console, service.socket_path, Actor())
     try:
         assert (await console.run(create_op("before"))).ok
         assert engine.oplog is not None
@@ -119,7 +119,7 @@ async def test_events_before_a_restart_are_in_the_snapshot_after_it(
     assert before == [(1, "oper", "set_weight", True, ""),
                       (2, "oper", "create_lpar", False, "HSCL350B")]
     _, service2 = await served(frame_path)
-    console = await asyncio.to_thread(RemoteConsole, service2.socket_path, Actor())
+    console = await asyncio.to_thread(open_console, service2.socket_path, Actor())
     try:
         after = [(e.seq, e.user, e.op, e.ok, e.code) for e in console.snapshot().events]
         assert after == before
@@ -198,7 +198,7 @@ def _console_on(sock: Path, proc: subprocess.Popen[str]) -> RemoteConsole:
     deadline = time.monotonic() + 20
     while True:
         try:
-            return RemoteConsole(sock, Actor())
+            return open_console(sock, Actor())
         except ServiceGone:
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "service did not start"
