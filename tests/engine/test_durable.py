@@ -23,7 +23,7 @@ from engine.durable import OpLog, db_path_for, open_engine
 from engine.model import Frame
 from engine.roles import Actor
 from engine.service import Engine, OpResult
-from engine.store import FrameFileError, demo_frame_text, load_frame, save_frame
+from engine.store import FrameFileError, demo_frame, demo_frame_text, load_frame, save_frame
 
 ADMIN = Actor()
 OPER = Actor(user="oper", role="hmcoperator")
@@ -353,7 +353,7 @@ STEP = st.one_of(
 def test_any_history_recovers_to_what_clients_were_told(
         tmp_path: Path, script: list[tuple[str, Any]]) -> None:
     path = tmp_path / f"h{time.monotonic_ns()}.toml"
-    save_frame(load_frame_text(), path)
+    save_frame(demo_frame(), path)
     engine, _ = open_engine(path)
     for kind, arg in script:
         if kind == "op":
@@ -369,9 +369,3 @@ def test_any_history_recovers_to_what_clients_were_told(
     assert recovery.refused == []
     again.step(at - again.time)
     assert live(again) == told
-
-
-def load_frame_text() -> Frame:
-    from engine.store import demo_frame
-
-    return demo_frame()
