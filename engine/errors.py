@@ -93,7 +93,23 @@ MESSAGES: dict[str, str] = {
     "HSCL0F04": "The request was refused: {detail}",
     "HSCL0F05": "The user store cannot be read, so the rights of {user} cannot be checked: "
     "{reason}",
+    # (ours) durability: an operation is acknowledged only once it is in the operation log
+    "HSCL0C01": "The operation was not performed: it could not be recorded in the operation "
+    "log {file} ({reason}). Nothing was changed; free space or fix the file, then retry.",
 }
+
+
+class OpLogError(OSError):
+    """The operation log (engine.durable) cannot be written or read: `file` and `reason`
+    name the database and what the system said."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
 
 
 class HmcError(Exception):

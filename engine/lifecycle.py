@@ -11,6 +11,7 @@ are realistic approximations, not IBM's documented timings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.model import BootMode, Frame, Partition, Resources
 
@@ -125,6 +126,24 @@ class Lifecycle:
         other._pending = list(self._pending)
         other._seq = self._seq
         other._dlpar_until = dict(self._dlpar_until)
+        return other
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON-able data (the operation log saves it with each checkpoint)."""
+        return {"seq": self._seq, "dlpar_until": list(self._dlpar_until.items()),
+                "pending": [[p.at, p.lpar_id, p.seq, p.state, p.refcode, p.rmc,
+                             list(p.then) if p.then is not None else None]
+                            for p in self._pending]}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Lifecycle:
+        other = cls()
+        other._seq = int(data["seq"])
+        other._dlpar_until = {int(k): float(v) for k, v in data["dlpar_until"]}
+        other._pending = sorted(
+            Pending(float(at), int(lpar_id), int(seq), state, refcode, rmc,
+                    tuple(then) if then is not None else None)
+            for at, lpar_id, seq, state, refcode, rmc, then in data["pending"])
         return other
 
     def schedule(

@@ -13,24 +13,32 @@ applied at the boundaries. The same code runs in three clock modes:
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time as wallclock
 import traceback
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine import lifecycle as lc
 from engine import ops
 from engine.cpu import Processors
-from engine.errors import HmcError
+from engine.errors import HmcError, OpLogError
 from engine.journal import Event, Journal
 from engine.model import Frame
 from engine.roles import SYSTEM_ACTOR, Actor
 from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
+
+if TYPE_CHECKING:
+    from engine.durable import OpLog, OpRecord
+
+log = logging.getLogger(__name__)
 
 WINDOW = 0.01  # seconds: PHYP's dispatch window
 WINDOWS_PER_SECOND = 100
@@ -55,6 +63,7 @@ class EngineFailure(RuntimeError):
         super().__init__(f"{type(error).__name__}: {error}")
         self.error = error
         self.trace = trace
+EVENT_FLUSH_SECONDS = 1.0  # events that are not part of an operation reach the db this late
 
 
 class OpResult(BaseModel):
@@ -70,13 +79,31 @@ class OpResult(BaseModel):
         return f"{self.code} {self.message}" if not self.ok else "ok"
 
 
+@dataclass(frozen=True)
+class EngineState:
+    """What a checkpoint records, taken at one tick boundary (engine.durable)."""
+
+    frame: Frame  # with engine_time set
+    lifecycle: dict[str, Any]  # Lifecycle.to_data()
+    windows: int
+    steps: int  # lifecycle steps applied so far
+    op_seq: int  # the last logged operation the frame contains
+
+
 class Engine:
     def __init__(self, frame: Frame, *, seed: int = 0, mode: ClockMode = "stepped",
-                 speed: float = 1.0) -> None:
-        self._frame = lc.settle(frame)
+                 speed: float = 1.0, lifecycle: lc.Lifecycle | None = None,
+                 steps: int = 0) -> None:
+        """`lifecycle`: the schedule a checkpointed frame was saved with (engine.durable);
+        without one the frame's unfinished transitions are settled."""
+        self._frame = frame if lifecycle is not None else lc.settle(frame)
         self._windows = round(frame.engine_time * WINDOWS_PER_SECOND)
-        self._lifecycle = lc.Lifecycle()
+        self._lifecycle = lifecycle if lifecycle is not None else lc.Lifecycle()
+        self._steps = steps  # lifecycle steps applied: replay interleaves operations by it
         self._journal = Journal()
+        self._log: OpLog | None = None
+        self._op_seq = 0  # last operation written to the log
+        self._last_flush = wallclock.monotonic()
         self._cpu = Processors(self._frame, seed=seed)
         self._queue: deque[tuple[ops.Operation, Actor, Future[OpResult]]] = deque()
         self._lock = threading.RLock()  # guards engine state against concurrent step()s
@@ -240,17 +267,17 @@ class Engine:
 
     def _boundary(self) -> None:
         """Apply queued operations, then the lifecycle steps that are due."""
-        done: list[tuple[Future[OpResult], OpResult]] = []
-        while self._queue:
-            op, actor, fut = self._queue.popleft()
-            done.append((fut, self._apply(op, actor)))
-        if done:
-            # Publish before answering, so a caller that got its result sees its change.
-            self._snapshot = self._publish()
-            for fut, result in done:
-                fut.set_result(result)
+        if self._queue:
+            self._apply_queue()
+        self._lifecycle_steps()
+        if (self._log is not None and self._journal.unsaved()
+                and wallclock.monotonic() - self._last_flush >= EVENT_FLUSH_SECONDS):
+            self.flush_events()
+
+    def _lifecycle_steps(self) -> None:
         now = self.time
         for step in self._lifecycle.pop_due(now):
+            self._steps += 1
             self._frame = lc.apply_step(self._frame, step)
             if step.state is not None:
                 self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
@@ -259,7 +286,71 @@ class Engine:
             if step.then is not None:
                 self._followup(step.then)
 
+    def _apply_queue(self) -> None:
+        """Apply every queued operation; with a log, the accepted ones are committed to it
+        (one transaction, one fsync) before the frame is published or anyone is answered.
+        If the log cannot be written, every accepted one is refused and nothing changes."""
+        before = (self._frame, self._lifecycle)
+        now = self.time
+        answered: list[tuple[Future[OpResult], OpResult]] = []
+        accepted: list[tuple[int, ops.Operation, Actor, dict[str, Any]]] = []
+        events: list[Event] = []
+        while self._queue:
+            op, actor, fut = self._queue.popleft()
+            command = op.command(self._frame)
+            fields = dict(time=now, user=actor.user, role=actor.role, op=op.op,
+                          target=op.target(), command=command)
+            try:
+                ctx = ops.execute(self._frame, self._lifecycle, now, op, actor)
+            except HmcError as err:
+                event = self._journal.new(**fields, ok=False, code=err.code, message=err.message)
+                answered.append((fut, OpResult(ok=False, event=event, code=err.code,
+                                               message=err.message)))
+                events.append(event)
+                continue
+            except Exception as exc:  # a bug in one operation must not hang its caller
+                log.exception("operation %s failed", op.op)
+                fut.set_exception(exc)
+                continue
+            self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
+            event = self._journal.new(**fields, ok=True)
+            accepted.append((len(answered), op, actor, ctx.data))
+            answered.append((fut, OpResult(ok=True, event=event, data=ctx.data)))
+            events.append(event)
+        saved = False
+        if accepted and self._log is not None:
+            records = [self._record(op, actor) for _, op, actor, _ in accepted]
+            try:
+                self._op_seq = self._log.commit(records, (*self._journal.unsaved(), *events))
+                saved = True
+            except OpLogError as err:
+                self._frame, self._lifecycle = before
+                refusal = HmcError("HSCL0C01", file=err.file, reason=err.reason)
+                for index, _, _, _ in accepted:
+                    fut, result = answered[index]
+                    event = result.event.model_copy(update={
+                        "ok": False, "code": refusal.code, "message": refusal.message})
+                    events[events.index(result.event)] = event
+                    answered[index] = (fut, OpResult(ok=False, event=event, code=refusal.code,
+                                                     message=refusal.message))
+        self._journal.append(events, saved=saved)
+        if saved:
+            self._journal.mark_saved(events[-1].seq)
+        if answered:
+            # Publish before answering, so a caller that got its result sees its change.
+            self._snapshot = self._publish()
+            for fut, result in answered:
+                fut.set_result(result)
+
+    def _record(self, op: ops.Operation, actor: Actor) -> OpRecord:
+        from engine.durable import OpRecord  # late: durable builds engines
+
+        return OpRecord(op=op.model_dump(mode="json"), user=actor.user, role=actor.role,
+                        windows=self._windows, steps=self._steps)
+
     def _apply(self, op: ops.Operation, actor: Actor) -> OpResult:
+        """Apply a follow-up operation of the system (not logged: replaying the lifecycle
+        schedule repeats it)."""
         command = op.command(self._frame)
         try:
             ctx = ops.execute(self._frame, self._lifecycle, self.time, op, actor)
@@ -272,6 +363,67 @@ class Engine:
         event = self._journal.add(time=self.time, user=actor.user, role=actor.role, op=op.op,
                                   target=op.target(), command=command, ok=True)
         return OpResult(ok=True, event=event, data=ctx.data)
+
+    # ------------------------------------------------------------------ the operation log
+    def attach_log(self, oplog: OpLog, op_seq: int, history: Iterable[Event],
+                   event_seq: int) -> None:
+        """From now on every accepted operation is committed to `oplog` before it is
+        answered; the journal starts with `history` (engine.durable.open_engine)."""
+        with self._lock:
+            self._log = oplog
+            self._op_seq = op_seq
+            self._journal.restore(history, event_seq)
+            self._snapshot = self._publish()
+
+    @property
+    def oplog(self) -> OpLog | None:
+        return self._log
+
+    def replay(self, windows: int, steps: int, op: ops.Operation, actor: Actor) -> HmcError | None:
+        """Re-apply a logged operation where it happened: after the lifecycle steps that had
+        been applied before it (`steps`), at engine window `windows`. Only before the clock
+        runs; processors are not dispatched over the skipped time (utilisation history is
+        not part of the frame). Returns the error if the operation is refused now."""
+        with self._lock:
+            while self._steps < steps:
+                due = self._lifecycle.next_due()
+                if due is None:
+                    break
+                due_window = -(-round(due * 1e6) // round(WINDOW * 1e6))
+                if due_window > windows:
+                    break
+                self._windows = max(self._windows, due_window)
+                self._lifecycle_steps()
+            self._windows = max(self._windows, windows)
+            try:
+                ctx = ops.execute(self._frame, self._lifecycle, self.time, op, actor)
+            except HmcError as err:
+                return err
+            self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
+            return None  # published once, by attach_log, after the last one
+
+    def state(self) -> EngineState:
+        """A consistent picture for a checkpoint: taken between two tick boundaries."""
+        with self._lock:
+            return EngineState(
+                frame=self._frame.model_copy(update={"engine_time": self.time}),
+                lifecycle=self._lifecycle.to_data(), windows=self._windows, steps=self._steps,
+                op_seq=self._op_seq)
+
+    def flush_events(self) -> None:
+        """Write the events not yet in the log's database (refusals, state changes)."""
+        self._last_flush = wallclock.monotonic()
+        if self._log is None:
+            return
+        pending = self._journal.unsaved()
+        if not pending:
+            return
+        try:
+            self._log.commit((), pending)
+        except OpLogError as err:
+            log.warning("the audit journal could not be written: %s", err)
+            return
+        self._journal.mark_saved(pending[-1].seq)
 
     def _followup(self, action: tuple) -> None:
         """Actions a finished transition triggers: restart after shutdown, auto-start."""

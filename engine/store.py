@@ -15,6 +15,7 @@ import functools
 import importlib
 import os
 import re
+import stat
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -35,18 +36,23 @@ __all__ = [
     "DEMO_FRAME_SOURCE",
     "STATE_DIR_ENV",
     "FrameFileError",
+    "ReadOnlyFileError",
     "atomic_write_bytes",
     "config_dir",
     "data_dir",
     "demo_frame",
     "demo_frame_text",
     "ensure_user_frame",
+    "frame_bytes",
+    "frame_from_bytes",
     "frame_from_toml",
     "frame_to_toml",
     "load_frame",
+    "private_dir",
     "save_frame",
     "state_dir",
     "user_frame_path",
+    "write_frame_bytes",
 ]
 
 APP_NAME = "hmc-tui"
@@ -125,27 +131,47 @@ def frame_to_toml(frame: Frame) -> str:
                 {"type": adapter.type, **entry}
                 for adapter, entry in zip(lpar.adapters, dumped["adapters"], strict=True)
             ]
-    ordered = {k: data[k] for k in ("format", "engine_time", "system", "pools", "io") if k in data}
+    ordered: dict[str, Any] = {
+        k: data[k] for k in ("format", "engine_time", "system", "pools", "io") if k in data}
     ordered.update(data)  # then the rest (partitions) in model order
     return tomli_w.dumps(_drop_none(ordered))
 
 
-def atomic_write_bytes(path: PathLike, data: bytes, *, mode: int | None = None) -> None:
+class ReadOnlyFileError(PermissionError):
+    """The file to replace is read-only: someone protected it, so it is not replaced."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: the file is read-only; not replaced (make it writable to "
+                         "save)")
+        self.path = path
+        self.strerror = "the file is read-only; not replaced (make it writable to save)"
+
+
+FILE_MODE = 0o600  # every file we write: frames, users, keys, screenshots hold private data
+DIR_MODE = 0o700
+
+
+def atomic_write_bytes(path: PathLike, data: bytes, *, mode: int = FILE_MODE) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file.
 
     Temp file in the same directory (same file system, so os.replace is atomic), write,
     flush, fsync, replace, then fsync the directory so the rename itself is durable. On any
-    failure the temp file is removed and the previous file is untouched. `mode` defaults to
-    the existing file's permissions, else 0o644 (pass 0o600 for secrets such as host keys).
+    failure the temp file is removed and the previous file is untouched. Files are written
+    0600 unless `mode` says otherwise (a public key). An existing read-only file (no owner
+    write bit) raises ReadOnlyFileError and nothing is written: a rename would silently
+    replace it, and root would not be stopped by the permission at all. A missing
+    hmc-tui directory (data, config, state) is created 0700, and an existing one that others
+    can read is tightened to 0700.
     """
     # Through a symlink (a dotfiles setup): replace the file it points at, keep the link.
     target = Path(os.path.realpath(path))
     directory = target.parent
-    if mode is None:
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o644  # not derived from the umask: reading it means setting it, racily
+    try:
+        if not target.stat().st_mode & stat.S_IWUSR:
+            raise ReadOnlyFileError(target)
+    except FileNotFoundError:
+        pass
+    _private_app_dirs(directory)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -161,6 +187,36 @@ def atomic_write_bytes(path: PathLike, data: bytes, *, mode: int | None = None) 
     _fsync_directory(directory)
 
 
+def private_dir(directory: PathLike) -> Path:
+    """Create `directory` (and missing parents) 0700; tighten it if others can enter it."""
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    _tighten(path)
+    return path
+
+
+def _tighten(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+            os.chmod(path, stat.S_IMODE(st.st_mode) & ~0o077)
+
+
+def _private_app_dirs(directory: Path) -> None:
+    """Tighten `directory` and its parents up to hmc-tui's own base directory, if it lies in
+    one: a caller's plain mkdir made them 0755. Directories of the user's choosing (a
+    `--frame` elsewhere) are left as they are."""
+    real = Path(os.path.realpath(directory))
+    for base in (data_dir(), config_dir(), state_dir()):
+        base_real = Path(os.path.realpath(base))
+        if real == base_real or base_real in real.parents:
+            for level in (real, *real.parents):
+                _tighten(level)
+                if level == base_real:
+                    break
+            return
+
+
 def _fsync_directory(directory: Path) -> None:
     if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename
         return
@@ -171,13 +227,26 @@ def _fsync_directory(directory: Path) -> None:
         os.close(dir_fd)
 
 
-def save_frame(frame: Frame, path: PathLike) -> None:
-    """Write the frame atomically; the directory must exist."""
-    data = frame_to_toml(frame).encode("utf-8")
+def frame_bytes(frame: Frame) -> bytes:
+    """What save_frame writes for `frame` (the op log checkpoints hash exactly these bytes)."""
+    return frame_to_toml(frame).encode("utf-8")
+
+
+def write_frame_bytes(data: bytes, path: PathLike) -> None:
+    """Write a frame file's bytes atomically; FrameFileError (one line) when it cannot."""
     try:
         atomic_write_bytes(path, data)
+    except ReadOnlyFileError as exc:
+        raise FrameFileError(str(path), "the file is read-only; not replaced (make it "
+                             "writable to save)") from exc
     except OSError as exc:
         raise FrameFileError(str(path), f"cannot write: {_os_reason(exc)}") from exc
+
+
+def save_frame(frame: Frame, path: PathLike) -> None:
+    """Write the frame atomically (0600); the directory must exist. A read-only frame file
+    is refused (FrameFileError), not replaced."""
+    write_frame_bytes(frame_bytes(frame), path)
 
 
 # ---------------------------------------------------------------- reading
@@ -245,6 +314,11 @@ def load_frame(path: PathLike) -> Frame:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise FrameFileError(source, f"cannot read: {_os_reason(exc)}") from None
+    return frame_from_bytes(raw, source)
+
+
+def frame_from_bytes(raw: bytes, source: str) -> Frame:
+    """A frame file's bytes, decoded, parsed and validated (load_frame without the read)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -511,9 +585,8 @@ class _Scanner:
                 owner = path if not stack else None  # only top-level arrays are indexed
                 stack.append(("[", owner, 0))
             elif char == "{":
-                if stack and stack[-1][0] == "[" and stack[-1][1] is not None:
-                    _, array, count = stack[-1]
-                    self.index.setdefault((*array, count), self.line)
+                if stack and stack[-1][0] == "[" and (array := stack[-1][1]) is not None:
+                    self.index.setdefault((*array, stack[-1][2]), self.line)
                 stack.append(("{", None, 0))
             elif char == "," and stack and stack[-1][0] == "[":
                 bracket, array, count = stack[-1]
@@ -583,7 +656,7 @@ def ensure_user_frame() -> Path:
     if path.exists():
         return path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         atomic_write_bytes(path, demo_frame_text().encode("utf-8"))
     except OSError as exc:
         raise FrameFileError(str(path), f"cannot write: {_os_reason(exc)}") from exc

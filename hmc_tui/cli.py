@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.model import Frame, Partition
-from engine.store import FrameFileError, ensure_user_frame, load_frame, save_frame
+from engine.store import FrameFileError, ensure_user_frame, load_frame
 from hmc_tui import __version__
 from hmc_tui.config import ConfigFileError
 from hmc_tui.hmccli.entry import add_subcommands as hmccli_commands
@@ -41,16 +41,19 @@ def cmd_console(args: argparse.Namespace) -> int:
         from hmc_tui.service.entry import run_remote_console
 
         return run_remote_console(args.connect)
-    from engine.service import Engine
+    from engine import durable
+    from engine.errors import OpLogError
     from hmc_tui.app import run_console
     from hmc_tui.config import load_config
     from hmc_tui.console import LocalConsole
     from hmc_tui.macros.entry import record_console
 
     path = args.frame if args.frame is not None else ensure_user_frame()
-    frame = load_frame(path)
+    try:  # the file plus what a crashed session had acknowledged (engine.durable)
+        engine, _ = durable.open_engine(path, seed=SEED, mode="realtime")
+    except OpLogError as exc:
+        raise FrameFileError(str(path), f"operation log {exc}") from None
     config = load_config()
-    engine = Engine(frame, seed=SEED, mode="realtime")
     engine.start()
     console = LocalConsole(engine)
     try:
@@ -60,7 +63,7 @@ def cmd_console(args: argparse.Namespace) -> int:
         return run_console(console, config)
     finally:
         engine.stop()
-        save_frame(engine.frame_to_save(), path)
+        durable.save(engine, path)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

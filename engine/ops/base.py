@@ -81,6 +81,7 @@ class Operation(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    op: str  # the discriminator; each subclass narrows it to its Literal
     task: ClassVar[str]
 
     def apply(self, ctx: Context) -> None:

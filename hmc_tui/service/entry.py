@@ -28,8 +28,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.durable import db_path_for, open_engine
 from engine.errors import HmcError
-from engine.service import Engine
 from engine.store import FrameFileError, ensure_user_frame, load_frame, state_dir
 from hmc_tui.service.paths import default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
@@ -278,7 +278,10 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     from hmc_tui.service.sshd import HmcSshServer, SshSettings
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
-    engine = Engine(frame, mode=mode, speed=args.speed)  # type: ignore[arg-type]
+    # The frame file plus every operation acknowledged after its last save (engine.durable).
+    engine, recovery = open_engine(frame_path, mode=mode, speed=args.speed)
+    if recovery.replayed:
+        print(f"replayed {recovery.replayed} logged operation(s) onto {frame_path}", flush=True)
     engine.start()
     service = EngineService(engine, socket_path, frame_path=frame_path,
                             save_interval=args.save_interval, users=store)
@@ -316,6 +319,9 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
             await ssh.stop()
         engine.stop()
         await service.stop()  # saves the frame, atomically, after the clock stopped
+    if service.save_error:
+        return _fail(f"frame not saved: {service.save_error} (the operation log "
+                     f"{db_path_for(frame_path)} keeps every operation)")
     print(f"frame saved to {frame_path}", flush=True)
     if engine.failure is not None:
         return _fail(f"the engine failed ({engine.failure}); the frame was saved as it was "

@@ -31,12 +31,12 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from engine import ops
+from engine import durable, ops
 from engine.errors import HmcError
 from engine.roles import Actor
 from engine.service import Engine, EngineFailure, OpResult
 from engine.snapshot import Snapshot
-from engine.store import save_frame
+from engine.store import FrameFileError
 from hmc_tui.service import protocol as p
 from hmc_tui.service.paths import check_socket_path
 from hmc_tui.service.users import UserError, UserStore
@@ -120,6 +120,7 @@ class EngineService:
         self._frame_json: tuple[int, str] = (-1, "")
         self._event_json: dict[int, str] = {}
         self.saves = 0
+        self.save_error = ""  # why the last save failed ("" when it succeeded)
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -180,18 +181,28 @@ class EngineService:
             if self.socket_path.stat().st_ino == self._socket_inode:  # still ours
                 self.socket_path.unlink()
 
-    async def save(self) -> None:
-        """Save the frame atomically (in a thread: an fsync must not stall the loop)."""
+    async def save(self) -> bool:
+        """Save the frame atomically (in a thread: an fsync must not stall the loop); with
+        an operation log, as a checkpoint. A failure is logged with its reason and kept in
+        `save_error` (the log still holds every operation since the last good save)."""
         if self.frame_path is None:
-            return
+            return True
         async with self._save_lock:
-            frame = self.engine.frame_to_save()
             try:
-                await asyncio.to_thread(save_frame, frame, self.frame_path)
+                await asyncio.to_thread(durable.save, self.engine, self.frame_path)
+            except FrameFileError as exc:
+                kept = (f"; operations since the last save are kept in {oplog.path}"
+                        if (oplog := self.engine.oplog) is not None else "")
+                log.error("saving the frame failed: %s%s", exc, kept)
+                self.save_error = str(exc)
+                return False
             except Exception:
                 log.exception("saving the frame to %s failed", self.frame_path)
-                return
+                self.save_error = f"{self.frame_path}: unexpected error (see the log)"
+                return False
             self.saves += 1
+            self.save_error = ""
+            return True
 
     async def _save_loop(self) -> None:
         while True:

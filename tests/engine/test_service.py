@@ -34,7 +34,9 @@ def test_same_seed_and_operations_give_identical_snapshots() -> None:
     assert a.frame == b.frame
     assert a.physc == b.physc
     assert a.pools == b.pools
-    assert [e.model_dump() for e in a.events] == [e.model_dump() for e in b.events]
+    # `wall` is when it happened in the real world; the simulation is what must repeat.
+    assert ([e.model_dump(exclude={"wall"}) for e in a.events]
+            == [e.model_dump(exclude={"wall"}) for e in b.events])
 
 
 def test_engine_time_is_whole_dispatch_windows() -> None:

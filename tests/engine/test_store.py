@@ -464,16 +464,48 @@ def test_interrupted_save_keeps_previous_file(
     assert [p.name for p in tmp_path.iterdir()] == ["frame.toml"]
 
 
-def test_save_replaces_file_and_keeps_its_mode(tmp_path: Path) -> None:
+def test_save_replaces_file_and_makes_it_private(tmp_path: Path) -> None:
+    # The frame holds the whole configuration: 0600 whatever the file's mode was.
     path = tmp_path / "frame.toml"
     path.write_text("old")
-    path.chmod(0o640)
+    path.chmod(0o644)
     save_frame(demo_frame(), path)
     assert load_frame(path) == demo_frame()
-    assert path.stat().st_mode & 0o777 == 0o640
+    assert path.stat().st_mode & 0o777 == 0o600
     fresh = tmp_path / "new.toml"
     save_frame(demo_frame(), fresh)
-    assert fresh.stat().st_mode & 0o777 == 0o644
+    assert fresh.stat().st_mode & 0o777 == 0o600
+
+
+def test_read_only_frame_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "frame.toml"
+    path.write_text("protected")
+    path.chmod(0o444)
+    with pytest.raises(FrameFileError) as info:
+        save_frame(demo_frame(), path)
+    assert str(info.value) == (f"{path}: the file is read-only; not replaced (make it "
+                               "writable to save)")
+    assert path.read_text() == "protected" and path.stat().st_mode & 0o777 == 0o444
+    assert [p.name for p in tmp_path.iterdir()] == ["frame.toml"]  # no temp file left
+
+
+def test_app_directories_are_made_private(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    monkeypatch.setenv(store.DATA_DIR_ENV, str(data))
+    frame = store.ensure_user_frame()
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert frame.stat().st_mode & 0o777 == 0o600
+    shots = data / "screenshots"
+    shots.mkdir(mode=0o755)  # what a caller's plain mkdir makes
+    data.chmod(0o755)
+    store.atomic_write_bytes(shots / "a.svg", b"<svg/>")
+    assert shots.stat().st_mode & 0o777 == 0o700 and data.stat().st_mode & 0o777 == 0o700
+    elsewhere = tmp_path / "mine"
+    elsewhere.mkdir(mode=0o755)
+    elsewhere.chmod(0o755)
+    store.atomic_write_bytes(elsewhere / "f.toml", b"x")  # the user's own directory: untouched
+    assert elsewhere.stat().st_mode & 0o777 == 0o755
 
 
 def test_save_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
