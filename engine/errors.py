@@ -89,7 +89,8 @@ MESSAGES: dict[str, str] = {
     "than 0 and at most {max} (engine seconds per wall second).",
     "HSCL0F02": "The engine has stopped after an internal failure ({reason}); no operation "
     "can be performed until the service is restarted.",
-    "HSCL0F03": "The user {user} is not in the user store; the session is closed.",
+    "HSCL0F03": "The user {user} is not in the user store; its rights are revoked and its "
+    "sessions are closed.",
     "HSCL0F04": "The request was refused: {detail}",
     "HSCL0F05": "The user store cannot be read, so the rights of {user} cannot be checked: "
     "{reason}",

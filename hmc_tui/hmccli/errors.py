@@ -24,8 +24,6 @@ CLI_MESSAGES: dict[str, str] = {
     "HSCLC002": "The required attribute {name} was not specified.",
     "HSCLC003": "The command {name} is not a Virtual I/O Server command this management "
     "console can run.",
-    "HSCLC004": "The user {user} is no longer a user of this management console; the "
-    "session's rights have been revoked.",
     "HSCLC0FF": "An unexpected error occurred: {detail}",
 }
 

@@ -4,7 +4,7 @@ They are commands like any other (declared in `GRAMMARS`, registered in `COMMAND
 on the user store the command context carries (`Ctx.users`). All four need the "users" task
 (hmcsuperadmin), checked with the engine's own `authorize` (HSCL350B) against the caller as
 the store knows them *now*: the store re-reads its file when it changed, so a user removed or
-demoted while a session is open loses the rights at the next command (HSCLC004 when removed).
+demoted while a session is open loses the rights at the next command (HSCL0F03 when removed).
 Output follows the HMC: `lshmcusr` prints one `attr=value,...` line per user (quoted where a
 value holds the delimiter), `-F` picks attributes in order with the delimiter that separates
 their names, and an empty list prints "No results were found.".
@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from engine.errors import HmcError
 from engine.roles import Actor, authorize
-from hmc_tui.hmccli.errors import CliError, CodedError, ShowUsage
+from hmc_tui.hmccli.errors import CliError, ShowUsage
 from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.result import CommandResult
@@ -91,7 +91,7 @@ def caller(actor: Actor, store: UserStore) -> Actor:
         return actor
     user = store.get(actor.user)
     if user is None:
-        raise CodedError("HSCLC004", user=actor.user)
+        raise HmcError("HSCL0F03", user=actor.user)
     if user.role == actor.role:
         return actor
     return Actor.model_validate({"user": actor.user, "role": user.role})

@@ -13,8 +13,8 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import COMMANDS, run_command
 from hmc_tui.service.users import UserStore
 
-REVOKED = ("HSCLC004 The user bob is no longer a user of this management console; the "
-           "session's rights have been revoked.\n")
+REVOKED = ("HSCL0F03 The user bob is not in the user store; its rights are revoked and its "
+           "sessions are closed.\n")
 
 
 @pytest.fixture

@@ -154,7 +154,8 @@ async def test_a_refused_console_says_why_and_may_try_again(
     with pytest.raises(p.ServiceGone) as gone:
         await asyncio.to_thread(console.connect)
     assert str(gone.value).endswith("refused the console: HSCL0F03 The user carol is not in "
-                                    "the user store; the session is closed.")
+                                    "the user store; its rights are revoked and its sessions are "
+                                    "closed.")
     assert not console.connected
     store.add("carol", "hmcoperator", password="carol-password")
     await asyncio.to_thread(console.connect)

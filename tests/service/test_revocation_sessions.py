@@ -128,7 +128,8 @@ async def test_a_request_from_a_removed_user_is_refused_then_the_session_ends(
         refused = await raw.reply(5)
         assert isinstance(refused, p.ErrorReply)
         assert (refused.code, refused.message) == (
-            "HSCL0F03", "The user oper is not in the user store; the session is closed.")
+            "HSCL0F03", "The user oper is not in the user store; its rights are revoked and its "
+            "sessions are closed.")
         close = await raw.next(p.Close)
         assert close == p.Close(reason="the user oper was removed from the user store; this "
                                        "session is closed")
@@ -153,7 +154,8 @@ async def test_a_hello_cannot_claim_more_than_the_store_grants(
     with pytest.raises(p.ServiceGone) as gone:
         await open_console(service, "mallory", "hmcsuperadmin")
     assert str(gone.value).endswith("refused the console: HSCL0F03 The user mallory is not in "
-                                    "the user store; the session is closed.")
+                                    "the user store; its rights are revoked and its sessions are "
+                                    "closed.")
     # The service's own OS user at its own socket may act under any name (it owns the store).
     local = await open_console(service, "someone", "hmcoperator", origin="local")
     try:
