@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from console_helpers import lpar_id, select, step, table, wait_for
 
 from engine.ops import ChangeProcessors
@@ -31,33 +29,35 @@ async def test_overview_shows_system_and_partitions(app: HmcApp) -> None:
             assert text in header
 
 
-async def test_only_changed_cells_are_updated(app: HmcApp, console: LocalConsole) -> None:
+async def test_only_changed_rows_are_repainted(app: HmcApp, console: LocalConsole) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         t = table(app)
-        calls: list[tuple[str, str]] = []
-        original = t.update_cell
+        lines: list[int] = []
+        original = t.refresh_line
 
-        def spy(row: Any, column: Any, value: object, **kw: Any) -> None:
-            calls.append((str(row.value), str(column)))
-            original(row, column, value, **kw)
+        def spy(y: int) -> None:
+            lines.append(y)
+            original(y)
 
-        t.update_cell = spy  # type: ignore[method-assign]
+        t.refresh_line = spy  # type: ignore[method-assign]
+        before = {i: t.cell_text(i, "physc") for i in t.shown_ids()}
         await step(pilot, console, 1)  # time moves: only the live physc figures change
-        assert calls and {column for _, column in calls} == {"physc"}
+        moved = [i for i in t.shown_ids() if t.cell_text(i, "physc") != before[i]]
+        assert len(moved) == 9  # the running partitions of the demo frame (2 are not)
+        assert sorted(lines) == sorted(t.shown_ids().index(i) + 1 for i in moved)
         physc = console.snapshot().physc
         oradb01 = lpar_id(app, "oradb01")
         assert t.cell_text(oradb01, "physc") == f"{physc[oradb01]:.2f}"
-        calls.clear()
+        lines.clear()
         await app.run_operation(ChangeProcessors(lpar="dev01", action="add", proc_units=0.25))
         await pilot.pause()
-        dev01 = str(lpar_id(app, "dev01"))
-        assert (dev01, "pu") in calls
-        assert {row for row, column in calls if column != "physc"} == {dev01}
-        assert t.cell_text(int(dev01), "pu") == "0.75"
-        # What the table draws is what it holds (no stale render cache).
-        lines = "".join(strip.text for strip in t.render_lines(t.region.reset_offset))
-        assert "0.75" in lines
+        dev01 = lpar_id(app, "dev01")
+        assert lines == [t.shown_ids().index(dev01) + 1]  # line 0 is the header
+        assert t.cell_text(dev01, "pu") == "0.75"
+        # What the table draws is what it holds (no stale line cache).
+        drawn = "".join(strip.text for strip in t.render_lines(t.region.reset_offset))
+        assert "0.75" in drawn
 
 
 async def test_filter_is_incremental_and_escape_clears(app: HmcApp) -> None:
