@@ -46,7 +46,7 @@ class InteractiveDriver(Driver):
         return self.console.snapshot().time
 
     def exited(self) -> bool:
-        return bool(self.app._exit) or not self.app.is_running
+        return self.app.return_code is not None or not self.app.is_running
 
     def view(self) -> View:
         return self.app.view()
@@ -133,7 +133,7 @@ class InteractiveReplayApp(ReplayApp):
             self._finished()
 
     def _finished(self) -> None:
-        if self._exit:
+        if self.return_code is not None:  # the app is exiting: nothing left to show on
             return
         if self.final_screenshot is not None:
             write_svg(self.final_screenshot, self.export_screenshot())
