@@ -27,6 +27,7 @@ from hmc_tui.macros.keys import character_of
 from hmc_tui.macros.load import LoadedMacro
 from hmc_tui.macros.replay import Driver, ReplayReport, Runner, write_svg
 from hmc_tui.macros.session import FrameChoice, ReplayApp
+from hmc_tui.textual_compat import show_toast, withdraw_toast
 
 __all__ = ["InteractiveReplayApp", "replay_interactive"]
 
@@ -211,19 +212,13 @@ class InteractiveReplayApp(ReplayApp):
         self._clear_progress()
         self._progress = Notification(text + "\nescape stops the replay", "Replaying macro",
                                       "information", timeout=3600)
-        # Not self.notify(): that is a macro notice conditions could match; and added now,
+        # Not self.notify(): that is a macro notice conditions could match; and shown now,
         # not by message, so the next step can take it down again whatever the queue holds.
-        self._notifications.add(self._progress)
-        self._refresh_notifications()
+        show_toast(self, self._progress)
 
     def _clear_progress(self) -> None:
-        if self._progress is not None and self._progress in self._notifications:
-            self._unnotify(self._progress)
-            # Textual refreshes only the active screen's toasts; a dialog leaves the screen
-            # below visible, with the stale progress toast on it.
-            for screen in self.screen_stack[:-1]:
-                for rack in screen.query("ToastRack"):
-                    rack.show(self._notifications)  # type: ignore[attr-defined]
+        if self._progress is not None:
+            withdraw_toast(self, self._progress)
         self._progress = None
 
 
