@@ -10,6 +10,8 @@ step's removal) and clear them all, but not add one at once or remove just one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.notifications import Notification
 from textual.widgets._toast import Toast, ToastRack
@@ -17,13 +19,13 @@ from textual.widgets._toast import Toast, ToastRack
 __all__ = ["Toast", "show_toast", "withdraw_toast"]
 
 
-def show_toast(app: App[object], notification: Notification) -> None:
+def show_toast(app: App[Any], notification: Notification) -> None:
     """Show `notification` now (App.notify only queues a message), without a Notify event."""
     app._notifications.add(notification)
     app._refresh_notifications()
 
 
-def withdraw_toast(app: App[object], notification: Notification) -> None:
+def withdraw_toast(app: App[Any], notification: Notification) -> None:
     """Take down one toast, on the active screen and on the screens a dialog leaves visible
     (Textual refreshes only the active screen's toasts)."""
     if notification not in app._notifications:

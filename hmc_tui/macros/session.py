@@ -13,7 +13,7 @@ import inspect
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len
@@ -96,13 +96,10 @@ def screen_text(app: HmcApp) -> str:
     return svg_text(app.export_screenshot())
 
 
-def app_css_path() -> list[str | PurePath]:
+def app_css_path() -> str:
     """HmcApp's CSS_PATH made absolute: Textual resolves a relative one against the module
     of the class being run, and a subclass lives in another package."""
-    paths = HmcApp.CSS_PATH
-    listed = [paths] if isinstance(paths, str | PurePath) else list(paths or [])
-    home = Path(inspect.getfile(HmcApp)).parent
-    return [home / path for path in listed]
+    return str(Path(inspect.getfile(HmcApp)).parent / HmcApp.CSS_PATH)
 
 
 @dataclass(frozen=True)
