@@ -1,8 +1,8 @@
 """A table of one-line rows drawn with Textual's line API, for rows whose figures move live.
 
 Every row is a tuple of texts; a row's rendered line (a `Strip`) is cached in an LRU keyed by
-the texts it shows, the column layout, whether the cursor is on it and the styles in force,
-as Textual's own Log widget caches its lines. Changing one row's values repaints only that
+the texts it shows and whether the cursor is on it, as Textual's own Log widget caches its
+lines; the cache is emptied when the columns or the styles (focus, theme) change. Changing one row's values repaints only that
 row's line (`refresh_line`), and only if it is on screen; re-sorting or scrolling repaints
 the lines from the cache, so the only rows ever rendered again are those whose texts changed.
 
@@ -148,6 +148,7 @@ class RowTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[Column]) -> None:
         self.columns = list(columns)
         self._layout = tuple((self.value_index[c.key], c.width, c.right, c.key) for c in columns)
+        self._cache.clear()  # every line was drawn for the old columns
         self._resize_virtual()
         self.refresh()
 
@@ -264,7 +265,7 @@ class RowTable(ScrollView, can_focus=True):
         return self._styles
 
     def _header_strip(self, style: Style) -> Strip:
-        key = ("header", self._layout, self.sort_mark)
+        key = ("header", self.sort_mark)
         strip = self._cache.get(key)
         if strip is None:
             pad = " " * CELL_PADDING
@@ -285,7 +286,7 @@ class RowTable(ScrollView, can_focus=True):
 
     def _row_strip(self, values: Values, cursor: bool, base: Style, cursor_style: Style) -> Strip:
         shown = tuple(values[i] for i, _, _, _ in self._layout)
-        key = (shown, self._layout, cursor)
+        key = (shown, cursor)
         strip = self._cache.get(key)
         if strip is None:
             pad = " " * CELL_PADDING
