@@ -2,9 +2,10 @@
 
 Every row is a tuple of texts; a row's rendered line (a `Strip`) is cached in an LRU keyed by
 the texts it shows and whether the cursor is on it, as Textual's own Log widget caches its
-lines; the cache is emptied when the columns or the styles (focus, theme) change. Changing one row's values repaints only that
-row's line (`refresh_line`), and only if it is on screen; re-sorting or scrolling repaints
-the lines from the cache, so the only rows ever rendered again are those whose texts changed.
+lines; the cache is emptied when the columns or the styles (focus, theme) change. Changing
+one row's values repaints only that row's line (`refresh_line`), and only if it is on screen;
+re-sorting or scrolling repaints the lines from the cache, so the only rows ever rendered
+again are those whose texts changed.
 
 Line 0 of the widget is the header (it does not scroll); row `r` is drawn on virtual line
 `r + 1`. Everything here is public Textual API (ScrollView, Strip, LRUCache, Binding).
