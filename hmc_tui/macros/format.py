@@ -49,7 +49,7 @@ from engine.model import PartitionState
 from engine.snapshot import ClockMode
 from hmc_tui.macros.keys import is_key_name, key_error
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 STEP_KINDS = ("key", "text", "wait", "expect", "screenshot", "speed", "comment")
 CONDITION_SUBJECTS = ("partition", "screen", "text", "error")
 DEFAULT_TIMEOUT = 120.0  # engine seconds: a POWER partition boots to Running in ~7-70 s

@@ -42,7 +42,7 @@ class HeadlessDriver(Driver):
         return self.console.snapshot().time
 
     def exited(self) -> bool:
-        return bool(self.app._exit) or not self.app.is_running
+        return self.app.return_code is not None or not self.app.is_running
 
     def view(self) -> View:
         return self.app.view()
@@ -64,12 +64,8 @@ class HeadlessDriver(Driver):
     async def type_text(self, keys: list[str]) -> None:
         """Queue the keys of a `text` step at once and settle once: they are handled in
         order all the same, without Pilot's per-key idle wait (~60 ms each)."""
-        driver = self.app._driver
-        assert driver is not None
         for key in keys:
-            event = events.Key(key, character_of(key))
-            event.set_sender(self.app)
-            driver.send_message(event)
+            self.app.post_message(events.Key(key, character_of(key)))  # as the driver does
         await self.pilot.pause()
 
     async def wait_for(self, condition: Condition, timeout: float) -> Outcome:

@@ -27,6 +27,7 @@ from hmc_tui.macros.keys import character_of
 from hmc_tui.macros.load import LoadedMacro
 from hmc_tui.macros.replay import Driver, ReplayReport, Runner, write_svg
 from hmc_tui.macros.session import FrameChoice, ReplayApp
+from hmc_tui.textual_compat import show_toast, withdraw_toast
 
 __all__ = ["InteractiveReplayApp", "replay_interactive"]
 
@@ -46,7 +47,7 @@ class InteractiveDriver(Driver):
         return self.console.snapshot().time
 
     def exited(self) -> bool:
-        return bool(self.app._exit) or not self.app.is_running
+        return self.app.return_code is not None or not self.app.is_running
 
     def view(self) -> View:
         return self.app.view()
@@ -133,7 +134,7 @@ class InteractiveReplayApp(ReplayApp):
             self._finished()
 
     def _finished(self) -> None:
-        if self._exit:
+        if self.return_code is not None:  # the app is exiting: nothing left to show on
             return
         if self.final_screenshot is not None:
             write_svg(self.final_screenshot, self.export_screenshot())
@@ -211,19 +212,13 @@ class InteractiveReplayApp(ReplayApp):
         self._clear_progress()
         self._progress = Notification(text + "\nescape stops the replay", "Replaying macro",
                                       "information", timeout=3600)
-        # Not self.notify(): that is a macro notice conditions could match; and added now,
+        # Not self.notify(): that is a macro notice conditions could match; and shown now,
         # not by message, so the next step can take it down again whatever the queue holds.
-        self._notifications.add(self._progress)
-        self._refresh_notifications()
+        show_toast(self, self._progress)
 
     def _clear_progress(self) -> None:
-        if self._progress is not None and self._progress in self._notifications:
-            self._unnotify(self._progress)
-            # Textual refreshes only the active screen's toasts; a dialog leaves the screen
-            # below visible, with the stale progress toast on it.
-            for screen in self.screen_stack[:-1]:
-                for rack in screen.query("ToastRack"):
-                    rack.show(self._notifications)  # type: ignore[attr-defined]
+        if self._progress is not None:
+            withdraw_toast(self, self._progress)
         self._progress = None
 
 

@@ -13,9 +13,9 @@ import difflib
 import functools
 import unicodedata
 
-from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, key_to_character
 
-__all__ = ["character_of", "is_key_name", "key_error", "text_to_keys"]
+__all__ = ["character_of", "is_key_name", "key_error", "key_of", "text_to_keys"]
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 NAMED = frozenset(
@@ -28,11 +28,25 @@ NAMED = frozenset(
 
 
 def character_of(name: str) -> str | None:
-    """The character a key name stands for (`colon` -> ':'), as Pilot computes it."""
+    """The character a key name stands for (`colon` -> ':'), as Pilot computes it: Textual's
+    names for some keys (`slash`) replace the Unicode ones (`solidus`) it looks them up by."""
+    return key_to_character(REPLACED_KEYS.get(name, name))
+
+
+def key_of(char: str) -> str:
+    """The key name a terminal delivers for `char` (':' -> `colon`): letters and digits as
+    themselves, other characters by their Unicode name in lower case with underscores, with
+    Textual's shorter names where it has them (`slash`, `minus`). tests/macros checks this
+    against what Pilot delivers for every printable ASCII character."""
+    if char.isalnum():
+        return char
+    if char == "\t":
+        return "tab"
     try:
-        return unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(name, name)))
-    except KeyError:
-        return name if len(name) == 1 else None
+        key = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return char
+    return KEY_NAME_REPLACEMENTS.get(key, key)
 
 
 @functools.lru_cache(512)
@@ -45,7 +59,7 @@ def _is_base(name: str) -> bool:
     char = character_of(name)
     # A punctuation name counts only when it round-trips: the terminal's spelling of that char.
     return char is not None and len(char) == 1 and char.isprintable() and \
-        _character_to_key(char) == name
+        key_of(char) == name
 
 
 def is_key_name(key: str) -> bool:
@@ -56,14 +70,14 @@ def is_key_name(key: str) -> bool:
 
 
 def _suggestions() -> list[str]:
-    punct = [_character_to_key(c) for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"]
+    punct = [key_of(c) for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"]
     return sorted(NAMED | set(punct))
 
 
 def key_error(key: str) -> str:
     """Why `key` is not a key name, with a hint when one is close."""
     if len(key) == 1 and not key.isalnum():
-        return f"unknown key name {key!r}: write {_character_to_key(key)!r}"
+        return f"unknown key name {key!r}: write {key_of(key)!r}"
     *mods, base = key.split("+")
     if bad := [m for m in mods if m not in MODIFIERS]:
         return f"unknown key name {key!r}: {bad[0]!r} is not a modifier (ctrl, shift, alt, meta)"
@@ -82,7 +96,7 @@ def text_to_keys(text: str) -> list[str]:
     """The keys that type `text` (`a b.` -> a, space, b, full_stop)."""
     keys = []
     for char in text:
-        key = "enter" if char == "\n" else _character_to_key(char)
+        key = "enter" if char == "\n" else key_of(char)
         if not is_key_name(key):
             raise ValueError(f"cannot type {char!r}: no key produces it")
         keys.append(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any, kind: str) -> list[str | int]:
     return out
 
 
-def _describe_error(err: dict[str, Any], where: list[str | int]) -> str:
+def _describe_error(err: Mapping[str, Any], where: list[str | int]) -> str:
     kind = err["type"]
     field = ".".join(str(p) for p in where)
     if kind == "extra_forbidden":
@@ -174,7 +175,8 @@ def _describe_error(err: dict[str, Any], where: list[str | int]) -> str:
     return f"{field}: {message}" if field else message
 
 
-def _pick(errors: list[dict[str, Any]], data: Any) -> tuple[dict[str, Any], list[str | int]]:
+def _pick(errors: Sequence[Mapping[str, Any]],
+          data: Any) -> tuple[Mapping[str, Any], list[str | int]]:
     """The error that says most: the one deepest in the data (a union reports every
     branch, and only the branch matching the value's shape is interesting)."""
     cleaned = [(err, _clean_loc(err["loc"], data, err["type"])) for err in errors]

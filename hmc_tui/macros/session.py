@@ -8,14 +8,15 @@ macro that changes the theme must not change the user's config file).
 
 from __future__ import annotations
 
+import html
 import inspect
-import io
+import re
 import time
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
-from rich.console import Console as RichConsole
+from rich.cells import cell_len
 
 from engine.model import Frame
 from engine.store import demo_frame, ensure_user_frame, load_frame
@@ -24,7 +25,8 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.macros.check import View
 from hmc_tui.macros.format import Header
 
-__all__ = ["FrameChoice", "ReplayApp", "app_css_path", "resolve_frame", "screen_text"]
+__all__ = ["FrameChoice", "ReplayApp", "app_css_path", "resolve_frame", "screen_text",
+           "svg_text"]
 
 DEMO = "demo"
 USER = "user"
@@ -62,24 +64,42 @@ def resolve_frame(header: Header, macro_path: Path, override: Path | None) -> Fr
     return FrameChoice(frame, label, path, warning)
 
 
+# One <text> element of an SVG screenshot: Rich writes each run of same-styled characters
+# at its cell offset (x) with its width in pixels (textLength) on its terminal line.
+_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+                       r'clip-path="url\(#[^"]*-line-(\d+)\)">([^<]*)</text>')
+
+
+def svg_text(svg: str) -> str:
+    """The characters of an SVG screenshot (export_screenshot()), one line per terminal row,
+    each run of text at its column; trailing blanks dropped."""
+    runs: dict[int, list[tuple[int, str]]] = {}
+    for x, length, line, content in _SVG_TEXT.findall(svg):
+        text = html.unescape(content).replace("\xa0", " ")
+        cells = cell_len(text)
+        if not cells:
+            continue
+        column = round(float(x) * cells / float(length))  # pixels per cell from this run
+        runs.setdefault(int(line), []).append((column, text))
+    lines = []
+    for row in range(max(runs, default=-1) + 1):
+        line = ""
+        for column, text in sorted(runs.get(row, [])):
+            line += " " * max(column - cell_len(line), 0) + text
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def screen_text(app: HmcApp) -> str:
     """The terminal as plain text: the active screen with the screens a dialog leaves
-    visible, rendered exactly as export_screenshot() renders them."""
-    width, height = app.size
-    console = RichConsole(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                          color_system=None, record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
+    visible, read from the SVG screenshot Textual exports (its public API for what is shown)."""
+    return svg_text(app.export_screenshot())
 
 
-def app_css_path() -> list[str | PurePath]:
+def app_css_path() -> str:
     """HmcApp's CSS_PATH made absolute: Textual resolves a relative one against the module
     of the class being run, and a subclass lives in another package."""
-    paths = HmcApp.CSS_PATH
-    listed = [paths] if isinstance(paths, str | PurePath) else list(paths or [])
-    home = Path(inspect.getfile(HmcApp)).parent
-    return [home / path for path in listed]
+    return str(Path(inspect.getfile(HmcApp)).parent / HmcApp.CSS_PATH)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from engine.snapshot import Snapshot
 from hmc_tui.screens.partition_actions import PartitionActions
@@ -68,10 +68,9 @@ class OverviewScreen(PartitionActions):
         self.query_one("#caption", Static).update(text)
 
     # -- properties on Enter (or a double click)
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_partition_table_selected(self, event: PartitionTable.Selected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.app.push_screen(PropertiesScreen(int(event.row_key.value)))
+        self.app.push_screen(PropertiesScreen(event.lpar_id))
 
     def select_partition(self, lpar_id: int) -> bool:
         self.table.focus()

@@ -1,50 +1,34 @@
 """The partitions table of the frame overview: live, filtered, sorted, narrow-terminal safe.
 
-Built on Textual's DataTable, following ../shared/textual-notes.md section 3: every row is
-keyed by the partition id and every column by a short key, and each snapshot updates only the
-cells whose text changed (and LiveDataTable re-renders only those cells). The table never
-`clear()`s on a refresh (that resets the cursor and re-measures every row); it rebuilds only
-when the set of visible columns changes (resize).
+Built on RowTable (Textual's line API, one cached line per row): every row is keyed by the
+partition id, and each snapshot hands the table only the rows whose texts changed, so only
+those lines are drawn again. Columns are dropped by priority when the terminal is narrow.
 
 Two paths per snapshot: when the frame's partitions and pools are the very same objects as last
 time (frozen models: nothing structural changed) only the physc figures of active partitions
-are compared; otherwise every row is reconciled (add, remove, update changed cells, re-sort).
+are compared; otherwise every row is reconciled (add, remove, update changed rows, re-sort).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
 from textual.events import Resize
 from textual.message import Message
-from textual.theme import Theme
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from engine.model import ACTIVE_STATES, Frame, Partition, SharedPool
 from engine.snapshot import Snapshot
 from hmc_tui.formatting import ENV_LABELS, mem_gb, os_short, proc_mode, state_class, units
-from hmc_tui.widgets.live_table import LiveDataTable
+from hmc_tui.widgets.row_table import CELL_PADDING, Column, RowTable, printable
 
-CELL_PADDING = 1  # DataTable's default: one space each side of every cell
+__all__ = ["COLUMNS", "Column", "PartitionTable", "fit_columns", "sort_key"]
+
 SCROLLBAR = 2  # the vertical scrollbar's width when the rows overflow
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    priority: int  # 0 is never hidden; the highest numbers go first when space runs out
-    right: bool = False  # numbers are right-aligned
-
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 12, 0),
@@ -97,16 +81,19 @@ def physc_text(p: Partition, physc: dict[int, float]) -> str:
 
 def _number(text: str) -> float:
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return -1.0  # "-" sorts before every number
+    return number if number == number else -1.0  # NaN would break the ordering
 
 
-def sort_value(column: str, values: Values) -> Any:
-    text = values[COLUMN_INDEX[column]]
-    if COLUMNS[COLUMN_INDEX[column]].right:
-        return (_number(text), values[0])
-    return (text.lower(), values[0])
+def sort_key(column: str) -> Callable[[tuple[int, Values]], tuple[Any, ...]]:
+    """Orders (id, values) by one column, then by name, then by id: a total order whatever
+    the texts are (names need not be unique or printable for the table to sort)."""
+    index = COLUMN_INDEX[column]
+    if COLUMNS[index].right:
+        return lambda row: (_number(row[1][index]), row[1][0], row[0])
+    return lambda row: (row[1][index].lower(), row[1][0], row[0])
 
 
 def fit_columns(width: int, name_width: int) -> list[Column]:
@@ -134,8 +121,8 @@ def fit_columns(width: int, name_width: int) -> list[Column]:
     return cols
 
 
-class PartitionTable(LiveDataTable):
-    """One row per partition (key: the partition id as text)."""
+class PartitionTable(RowTable):
+    """One row per partition (key: the partition id)."""
 
     HELP_GROUP = "Partitions table"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -143,13 +130,13 @@ class PartitionTable(LiveDataTable):
         Binding("enter", "select_cursor", "Properties", show=False, id="lpar.properties"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("g", "scroll_top", "First row", show=False, id="table.top"),
-        Binding("G", "scroll_bottom", "Last row", show=False, id="table.bottom"),
+        Binding("g", "cursor_first", "First row", show=False, id="table.top"),
+        Binding("G", "cursor_last", "Last row", show=False, id="table.bottom"),
     ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
-        f"partition-table--{state_class(s)}"
-        for s in ("Running", "Starting", "Not Activated", "Open Firmware", "Shutting Down",
-                  "Error", "Not Available")
+    STATES = ("Running", "Starting", "Not Activated", "Open Firmware", "Shutting Down", "Error",
+              "Not Available")
+    COMPONENT_CLASSES: ClassVar[set[str]] = RowTable.COMPONENT_CLASSES | {
+        f"partition-table--{state_class(s)}" for s in STATES
     }
     DEFAULT_CSS = """
     PartitionTable { height: 1fr; }
@@ -162,49 +149,58 @@ class PartitionTable(LiveDataTable):
     PartitionTable > .partition-table--error { color: $lpar-error; text-style: bold; }
     PartitionTable > .partition-table--not-available { color: $lpar-not-available; }
     """
+    value_index: ClassVar[Mapping[str, int]] = COLUMN_INDEX
 
     class ViewChanged(Message):
         """The count of shown rows, the filter or the sort changed (for captions)."""
 
+    class Selected(Message):
+        """Enter (or a click) on the cursor's partition."""
+
+        def __init__(self, lpar_id: int) -> None:
+            super().__init__()
+            self.lpar_id = lpar_id
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", cursor_foreground_priority="css")
+        super().__init__(id=id)
         self.filter_text = ""
         self.sort_column = "id"
         self.sort_reverse = False
         self.total = 0  # partitions in the frame (the table may show fewer)
         self._static: dict[int, tuple[Partition, Values]] = {}  # by partition object
         self._values: dict[int, Values] = {}  # latest values of every partition
-        self._shown: dict[int, Values] = {}  # what the table's rows show now
-        self._keys: dict[int, RowKey] = {}
         self._active: list[Partition] = []  # the partitions whose physc can move
-        self._columns: list[Column] = []
         self._name_width = COLUMNS[0].width
-        self._state_styles: dict[str, Style] = {}
+        self._state_styles: dict[str, Style] | None = None
         self._parts: tuple[Partition, ...] | None = None
         self._pools: tuple[SharedPool, ...] | None = None
         self._static_pools: tuple[SharedPool, ...] | None = None
         self._resorted = 0.0  # monotonic time of the last live re-sort
         self._physc_at = 0.0  # monotonic time of the last physc repaint
-        self._resort_due = False
+        self.sort_mark = (self.sort_column, self.sort_reverse)
 
-    # ------------------------------------------------------------------ lifecycle
-    def on_mount(self) -> None:
-        self._state_styles = self._read_state_styles()
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+    # ------------------------------------------------------------------ rendering hooks
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._state_styles = None  # a theme switch changes the state colours
 
-    def _theme_changed(self, _theme: Theme) -> None:
-        self._state_styles = self._read_state_styles()
-        if any(c.key == "state" for c in self._columns):
-            for lpar_id, values in self._shown.items():
-                self._set_cell(lpar_id, "state", values)
+    def cell_style(self, column: str, text: str) -> Style | None:
+        if column != "state":
+            return None
+        if self._state_styles is None:
+            self._state_styles = {
+                state_class(s): self.get_component_rich_style(
+                    f"partition-table--{state_class(s)}", partial=True)
+                for s in self.STATES
+            }
+        return self._state_styles.get(state_class(text))
 
-    def _read_state_styles(self) -> dict[str, Style]:
-        styles = {}
-        for name in self.COMPONENT_CLASSES:
-            if name.startswith("partition-table--"):
-                styles[name.removeprefix("partition-table--")] = self.get_component_rich_style(
-                    name, partial=True)
-        return styles
+    def row_chosen(self, key: int) -> None:
+        self.post_message(self.Selected(key))
+
+    def header_clicked(self, column: str) -> None:
+        """A click on a column header sorts by it (again: reverses)."""
+        self.set_sort(column)
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width)
@@ -213,34 +209,29 @@ class PartitionTable(LiveDataTable):
     @property
     def selected_id(self) -> int | None:
         """The partition under the cursor."""
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key
-        except CellDoesNotExist:
-            return None
-        return int(key.value) if key.value is not None else None
+        return self.cursor_key
 
     def shown_ids(self) -> list[int]:
         """Partition ids in display order."""
-        return [int(row.key.value) for row in self.ordered_rows if row.key.value is not None]
+        return list(self.order)
 
     def cell_text(self, lpar_id: int, column: str) -> str:
         """The text a cell shows (tests and palette use it)."""
-        return self._shown[lpar_id][COLUMN_INDEX[column]]
+        return self.rows[lpar_id][COLUMN_INDEX[column]]
 
     @property
     def visible_columns(self) -> list[str]:
-        return [c.key for c in self._columns]
+        return [c.key for c in self.columns]
 
     # ------------------------------------------------------------------ writing
     def select(self, lpar_id: int) -> bool:
         """Move the cursor to a partition; clears a filter that hides it."""
-        if lpar_id not in self._shown and lpar_id in self._values:
+        if lpar_id not in self.rows and lpar_id in self._values:
             self.set_filter("")
-        if lpar_id not in self._shown:
+        index = self.index_of(lpar_id)
+        if index is None:
             return False
-        self.move_cursor(row=self.get_row_index(self._key(lpar_id)), animate=False)
+        self.move_cursor(index)
         return True
 
     def set_filter(self, text: str) -> None:
@@ -256,23 +247,17 @@ class PartitionTable(LiveDataTable):
         if reverse is None:
             reverse = not self.sort_reverse if column == self.sort_column else False
         self.sort_column, self.sort_reverse = column, reverse
+        self.set_sort_mark(column, reverse)
         self._sort()
         self.post_message(self.ViewChanged())
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        """A click on a column header sorts by it (again: reverses)."""
-        event.stop()
-        if event.column_key.value is not None:
-            self.set_sort(event.column_key.value)
 
     def show_snapshot(self, snap: Snapshot) -> None:
         frame = snap.frame
         if frame.partitions is self._parts and frame.pools is self._pools:
-            # Only live figures moved. Repainting the physc column (a re-render of every
-            # visible row) is most of the UI's work, so it happens once a second, as top
-            # does, and waits while keys are coming in (up to PHYSC_MAX_WAIT) so it never
-            # lands in the middle of someone's typing. A stepped clock (tests, replay)
-            # moves only on purpose: every step is shown.
+            # Only live figures moved. The physc column is repainted once a second, as top
+            # does, and waits while keys are coming in (up to PHYSC_MAX_WAIT) so neither the
+            # repaint nor a live re-sort lands in the middle of someone's typing. A stepped
+            # clock (tests, replay) moves only on purpose: every step is shown.
             now = time.monotonic()
             since = now - self._physc_at
             typing = now - getattr(self.app, "last_input", 0.0) < TYPING_SECONDS
@@ -290,15 +275,8 @@ class PartitionTable(LiveDataTable):
         self._sync_rows()
 
     # ------------------------------------------------------------------ internals
-    def _key(self, lpar_id: int) -> RowKey:
-        key = self._keys.get(lpar_id)
-        if key is None:
-            key = self._keys[lpar_id] = RowKey(str(lpar_id))
-        return key
-
     def _update_physc(self, physc: dict[int, float]) -> None:
         """The live-only path: nothing but physc can have changed."""
-        show = any(c.key == "physc" for c in self._columns)
         moved = False
         for p in self._active:
             text = physc_text(p, physc)
@@ -307,17 +285,15 @@ class PartitionTable(LiveDataTable):
                 continue
             new = (*old[:PHYSC], text)
             self._values[p.id] = new
-            if p.id in self._shown:
-                self._shown[p.id] = new
+            if p.id in self.rows:
+                self.update_row(p.id, new)
                 moved = True
-                if show:
-                    self.update_cell(self._key(p.id), "physc", Text(text, justify="right"))
         if moved and self.sort_column == "physc":
             self._live_resort()
 
     def _live_resort(self) -> None:
-        # Sorting re-renders the whole table; for a figure that moves every tick, do it
-        # every LIVE_RESORT_SECONDS (UI time, not engine time: it is about repaint cost).
+        # A figure that moves every tick would reshuffle the rows under the user's eyes at
+        # every repaint: re-sort at most every LIVE_RESORT_SECONDS (UI time).
         now = time.monotonic()
         if now - self._resorted >= LIVE_RESORT_SECONDS:
             self._resorted = now
@@ -339,11 +315,10 @@ class PartitionTable(LiveDataTable):
             self._values.pop(gone, None)
         self._active = [p for p in frame.partitions if p.state in ACTIVE_STATES]
         self.total = len(ids)
-        longest = max((len(p.name) for p in frame.partitions), default=4)
+        longest = max((cell_len(printable(p.name)) for p in frame.partitions), default=4)
         name_width = max(8, min(longest, NAME_MAX))
         if name_width != self._name_width:
             self._name_width = name_width
-            self._columns = []  # force a rebuild with the new width
             self._fit(self.size.width)
 
     def _matches(self, values: Values) -> bool:
@@ -353,93 +328,38 @@ class PartitionTable(LiveDataTable):
         return all(word in haystack for word in self.filter_text.lower().split())
 
     def _sync_rows(self) -> None:
-        """Bring the rows in line with `_values`: remove, add, update changed cells, sort."""
-        if not self._columns:
-            self._fit(self.size.width)
-            if not self._columns:
-                return  # not laid out yet; the first resize builds the rows
+        """Bring the rows in line with `_values`: remove, add, update changed rows, sort."""
         wanted = {i: v for i, v in self._values.items() if self._matches(v)}
-        before = len(self._shown)
-        cursor = self.selected_id
-        for gone in [i for i in self._shown if i not in wanted]:
-            self.remove_row(self._key(gone))
-            del self._shown[gone]
-        added = False
-        resort = False
-        live_resort = False
+        before = len(self.rows)
+        membership = wanted.keys() != self.rows.keys()
+        resort = live_resort = False
         sort_index = COLUMN_INDEX[self.sort_column]
-        for lpar_id, values in wanted.items():
-            old = self._shown.get(lpar_id)
-            if old is None:
-                self.add_row(*self._cells(values), key=str(lpar_id))
-                self._shown[lpar_id] = values
-                added = True
-            elif old != values:
-                self._shown[lpar_id] = values
-                for col in self._columns:
-                    i = COLUMN_INDEX[col.key]
-                    if old[i] != values[i]:
-                        self._set_cell(lpar_id, col.key, values)
+        if not membership:
+            for lpar_id, values in wanted.items():
+                old = self.rows[lpar_id]
+                if old == values:
+                    continue
+                self.update_row(lpar_id, values)
                 if old[sort_index] != values[sort_index]:
                     if sort_index == PHYSC:
                         live_resort = True
                     else:
                         resort = True
-        if added or resort:
-            self._sort(cursor)
+        if membership or resort:
+            self._sort(rows=wanted)
         elif live_resort:
             self._live_resort()
-        if added or len(self._shown) != before:
+        if membership or len(self.rows) != before:
             self.post_message(self.ViewChanged())
 
-    def _sort(self, keep: int | None = None) -> None:
-        keep = self.selected_id if keep is None else keep
-        by_name = {values[0]: values for values in self._shown.values()}
-        column = self.sort_column
-
-        def key(cells: tuple[Any, ...]) -> Any:
-            # DataTable hands the row's cells, not its key: the name (column 0, always
-            # shown, unique in a frame) finds the row's values.
-            return sort_value(column, by_name[str(cells[0])])
-
-        self.sort(key=key, reverse=self.sort_reverse)
-        if keep is not None and keep in self._shown:
-            self.move_cursor(row=self.get_row_index(self._key(keep)), animate=False)
+    def _sort(self, rows: Mapping[int, Values] | None = None) -> None:
+        rows = self.rows if rows is None else rows
+        order = sorted(rows.items(), key=sort_key(self.sort_column), reverse=self.sort_reverse)
+        self.set_rows(rows, [lpar_id for lpar_id, _ in order], keep=self.cursor_key)
 
     def _fit(self, width: int) -> None:
         if width <= 0:
             return
         columns = fit_columns(width, self._name_width)
-        if [(c.key, c.width) for c in columns] == [(c.key, c.width) for c in self._columns]:
-            return
-        self._rebuild(columns)
-
-    def _rebuild(self, columns: list[Column]) -> None:
-        """New set of columns (resize): re-add every row, keep the cursor on its partition."""
-        keep = self.selected_id
-        self.clear(columns=True)
-        self._columns = columns
-        for col in columns:
-            label = Text(col.label, justify="right" if col.right else "left")
-            self.add_column(label, key=col.key, width=col.width)
-        for lpar_id in sorted(self._shown):
-            self.add_row(*self._cells(self._shown[lpar_id]), key=str(lpar_id))
-        self._sync_rows()  # rows that arrived before the table had a size
-        if self._shown:
-            self._sort(keep)
-
-    def _cells(self, values: Values) -> list[Text]:
-        return [self._cell(col.key, values) for col in self._columns]
-
-    def _cell(self, column: str, values: Values) -> Text:
-        # Always Text: DataTable parses a str cell as markup on every re-render (slow, and
-        # wrong for a name with "[" in it).
-        text = values[COLUMN_INDEX[column]]
-        if column == "state":
-            return Text(text, style=self._state_styles.get(state_class(text), Style()))
-        if COLUMNS[COLUMN_INDEX[column]].right:
-            return Text(text, justify="right")
-        return Text(text)
-
-    def _set_cell(self, lpar_id: int, column: str, values: Values) -> None:
-        self.update_cell(self._key(lpar_id), column, self._cell(column, values))
+        if columns != self.columns:
+            self.set_columns(columns)

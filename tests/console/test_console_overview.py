@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from console_helpers import lpar_id, select, step, table, wait_for
+from rich.style import Style
 
 from engine.ops import ChangeProcessors
 from hmc_tui.app import HmcApp
@@ -13,6 +12,7 @@ from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.sort_picker import SortPicker
 from hmc_tui.widgets.system_header import SystemHeader
+from themes import STATE_VARIABLES
 
 
 async def test_overview_shows_system_and_partitions(app: HmcApp) -> None:
@@ -31,33 +31,35 @@ async def test_overview_shows_system_and_partitions(app: HmcApp) -> None:
             assert text in header
 
 
-async def test_only_changed_cells_are_updated(app: HmcApp, console: LocalConsole) -> None:
+async def test_only_changed_rows_are_repainted(app: HmcApp, console: LocalConsole) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         t = table(app)
-        calls: list[tuple[str, str]] = []
-        original = t.update_cell
+        lines: list[int] = []
+        original = t.refresh_line
 
-        def spy(row: Any, column: Any, value: object, **kw: Any) -> None:
-            calls.append((str(row.value), str(column)))
-            original(row, column, value, **kw)
+        def spy(y: int) -> None:
+            lines.append(y)
+            original(y)
 
-        t.update_cell = spy  # type: ignore[method-assign]
+        t.refresh_line = spy  # type: ignore[method-assign]
+        before = {i: t.cell_text(i, "physc") for i in t.shown_ids()}
         await step(pilot, console, 1)  # time moves: only the live physc figures change
-        assert calls and {column for _, column in calls} == {"physc"}
+        moved = [i for i in t.shown_ids() if t.cell_text(i, "physc") != before[i]]
+        assert len(moved) == 9  # the running partitions of the demo frame (2 are not)
+        assert sorted(lines) == sorted(t.shown_ids().index(i) + 1 for i in moved)
         physc = console.snapshot().physc
         oradb01 = lpar_id(app, "oradb01")
         assert t.cell_text(oradb01, "physc") == f"{physc[oradb01]:.2f}"
-        calls.clear()
+        lines.clear()
         await app.run_operation(ChangeProcessors(lpar="dev01", action="add", proc_units=0.25))
         await pilot.pause()
-        dev01 = str(lpar_id(app, "dev01"))
-        assert (dev01, "pu") in calls
-        assert {row for row, column in calls if column != "physc"} == {dev01}
-        assert t.cell_text(int(dev01), "pu") == "0.75"
-        # What the table draws is what it holds (no stale render cache).
-        lines = "".join(strip.text for strip in t.render_lines(t.region.reset_offset))
-        assert "0.75" in lines
+        dev01 = lpar_id(app, "dev01")
+        assert lines == [t.shown_ids().index(dev01) + 1]  # line 0 is the header
+        assert t.cell_text(dev01, "pu") == "0.75"
+        # What the table draws is what it holds (no stale line cache).
+        drawn = "".join(strip.text for strip in t.render_lines(t.region.reset_offset))
+        assert "0.75" in drawn
 
 
 async def test_filter_is_incremental_and_escape_clears(app: HmcApp) -> None:
@@ -155,3 +157,65 @@ async def test_live_reference_codes_and_freeze(app: HmcApp, console: LocalConsol
         assert console.snapshot().frame.partition("dev02").refcode != first  # type: ignore[union-attr]
         await pilot.press("space")
         await wait_for(pilot, lambda: t.cell_text(dev02, "refcode") != first)
+
+
+async def test_cursor_and_state_colours_follow_focus_and_theme(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+
+        def style_of(line: int, text: str) -> Style:
+            strip = t.render_lines(t.region.reset_offset)[line]
+            return next(seg.style for seg in strip if text in seg.text and seg.style)
+
+        def running_colour() -> str:
+            variables = app.current_theme.variables
+            return variables.get("lpar-running", STATE_VARIABLES["lpar-running"])
+
+        focused = style_of(1, "vios1")  # line 0 is the header, the cursor is on vios1
+        assert style_of(2, "Running").color.triplet.hex == running_colour()  # type: ignore[union-attr]
+        await pilot.press("slash")  # the filter takes the focus: the cursor is drawn blurred
+        assert not t.has_focus and style_of(1, "vios1") != focused
+        await pilot.press("escape")
+        assert t.has_focus and style_of(1, "vios1") == focused
+        light = running_colour()
+        app.theme = "hmc-dark"
+        await pilot.pause()
+        assert running_colour() != light
+        assert style_of(2, "Running").color.triplet.hex == running_colour()  # type: ignore[union-attr]
+
+
+async def test_header_click_sorts_and_a_second_click_on_a_row_opens_it(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        mem = t.visible_columns.index("mem")
+        x = sum(c.width + 2 for c in t.columns[:mem]) + 1  # inside the "Mem GB" header
+        await pilot.click(t, offset=(x, 0))
+        assert (t.sort_column, t.sort_reverse) == ("mem", False)
+        assert "Mem GB▲" in t.render_lines(t.region.reset_offset)[0].text
+        await pilot.click(t, offset=(x, 0))
+        assert (t.sort_column, t.sort_reverse) == ("mem", True)
+        assert "Mem GB▼" in t.render_lines(t.region.reset_offset)[0].text
+        assert "Mem GB descending" in str(app.screen.query_one("#caption").render())
+        third = t.shown_ids()[2]
+        await pilot.click(t, offset=(2, 3))  # line 3 is the third row
+        assert t.cursor_row == 2 and isinstance(app.screen, OverviewScreen)
+        await pilot.click(t, offset=(2, 3))
+        assert isinstance(app.screen, PropertiesScreen) and app.screen.lpar_id == third
+
+
+async def test_page_keys_and_the_cursor_stays_in_view(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 12)) as pilot:  # 11 partitions, 6 rows on screen
+        await pilot.pause()
+        t = table(app)
+        body = t.size.height - 1
+        assert body < t.row_count
+        await pilot.press("G")
+        assert t.cursor_row == 10 and t.scroll_offset.y == t.row_count - body
+        await pilot.press("g")
+        assert t.cursor_row == 0 and t.scroll_offset.y == 0
+        await pilot.press("pagedown")
+        assert t.cursor_row == body and t.scroll_offset.y == 1
+        await pilot.press("pageup", "end", "home")
+        assert t.cursor_row == 0

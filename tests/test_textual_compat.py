@@ -1,0 +1,204 @@
+"""hmc_tui uses Textual's public API only, so any release in the pinned range works.
+
+A private Textual name changes without notice and gives stale cells rather than an error.
+Only hmc_tui/textual_compat.py may touch one, and each symbol it touches has its own test at
+the end of this module. Three checks on the rest of the package:
+
+- the source: no `app._x`, `screen._x`, `._driver`, `._compositor`, no import of an underscore
+  name or module from textual;
+- every hmc_tui class built on a Textual class: no `self._x` it reads or writes is a private
+  name of its Textual base (reading one is using an internal; writing one shadows it);
+- the check itself finds what it must (a planted use is reported).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import inspect
+import pkgutil
+import re
+import textwrap
+from functools import cache
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.message_pump import MessagePump
+from textual.notifications import Notification
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label
+
+import hmc_tui
+from hmc_tui.textual_compat import (
+    Toast,
+    ToastRack,  # the module's private import, re-used here
+    show_toast,
+    withdraw_toast,
+)
+
+ROOT = Path(hmc_tui.__file__).parent
+COMPAT = ROOT / "textual_compat.py"
+PATTERNS = {
+    "app._": re.compile(r"\bapp\._[a-z]"),
+    "screen._": re.compile(r"\bscreen\._[a-z]"),
+    "._driver": re.compile(r"\._driver\b"),
+    "._compositor": re.compile(r"\._compositor\b"),
+    "textual private import": re.compile(
+        r"^\s*(from\s+textual[\w.]*\._\w*|import\s+textual[\w.]*\._\w*|"
+        r"from\s+textual[\w.]*\s+import\s+(\([^)]*|.*)\b_[a-z]\w*)", re.MULTILINE),
+}
+
+
+def sources() -> list[Path]:
+    return sorted(p for p in ROOT.rglob("*.py") if p != COMPAT)
+
+
+def source_findings(text: str) -> list[str]:
+    return [name for name, pattern in PATTERNS.items() if pattern.search(text)]
+
+
+def test_no_private_textual_names_in_the_source() -> None:
+    files = sources()
+    assert len(files) > 50  # the scan really read the package
+    found = {str(p.relative_to(ROOT)): hits for p in files
+             if (hits := source_findings(p.read_text(encoding="utf-8")))}
+    assert found == {}
+
+
+@cache
+def private_names(base: type) -> frozenset[str]:
+    """Underscore names of a Textual class: its members and what an instance sets."""
+    names = set(dir(base))
+    with contextlib.suppress(Exception):  # a base that needs arguments: members suffice
+        names |= set(vars(base()))  # App() and widgets build without running
+    return frozenset(n for n in names if n.startswith("_") and not n.startswith("__"))
+
+
+def textual_base(cls: type) -> type | None:
+    return next((b for b in cls.__mro__ if b.__module__.split(".")[0] == "textual"), None)
+
+
+def self_attributes(cls: type) -> set[str]:
+    """`self._x` names used in the class's own body."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError):
+        return set()
+    return {node.attr for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id == "self" and node.attr.startswith("_")
+            and not node.attr.startswith("__")}
+
+
+def textual_classes() -> list[type]:
+    classes: dict[str, type] = {}
+    for info in pkgutil.walk_packages([str(ROOT)], "hmc_tui."):
+        if info.name.endswith("__main__"):
+            continue  # importing one runs a command line
+        module = importlib.import_module(info.name)
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if obj.__module__ == info.name and issubclass(obj, MessagePump):
+                classes[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return list(classes.values())
+
+
+def class_findings(cls: type) -> set[str]:
+    base = textual_base(cls)
+    return self_attributes(cls) & private_names(base) if base is not None else set()
+
+
+def test_no_textual_subclass_touches_a_private_name_of_its_base() -> None:
+    classes = textual_classes()
+    names = {c.__name__ for c in classes}
+    assert {"HmcApp", "PartitionTable", "RowTable", "OverviewScreen"} <= names
+    found = {c.__qualname__: sorted(hits) for c in classes if (hits := class_findings(c))}
+    assert found == {}
+
+
+class Planted(App[None]):
+    def leaky(self) -> bool:
+        return bool(self._exit) and self._driver is not None
+
+
+def test_the_checks_find_a_planted_use() -> None:
+    assert class_findings(Planted) == {"_exit", "_driver"}
+    assert source_findings("x = self.app._exit\n") == ["app._"]
+    assert source_findings("s = app.screen._compositor\n") == ["screen._", "._compositor"]
+    assert source_findings("from textual.keys import REPLACED_KEYS, _character_to_key\n") == [
+        "textual private import"]
+    assert source_findings("from textual._xterm_parser import XTermParser\n") == [
+        "textual private import"]
+    assert source_findings("from textual.keys import key_to_character\n") == []
+
+
+# ---------------------------------------------------------------- hmc_tui/textual_compat.py
+# One test per private symbol it touches: App._notifications, App._refresh_notifications,
+# App._unnotify, textual.widgets._toast.ToastRack (and its show()), Toast.
+
+
+class ToastApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("main")
+
+
+class Over(ModalScreen[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("dialog")
+
+
+def toasts(screen: Screen[object]) -> list[str]:
+    return [str(t.render()) for t in screen.query(Toast)]
+
+
+def test_the_compat_module_touches_exactly_these_private_names() -> None:
+    text = COMPAT.read_text(encoding="utf-8")
+    used = set(re.findall(r"\b(?:app\.|rack\.)?(_[a-z]\w*)", text)) - {"_toast"}
+    assert used == {"_notifications", "_refresh_notifications", "_unnotify"}
+    assert "from textual.widgets._toast import Toast, ToastRack" in text
+
+
+async def test_app_notifications_is_a_collection_of_notifications() -> None:
+    app = ToastApp()
+    async with app.run_test():
+        note = Notification("hello", "title", "information", timeout=60)
+        app._notifications.add(note)
+        assert note in app._notifications and len(app._notifications) == 1
+
+
+async def test_show_toast_refreshes_the_active_screen_at_once() -> None:
+    app = ToastApp()
+    async with app.run_test(notifications=True) as pilot:
+        show_toast(app, Notification("step 1", "Replay", "information", timeout=60))
+        await pilot.pause()
+        assert any("step 1" in t for t in toasts(app.screen))
+
+
+async def test_withdraw_toast_removes_one_toast_and_keeps_the_others() -> None:
+    app = ToastApp()
+    async with app.run_test(notifications=True) as pilot:
+        one = Notification("step 1", "Replay", "information", timeout=60)
+        other = Notification("kept", "Other", "information", timeout=60)
+        show_toast(app, one)
+        show_toast(app, other)
+        await pilot.pause()
+        withdraw_toast(app, one)
+        await pilot.pause()
+        shown = toasts(app.screen)
+        assert not any("step 1" in t for t in shown) and any("kept" in t for t in shown)
+        withdraw_toast(app, one)  # twice: nothing to do, no error
+
+
+async def test_withdraw_toast_clears_the_screen_below_a_dialog() -> None:
+    app = ToastApp()
+    async with app.run_test(notifications=True) as pilot:
+        below = app.screen
+        note = Notification("step 1", "Replay", "information", timeout=60)
+        show_toast(app, note)
+        await pilot.pause()
+        assert below.query(ToastRack) and any("step 1" in t for t in toasts(below))
+        await app.push_screen(Over())
+        await pilot.pause()
+        withdraw_toast(app, note)
+        await pilot.pause()
+        assert not any("step 1" in t for t in toasts(below))
