@@ -3,7 +3,7 @@
 `engine.model` only knows the type and range of single values. Everything that spans fields
 or objects lives here: min <= desired <= max triples, PU/VP ratios, virtual slots, client and
 server adapters pointing at each other, VIOS mappings, SEAs, pools and system totals
-(../shared/powervm-reference.md sections 2-5 and 8).
+(docs/powervm-rules.md sections 1-5).
 
 The store calls `check_frame` after loading a file; the operations engine calls it on every
 changed frame and reuses the finer `check_*` functions to refuse a command early with the

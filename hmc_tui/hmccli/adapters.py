@@ -1,6 +1,6 @@
 """Virtual adapter items of profile attributes, printed and parsed.
 
-Item formats (../shared/powervm-reference.md 2.3, real captures):
+Item formats (docs/hmc-commands.md section 4, real captures):
 
     virtual_scsi_adapters   slot/client|server/remote_lpar_id/remote_lpar_name/remote_slot/
                             is_required

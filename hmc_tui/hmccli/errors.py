@@ -3,7 +3,7 @@
 Engine refusals arrive as `engine.errors.HmcError` and are printed as they are. The errors
 here cover what happens before an operation exists (a bad flag, an unknown -F attribute, an
 attribute list that does not parse). Texts follow real HMC output where a capture exists
-(../shared/hmc-cli-samples.md, public HMC V9/V10 transcripts); the few codes of our own use
+(docs/hmc-commands.md section 5, public HMC V9/V10 transcripts); the few codes of our own use
 the `HSCLC0xx` range, which the engine's table (engine/errors.py) never uses.
 """
 

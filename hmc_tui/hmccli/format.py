@@ -1,6 +1,6 @@
 '''HMC output records: `attr=value` pairs, quoting, `-F` selections and `--header`.
 
-The rules (../shared/powervm-reference.md 6.1, checked against the real captures):
+The rules (docs/hmc-commands.md section 3, checked against the real captures):
 
 * one record per line, pairs joined by commas, attributes in the HMC's order;
 * a pair whose text holds a comma (or a quote or line break) is wrapped in double quotes and

@@ -1,7 +1,7 @@
 """lsrefcode, lshmc -V and lssysconn: reference codes, the console's level, connections.
 
 lshmc -V prints the real multi-line quoted value (public HMC V10R3 M1060 transcript), and
-lssysconn the real record of ../shared/hmc-cli-samples.md.
+lssysconn the real record of docs/hmc-commands.md section 1.
 """
 
 from __future__ import annotations

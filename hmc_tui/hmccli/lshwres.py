@@ -1,7 +1,7 @@
 """lshwres: processors, memory, virtual I/O, physical I/O slots and shared processor pools.
 
 Attribute order and record order follow the real POWER5 captures in
-../shared/hmc-cli-samples.md: per-partition processor and memory records highest id first,
+docs/hmc-commands.md section 1: per-partition processor and memory records highest id first,
 virtual I/O records lowest id first (vSCSI and serial adapters highest slot first within a
 partition, Ethernet lowest first). A `Not Activated` partition reports zeros. Attributes of
 newer HMCs (`vswitch`, pool names) come after the POWER5 ones.

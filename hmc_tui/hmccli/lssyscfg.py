@@ -1,6 +1,6 @@
 """lssyscfg: the managed system, its partitions and their profiles.
 
-Attribute order follows the real captures in ../shared/hmc-cli-samples.md: `-r sys` the
+Attribute order follows the real captures in docs/hmc-commands.md section 1: `-r sys` the
 POWER5 record, `-r lpar` the POWER8 record (VIOS records carry no boot_mode), `-r prof` the
 POWER8 record with the HMC V10 `ppt_ratio` (VIOS profiles carry no huge-page or memory
 expansion attributes, dedicated profiles no processing units, weight or pool).

@@ -1,6 +1,6 @@
 """The VIOS's own listings: lsmap, lsdev, lspv, lsrep, lsnports, ioslevel.
 
-Column layouts follow the VIOS captures in ../shared/hmc-cli-samples.md: the VIOS 2.2+
+Column layouts follow the VIOS captures in docs/hmc-commands.md section 1: the VIOS 2.2+
 `lsmap -vadapter` layout (15/44-wide SVSA and Physloc columns, a `Mirrored` line), the
 `lsmap -all -npiv` layout (13/34/6/14 columns, `FC name:` padded to 32), and the one-line
 `-fmt :` form of the real vios1 capture. Device names come from engine.vios.

@@ -19,7 +19,7 @@ from hmc_tui.service.users import ROLE_DESCRIPTIONS, User, UserError, UserStore
 
 NO_RESULTS = "No results were found."
 
-# The attributes of a real `lshmcusr` line, in its order (../shared/hmc-cli-samples.md).
+# The attributes of a real `lshmcusr` line, in its order (docs/hmc-commands.md section 1).
 LSHMCUSR_ATTRS = (
     "name", "taskrole", "description", "pwage", "resourcerole", "authentication_type",
     "remote_webui_access", "remote_ssh_access", "min_pwage", "session_timeout",

@@ -1,6 +1,6 @@
 """The partitions table of the frame overview: live, filtered, sorted, narrow-terminal safe.
 
-Built on Textual's DataTable, following ../shared/textual-notes.md section 3: every row is
+Built on Textual's DataTable, following docs/textual.md section 3: every row is
 keyed by the partition id and every column by a short key, and each snapshot updates only the
 cells whose text changed (and LiveDataTable re-renders only those cells). The table never
 `clear()`s on a refresh (that resets the cursor and re-measures every row); it rebuilds only

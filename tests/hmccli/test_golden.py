@@ -1,7 +1,7 @@
 """Golden output of every command and main option against the demo frame.
 
 Regenerate after an intended format change with `HMCCLI_UPDATE_GOLDEN=1 pytest
-tests/hmccli/test_golden.py`, then read the diff against ../shared/hmc-cli-samples.md: a
+tests/hmccli/test_golden.py`, then read the diff against docs/hmc-commands.md section 1: a
 golden file that enshrines a wrong format is worse than none.
 """
 
