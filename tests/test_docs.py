@@ -28,6 +28,7 @@ OUTSIDE_NOTES = ("powervm-" + "reference", "hmc-cli-" + "samples", "textual-" + 
 
 DOC_REF = re.compile(
     r"docs/(?P<page>[A-Za-z0-9_-]+\.md)"
+    r"(?:\]\([^)\s]*\))?"  # a Markdown link: [docs/x.md](../../docs/x.md) section N
     r"(?:[,:]?\s+(?:section|§)s?\s*(?P<sections>\d+(?:\s*(?:-|,|and)\s*\d+)*))?"
 )
 # Within docs/: "[page.md](page.md) section N" cites a sibling page's section.
@@ -121,10 +122,12 @@ def test_every_cited_page_and_section_exists() -> None:
 
 
 def test_the_section_check_would_catch_a_bad_citation() -> None:
-    text = "see docs/powervm-rules.md section 99 and docs/textual.md sections 2-3 and 8"
+    text = ("see docs/powervm-rules.md section 99 and docs/textual.md sections 2-3 and 8, "
+            "[docs/hmc-commands.md](../../docs/hmc-commands.md) section 7")
     found = [(m.group("page"), _numbers(m.group("sections") or "")) for m in
              DOC_REF.finditer(text)]
-    assert found == [("powervm-rules.md", [99]), ("textual.md", [2, 3, 8])]
+    assert found == [("powervm-rules.md", [99]), ("textual.md", [2, 3, 8]),
+                     ("hmc-commands.md", [7])]
     assert 99 not in _sections("powervm-rules.md")
 
 
