@@ -1,6 +1,6 @@
 """HMC-style errors: an HSCL code, the HMC's sentence, and where the problem is.
 
-Codes marked "(sourced)" come from ../shared/powervm-reference.md section 6.2; the others are
+Codes marked "(sourced)" come from docs/powervm-rules.md section 11; the others are
 our own picks in the HMC's style, kept in this one table so a front end never invents a code.
 """
 

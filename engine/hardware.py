@@ -1,6 +1,6 @@
 """Catalog of real POWER server models and the limits the hypervisor enforces on them.
 
-Figures follow ../shared/powervm-reference.md section 1.2. Values the reference marks
+Figures follow docs/powervm-rules.md section 1. Values the reference marks
 unverified (partition counts, hypervisor base memory, some core and memory maxima) are
 defaults in the public spirit of IBM's sales material, not rules to test against.
 """

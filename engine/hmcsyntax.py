@@ -8,7 +8,7 @@ command strings are written with it, so the two can never disagree.
   outer quoting then doubles: `"virtual_eth_adapters=""2/1/1/3,4,5/0/1"""` (real capture);
 * `addl_vlan_ids` is quoted whenever it has a value, even a single VLAN (real capture).
 
-Adapter items (../shared/powervm-reference.md 2.3, real captures):
+Adapter items (docs/hmc-commands.md section 4, real captures):
     virtual_scsi_adapters  slot/client|server/remote_lpar_id/remote_lpar_name/remote_slot/
                            is_required
     virtual_fc_adapters    slot/client|server/remote_lpar_id/remote_lpar_name/remote_slot/

@@ -2,7 +2,7 @@
 
 A transition is a list of timed steps (state, reference code, RMC state) scheduled for one
 partition or for the system. The engine applies the steps that fall due at each tick
-boundary. Sequences follow ../shared/powervm-reference.md 2.7: C2xx (power-on by the
+boundary. Sequences follow docs/powervm-rules.md section 8: C2xx (power-on by the
 virtual service processor), CAxx (partition firmware, boot-device search), then the OS's
 own progress codes; RMC comes up a while after the OS. Exact code sequences and durations
 are realistic approximations, not IBM's documented timings.

@@ -1,7 +1,7 @@
 """PHYP processor dispatcher: 10 ms windows, entitlement, uncapped excess by weight, pools.
 
 Pure numpy; no imports from other engine modules (they call us). One row per partition, pools
-0..63. The rules (powervm-reference.md section 3):
+0..63. The rules (docs/powervm-rules.md section 6):
 
 1. Dedicated running partitions own whole cores: used = min(d, vps). Donating ones lend their idle
    cores (vps - used) to the physical shared pool for that window.

@@ -1,4 +1,4 @@
-"""HMC utilisation counters (lslparutil, powervm-reference.md sections 3 and 6.6).
+"""HMC utilisation counters (lslparutil, docs/powervm-rules.md section 7).
 
 Monotonic int64 cycle counters, R = PROC_CYCLES_PER_SECOND cycles per core-second:
   system    time_cycles          += R per elapsed second (one core's worth; same for all rows)

@@ -1,6 +1,6 @@
 """The Textual console: modes, global keys, the snapshot timer, operations, config, themes.
 
-Contract the screens rely on (see also ../shared/architecture.md):
+Contract the screens rely on (see also docs/architecture.md):
 
 - `HmcApp(console, *, config=None, refresh_hz=5.0)`; `app.hmc_console` is the HMC Console
   (not `app.console`: Textual's App owns that name for its Rich console, which renders every

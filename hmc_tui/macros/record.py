@@ -1,6 +1,6 @@
 """Recording: every key the console receives, with the engine time since the previous one.
 
-`RecordingMixin.on_event` sees each key before bindings and focus routing (textual-notes
+`RecordingMixin.on_event` sees each key before bindings and focus routing (docs/textual.md
 section 9), so keys typed into an Input are recorded too. Per key it stores the engine
 seconds since the previous key (replayed exactly in headless runs), the wall milliseconds
 (informational) and the screen the key was pressed on.

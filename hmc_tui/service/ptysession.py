@@ -1,4 +1,4 @@
-"""One interactive SSH session: a console process on its own PTY (textual-notes.md §10).
+"""One interactive SSH session: a console process on its own PTY (docs/textual.md section 10).
 
 The child gets the PTY as stdin/stdout/stderr *and as its controlling terminal* (TIOCSCTTY
 after setsid): without that the kernel sends no SIGWINCH and resizes are silently lost.

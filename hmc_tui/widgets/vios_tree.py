@@ -1,6 +1,6 @@
 """The VIOS mapping tree: patched in place from `vios_model.Item`s.
 
-Rebuilding a Tree loses the user's expansion and cursor (textual-notes section 5), so `sync`
+Rebuilding a Tree loses the user's expansion and cursor (docs/textual.md section 5), so `sync`
 reconciles: nodes are matched by their stable key, labels are replaced only when their text
 or colours changed, and nodes are added or removed only where mappings appeared or went.
 Label colours come from component classes bound to theme variables, so theme switches work.

@@ -1,6 +1,6 @@
 """Console tests: a lockstep engine on the demo frame, and private dirs for every file.
 
-The engine never runs a clock thread here (../shared/textual-notes.md section 8: a free-running
+The engine never runs a clock thread here (docs/textual.md section 8: a free-running
 thread makes every Pilot press wait ~1-2 s, and breaks determinism); tests move engine time
 with `console.step()` and hand the new snapshot to the app with `app.refresh_from_engine()`.
 """

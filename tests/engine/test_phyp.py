@@ -1,4 +1,4 @@
-"""PHYP dispatcher: exact examples (powervm-reference.md section 3) and invariants."""
+"""PHYP dispatcher: exact examples (docs/powervm-rules.md section 6) and invariants."""
 
 from __future__ import annotations
 

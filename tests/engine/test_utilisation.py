@@ -1,4 +1,4 @@
-"""HMC utilisation counters, samples and rates (powervm-reference.md section 6.6)."""
+"""HMC utilisation counters, samples and rates (docs/powervm-rules.md section 7)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from hmc_tui.hmccli.tokens import (
     tokenize,
 )
 
-# Real lines (hmc-cli-samples.md): a list with commas, items with commas (doubled quotes),
+# Real lines (docs/hmc-commands.md): a list with commas, items with commas (doubled quotes),
 # a single VLAN quoted on its own, an empty unquoted value, states with spaces.
 REAL = [
     'name=test_1,lpar_name=dump,lpar_id=1,io_slots=none,"virtual_serial_adapters=0/server/1/'

@@ -1,4 +1,4 @@
-"""Our VIOS layouts and capture readers against the real output in hmc-cli-samples.md."""
+"""Our VIOS layouts and capture readers against the real output in docs/hmc-commands.md."""
 
 from __future__ import annotations
 
