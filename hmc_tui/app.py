@@ -212,6 +212,8 @@ class HmcApp(RecordingMixin, App[int]):
     # ------------------------------------------------------------------ snapshots
     def refresh_from_engine(self) -> bool:
         """Pull the newest snapshot and show it; False when frozen or nothing changed."""
+        if not self.is_running:  # shutting down: the screens are being taken apart
+            return False
         if self.collector is not None:
             self.collector.tick()
         if not self.hmc_console.connected:  # the engine service went away
