@@ -120,6 +120,8 @@ def _update(table: MutableMapping[str, Any], data: Mapping[str, Any]) -> None:
         del table[key]
     for key, value in data.items():
         current = table.get(key)
+        if isinstance(value, Mapping) and not value and key not in table:
+            continue  # no empty [keymap] in a file that never had one
         if isinstance(value, Mapping) and isinstance(current, MutableMapping):
             _update(current, value)
         elif current != value or key not in table:
