@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import Future
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from engine.ops import Operation
 from engine.roles import Actor
@@ -120,3 +120,10 @@ class LocalConsole:
 
     def step(self, seconds: float) -> None:
         self.engine.step(seconds)
+
+
+if TYPE_CHECKING:  # mypy checks that both consoles provide the whole protocol
+    from hmc_tui.service.remote import RemoteConsole
+
+    _LOCAL: type[Console] = LocalConsole
+    _REMOTE: type[Console] = RemoteConsole
