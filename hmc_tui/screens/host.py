@@ -8,7 +8,7 @@ HmcApp provides it, and so does the small host the screen tests use; a screen re
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeGuard, runtime_checkable
 
 from textual.dom import DOMNode
 from textual.signal import Signal
@@ -62,9 +62,23 @@ class ConsoleHost(Protocol):
         ...
 
 
+# App classes found to provide the contract. A runtime protocol check looks up every member
+# (about 30 us); screens ask on every snapshot and repaint, so each class is checked once.
+_HOST_CLASSES: set[type] = set()
+
+
+def _is_host(app: object) -> TypeGuard[ConsoleHost]:
+    if type(app) in _HOST_CLASSES:
+        return True
+    if isinstance(app, ConsoleHost):
+        _HOST_CLASSES.add(type(app))
+        return True
+    return False
+
+
 def console_host(node: DOMNode) -> ConsoleHost:
     """The app hosting `node`, as the contract screens rely on (TypeError if it is not one)."""
     app = node.app
-    if not isinstance(app, ConsoleHost):
+    if not _is_host(app):
         raise TypeError(f"{type(app).__name__} does not host hmc-tui screens (ConsoleHost)")
     return app

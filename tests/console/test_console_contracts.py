@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from console_helpers import lpar_id, make_app, make_console, step, text
 from textual import events
+from textual.app import App
 
 from engine.roles import Actor
 from hmc_tui.app import HmcApp
@@ -32,6 +33,17 @@ async def test_screens_reach_the_app_through_one_typed_host(app: HmcApp) -> None
         await pilot.pause()
         assert isinstance(app, ConsoleHost)
         assert console_host(app.screen) is app
+
+
+async def test_an_app_without_the_contract_is_refused_by_name() -> None:
+    class Bare(App[None]):
+        pass
+
+    app = Bare()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        with pytest.raises(TypeError, match="Bare does not host hmc-tui screens"):
+            console_host(app.screen)
 
 
 async def test_double_enter_after_lpar_opens_its_properties_once(app: HmcApp) -> None:
