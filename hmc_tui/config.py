@@ -26,7 +26,6 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
-import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.store import atomic_write_bytes, config_dir
@@ -97,6 +96,8 @@ def save_config(config: Config, path: Path | None = None, *, private: bool = Fal
         text = ""
     except OSError as exc:
         raise ConfigFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    import tomlkit  # here, not at the top: only a save needs it (12 ms of every start)
+
     try:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
