@@ -1,6 +1,6 @@
 """The Textual console: modes, global keys, the snapshot timer, operations, config, themes.
 
-Contract the screens rely on (see also docs/architecture.md):
+Contract the screens rely on (hmc_tui/screens/host.py declares it; docs/architecture.md):
 
 - `HmcApp(console, *, config=None, refresh_hz=5.0)`; `app.hmc_console` is the HMC Console
   (not `app.console`: Textual's App owns that name for its Rich console, which renders every
@@ -12,18 +12,19 @@ Contract the screens rely on (see also docs/architecture.md):
 - `await app.run_operation(op) -> OpResult`: applies an operation without blocking the UI;
   success is notified briefly, callers show refusals in place.
 - `run_console(console, config=None) -> int`: the entry point `hmc-tui` calls.
+
+A restricted console (a remote user's) keeps its settings in that user's own file and never
+shows a traceback: an unexpected error is logged in the state dir and the user sees one line.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -39,19 +40,30 @@ from engine.service import OpResult
 from engine.snapshot import Snapshot
 from engine.store import atomic_write_bytes, config_dir, data_dir
 from hmc_tui.command_mode import Alias
-from hmc_tui.config import Config, ConfigFileError, load_config, save_config
+from hmc_tui.config import (
+    Config,
+    ConfigFileError,
+    config_path,
+    load_config,
+    save_config,
+    user_config_path,
+)
 from hmc_tui.console import Console
+from hmc_tui.crash_log import internal_error_message, log_internal_error
 from hmc_tui.gc_tuning import IdleCollector
+from hmc_tui.hmccli import CommandResult, run_command
 from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.screens.help import HelpScreen, help_rows
+from hmc_tui.screens.host import ConsoleHost
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.textual_compat import route_unhandled_exceptions
 from hmc_tui.widgets.partition_table import COLUMNS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 
@@ -60,25 +72,6 @@ SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 MODE_TITLES = {"overview": "Frame overview", "pools": "Pool utilisation",
                "vios": "VIOS adapter mapping", "events": "Events"}
 DIALOGS = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
-
-
-@dataclass(frozen=True)
-class CommandOutput:
-    """What an HMC command printed (the shape of hmccli's CommandResult)."""
-
-    stdout: str
-    stderr: str
-    exit_code: int
-
-
-def _hmccli_runner() -> Callable[..., Any] | None:
-    """hmccli.run_command, imported late: the command line is built in parallel and may be
-    missing from this build."""
-    try:
-        from hmc_tui import hmccli
-    except ImportError:
-        return None
-    return getattr(hmccli, "run_command", None)
 
 
 def next_speed(current: float, step: int) -> float:
@@ -137,19 +130,29 @@ class HmcApp(RecordingMixin, App[int]):
         self._ops_running = 0
         self.last_input = 0.0  # monotonic time of the last key or click
         self._config_writable = True
-        if config is None:
-            try:
-                config = load_config()
-            except ConfigFileError as exc:
-                config = Config()
-                self._config_writable = False  # never save over a file the user must fix
-                self.notices.append(f"{exc} (using defaults; the file is left as it is)")
-        self.config = config
+        self.settings_path: Path | None = None
+        try:
+            self.settings_path = self._settings_path()
+            if config is None:
+                config = load_config(self.settings_path)
+        except ConfigFileError as exc:
+            self._config_writable = False  # never save over a file the user must fix
+            self.notices.append(f"{exc} (using defaults; the file is left as it is)")
+        self.config = config or Config()
+        if console.restricted:  # a remote user never sees a traceback (see crash_log)
+            route_unhandled_exceptions(self, self._internal_error)
         self._register_themes()
-        if config.keymap:
-            self.set_keymap(config.keymap)
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
 
     # ------------------------------------------------------------------ themes and config
+    def _settings_path(self) -> Path:
+        """A remote user's settings are that user's own; the server's config is the local
+        user's (their theme must not change every viewer's)."""
+        if self.hmc_console.restricted:
+            return user_config_path(self.hmc_console.actor.user)
+        return config_path()
+
     def _register_themes(self) -> None:
         for theme in shipped_themes():
             self.register_theme(theme)
@@ -175,11 +178,12 @@ class HmcApp(RecordingMixin, App[int]):
 
     def save_settings(self) -> Path | None:
         """Write the config; None (and a notice) when the file on disk is broken."""
-        if not self._config_writable:
+        if not self._config_writable or self.settings_path is None:
             self.notify("Settings not saved: fix the config file first.", severity="warning")
             return None
         try:
-            return save_config(self.config)
+            return save_config(self.config, self.settings_path,
+                               private=self.hmc_console.restricted)
         except ConfigFileError as exc:
             self.notify(str(exc), severity="error")
             return None
@@ -208,10 +212,12 @@ class HmcApp(RecordingMixin, App[int]):
     # ------------------------------------------------------------------ snapshots
     def refresh_from_engine(self) -> bool:
         """Pull the newest snapshot and show it; False when frozen or nothing changed."""
+        if not self.is_running:  # shutting down: the screens are being taken apart
+            return False
         if self.collector is not None:
             self.collector.tick()
-        if not getattr(self.hmc_console, "connected", True):  # the engine service went away
-            reason = getattr(self.hmc_console, "close_reason", "") or "connection closed"
+        if not self.hmc_console.connected:  # the engine service went away
+            reason = self.hmc_console.close_reason or "connection closed"
             self.exit(1, message=f"hmc-tui: the engine service is gone: {reason}")
             return False
         if self.frozen:
@@ -232,10 +238,13 @@ class HmcApp(RecordingMixin, App[int]):
             self.snapshot_signal.publish(snap)
 
     def _live_screens(self) -> list[Screen[Any]]:
-        """The active screen and, under a modal dialog, the screens it leaves visible."""
+        """The active screen and, under a modal dialog, the screens it leaves visible; only
+        those mounted: a screen just pushed has no widgets to update yet (it reads
+        `app.snapshot` in its on_mount)."""
         screens: list[Screen[Any]] = []
         for screen in reversed(self.screen_stack):
-            screens.append(screen)
+            if screen.is_mounted:
+                screens.append(screen)
             if not screen.is_modal:
                 break
         return list(reversed(screens))
@@ -283,11 +292,11 @@ class HmcApp(RecordingMixin, App[int]):
         await self.switch_mode(mode)
         self.sub_title = MODE_TITLES.get(mode, mode)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.pop_screen()
         elif self.current_mode != self.DEFAULT_MODE:
-            self.run_worker(self.action_goto(self.DEFAULT_MODE))
+            await self.action_goto(self.DEFAULT_MODE)
 
     async def goto_partition(self, lpar_id: int, properties: bool = False) -> bool:
         """Select a partition in the overview (and open its properties)."""
@@ -336,7 +345,7 @@ class HmcApp(RecordingMixin, App[int]):
         """Change the shared engine clock; on a served frame only a superadmin may."""
         try:
             change()
-        except HmcError as err:
+        except (HmcError, ValueError) as err:  # ValueError: a speed the engine refuses
             self.notify(str(err), severity="error", timeout=6)
             return str(err)
         self.notify(done, timeout=2)
@@ -356,7 +365,7 @@ class HmcApp(RecordingMixin, App[int]):
 
     def action_save_svg(self) -> Path | None:
         """Save an SVG of the screen to <data dir>/screenshots and say where."""
-        if getattr(self.hmc_console, "restricted", False):  # never write the server's disk
+        if self.hmc_console.restricted:  # never write the server's disk
             self.notify("Screenshots are not saved for remote sessions.", severity="warning")
             return None
         directory = data_dir() / "screenshots"
@@ -419,25 +428,21 @@ class HmcApp(RecordingMixin, App[int]):
             return f"theme {alias.arg}"
         return ""
 
-    async def run_hmc_command(self, line: str) -> CommandOutput:
-        run = _hmccli_runner()
-        if run is None:
-            return CommandOutput("", "The HMC command line is not available in this build "
-                                 "(hmc_tui.hmccli.run_command is missing).", 127)
-        # A remote (SSH) session must not make the server read files (-f FILE).
-        restricted = getattr(self.hmc_console, "restricted", False)
-        kwargs: dict[str, Any] = {"allow_files": False} if restricted else {}
-        try:
-            if inspect.iscoroutinefunction(run):
-                result = await run(self.hmc_console, line, **kwargs)
-            else:  # it may wait for the engine: keep it off the UI thread
-                result = await asyncio.to_thread(run, self.hmc_console, line, **kwargs)
-        except Exception as exc:  # a bug in a command must not take the console down
-            return CommandOutput("", f"{type(exc).__name__}: {exc}", 1)
+    async def run_hmc_command(self, line: str) -> CommandResult:
+        """One HMC command line (run_command never raises). It may wait for the engine: off
+        the UI thread. A remote (SSH) session must not make the server read files (-f)."""
+        result = await asyncio.to_thread(run_command, self.hmc_console, line,
+                                         allow_files=not self.hmc_console.restricted)
         self.refresh_from_engine()
-        return CommandOutput(str(getattr(result, "stdout", "") or ""),
-                             str(getattr(result, "stderr", "") or ""),
-                             int(getattr(result, "exit_code", 0) or 0))
+        return result
+
+    # ------------------------------------------------------------------ errors
+    def _internal_error(self, error: Exception) -> None:
+        """An unhandled exception in a remote user's console: the traceback to the log, one
+        line to the user, exit status 1 (Textual restores the terminal on the way out)."""
+        reference, _ = log_internal_error(error, self.hmc_console.actor.user)
+        self.exit(return_code=1)
+        self.panic(internal_error_message(reference))
 
     # ------------------------------------------------------------------ palette
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -448,7 +453,7 @@ class HmcApp(RecordingMixin, App[int]):
             yield SystemCommand(f"Go to {title}", f"switch to the {title} screen",
                                 lambda mode=mode: self.run_worker(self.action_goto(mode)))
         yield SystemCommand("Help", "every key of this screen", self.action_help)
-        if not getattr(self.hmc_console, "restricted", False):  # writes a file: local only
+        if not self.hmc_console.restricted:  # writes a file: local only
             yield from recording_commands(self)
         yield SystemCommand("Command line", "navigation aliases and HMC commands (:)",
                             self.action_command_line)
@@ -474,6 +479,10 @@ class HmcApp(RecordingMixin, App[int]):
                 yield SystemCommand(f"Sort partitions by {col.label}",
                                     "again to reverse the order",
                                     lambda key=col.key: screen.table.set_sort(key))
+
+
+if TYPE_CHECKING:  # mypy checks that HmcApp provides what its screens rely on
+    _HOST: type[ConsoleHost] = HmcApp
 
 
 def run_console(console: Console, config: Config | None = None) -> int:

@@ -1,8 +1,9 @@
 """The `hmc-tui` command.
 
 One function per subcommand (`cmd_<name>(args) -> int`), registered in `build_parser()`.
-A subcommand that works on a frame calls `_frame(args)`, which honours `--frame` given
-before or after the subcommand's name. Problems the user can fix (a bad frame file) print
+`--frame FILE` is declared once (FRAME_OPTION) and every subcommand's parser inherits it
+(SubcommandParser), so it may be given before or after the subcommand's name; a subcommand
+that works on a frame calls `_frame(args)`. Problems the user can fix (a bad frame file) print
 one line, `hmc-tui: <message>`, on stderr and exit 2, never a traceback.
 """
 
@@ -13,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from engine.model import Frame, Partition
 from engine.store import FrameFileError, ensure_user_frame, load_frame
@@ -28,6 +30,31 @@ EXIT_USAGE = 2  # argparse's code for bad usage; also used for bad frame files
 SEED = 0  # the console's engine seed (workload noise); macros record it
 
 
+# ---------------------------------------------------------------- --frame, declared once
+
+
+def _frame_option() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand without --frame keeps the value given before its name (the main
+    # parser's default is None: the user's own frame).
+    parent.add_argument("--frame", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                        help="frame file to use instead of your own (created from the demo "
+                        "frame on first start)")
+    return parent
+
+
+FRAME_OPTION = _frame_option()
+
+
+class SubcommandParser(argparse.ArgumentParser):
+    """The parser of every `hmc-tui` subcommand (`add_subparsers(parser_class=...)`): it
+    inherits FRAME_OPTION, wherever the subcommand is registered."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["parents"] = [FRAME_OPTION, *kwargs.get("parents", ())]
+        super().__init__(**kwargs)
+
+
 # ---------------------------------------------------------------- subcommands
 
 
@@ -35,7 +62,8 @@ def cmd_console(args: argparse.Namespace) -> int:
     """No subcommand: the console, live on your frame (or attached to `hmc-tui serve`).
 
     The engine runs in this process; the frame is saved (atomically) when the console
-    quits, so nothing done in a session is lost.
+    quits, so nothing done in a session is lost, and only then: an unchanged frame file is
+    left as the user wrote it (its comments and layout; the demo frame's are worth keeping).
     """
     if args.connect is not None:
         from hmc_tui.service.entry import run_remote_console
@@ -48,12 +76,13 @@ def cmd_console(args: argparse.Namespace) -> int:
     from hmc_tui.console import LocalConsole
     from hmc_tui.macros.entry import record_console
 
-    path = args.frame if args.frame is not None else ensure_user_frame()
+    path = _frame_path(args)
     try:  # the file plus what a crashed session had acknowledged (engine.durable)
-        engine, _ = durable.open_engine(path, seed=SEED, mode="realtime")
+        engine, recovery = durable.open_engine(path, seed=SEED, mode="realtime")
     except OpLogError as exc:
         raise FrameFileError(str(path), f"operation log {exc}") from None
     config = load_config()
+    loaded = engine.snapshot().frame_version  # engine time alone does not change it
     engine.start()
     console = LocalConsole(engine)
     try:
@@ -63,7 +92,10 @@ def cmd_console(args: argparse.Namespace) -> int:
         return run_console(console, config)
     finally:
         engine.stop()
-        durable.save(engine, path)
+        if recovery.replayed or engine.snapshot().frame_version != loaded:
+            durable.save(engine, path)
+        else:  # an unchanged frame keeps its file (and comments); the journal still gets
+            engine.flush_events()  # the refusals and lifecycle events of the session
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -72,44 +104,38 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _frame(args: argparse.Namespace) -> Frame:
-    """The frame a subcommand works on: --frame FILE, else the user's own frame file."""
+def _frame_path(args: argparse.Namespace) -> Path:
+    """--frame FILE, else the user's own frame file. (FRAME_OPTION's default is SUPPRESS, and
+    a parser's set_defaults would change it for every parser sharing it: absent means none.)"""
     path: Path | None = getattr(args, "frame", None)
-    return load_frame(path if path is not None else ensure_user_frame())
+    return path if path is not None else ensure_user_frame()
+
+
+def _frame(args: argparse.Namespace) -> Frame:
+    """The frame a subcommand works on."""
+    return load_frame(_frame_path(args))
 
 
 # ---------------------------------------------------------------- parser
-
-
-def _add_frame_option(parser: argparse.ArgumentParser, *, default: object) -> None:
-    parser.add_argument(
-        "--frame",
-        metavar="FILE",
-        type=Path,
-        default=default,
-        help="frame file to use instead of your own (created from the demo frame on first "
-        "start)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal HMC console over a live simulated IBM PowerVM frame.",
+        parents=[FRAME_OPTION],
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    _add_frame_option(parser, default=None)
     parser.add_argument("--connect", metavar="SOCKET", type=Path, default=None,
                         help="attach the console to a running engine service (hmc-tui serve)")
     add_record_option(parser)
     parser.set_defaults(handler=cmd_console)
 
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND",
+                                     parser_class=SubcommandParser)
 
     def command(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        # SUPPRESS: when the option is absent here, keep the value given before the name.
-        _add_frame_option(sub, default=argparse.SUPPRESS)
         sub.set_defaults(handler=handler)
         return sub
 

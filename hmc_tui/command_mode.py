@@ -6,6 +6,7 @@ kept apart from the app so it can be tested and listed in the help without a run
 
 from __future__ import annotations
 
+import math
 import shlex
 from dataclasses import dataclass
 
@@ -57,10 +58,11 @@ def parse_alias(line: str) -> Alias | str | None:
         return f"usage: :{name} (no arguments)"
     if name == "speed":
         try:
-            if float(args[0]) <= 0:
-                raise ValueError
+            speed = float(args[0])
         except ValueError:
-            return "usage: :speed N (a positive number, 1 = real time)"
+            speed = math.nan
+        if not (math.isfinite(speed) and speed > 0):  # nan, inf (1e400) would stop the clock
+            return f"usage: :speed N (a positive number, 1 = real time); not {args[0]!r}"
     return Alias(name, args[0] if args else "")
 
 

@@ -2,23 +2,54 @@
 
 A front end reads the frame through `snapshot()` and changes it only through `submit()` /
 `execute()` of engine operations, on behalf of the session's actor. `LocalConsole` embeds an
-engine in this process; the SSH service adds a remote implementation over a Unix socket.
+engine in this process; `hmc_tui.service.remote.RemoteConsole` reaches the engine service over
+a Unix socket. Front ends use only what this protocol declares (no probing with getattr).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import Future
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from engine.ops import Operation
 from engine.roles import Actor
 from engine.service import Engine, OpResult
 from engine.snapshot import Snapshot, UtilSeries
+from hmc_tui.service.protocol import SessionInfo
 
 
 class Console(Protocol):
+    # Who acts: every operation is checked against this actor's role. The engine service may
+    # replace it while the console runs (a user demoted meanwhile), so read it when needed.
     actor: Actor
+
+    @property
+    def restricted(self) -> bool:
+        """A console run for a remote (SSH) user: the front end never reads or writes the
+        server's files on that user's behalf (no -f FILE, screenshots, macros, server
+        config); the user's own settings live in a per-user file (hmc_tui.config)."""
+        ...
+
+    @property
+    def connected(self) -> bool:
+        """False once the engine behind this console went away (see `close_reason`)."""
+        ...
+
+    @property
+    def close_reason(self) -> str:
+        """Why the console is no longer connected; "" while it is."""
+        ...
+
+    @property
+    def session_id(self) -> int | None:
+        """This console's session among `sessions()`; None when the frame is not shared."""
+        ...
+
+    def sessions(self) -> tuple[SessionInfo, ...]:
+        """Everyone working on the frame, this session included."""
+        ...
 
     def snapshot(self) -> Snapshot: ...
 
@@ -44,9 +75,21 @@ class LocalConsole:
     """An engine in this process. `lockstep=True` keeps the clock still until `step()` is
     called (tests and headless replay); otherwise `start()` runs it in a thread."""
 
+    # An engine in this process is nobody else's: nothing to restrict, nobody to disconnect.
+    restricted = False
+    connected = True
+    close_reason = ""
+    session_id: int | None = None
+
     def __init__(self, engine: Engine, actor: Actor | None = None) -> None:
         self.engine = engine
         self.actor = actor or Actor()
+        self._since = time.time()
+
+    def sessions(self) -> tuple[SessionInfo, ...]:
+        """Just this session: an in-process engine has no other consoles."""
+        return (SessionInfo(id=0, user=self.actor.user, role=self.actor.role, since=self._since,
+                            origin="local", kind="console"),)
 
     def snapshot(self) -> Snapshot:
         return self.engine.snapshot()
@@ -77,3 +120,10 @@ class LocalConsole:
 
     def step(self, seconds: float) -> None:
         self.engine.step(seconds)
+
+
+if TYPE_CHECKING:  # mypy checks that both consoles provide the whole protocol
+    from hmc_tui.service.remote import RemoteConsole
+
+    _LOCAL: type[Console] = LocalConsole
+    _REMOTE: type[Console] = RemoteConsole

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from hmc_tui.app import HmcApp
+from hmc_tui.screens.host import ConsoleHost, console_host
 
 DISCOVER_LIMIT = 30  # partitions listed before anything is typed
 
 
 class PartitionCommands(Provider):
     @property
-    def hmc(self) -> HmcApp:
-        return cast("HmcApp", self.app)
+    def hmc(self) -> ConsoleHost:
+        return console_host(self.screen)
 
     def _verbs(self, lpar_id: int) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.hmc

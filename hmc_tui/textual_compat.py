@@ -10,13 +10,14 @@ step's removal) and clear them all, but not add one at once or remove just one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
 from textual.notifications import Notification
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "show_toast", "withdraw_toast"]
+__all__ = ["Toast", "route_unhandled_exceptions", "show_toast", "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -34,3 +35,21 @@ def withdraw_toast(app: App[Any], notification: Notification) -> None:
     for screen in app.screen_stack[:-1]:
         for rack in screen.query(ToastRack):
             rack.show(app._notifications)
+
+
+# ---------------------------------------------------------------- unhandled exceptions
+# Textual 8.2 has no public hook for an unhandled exception: every handler, timer, worker and
+# compose step reports it to the private App._handle_exception, which renders a traceback
+# with local variables and exits with status 1. A remote user's console must not show that
+# (hmc_tui/crash_log.py; tested in tests/console/test_console_crash.py).
+
+HANDLE_EXCEPTION = "_handle_exception"  # spelt once, so the tests can check it still exists
+
+
+def route_unhandled_exceptions(app: App[Any], handler: Callable[[Exception], None]) -> None:
+    """From now on, `app`'s unhandled exceptions go to `handler` instead of Textual's
+    traceback screen. The handler must end the app itself (`App.exit`, `App.panic`)."""
+    if not callable(getattr(app, HANDLE_EXCEPTION, None)):
+        raise RuntimeError(f"this Textual has no App.{HANDLE_EXCEPTION}: update textual_compat")
+    # An instance attribute shadows the method: Textual calls `app._handle_exception(error)`.
+    setattr(app, HANDLE_EXCEPTION, handler)

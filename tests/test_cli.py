@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -19,7 +20,7 @@ if str(REPO) not in sys.path:
 from engine import store  # noqa: E402
 from engine.store import demo_frame, demo_frame_text  # noqa: E402
 from hmc_tui import __version__  # noqa: E402
-from hmc_tui.cli import format_summary, main  # noqa: E402
+from hmc_tui.cli import FRAME_OPTION, build_parser, format_summary, main  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +90,29 @@ def test_frame_option_before_or_after_subcommand(
         assert main(argv) == 0
         assert "Managed system  Lab-E1080" in capsys.readouterr().out
     assert not store.user_frame_path().exists()  # --frame does not create the user's frame
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next(a.choices for a in parser._actions  # argparse has no public list
+                if isinstance(a, argparse._SubParsersAction))
+
+
+def test_every_subcommand_takes_the_one_frame_option() -> None:
+    parser = build_parser()
+    (declared,) = [a for a in FRAME_OPTION._actions if "--frame" in a.option_strings]
+    subcommands = _subcommands(parser)
+    assert {"summary", "cmd", "shell", "import", "export", "replay", "serve", "users"} <= \
+        set(subcommands)
+    for name, sub in [("hmc-tui", parser), *subcommands.items()]:
+        (option,) = [a for a in sub._actions if "--frame" in a.option_strings]
+        assert option is declared, name  # inherited from FRAME_OPTION, not declared again
+    for words in (["summary"], ["shell"], ["export", "out"], ["serve"], ["users", "list"]):
+        after = build_parser().parse_args([*words, "--frame", "a.toml"])
+        assert after.frame == Path("a.toml")
+        assert build_parser().parse_args(["--frame", "b.toml", *words]).frame == Path("b.toml")
+        assert not hasattr(build_parser().parse_args(words), "frame")  # the user's own
+    args = build_parser().parse_args(["replay", "m.toml", "--frame", "c.toml"])
+    assert (args.macro, args.frame) == (Path("m.toml"), Path("c.toml"))
 
 
 def test_bad_frame_is_one_line_on_stderr(

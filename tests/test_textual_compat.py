@@ -134,7 +134,8 @@ def test_the_checks_find_a_planted_use() -> None:
 
 # ---------------------------------------------------------------- hmc_tui/textual_compat.py
 # One test per private symbol it touches: App._notifications, App._refresh_notifications,
-# App._unnotify, textual.widgets._toast.ToastRack (and its show()), Toast.
+# App._unnotify, App._handle_exception, textual.widgets._toast.ToastRack (and its show()),
+# Toast.
 
 
 class ToastApp(App[None]):
@@ -154,7 +155,7 @@ def toasts(screen: Screen[object]) -> list[str]:
 def test_the_compat_module_touches_exactly_these_private_names() -> None:
     text = COMPAT.read_text(encoding="utf-8")
     used = set(re.findall(r"\b(?:app\.|rack\.)?(_[a-z]\w*)", text)) - {"_toast"}
-    assert used == {"_notifications", "_refresh_notifications", "_unnotify"}
+    assert used == {"_notifications", "_refresh_notifications", "_unnotify", "_handle_exception"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 

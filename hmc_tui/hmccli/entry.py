@@ -120,11 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def add_subcommands(subparsers: Any) -> None:
     """Register cmd, shell, import and export on hmc-tui's subparsers."""
     def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        sub = subparsers.add_parser(name, help=text, description=text)
-        # As hmc-tui's own subcommands do: --frame after the name too; SUPPRESS keeps a value
-        # given before the name when it is absent here.
-        sub.add_argument("--frame", metavar="FILE", type=Path, default=argparse.SUPPRESS,
-                         help="frame file to use instead of your own")
+        sub = subparsers.add_parser(name, help=text, description=text)  # --frame: hmc_tui.cli
         sub.set_defaults(handler=handler)
         return sub
 

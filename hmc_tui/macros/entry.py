@@ -62,9 +62,7 @@ def add_subcommands(subparsers: Any) -> argparse.ArgumentParser:
     sub.add_argument("--save", action="store_true",
                      help="save the final frame to your frame file (or --frame FILE) when "
                      "every step passed; without it no frame file changes")
-    # SUPPRESS: keep a --frame given before the subcommand's name.
-    sub.add_argument("--frame", metavar="FILE", type=Path, default=argparse.SUPPRESS,
-                     help="replay against this frame file instead of the recorded one")
+    # --frame FILE (hmc_tui.cli.FRAME_OPTION): replay against it instead of the recorded one.
     sub.set_defaults(handler=cmd_replay)
     return sub
 

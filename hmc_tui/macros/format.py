@@ -46,6 +46,7 @@ from pydantic import (
 )
 
 from engine.model import PartitionState
+from engine.service import MAX_SPEED
 from engine.snapshot import ClockMode
 from hmc_tui.macros.keys import is_key_name, key_error
 
@@ -68,7 +69,7 @@ class Header(Strict):
     source: str = ""  # the frame file the console ran on while recording (informational)
     seed: int = 0
     clock: ClockMode = "stepped"
-    speed: float = Field(default=1.0, gt=0)
+    speed: float = Field(default=1.0, gt=0, le=MAX_SPEED, allow_inf_nan=False)
     size: tuple[int, int] = (120, 40)
     theme: str = ""  # the console's theme while recording ("": the default theme)
     keymap: dict[str, str] = Field(default_factory=dict)  # the recording console's keymap
@@ -223,7 +224,8 @@ class ScreenshotStep(Strict):
 
 
 class SpeedStep(Strict):
-    speed: float = Field(gt=0)  # engine seconds per wall second (interactive replay)
+    # engine seconds per wall second (interactive replay); the engine's own bounds
+    speed: float = Field(gt=0, le=MAX_SPEED, allow_inf_nan=False)
 
 
 class CommentStep(Strict):

@@ -64,6 +64,8 @@ class CommandScreen(ModalScreen[Alias | None]):
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.app.screen is not self:  # a second Enter queued before this panel closed:
+            return  # dismissing again would close the screen the first one opened
         field = self.query_one(CommandInput)
         line = event.value.strip().removeprefix(":").strip()
         field.value = ""

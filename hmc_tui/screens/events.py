@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from engine.journal import Event
 from engine.snapshot import Snapshot
-from hmc_tui.screens._contract import latest_snapshot
+from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.event_table import MAX_ROWS, EventTable, event_when, matches
 from hmc_tui.widgets.status_bar import StatusBar
 
@@ -84,9 +84,7 @@ class EventsScreen(Screen):
 
     # ------------------------------------------------------------------ the app contract
     def _refresh_from_app(self) -> None:
-        snap = latest_snapshot(self.app)
-        if snap is not None:
-            self.show_snapshot(snap)
+        self.show_snapshot(console_host(self).snapshot)
 
     def show_snapshot(self, snap: Snapshot) -> None:
         """Append the events that are new since the last snapshot (usually none)."""

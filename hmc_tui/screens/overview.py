@@ -52,7 +52,7 @@ class OverviewScreen(PartitionActions):
 
     def show_snapshot(self, snap: Snapshot) -> None:
         self.query_one(SystemHeader).show_snapshot(snap)
-        self.table.show_snapshot(snap)
+        self.table.show_snapshot(snap, last_input=self.hmc.last_input)
 
     def selected_lpar(self) -> int | None:
         return self.table.selected_id

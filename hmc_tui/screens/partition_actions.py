@@ -3,15 +3,13 @@ so one keymap entry remaps both)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from hmc_tui.screens.dialogs import ActivateDialog, DlparDialog, ShutdownDialog
-
-if TYPE_CHECKING:
-    from hmc_tui.app import HmcApp
+from hmc_tui.screens.host import ConsoleHost, console_host
 
 ACTION_BINDINGS: list[BindingType] = [
     Binding("a", "activate", "Activate", id="lpar.activate"),
@@ -27,8 +25,8 @@ class PartitionActions(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = ACTION_BINDINGS
 
     @property
-    def hmc(self) -> HmcApp:
-        return cast("HmcApp", self.app)
+    def hmc(self) -> ConsoleHost:
+        return console_host(self)
 
     def selected_lpar(self) -> int | None:
         raise NotImplementedError

@@ -22,7 +22,7 @@ from engine.model import Frame
 from engine.service import OpResult
 from engine.snapshot import PoolLive, Snapshot
 from hmc_tui.console import Console
-from hmc_tui.screens._contract import hmc_console, latest_snapshot
+from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.pool_data import INTERVALS, EntitledHistory, pool_series
 from hmc_tui.widgets.pool_dialogs import ChangePoolDialog
 from hmc_tui.widgets.pool_graph import PoolGraph, PoolSeries, sparkline
@@ -132,13 +132,11 @@ class PoolsScreen(Screen):
     # ------------------------------------------------------------------ the app contract
     @property
     def hmc(self) -> Console:
-        """The app's HMC console (see _contract: Textual owns `App.console`)."""
-        return hmc_console(self.app)
+        """The app's HMC console."""
+        return console_host(self).hmc_console
 
     def _refresh_from_app(self) -> None:
-        snap = latest_snapshot(self.app)
-        if snap is not None:
-            self.show_snapshot(snap, force=True)
+        self.show_snapshot(console_host(self).snapshot, force=True)
 
     def show_snapshot(self, snap: Snapshot, force: bool = False) -> None:
         """Apply a newer snapshot: structure when the frame changed, then live figures."""
@@ -299,11 +297,7 @@ class PoolsScreen(Screen):
     # ------------------------------------------------------------------ clock
     def _change_clock(self, change: Callable[[], None], done: str) -> None:
         """Through the app's clock helper (it reports a refusal: the clock is shared)."""
-        clock = getattr(self.app, "clock", None)
-        if clock is not None:
-            clock(change, done)
-        else:
-            change()
+        console_host(self).clock(change, done)
         self.show_snapshot(self.hmc.snapshot())
 
     def action_faster(self) -> None:

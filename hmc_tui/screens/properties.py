@@ -149,7 +149,7 @@ PROFILE_COLUMNS = ("Profile", "Mode", "PU min/des/max", "VP min/des/max", "Memor
 
 
 def profile_rows(p: Partition, frame: Frame) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for prof in p.profiles:
         name = prof.name + (" *" if prof.name == p.default_profile else "")
         pu = (f"{units(prof.min_proc_units)}/{units(prof.desired_proc_units)}/"

@@ -9,7 +9,7 @@ HSCL code and message are shown in place: in the dialog, or on the message line.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,8 +23,8 @@ from engine.ops import Operation, UnmapNpiv, UnmapVscsi
 from engine.service import OpResult
 from engine.snapshot import Snapshot
 from hmc_tui.console import Console
-from hmc_tui.screens._contract import hmc_console, latest_snapshot
 from hmc_tui.screens.dialogs.confirm import ConfirmDialog
+from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.vios_dialogs import MapNpivDialog, MapVscsiDialog
 from hmc_tui.widgets.vios_model import NodeRef, vios_items
@@ -83,26 +83,24 @@ class ViosScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.tree.focus()
+        self.vios_tree.focus()
         self._refresh_from_app()
 
     def on_screen_resume(self) -> None:
         self._refresh_from_app()
 
     @property
-    def tree(self) -> ViosTree:
+    def vios_tree(self) -> ViosTree:
         return self.query_one("#vios-tree", ViosTree)
 
     # ------------------------------------------------------------------ the app contract
     @property
     def hmc(self) -> Console:
-        """The app's HMC console (see _contract: Textual owns `App.console`)."""
-        return hmc_console(self.app)
+        """The app's HMC console."""
+        return console_host(self).hmc_console
 
     def _refresh_from_app(self) -> None:
-        snap = latest_snapshot(self.app)
-        if snap is not None:
-            self.show_snapshot(snap)
+        self.show_snapshot(console_host(self).snapshot)
 
     def show_snapshot(self, snap: Snapshot) -> None:
         """Patch the tree when the frame changed; live figures do not concern this screen."""
@@ -112,9 +110,9 @@ class ViosScreen(Screen):
         self._frame = snap.frame
         frame = snap.frame
         items = vios_items(frame)
-        self.tree.sync(items)
-        if self.tree.cursor_node is None and items:
-            self.tree.move_cursor_to_line(0)
+        self.vios_tree.sync(items)
+        if self.vios_tree.cursor_node is None and items:
+            self.vios_tree.move_cursor_to_line(0)
         self.query_one("#vios-title", Static).update(
             f"Virtual I/O Servers of {frame.system.name} · {len(items)} VIOS"
             + ("" if items else " · no Virtual I/O Server partition on this frame"))
@@ -150,14 +148,14 @@ class ViosScreen(Screen):
         vtd = result.data.get("vtd") if result.ok else None
         op = result.event
         if vtd and op.op == "map_vscsi":
-            for key in self.tree.node_keys():
+            for key in self.vios_tree.node_keys():
                 if key.startswith(f"vios:{op.target}/") and key.endswith(f"/vtd:{vtd}"):
-                    self.tree.select_key(key)
+                    self.vios_tree.select_key(key)
                     break
 
     # ------------------------------------------------------------------ actions
     def action_map(self) -> None:
-        ref, frame = self.tree.selected, self._frame
+        ref, frame = self.vios_tree.selected, self._frame
         if ref is None or frame is None or ref.slot is None or ref.branch not in ("scsi", "fc"):
             self.show_message("Select a vhost or vfchost (or a device below one) to map.",
                               "error")
@@ -168,7 +166,7 @@ class ViosScreen(Screen):
             self.app.push_screen(MapNpivDialog(frame, ref.vios, ref.slot), self._after)
 
     def action_unmap(self) -> None:
-        ref, frame = self.tree.selected, self._frame
+        ref, frame = self.vios_tree.selected, self._frame
         if ref is None or frame is None:
             return
         v = frame.partition(ref.vios)
@@ -200,14 +198,13 @@ class ViosScreen(Screen):
         if not await self.app.push_screen_wait(ConfirmDialog(title, question + command)):
             self.show_message("Cancelled.")
             return
-        app: Any = self.app  # HmcApp (or a test host) provides run_operation
-        self._after(await app.run_operation(op))
+        self._after(await console_host(self).run_operation(op))
 
     def action_expand_all(self) -> None:
-        self.tree.root.expand_all()
+        self.vios_tree.root.expand_all()
 
     def action_collapse_all(self) -> None:
         # Down to the VIOS level: one line per VIOS, its groups folded.
-        for node in self.tree.root.children:
+        for node in self.vios_tree.root.children:
             for child in node.children:
                 child.collapse_all()

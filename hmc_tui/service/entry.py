@@ -26,7 +26,7 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.durable import db_path_for, open_engine
 from engine.errors import HmcError
@@ -47,7 +47,7 @@ log = logging.getLogger("hmc_tui.service")
 # ---------------------------------------------------------------- registration
 
 
-def add_subcommands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_subcommands(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register `serve` and `users` on the hmc-tui parser's subparsers."""
     _add_serve(subparsers)
     _add_users(subparsers)
@@ -75,9 +75,7 @@ def _count(text: str) -> int:
 
 def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     text = "run the engine service: one shared frame for consoles and SSH users"
-    sub = subparsers.add_parser("serve", help=text, description=text)
-    sub.add_argument("--frame", metavar="FILE", type=Path, default=argparse.SUPPRESS,
-                     help="frame file to serve (default: your own frame file)")
+    sub = subparsers.add_parser("serve", help=text, description=text)  # --frame: hmc_tui.cli
     sub.add_argument("--listen", metavar="HOST:PORT", type=_listen, default=("127.0.0.1", 2222),
                      help="SSH address (default 127.0.0.1:2222)")
     sub.add_argument("--socket", metavar="PATH", type=Path, default=None,
@@ -387,9 +385,11 @@ def _errors_to_file(remote: bool) -> Iterator[None]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"{PROG}")
-    parser.add_argument("--frame", metavar="FILE", type=Path, default=None)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    from hmc_tui.cli import FRAME_OPTION, SubcommandParser  # late: hmc_tui.cli imports us
+
+    parser = argparse.ArgumentParser(prog=f"{PROG}", parents=[FRAME_OPTION])
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True,
+                                     parser_class=SubcommandParser)
     add_subcommands(commands)
     # What `hmc-tui --connect SOCKET` does, reachable before the main command is wired.
     connect = commands.add_parser("connect", help="the console on a running service")

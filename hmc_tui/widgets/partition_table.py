@@ -251,7 +251,8 @@ class PartitionTable(RowTable):
         self._sort()
         self.post_message(self.ViewChanged())
 
-    def show_snapshot(self, snap: Snapshot) -> None:
+    def show_snapshot(self, snap: Snapshot, *, last_input: float = 0.0) -> None:
+        """Show `snap`; `last_input` is the monotonic time of the user's last key or click."""
         frame = snap.frame
         if frame.partitions is self._parts and frame.pools is self._pools:
             # Only live figures moved. The physc column is repainted once a second, as top
@@ -260,7 +261,7 @@ class PartitionTable(RowTable):
             # clock (tests, replay) moves only on purpose: every step is shown.
             now = time.monotonic()
             since = now - self._physc_at
-            typing = now - getattr(self.app, "last_input", 0.0) < TYPING_SECONDS
+            typing = now - last_input < TYPING_SECONDS
             if snap.clock.mode == "stepped" or since >= PHYSC_MAX_WAIT or (
                     since >= PHYSC_SECONDS and not typing):
                 self._physc_at = now

@@ -2,7 +2,9 @@
 
 It updates itself from the app's `snapshot_signal`, so any screen can `yield StatusBar()`
 (just before its Footer) and get it for free (the Pools, VIOS and Events screens included).
-It is not docked: a docked status bar and a docked Footer would cover each other.
+It is not docked: a docked status bar and a docked Footer would cover each other. The user
+and role are read from the console at every repaint: the engine service changes them when
+the user is demoted meanwhile.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from engine.roles import Actor
 from engine.snapshot import Snapshot
+from hmc_tui.console import Console
+from hmc_tui.screens.host import console_host
 
 
 def clock_label(snap: Snapshot) -> str:
@@ -24,13 +29,13 @@ def clock_label(snap: Snapshot) -> str:
     return f"×{clock.speed:g}"
 
 
-def others_label(console: object) -> str:
+def others_label(console: Console) -> str:
     """Who else works on the shared frame (consoles of `hmc-tui serve`; none when local)."""
-    sessions = getattr(console, "sessions", None)
-    if not callable(sessions):
+    me = console.session_id
+    if me is None:  # not a shared frame
         return ""
-    me = getattr(console, "session_id", None)
-    others = [f"{s.user} ({s.role})" for s in sessions() if s.id != me and s.kind == "console"]
+    others = [f"{s.user} ({s.role})" for s in console.sessions()
+              if s.id != me and s.kind == "console"]
     return f"  │  also on: {', '.join(others)}" if others else "  │  nobody else on"
 
 
@@ -46,18 +51,14 @@ class StatusBar(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._snap: Snapshot | None = None
+        self._actor: Actor | None = None
         self._frozen = False
 
     def on_mount(self) -> None:
-        app = self.app
-        signal = getattr(app, "snapshot_signal", None)
-        if signal is not None:
-            signal.subscribe(self, self.show_snapshot)
-        if hasattr(app, "frozen"):
-            self.watch(app, "frozen", self._frozen_changed)
-        snap = getattr(app, "snapshot", None)
-        if snap is not None:
-            self.show_snapshot(snap)
+        host = console_host(self)
+        host.snapshot_signal.subscribe(self, self.show_snapshot)
+        self.watch(self.app, "frozen", self._frozen_changed)
+        self.show_snapshot(host.snapshot)
 
     def _frozen_changed(self, frozen: bool) -> None:
         self._frozen = frozen
@@ -66,7 +67,8 @@ class StatusBar(Widget):
     def show_snapshot(self, snap: Snapshot) -> None:
         old = self._snap
         self._snap = snap
-        if old is None or (old.time, old.clock, old.in_flight) != (
+        actor = console_host(self).hmc_console.actor
+        if old is None or actor != self._actor or (old.time, old.clock, old.in_flight) != (
                 snap.time, snap.clock, snap.in_flight):
             self.refresh()
 
@@ -74,9 +76,9 @@ class StatusBar(Widget):
         snap = self._snap
         if snap is None:
             return Text("")
-        console = getattr(self.app, "hmc_console", None)
-        actor = getattr(console, "actor", None)
-        user = f"{actor.user} ({actor.role})" if actor is not None else ""
+        console = console_host(self).hmc_console
+        actor = self._actor = console.actor
+        user = f"{actor.user} ({actor.role})"
         left = Text.assemble(
             " ", (f"{snap.wall:%Y-%m-%d %H:%M:%S}", "bold"), "  ", clock_label(snap),
             "  │  ", user, others_label(console),

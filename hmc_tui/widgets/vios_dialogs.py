@@ -9,7 +9,7 @@ ConfirmDialog.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +22,7 @@ from engine import vios as names
 from engine.model import Frame, VirtualFc, VirtualScsi
 from engine.ops import MapNpiv, MapVscsi, Operation
 from engine.service import OpResult
+from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.vios_model import fc_ports, mappable_devices
 
 # Declared once on the base; subclasses match through their base's type name, so each new
@@ -82,8 +83,7 @@ class OperationDialog(ModalScreen[OpResult | None]):
         if isinstance(op, str):
             self.show_error(op)
             return
-        app: Any = self.app  # the HMC app (or a test host) provides run_operation
-        result: OpResult = await app.run_operation(op)
+        result = await console_host(self).run_operation(op)
         if result.ok:
             self.dismiss(result)
         else:
@@ -126,9 +126,9 @@ class MapVscsiDialog(OperationDialog):
         assert v is not None
         self.vhost = names.vhosts(v).get(vhost_slot, f"slot {vhost_slot}")
         adapter = v.adapter(vhost_slot)
-        client = (frame.partition(adapter.remote_lpar_id)
-                  if isinstance(adapter, VirtualScsi) and adapter.remote_lpar_id else None)
-        self.client = f"{client.name} slot {adapter.remote_slot}" if client and adapter else "any"
+        vscsi = adapter if isinstance(adapter, VirtualScsi) else None
+        client = frame.partition(vscsi.remote_lpar_id) if vscsi and vscsi.remote_lpar_id else None
+        self.client = f"{client.name} slot {vscsi.remote_slot}" if client and vscsi else "any"
         self.devices = mappable_devices(frame, v)
         self.title_text = f"Map a backing device to {self.vhost} on {vios}"
 
@@ -172,9 +172,9 @@ class MapNpivDialog(OperationDialog):
                             None)
         self.ports = fc_ports(frame, v)
         adapter = v.adapter(vfchost_slot)
-        client = (frame.partition(adapter.remote_lpar_id)
-                  if isinstance(adapter, VirtualFc) and adapter.remote_lpar_id else None)
-        self.client = f"{client.name} slot {adapter.remote_slot}" if client and adapter else "any"
+        vfc = adapter if isinstance(adapter, VirtualFc) else None
+        client = frame.partition(vfc.remote_lpar_id) if vfc and vfc.remote_lpar_id else None
+        self.client = f"{client.name} slot {vfc.remote_slot}" if client and vfc else "any"
         self.title_text = f"Map {self.vfchost} on {vios} to a physical FC port"
 
     def compose_fields(self) -> ComposeResult:

@@ -86,7 +86,8 @@ def client_ref(frame: Frame, lpar_id: int | None, slot: int | None) -> Label:
     return (("→ ", "dim"), (name, "name"), (f" (id {lpar_id}){where}", "dim"))
 
 
-def client_device(client: Partition, kind: type, slot: int, stem: str) -> str:
+def client_device(client: Partition, kind: type[VirtualScsi] | type[VirtualFc], slot: int,
+                  stem: str) -> str:
     """The client OS's device name for one of its client adapters (vscsi0, fcs0, ...)."""
     slots = sorted(a.slot for a in client.adapters if isinstance(a, kind) and a.side == "client")
     return f"{stem}{slots.index(slot)}" if slot in slots else ""

@@ -11,6 +11,7 @@ from hmccli_support import SYS
 from engine.model import Frame, VirtualEth, Workload
 from engine.service import Engine
 from engine.store import demo_frame, load_frame, save_frame
+from hmc_tui.cli import FRAME_OPTION, SubcommandParser
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import run_command
 from hmc_tui.hmccli.capture import HMC_COMMANDS, capture_key, export
@@ -161,9 +162,8 @@ def test_a_frame_breaking_a_rule_is_refused(console, tmp_path) -> None:  # type:
 
 
 def cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="hmc-tui")
-    parser.add_argument("--frame", type=Path, default=None)
-    add_subcommands(parser.add_subparsers())
+    parser = argparse.ArgumentParser(prog="hmc-tui", parents=[FRAME_OPTION])
+    add_subcommands(parser.add_subparsers(parser_class=SubcommandParser))
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

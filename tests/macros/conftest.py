@@ -16,6 +16,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from hmc_tui.cli import FRAME_OPTION, SubcommandParser  # noqa: E402
 from hmc_tui.macros.entry import add_record_option, add_subcommands  # noqa: E402
 
 EXAMPLES = Path(_ROOT) / "examples" / "macros"
@@ -47,10 +48,9 @@ def _quiet_gc() -> Iterator[None]:
 
 def build_parser() -> argparse.ArgumentParser:
     """What hmc_tui/cli.py does with the macro entry points."""
-    parser = argparse.ArgumentParser(prog="hmc-tui")
-    parser.add_argument("--frame", type=Path, default=None)
+    parser = argparse.ArgumentParser(prog="hmc-tui", parents=[FRAME_OPTION])
     add_record_option(parser)
-    add_subcommands(parser.add_subparsers())
+    add_subcommands(parser.add_subparsers(parser_class=SubcommandParser))
     return parser
 
 

@@ -1,4 +1,5 @@
-"""A minimal host app for one screen: the contract HmcApp gives its screens, no more."""
+"""A minimal host app for one screen: the contract HmcApp gives its screens
+(hmc_tui.screens.host.ConsoleHost), no more."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
 
+from engine.errors import HmcError
 from engine.model import Frame
 from engine.ops import Operation
 from engine.roles import Actor
 from engine.service import Engine, OpResult
 from engine.snapshot import PoolLive, Snapshot, UtilSeries
 from engine.store import demo_frame
+from hmc_tui.command_mode import Alias
 from hmc_tui.console import LocalConsole
+from hmc_tui.hmccli import CommandResult, run_command
+from hmc_tui.screens.dialogs import ActivateDialog, DlparDialog, ShutdownDialog
 
 
 def make_console(frame: Frame | None = None, actor: Actor | None = None) -> LocalConsole:
@@ -28,6 +35,8 @@ class HostApp(App[None]):
     """Pushes one screen over a lockstep console; `step()` moves engine time and delivers
     the new snapshot the way the real app's timer would."""
 
+    frozen: reactive[bool] = reactive(False)
+
     def __init__(self, screen: Callable[[], Screen[Any]], console: LocalConsole | None = None,
                  warmup: float = 0.0) -> None:
         super().__init__()
@@ -36,6 +45,8 @@ class HostApp(App[None]):
         if warmup:
             self.hmc_console.step(warmup)
         self.snapshot: Snapshot = self.hmc_console.snapshot()
+        self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
+        self.last_input = 0.0
         self._make_screen = screen
         self.operations: list[Operation] = []
 
@@ -48,6 +59,29 @@ class HostApp(App[None]):
         self.deliver()
         return result
 
+    def clock(self, change: Callable[[], None], done: str) -> str:
+        try:
+            change()
+        except HmcError as err:
+            return str(err)
+        self.deliver()
+        return done
+
+    async def goto_partition(self, lpar_id: int, properties: bool = False) -> bool:
+        return False  # no overview in this host
+
+    def open_dialog(self, kind: str, lpar_id: int) -> None:
+        dialogs = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
+        self.push_screen(dialogs[kind](lpar_id))
+
+    def run_alias_here(self, alias: Alias) -> str:
+        return ""  # no command panel in this host
+
+    async def run_hmc_command(self, line: str) -> CommandResult:
+        result = await asyncio.to_thread(run_command, self.hmc_console, line)
+        self.deliver()
+        return result
+
     def deliver(self) -> None:
         """Hand the newest snapshot to the active screen if its version is new."""
         snap = self.hmc_console.snapshot()
@@ -57,6 +91,7 @@ class HostApp(App[None]):
         show = getattr(self.screen, "show_snapshot", None)
         if show is not None:
             show(snap)
+        self.snapshot_signal.publish(snap)
 
     def step(self, seconds: float) -> None:
         self.hmc_console.step(seconds)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from engine.service import Engine
+from engine.store import demo_frame
+from hmc_tui.console import LocalConsole
 from hmc_tui.service.protocol import SessionInfo
 from hmc_tui.widgets.status_bar import others_label
 
@@ -28,4 +31,5 @@ def test_others_are_listed_without_me_and_without_one_off_commands() -> None:
 
 def test_alone_on_the_service_and_local_consoles() -> None:
     assert others_label(FakeRemote(session(1, "alice", "hmcoperator"))) == "  │  nobody else on"
-    assert others_label(object()) == ""  # a local console has no sessions
+    local = LocalConsole(Engine(demo_frame(), mode="stepped"))
+    assert others_label(local) == ""  # an engine in this process: nobody else can be on

@@ -7,7 +7,7 @@ user can correct the request; success closes it with the OpResult.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -22,9 +22,7 @@ from engine.ops import Operation
 from engine.service import OpResult
 from engine.snapshot import Snapshot
 from hmc_tui.formatting import ENV_LABELS
-
-if TYPE_CHECKING:
-    from hmc_tui.app import HmcApp
+from hmc_tui.screens.host import ConsoleHost, console_host
 
 
 class ActionDialog(ModalScreen[OpResult | None]):
@@ -47,8 +45,8 @@ class ActionDialog(ModalScreen[OpResult | None]):
         self.last_result: OpResult | None = None
 
     @property
-    def hmc(self) -> HmcApp:
-        return cast("HmcApp", self.app)
+    def hmc(self) -> ConsoleHost:
+        return console_host(self)
 
     @property
     def partition(self) -> Partition:

@@ -87,8 +87,9 @@ class ShutdownDialog(ActionDialog):
         p = self.partition
         label = OPTIONS[self.option][0]
         then = " and restart it" if self.query_one("#restart", Checkbox).value else ""
-        return bool(await self.app.push_screen_wait(ConfirmDialog(
+        confirmed: bool = await self.app.push_screen_wait(ConfirmDialog(
             "Confirm shutdown",
             f"Shut down {p.name} ({label}){then}?\n\n{op.command(self.hmc.snapshot.frame)}",
             yes="Shut down",
-        )))
+        ))
+        return confirmed
