@@ -12,6 +12,7 @@ import secrets
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from engine.store import state_dir
 
@@ -28,12 +29,21 @@ def log_internal_error(error: BaseException, who: str) -> tuple[str, Path | None
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     text = (f"--- {stamp} reference {reference} user {who} pid {os.getpid()}\n"
             + "".join(traceback.format_exception(error)))
-    path = state_dir() / LOG_NAME
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        with open_error_log() as handle:
             handle.write(text)
     except OSError:
         return reference, None
-    return reference, path
+    return reference, log_path()
+
+
+def log_path() -> Path:
+    return state_dir() / LOG_NAME
+
+
+def open_error_log() -> TextIO:
+    """The log, opened for appending (created 0600 in a 0700 state dir); OSError if not."""
+    path = log_path()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    return os.fdopen(fd, "a", encoding="utf-8", errors="replace")

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.durable import db_path_for, open_engine
 from engine.errors import HmcError
-from engine.store import FrameFileError, ensure_user_frame, load_frame, state_dir
+from engine.store import FrameFileError, ensure_user_frame, load_frame
 from hmc_tui.service.paths import default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
 from hmc_tui.service.users import INITIAL_ADMIN, ROLES, UserError, UserStore, parse_public_keys
@@ -38,7 +38,6 @@ from hmc_tui.service.users import INITIAL_ADMIN, ROLES, UserError, UserStore, pa
 if TYPE_CHECKING:
     import asyncssh
 
-CONSOLE_ERRORS_FILE = "console-errors.log"  # in the state dir: what a remote console crashed on
 
 PROG = "hmc-tui"
 log = logging.getLogger("hmc_tui.service")
@@ -358,12 +357,10 @@ def _errors_to_file(remote: bool) -> Iterator[None]:
     if not remote:
         yield
         return
-    try:
-        state = state_dir()
-        state.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(state / CONSOLE_ERRORS_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-                     0o600)
-        errors = os.fdopen(fd, "a", encoding="utf-8", errors="replace")
+    from hmc_tui.crash_log import open_error_log
+
+    try:  # the same log as the app's own handler (crash_log): this catches what it cannot
+        errors = open_error_log()
     except OSError:
         errors = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
     saved = sys.stderr

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from hmc_tui.service.entry import CONSOLE_ERRORS_FILE
+from hmc_tui.crash_log import LOG_NAME as CONSOLE_ERRORS_FILE
 from hmc_tui.service.ptysession import TERMINAL_RESET
 
 from .conftest import StackFactory, open_console
