@@ -92,10 +92,14 @@ def cmd_console(args: argparse.Namespace) -> int:
         return run_console(console, config)
     finally:
         engine.stop()
-        if recovery.replayed or engine.snapshot().frame_version != loaded:
-            durable.save(engine, path)
-        else:  # an unchanged frame keeps its file (and comments); the journal still gets
-            engine.flush_events()  # the refusals and lifecycle events of the session
+        try:
+            if recovery.replayed or engine.snapshot().frame_version != loaded:
+                durable.save(engine, path)
+            else:  # an unchanged frame keeps its file (and comments); the journal still
+                engine.flush_events()  # gets the session's refusals and lifecycle events
+        finally:
+            if engine.oplog is not None:
+                engine.oplog.close()  # sqlite folds its WAL back in; the frame is free
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
