@@ -7,6 +7,7 @@ can also be named directly with $HMC_TUI_SOCKET or `--socket`.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -23,15 +24,18 @@ SUN_PATH_MAX = 107  # sockaddr_un.sun_path is 108 bytes on Linux, NUL included
 def default_socket_path() -> Path:
     """$HMC_TUI_SOCKET; else, when the data or state dir is overridden (tests, a second
     instance), the state dir, so that instances never share a socket; else the user's runtime
-    dir (tmpfs, private, cleaned at logout) when it exists; else the state dir."""
+    dir (tmpfs, private, cleaned at logout) when XDG_RUNTIME_DIR names it; else the state dir."""
     override = os.environ.get(SOCKET_ENV, "").strip()
     if override:
         return Path(override).expanduser()
     if os.environ.get(STATE_DIR_ENV, "").strip() or os.environ.get(DATA_DIR_ENV, "").strip():
         return state_dir() / SOCKET_NAME
-    runtime = platformdirs.user_runtime_path(APP_NAME, appauthor=False)
-    if runtime.parent.is_dir() and os.access(runtime.parent, os.W_OK):
-        return runtime / SOCKET_NAME
+    # Without XDG_RUNTIME_DIR platformdirs warns and falls back to /tmp/runtime-UID, a name
+    # in a shared directory that another user could create first: use the state dir instead.
+    if sys.platform != "linux" or os.environ.get("XDG_RUNTIME_DIR", "").strip():
+        runtime = platformdirs.user_runtime_path(APP_NAME, appauthor=False)
+        if runtime.parent.is_dir() and os.access(runtime.parent, os.W_OK):
+            return runtime / SOCKET_NAME
     return state_dir() / SOCKET_NAME
 
 

@@ -261,3 +261,17 @@ def test_users_passwd_ends_a_pending_first_login_change(
     assert not path.exists()
     assert entry.main(["users", "list"]) == 0
     assert "hscroot  hmcsuperadmin  yes       0" in capsys.readouterr().out
+
+
+def test_socket_path_without_runtime_dir_is_in_the_state_dir(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # No XDG_RUNTIME_DIR: never platformdirs' /tmp/runtime-UID fallback (a shared directory).
+    from hmc_tui.service import paths
+
+    for name in ("HMC_TUI_SOCKET", "HMC_TUI_STATE_DIR", "HMC_TUI_DATA_DIR", "XDG_RUNTIME_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(paths.sys, "platform", "linux")
+    assert paths.default_socket_path().is_relative_to(tmp_path / "state")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert paths.default_socket_path() == tmp_path / "hmc-tui" / paths.SOCKET_NAME
