@@ -101,6 +101,9 @@ def default_pool(pool_id: int) -> SharedPool:
     )
 
 
+PortProperty = Literal["wwpn", "mac", "npiv", "max_npiv"]
+
+
 class PhysicalPort(Frozen):
     name: str  # device name in the owning partition: fcs0, ent0
     location: str  # U78DA.ND0.WZS0001-P0-C1-T1
@@ -108,10 +111,15 @@ class PhysicalPort(Frozen):
     mac: str = ""  # Ethernet ports: 12 hex digits
     npiv: bool = True  # FC: NPIV capable
     max_npiv: int = 64  # FC: target ports (tports)
+    # Properties no capture showed (a port known only from `lsmap -npiv`): their values
+    # above are defaults, not what the real port has.
+    unknown: tuple[PortProperty, ...] = ()
 
 
 class PhysicalAdapter(Frozen):
-    drc_index: str = Field(pattern=r"^[0-9A-F]{8}$")
+    # "" = not known: an adapter seen only through a VIOS listing (its slot was not in an
+    # I/O capture), so the HMC's listings of slots leave it out.
+    drc_index: str = Field(pattern=r"^([0-9A-F]{8})?$")
     location: str  # slot location code
     description: str
     kind: Literal["fc", "eth", "sas", "nvme"]

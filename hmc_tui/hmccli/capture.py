@@ -128,7 +128,8 @@ def extras(ctx: Ctx) -> list[Record]:
     s = frame.system
     out: list[Record] = [{"resource_type": "sys",
                           "firmware": s.firmware or frame.hardware.firmware,
-                          "epoch": s.epoch.isoformat(), "engine_time": repr(frame.engine_time)}]
+                          "epoch": s.epoch.isoformat(), "engine_time": repr(frame.engine_time),
+                          "lpar_proc_compat_modes": list(s.proc_compat_modes) or ""}]
     for p in frame.partitions:
         params = [f"{k}:{v!r}" for k, v in p.workload.params.items()]
         out.append({"resource_type": "lpar", "lpar_id": str(p.id), "lpar_name": p.name,
@@ -142,6 +143,8 @@ def extras(ctx: Ctx) -> list[Record]:
                     "size_gb": str(d.size_gb), "unique_id": d.unique_id,
                     "owners": [str(o) for o in d.owners] or ""})
     for a in frame.io.adapters:
+        if not a.drc_index:
+            continue  # known only from a VIOS listing: the listing brings it back
         out.append({"resource_type": "adapter", "drc_index": a.drc_index, "kind": a.kind})
         for port in a.ports:
             out.append({"resource_type": "port", "drc_index": a.drc_index, "name": port.name,
@@ -175,6 +178,8 @@ def _read(file: Path) -> str:
 
 
 def split_sections(text: str, source: str) -> dict[str, Capture]:
+    """The sections of a one-file capture. A command met again (the same `lsmap -all` run on
+    every VIOS without naming it) keeps every section: the second is `KEY#2`, and so on."""
     sections: dict[str, Capture] = {}
     key: str | None = None
     start = 0
@@ -182,7 +187,11 @@ def split_sections(text: str, source: str) -> dict[str, Capture]:
 
     def close() -> None:
         if key is not None:
-            sections[key] = Capture(key, source, "\n".join(body), start)
+            name, n = key, 1
+            while name in sections:
+                n += 1
+                name = f"{key}#{n}"
+            sections[name] = Capture(name, source, "\n".join(body), start)
 
     for number, line in enumerate(text.splitlines(), start=1):
         match = _SECTION.match(line) if line.startswith("###") else None
