@@ -72,10 +72,10 @@ def hmc_records(cap: Capture, warn: Warn | None = None) -> list[tuple[int, Recor
             warn(f"{err} (line not used)")
         pending = ""
     if pending:
-        err = cap.error(start, "a quoted value is not closed")
+        unclosed = cap.error(start, "a quoted value is not closed")
         if warn is None:
-            raise err
-        warn(f"{err} (line not used)")
+            raise unclosed
+        warn(f"{unclosed} (line not used)")
     return out
 
 

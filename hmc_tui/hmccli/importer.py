@@ -798,9 +798,9 @@ class Builder:
         # The physical pool's figures (--level pool) follow from the rest; an older HMC
         # saved the shared pools under that name.
         level_pool = self.cap("lshwres_r_proc_level_pool")
-        if records is None:
-            if level_pool is not None and "shared_proc_pool_id" in level_pool.text:
-                records = [(level_pool, n, r) for n, r in hmc_records(level_pool, self.warn)]
+        if records is None and level_pool is not None and (
+                "shared_proc_pool_id" in level_pool.text):
+            records = [(level_pool, n, r) for n, r in hmc_records(level_pool, self.warn)]
         if records is not None:
             pools = []
             for cap, line, rec in records:
