@@ -21,6 +21,7 @@ disk identifiers, physical adapter kinds and port addresses.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -94,8 +95,8 @@ def export(console: Console, directory: Path) -> list[Path]:
         written.append(path)
 
     for template in HMC_COMMANDS:
-        command = template.format(sys=frame.system.name)
-        result = run_command(console, _quoted(command, frame.system.name))
+        command = template.format(sys=shlex.quote(frame.system.name))
+        result = run_command(console, command)
         if result.exit_code != 0:
             raise CaptureError(command, None, result.stderr.strip())
         write(capture_key(command), result.stdout)
@@ -117,17 +118,12 @@ def _split(command: str) -> tuple[str, list[str]]:
     return words[0], words[1:]
 
 
-def _quoted(command: str, system: str) -> str:
-    """The command with the system name quoted for the shell (names may hold spaces)."""
-    return command.replace(f"-m {system}", f"-m '{system}'") if " " in system else command
-
-
 def extras(ctx: Ctx) -> list[Record]:
     """What no HMC or VIOS listing shows (see the module docstring)."""
     frame = ctx.frame
     s = frame.system
     out: list[Record] = [{"resource_type": "sys",
-                          "firmware": s.firmware or frame.hardware.firmware,
+                          "firmware": s.firmware,  # "" = the catalog's level
                           "epoch": s.epoch.isoformat(), "engine_time": repr(frame.engine_time),
                           "lpar_proc_compat_modes": list(s.proc_compat_modes) or ""}]
     for p in frame.partitions:

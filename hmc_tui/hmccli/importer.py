@@ -1024,7 +1024,7 @@ class Builder:
                 name=port, location=location, max_npiv=max(64, count),
                 unknown=("wwpn", "npiv", "max_npiv"))
             k = next((i for i, a in enumerate(io_adapters) if a.owner == lid
-                      and a.location == slot and slot), None)
+                      and a.location == slot and slot and a.drc_index), None)
             if k is not None:
                 a = io_adapters[k]
                 io_adapters[k] = a.model_copy(update={"ports": (*a.ports, port_model)})
