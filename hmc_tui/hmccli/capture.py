@@ -79,6 +79,29 @@ def capture_key(command: str) -> str:
     return "_".join(kept) + suffix
 
 
+_RANK = {"r": 0, "rsubtype": 1, "level": 2}  # the order of the file names above
+
+
+def canonical_key(key: str) -> str:
+    """An HMC listing's key with `-r`, `--rsubtype`, `--level` in the file names' order, so
+    `lshwres -r virtualio --level lpar --rsubtype eth` (as admins type it) is found as
+    lshwres_r_virtualio_rsubtype_eth_level_lpar."""
+    words = key.split("_")
+    if words[0] not in ("lshwres", "lssyscfg", "lsrefcode"):
+        return key
+    pairs: list[list[str]] = []
+    i = 1
+    while i < len(words):
+        if words[i] in _RANK and i + 1 < len(words):
+            pairs.append(words[i:i + 2])
+            i += 2
+        else:
+            pairs.append(words[i:i + 1])
+            i += 1
+    pairs.sort(key=lambda pair: _RANK.get(pair[0], 3) if len(pair) == 2 else 3)
+    return "_".join([words[0], *(w for pair in pairs for w in pair)])
+
+
 # ---------------------------------------------------------------- export
 
 
@@ -149,6 +172,46 @@ def extras(ctx: Ctx) -> list[Record]:
     return out
 
 
+# ---------------------------------------------------------------- the admin's capture script
+
+
+def _dq(text: str) -> str:
+    """`text` inside double quotes of the HMC's (bash) restricted shell."""
+    return re.sub(r'(["$`\\])', r"\\\1", text)
+
+
+def capture_script(system: str, target: str = "hscroot@HMC", output: str = "hmc-capture.txt"
+                   ) -> str:
+    """The one command an admin runs on their workstation to capture a real frame.
+
+    It runs over ssh in the HMC's restricted shell, using only what that shell allows
+    (variables, echo, `for`, `case`, `$(...)`, redirection): every HMC listing the import
+    reads, then the VIOS listings of every VIOS through viosvrcmd (and `lsdev -dev SEA
+    -attr` for each of its SEAs), each section headed `### <command>`, into one file.
+    Errors go into the file too (2>&1): the import names them instead of losing them.
+    """
+    # The header shows the name double-quoted (names may hold spaces).
+    quoted = '\\"$S\\"'
+    # A ' in the name would end the local shell's quoting: written as '\'' (close, a quoted
+    # quote, reopen).
+    parts = [f'S="{_dq(system)}"'.replace("'", "'\\''")]
+    for template in ("lssyscfg -r sys -m {sys}", *HMC_COMMANDS[1:]):
+        shown = template.format(sys=quoted)
+        run = template.format(sys='"$S"')
+        parts.append(f'echo "### {shown}"; {run} 2>&1')
+    inner = " ".join(f'"{c}"' for c in VIOS_COMMANDS)
+    parts.append(
+        'for l in $(lssyscfg -r lpar -m "$S" -F name,lpar_env); do case $l in '
+        '*,vioserver) v=${l%,vioserver}; '
+        f'for c in {inner}; do echo "### viosvrcmd -m {quoted} -p $v -c \\"$c\\""; '
+        'viosvrcmd -m "$S" -p "$v" -c "$c" 2>&1; done; '
+        'for e in $(viosvrcmd -m "$S" -p "$v" -c "lsdev -type sea -field name -fmt :"); do '
+        f'echo "### viosvrcmd -m {quoted} -p $v -c \\"lsdev -dev $e -attr\\""; '
+        'viosvrcmd -m "$S" -p "$v" -c "lsdev -dev $e -attr" 2>&1; done;; esac; done')
+    remote = "; ".join(parts)
+    return f"ssh {target} '{remote}' > {output}"
+
+
 # ---------------------------------------------------------------- reading captures
 
 _SECTION = re.compile(r"^###\s*(?:command:)?(.*?)\s*(?:###)?\s*$")
@@ -159,7 +222,8 @@ def read_captures(path: Path) -> dict[str, Capture]:
     if path.is_dir():
         found: dict[str, Capture] = {}
         for file in sorted(path.glob("*.txt")):
-            found[file.stem] = Capture(file.stem, str(file), _read(file))
+            key = canonical_key(file.stem)
+            found[key] = Capture(key, str(file), _read(file))
         return found
     return split_sections(_read(path), str(path))
 
@@ -199,7 +263,8 @@ def split_sections(text: str, source: str) -> dict[str, Capture]:
         close()
         command = match.group(1)
         try:
-            key = EXTRAS if command in (EXTRAS, f"{EXTRAS}.txt") else capture_key(command)
+            key = EXTRAS if command in (EXTRAS, f"{EXTRAS}.txt") else canonical_key(
+                capture_key(command))
         except Exception:
             raise CaptureError(source, number, f"cannot read the command {command!r}") from None
         start, body = number + 1, []

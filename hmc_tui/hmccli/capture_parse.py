@@ -18,6 +18,7 @@ from hmc_tui.hmccli.format import NO_RESULTS
 _SLOT = re.compile(r"-C(\d+)(?:-T\d+)?$")
 _OWNER = re.compile(r"-V(\d+)-C\d+(?:-T\d+)?$")
 Warn = Callable[[str], None]
+_HMC_ERROR = re.compile(r"HSCL[0-9A-F]{4} ")
 
 
 class CaptureError(Exception):
@@ -69,7 +70,11 @@ def hmc_records(cap: Capture, warn: Warn | None = None) -> list[tuple[int, Recor
         except CaptureError as err:
             if warn is None:
                 raise
-            warn(f"{err} (line not used)")
+            if _HMC_ERROR.match(pending):  # saved in place of the output
+                warn(f"{cap.source}:{start}: the HMC answered with an error instead of a "
+                     f"listing: {pending.strip()} (line not used)")
+            else:
+                warn(f"{err} (line not used)")
         pending = ""
     if pending:
         unclosed = cap.error(start, "a quoted value is not closed")

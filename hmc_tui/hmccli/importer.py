@@ -893,6 +893,7 @@ class Builder:
         vscsi: dict[int, list[Vtd]] = {}
         npiv: dict[int, list[Vfc]] = {}
         seen: set[tuple[str, int, int, str]] = set()
+        unplaced: set[str] = set()
         for key, cap in self.caps.items():
             words = base_key(key).split("_")
             if words[:1] != ["lsmap"] or "all" not in words or "net" in words:
@@ -913,7 +914,9 @@ class Builder:
                 if owner is None or owner not in vios_parts:
                     why = ("its location code names no partition" if owner is None else
                            f"partition {owner} is not a VIOS in lssyscfg_r_lpar")
-                    self.warn(f"{where}: {name} not used: {why}")
+                    if where not in unplaced:  # one warning per block, not per VTD
+                        unplaced.add(where)
+                        self.warn(f"{where}: {name} not used: {why}")
                     continue
                 ident = (kind, owner, block.slot,
                          block.vtd if isinstance(block, Vtd) else "")
