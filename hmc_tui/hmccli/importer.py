@@ -206,7 +206,8 @@ class Builder:
         unknown = sorted({a for _, _, r in records for a in r} - known)
         if unknown:
             shown = ", ".join(unknown[:8]) + (", ..." if len(unknown) > 8 else "")
-            self.warn(f"{_where(records[0][0])}: {len(unknown)} attributes of {key} the "
+            self.warn(f"{records[0][0].source}:{records[0][1]}: {len(unknown)} attributes "
+                      f"of {key} the "
                       f"simulator does not model were ignored: {shown}")
 
     @staticmethod
