@@ -106,7 +106,8 @@ def test_power9_imports_with_one_warning_per_thing_not_placed(p9: Imported) -> N
         (7, "aix03", "aixlinux", "Not Activated")]
     # IBM documents no character set for system and pool names: kept as captured.
     assert frame.system.name == P9_SYS
-    assert frame.pool(1) is not None and frame.pool(1).name == "AIX Pool (Prod)"
+    pool = frame.pool(1)
+    assert pool is not None and pool.name == "AIX Pool (Prod)"
 
 
 def test_item1_server_adapter_of_a_client_not_on_the_frame_is_kept(p9: Imported) -> None:
