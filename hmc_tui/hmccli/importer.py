@@ -120,6 +120,8 @@ KNOWN_ATTRS = {"lssyscfg_r_sys": set(SYS_ATTRS), "lssyscfg_r_lpar": set(LPAR_ATT
 # What the settling pass may leave out when a frame rule refuses it (a path segment).
 REMOVABLE = ("adapters", "vscsi_mappings", "npiv_mappings", "seas", "disks", "ports")
 _SEGMENT = re.compile(r"(\w+)\[(\d+)\]")
+# A partition no capture gives a profile or resources (documented in the warning).
+FALLBACK_RESOURCES = Resources(min_proc_units=0.1, desired_proc_units=0.1, max_proc_units=1.0)
 T = TypeVar("T")
 Rec = dict[str, str]
 Lpars = dict[int, tuple[Capture, int, Rec]]
@@ -415,8 +417,8 @@ class Builder:
                 except ValueError:
                     self.warn(f"{cap.source}:{line}: sys_time {text!r} is not "
                               "MM/DD/YYYY HH:MM:SS: the model's epoch used")
-        (pcap, pline, proc), *_ = self.records("lshwres_r_proc_level_sys") or [(cap, 0, {})]
-        (mcap, mline, mem), *_ = self.records("lshwres_r_mem_level_sys") or [(cap, 0, {})]
+        (pcap, pline, proc), (mcap, mline, mem) = (
+            self._first(key) for key in ("lshwres_r_proc_level_sys", "lshwres_r_mem_level_sys"))
         procs = self._pair(pcap, pline, proc, "installed_sys_proc_units",
                            "configurable_sys_proc_units", float)
         mems = self._pair(mcap, mline, mem, "installed_sys_mem", "configurable_sys_mem", int)
@@ -438,6 +440,12 @@ class Builder:
                       "catalog: imported with the captured figures and generic limits "
                       f"(known models: {', '.join(sorted(CATALOG))})")
         return system, engine_time, firmware_mem
+
+    def _first(self, key: str) -> tuple[Capture, int, Rec]:
+        found = self.records(key)
+        if not found:
+            raise CaptureError(self.source, None, f"{key}.txt has no record")
+        return found[0]
 
     def _pair(self, cap: Capture, line: int, rec: Rec, installed: str, configurable: str,
               kind: Callable[[str], T]) -> tuple[T, T]:
@@ -520,6 +528,10 @@ class Builder:
                 lid = self.number(cap, line, rec["lpar_id"], int, "lpar_id")
             except CaptureError as err:
                 self.warn(f"{err}: partition {rec['name']} not placed")
+                continue
+            if lid < 1:
+                self.warn(f"{cap.source}:{line}: partition ID {lid} is not a partition: "
+                          f"{rec['name']} not placed")
                 continue
             if lid in out:
                 self.warn(f"{cap.source}:{line}: partition ID {lid} is listed twice: the "
@@ -644,58 +656,72 @@ class Builder:
             own = profiles.get(lid, [])
             base = next((p for p in own if p.name == rec.get("curr_profile")), None) or next(
                 (p for p in own if p.name == rec.get("default_profile")), None)
-            fields: dict[str, Any] = {}
-            if base is not None:
-                fields = {k: getattr(base, k) for k in Resources.model_fields}
-            if lid in procs:
-                cap, line, r = procs[lid]
-                mode = self.get(cap, line, r, "curr_proc_mode", fields.get("proc_mode",
-                                                                            "shared"))
-                fields.update(proc_mode=mode, sharing_mode=self.get(
-                    cap, line, r, "curr_sharing_mode",
-                    fields.get("sharing_mode", "uncap" if mode == "shared" else
-                               "share_idle_procs")))
-                for key, src in (("min_procs", "curr_min_procs"), ("desired_procs", "curr_procs"),
-                                 ("max_procs", "curr_max_procs")):
-                    fields[key] = self.number(cap, line, self.get(
-                        cap, line, r, src, str(fields.get(key, 1))), int, src)
-                if mode == "shared":
-                    for key, src in (("min_proc_units", "curr_min_proc_units"),
-                                     ("desired_proc_units", "curr_proc_units"),
-                                     ("max_proc_units", "curr_max_proc_units")):
-                        fields[key] = self.number(cap, line, self.get(
-                            cap, line, r, src, str(fields.get(key) or 0.1)), float, src)
-                    fields["uncap_weight"] = self.number(
-                        cap, line, r.get("curr_uncap_weight", "128"), int, "curr_uncap_weight")
-                    fields["shared_proc_pool_id"] = self.number(
-                        cap, line, r.get("curr_shared_proc_pool_id", "0"), int,
-                        "curr_shared_proc_pool_id")
-                else:
-                    fields.update(min_proc_units=None, desired_proc_units=None,
-                                  max_proc_units=None, uncap_weight=128, shared_proc_pool_id=0)
-            if lid in mems:
-                cap, line, r = mems[lid]
-                for key, src in (("min_mem", "curr_min_mem"), ("desired_mem", "curr_mem"),
-                                 ("max_mem", "curr_max_mem")):
-                    fields[key] = self.number(cap, line, self.get(
-                        cap, line, r, src, str(fields.get(key, 1024))), int, src)
-                if "curr_hpt_ratio" in r:
-                    fields["hpt_ratio"] = r["curr_hpt_ratio"]
-            if lid in slots:
-                cap, line, r = slots[lid]
-                fields["max_virtual_slots"] = self.number(
-                    cap, line, self.get(cap, line, r, "curr_max_virtual_slots",
-                                        str(fields.get("max_virtual_slots", 20))), int,
-                    "curr_max_virtual_slots")
+            fields = {k: getattr(base or FALLBACK_RESOURCES, k) for k in Resources.model_fields}
+            profile_fields = dict(fields)
+            try:
+                fields = self._captured(lid, dict(fields), procs, mems, slots)
+            except CaptureError as err:
+                self.warn(f"{err}: {rec['name']} keeps its profile's resources")
             where = procs.get(lid) or mems.get(lid) or lpars[lid]
             if is_active:
-                current[lid] = self.model(where[0], where[1], Resources, **fields)
+                found_now = self.lenient(where[0], where[1], Resources,
+                                         f"current resources of {rec['name']} (its profile's "
+                                         "are used)", **fields)
+                current[lid] = found_now or self.model(where[0], where[1], Resources,
+                                                       **profile_fields)
             else:
                 found = self.lenient(where[0], where[1], Resources,
                                      f"configured resources of {rec['name']}", **fields)
                 if found is not None:
                     configured[lid] = found
         return current, configured
+
+    def _captured(self, lid: int, fields: dict[str, Any],
+                  procs: dict[int, tuple[Capture, int, Rec]],
+                  mems: dict[int, tuple[Capture, int, Rec]],
+                  slots: dict[int, tuple[Capture, int, Rec]]) -> dict[str, Any]:
+        """`fields` with what lshwres --level lpar says of the partition."""
+        if lid in procs:
+            cap, line, r = procs[lid]
+            mode = self.get(cap, line, r, "curr_proc_mode", fields.get("proc_mode",
+                                                                        "shared"))
+            fields.update(proc_mode=mode, sharing_mode=self.get(
+                cap, line, r, "curr_sharing_mode",
+                fields.get("sharing_mode", "uncap" if mode == "shared" else
+                           "share_idle_procs")))
+            for key, src in (("min_procs", "curr_min_procs"), ("desired_procs", "curr_procs"),
+                             ("max_procs", "curr_max_procs")):
+                fields[key] = self.number(cap, line, self.get(
+                    cap, line, r, src, str(fields.get(key, 1))), int, src)
+            if mode == "shared":
+                for key, src in (("min_proc_units", "curr_min_proc_units"),
+                                 ("desired_proc_units", "curr_proc_units"),
+                                 ("max_proc_units", "curr_max_proc_units")):
+                    fields[key] = self.number(cap, line, self.get(
+                        cap, line, r, src, str(fields.get(key) or 0.1)), float, src)
+                fields["uncap_weight"] = self.number(
+                    cap, line, r.get("curr_uncap_weight", "128"), int, "curr_uncap_weight")
+                fields["shared_proc_pool_id"] = self.number(
+                    cap, line, r.get("curr_shared_proc_pool_id", "0"), int,
+                    "curr_shared_proc_pool_id")
+            else:
+                fields.update(min_proc_units=None, desired_proc_units=None,
+                              max_proc_units=None, uncap_weight=128, shared_proc_pool_id=0)
+        if lid in mems:
+            cap, line, r = mems[lid]
+            for key, src in (("min_mem", "curr_min_mem"), ("desired_mem", "curr_mem"),
+                             ("max_mem", "curr_max_mem")):
+                fields[key] = self.number(cap, line, self.get(
+                    cap, line, r, src, str(fields.get(key, 1024))), int, src)
+            if "curr_hpt_ratio" in r:
+                fields["hpt_ratio"] = r["curr_hpt_ratio"]
+        if lid in slots:
+            cap, line, r = slots[lid]
+            fields["max_virtual_slots"] = self.number(
+                cap, line, self.get(cap, line, r, "curr_max_virtual_slots",
+                                    str(fields.get("max_virtual_slots", 20))), int,
+                "curr_max_virtual_slots")
+        return fields
 
     @staticmethod
     def _holds(proc: tuple[Capture, int, Rec] | None,
@@ -802,39 +828,54 @@ class Builder:
         if records is None and level_pool is not None and (
                 "shared_proc_pool_id" in level_pool.text):
             records = [(level_pool, n, r) for n, r in hmc_records(level_pool, self.warn)]
+        pools: dict[int, SharedPool] = {}
         if records is not None:
-            pools = []
             for cap, line, rec in records:
-                if "shared_proc_pool_id" not in rec or "name" not in rec:
-                    self.warn(f"{cap.source}:{line}: a pool without shared_proc_pool_id or "
-                              "name: not placed")
+                try:
+                    pool = self._pool(cap, line, rec)
+                except CaptureError as err:
+                    self.warn(f"{err}: pool not placed")
                     continue
-                pid = self.number(cap, line, rec["shared_proc_pool_id"], int,
-                                  "shared_proc_pool_id")
-                if pid == 0:
-                    continue
-                max_text = rec.get("max_pool_proc_units", "0")
-                reserved = rec.get("curr_reserved_pool_proc_units", "0")
-                pool = self.lenient(
-                    cap, line, SharedPool, f"pool {rec['name']}", id=pid, name=rec["name"],
-                    max_proc_units=0 if max_text in ("null", "") else int(self.number(
-                        cap, line, max_text, float, "max_pool_proc_units")),
-                    reserved_proc_units=0.0 if reserved in ("null", "") else self.number(
-                        cap, line, reserved, float, "curr_reserved_pool_proc_units"))
                 if pool is not None:
-                    pools.append(pool)
-            return pools
-        self.warn("lshwres_r_procpool.txt is missing: pools used by partitions are sized to "
-                  "fit them")
+                    pools[pool.id] = pool
+        else:
+            self.warn("lshwres_r_procpool.txt is missing: pools used by partitions are sized "
+                      "to fit them")
         need_units: dict[int, float] = {}
         for lid, own in profiles.items():
             for prof in [*own, *([current[lid]] if lid in current else [])]:
                 if prof.shared and prof.shared_proc_pool_id:
                     pid = prof.shared_proc_pool_id
                     need_units[pid] = need_units.get(pid, 0.0) + (prof.max_proc_units or 0)
-        return [SharedPool(id=pid, name=f"SharedPool{pid:02d}",
-                           max_proc_units=max(1, math.ceil(units)))
-                for pid, units in sorted(need_units.items())]
+        for pid, units in sorted(need_units.items()):
+            if pid in pools or not 0 < pid < 64:
+                continue
+            pools[pid] = SharedPool(id=pid, name=f"SharedPool{pid:02d}",
+                                    max_proc_units=max(1, math.ceil(units)))
+            if records is not None:
+                self.warn(f"shared processor pool {pid} is used by profiles but not in "
+                          f"lshwres_r_procpool: {pools[pid].name} sized to fit them "
+                          f"({pools[pid].max_proc_units} processing units)")
+        return [pools[pid] for pid in sorted(pools)]
+
+    def _pool(self, cap: Capture, line: int, rec: Rec) -> SharedPool | None:
+        if "shared_proc_pool_id" not in rec or "name" not in rec:
+            self.warn(f"{cap.source}:{line}: a pool without shared_proc_pool_id or "
+                      "name: not placed")
+            return None
+        pid = self.number(cap, line, rec["shared_proc_pool_id"], int,
+                          "shared_proc_pool_id")
+        if pid == 0:
+            return None
+        max_text = rec.get("max_pool_proc_units", "0")
+        reserved = rec.get("curr_reserved_pool_proc_units", "0")
+        pool = self.lenient(
+            cap, line, SharedPool, f"pool {rec['name']}", id=pid, name=rec["name"],
+            max_proc_units=0 if max_text in ("null", "") else int(self.number(
+                cap, line, max_text, float, "max_pool_proc_units")),
+            reserved_proc_units=0.0 if reserved in ("null", "") else self.number(
+                cap, line, reserved, float, "curr_reserved_pool_proc_units"))
+        return pool
 
     # -- physical I/O
     def _io(self, lpars: Lpars) -> list[PhysicalAdapter]:
@@ -848,8 +889,8 @@ class Builder:
             drc, location = rec["drc_index"], rec["drc_name"]
             description = rec.get("description", "")
             owner_text = rec.get("lpar_id", "none")
-            owner = None if owner_text in ("none", "") else self.number(
-                cap, line, owner_text, int, "lpar_id")
+            owner = None if owner_text in ("none", "") else (
+                int(owner_text) if owner_text.isdigit() else -1)
             if owner is not None and owner not in lpars:
                 self.warn(f"{cap.source}:{line}: slot {location} belongs to partition {owner}, "
                           "not in lssyscfg_r_lpar: imported unassigned")
@@ -1146,7 +1187,7 @@ class Builder:
         default = self.get(cap, line, rec, "default_profile", rec.get("curr_profile") or (
             names[0] if names else "default_profile"), "curr_profile, else the first profile")
         if not profiles:
-            res = current or configured or Resources()
+            res = current or configured or FALLBACK_RESOURCES
             profiles = [Profile(name=default, **{k: getattr(res, k)
                                                  for k in Resources.model_fields})]
             self.warn(f"{cap.source}:{line}: partition {rec['name']} has no profile in "
@@ -1156,6 +1197,11 @@ class Builder:
             self.warn(f"{cap.source}:{line}: default profile {default} of {rec['name']} is not "
                       f"in lssyscfg_r_prof: {names[0]} used")
             default = names[0]
+        curr = rec.get("curr_profile", "")
+        if curr and curr not in [p.name for p in profiles]:
+            self.warn(f"{cap.source}:{line}: current profile {curr} of {rec['name']} is not in "
+                      "lssyscfg_r_prof: none recorded")
+            curr = ""
         compat: dict[str, Any] = {}
         for attr, key in (("curr_lpar_proc_compat_mode", "curr_proc_compat_mode"),
                           ("desired_lpar_proc_compat_mode", "desired_proc_compat_mode")):
@@ -1175,7 +1221,7 @@ class Builder:
             os_version=rec.get("os_version", "Unknown"), state=rec["state"], refcode=refcode,
             rmc_state=rmc,
             rmc_ipaddr=rec.get("rmc_ipaddr", ""), default_profile=default,
-            curr_profile=rec.get("curr_profile", ""),
+            curr_profile=curr,
             boot_mode=rec.get("boot_mode") or extra.get("boot_mode") or "norm",
             keylock=rec.get("lpar_keylock", "norm"),
             bootable=extra.get("bootable", "1") == "1", profiles=tuple(profiles),

@@ -25,6 +25,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from engine.errors import HmcError
 from engine.model import Frame, ManagedSystem, PhysicalAdapter, VirtualFc, VirtualScsi
@@ -409,3 +411,31 @@ def test_imported_twin_saves_and_loads(p9: Imported, tmp_path: Path) -> None:
     save_frame(p9.frame, tmp_path / "twin.toml")
     assert load_frame(tmp_path / "twin.toml") == p9.frame
     assert isinstance(p9.frame.io.adapters[0], PhysicalAdapter)
+
+
+# ---------------------------------------------------------------- property: never a refusal
+
+_P9_LINES = P9.read_text().splitlines()
+# The record after the lssyscfg -r sys and lshwres -r proc|mem --level sys headers
+_REQUIRED_RECORDS = {i + 2 for i, line in enumerate(_P9_LINES) if line in (
+    "### lssyscfg -r sys", f'### lshwres -r proc -m "{P9_SYS}" --level sys',
+    f'### lshwres -r mem -m "{P9_SYS}" --level sys')}
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, len(_P9_LINES) - 1),
+       text=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60))
+def test_any_line_replaced_by_garbage_is_a_warning(index: int, text: str,
+                                                   tmp_path: Path) -> None:
+    """A messy line anywhere but the required system records and the section headers is
+    never a refusal: the import warns and places everything else."""
+    assume(index + 1 not in _REQUIRED_RECORDS and not _P9_LINES[index].startswith("###"))
+    assume(not text.startswith("#"))
+    assert len(_REQUIRED_RECORDS) == 3
+    lines = list(_P9_LINES)
+    lines[index] = text
+    path = tmp_path / f"c{index}.txt"
+    path.write_text("\n".join(lines) + "\n")
+    imported = import_frame(path)
+    check_frame(imported.frame)
