@@ -320,6 +320,8 @@ class Partition(Frozen):
 
 # ---------------------------------------------------------------- hardware figures
 
+# One entry per distinct system figures seen (a handful per process): `Frame.hardware` is
+# read on every rule check.
 _HW_CACHE: dict[tuple[object, ...], HardwareModel] = {}
 
 

@@ -11,7 +11,8 @@ optional; a missing capture is a warning and a documented default:
 * lshwres -r proc|mem|virtualio --rsubtype slot --level lpar missing: a running partition's
   current configuration is its current (else default) profile;
 * lshwres -r virtualio --rsubtype scsi|fc|eth missing: adapters from the default profile;
-* lshwres -r procpool missing: pools named in profiles, sized to fit their partitions;
+* lshwres -r procpool missing (or without a pool a profile uses): pools named in profiles,
+  sized to fit their partitions;
 * lshwres -r io --rsubtype slot missing: no physical adapters; a port an NPIV mapping uses
   is kept as `lsmap -npiv` names it (FC name, location) on an adapter with an unknown DRC
   index, its NPIV capacity and WWPN marked unknown (`PhysicalPort.unknown`);
@@ -27,8 +28,10 @@ Attributes an HMC omits take defaults, each missing attribute one warning per ca
 lssyscfg -r sys `sys_time` (the model's epoch), `state` (Operating), `type_model` and
 `serial_num` (from the name, else 0000-000 / 0000000); lssyscfg -r lpar `lpar_env` (aixlinux),
 `state` (Not Activated), `default_profile` (curr_profile, else the first profile); profile
-figures (the model's `Resources` defaults). Attributes of lssyscfg the simulator does not
-model are ignored, counted in one warning per capture.
+figures (the model's `Resources` defaults). A partition without a profile gets one made from
+its current resources; a curr_profile no profile backs is dropped; a lshwres --level lpar
+record that cannot be read leaves the partition its profile's resources. Attributes of
+lssyscfg the simulator does not model are ignored, counted in one warning per capture.
 
 Figures the captures state win over the hardware catalog (`ManagedSystem` limits): max_lpars,
 lpar_proc_compat_modes, max_procs_per_lpar, max_virtual_procs_per_lpar,
