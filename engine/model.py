@@ -10,12 +10,13 @@ Rules that span fields or objects (min <= desired <= max, slots, pools, ...) liv
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from engine.hardware import HardwareModel, lookup
+from engine.hardware import CATALOG, HardwareModel
 
 SystemState = Literal[
     "Operating", "Standby", "Power Off", "Initializing", "Power Off In Progress", "Error"
@@ -41,6 +42,8 @@ RmcState = Literal["active", "inactive", "none"]
 ACTIVE_STATES = ("Starting", "Running", "Open Firmware", "Shutting Down", "Error")
 TRANSITIONAL_STATES = ("Starting", "Shutting Down")
 POOL_COUNT = 64
+# A processor compatibility mode as the HMC names it: default, POWER8, POWER9_base, Power10
+CompatMode = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")]
 RESERVED_SLOTS = (0, 1)  # virtual serial (console) server adapters
 
 
@@ -52,8 +55,12 @@ class Frozen(BaseModel):
 
 
 class ManagedSystem(Frozen):
+    """The managed system. The optional limits below are the figures a real HMC stated
+    (imported captures); None means the hardware catalog's figure for the model applies, so
+    frame files written before they existed load unchanged."""
+
     name: str = Field(min_length=1, max_length=63)
-    mtm: str  # machine type-model, a key of engine.hardware.CATALOG
+    mtm: str = Field(pattern=r"^[0-9A-Z]{4}-[0-9A-Z]{3}$")  # machine type-model: 9009-42A
     serial: str = Field(pattern=r"^[0-9A-Z]{7}$")
     state: SystemState = "Operating"
     firmware: str = ""  # empty: the catalog's level for the model
@@ -64,15 +71,17 @@ class ManagedSystem(Frozen):
     configurable_mem: int = Field(ge=1024)  # MB
     mem_region_size: Literal[16, 32, 64, 128, 256] = 256  # LMB in MB
     epoch: datetime = datetime(2026, 1, 5, 8, 0, 0)  # engine time 0 on the wall calendar
-
-    @field_validator("mtm")
-    @classmethod
-    def _known_model(cls, value: str) -> str:
-        try:
-            lookup(value)
-        except KeyError as exc:
-            raise ValueError(exc.args[0]) from None
-        return value
+    # lssyscfg -r sys / lshwres -r proc|mem --level sys figures that win over the catalog:
+    max_lpars: int | None = Field(default=None, ge=1)
+    max_procs_per_lpar: int | None = Field(default=None, ge=1)
+    max_virtual_procs_per_lpar: int | None = Field(default=None, ge=1)
+    min_proc_units_per_vp: float | None = Field(default=None, gt=0, le=1)
+    # lpar_proc_compat_modes, oldest first ("default,POWER8,POWER9_base,POWER9"); () = the
+    # catalog's generation
+    proc_compat_modes: tuple[CompatMode, ...] = ()
+    # Hypervisor memory before any partition runs, derived at import so that the frame's
+    # sys_firmware_mem equals the captured one; None = the catalog's base.
+    hypervisor_base_mem: int | None = Field(default=None, ge=0)
 
 
 class SharedPool(Frozen):
@@ -92,6 +101,9 @@ def default_pool(pool_id: int) -> SharedPool:
     )
 
 
+PortProperty = Literal["wwpn", "mac", "npiv", "max_npiv"]
+
+
 class PhysicalPort(Frozen):
     name: str  # device name in the owning partition: fcs0, ent0
     location: str  # U78DA.ND0.WZS0001-P0-C1-T1
@@ -99,10 +111,15 @@ class PhysicalPort(Frozen):
     mac: str = ""  # Ethernet ports: 12 hex digits
     npiv: bool = True  # FC: NPIV capable
     max_npiv: int = 64  # FC: target ports (tports)
+    # Properties no capture showed (a port known only from `lsmap -npiv`): their values
+    # above are defaults, not what the real port has.
+    unknown: tuple[PortProperty, ...] = ()
 
 
 class PhysicalAdapter(Frozen):
-    drc_index: str = Field(pattern=r"^[0-9A-F]{8}$")
+    # "" = not known: an adapter seen only through a VIOS listing (its slot was not in an
+    # I/O capture), so the HMC's listings of slots leave it out.
+    drc_index: str = Field(pattern=r"^([0-9A-F]{8})?$")
     location: str  # slot location code
     description: str
     kind: Literal["fc", "eth", "sas", "nvme"]
@@ -263,8 +280,16 @@ class Partition(Frozen):
     boot_mode: BootMode = "norm"  # of the current / last activation
     keylock: Keylock = "norm"
     bootable: bool = True  # has an OS to boot; False: activation stops at a boot-device error
+    lpar_avail_priority: int = Field(default=127, ge=0, le=255)
+    # curr_lpar_proc_compat_mode of an active partition ("" = the frame's newest mode) and
+    # the desired one ("default" = the newest the firmware allows)
+    curr_proc_compat_mode: CompatMode | Literal[""] = ""
+    desired_proc_compat_mode: CompatMode = "default"
     profiles: tuple[Profile, ...] = Field(min_length=1)
     current: Resources | None = None  # granted resources while active
+    # What a Not Activated partition keeps configured (HMC V8R8.4+, resource_config=1: the
+    # curr_* values of lshwres --level lpar); None = nothing beyond its profiles.
+    configured: Resources | None = None
     adapters: tuple[VirtualAdapter, ...] = ()
     vscsi_mappings: tuple[VscsiMapping, ...] = ()  # VIOS only
     npiv_mappings: tuple[NpivMapping, ...] = ()  # VIOS only
@@ -293,6 +318,48 @@ class Partition(Frozen):
         return self.profile(self.default_profile) or self.profiles[0]
 
 
+# ---------------------------------------------------------------- hardware figures
+
+# One entry per distinct system figures seen (a handful per process): `Frame.hardware` is
+# read on every rule check.
+_HW_CACHE: dict[tuple[object, ...], HardwareModel] = {}
+
+
+def generation_of(modes: tuple[str, ...]) -> str:
+    """The processor generation from lpar_proc_compat_modes: the newest mode, without the
+    `_base`/`_Base` variant suffix (POWER9_base, POWER9 -> POWER9; Power10 -> Power10)."""
+    named = [m for m in modes if m.lower() != "default"]
+    return re.sub(r"_base$", "", named[-1], flags=re.IGNORECASE) if named else ""
+
+
+def generic_hw(s: ManagedSystem) -> HardwareModel:
+    """Figures for a machine type-model the catalog does not know: no more than what the
+    captures show (installed cores and memory are the maxima) and PowerVM's usual limits."""
+    return HardwareModel(
+        mtm=s.mtm, name=f"Power {s.mtm}", generation=generation_of(s.proc_compat_modes)
+        or "POWER", max_cores=s.installed_procs, max_memory_mb=s.installed_mem,
+        max_lpars=1000, min_proc_units_per_vp=0.05, lmb_mb=s.mem_region_size,
+        max_shared_pools=64, max_virtual_slots=32767, max_vps_per_lpar=s.installed_procs,
+        hypervisor_base_mem_mb=0, os400_capable=True, firmware="",
+    )
+
+
+def hardware_of(s: ManagedSystem) -> HardwareModel:
+    base = CATALOG.get(s.mtm) or generic_hw(s)
+    update: dict[str, object] = {}
+    if s.max_lpars is not None:
+        update["max_lpars"] = s.max_lpars
+    if s.max_virtual_procs_per_lpar is not None:
+        update["max_vps_per_lpar"] = s.max_virtual_procs_per_lpar
+    if s.min_proc_units_per_vp is not None:
+        update["min_proc_units_per_vp"] = s.min_proc_units_per_vp
+    if s.hypervisor_base_mem is not None:
+        update["hypervisor_base_mem_mb"] = s.hypervisor_base_mem
+    if s.proc_compat_modes and generation_of(s.proc_compat_modes):
+        update["generation"] = generation_of(s.proc_compat_modes)
+    return base.model_copy(update=update) if update else base
+
+
 # ---------------------------------------------------------------- the frame
 
 
@@ -314,7 +381,16 @@ class Frame(Frozen):
     # -- lookups
     @property
     def hardware(self) -> HardwareModel:
-        return lookup(self.system.mtm)
+        """The catalog's model, with the figures the real HMC stated (system fields) winning;
+        a machine type-model the catalog does not know gets generic figures (`generic_hw`)."""
+        s = self.system
+        key = (s.mtm, s.installed_procs, s.installed_mem, s.mem_region_size, s.max_lpars,
+               s.max_virtual_procs_per_lpar, s.min_proc_units_per_vp, s.proc_compat_modes,
+               s.hypervisor_base_mem)
+        found = _HW_CACHE.get(key)
+        if found is None:
+            found = _HW_CACHE[key] = hardware_of(s)
+        return found
 
     def partition(self, key: str | int) -> Partition | None:
         """By name, or by id when `key` is an int."""

@@ -113,8 +113,12 @@ def _server_adapter(
 
     client = ix.by_id.get(rid)
     if client is None:
-        field = "remote_lpar_id"
-    elif rslot is None:
+        # The HMC keeps a server adapter whose client partition was deleted (or belongs to a
+        # partition it never knew) as it is: real frames carry such adapters for years, and
+        # the console shows "partition N, not on this frame". A client adapter naming a
+        # missing server stays refused (`_client_adapter`): the HMC refuses to create one.
+        return None
+    if rslot is None:
         # Names the client partition but not its slot: any of its adapters may point here.
         if any(points_back(c) for c in client.adapters):
             return None

@@ -6,15 +6,16 @@ virtual switches have names an operator types and every screen shows. The HMC's 
 characters of letters A-Z and a-z, digits, spaces and `, . / ; : ~ @ # ^ - _ = + { }`,
 with no accented letters. IBM's PowerVM REST library (pypowervm, `util.
 sanitize_partition_name_for_api`) gives the same set for partition names plus `!` and `%`.
-We accept the union of the two for every kind of name: anything PowerVM itself accepts
-must load from a real HMC's capture. Where IBM says nothing we chose the strict rule and
-say so here:
-- no space at either end (a CLI attribute list or a column would silently lose it);
-- the same character set for system, pool and virtual switch names as for partitions;
-- lengths: the model's (`Field(max_length=...)`: system 63, partition 47, profile 31 as
-  the help text says, pool 63) and 31 for a virtual switch, which the model leaves open.
-So unicode letters, quotes, `$ & * ( ) [ ] < > ? | \\` and backquotes are refused in names.
-See docs/powervm-rules.md ("Names").
+Partition and profile names take the union of the two, with no space at either end (ours:
+a CLI attribute list or a column would silently lose it).
+
+For the managed system, shared processor pools and virtual switches IBM documents no
+character set, and real systems carry names outside the partition set (a system renamed
+`Prod (DC1) & DR`, accented letters in a pool name): a capture of such a frame must import.
+Those names are only checked for what every name needs: at least one character, no control
+character (the text rule's reason: a terminal would act on it) and the length
+(`Field(max_length=...)`: system 63, pool 63; 31 for a virtual switch, which the model
+leaves open). See docs/powervm-rules.md ("Names").
 
 Text (HSCL0A17). No other text of the frame (OS version, reference code, descriptions,
 location codes, device names, ...) may hold a control character
@@ -88,18 +89,29 @@ NAME_FIELDS = frozenset({
 })
 
 
+# The kinds of name held to IBM's partition / profile character set; the others (IBM
+# documents none) only to length and no control character.
+STRICT_NAMES = frozenset({"partition name", "profile name"})
+
+
 def name_problem(name: str, what: str) -> str | None:
     """Why `name` cannot be a `what` (a key of NAME_MAX), or None when it can."""
     limit = NAME_MAX[what]
-    if _NAME.fullmatch(name) and len(name) <= limit:
+    strict = what in STRICT_NAMES
+    if len(name) <= limit and (_NAME.fullmatch(name) if strict else (
+            name and not CONTROL.search(name))):
         return None
     if not name:
         return "a name has at least one character."
     if len(name) > limit:
         return f"a {what} has at most {limit} characters, not {len(name)}."
-    bad = next((c for c in name if not _NAME_CHAR.fullmatch(c)), None)
-    if bad is not None:
-        shown = f"U+{ord(bad):04X}" if bad.isspace() or CONTROL.fullmatch(bad) else bad
+    if not strict:
+        bad = CONTROL.search(name)
+        assert bad is not None
+        return f"the character U+{ord(bad.group()):04X} is not allowed (a control character)"
+    found = next((c for c in name if not _NAME_CHAR.fullmatch(c)), None)
+    if found is not None:
+        shown = f"U+{ord(found):04X}" if found.isspace() or CONTROL.fullmatch(found) else found
         return (f"the character {shown} is not allowed; use letters A-Z a-z, digits, spaces "
                 f"and {NAME_SPECIALS[1:]}")
     return "a name cannot begin or end with a space."
@@ -124,7 +136,9 @@ def _names_ok(frame: Frame) -> bool:
     )
     return all(
         not found
-        or (max(map(len, found)) <= NAME_MAX[what] and bool(_NAME_LIST.fullmatch("\n".join(found))))
+        or (max(map(len, found)) <= NAME_MAX[what] and (
+            bool(_NAME_LIST.fullmatch("\n".join(found))) if what in STRICT_NAMES
+            else min(map(len, found)) > 0 and not CONTROL.search("".join(found))))
         for found, what in groups
     )
 

@@ -13,7 +13,9 @@ def _io(ix: FrameIndex) -> Problems:
     port_names: dict[tuple[int, str], str] = {}  # (owner, port name) -> location
     for k, ad in enumerate(io.adapters):
         where = f"io.adapters[{k}]"
-        if ad.drc_index in drcs:
+        if not ad.drc_index:
+            pass  # not known (seen only through a VIOS listing): nothing to compare
+        elif ad.drc_index in drcs:
             yield HmcError(
                 "HSCL0A06", f"{where}.drc_index", what="DRC index", value=ad.drc_index,
                 owner=f"the adapter at {drcs[ad.drc_index]}",

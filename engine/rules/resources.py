@@ -41,7 +41,8 @@ class Limits:
             lmb=s.mem_region_size,
             mem_floor=max(MIN_MEM_MB, s.mem_region_size),
             mem_ceiling=s.configurable_mem,
-            cores=s.configurable_procs,
+            # The HMC's max_procs_per_lpar, where a capture stated it, caps dedicated cores.
+            cores=min(s.configurable_procs, s.max_procs_per_lpar or s.configurable_procs),
             per_vp=round(hw.min_proc_units_per_vp * 100),
             max_vps=hw.max_vps_per_lpar,
             max_slots=hw.max_virtual_slots,

@@ -21,6 +21,7 @@ disk identifiers, physical adapter kinds and port addresses.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -78,6 +79,29 @@ def capture_key(command: str) -> str:
     return "_".join(kept) + suffix
 
 
+_RANK = {"r": 0, "rsubtype": 1, "level": 2}  # the order of the file names above
+
+
+def canonical_key(key: str) -> str:
+    """An HMC listing's key with `-r`, `--rsubtype`, `--level` in the file names' order, so
+    `lshwres -r virtualio --level lpar --rsubtype eth` (as admins type it) is found as
+    lshwres_r_virtualio_rsubtype_eth_level_lpar."""
+    words = key.split("_")
+    if words[0] not in ("lshwres", "lssyscfg", "lsrefcode"):
+        return key
+    pairs: list[list[str]] = []
+    i = 1
+    while i < len(words):
+        if words[i] in _RANK and i + 1 < len(words):
+            pairs.append(words[i:i + 2])
+            i += 2
+        else:
+            pairs.append(words[i:i + 1])
+            i += 1
+    pairs.sort(key=lambda pair: _RANK.get(pair[0], 3) if len(pair) == 2 else 3)
+    return "_".join([words[0], *(w for pair in pairs for w in pair)])
+
+
 # ---------------------------------------------------------------- export
 
 
@@ -94,8 +118,8 @@ def export(console: Console, directory: Path) -> list[Path]:
         written.append(path)
 
     for template in HMC_COMMANDS:
-        command = template.format(sys=frame.system.name)
-        result = run_command(console, _quoted(command, frame.system.name))
+        command = template.format(sys=shlex.quote(frame.system.name))
+        result = run_command(console, command)
         if result.exit_code != 0:
             raise CaptureError(command, None, result.stderr.strip())
         write(capture_key(command), result.stdout)
@@ -117,18 +141,14 @@ def _split(command: str) -> tuple[str, list[str]]:
     return words[0], words[1:]
 
 
-def _quoted(command: str, system: str) -> str:
-    """The command with the system name quoted for the shell (names may hold spaces)."""
-    return command.replace(f"-m {system}", f"-m '{system}'") if " " in system else command
-
-
 def extras(ctx: Ctx) -> list[Record]:
     """What no HMC or VIOS listing shows (see the module docstring)."""
     frame = ctx.frame
     s = frame.system
     out: list[Record] = [{"resource_type": "sys",
-                          "firmware": s.firmware or frame.hardware.firmware,
-                          "epoch": s.epoch.isoformat(), "engine_time": repr(frame.engine_time)}]
+                          "firmware": s.firmware,  # "" = the catalog's level
+                          "epoch": s.epoch.isoformat(), "engine_time": repr(frame.engine_time),
+                          "lpar_proc_compat_modes": list(s.proc_compat_modes) or ""}]
     for p in frame.partitions:
         params = [f"{k}:{v!r}" for k, v in p.workload.params.items()]
         out.append({"resource_type": "lpar", "lpar_id": str(p.id), "lpar_name": p.name,
@@ -142,12 +162,54 @@ def extras(ctx: Ctx) -> list[Record]:
                     "size_gb": str(d.size_gb), "unique_id": d.unique_id,
                     "owners": [str(o) for o in d.owners] or ""})
     for a in frame.io.adapters:
+        if not a.drc_index:
+            continue  # known only from a VIOS listing: the listing brings it back
         out.append({"resource_type": "adapter", "drc_index": a.drc_index, "kind": a.kind})
         for port in a.ports:
             out.append({"resource_type": "port", "drc_index": a.drc_index, "name": port.name,
                         "location": port.location, "wwpn": port.wwpn, "mac": port.mac,
                         "npiv": "1" if port.npiv else "0", "max_npiv": str(port.max_npiv)})
     return out
+
+
+# ---------------------------------------------------------------- the admin's capture script
+
+
+def _dq(text: str) -> str:
+    """`text` inside double quotes of the HMC's (bash) restricted shell."""
+    return re.sub(r'(["$`\\])', r"\\\1", text)
+
+
+def capture_script(system: str, target: str = "hscroot@HMC", output: str = "hmc-capture.txt"
+                   ) -> str:
+    """The one command an admin runs on their workstation to capture a real frame.
+
+    It runs over ssh in the HMC's restricted shell, using only what that shell allows
+    (variables, echo, `for`, `case`, `$(...)`, redirection): every HMC listing the import
+    reads, then the VIOS listings of every VIOS through viosvrcmd (and `lsdev -dev SEA
+    -attr` for each of its SEAs), each section headed `### <command>`, into one file.
+    Errors go into the file too (2>&1): the import names them instead of losing them.
+    """
+    # The header shows the name double-quoted (names may hold spaces).
+    quoted = '\\"$S\\"'
+    # A ' in the name would end the local shell's quoting: written as '\'' (close, a quoted
+    # quote, reopen).
+    parts = [f'S="{_dq(system)}"'.replace("'", "'\\''")]
+    for template in ("lssyscfg -r sys -m {sys}", *HMC_COMMANDS[1:]):
+        shown = template.format(sys=quoted)
+        run = template.format(sys='"$S"')
+        parts.append(f'echo "### {shown}"; {run} 2>&1')
+    inner = " ".join(f'"{c}"' for c in VIOS_COMMANDS)
+    parts.append(
+        'for l in $(lssyscfg -r lpar -m "$S" -F name,lpar_env); do case $l in '
+        '*,vioserver) v=${l%,vioserver}; '
+        f'for c in {inner}; do echo "### viosvrcmd -m {quoted} -p $v -c \\"$c\\""; '
+        'viosvrcmd -m "$S" -p "$v" -c "$c" 2>&1; done; '
+        'for e in $(viosvrcmd -m "$S" -p "$v" -c "lsdev -type sea -field name -fmt :"); do '
+        f'echo "### viosvrcmd -m {quoted} -p $v -c \\"lsdev -dev $e -attr\\""; '
+        'viosvrcmd -m "$S" -p "$v" -c "lsdev -dev $e -attr" 2>&1; done;; esac; done')
+    remote = "; ".join(parts)
+    return f"ssh {target} '{remote}' > {output}"
 
 
 # ---------------------------------------------------------------- reading captures
@@ -160,7 +222,8 @@ def read_captures(path: Path) -> dict[str, Capture]:
     if path.is_dir():
         found: dict[str, Capture] = {}
         for file in sorted(path.glob("*.txt")):
-            found[file.stem] = Capture(file.stem, str(file), _read(file))
+            key = canonical_key(file.stem)
+            found[key] = Capture(key, str(file), _read(file))
         return found
     return split_sections(_read(path), str(path))
 
@@ -175,6 +238,8 @@ def _read(file: Path) -> str:
 
 
 def split_sections(text: str, source: str) -> dict[str, Capture]:
+    """The sections of a one-file capture. A command met again (the same `lsmap -all` run on
+    every VIOS without naming it) keeps every section: the second is `KEY#2`, and so on."""
     sections: dict[str, Capture] = {}
     key: str | None = None
     start = 0
@@ -182,7 +247,11 @@ def split_sections(text: str, source: str) -> dict[str, Capture]:
 
     def close() -> None:
         if key is not None:
-            sections[key] = Capture(key, source, "\n".join(body), start)
+            name, n = key, 1
+            while name in sections:
+                n += 1
+                name = f"{key}#{n}"
+            sections[name] = Capture(name, source, "\n".join(body), start)
 
     for number, line in enumerate(text.splitlines(), start=1):
         match = _SECTION.match(line) if line.startswith("###") else None
@@ -194,7 +263,8 @@ def split_sections(text: str, source: str) -> dict[str, Capture]:
         close()
         command = match.group(1)
         try:
-            key = EXTRAS if command in (EXTRAS, f"{EXTRAS}.txt") else capture_key(command)
+            key = EXTRAS if command in (EXTRAS, f"{EXTRAS}.txt") else canonical_key(
+                capture_key(command))
         except Exception:
             raise CaptureError(source, number, f"cannot read the command {command!r}") from None
         start, body = number + 1, []

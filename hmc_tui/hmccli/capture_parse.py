@@ -1,19 +1,24 @@
 """Readers for captured command output: HMC records and the VIOS's tables and blocks.
 
-Each reader takes a `Capture` (text plus where it came from) and returns plain data; a line
-it cannot read raises `CaptureError` naming the file and line, so the import can report
-`FILE:LINE: reason` and write nothing.
+Each reader takes a `Capture` (text plus where it came from) and returns plain data. A line
+it cannot read is handed to `warn` as `FILE:LINE: reason` and skipped when the caller gives
+one (real captures are messy: a localised error line, a stray prompt); without `warn` it
+raises `CaptureError`, so the import can report `FILE:LINE: reason` and write nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hmc_tui.hmccli.format import NO_RESULTS
 
 _SLOT = re.compile(r"-C(\d+)(?:-T\d+)?$")
+_OWNER = re.compile(r"-V(\d+)-C\d+(?:-T\d+)?$")
+Warn = Callable[[str], None]
+_HMC_ERROR = re.compile(r"HSCL[0-9A-F]{4} ")
 
 
 class CaptureError(Exception):
@@ -42,11 +47,12 @@ class Capture:
 Record = dict[str, str]
 
 
-def hmc_records(cap: Capture) -> list[tuple[int, Record]]:
+def hmc_records(cap: Capture, warn: Warn | None = None) -> list[tuple[int, Record]]:
     """`attr=value,...` records (CSV quoting), with their line numbers.
 
     A quoted value may span lines (lshmc -V); blank lines and `No results were found.` are
-    skipped.
+    skipped; with `warn`, so is (with a warning) a line that is no record, such as an HMC
+    error saved in place of the output (`HSCLA4C0 ...`) or a localised "no results" line.
     """
     out: list[tuple[int, Record]] = []
     pending = ""
@@ -59,10 +65,22 @@ def hmc_records(cap: Capture) -> list[tuple[int, Record]]:
         pending = f"{pending}\n{line}" if pending else line
         if pending.count('"') % 2:  # inside a quoted value: the record goes on
             continue
-        out.append((start, _record(cap, start, pending)))
+        try:
+            out.append((start, _record(cap, start, pending)))
+        except CaptureError as err:
+            if warn is None:
+                raise
+            if _HMC_ERROR.match(pending):  # saved in place of the output
+                warn(f"{cap.source}:{start}: the HMC answered with an error instead of a "
+                     f"listing: {pending.strip()} (line not used)")
+            else:
+                warn(f"{err} (line not used)")
         pending = ""
     if pending:
-        raise cap.error(start, "a quoted value is not closed")
+        unclosed = cap.error(start, "a quoted value is not closed")
+        if warn is None:
+            raise unclosed
+        warn(f"{unclosed} (line not used)")
     return out
 
 
@@ -87,6 +105,12 @@ def need(cap: Capture, number: int, record: Record, *names: str) -> list[str]:
     return [record[n] for n in names]
 
 
+def owner_of(physloc: str) -> int | None:
+    """The partition of a virtual location code: U9080.HEX.78H4A21-V1-C13 -> 1."""
+    match = _OWNER.search(physloc)
+    return None if match is None else int(match.group(1))
+
+
 def slot_of(cap: Capture, number: int, physloc: str) -> int:
     """The virtual slot in a location code: U9080.HEX.78H4A21-V1-C13 -> 13."""
     match = _SLOT.search(physloc)
@@ -105,21 +129,34 @@ class Vtd:
     vtd: str
     lun: str
     backing: str
+    owner: int | None = None  # the VIOS's partition id, from the vhost's location code
+    line: int = 0  # the vhost's line
 
 
-def lsmap_vscsi(cap: Capture) -> list[Vtd]:
+def _unexpected(cap: Capture, warn: Warn | None, number: int, reason: str) -> None:
+    if warn is None:
+        raise cap.error(number, reason)
+    warn(f"{cap.source}:{number}: {reason} (line not used)")
+
+
+def lsmap_vscsi(cap: Capture, warn: Warn | None = None) -> list[Vtd]:
     """`lsmap -all` (blocks, or one `-fmt :` line per vhost)."""
     out: list[Vtd] = []
-    vhost, slot = "", -1
+    vhost, slot, owner, at = "", -1, None, 0
     current: dict[str, str] = {}
 
     def close(number: int) -> None:
         if current:
-            if "Backing device" not in current or "LUN" not in current:
-                raise cap.error(number, f"virtual target device {current.get('VTD')} has no "
-                                "LUN or backing device")
-            out.append(Vtd(vhost, slot, current["VTD"], current["LUN"],
-                           current["Backing device"]))
+            if "LUN" not in current:
+                _unexpected(cap, warn, number, f"virtual target device {current.get('VTD')} "
+                            "has no LUN")
+            elif not current.get("Backing device"):
+                # An empty virtual optical drive (no media loaded) maps nothing.
+                _unexpected(cap, warn, number, f"virtual target device {current.get('VTD')} "
+                            "has no backing device")
+            else:
+                out.append(Vtd(vhost, slot, current["VTD"], current["LUN"],
+                               current["Backing device"], owner, at))
             current.clear()
 
     for number, line in cap.lines():
@@ -133,7 +170,8 @@ def lsmap_vscsi(cap: Capture) -> list[Vtd]:
                                 "fields per virtual target device")
             s = slot_of(cap, number, fields[1])
             for i in range(3, len(fields), 6):
-                out.append(Vtd(fields[0], s, fields[i], fields[i + 2], fields[i + 3]))
+                out.append(Vtd(fields[0], s, fields[i], fields[i + 2], fields[i + 3],
+                               owner_of(fields[1]), number))
             continue
         if text.startswith("vhost"):
             close(number)
@@ -141,6 +179,7 @@ def lsmap_vscsi(cap: Capture) -> list[Vtd]:
             if len(words) != 3:
                 raise cap.error(number, "expected: vhostN  PHYSLOC  CLIENT-ID")
             vhost, slot = words[0], slot_of(cap, number, words[1])
+            owner, at = owner_of(words[1]), number
             continue
         label, value = text[:22].strip(), text[22:].strip()
         if label == "VTD":
@@ -149,10 +188,11 @@ def lsmap_vscsi(cap: Capture) -> list[Vtd]:
                 current["VTD"] = value
         elif label in ("Status", "LUN", "Backing device", "Physloc", "Mirrored"):
             if not current:
-                raise cap.error(number, f"{label} outside a virtual target device")
+                _unexpected(cap, warn, number, f"{label} outside a virtual target device")
+                continue
             current[label] = value
         else:
-            raise cap.error(number, f"unexpected line in lsmap output: {text[:40]!r}")
+            _unexpected(cap, warn, number, f"unexpected line in lsmap output: {text[:40]!r}")
     close(0)
     return out
 
@@ -163,9 +203,11 @@ class Vfc:
     slot: int
     port: str  # FC name ("" when not mapped)
     port_location: str
+    owner: int | None = None  # the VIOS's partition id, from the vfchost's location code
+    line: int = 0
 
 
-def lsmap_npiv(cap: Capture) -> list[Vfc]:
+def lsmap_npiv(cap: Capture, warn: Warn | None = None) -> list[Vfc]:
     """`lsmap -all -npiv` (blocks, or `-fmt :` lines)."""
     out: list[Vfc] = []
     for number, line in cap.lines():
@@ -176,18 +218,24 @@ def lsmap_npiv(cap: Capture) -> list[Vfc]:
             fields = text.split(":")
             if len(fields) != 12:
                 raise cap.error(number, "a -fmt : line has 12 fields")
-            out.append(Vfc(fields[0], slot_of(cap, number, fields[1]), fields[6], fields[7]))
+            out.append(Vfc(fields[0], slot_of(cap, number, fields[1]), fields[6], fields[7],
+                           owner_of(fields[1]), number))
         elif text.startswith("vfchost"):
             words = text.split()
-            out.append(Vfc(words[0], slot_of(cap, number, words[1]), "", ""))
+            if len(words) < 2:
+                raise cap.error(number, "expected: vfchostN  PHYSLOC  CLNTID ...")
+            out.append(Vfc(words[0], slot_of(cap, number, words[1]), "", "",
+                           owner_of(words[1]), number))
         elif text.startswith("FC name:"):
             if not out:
-                raise cap.error(number, "FC name outside a vfchost block")
+                _unexpected(cap, warn, number, "FC name outside a vfchost block")
+                continue
             name, _, loc = text.partition("FC loc code:")
             out[-1].port = name.removeprefix("FC name:").strip()
             out[-1].port_location = loc.strip()
         elif not text.startswith(("Status:", "Ports logged in:", "Flags:", "VFC client")):
-            raise cap.error(number, f"unexpected line in lsmap -npiv output: {text[:40]!r}")
+            _unexpected(cap, warn, number,
+                        f"unexpected line in lsmap -npiv output: {text[:40]!r}")
     return out
 
 

@@ -17,7 +17,7 @@ from engine.service import Engine
 from engine.store import FrameFileError, data_dir, ensure_user_frame, load_frame, save_frame
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import run_command
-from hmc_tui.hmccli.capture import export
+from hmc_tui.hmccli.capture import capture_script, export
 from hmc_tui.hmccli.capture_parse import CaptureError
 from hmc_tui.hmccli.importer import import_frame
 from hmc_tui.hmccli.shell import HISTORY_FILE, remember, repl, setup_readline
@@ -84,6 +84,12 @@ def cmd_shell(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Build a frame file from HMC captures (a directory, or one sectioned file)."""
+    if args.script:
+        print(capture_script(args.system or "SYSTEM", args.target))
+        return 0
+    if args.source is None or args.output is None:
+        print("hmc-tui import: give DIR|FILE and -o OUT.toml (or --script)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     out: Path = args.output
     if out.exists() and not args.force:
         print(f"hmc-tui import: {out} exists (use --force to replace it)", file=sys.stderr)
@@ -129,10 +135,16 @@ def add_subcommands(subparsers: Any) -> None:
                      help="the command line, quoted as one word or as separate words")
     add("shell", cmd_shell, "an interactive HMC command shell on your frame")
     imp = add("import", cmd_import, "build a frame file from HMC command captures")
-    imp.add_argument("source", metavar="DIR|FILE",
+    imp.add_argument("source", metavar="DIR|FILE", nargs="?",
                      help="a directory of captures, or one file with '### <command>' sections")
-    imp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.toml",
+    imp.add_argument("-o", "--output", type=Path, metavar="OUT.toml",
                      help="the frame file to write")
     imp.add_argument("--force", action="store_true", help="replace OUT.toml if it exists")
+    imp.add_argument("--script", action="store_true",
+                     help="print the command that captures a real frame through its HMC")
+    imp.add_argument("--system", metavar="NAME",
+                     help="with --script: the managed system's name (default SYSTEM)")
+    imp.add_argument("--target", metavar="USER@HMC", default="hscroot@HMC",
+                     help="with --script: where ssh logs in (default hscroot@HMC)")
     exp = add("export", cmd_export, "write HMC command captures of your frame into DIR")
     exp.add_argument("directory", metavar="DIR")

@@ -95,9 +95,10 @@ def proc_sys(ctx: Ctx) -> Record:
     s, hw = frame.system, frame.hardware
     avail = units(frame.avail_proc_units())
     vps, cores = str(hw.max_vps_per_lpar), str(s.configurable_procs)
+    per_lpar = str(s.max_procs_per_lpar or s.configurable_procs)  # captured, where imported
     return dict(zip(PROC_SYS, (
         units(s.configurable_procs), avail, avail, units(s.installed_procs), "0",
-        repr(hw.min_proc_units_per_vp), vps, cores, vps, vps, vps, cores, cores, cores,
+        repr(hw.min_proc_units_per_vp), vps, per_lpar, vps, vps, vps, cores, cores, cores,
         str(hw.max_shared_pools)), strict=True))
 
 
@@ -152,7 +153,7 @@ def _profile_settings(p: Partition) -> Resources:
 
 
 def proc_lpar(frame: Frame, p: Partition) -> Record:
-    cur = p.current
+    cur = p.current if p.current is not None else p.configured  # resource_config=1
     head: Record = {"lpar_name": p.name, "lpar_id": str(p.id)}
     res = cur or _profile_settings(p)
     if not res.shared:
@@ -187,7 +188,7 @@ def proc_lpar(frame: Frame, p: Partition) -> Record:
 
 
 def mem_lpar(p: Partition) -> Record:
-    cur = p.current
+    cur = p.current if p.current is not None else p.configured  # resource_config=1
     m = (str(cur.min_mem), str(cur.desired_mem), str(cur.max_mem)) if cur else ("0",) * 3
     r: Record = {"lpar_name": p.name, "lpar_id": str(p.id), "curr_min_mem": m[0],
                  "curr_mem": m[1], "curr_max_mem": m[2], "pend_min_mem": m[0],
@@ -324,7 +325,7 @@ def _io_slots(ctx: Ctx, args: Args) -> str:
     frame = ctx.frame
     f = parse_filter(args.get("--filter"), args.filters,
                      known_lpars=[p.name for p in frame.partitions])
-    records = [io_slot_record(frame, a) for a in frame.io.adapters]
+    records = [io_slot_record(frame, a) for a in frame.io.adapters if a.drc_index]
     records = [r for r in records if f.allows("lpar_ids", str(r["lpar_id"]))
                and f.allows("lpar_names", str(r.get("lpar_name", "")))]
     return render(records, args.get("-F"), "--header" in args, IO_SLOT)

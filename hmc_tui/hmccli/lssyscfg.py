@@ -182,9 +182,11 @@ def lpar_record(ctx: Ctx, p: Partition) -> Record:
     r.update({
         "lpar_keylock": p.keylock, "auto_start": flag(bool(default and default.auto_start)),
         "redundant_err_path_reporting": "0", "rmc_state": p.rmc_state,
-        "rmc_ipaddr": p.rmc_ipaddr, "time_ref": "0", "lpar_avail_priority": "127",
-        "desired_lpar_proc_compat_mode": "default",
-        "curr_lpar_proc_compat_mode": compat_mode(frame) if p.active else "default",
+        "rmc_ipaddr": p.rmc_ipaddr, "time_ref": "0",
+        "lpar_avail_priority": str(p.lpar_avail_priority),
+        "desired_lpar_proc_compat_mode": p.desired_proc_compat_mode,
+        "curr_lpar_proc_compat_mode": (p.curr_proc_compat_mode or compat_mode(frame))
+        if p.active else "default",
         "suspend_capable": "0", "remote_restart_capable": "0",
         "simplified_remote_restart_capable": "0", "sync_curr_profile": "0",
         "affinity_group_id": "none", "vtpm_enabled": "0",
@@ -216,7 +218,8 @@ def prof_record(ctx: Ctx, p: Partition, prof: Profile) -> Record:
         pool = frame.pools[prof.shared_proc_pool_id]
         r.update(uncap_weight=str(prof.uncap_weight),
                  shared_proc_pool_id=str(pool.id), shared_proc_pool_name=pool.name)
-    slots = [f"{a.drc_index}/none/1" for a in frame.io.adapters if a.owner == p.id]
+    slots = [f"{a.drc_index}/none/1" for a in frame.io.adapters
+             if a.owner == p.id and a.drc_index]
     r.update({
         "affinity_group_id": "none", "io_slots": slots or "none", "lpar_io_pool_ids": "none",
         "max_virtual_slots": str(prof.max_virtual_slots),

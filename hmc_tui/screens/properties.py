@@ -133,7 +133,7 @@ def adapter_row(a: VirtualScsi | VirtualFc | VirtualEth, p: Partition,
     remote = "any"
     if a.remote_lpar_id is not None:
         other = frame.partition(a.remote_lpar_id)
-        remote = other.name if other else str(a.remote_lpar_id)
+        remote = other.name if other else f"partition {a.remote_lpar_id}, not on this frame"
     kind = "SCSI" if isinstance(a, VirtualScsi) else "Fibre Channel"
     detail = ""
     if isinstance(a, VirtualFc) and a.wwpns:

@@ -81,7 +81,7 @@ def client_ref(frame: Frame, lpar_id: int | None, slot: int | None) -> Label:
     if lpar_id is None:
         return (("→ any partition", "dim"),)
     p = frame.partition(lpar_id)
-    name = p.name if p else f"partition {lpar_id} (missing)"
+    name = p.name if p else f"partition {lpar_id}, not on this frame"
     where = f" slot {slot}" if slot is not None else ""
     return (("→ ", "dim"), (name, "name"), (f" (id {lpar_id}){where}", "dim"))
 
@@ -99,6 +99,8 @@ def client_device(client: Partition, kind: type[VirtualScsi] | type[VirtualFc], 
 def _scsi_client(frame: Frame, v: Partition, a: VirtualScsi, key: str, vtd: str) -> Item:
     ref = NodeRef(f"{key}/client", "scsi_client", v.name, a.slot, vtd, "scsi")
     client = frame.partition(a.remote_lpar_id) if a.remote_lpar_id is not None else None
+    if client is None and a.remote_lpar_id is not None:  # kept as the real frame has it
+        return Item(ref, ((f"client: partition {a.remote_lpar_id}, not on this frame", "dim"),))
     if client is None or a.remote_slot is None:
         return Item(ref, (("client: none connected (0x00000000)", "dim"),))
     back = client.adapter(a.remote_slot)
@@ -168,6 +170,8 @@ def npiv_free(frame: Frame, v: Partition, port: PhysicalPort) -> int:
 def _fc_client(frame: Frame, v: Partition, a: VirtualFc, key: str, logged_in: bool) -> Item:
     ref = NodeRef(f"{key}/client", "fc_client", v.name, a.slot, None, "fc")
     client = frame.partition(a.remote_lpar_id) if a.remote_lpar_id is not None else None
+    if client is None and a.remote_lpar_id is not None:  # kept as the real frame has it
+        return Item(ref, ((f"client: partition {a.remote_lpar_id}, not on this frame", "dim"),))
     if client is None or a.remote_slot is None:
         return Item(ref, (("client: none connected", "dim"),))
     back = client.adapter(a.remote_slot)

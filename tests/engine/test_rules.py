@@ -600,8 +600,11 @@ WWPN_A, WWPN_B = "c0507600000000a1", "c0507600000000a2"
     ("server-other-slot", adapter(VIOS1, 0, remote_lpar_id=None, remote_slot=7),
      "HSCL0A09", f"{LP}.adapters[0].remote_slot"),
     ("server-client-any-slot", adapter(VIOS1, 0, remote_slot=None), None, None),
-    ("server-unknown-client", adapter(VIOS1, 0, remote_lpar_id=9),
-     "HSCL0A09", f"{V1}.adapters[0].remote_lpar_id"),
+    # The HMC keeps a server adapter whose client is not on the frame (deleted partition).
+    ("server-client-not-on-frame", add(VIOS1, "adapters", VirtualScsi(
+        slot=19, side="server", remote_lpar_id=9, remote_slot=3)), None, None),
+    ("fc-server-client-not-on-frame", add(VIOS1, "adapters", VirtualFc(
+        slot=19, side="server", remote_lpar_id=9, remote_slot=None)), None, None),
     ("server-wrong-client-slot", adapter(VIOS1, 0, remote_slot=4),
      "HSCL0A09", f"{V1}.adapters[0].remote_slot"),
     ("server-client-without-adapter", adapter(VIOS1, 0, remote_lpar_id=4, remote_slot=None),

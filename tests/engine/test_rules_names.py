@@ -115,6 +115,14 @@ def first_error(f: Frame) -> HmcError:
     system(name="Server 9080-HEX SN78H4A21"),
     pool(1, name="Pool for DB/2 = prod"),
     nested(LPAR1, "adapters", 4, vswitch="V" * 31),
+    # IBM documents no character set for system, pool and virtual switch names; real
+    # frames carry these, so only length and control characters are checked for them.
+    system(name="Prod (DC1) & DR"),
+    system(name="Zentralrechner Düsseldorf"),
+    system(name=" padded "),
+    pool(1, name="Pool «Ñoño» | $test *"),
+    nested(LPAR1, "adapters", 4, vswitch="vsw<1>"),
+    nested(LPAR1, "adapters", 4, vswitch='ETH "prod" (10G)'),
 ], ids=lambda e: "")
 def test_names_accepted(frame: Frame, edit: Edit) -> None:
     f = edit(frame)
@@ -160,9 +168,11 @@ def test_demo_frame_names_are_valid() -> None:
      "the character U+001B is not allowed"),
     (system(name="S" * 64), "system.name", "S" * 64,
      "a managed system name has at most 63 characters, not 64."),
-    (pool(1, name="pool|x"), "pools[1].name", "pool|x", "the character | is not allowed"),
-    (nested(LPAR1, "adapters", 4, vswitch="vsw<1>"), "partitions[2].adapters[4].vswitch",
-     "vsw<1>", "the character < is not allowed"),
+    (pool(1, name="pool\x1bx"), "pools[1].name", "pool\\x1bx",
+     "the character U+001B is not allowed (a control character)"),
+    (pool(1, name=""), "pools[1].name", "", "a name has at least one character."),
+    (nested(LPAR1, "adapters", 4, vswitch="vsw\x85"), "partitions[2].adapters[4].vswitch",
+     "vsw\\x85", "the character U+0085 is not allowed (a control character)"),
     (nested(LPAR1, "adapters", 4, vswitch="V" * 32), "partitions[2].adapters[4].vswitch",
      "V" * 32, "a virtual switch name has at most 31 characters, not 32."),
 ], ids=lambda v: "" if callable(v) else None)
@@ -238,6 +248,8 @@ def test_every_text_field_is_classified() -> None:
         ("ManagedSystem", "mtm"), ("ManagedSystem", "serial"), ("PhysicalAdapter", "drc_index"),
         ("PhysicalPort", "wwpn"), ("PhysicalPort", "mac"), ("VirtualEth", "mac"),
         ("VirtualFc", "wwpns"), ("Workload", "kind"), ("Workload", "params"),
+        ("ManagedSystem", "proc_compat_modes"), ("Partition", "curr_proc_compat_mode"),
+        ("Partition", "desired_proc_compat_mode"),
     }
     classified = (
         {(m.__name__, f) for m, fields in TEXT_FIELDS.items() for f in fields}

@@ -353,9 +353,12 @@ def test_missing_and_unknown_fields() -> None:
     assert info.value.line == _line_containing(text, "colour")
 
 
-def test_unknown_machine_model() -> None:
+def test_unknown_machine_model_loads_malformed_one_refused() -> None:
+    # The catalog gives defaults, it is not a gate (imported real frames of any model).
     text = demo_frame_text().replace('mtm = "9080-HEX"', 'mtm = "1234-XYZ"')
-    with pytest.raises(FrameFileError, match=r"system\.mtm: unknown machine type-model"):
+    assert frame_from_toml(text, "f.toml").hardware.mtm == "1234-XYZ"
+    text = demo_frame_text().replace('mtm = "9080-HEX"', 'mtm = "12-XYZ"')
+    with pytest.raises(FrameFileError, match=r"system\.mtm: String should match pattern"):
         frame_from_toml(text, "f.toml")
 
 

@@ -129,22 +129,26 @@ def test_one_sectioned_file(console, tmp_path) -> None:  # type: ignore[no-untyp
     ("lssyscfg_r_prof", 4, "name=p,lpar_id=3,min_mem=x", "min_mem is not a number"),
 ])
 def test_a_bad_line_names_file_and_line(console, tmp_path, key, line, text, reason) -> None:  # type: ignore
+    # Real captures are messy: a bad line is a warning naming file and line, never a refusal.
     directory = exported(console, tmp_path)
     path = directory / f"{key}.txt"
     lines = path.read_text().splitlines()
     lines[line - 1] = text
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(CaptureError) as caught:
-        import_frame(directory)
-    assert str(caught.value).startswith(f"{path}:{line}: {reason}")
+    warnings = import_frame(directory).warnings
+    assert any(w.startswith(f"{path}:{line}: {reason}") for w in warnings), warnings
 
 
 def test_required_capture_and_unknown_model(console, tmp_path) -> None:  # type: ignore
     directory = exported(console, tmp_path)
     sys_file = directory / "lssyscfg_r_sys.txt"
     sys_file.write_text(sys_file.read_text().replace("9080-HEX", "9119-FHB"))
-    with pytest.raises(CaptureError, match=r"lssyscfg_r_sys\.txt:1: machine type-model 9119"):
-        import_frame(directory)
+    imported = import_frame(directory)  # the catalog gives defaults, it is not a gate
+    assert imported.frame.system.mtm == "9119-FHB"
+    assert [w for w in imported.warnings if "9119-FHB" in w] == [
+        f"{sys_file}:1: machine type-model 9119-FHB is not in the hardware catalog: imported "
+        "with the captured figures and generic limits (known models: 9009-42A, 9043-MRX, "
+        "9080-HEX, 9080-M9S, 9105-22A, 9105-42A)"]
     sys_file.unlink()
     with pytest.raises(CaptureError, match=r"lssyscfg_r_sys\.txt is missing"):
         import_frame(directory)
@@ -210,9 +214,15 @@ def test_export_and_import_subcommands(tmp_path, capsys) -> None:  # type: ignor
     bad = tmp_path / "out" / "lssyscfg_r_lpar.txt"
     bad.write_text(bad.read_text() + "garbage\n")
     other = tmp_path / "other.toml"
-    assert cli("import", str(tmp_path / "out"), "-o", str(other)) == 2
-    assert f"{bad}:12: not an attribute=value pair" in capsys.readouterr().err
-    assert not other.exists()
+    assert cli("import", str(tmp_path / "out"), "-o", str(other)) == 0  # warned, not refused
+    assert (f"hmc-tui import: warning: {bad}:12: not an attribute=value pair"
+            in capsys.readouterr().err)
+    assert load_frame(other) == demo_frame()
+    (tmp_path / "out" / "lssyscfg_r_sys.txt").write_text("not a capture\n")
+    third = tmp_path / "third.toml"
+    assert cli("import", str(tmp_path / "out"), "-o", str(third)) == 2
+    assert "lssyscfg_r_sys.txt has no record" in capsys.readouterr().err
+    assert not third.exists()
 
 
 def test_imported_frame_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]
