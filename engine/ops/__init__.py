@@ -85,8 +85,6 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
 
 
 __all__ = [
-    "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
-    "NetbootPartition", "SetProfileSync",
     "ActivatePartition", "AddVirtualAdapter", "AnyOperation", "ChangeMemory", "ChangePartition",
     "ChangePool",
     "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
@@ -94,4 +92,8 @@ __all__ = [
     "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
     "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "build", "execute",
     "next_free_slot",
+]
+__all__ += [  # engine/ops/system.py
+    "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
+    "NetbootPartition", "SetProfileSync",
 ]
