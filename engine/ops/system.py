@@ -244,8 +244,7 @@ class NetbootPartition(Operation):
         if p.active:
             if not self.force:
                 raise HmcError("HSCL3681", name=p.name)
-            ctx.require_settled(p)
-            ctx.lifecycle.cancel(p.id)  # a hard power-off: no shutdown sequence
+            ctx.lifecycle.cancel(p.id)  # a hard power-off, even mid-transition
             p = p.model_copy(update={"state": "Not Activated", "current": None,
                                      "refcode": "", "rmc_state": "inactive"})
             ctx.put(p)
