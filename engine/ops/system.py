@@ -27,6 +27,7 @@ from engine.model import (
 )
 from engine.ops.base import Context, Operation
 from engine.ops.power import activate
+from engine.ops.vio import require_vios_up
 
 
 def max_huge_pages(frame: Frame) -> int:
@@ -293,8 +294,7 @@ class AcceptViosLicense(Operation):
 
     def apply(self, ctx: Context) -> None:
         v = ctx.vios(self.vios)
-        if v.state != "Running" or v.rmc_state != "active":
-            raise HmcError("HSCL0DB4", name=v.name)
+        require_vios_up(v, licensed=False)
         ctx.put(v.model_copy(update={"vios_license_accepted": True}))
 
     def command(self, frame: Frame) -> str:

@@ -77,10 +77,12 @@ MKSYSCFG = Grammar(
     ),
 )
 CHSYSCFG = Grammar(
-    "chsyscfg", "change partitions and partition profiles",
+    "chsyscfg", "change partitions, partition profiles and the managed system",
     "Changes partition profiles (identify the profile with name= and lpar_name=\n"
-    "or lpar_id=; += and -= add to or remove from a list or a number) or\n"
-    "partitions (name= or lpar_id=, new_name=, default_profile=).",
+    "or lpar_id=; += and -= add to or remove from a list or a number),\n"
+    "partitions (name= or lpar_id=, new_name=, default_profile=,\n"
+    "sync_curr_profile=), or the managed system (new_name=, power_off_policy=,\n"
+    "power_on_lpar_start_policy=). -o apply applies a profile to a partition.",
     (
         Flag("-r", choices=("lpar", "prof", "sys", "sysprof"), required=True,
              help="prof (partition profiles), lpar (partitions)\nor sys (the managed system)"),
