@@ -1,5 +1,5 @@
 """lsmap's selections: `-cpid N` (the adapters serving client partition N) and `-type T...`
-(only virtual target devices whose backing device is of type T).
+(only virtual target devices whose backing device is of type T), and the `-net -fmt` form.
 
 IBM's lsmap man page lists the backing device types disk, lv, optical, tape, file,
 file_disk, file_opt, cl_disk and usb_disk. The frame models disks, logical volumes and
@@ -10,6 +10,7 @@ functions a copy of the VIOS holding only the matching mappings.
 
 from __future__ import annotations
 
+from engine import vios as names
 from engine.model import Frame, Partition, VirtualFc, VirtualScsi
 from hmc_tui.hmccli.errors import UsageError
 
@@ -51,3 +52,19 @@ def by_type(frame: Frame, v: Partition, adapters: dict[int, str],
     slots = {m.vhost_slot for m in maps}
     return (v.model_copy(update={"vscsi_mappings": maps}),
             {s: n for s, n in adapters.items() if s in slots})
+
+
+def net_fmt(frame: Frame, v: Partition, sep: str) -> list[str]:
+    """`lsmap -all -net -fmt ,`: svea, physloc, sea, backing, status, bdphysloc per virtual
+    Ethernet adapter (the field order IBM's ansible-power-vios mapping_facts module reads);
+    the SEA fields are empty for an adapter no SEA bridges."""
+    ports = {pt.name: pt for pt in names.physical_ports(frame, v.id, "eth")}
+    lines: list[str] = []
+    for slot, ent in sorted(names.virtual_eths(frame, v).items()):
+        sea = next((s for s in v.seas if slot in s.trunk_slots), None)
+        port = ports.get(sea.physical) if sea is not None else None
+        lines.append(sep.join((
+            ent, f"{frame.location(v.id, slot)}-T1", sea.name if sea else "",
+            sea.physical if sea else "", "Available" if sea else "",
+            port.location if port else "")))
+    return lines

@@ -236,9 +236,9 @@ def _lsmap(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
         raise UsageError("-npiv", "-net")
     sep = values["-fmt"][0] if "-fmt" in values else None
     if "-net" in values:
-        if "-vadapter" in values or sep is not None or "-cpid" in values or "-type" in values:
+        if "-vadapter" in values or "-cpid" in values or "-type" in values:
             raise UsageError("-net")
-        return show.net_blocks(frame, v)
+        return show.net_blocks(frame, v) if sep is None else select.net_fmt(frame, v, sep)
     adapters = names.vfchosts(v) if "-npiv" in values else names.vhosts(v)
     if "-cpid" in values:
         adapters = select.by_client(v, adapters, select.client_id(values["-cpid"][0]))
