@@ -119,7 +119,7 @@ def run(ctx: Ctx, args: Args) -> str:
     assert isinstance(op, NetbootPartition)
     was_active = ctx.partition(op.lpar).active
     result = ctx.execute(op)
-    adapters: list[dict[str, str]] = result.data.get("adapters", [])  # type: ignore[assignment]
+    adapters: list[dict[str, str]] = result.data.get("adapters", [])
     lines = [f"# Connecting to {op.lpar}.", "# Connected", "# Checking for power off."]
     if was_active:
         lines += ["# Power off the node.", "# Wait for power off."]

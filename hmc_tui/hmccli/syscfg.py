@@ -391,7 +391,7 @@ def _change_lpar(ctx: Ctx, attrs: Attrs) -> list[Operation]:
         if sync not in SYNC_VALUES:
             raise HmcError("HSCL0E01", field="sync_curr_profile", value=sync,
                            reason="it must be 0, 1 or 2.")
-        ops.append(SetProfileSync(lpar=p.name, sync_curr_profile=int(sync)))  # type: ignore[arg-type]
+        ops.append(SetProfileSync(lpar=p.name, sync_curr_profile=int(sync)))
     return ops + ([ChangePartition(lpar=p.name, **changes)] if changes else [])  # rename last
 
 

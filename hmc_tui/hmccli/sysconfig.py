@@ -55,9 +55,9 @@ def plan_sys(records: list[list[tuple[str, str, str]]]) -> list[Operation]:
         start = values.get("power_on_lpar_start_policy")
         ops.append(ChangeSystem(
             new_name=values.get("new_name"),
-            power_off_policy=None if policy is None else int(  # type: ignore[arg-type]
+            power_off_policy=None if policy is None else int(
                 _choice("power_off_policy", policy, ("0", "1"))),
-            power_on_lpar_start_policy=None if start is None else _choice(  # type: ignore[arg-type]
+            power_on_lpar_start_policy=None if start is None else _choice(
                 "power_on_lpar_start_policy", start, START_POLICIES)))
     return ops
 
@@ -85,7 +85,7 @@ def plan_sys_mem(ctx: Ctx, args: Args) -> list[Operation]:
     region = values.get("pend_mem_region_size")
     return [ChangeSystemMemory(
         requested_num_sys_huge_pages=pages,
-        mem_mirroring_mode=None if mirroring is None else _choice(  # type: ignore[arg-type]
+        mem_mirroring_mode=None if mirroring is None else _choice(
             "mem_mirroring_mode", mirroring, MIRRORING),
         pend_mem_region_size=None if region is None else _region(region))]
 
