@@ -352,3 +352,19 @@ def test_help_lists_the_operands(console: LocalConsole) -> None:
     result: CommandResult = run_command(console, "lpar_netboot --help")
     assert result.exit_code == 0
     assert "<partition name> <profile name> <managed system>" in result.stdout
+
+
+def test_the_new_operations_survive_the_operation_log() -> None:
+    """The durable log stores operations as JSON and rebuilds them with engine.ops.build."""
+    from engine import ops
+
+    for op in (ops.ChangeSystem(new_name="P", power_off_policy=0,
+                                power_on_lpar_start_policy="autorecovery"),
+               ops.ChangeSystemMemory(requested_num_sys_huge_pages=2, pend_mem_region_size="auto"),
+               ops.ChangeSystemMemory(pend_mem_region_size=64, mem_mirroring_mode="none"),
+               ops.ApplyProfile(lpar="dev02", profile="p"),
+               ops.SetProfileSync(lpar="dev02", sync_curr_profile=1),
+               ops.NetbootPartition(lpar="dev02", profile="p", discover=True, ping=True,
+                                    mac="a2:00", server="10.0.0.5"),
+               ops.AcceptViosLicense(vios="vios1")):
+        assert ops.build(op.model_dump(mode="json")) == op
