@@ -239,6 +239,9 @@ class NetbootPartition(Operation):
     def apply(self, ctx: Context) -> None:
         ctx.require_system_on()
         p = ctx.partition(self.lpar)
+        if p.env == "os400":  # IBM i installs from its load source, not over the network
+            raise HmcError("HSCL0B09", kind="network-bootable (AIX, Linux or VIOS)", name=p.name,
+                           env=p.env)
         ctx.profile(p, self.profile)
         frame = ctx.frame
         adapters = self._adapters(frame, p)

@@ -341,6 +341,14 @@ def test_netboot_usage_errors(console: LocalConsole, line: str, flags: str) -> N
         "your entry and retry the command.")
 
 
+def test_ibm_i_does_not_boot_from_the_network(console: LocalConsole) -> None:
+    assert refused(console, f"lpar_netboot -f -t ent {NIM} ibmi01 default_profile {SYS}") == (
+        "HSCL0B09 The operation requires a network-bootable (AIX, Linux or VIOS) partition; "
+        "ibmi01 is a os400 partition.")
+    assert field(console, f"lssyscfg -r lpar -m {SYS} --filter lpar_names=ibmi01 -F state") \
+        == "Running"
+
+
 def test_netboot_unknown_names(console: LocalConsole) -> None:
     assert refused(console, f"lpar_netboot -t ent {NIM} nosuch default_profile {SYS}") == (
         "HSCL8012 The partition named nosuch was not found.")
