@@ -88,7 +88,8 @@ CHSYSCFG = Grammar(
              help="prof (partition profiles), lpar (partitions)\nor sys (the managed system)"),
         SYSTEM, _FILE, _INPUT,
         Flag("-o", choices=("apply", "set"),
-             help="apply: apply the profile -n to the partition\n-p or --id (-r lpar)"),
+             help="apply: apply the profile -n (else the current\n"
+                  "profile) to the partition -p or --id (-r lpar)"),
         Flag("-p", metavar="<partition name>", names="lpar", alt="lpar"),
         replace(LPAR_ID, help=""),
         Flag("-n", metavar="<profile name>", names="profile"),
@@ -98,7 +99,7 @@ CHSYSCFG = Grammar(
     (
         Variant({"-r": "lpar"}, flags=(*_BY_INPUT, "-o")),
         Variant({"-r": "lpar", "-o": "apply"}, flags=("-r", "-m", "-o", "-p", "--id", "-n"),
-                required=("-n",)),
+                required=("-p",)),
         Variant({"-r": "prof"}, flags=_BY_INPUT),
         Variant({"-r": "sys"}, flags=("-r", "-m", "-i", "-f")),
         Variant({"-r": "sysprof"}, flags=(*_BY_INPUT, "-o")),

@@ -2,7 +2,7 @@
 
     chsyscfg -r sys -m SYS -i "new_name=N,power_off_policy=0|1,
                                power_on_lpar_start_policy=autostart|userinit|autorecovery"
-    chsyscfg -r lpar -m SYS -o apply -p LPAR|--id N -n PROFILE
+    chsyscfg -r lpar -m SYS -o apply -p LPAR|--id N [-n PROFILE]
     chhwres -r mem -m SYS -o s -a "requested_num_sys_huge_pages=N,
                                    mem_mirroring_mode=none|sys_firmware_only,
                                    pend_mem_region_size=auto|16|32|64|128|256"
@@ -63,9 +63,10 @@ def plan_sys(records: list[list[tuple[str, str, str]]]) -> list[Operation]:
 
 
 def plan_apply(ctx: Ctx, args: Args) -> list[Operation]:
-    """chsyscfg -r lpar -o apply -p LPAR|--id N -n PROFILE."""
+    """chsyscfg -r lpar -o apply -p LPAR|--id N [-n PROFILE]: without -n the partition's
+    current profile (the last activated or applied), else its default profile."""
     p = ctx.target(args, name_flag="-p")
-    prof = ctx.profile(p, args.require("-n"))
+    prof = ctx.profile(p, args.get("-n") or p.curr_profile or p.default_profile)
     return [ApplyProfile(lpar=p.name, profile=prof.name)]
 
 

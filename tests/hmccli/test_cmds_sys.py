@@ -176,7 +176,18 @@ def test_apply_a_profile_to_a_shut_down_partition(console: LocalConsole) -> None
         "HSCL3681 The partition was01 is already active. The operation cannot be performed.")
     assert refused(console, f"chsyscfg -r lpar -m {SYS} -o apply --id 9 -n nosuch") == (
         "HSCL8013 The profile named nosuch was not found for partition dev02.")
-    assert "-n" in refused(console, f"chsyscfg -r lpar -m {SYS} -o apply -p dev02")
+    assert "-p" in refused(console, f"chsyscfg -r lpar -m {SYS} -o apply -n default_profile")
+    # Without -n (IBM's synopsis makes it optional): the current, else the default profile.
+    ok(console, f"mksyscfg -r prof -m {SYS} -i 'name=second,lpar_name=sandbox01,min_mem=1024,"
+                "desired_mem=2048,max_mem=4096,proc_mode=ded,min_procs=1,desired_procs=1,"
+                "max_procs=1,sharing_mode=keep_idle_procs'")
+    ok(console, f"chsyscfg -r lpar -m {SYS} -o apply -p sandbox01")
+    assert field(console, f"lssyscfg -r lpar -m {SYS} --filter lpar_names=sandbox01 "
+                          "-F curr_profile") == "default_profile"
+    ok(console, f"chsyscfg -r lpar -m {SYS} -o apply -p sandbox01 -n second")
+    ok(console, f"chsyscfg -r lpar -m {SYS} -o apply --id 10")
+    assert field(console, f"lssyscfg -r lpar -m {SYS} --filter lpar_names=sandbox01 "
+                          "-F curr_profile") == "second"
     assert "-i" in refused(console, f"chsyscfg -r lpar -m {SYS} -o apply -p dev02 -n x -i a=1")
 
 
