@@ -263,9 +263,13 @@ class NetbootPartition(Operation):
         if self.ping and not results[0][1]:
             raise HmcError("HSCL0E04", adapter=eth_path(results[0][0]), name=p.name,
                            server=self.server or "(none)")
-        # The install puts an OS on the partition: it boots from now on.
-        installed = p.model_copy(update={"bootable": True,
-                                         "vios_license_accepted": not p.is_vios})
+        # The install puts a new OS on the partition: it boots from now on; a VIOS starts
+        # without the device configuration of its old install, its licence not accepted.
+        update: dict[str, object] = {"bootable": True}
+        if p.is_vios:
+            update.update(vios_license_accepted=False, vscsi_mappings=(), npiv_mappings=(),
+                          seas=())
+        installed = p.model_copy(update=update)
         ctx.put(installed)
         activate(ctx, installed, self.profile, "norm")
 

@@ -247,7 +247,11 @@ def test_a_reinstalled_vios_asks_for_its_licence(console: LocalConsole) -> None:
     assert refused(console, f"{V2} 'mkvdev -vdev hdisk8 -vadapter vhost6'") == denied
     assert ok(console, f"{V2} 'license -accept'") == ""
     assert field(console, f"{V2} license") == "The license has been accepted"
-    assert ok(console, f"{V2} 'lsmap -all -fmt ,'").startswith("vhost0,")
+    # A fresh install: the virtual adapters are the partition's, the mappings are gone.
+    assert ok(console, f"{V2} 'lsmap -all -fmt ,'").splitlines()[0] == (
+        "vhost0,U9080.HEX.78H4A21-V2-C13,0x00000003")
+    assert ok(console, f"{V2} 'lsmap -all -net -fmt ,'").splitlines()[0] == (
+        "ent4,U9080.HEX.78H4A21-V2-C2-T1,,,,")
 
 
 def test_licence_accept_needs_rmc(console: LocalConsole) -> None:
