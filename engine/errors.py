@@ -94,6 +94,18 @@ MESSAGES: dict[str, str] = {
     "HSCL0F04": "The request was refused: {detail}",
     "HSCL0F05": "The user store cannot be read, so the rights of {user} cannot be checked: "
     "{reason}",
+    # (ours) system settings, profile apply and sync, network boot, VIOS licence
+    # (engine/ops/system.py)
+    "HSCL0E01": "The {field} value {value} is not valid: {reason}",
+    "HSCL0E02": "The profile {profile} is the current profile of partition {lpar}, whose "
+    "current configuration is synchronized with it (sync_curr_profile=1). Specify --force "
+    "to change it; synchronization is then suspended until the next activation or apply.",
+    "HSCL0E03": "The partition {name} has no virtual Ethernet adapter{where}, so it cannot "
+    "be booted from the network.",
+    "HSCL0E04": "The network adapter {adapter} of partition {name} cannot reach the boot "
+    "server {server}: ping unsuccessful.",
+    "HSCL0E05": "The Virtual I/O Server license on {name} has not been accepted. Run "
+    "license -accept first.",
     # (ours) durability: an operation is acknowledged only once it is in the operation log
     "HSCL0C01": "The operation was not performed: it could not be recorded in the operation "
     "log {file} ({reason}). Nothing was changed; free space or fix the file, then retry.",

@@ -39,6 +39,10 @@ BootMode = Literal["norm", "sms", "of", "dd", "ds"]
 Keylock = Literal["norm", "manual"]
 IplSource = Literal["a", "b", "c", "d"]
 RmcState = Literal["active", "inactive", "none"]
+StartPolicy = Literal["autostart", "userinit", "autorecovery"]
+MirroringMode = Literal["none", "sys_firmware_only"]
+RegionSize = Literal[16, 32, 64, 128, 256]
+HUGE_PAGE_MB = 16384  # the size of one system huge page (lshwres huge_page_size)
 ACTIVE_STATES = ("Starting", "Running", "Open Firmware", "Shutting Down", "Error")
 TRANSITIONAL_STATES = ("Starting", "Shutting Down")
 POOL_COUNT = 64
@@ -69,7 +73,16 @@ class ManagedSystem(Frozen):
     configurable_procs: int = Field(ge=1)
     installed_mem: int = Field(ge=1024)  # MB
     configurable_mem: int = Field(ge=1024)  # MB
-    mem_region_size: Literal[16, 32, 64, 128, 256] = 256  # LMB in MB
+    mem_region_size: RegionSize = 256  # LMB in MB
+    # chsyscfg -r sys / chhwres -r mem -o s (engine/ops/system.py); pend_*: next power-on
+    power_off_policy: Literal[0, 1] = 1
+    power_on_lpar_start_policy: StartPolicy = "autostart"
+    pend_power_on_lpar_start_policy: StartPolicy = "autostart"
+    configurable_num_sys_huge_pages: int = Field(default=0, ge=0)
+    requested_num_sys_huge_pages: int = Field(default=0, ge=0)
+    mem_mirroring_mode: MirroringMode = "none"
+    pend_mem_mirroring_mode: MirroringMode = "none"
+    pend_mem_region_size: RegionSize | Literal["auto"] | None = None  # None: unchanged
     epoch: datetime = datetime(2026, 1, 5, 8, 0, 0)  # engine time 0 on the wall calendar
     # lssyscfg -r sys / lshwres -r proc|mem --level sys figures that win over the catalog:
     max_lpars: int | None = Field(default=None, ge=1)
@@ -295,6 +308,8 @@ class Partition(Frozen):
     npiv_mappings: tuple[NpivMapping, ...] = ()  # VIOS only
     seas: tuple[SharedEthernetAdapter, ...] = ()  # VIOS only
     workload: Workload = Workload()
+    sync_curr_profile: Literal[0, 1, 2] = 0  # 2: suspended until the next activate/apply
+    vios_license_accepted: bool = True  # a freshly installed VIOS has not accepted it yet
 
     @property
     def is_vios(self) -> bool:
@@ -432,7 +447,8 @@ class Frame(Frozen):
         return sum(p.current.desired_mem for p in self.partitions if p.current)
 
     def avail_mem(self) -> int:
-        return self.system.configurable_mem - self.firmware_mem() - self.assigned_mem()
+        huge = self.system.configurable_num_sys_huge_pages * HUGE_PAGE_MB
+        return self.system.configurable_mem - self.firmware_mem() - self.assigned_mem() - huge
 
     def pool_entitled(self, pool_id: int) -> float:
         """Entitled pool capacity: member entitlements plus the pool's reserve."""

@@ -27,6 +27,14 @@ from engine.ops.config import (
 )
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
+from engine.ops.system import (
+    AcceptViosLicense,
+    ApplyProfile,
+    ChangeSystem,
+    ChangeSystemMemory,
+    NetbootPartition,
+    SetProfileSync,
+)
 from engine.ops.vio import (
     AddVirtualAdapter,
     CreateSea,
@@ -47,7 +55,9 @@ AnyOperation = Annotated[
     | CreateProfile | ChangeProfile | DeleteProfile
     | ChangePool | MovePartitionPool
     | AddVirtualAdapter | RemoveVirtualAdapter | MapVscsi | UnmapVscsi | MapNpiv | UnmapNpiv
-    | CreateSea | RemoveSea,
+    | CreateSea | RemoveSea
+    | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
+    | AcceptViosLicense,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -82,4 +92,8 @@ __all__ = [
     "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
     "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "build", "execute",
     "next_free_slot",
+]
+__all__ += [  # engine/ops/system.py
+    "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
+    "NetbootPartition", "SetProfileSync",
 ]

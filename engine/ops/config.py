@@ -19,6 +19,7 @@ from engine.model import (
     Workload,
 )
 from engine.ops.base import Context, Operation
+from engine.ops.system import require_sync_allows
 
 PROFILE_ATTRS = (
     "min_mem", "desired_mem", "max_mem", "proc_mode", "min_proc_units", "desired_proc_units",
@@ -196,6 +197,7 @@ class ChangeProfile(Operation):
     def apply(self, ctx: Context) -> None:
         p = ctx.partition(self.lpar)
         prof = ctx.profile(p, self.profile)
+        require_sync_allows(p, prof.name)
         changes = dict(self.changes)
         if "shared_proc_pool_name" in changes:
             changes["shared_proc_pool_id"] = ctx.pool(str(changes.pop("shared_proc_pool_name"))).id

@@ -124,11 +124,15 @@ class PowerOnSystem(Operation):
         s = ctx.frame.system
         if s.state != "Power Off":
             raise HmcError("HSCL0B07", name=s.name, state=s.state)
+        from engine.ops.system import apply_pending  # late: system imports this module
+
+        s = apply_pending(s)  # pending settings (pend_...) take effect at power-on
         ctx.frame = ctx.frame.model_copy(
             update={"system": s.model_copy(update={"state": "Initializing"})})
         final = "Standby" if self.standby else "Operating"
+        start = not self.standby and s.power_on_lpar_start_policy != "userinit"
         ctx.lifecycle.schedule(0, ctx.now, [(lc.SYSTEM_POWER_ON_SECONDS, final, None, None)],
-                               then=None if self.standby else ("auto_start",))
+                               then=("auto_start",) if start else None)
 
     def target(self) -> str:
         return "system"

@@ -54,12 +54,15 @@ def next_mac(frame: Frame) -> str:
     return f"{top + 1:012X}"
 
 
-def require_vios_up(p: Partition) -> None:
-    """VIOS commands run through RMC (viosvrcmd), so the VIOS must be up with RMC."""
+def require_vios_up(p: Partition, licensed: bool = True) -> None:
+    """VIOS commands run through RMC (viosvrcmd), so the VIOS must be up with RMC; all but
+    `license` and `ioslevel` (licensed=False) also need its licence accepted."""
     if p.state != "Running":
         raise HmcError("HSCL0B02", name=p.name, state=p.state)
     if p.rmc_state != "active":
         raise HmcError("HSCL0DB4", name=p.name)
+    if licensed and not p.vios_license_accepted:
+        raise HmcError("HSCL0E05", name=p.name)
 
 
 def remove_from_vios(ctx: Context, vios: str, field: str, drop: Callable[[Any], bool],

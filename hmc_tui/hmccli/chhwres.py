@@ -3,6 +3,8 @@
     -r proc -o a|r -p LPAR --procs N | --procunits X      -o m ... -t TARGET
     -r proc -o s -p LPAR -a "uncap_weight=N"
     -r mem  -o a|r|m -p LPAR -q MB [-t TARGET]
+    -r mem  -o s -a "requested_num_sys_huge_pages=N,mem_mirroring_mode=M,
+                     pend_mem_region_size=S"        (the system's memory settings)
     -r procpool -o s --poolname NAME|--poolid N
                 -a "max_pool_proc_units=N,reserved_pool_proc_units=X,new_name=NAME"
     -r procpool -o s -p LPAR --poolname NAME      (move the partition to the pool)
@@ -26,6 +28,7 @@ from engine.ops import (
     SetUncapWeight,
     next_free_slot,
 )
+from hmc_tui.hmccli import sysconfig
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CodedError, InvalidAttribute, UsageError
 from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
@@ -65,7 +68,10 @@ GRAMMAR = Grammar(
         Flag("-a", metavar='"<attributes>"', names="text",
              help="uncap_weight (-r proc -o s);\n"
                   "max_pool_proc_units, reserved_pool_proc_units,\n"
-                  "new_name (-r procpool); port_vlan_id,\n"
+                  "new_name (-r procpool);\n"
+                  "requested_num_sys_huge_pages,\n"
+                  "mem_mirroring_mode, pend_mem_region_size\n"
+                  "(-r mem -o s); port_vlan_id,\n"
                   "ieee_virtual_eth, addl_vlan_ids, is_trunk,\n"
                   "trunk_priority, vswitch, adapter_type,\n"
                   "remote_lpar_id, remote_lpar_name,\n"
@@ -79,6 +85,7 @@ GRAMMAR = Grammar(
                 required=("-p",)),
         Variant({"-r": "proc", "-o": "s"}, flags=(*_COMMON, "-a")),
         Variant({"-r": "mem"}, flags=(*_COMMON, "-t", "--tid", "-q"), required=("-p",)),
+        Variant({"-r": "mem", "-o": "s"}, flags=("-r", "-m", "-o", "-a"), optional=("-p",)),
         Variant({"-r": "procpool"}, flags=(*_COMMON, "--poolname", "--poolid", "-a"),
                 choices={"-o": ("s",)}),
         Variant({"-r": "virtualio"}, flags=(*_COMMON, "--rsubtype", "-s", "-a"),
@@ -143,9 +150,9 @@ def _proc(ctx: Ctx, args: Args, action: str) -> list[Operation]:
 
 
 def _mem(ctx: Ctx, args: Args, action: str) -> list[Operation]:
+    if action == "s":  # the system's memory settings (sysconfig.py)
+        return sysconfig.plan_sys_mem(ctx, args)
     p = ctx.target(args, name_flag="-p")
-    if action == "s":
-        raise CodedError("HSCLC001", what="chhwres -r mem -o s")
     mem = args.integer("-q", low=1)
     if mem is None:
         raise UsageError("-q")

@@ -19,6 +19,7 @@ from hmc_tui.hmccli import (
     lshwres,
     lslparutil,
     lssyscfg,
+    netboot,
     svcevents,
     syscfg,
     usercmds,
@@ -64,5 +65,6 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(hmcinfo.LSSYSCONN, hmcinfo.run_lssysconn),
     Command(svcevents.GRAMMAR, svcevents.run),
     Command(vios.GRAMMAR, vios.run, vios.plan),
+    Command(netboot.GRAMMAR, netboot.run, netboot.plan),
     *(Command(g, _user_command) for g in usercmds.GRAMMARS),
 )}

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from engine.model import (
+    HUGE_PAGE_MB,
     Frame,
     Partition,
     PhysicalAdapter,
@@ -22,6 +23,7 @@ from engine.model import (
     VirtualScsi,
 )
 from engine.ops import next_free_slot
+from engine.ops.system import max_huge_pages
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.filters import Filter, parse_filter
 from hmc_tui.hmccli.format import Record, flag, render, units
@@ -39,11 +41,12 @@ PROC_SYS = (
 )
 MEM_SYS = (
     "configurable_sys_mem", "curr_avail_sys_mem", "pend_avail_sys_mem", "installed_sys_mem",
-    "deconfig_sys_mem", "sys_firmware_mem", "mem_region_size",
+    "deconfig_sys_mem", "sys_firmware_mem", "mem_region_size", "pend_mem_region_size",
     "configurable_num_sys_huge_pages", "curr_avail_num_sys_huge_pages",
     "pend_avail_num_sys_huge_pages", "max_num_sys_huge_pages", "requested_num_sys_huge_pages",
     "huge_page_size", "max_mem_pools", "default_hpt_ratios", "possible_hpt_ratios",
-)
+    "curr_mem_mirroring_mode", "pend_mem_mirroring_mode",
+)  # the POWER5 capture's order; the region and mirroring attributes it lacks: our placing
 PROC_POOL = ("configurable_pool_proc_units", "curr_avail_pool_proc_units",
              "pend_avail_pool_proc_units")
 _SHARED = ("shared_proc_pool_id", "proc_mode", "min_proc_units", "proc_units",
@@ -106,10 +109,14 @@ def mem_sys(ctx: Ctx) -> Record:
     frame = ctx.frame
     s = frame.system
     avail = str(frame.avail_mem())
+    region = s.pend_mem_region_size if s.pend_mem_region_size is not None else s.mem_region_size
+    pages = str(s.configurable_num_sys_huge_pages)  # no partition holds huge pages here
     return dict(zip(MEM_SYS, (
         str(s.configurable_mem), avail, avail, str(s.installed_mem), "0",
-        str(frame.firmware_mem()), str(s.mem_region_size), "0", "0", "0", "0", "0", "16384",
-        "0", "1:128", ["1:32", "1:64", "1:128", "1:256", "1:512"]), strict=True))
+        str(frame.firmware_mem()), str(s.mem_region_size), str(region), pages, pages, pages,
+        str(max_huge_pages(frame)), str(s.requested_num_sys_huge_pages), str(HUGE_PAGE_MB),
+        "0", "1:128", ["1:32", "1:64", "1:128", "1:256", "1:512"], s.mem_mirroring_mode,
+        s.pend_mem_mirroring_mode), strict=True))
 
 
 def physical_pool_size(frame: Frame) -> float:

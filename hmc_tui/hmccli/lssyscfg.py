@@ -158,6 +158,9 @@ def sys_record(ctx: Ctx) -> Record:
         "name": s.name, "type_model": s.mtm, "serial_num": s.serial, "ipaddr": s.ipaddr,
         "state": s.state, "sys_time": ctx.now(), "os400_capable": flag(hw.os400_capable),
         "max_lpars": str(hw.max_lpars), **SYS_FIXED,
+        "power_off_policy": str(s.power_off_policy),
+        "power_on_lpar_start_policy": s.power_on_lpar_start_policy,
+        "pend_power_on_lpar_start_policy": s.pend_power_on_lpar_start_policy,
     }
     return {k: values[k] for k in SYS_ATTRS}
 
@@ -188,7 +191,8 @@ def lpar_record(ctx: Ctx, p: Partition) -> Record:
         "curr_lpar_proc_compat_mode": (p.curr_proc_compat_mode or compat_mode(frame))
         if p.active else "default",
         "suspend_capable": "0", "remote_restart_capable": "0",
-        "simplified_remote_restart_capable": "0", "sync_curr_profile": "0",
+        "simplified_remote_restart_capable": "0",
+        "sync_curr_profile": str(p.sync_curr_profile),
         "affinity_group_id": "none", "vtpm_enabled": "0",
     })
     return r

@@ -25,8 +25,10 @@ from engine.ops import (
     DeleteProfile,
     Operation,
     RemoveVirtualAdapter,
+    SetProfileSync,
 )
 from hmc_tui.hmccli import adapters as adapter_items
+from hmc_tui.hmccli import sysconfig
 from hmc_tui.hmccli.adapters import LIST_ATTRS, Adapter
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CodedError, InvalidAttribute, UsageError
@@ -75,16 +77,32 @@ MKSYSCFG = Grammar(
     ),
 )
 CHSYSCFG = Grammar(
-    "chsyscfg", "change partitions and partition profiles",
+    "chsyscfg", "change partitions, partition profiles and the managed system",
     "Changes partition profiles (identify the profile with name= and lpar_name=\n"
-    "or lpar_id=; += and -= add to or remove from a list or a number) or\n"
-    "partitions (name= or lpar_id=, new_name=, default_profile=).",
+    "or lpar_id=; += and -= add to or remove from a list or a number),\n"
+    "partitions (name= or lpar_id=, new_name=, default_profile=,\n"
+    "sync_curr_profile=), or the managed system (new_name=, power_off_policy=,\n"
+    "power_on_lpar_start_policy=). -o apply applies a profile to a partition.",
     (
         Flag("-r", choices=("lpar", "prof", "sys", "sysprof"), required=True,
-             help="prof (partition profiles) or lpar (partitions)"),
+             help="prof (partition profiles), lpar (partitions)\nor sys (the managed system)"),
         SYSTEM, _FILE, _INPUT,
-        Flag("-o", choices=("apply", "set")),  # not simulated: refused with HSCLC001
-        FORCE,
+        Flag("-o", choices=("apply", "set"),
+             help="apply: apply the profile -n (else the current\n"
+                  "profile) to the partition -p or --id (-r lpar)"),
+        Flag("-p", metavar="<partition name>", names="lpar", alt="lpar"),
+        replace(LPAR_ID, help=""),
+        Flag("-n", metavar="<profile name>", names="profile"),
+        replace(FORCE, help="change the current profile of a partition\n"
+                            "synchronized with it (-r prof)"),
+    ),
+    (
+        Variant({"-r": "lpar"}, flags=(*_BY_INPUT, "-o")),
+        Variant({"-r": "lpar", "-o": "apply"}, flags=("-r", "-m", "-o", "-p", "--id", "-n"),
+                required=("-p",)),
+        Variant({"-r": "prof"}, flags=_BY_INPUT),
+        Variant({"-r": "sys"}, flags=("-r", "-m", "-i", "-f")),
+        Variant({"-r": "sysprof"}, flags=(*_BY_INPUT, "-o")),
     ),
 )
 RMSYSCFG = Grammar(
@@ -288,7 +306,7 @@ def _changes_to(p: Partition, kind: str, wanted: dict[int, Adapter]) -> list[Ope
     return removes + adds
 
 
-def _change_profile(ctx: Ctx, attrs: Attrs) -> list[Operation]:
+def _change_profile(ctx: Ctx, attrs: Attrs, force: bool = False) -> list[Operation]:
     names = {n for n, op, _ in attrs if op == "="}
     ident = {n: v for n, op, v in attrs if op == "=" and n in ("name", "lpar_name", "lpar_id")}
     if "name" not in names:
@@ -326,6 +344,8 @@ def _change_profile(ctx: Ctx, attrs: Attrs) -> list[Operation]:
             raise InvalidAttribute(name)
     ops: list[Operation] = []
     if changes:
+        if force and p.sync_curr_profile == 1 and p.curr_profile == prof.name:
+            ops.append(SetProfileSync(lpar=p.name, sync_curr_profile=2))  # --force suspends
         ops.append(ChangeProfile(lpar=p.name, profile=prof.name, changes=changes))
     return ops + adapter_ops
 
@@ -333,25 +353,30 @@ def _change_profile(ctx: Ctx, attrs: Attrs) -> list[Operation]:
 def plan_ch(ctx: Ctx, args: Args) -> list[Operation]:
     resource = args.require("-r")
     ctx.system(args)
-    if "-o" in args:  # -o apply (profile to a running partition), -o set: not simulated
-        raise CodedError("HSCLC001", what=f"chsyscfg -r {resource} -o {args.get('-o')}")
-    if resource not in ("prof", "lpar"):
-        # No engine operation renames the system or changes system profiles.
-        raise CodedError("HSCLC001", what=f"chsyscfg -r {resource}")
+    if resource == "lpar" and args.get("-o") == "apply":
+        return sysconfig.plan_apply(ctx, args)
+    if "-o" in args or resource == "sysprof":  # system profiles are not simulated
+        what = f" -o {args.get('-o')}" if "-o" in args else ""
+        raise CodedError("HSCLC001", what=f"chsyscfg -r {resource}{what}")
+    if resource == "sys":
+        return sysconfig.plan_sys(records(ctx, args))
     ops: list[Operation] = []
     for attrs in records(ctx, args):
-        ops += _change_profile(ctx, attrs) if resource == "prof" else _change_lpar(ctx, attrs)
+        ops += (_change_profile(ctx, attrs, "--force" in args) if resource == "prof"
+                else _change_lpar(ctx, attrs))
     return ops
 
 
 LPAR_ATTRS = ("new_name", "default_profile")
+SYNC_VALUES = ("0", "1", "2")
 
 
 def _change_lpar(ctx: Ctx, attrs: Attrs) -> list[Operation]:
     """chsyscfg -r lpar -i "name=X|lpar_id=N,new_name=Y,default_profile=P"."""
     values: dict[str, str] = {}
     for name, op, value in attrs:
-        if op != "=" or name not in ("name", "lpar_id", *LPAR_ATTRS, *IGNORED_ATTRS):
+        if op != "=" or name not in ("name", "lpar_id", "sync_curr_profile", *LPAR_ATTRS,
+                                     *IGNORED_ATTRS):
             raise InvalidAttribute(name if op == "=" else f"{name}{op[:-1]}")
         values[name] = value
     if "name" in values:
@@ -361,7 +386,14 @@ def _change_lpar(ctx: Ctx, attrs: Attrs) -> list[Operation]:
     else:
         raise CodedError("HSCLC002", name="name")
     changes = {k: values[k] for k in LPAR_ATTRS if k in values}
-    return [ChangePartition(lpar=p.name, **changes)] if changes else []
+    ops: list[Operation] = []
+    if "sync_curr_profile" in values:
+        sync = values["sync_curr_profile"]
+        if sync not in SYNC_VALUES:
+            raise HmcError("HSCL0E01", field="sync_curr_profile", value=sync,
+                           reason="it must be 0, 1 or 2.")
+        ops.append(SetProfileSync(lpar=p.name, sync_curr_profile=int(sync)))
+    return ops + ([ChangePartition(lpar=p.name, **changes)] if changes else [])  # rename last
 
 
 # ---------------------------------------------------------------- rmsyscfg

@@ -16,8 +16,19 @@ from dataclasses import replace
 from engine import vios as names
 from engine.errors import HmcError
 from engine.model import Partition, VirtualEth
-from engine.ops import CreateSea, MapNpiv, MapVscsi, Operation, RemoveSea, UnmapNpiv, UnmapVscsi
+from engine.ops import (
+    AcceptViosLicense,
+    CreateSea,
+    MapNpiv,
+    MapVscsi,
+    Operation,
+    RemoveSea,
+    UnmapNpiv,
+    UnmapVscsi,
+)
 from engine.ops.vio import require_vios_up
+from hmc_tui.hmccli import lsmap_select as select
+from hmc_tui.hmccli import vios_license
 from hmc_tui.hmccli import vios_show as show
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CodedError, UsageError
@@ -56,7 +67,9 @@ GRAMMAR = Grammar(
 MANY = 3  # a VIOS flag taking every following word up to the next flag (-attr, -field)
 
 VIOS_FLAGS: dict[str, dict[str, int]] = {
-    "lsmap": {"-all": 0, "-vadapter": 1, "-npiv": 0, "-net": 0, "-fmt": 1, "-field": MANY},
+    "lsmap": {"-all": 0, "-vadapter": 1, "-npiv": 0, "-net": 0, "-fmt": 1, "-field": MANY,
+              "-cpid": 1, "-type": MANY},
+    "license": vios_license.FLAGS,
     "lsdev": {"-virtual": 0, "-type": 1, "-dev": 1, "-attr": MANY, "-field": MANY, "-fmt": 1,
               "-vpd": 0},
     "lspv": {"-size": 0, "-free": 0, "-fmt": 1},
@@ -69,7 +82,7 @@ VIOS_FLAGS: dict[str, dict[str, int]] = {
     "rmdev": {"-dev": 1, "-recursive": 0, "-f": 0},
     "vfcmap": {"-vadapter": 1, "-fcp": 2},  # 2: an optional value (none unmaps)
 }
-CHANGING = ("mkvdev", "rmvdev", "rmdev", "vfcmap")
+CHANGING = ("mkvdev", "rmvdev", "rmdev", "vfcmap", "license")
 
 
 def vios_args(command: str, words: list[str]) -> dict[str, list[str]]:
@@ -147,6 +160,8 @@ def plan(ctx: Ctx, args: Args) -> list[Operation]:
         return []
     values = vios_args(command, words)
     frame = ctx.frame
+    if command == "license":
+        return vios_license.plan(v, values)
     if command == "mkvdev":
         if "-sea" in values:
             return [_sea(ctx, v, values)]
@@ -213,16 +228,24 @@ def _sea(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> Operation:
 
 def _lsmap(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
     frame = ctx.frame
+    if "-cpid" in values and "-vadapter" not in values:
+        values.setdefault("-all", [])  # `lsmap -cpid N` lists every adapter of client N
     if ("-all" in values) == ("-vadapter" in values):
         raise UsageError("-all", "-vadapter")
     if "-npiv" in values and "-net" in values:
         raise UsageError("-npiv", "-net")
     sep = values["-fmt"][0] if "-fmt" in values else None
     if "-net" in values:
-        if "-vadapter" in values or sep is not None:
+        if "-vadapter" in values or "-cpid" in values or "-type" in values:
             raise UsageError("-net")
-        return show.net_blocks(frame, v)
+        return show.net_blocks(frame, v) if sep is None else select.net_fmt(frame, v, sep)
     adapters = names.vfchosts(v) if "-npiv" in values else names.vhosts(v)
+    if "-cpid" in values:
+        adapters = select.by_client(v, adapters, select.client_id(values["-cpid"][0]))
+    if "-type" in values:
+        if "-npiv" in values:
+            raise UsageError("-type")
+        v, adapters = select.by_type(frame, v, adapters, values["-type"])
     if "-vadapter" in values:
         wanted = values["-vadapter"][0]
         adapters = {s: n for s, n in adapters.items() if n == wanted}
@@ -293,6 +316,8 @@ def listing(ctx: Ctx, v: Partition, command: str, words: list[str]) -> list[str]
         return show.lsrep_lines(frame, v)
     if command == "lsnports":
         return show.lsnports_lines(frame, v)
+    if command == "license":
+        return vios_license.listing(v, values)
     return [v.os_version.split()[-1]]  # ioslevel: "VIOS 4.1.0.10" -> 4.1.0.10
 
 
@@ -300,8 +325,8 @@ def run(ctx: Ctx, args: Args) -> str:
     ops = plan(ctx, args)
     v = _vios(ctx, args)
     command, words = _command(args)
-    if command not in CHANGING:
-        require_vios_up(v)
+    if command not in CHANGING or (command == "license" and "-accept" not in words):
+        require_vios_up(v, licensed=command not in vios_license.BEFORE_LICENSE)
         lines = listing(ctx, v, command, words)
         while lines and lines[-1] == "":
             lines.pop()
@@ -317,6 +342,8 @@ def run(ctx: Ctx, args: Args) -> str:
             out.append(f"{op.vtd} deleted")
         elif isinstance(op, RemoveSea):
             out.append(f"{op.name} deleted")
+        elif isinstance(op, AcceptViosLicense):
+            continue  # license -accept prints nothing
         else:  # vfcmap
             out.append(f"{vios_args(command, words)['-vadapter'][0]} changed")
     return "\n".join(out)

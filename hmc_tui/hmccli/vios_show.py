@@ -190,9 +190,11 @@ def vfchost_block(frame: Frame, v: Partition, slot: int, name: str) -> list[str]
 
 
 def vfchost_fmt(frame: Frame, v: Partition, slot: int, name: str, sep: str) -> str:
+    """The client ID is a number here even with no client logged in (0): IBM's
+    ansible-power-vios mapping_facts reads the field with int() unguarded."""
     s = npiv_state(frame, v, slot)
-    return sep.join((name, s["physloc"], s["clntid"], s["clntname"], s["clntos"], s["status"],
-                     s["fc_name"], s["fc_loc"], s["ports"], s["flags"], s["vfc_name"],
+    return sep.join((name, s["physloc"], s["clntid"] or "0", s["clntname"], s["clntos"],
+                     s["status"], s["fc_name"], s["fc_loc"], s["ports"], s["flags"], s["vfc_name"],
                      s["vfc_drc"]))
 
 

@@ -110,7 +110,7 @@ def test_unknown_command_and_shell_syntax(run) -> None:  # type: ignore[no-untyp
     (f"mksyscfg -r prof -m {SYS} -i 'name=default_profile,lpar_name=was01'", "HSCL0A06"),
     (f"mksyscfg -r lpar -m {SYS} -i '{PROFILE},\"virtual_scsi_adapters=2/client\"'",
      "HSCL0A0F"),
-    (f"chsyscfg -r sys -m {SYS} -i 'new_name=x'", "HSCLC001"),
+    (f"chsyscfg -r sysprof -m {SYS} -i 'name=x'", "HSCLC001"),
     (f"chsyscfg -r lpar -m {SYS} -i 'name=was01,new_name=dev01'", "HSCL0A06"),
     (f"chsyscfg -r prof -m {SYS} -i 'name=nosuch,lpar_name=was01,desired_mem=1024'",
      "HSCL8013"),

@@ -68,6 +68,22 @@ OPERATIONS: list[ops.Operation] = [
     ops.CreateSea(vios="vios2", physical="ent1", trunk_slots=(2, 3), default_slot=2,
                   ctl_chan_slot=3, ha_mode="standby"),
     ops.RemoveSea(vios="vios1", name="ent8"),
+    # engine/ops/system.py
+    ops.ChangeSystem(new_name="P10A", power_off_policy=0, power_on_lpar_start_policy="userinit"),
+    ops.ChangeSystem(power_off_policy=1),
+    ops.ChangeSystemMemory(requested_num_sys_huge_pages=4, mem_mirroring_mode="sys_firmware_only",
+                           pend_mem_region_size="auto"),
+    ops.ChangeSystemMemory(pend_mem_region_size=128),
+    ops.ApplyProfile(lpar="dev02", profile="default_profile"),
+    ops.SetProfileSync(lpar="was01", sync_curr_profile=2),
+    ops.NetbootPartition(lpar="dev02", profile="default_profile", discover=True, ping=True,
+                         server="10.0.0.5", gateway="10.0.0.1", client="10.0.0.20"),
+    ops.NetbootPartition(lpar="dev02", profile="default_profile", force=True, ping=True,
+                         location="U9080.HEX.78H4A21-V9-C10-T1", server="10.0.0.5",
+                         gateway="10.0.0.1", client="10.0.0.20"),
+    ops.NetbootPartition(lpar="dev02", profile="default_profile", mac="fa2c7d09000a",
+                         server="10.0.0.5", gateway="10.0.0.1", client="10.0.0.20"),
+    ops.AcceptViosLicense(vios="vios1"),
 ]
 
 
