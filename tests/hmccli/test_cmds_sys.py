@@ -81,9 +81,9 @@ def test_the_start_policy_takes_effect_at_the_next_power_on(console: LocalConsol
                            "of 0, 1."),
     ("power_on_lpar_start_policy=always", "HSCL0E01 The power_on_lpar_start_policy value "
      "always is not valid: it must be one of autostart, userinit, autorecovery."),
-    ("new_name=bad$name", "HSCL0A16 The managed system name bad$name is not valid: the "
-                          "character $ is not allowed; use letters A-Z a-z, digits, spaces "
-                          "and ,./;:~@#^-_=+{}!%"),
+    # IBM documents no character set for system names (engine/rules/names.py): the length
+    ("new_name=" + "S" * 64, "HSCL0A16 The managed system name " + "S" * 64 + " is not "
+                             "valid: a managed system name has at most 63 characters, not 64."),
     ("max_lpars=10", "An invalid attribute was entered. The invalid attribute is max_lpars."),
     ("power_off_policy+=1", "An invalid attribute was entered. The invalid attribute is "
                             "power_off_policy+."),
