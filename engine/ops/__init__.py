@@ -26,6 +26,7 @@ from engine.ops.config import (
     pydantic_to_hmc,
 )
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
+from engine.ops.firmware import UpdateFirmware
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.vio import (
     AddVirtualAdapter,
@@ -47,7 +48,7 @@ AnyOperation = Annotated[
     | CreateProfile | ChangeProfile | DeleteProfile
     | ChangePool | MovePartitionPool
     | AddVirtualAdapter | RemoveVirtualAdapter | MapVscsi | UnmapVscsi | MapNpiv | UnmapNpiv
-    | CreateSea | RemoveSea,
+    | CreateSea | RemoveSea | UpdateFirmware,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -80,6 +81,7 @@ __all__ = [
     "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
     "CreateSea", "DeletePartition", "DeleteProfile", "MapNpiv", "MapVscsi", "MovePartitionPool",
     "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
-    "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "build", "execute",
+    "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "UpdateFirmware", "build",
+    "execute",
     "next_free_slot",
 ]
