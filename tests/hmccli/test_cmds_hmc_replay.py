@@ -159,7 +159,7 @@ def test_ansible_partition_migration(console: LocalConsole, store: UserStore) ->
                        (f"migrlpar -o r -m {SYS} -p dev02", "HSCL0E0F")):
         with pytest.raises(AnsibleHmcError, match=f"^{code} "):
             execute(console, store, line)
-    with pytest.raises(AnsibleHmcError, match="^HSCLC001 "):
+    with pytest.raises(AnsibleHmcError, match=r"^HSCLC001 "):
         execute(console, store, "mkauthkeys --ip 10.2.0.5 --test")
 
 
