@@ -15,6 +15,7 @@ disruptive are our own, in IBM's three-digit pattern (docs/powervm-rules.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -70,8 +71,18 @@ def current(frame: Frame) -> Level:
     for level in levels(frame.system.mtm):
         if level.label == label:
             return level
-    # A frame file may name a level outside the stream: it stays as it is, concurrent.
-    return Level(label.split(".")[0].split("_")[0], 0, label)
+    # A frame file may name a level outside the stream (FW1050.20, VL940_050): its release
+    # is read from the label, its level counts as the oldest.
+    digits = re.match(r"\D*(\d+)", label)
+    return Level(f"FW{digits.group(1)}" if digits else label, 0, label)
+
+
+def newer(release: str, than: str) -> bool:
+    """Releases compare by number: FW1060 is newer than FW950."""
+    def rank(text: str) -> int:
+        digits = re.sub(r"\D", "", text)
+        return int(digits) if digits else 0
+    return rank(release) > rank(than)
 
 
 def resolve(frame: Frame, text: str, upgrade: bool) -> Level:
@@ -81,7 +92,7 @@ def resolve(frame: Frame, text: str, upgrade: bool) -> Level:
     now = current(frame)
     mtm = frame.system.mtm
     if upgrade:
-        pool = [lv for lv in levels(mtm) if lv.release > now.release]
+        pool = [lv for lv in levels(mtm) if newer(lv.release, now.release)]
         if not pool:
             raise HmcError("HSCL0E05", name=frame.system.name, release=now.release)
     else:

@@ -15,7 +15,14 @@ repository offers the model's stream.
 from __future__ import annotations
 
 from engine.ops import Operation
-from engine.ops.firmware import LicOption, UpdateFirmware, current, ecnumber, levels
+from engine.ops.firmware import (
+    LicOption,
+    UpdateFirmware,
+    current,
+    ecnumber,
+    levels,
+    newer,
+)
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CodedError
 from hmc_tui.hmccli.format import Record, render
@@ -114,7 +121,7 @@ def _offered(ctx: Ctx, which: str) -> list[Record]:
     now = current(frame)
     mtm = frame.system.mtm
     if which == "upgrade":
-        pool = [lv for lv in levels(mtm) if lv.release > now.release]
+        pool = [lv for lv in levels(mtm) if newer(lv.release, now.release)]
     else:
         pool = [lv for lv in levels(mtm) if lv.release == now.release and lv.number > now.number]
     if which == "latest":

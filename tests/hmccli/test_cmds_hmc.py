@@ -9,6 +9,8 @@ from pathlib import Path
 import asyncssh
 import pytest
 from hmccli_support import SYS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.roles import Actor
 from engine.service import Engine
@@ -338,3 +340,44 @@ def test_lssvcevents_hardware_filters(run) -> None:  # type: ignore[no-untyped-d
     assert run("lssvcevents -t hardware --filter colour=red").exit_code == 1
     assert run("lssvcevents -t hardware -F problem_num,shoe").stderr == \
         "An invalid attribute was entered. The invalid attribute is shoe.\n"
+
+
+# ---------------------------------------------------------------- firmware: a property
+
+
+def _order(label: str) -> tuple[int, int]:
+    from engine.ops.firmware import levels
+
+    level = next(lv for lv in levels("9080-HEX") if lv.label == label)
+    return int(level.release[2:]), level.number
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "u", "c"]),
+                          st.sampled_from(["latest", "latestconcurrent", "31", "40", "52",
+                                           "061", "01MH1070_014", "FW1070.10", "99"]),
+                          st.booleans()), max_size=6))
+def test_firmware_only_moves_forward_and_disruptively_only_when_off(steps) -> None:  # type: ignore[no-untyped-def]
+    """Whatever updlic is asked: the level never goes back, stays in the model's stream,
+    and changes to or across a disruptive level only while the system is powered off."""
+    from engine.ops.firmware import levels
+
+    console = LocalConsole(Engine(demo_frame(), mode="stepped"))
+    disruptive = {lv.label for lv in levels("9080-HEX") if lv.disruptive}
+    for option, level, off in steps:
+        state = console.snapshot().frame.system.state
+        if off and state == "Operating":
+            power_off(console)
+        before = console.snapshot().frame.system
+        result = run_command(console, f"updlic -m {SYS} -o {option} -t sys -r disk -l {level}"
+                             if option != "c" else f"updlic -m {SYS} -o c")
+        after = console.snapshot().frame.system
+        assert result.exit_code in (0, 1) and (result.exit_code == 0) == (result.stderr == "")
+        if result.exit_code == 1:
+            assert after == before and result.stderr.startswith("HSCL0E0")
+            continue
+        assert _order(after.firmware) >= _order(before.firmware)
+        crossed = {lv.label for lv in levels("9080-HEX")
+                   if _order(before.firmware) < _order(lv.label) <= _order(after.firmware)}
+        if crossed & disruptive or _order(after.firmware)[0] != _order(before.firmware)[0]:
+            assert before.state == "Power Off"
