@@ -1,7 +1,9 @@
-"""lsrefcode, lshmc -V and lssysconn: reference codes, the console's level, connections.
+"""lsrefcode, lshmc and lssysconn: reference codes, the console itself, connections.
 
-lshmc -V prints the real multi-line quoted value (public HMC V10R3 M1060 transcript), and
-lssysconn the real record of docs/hmc-commands.md.
+lshmc -V prints the real multi-line quoted value (public HMC V10R3 M1060 transcript); -n and
+-r the attributes of real captures (HMC V8R8.7, ziutus/hmc_vios_aix data/20180603_1656) for
+a console with one interface; -v the VPD keyword block (`*FC ????????`, `*DS`, `*TM`, `*SE`,
+`*RM`, ...) with our own figures. lssysconn prints the real record of docs/hmc-commands.md.
 """
 
 from __future__ import annotations

@@ -4,13 +4,15 @@ connection, and a key they remove no longer does (asyncssh on loopback)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+from pathlib import Path
 
 import asyncssh
 import pytest
 
 from hmc_tui.service.sshd import default_command_runner
 
-from .conftest import Stack
+from .conftest import PASSWORDS, Stack
 
 pytestmark = pytest.mark.skipif(default_command_runner() is None,
                                 reason="hmc_tui.hmccli.run_command not there yet")
@@ -43,3 +45,37 @@ async def test_mkauthkeys_for_someone_else_is_refused_to_a_viewer(stack: Stack) 
                               "to perform user management tasks.\n")
     with pytest.raises(asyncssh.PermissionDenied):
         await stack.connect("hscroot", key=key)
+
+
+async def _shell(line: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_shell(
+        line, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, start_new_session=True)
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_ansible_and_lpar2rrd_transports_with_mkauthkeys(stack: Stack,
+                                                               tmp_path: Path) -> None:
+    """IBM Ansible's transport (plugins/module_utils/hmc_cli_client.py: `sshpass -p  'PW'
+    ssh 'user'@host  -o StrictHostKeyChecking=no  'CMD'` through a shell, with a port and
+    no known_hosts added here) adds a key with mkauthkeys; then the key-only login LPAR2RRD
+    uses (PreferredAuthentications=publickey) gets in with it."""
+    if shutil.which("ssh") is None or shutil.which("sshpass") is None:
+        print("SKIP reason: ssh or sshpass missing (apt-get install openssh-client sshpass)")
+        pytest.skip("ssh or sshpass is not installed")
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="lpar2rrd@collector")
+    key_file = tmp_path / "id_ed25519"
+    key.write_private_key(key_file)
+    key_file.chmod(0o600)
+    options = (f"-F /dev/null -p {stack.port} -o UserKnownHostsFile=/dev/null "
+               "-o LogLevel=ERROR")
+    line = key.export_public_key().decode().strip()
+    code, out, err = await _shell(
+        f"sshpass -p  '{PASSWORDS['view']}' ssh 'view'@127.0.0.1  -o StrictHostKeyChecking=no "
+        f"{options} -o PubkeyAuthentication=no 'mkauthkeys --add \"{line}\"'")
+    assert (code, out) == (0, ""), err
+    code, out, err = await _shell(
+        f"ssh -i {key_file} -o IdentitiesOnly=yes -o PreferredAuthentications=publickey "
+        f"-o StrictHostKeyChecking=no {options} view@127.0.0.1 'lshmcusr -F name,taskrole'")
+    assert (code, out) == (0, "view,hmcviewer\n"), err
