@@ -88,13 +88,13 @@ def newer(release: str, than: str) -> bool:
 def resolve(frame: Frame, text: str, upgrade: bool) -> Level:
     """The level `updlic -l` names: `latest`, `latestconcurrent`, a level number (`52`,
     `052`), a label (`FW1060.20`) or release_level (`01MH1060_052`). An upgrade (-o u) looks
-    in newer releases, an update (-o a) in the activated one; anything else is HSCL0E01."""
+    in newer releases, an update (-o a) in the activated one; anything else is HSCL0D01."""
     now = current(frame)
     mtm = frame.system.mtm
     if upgrade:
         pool = [lv for lv in levels(mtm) if newer(lv.release, now.release)]
         if not pool:
-            raise HmcError("HSCL0E05", name=frame.system.name, release=now.release)
+            raise HmcError("HSCL0D05", name=frame.system.name, release=now.release)
     else:
         pool = [lv for lv in levels(mtm) if lv.release == now.release]
     if text == "latestconcurrent":  # the newest level reached without a disruptive one
@@ -115,7 +115,7 @@ def resolve(frame: Frame, text: str, upgrade: bool) -> Level:
         if text in (lv.label, release_level) or (text.isdigit() and int(text) == lv.number):
             return lv
     offered = ", ".join(f"{lv.label} ({lv.number})" for lv in pool) or "none"
-    raise HmcError("HSCL0E01", level=text, name=frame.system.name, mtm=mtm, levels=offered)
+    raise HmcError("HSCL0D01", level=text, name=frame.system.name, mtm=mtm, levels=offered)
 
 
 LicOption = Literal["a", "u", "c"]
@@ -136,18 +136,18 @@ class UpdateFirmware(Operation):
         if self.option == "c":
             return
         if s.state not in _INSTALL_STATES:
-            raise HmcError("HSCL0E06", name=s.name, state=s.state)
+            raise HmcError("HSCL0D06", name=s.name, state=s.state)
         now = current(ctx.frame)
         target = resolve(ctx.frame, self.level, upgrade=self.option == "u")
         if target.label == now.label:
-            raise HmcError("HSCL0E03", name=s.name, label=now.label)
+            raise HmcError("HSCL0D03", name=s.name, label=now.label)
         if target.release == now.release and target.number < now.number:
-            raise HmcError("HSCL0E04", label=target.label, current=now.label, name=s.name)
+            raise HmcError("HSCL0D04", label=target.label, current=now.label, name=s.name)
         disruptive = target.disruptive or self.option == "u" or any(
             lv.disruptive for lv in levels(s.mtm)
             if lv.release == target.release and now.number < lv.number <= target.number)
         if disruptive and s.state != "Power Off":
-            raise HmcError("HSCL0E02", label=target.label, name=s.name, state=s.state)
+            raise HmcError("HSCL0D02", label=target.label, name=s.name, state=s.state)
         system: ManagedSystem = s.model_copy(update={"firmware": target.label})
         ctx.frame = ctx.frame.model_copy(update={"system": system})
         ctx.data["level"] = target.label

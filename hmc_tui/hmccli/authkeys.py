@@ -74,15 +74,15 @@ def run_mkauthkeys(ctx: Ctx, args: Args) -> str:
             store.add_keys(user, parse_public_keys(key))
         elif remove is not None:
             if store.remove_keys(user, remove.strip()) == 0:
-                raise HmcError("HSCL0E0D", user=user, key=remove.strip())
+                raise HmcError("HSCL0D0D", user=user, key=remove.strip())
         elif "--test" in args:
             found = store.get(user)
             if found is None or not found.keys:
-                raise HmcError("HSCL0E0D", user=user, key="any key")
+                raise HmcError("HSCL0D0D", user=user, key="any key")
         else:
             raise UsageError("-a", "--add", "-r", "--remove", "--test")
     except UserError as exc:
-        raise HmcError("HSCL0E0C", key=_short(key or ""), reason=str(exc)) from None
+        raise HmcError("HSCL0D0C", key=_short(key or ""), reason=str(exc)) from None
     return ""
 
 

@@ -3,8 +3,8 @@
 This console manages a single system, so no migration can have a target: `migrlpar -o v|m`
 names the source (-m, checked as every command does: HSCL8014), the partitions (HSCL8012
 for an unknown one) and then the target, which is refused - HSCL8014 for a name this console
-does not know, HSCL0E10 for the source itself, HSCL0E0E for a target behind another console
-(--ip). `-o s|r` (stop, recover) find no migration in progress: HSCL0E0F. `-o set` (mobility
+does not know, HSCL0D10 for the source itself, HSCL0D0E for a target behind another console
+(--ip). `-o s|r` (stop, recover) find no migration in progress: HSCL0D0F. `-o set` (mobility
 attributes) is not modelled: HSCLC001.
 
 lslparmigr lists what an HMC lists when nothing migrates: -r manager, -r sys (capabilities
@@ -108,10 +108,10 @@ def refuse_target(ctx: Ctx, args: Args) -> None:
     """The target of a migration (-t, --ip), always refused on a one-system console."""
     target = args.require("-t")
     if "--ip" in args:
-        raise HmcError("HSCL0E0E", name=target)
+        raise HmcError("HSCL0D0E", name=target)
     system = ctx.frame.system
     if target == system.name or target.upper() == ctx.frame.mtms.upper():
-        raise HmcError("HSCL0E10", name=system.name)
+        raise HmcError("HSCL0D10", name=system.name)
     raise HmcError("HSCL8014", name=target)
 
 
@@ -125,7 +125,7 @@ def run_migrlpar(ctx: Ctx, args: Args) -> str:
     partitions = _partitions(ctx, args)
     if option in ("s", "r"):
         what = "stop" if option == "s" else "recover"
-        raise HmcError("HSCL0E0F", name=partitions[0].name, what=what)
+        raise HmcError("HSCL0D0F", name=partitions[0].name, what=what)
     refuse_target(ctx, args)
     return ""
 

@@ -79,22 +79,22 @@ MEDIUM = PasswordPolicy(MEDIUM_NAME, MEDIUM_NAME, min_pwage=1, pwage=180, warn_p
 
 
 def policy_from(attrs: dict[str, str], base: PasswordPolicy | None = None) -> PasswordPolicy:
-    """A policy from `-i` attributes (over `base` for a change); HSCL0E0A on a bad value."""
+    """A policy from `-i` attributes (over `base` for a change); HSCL0D0A on a bad value."""
     changes: dict[str, Any] = {}
     for key, value in attrs.items():
         if key in ("name", "description"):
             changes[key] = value
             continue
         if key not in NUMBERS:
-            raise HmcError("HSCL0E0A", attr=key, reason="no such attribute")
+            raise HmcError("HSCL0D0A", attr=key, reason="no such attribute")
         try:
             number = int(value)
         except ValueError:
-            raise HmcError("HSCL0E0A", attr=key,
+            raise HmcError("HSCL0D0A", attr=key,
                            reason=f"{value!r} is not a whole number") from None
         low, high = _LIMITS.get(key, (0, 99999))
         if not low <= number <= high:
-            raise HmcError("HSCL0E0A", attr=key,
+            raise HmcError("HSCL0D0A", attr=key,
                            reason=f"{number} is not between {low} and {high}")
         changes[key] = number
     if base is None:
@@ -115,7 +115,7 @@ class PolicyStore:
         except FileNotFoundError:
             return [], ""
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise HmcError("HSCL0E0A", attr=str(self.path), reason=str(exc)) from None
+            raise HmcError("HSCL0D0A", attr=str(self.path), reason=str(exc)) from None
         known = {f.name for f in fields(PasswordPolicy)}
         policies = [PasswordPolicy(**{k: v for k, v in entry.items() if k in known})
                     for entry in data.get("policies", []) if isinstance(entry, dict)]
@@ -133,21 +133,21 @@ class PolicyStore:
         return self.get(name) if name else None
 
     def check(self, user: str, password: str) -> None:
-        """HSCL0E0B when the active policy applies to `user` and refuses `password`."""
+        """HSCL0D0B when the active policy applies to `user` and refuses `password`."""
         policy = self.active()
         if policy is None or user in EXEMPT_USERS:
             return
         reason = policy.problem(password)
         if reason:
-            raise HmcError("HSCL0E0B", name=policy.name, reason=reason)
+            raise HmcError("HSCL0D0B", name=policy.name, reason=reason)
 
     # -- changing
     def create(self, policy: PasswordPolicy) -> None:
         if not policy.name:
-            raise HmcError("HSCL0E0A", attr="name", reason="a policy needs a name")
+            raise HmcError("HSCL0D0A", attr="name", reason="a policy needs a name")
         with self._editing() as (defined, _):
             if policy.name == MEDIUM_NAME or any(p.name == policy.name for p in defined):
-                raise HmcError("HSCL0E08", name=policy.name)
+                raise HmcError("HSCL0D08", name=policy.name)
             defined.append(policy)
 
     def modify(self, name: str, attrs: dict[str, str]) -> None:
@@ -158,7 +158,7 @@ class PolicyStore:
             changed = policy_from(attrs, defined[index])
             if new_name != name:
                 if new_name == MEDIUM_NAME or any(p.name == new_name for p in defined):
-                    raise HmcError("HSCL0E08", name=new_name)
+                    raise HmcError("HSCL0D08", name=new_name)
                 changed = replace(changed, name=new_name)
                 if active[0] == name:
                     active[0] = new_name
@@ -168,7 +168,7 @@ class PolicyStore:
         with self._editing() as (defined, active):
             index = self._index(defined, name)
             if active[0] == name:
-                raise HmcError("HSCL0E09", name=name, reason="it is the active policy; "
+                raise HmcError("HSCL0D09", name=name, reason="it is the active policy; "
                                "deactivate it first (chpwdpolicy -o d)")
             del defined[index]
 
@@ -188,8 +188,8 @@ class PolicyStore:
             if p.name == name:
                 return i
         if name == MEDIUM_NAME:
-            raise HmcError("HSCL0E09", name=name, reason="it is the console's built-in policy")
-        raise HmcError("HSCL0E07", name=name)
+            raise HmcError("HSCL0D09", name=name, reason="it is the console's built-in policy")
+        raise HmcError("HSCL0D07", name=name)
 
     @contextlib.contextmanager
     def _editing(self) -> Iterator[tuple[list[PasswordPolicy], list[str]]]:

@@ -57,7 +57,7 @@ class UserError(Exception):
 
 
 class PolicyViolation(UserError):
-    """The active password policy refuses a password; str() is the HMC's `HSCL0E0B ...`."""
+    """The active password policy refuses a password; str() is the HMC's `HSCL0D0B ...`."""
 
 
 @dataclass(frozen=True)

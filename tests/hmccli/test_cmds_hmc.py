@@ -79,16 +79,16 @@ def test_concurrent_update_applies_while_running(console, run) -> None:  # type:
         (True, f"updlic -m {SYS} -o a -t sys -l latestconcurrent -r ibmwebsite")]
     assert console.snapshot().frame.partition("oradb01").state == "Running"
     assert run(f"{UPD} -o a -l 52").stderr == \
-        f"HSCL0E03 The managed system {SYS} is already at level FW1060.20.\n"
+        f"HSCL0D03 The managed system {SYS} is already at level FW1060.20.\n"
     assert run(f"{UPD} -o a -l 40").stderr == (
-        f"HSCL0E04 The level FW1060.10 is older than the activated level FW1060.20 of managed "
+        f"HSCL0D04 The level FW1060.10 is older than the activated level FW1060.20 of managed "
         f"system {SYS}.\n")
 
 
 def test_disruptive_levels_need_the_system_off(console, run) -> None:  # type: ignore[no-untyped-def]
     refused = run(f"{UPD} -o a -l 01MH1060_061")
     assert (refused.exit_code, refused.stderr) == (1, (
-        f"HSCL0E02 The level FW1060.30 is disruptive: the managed system {SYS} must be powered "
+        f"HSCL0D02 The level FW1060.30 is disruptive: the managed system {SYS} must be powered "
         "off to install it (its state is Operating).\n"))
     assert run(LIC).stdout == "FW1060,40,01MH1060\n"  # nothing changed
     power_off(console)
@@ -97,7 +97,7 @@ def test_disruptive_levels_need_the_system_off(console, run) -> None:  # type: i
     assert run(f"{UPD} -o u -l latest").ok  # a new release: disruptive, the system is off
     assert run(LIC).stdout == "FW1070,22,01MH1070\n"
     assert run(f"{UPD} -o u -l latest").stderr == \
-        f"HSCL0E05 There is no release newer than FW1070 for managed system {SYS}.\n"
+        f"HSCL0D05 There is no release newer than FW1070 for managed system {SYS}.\n"
     assert run(f"updlic -m {SYS} -o c").ok
 
 
@@ -105,7 +105,7 @@ def test_invalid_level_is_refused_with_the_levels_offered(run) -> None:  # type:
     refused = run(f"{UPD} -o a -l 01MH1070_014")  # a level of the next release needs -o u
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert refused.stderr == (
-        f"HSCL0E01 The level 01MH1070_014 is not available for managed system {SYS} (machine "
+        f"HSCL0D01 The level 01MH1070_014 is not available for managed system {SYS} (machine "
         "type-model 9080-HEX). The levels that can be installed are: FW1060.00 (31), "
         "FW1060.10 (40), FW1060.20 (52), FW1060.30 (61).\n")
     assert run(f"updlic -m {SYS} -o a -t io -r ibmwebsite").stderr.startswith("HSCLC001 ")
@@ -139,7 +139,7 @@ def test_password_policies_listed_created_activated_enforced(store: UserStore) -
         f"{MEDIUM_NAME},0,8\nstrict,1,12\n"
     weak = admin("mkhmcusr -u bob -a hmcviewer --passwd Bob-password-1")
     assert (weak.exit_code, weak.stderr) == (1, (
-        "HSCL0E0B The password does not satisfy the active password policy strict: it must "
+        "HSCL0D0B The password does not satisfy the active password policy strict: it must "
         "have at least 2 digits.\n"))
     assert store.get("bob") is None
     assert admin("mkhmcusr -u bob -a hmcviewer --passwd Bob-pass-1234").ok
@@ -160,24 +160,24 @@ def test_policy_changes_and_their_refusals(store: UserStore, tmp_path: Path) -> 
     admin = as_user("alice", "hmcsuperadmin", store)
     assert admin('mkpwdpolicy -i "name=p1,min_length=10"').ok
     assert admin('mkpwdpolicy -i "name=p1"').stderr == \
-        "HSCL0E08 The password policy p1 already exists.\n"
+        "HSCL0D08 The password policy p1 already exists.\n"
     assert admin('mkpwdpolicy -i "name=p2,min_length=ten"').stderr == (
-        "HSCL0E0A The password policy attribute min_length is not valid: 'ten' is not a "
+        "HSCL0D0A The password policy attribute min_length is not valid: 'ten' is not a "
         "whole number\n")
     assert admin('mkpwdpolicy -i "name=p2,colour=red"').stderr == \
-        "HSCL0E0A The password policy attribute colour is not valid: no such attribute\n"
+        "HSCL0D0A The password policy attribute colour is not valid: no such attribute\n"
     assert admin('mkpwdpolicy -i "min_length=9"').stderr == \
         "HSCLC002 The required attribute name was not specified.\n"
     assert admin('chpwdpolicy -o m -i "name=p1,new_name=p9,min_length=9"').ok
     assert admin("lspwdpolicy -t p -F name,min_length --filter names=p9").stdout == "p9,9\n"
     assert admin("chpwdpolicy -o a -n p1").stderr == \
-        "HSCL0E07 The password policy p1 was not found.\n"
+        "HSCL0D07 The password policy p1 was not found.\n"
     assert admin("chpwdpolicy -o a -n p9").ok
     assert admin("rmpwdpolicy -n p9").stderr == (
-        "HSCL0E09 The password policy p9 cannot be removed: it is the active policy; "
+        "HSCL0D09 The password policy p9 cannot be removed: it is the active policy; "
         "deactivate it first (chpwdpolicy -o d).\n")
     assert admin(f'rmpwdpolicy -n "{MEDIUM_NAME}"').stderr == (
-        f"HSCL0E09 The password policy {MEDIUM_NAME} cannot be removed: it is the console's "
+        f"HSCL0D09 The password policy {MEDIUM_NAME} cannot be removed: it is the console's "
         "built-in policy.\n")
     assert admin("chpwdpolicy -o d").ok
     assert admin("rmpwdpolicy -n p9").ok
@@ -209,7 +209,7 @@ def test_mkauthkeys_adds_and_removes_the_callers_keys(store: UserStore) -> None:
     viewer = as_user("view", "hmcviewer", store)
     first, second = public_key("view@laptop"), public_key("view@desk")
     assert viewer("mkauthkeys --test").stderr == \
-        "HSCL0E0D No SSH key of user view matches any key.\n"
+        "HSCL0D0D No SSH key of user view matches any key.\n"
     assert viewer(f"mkauthkeys --add '{first}'").ok
     assert viewer(f'mkauthkeys -a "{second}"').ok
     assert viewer(f"mkauthkeys --add '{first}'").ok  # the same key twice is kept once
@@ -221,9 +221,9 @@ def test_mkauthkeys_adds_and_removes_the_callers_keys(store: UserStore) -> None:
     assert user is not None and [k.split()[-1] for k in user.keys] == ["view@desk"]
     assert viewer(f"mkauthkeys -r '{second}'").ok  # the whole key line works as well
     assert viewer("mkauthkeys --remove view@desk").stderr == \
-        "HSCL0E0D No SSH key of user view matches view@desk.\n"
+        "HSCL0D0D No SSH key of user view matches view@desk.\n"
     bad = viewer("mkauthkeys --add 'ssh-rsa notakey view@x'")
-    assert bad.exit_code == 1 and bad.stderr.startswith("HSCL0E0C The SSH key ssh-rsa ")
+    assert bad.exit_code == 1 and bad.stderr.startswith("HSCL0D0C The SSH key ssh-rsa ")
     assert viewer("mkauthkeys --add a -r b").exit_code == 1  # one action at a time
 
 
@@ -294,14 +294,14 @@ def test_migrlpar_refuses_every_target(run) -> None:  # type: ignore[no-untyped-
     assert run(f"migrlpar -o v -m {SYS} -t Server-9043-MRX-SN1 -p dev02").stderr == \
         "HSCL8014 The managed system Server-9043-MRX-SN1 was not found.\n"
     assert run(f"migrlpar -o m -m {SYS} -t {SYS} --id 9").stderr == (
-        f"HSCL0E10 The source and target managed systems are the same ({SYS}); a partition "
+        f"HSCL0D10 The source and target managed systems are the same ({SYS}); a partition "
         "migrates to another managed system.\n")
     remote = run(f"migrlpar -o m -m {SYS} -t far --ip 10.1.1.1 -u hscroot -p dev02 -w 5")
-    assert remote.stderr.startswith("HSCL0E0E The target managed system far is not managed")
+    assert remote.stderr.startswith("HSCL0D0E The target managed system far is not managed")
     assert run(f"migrlpar -o v -m {SYS} -t x -p ghost").stderr == \
         "HSCL8012 The partition named ghost was not found.\n"
     assert run(f"migrlpar -o r -m {SYS} -p dev02").stderr == \
-        "HSCL0E0F The partition dev02 is not migrating; there is no migration to recover.\n"
+        "HSCL0D0F The partition dev02 is not migrating; there is no migration to recover.\n"
     assert run(f"migrlpar -o v -m {SYS} -p dev02").exit_code == 1  # -t is required
     assert run(f"migrlpar -o v -m {SYS} -t x -p a --all").exit_code == 1
     assert run("migrlpar -o set -r sys -i x=1").stderr.startswith("HSCLC001 ")
@@ -374,7 +374,7 @@ def test_firmware_only_moves_forward_and_disruptively_only_when_off(steps) -> No
         after = console.snapshot().frame.system
         assert result.exit_code in (0, 1) and (result.exit_code == 0) == (result.stderr == "")
         if result.exit_code == 1:
-            assert after == before and result.stderr.startswith("HSCL0E0")
+            assert after == before and result.stderr.startswith("HSCL0D0")
             continue
         assert _order(after.firmware) >= _order(before.firmware)
         crossed = {lv.label for lv in levels("9080-HEX")

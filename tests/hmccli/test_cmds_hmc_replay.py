@@ -85,14 +85,14 @@ def test_ansible_firmware_update_flow(console: LocalConsole, store: UserStore) -
     assert before == {"service_pack": "FW1060", "level": "40", "ecnumber": "01MH1060"}
     # state=updated with the module's defaults (repository ibmwebsite, level latest): the
     # latest level of FW1060 is disruptive, so a running system refuses it
-    with pytest.raises(AnsibleHmcError, match=r"^HSCL0E02 The level FW1060.30 is disruptive"):
+    with pytest.raises(AnsibleHmcError, match=r"^HSCL0D02 The level FW1060.30 is disruptive"):
         execute(console, store, f"updlic -m {SYS} -o a -t sys -r ibmwebsite -l latest")
     execute(console, store, f"updlic -m {SYS} -o a -t sys -r ibmwebsite -l 052")
     after = parse_attributes("service_pack,level,ecnumber", execute(console, store, get_level))
     assert after["level"] == "52" and after != before  # the module reports changed
     assert execute(console, store, f"updlic -m {SYS} -o c") == ""
     # the module's example level form (release_level), for a level that does not exist
-    with pytest.raises(AnsibleHmcError, match=r"^HSCL0E01 The level 01VL941_047 is not"):
+    with pytest.raises(AnsibleHmcError, match=r"^HSCL0D01 The level 01VL941_047 is not"):
         execute(console, store, f"updlic -m {SYS} -o u -t sys -r sftp -l 01VL941_047 "
                                 "-h repo.example -u fw -d /fw --passwd s3cret")
 
@@ -114,7 +114,7 @@ def test_ansible_password_policy_flow(console: LocalConsole, store: UserStore) -
     execute(console, store, "chpwdpolicy -o a  -n ans_policy")
     status = parse_csv(execute(console, store, "lspwdpolicy -t s "))
     assert status["ACTIVE"] == "1"  # ensure_deactivate reads this
-    with pytest.raises(AnsibleHmcError, match="HSCL0E0B"):
+    with pytest.raises(AnsibleHmcError, match="HSCL0D0B"):
         execute(console, store, 'mkhmcusr -i "name=joe,taskrole=hmcviewer,passwd=Short-pass-1"')
     execute(console, store, "chpwdpolicy -o d ")
     execute(console, store, "rmpwdpolicy -n ans_policy")
@@ -154,9 +154,9 @@ def test_ansible_partition_migration(console: LocalConsole, store: UserStore) ->
     for line, code in ((f"migrlpar -o v -m {SYS} -t Server-9043-MRX-SN21 -p dev02,nim01 -w 5",
                         "HSCL8014"),
                        (f"migrlpar -o m -m {SYS} -t Server-9043-MRX-SN21 --id 9 --ip 10.2.0.5",
-                        "HSCL0E0E"),
+                        "HSCL0D0E"),
                        (f"migrlpar -o m -m {SYS} -t Server-9043-MRX-SN21 --all", "HSCL8014"),
-                       (f"migrlpar -o r -m {SYS} -p dev02", "HSCL0E0F")):
+                       (f"migrlpar -o r -m {SYS} -p dev02", "HSCL0D0F")):
         with pytest.raises(AnsibleHmcError, match=f"^{code} "):
             execute(console, store, line)
     with pytest.raises(AnsibleHmcError, match=r"^HSCLC001 "):
