@@ -109,6 +109,32 @@ MESSAGES: dict[str, str] = {
     # (ours) durability: an operation is acknowledged only once it is in the operation log
     "HSCL0C01": "The operation was not performed: it could not be recorded in the operation "
     "log {file} ({reason}). Nothing was changed; free space or fix the file, then retry.",
+    # (ours) system firmware (engine/ops/firmware.py), password policies and keys of the
+    # console's users (hmc_tui/service/users.py), partition mobility
+    "HSCL0D01": "The level {level} is not available for managed system {name} (machine "
+    "type-model {mtm}). The levels that can be installed are: {levels}.",
+    "HSCL0D02": "The level {label} is disruptive: the managed system {name} must be powered "
+    "off to install it (its state is {state}).",
+    "HSCL0D03": "The managed system {name} is already at level {label}.",
+    "HSCL0D04": "The level {label} is older than the activated level {current} of managed "
+    "system {name}.",
+    "HSCL0D05": "There is no release newer than {release} for managed system {name}.",
+    "HSCL0D06": "The managed system {name} is in state {state}; firmware can be installed in "
+    "the Operating, Standby or Power Off state only.",
+    "HSCL0D07": "The password policy {name} was not found.",
+    "HSCL0D08": "The password policy {name} already exists.",
+    "HSCL0D09": "The password policy {name} cannot be removed: {reason}.",
+    "HSCL0D0A": "The password policy attribute {attr} is not valid: {reason}",
+    "HSCL0D0B": "The password does not satisfy the active password policy {name}: {reason}.",
+    "HSCL0D0C": "The SSH key {key} is not valid: {reason}",
+    "HSCL0D0D": "No SSH key of user {user} matches {key}.",
+    "HSCL0D0E": "The target managed system {name} is not managed by this management "
+    "console; partition mobility needs a second managed system, which this console "
+    "does not have.",
+    "HSCL0D0F": "The partition {name} is not migrating; there is no migration to {what}.",
+    "HSCL0D10": "The source and target managed systems are the same ({name}); a partition "
+    "migrates to another managed system.",
+
 }
 
 

@@ -26,6 +26,7 @@ from engine.ops.config import (
     pydantic_to_hmc,
 )
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
+from engine.ops.firmware import UpdateFirmware
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.system import (
     AcceptViosLicense,
@@ -57,7 +58,7 @@ AnyOperation = Annotated[
     | AddVirtualAdapter | RemoveVirtualAdapter | MapVscsi | UnmapVscsi | MapNpiv | UnmapNpiv
     | CreateSea | RemoveSea
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
-    | AcceptViosLicense,
+    | AcceptViosLicense | UpdateFirmware,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -90,7 +91,8 @@ __all__ = [
     "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
     "CreateSea", "DeletePartition", "DeleteProfile", "MapNpiv", "MapVscsi", "MovePartitionPool",
     "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
-    "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "build", "execute",
+    "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "UpdateFirmware", "build",
+    "execute",
     "next_free_slot",
 ]
 __all__ += [  # engine/ops/system.py

@@ -1,7 +1,9 @@
-"""lsrefcode, lshmc -V and lssysconn: reference codes, the console's level, connections.
+"""lsrefcode, lshmc and lssysconn: reference codes, the console itself, connections.
 
-lshmc -V prints the real multi-line quoted value (public HMC V10R3 M1060 transcript), and
-lssysconn the real record of docs/hmc-commands.md.
+lshmc -V prints the real multi-line quoted value (public HMC V10R3 M1060 transcript); -n and
+-r the attributes of real captures (HMC V8R8.7, ziutus/hmc_vios_aix data/20180603_1656) for
+a console with one interface; -v the VPD keyword block (`*FC ????????`, `*DS`, `*TM`, `*SE`,
+`*RM`, ...) with our own figures. lssysconn prints the real record of docs/hmc-commands.md.
 """
 
 from __future__ import annotations
@@ -21,6 +23,26 @@ WORDS = tuple(f"word{i}" for i in range(2, 10))
 LPAR_REFCODE = ("lpar_name", "lpar_id", "time_stamp", "refcode", *WORDS,
                 "fru_call_out_loc_codes")
 SYS_REFCODE = ("time_stamp", "refcode", *WORDS, "fru_call_out_loc_codes")
+# The console's own network identity (ours: a simulated console has no real interface).
+HMC_HOSTNAME = "hmc"
+HMC_DOMAIN = "localdomain"
+HMC_IPADDR = "10.20.0.10"
+HMC_NETMASK = "255.255.255.0"
+HMC_GATEWAY = "10.20.0.1"
+HMC_MTMS = ("7063-CR2", "21A4B7C")  # the 7063-CR2 appliance, a serial of our own
+# lshmc -n / -r: the attributes of a real HMC capture (HMC V8R8.7, ziutus/hmc_vios_aix
+# data/20180603_1656/hmc), with one interface (eth0) instead of two.
+ETH0 = ("ipv4addr_eth0", "ipv4netmask_eth0", "ipv4dhcp_eth0", "ipv6addr_eth0",
+        "ipv6auto_eth0", "ipv6privacy_eth0", "ipv6dhcp_eth0", "lparcomm_eth0",
+        "jumboframe_eth0", "speed_eth0", "duplex_eth0", "tso_eth0")
+NETWORK_ATTRS = ("hostname", "domain", "ipaddr", "networkmask", "gateway", "nameserver",
+                 "domainsuffix", "slipipaddr", "slipnetmask", "ipaddrlpar", "networkmasklpar",
+                 "clients", "ipv6addrlpar", "slpipaddrs", *ETH0)
+REMOTE_ATTRS = ("ssh", "sshprotocol", "remotewebui", "xntp", "xntpserver", "syslogserver",
+                "syslogtcpserver", "syslogtlsserver", "netboot", "altdiskboot", "ldap",
+                "kerberos", "kerberos_default_realm", "kerberos_realm_kdc",
+                "kerberos_clockskew", "kerberos_ticket_lifetime", "kpasswd_admin", "trace",
+                "kerberos_keyfile_present", "legacyhmccomm", "sol")
 SYSCONN = ("resource_type", "type_model_serial_num", "sp", "sp_phys_loc", "ipaddr",
            "alt_ipaddr", "state")
 # What the system's operator panel shows while it is not simply up.
@@ -43,18 +65,25 @@ LSREFCODE = Grammar(
                 attributes=SYS_REFCODE),
     ),
 )
-# lshmc's other listings (-v VPD, -n network, -r remote access, -b BIOS, -l locale) are
-# accepted words that this console does not list: a usage error naming them.
+# lshmc's other listings (-b BIOS, -l locale, ...) are accepted words that this console
+# does not list: a usage error naming them.
 LSHMC = Grammar(
-    "lshmc", "list the management console's version",
-    "Lists the management console's version information.",
+    "lshmc", "list the management console's version, VPD, network and remote access",
+    "Lists the management console's version (-V), vital product data (-v),\n"
+    "network settings (-n) or remote access settings (-r).",
     (
-        Flag("-V", SWITCH, help="version and release"),
-        *(Flag(name, SWITCH) for name in ("-v", "-n", "-r", "-b", "-l")),
+        Flag("-V", SWITCH, alt="what", help="version and release"),
+        Flag("-v", SWITCH, alt="what", help="vital product data"),
+        Flag("-n", SWITCH, alt="what", help="network settings"),
+        Flag("-r", SWITCH, alt="what", help="remote access settings"),
+        *(Flag(name, SWITCH, alt="what") for name in ("-b", "-l")),
         FIELDS, HEADER,
     ),
     (Variant({"-V": ""}, flags=("-V", "-F", "--header"),
-             attributes=("version", "base_version")),),
+             attributes=("version", "base_version")),
+     Variant({"-v": ""}, flags=("-v", "-F", "--header"), attributes=("vpd",)),
+     Variant({"-n": ""}, flags=("-n", "-F", "--header"), attributes=NETWORK_ATTRS),
+     Variant({"-r": ""}, flags=("-r", "-F", "--header"), attributes=REMOTE_ATTRS)),
 )
 LSSYSCONN = Grammar(
     "lssysconn", "list the management console's system connections",
@@ -108,7 +137,53 @@ def run_lsrefcode(ctx: Ctx, args: Args) -> str:
     return render(records, fields, header, LPAR_REFCODE)
 
 
+def network_record() -> Record:
+    values: Record = {
+        "hostname": HMC_HOSTNAME, "domain": HMC_DOMAIN, "ipaddr": HMC_IPADDR,
+        "networkmask": HMC_NETMASK, "gateway": HMC_GATEWAY, "nameserver": "",
+        "domainsuffix": "", "slipipaddr": "10.253.0.1", "slipnetmask": "255.255.0.0",
+        "ipaddrlpar": HMC_IPADDR, "networkmasklpar": HMC_NETMASK, "clients": "",
+        "ipv6addrlpar": "fe80:0:0:0:5054:ff:fe14:a0a", "slpipaddrs": [
+            HMC_IPADDR, "fe80::5054:ff:fe14:a0a/64"],
+        "ipv4addr_eth0": HMC_IPADDR, "ipv4netmask_eth0": HMC_NETMASK, "ipv4dhcp_eth0": "off",
+        "ipv6addr_eth0": "fe80:0:0:0:5054:ff:fe14:a0a/64", "ipv6auto_eth0": "off",
+        "ipv6privacy_eth0": "off", "ipv6dhcp_eth0": "off", "lparcomm_eth0": "off",
+        "jumboframe_eth0": "off", "speed_eth0": "auto", "duplex_eth0": "auto",
+        "tso_eth0": "off",
+    }
+    return {k: values[k] for k in NETWORK_ATTRS}
+
+
+def remote_record() -> Record:
+    """Remote access as this console offers it: SSH on, the web UI off (there is none)."""
+    values = dict.fromkeys(REMOTE_ATTRS, "")
+    values.update(ssh="enable", remotewebui="disable", xntp="disable",
+                  xntpserver="127.127.1.0", netboot="disable", altdiskboot="disable",
+                  ldap="disable", kerberos="disable", legacyhmccomm="disable",
+                  sol="disabled")
+    return dict(values)
+
+
+def vpd_text(ctx: Ctx) -> str:
+    """The console's vital product data in the VPD keyword layout (*FC, *DS, *TM, *SE, ...)
+    that `lshmc -v` prints; the figures are our own."""
+    stamp = ctx.wall().strftime("%a %b %d %H:%M:%S UTC %Y")
+    lines = ["*FC ????????", "*VC 20.0", f"*N2 {stamp}", "*FC ????????",
+             "*DS Hardware Management Console", f"*TM {HMC_MTMS[0]}", f"*SE {HMC_MTMS[1]}",
+             "*MN IBM", "*PN N/A", "*SZ 33567035392", "*OS Embedded Operating Systems",
+             f"*NA {HMC_IPADDR}", "*FC ????????", "*DS Platform Firmware",
+             "*RM V10R3.1060.0"]
+    return "\n".join(lines) + "\n"
+
+
 def run_lshmc(ctx: Ctx, args: Args) -> str:
+    fields, header = args.get("-F"), "--header" in args
+    if "-n" in args:
+        return render([network_record()], fields, header, NETWORK_ATTRS)
+    if "-r" in args:
+        return render([remote_record()], fields, header, REMOTE_ATTRS)
+    if "-v" in args:
+        return render([{"vpd": vpd_text(ctx)}], fields, header, ("vpd",))
     if "-V" not in args:
         given = [f for f in args.values if f not in ("-F", "--header")]
         raise UsageError(*(given or ["-V"]))

@@ -118,20 +118,27 @@ GRAMMAR = Grammar(
                 help="the managed system's name or its\n"
                      "type-model*serial (required unless -r sys)"),
         replace(FILTER, help="filters the data to be listed:\n"
+                             "  names (-r sys, sysprof, frame)\n"
                              "  lpar_names, lpar_ids (-r lpar, prof)\n"
+                             "  work_groups (-r lpar)\n"
                              "  profile_names (-r prof)"),
         replace(FIELDS, help="comma (or other delimiter) separated list of\n"
                              "the names of the attributes to be listed"),
         replace(HEADER, help="prints a header of attribute names when -F\nis also specified"),
     ),
     (
-        Variant({"-r": "sys"}, flags=("-r", "-m", "-F", "--header"), attributes=SYS_ATTRS),
+        # -m is optional for -r sys, sysprof's names and frames (IBM's lssyscfg man page:
+        # "required when listing partitions, partition profiles, or system profiles").
+        Variant({"-r": "sys"}, flags=("-r", "-m", "--filter", "-F", "--header"),
+                attributes=SYS_ATTRS, filters=("names",)),
         Variant({"-r": "lpar"}, required=("-m",), attributes=LPAR_ATTRS,
                 filters=("lpar_names", "lpar_ids", "work_groups")),
         Variant({"-r": "prof"}, required=("-m",), attributes=PROF_ATTRS,
                 filters=("lpar_names", "lpar_ids", "profile_names")),
         Variant({"-r": "sysprof"}, required=("-m",), attributes=SYSPROF_ATTRS,
                 filters=("names",)),
+        Variant({"-r": "frame"}, filters=("names",), attributes=()),
+        Variant({"-r": "cage"}, filters=(), attributes=()),
         # cage, frame: no managed frames on a simulated POWER server, an empty listing
     ),
 )
@@ -243,8 +250,11 @@ def prof_record(ctx: Ctx, p: Partition, prof: Profile) -> Record:
 
 
 def partitions(ctx: Ctx, f: Filter) -> list[Partition]:
-    """Partitions passing lpar_names / lpar_ids, highest id first as in the real captures."""
-    return sorted((p for p in ctx.frame.partitions if f.lpar(p)),
+    """Partitions passing lpar_names / lpar_ids / work_groups, highest id first as in the
+    real captures. No partition belongs to a workload group (work_group_id=none), so only
+    `work_groups=none` keeps any."""
+    return sorted((p for p in ctx.frame.partitions
+                   if f.lpar(p) and f.allows("work_groups", "none")),
                   key=lambda p: p.id, reverse=True)
 
 
@@ -253,10 +263,13 @@ def run(ctx: Ctx, args: Args) -> str:
     header = "--header" in args
     fields = args.get("-F")
     if resource in ("frame", "cage"):
+        parse_filter(args.get("--filter"), args.filters)
         return render([], fields, header, ())
     ctx.system(args, required=resource != "sys")
     if resource == "sys":
-        return render([sys_record(ctx)], fields, header, SYS_ATTRS)
+        f = parse_filter(args.get("--filter"), args.filters)
+        keep = f.allows("names", ctx.frame.system.name)
+        return render([sys_record(ctx)] if keep else [], fields, header, SYS_ATTRS)
     if resource == "sysprof":  # the simulator keeps no system profiles
         parse_filter(args.get("--filter"), args.filters)
         return render([], fields, header, SYSPROF_ATTRS)

@@ -7,7 +7,10 @@ this one; `text` is our own sentence (docs/hmc-commands.md), and the journal's f
 attributes of their own for -F (`user_name`, `task_role`, `operation`, `target`, `result`
 - 0 or the HSCL code of a refusal -, `command`).
 Times are the engine clock on the system's calendar, as the status line shows them.
-Hardware serviceable events (`-t hardware`) are not simulated: the listing is empty.
+Hardware serviceable events (`-t hardware`) are not simulated: the listing is empty, which
+the HMC prints as "No results were found." (exit status 0; Nagios' check_hmc.sh matches
+`^No results were found.$`). Its attributes and filters are those of a real capture (HMC
+V8R8.7, ziutus/hmc_vios_aix lssvcevents_hardware.txt) and of IBM's man page.
 
     -d DAYS     events since the start of the day DAYS days ago (0: today)
     -i MINUTES  events of the last MINUTES minutes
@@ -27,6 +30,15 @@ from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER, SYSTEM
 
+HARDWARE_ATTRS = (
+    "problem_num", "pmh_num", "refcode", "status", "first_time", "last_time", "sys_name",
+    "sys_mtms", "enclosure_mtms", "firmware_fix", "text", "created_time", "reporting_name",
+    "reporting_mtms", "failing_mtms", "analyzing_hmc", "event_time", "files",
+    "approval_state", "callhome_intended", "duplicate_count", "event_severity",
+    "analyzing_mtms", "ref_code_extn", "sys_refcode", "fru_details",
+)
+HARDWARE_FILTERS = ("problem_nums", "status", "approval_state", "callhome_intended",
+                    "refcodes")
 CONSOLE_ATTRS = ("time", "text", "user_name", "task_role", "operation", "target", "result",
                  "command")
 DEFAULT_DAYS = 7
@@ -44,7 +56,9 @@ GRAMMAR = Grammar(
              help="events since the start of the day this\nmany days ago (0: today)"),
         Flag("-i", metavar="<number of minutes>", names="number", alt="window",
              help="events of the last this many minutes"),
-        replace(FILTER, help="user_names, targets, operations"),
+        replace(FILTER, help="user_names, targets, operations (console);\n"
+                             "problem_nums, status, approval_state,\n"
+                             "callhome_intended, refcodes (hardware)"),
         replace(FIELDS, help="the attributes to be listed:\n"
                              "  time, text, user_name, task_role,\n"
                              "  operation, target, result, command"),
@@ -53,9 +67,9 @@ GRAMMAR = Grammar(
     (
         Variant({"-t": "console"}, flags=("-t", "-d", "-i", "--filter", "-F", "--header"),
                 attributes=CONSOLE_ATTRS, filters=("user_names", "targets", "operations")),
-        Variant({"-t": "hardware"}, flags=("-t", "-m", "-d", "-i", "-F", "--header"),
-                attributes=("problem_num", "refcode", "status", "first_time", "last_time",
-                            "text")),
+        Variant({"-t": "hardware"},
+                flags=("-t", "-m", "-d", "-i", "--filter", "-F", "--header"),
+                attributes=HARDWARE_ATTRS, filters=HARDWARE_FILTERS),
     ),
 )
 
@@ -94,6 +108,7 @@ def run(ctx: Ctx, args: Args) -> str:
     known = args.spec.attributes if args.spec is not None else CONSOLE_ATTRS
     if args.require("-t") == "hardware":
         ctx.system(args, required=False)
+        parse_filter(args.get("--filter"), args.filters)
         return render([], fields, header, known)
     f = parse_filter(args.get("--filter"), args.filters)
     records = [record(ctx, e) for e in ctx.snap.events

@@ -1,10 +1,12 @@
 """The HMC user commands: lshmcusr, mkhmcusr, rmhmcusr, chhmcusr.
 
 They are commands like any other (declared in `GRAMMARS`, registered in `COMMANDS`) that act
-on the user store the command context carries (`Ctx.users`). All four need the "users" task
-(hmcsuperadmin), checked with the engine's own `authorize` (HSCL350B) against the caller as
-the store knows them *now*: the store re-reads its file when it changed, so a user removed or
-demoted while a session is open loses the rights at the next command (HSCL0F03 when removed).
+on the user store the command context carries (`Ctx.users`). mkhmcusr, rmhmcusr and chhmcusr
+need the "users" task (hmcsuperadmin); lshmcusr lists every user for a superadmin and only
+the caller's own record for anyone else. Rights are checked with the engine's own
+`authorize` (HSCL350B) against the caller as the store knows them *now*: the store re-reads
+its file when it changed, so a user removed or demoted while a session is open loses the
+rights at the next command (HSCL0F03 when removed).
 Output follows the HMC: `lshmcusr` prints one `attr=value,...` line per user (quoted where a
 value holds the delimiter), `-F` picks attributes in order with the delimiter that separates
 their names, and an empty list prints "No results were found.".
@@ -17,13 +19,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from engine.errors import HmcError
-from engine.roles import Actor, authorize
+from engine.roles import ALLOWED, Actor, authorize
 from hmc_tui.hmccli.errors import CliError, ShowUsage
 from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.result import CommandResult
 from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER
-from hmc_tui.service.users import ROLE_DESCRIPTIONS, ROLES, User, UserError, UserStore
+from hmc_tui.service.users import (
+    ROLE_DESCRIPTIONS,
+    ROLES,
+    PolicyViolation,
+    User,
+    UserError,
+    UserStore,
+)
 
 NO_RESULTS = "No results were found."
 
@@ -35,7 +44,8 @@ LSHMCUSR_ATTRS = (
     "password_encryption", "disabled",
 )
 # Flags whose value is a password: never echoed, never kept in a shell's history.
-SECRET_FLAGS = {"mkhmcusr": ("--passwd",), "chhmcusr": ("-v",)}
+SECRET_FLAGS = {"mkhmcusr": ("--passwd",), "chhmcusr": ("-v",), "updlic": ("--passwd",),
+                "lslic": ("--passwd",), "mkauthkeys": ("--passwd",)}
 SECRET_ATTRS = ("passwd",)  # inside -i "name=...,passwd=..."
 
 _USER = Flag("-u", metavar="<user name>", names="text", required=True, help="the user's name")
@@ -116,10 +126,18 @@ def run_user_command(argv: Sequence[str], actor: Actor, store: UserStore) -> Com
 
 
 def run(args: Args, actor: Actor, store: UserStore) -> str:
-    """One user command for `actor`, authorised against the store as it is now."""
-    authorize(caller(actor, store), "users")
+    """One user command for `actor`, authorised against the store as it is now.
+
+    Every user may list themselves (lshmcusr shows a user without the "users" task only
+    their own record, as the HMC does); the other commands need the task.
+    """
+    now = caller(actor, store)
+    if args.command != "lshmcusr":
+        authorize(now, "users")
     try:
-        return _COMMANDS[args.command](dict(args.values), actor, store).removesuffix("\n")
+        return _COMMANDS[args.command](dict(args.values), now, store).removesuffix("\n")
+    except PolicyViolation as exc:  # the HMC's coded line, as it is
+        raise CliError(str(exc)) from None
     except (_Usage, UserError) as exc:
         raise CliError(f"{args.command}: {exc}") from None
 
@@ -178,6 +196,8 @@ def _quoted(text: str, delimiter: str) -> str:
 
 def _lshmcusr(opts: dict[str, str], actor: Actor, store: UserStore) -> str:
     users = sorted(store.users(), key=lambda u: u.name)
+    if "users" not in ALLOWED[actor.role]:  # a viewer or operator sees their own record
+        users = [u for u in users if u.name == actor.user]
     if "--filter" in opts:
         users = _filtered(users, opts["--filter"])
     if not users:

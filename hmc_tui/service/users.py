@@ -30,9 +30,11 @@ from typing import Any, get_args
 
 import tomli_w
 
+from engine.errors import HmcError
 from engine.roles import Role
 from engine.store import atomic_write_bytes
 from hmc_tui.service.paths import users_path
+from hmc_tui.service.pwdpolicy import POLICY_FILE, PolicyStore
 
 ROLES: tuple[str, ...] = get_args(Role)
 ROLE_DESCRIPTIONS = {
@@ -52,6 +54,10 @@ _MAXMEM = 256 * 1024 * 1024
 
 class UserError(Exception):
     """A refused user-store change or an unreadable user file; str() is one line."""
+
+
+class PolicyViolation(UserError):
+    """The active password policy refuses a password; str() is the HMC's `HSCL0D0B ...`."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,15 @@ def parse_public_keys(text: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+_KEY_TYPES = ("ssh-", "ecdsa-", "sk-")
+
+
+def _comment(line: str) -> str:
+    """The comment of an OpenSSH key line ("" without one)."""
+    parts = line.split(None, 2)
+    return parts[2] if len(parts) > 2 else ""
+
+
 def key_blob(line: str) -> bytes:
     """The key material of an OpenSSH key line (what two equal keys share)."""
     parts = line.split()
@@ -157,6 +172,7 @@ class UserStore:
         self._lock = threading.Lock()
         self._users: dict[str, User] = {}
         self._identity: tuple[int, int, int] | None = None
+        self.policies = PolicyStore(self.path.with_name(POLICY_FILE))
 
     # -- reading
     def users(self) -> tuple[User, ...]:
@@ -189,6 +205,7 @@ class UserStore:
         encoded = ""
         if password is not None:
             check_password(password)
+            self._check_policy(name, password)
             encoded = hash_password(password, log2_n=self.log2_n)
         with self._editing() as users:
             if name in users:
@@ -211,6 +228,7 @@ class UserStore:
         Setting hscroot's password also removes the initial-password file: what it holds no
         longer logs anyone in."""
         check_password(password)
+        self._check_policy(name, password)
         encoded = hash_password(password, log2_n=self.log2_n)
         with self._editing() as users:
             users[name] = replace(self._existing(users, name), password_hash=encoded,
@@ -246,6 +264,26 @@ class UserStore:
             known = {key_blob(k) for k in user.keys}
             new = tuple(k for k in keys if key_blob(k) not in known)
             users[name] = replace(user, keys=user.keys + new)
+
+    def remove_keys(self, name: str, match: str) -> int:
+        """Remove the user's keys that `match` names: a whole key line (its key material) or
+        a key's comment; how many were removed."""
+        blob = b""
+        if match.startswith(_KEY_TYPES):  # a key line, else a comment (which may hold spaces)
+            with contextlib.suppress(ValueError):
+                blob = key_blob(match)
+        with self._editing() as users:
+            user = self._existing(users, name)
+            keep = tuple(k for k in user.keys if not (
+                (blob and key_blob(k) == blob) or (not blob and _comment(k) == match)))
+            users[name] = replace(user, keys=keep)
+        return len(user.keys) - len(keep)
+
+    def _check_policy(self, name: str, password: str) -> None:
+        try:
+            self.policies.check(name, password)
+        except HmcError as exc:
+            raise PolicyViolation(str(exc)) from None
 
     @property
     def initial_password_path(self) -> Path:

@@ -49,7 +49,7 @@ def usage(*params: str) -> str:
     (f"lslparutil -r lpar -m {SYS} --startmonth 13", ("--startmonth",)),
     (f"{V1} 'lsmap -bogus'", ("-bogus",)),
     (f"{V1} 'lsmap -all -vadapter vhost0'", ("-all", "-vadapter")),
-    ("lshmc -n", ("-n",)),
+    ("lshmc -b", ("-b",)),
 ])
 def test_usage_errors(run, line: str, params: tuple[str, ...]) -> None:  # type: ignore
     result = run(line)
@@ -234,5 +234,6 @@ def test_user_commands_reach_the_user_store_with_the_console_role(tmp_path, monk
     listing = run_command(admin, "lshmcusr -F name,taskrole")
     assert "alice,hmcoperator" in listing.stdout
     viewer = LocalConsole(Engine(demo_frame()), Actor(user="v", role="hmcviewer"))
-    refused = run_command(viewer, "lshmcusr")
+    assert run_command(viewer, "lshmcusr -F name").stdout == "v\n"  # only themselves
+    refused = run_command(viewer, "mkhmcusr -u bob -a hmcviewer --passwd Bob-pass-123")
     assert refused.exit_code == 1 and refused.stderr.startswith("HSCL350B")

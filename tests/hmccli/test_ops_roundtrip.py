@@ -67,6 +67,8 @@ OPERATIONS: list[ops.Operation] = [
                   ha_mode="sharing"),
     ops.CreateSea(vios="vios2", physical="ent1", trunk_slots=(2, 3), default_slot=2,
                   ctl_chan_slot=3, ha_mode="standby"),
+    ops.UpdateFirmware(option="a", level="52"),
+    ops.UpdateFirmware(option="c"),
     ops.RemoveSea(vios="vios1", name="ent8"),
     # engine/ops/system.py
     ops.ChangeSystem(new_name="P10A", power_off_policy=0, power_on_lpar_start_policy="userinit"),

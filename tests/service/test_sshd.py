@@ -59,8 +59,8 @@ async def test_key_login(stack: Stack) -> None:
     key = asyncssh.generate_private_key("ssh-ed25519")
     stack.store.add("keyed", "hmcviewer", keys=[key.export_public_key().decode()])
     async with await stack.connect("keyed", key=key) as conn:
-        result = await asyncio.wait_for(conn.run("lshmcusr"), 10)
-    assert result.exit_status == 1 and "HSCL350B" in result.stderr  # logged in as a viewer
+        result = await asyncio.wait_for(conn.run("lshmcusr -F name,taskrole"), 10)
+    assert (result.exit_status, result.stdout) == (0, "keyed,hmcviewer\n")  # as the viewer
     stranger = asyncssh.generate_private_key("ssh-ed25519")
     with pytest.raises(asyncssh.PermissionDenied):
         await stack.connect("keyed", key=stranger)

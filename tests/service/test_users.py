@@ -162,7 +162,7 @@ def test_mkhmcusr_chhmcusr_rmhmcusr(store: UserStore) -> None:
 
 
 @pytest.mark.parametrize("role", ["hmcoperator", "hmcviewer"])
-@pytest.mark.parametrize("argv", [["lshmcusr"], ["rmhmcusr", "-u", "view"],
+@pytest.mark.parametrize("argv", [["rmhmcusr", "-u", "view"],
                                   ["mkhmcusr", "-u", "x", "-a", "hmcviewer", "--passwd", "p"],
                                   ["chhmcusr", "-u", "view", "-t", "passwd", "-v", "p"]])
 def test_user_commands_need_superadmin(store: UserStore, role: str, argv: list[str]) -> None:
