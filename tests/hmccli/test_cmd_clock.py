@@ -245,3 +245,30 @@ def test_cmd_and_a_console_engine_share_one_log(wall: FakeWall, frame_file: Path
     finally:
         assert engine.oplog is not None
         engine.oplog.close()
+
+
+def test_shell_catches_up_logs_and_checkpoints(
+        wall: FakeWall, frame_file: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell opens the frame as cmd does (8 s later dev02 is Running), runs its clock in
+    real time, and leaves a checkpoint with its own change still in flight."""
+    assert cmd(frame_file, f"chsysstate -m {SYS} -r lpar -o on -n dev02") == 0
+    wall.now += 8
+    lines = iter([f"lssyscfg -r lpar -m {SYS} -F name,state --filter lpar_names=dev02,was01",
+                  f"chsysstate -m {SYS} -r lpar -o osshutdown -n was01", "exit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    capsys.readouterr()
+    assert main(["--frame", str(frame_file), "shell"]) == 0
+    out = capsys.readouterr().out
+    assert "dev02,Running\n" in out and "was01,Running\n" in out
+    engine, recovery = durable.open_engine(frame_file)
+    try:
+        assert recovery.checkpoint_found and recovery.replayed == 0
+        p = engine.snapshot().frame.partition("was01")
+        assert p is not None and p.state == "Shutting Down"  # in flight (30 s), not settled
+        engine.step(30)
+        p = engine.snapshot().frame.partition("was01")
+        assert p is not None and p.state == "Not Activated"
+    finally:
+        assert engine.oplog is not None
+        engine.oplog.close()
