@@ -363,14 +363,23 @@ def open_engine(frame_path: str | os.PathLike[str], *,
     stopped`). `engine_options` go to Engine (seed, mode, speed); the clock is not started."""
     started = wallclock.perf_counter()
     source = str(frame_path)
-    try:
-        raw = Path(frame_path).read_bytes()
-    except OSError as exc:
-        raise FrameFileError(source, f"cannot read: {exc.strerror or exc}") from None
-    frame = frame_from_bytes(raw, source)
+
+    def read() -> bytes:
+        try:
+            return Path(frame_path).read_bytes()
+        except OSError as exc:
+            raise FrameFileError(source, f"cannot read: {exc.strerror or exc}") from None
+
+    first = read()
+    frame = frame_from_bytes(first, source)  # a bad file is refused before a db is made
     oplog = OpLog(db_path_for(frame_path), retention_days=retention_days)
     recovery = Recovery()
     try:
+        # Read again under the lock: a process that held it may have checkpointed (and
+        # pruned the checkpoint of the bytes read before) in between.
+        raw = read()
+        if raw != first:
+            frame = frame_from_bytes(raw, source)
         sha = _sha(raw)
         base = oplog._base(sha)
         if base is None:

@@ -14,8 +14,10 @@ at MAX_CATCH_UP: a frame left for a month moves on by one day, and the command s
 two commands and a transition caught in flight completes at once at the next (tests,
 golden files, scripts that must not depend on timing).
 
-One process per frame file: when a service or console has it open (its database is
-locked), the front end refuses with one line that says how to reach that process instead.
+One process per frame file: another `cmd` is waited for (LOCK_WAIT); when a service or
+console has it open (its database stays locked), the front end refuses with one line that
+says how to reach that process instead. A frame file hmc-tui has not saved (new, imported,
+edited by hand) has no checkpoint to measure from: it starts where it stands.
 """
 
 from __future__ import annotations
@@ -36,9 +38,13 @@ from hmc_tui.service.paths import default_socket_path
 
 Clock = Literal["wall", "stopped"]
 CLOCKS: tuple[Clock, ...] = ("wall", "stopped")
-MAX_CATCH_UP = 86_400.0  # engine seconds: one day (stepping a day takes a few seconds)
+# Engine seconds: a day. Stepping a day costs seconds (benchmarks/bench_cmd_catch_up.py).
+MAX_CATCH_UP = 86_400.0
 SEED = 0  # the engine's workload seed, as the console's: catch-up repeats exactly
 SERVICE_PORT = 2222  # hmc-tui serve's default SSH port, for the refusal's hint
+# Another `cmd` holds a frame for well under a second (a day's catch-up: a few): wait that
+# long, as the HMC queues two commands, before calling the holder a service.
+LOCK_WAIT = 5.0
 
 
 def wall_now() -> float:
@@ -95,13 +101,18 @@ def open_frame(path: Path, clock: Clock, *, who: str, line: str = "",
     """Open `path` through its operation log and catch its engine up (module docstring).
     FrameBusy when another process has it open; FrameFileError for a bad frame file or an
     unusable operation log. `who` and `line` word the FrameBusy message."""
-    try:
-        engine, recovery = durable.open_engine(path, seed=SEED, mode=mode,
-                                               settle=clock == "stopped")
-    except FrameInUse:
-        raise FrameBusy(busy_message(path, who, line)) from None
-    except OpLogError as exc:
-        raise FrameFileError(str(path), f"operation log {exc}") from None
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            engine, recovery = durable.open_engine(path, seed=SEED, mode=mode,
+                                                   settle=clock == "stopped")
+            break
+        except FrameInUse:
+            if time.monotonic() >= deadline:
+                raise FrameBusy(busy_message(path, who, line)) from None
+            time.sleep(0.05)
+        except OpLogError as exc:
+            raise FrameFileError(str(path), f"operation log {exc}") from None
     frame = LocalFrame(engine, path, clock, opened_at=engine.time)
     if clock == "wall" and recovery.saved_wall is not None:
         frame.behind = max(0.0, wall_now() - recovery.saved_wall)

@@ -8,6 +8,7 @@ engine.lifecycle's POWER_ON / BOOT_SEARCH / OS_BOOT["aix"] table.
 
 from __future__ import annotations
 
+import threading
 import time
 import types
 from pathlib import Path
@@ -206,6 +207,7 @@ def test_a_frame_held_by_another_process_is_refused_and_untouched(
         wall: FakeWall, frame_file: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HMC_TUI_SOCKET", "/run/hmc/engine.sock")
+    monkeypatch.setattr(local_frame, "LOCK_WAIT", 0.3)
     engine, _ = durable.open_engine(frame_file)  # what `hmc-tui serve` holds
     try:
         db = durable.db_path_for(frame_file)
@@ -272,3 +274,22 @@ def test_shell_catches_up_logs_and_checkpoints(
     finally:
         assert engine.oplog is not None
         engine.oplog.close()
+
+
+def test_a_second_cmd_waits_for_the_first(wall: FakeWall, frame_file: Path) -> None:
+    """Two scripts' commands at once: the later one waits its turn (as an HMC queues them)
+    and then sees the frame the first one saved."""
+    assert cmd(frame_file, f"chsysstate -m {SYS} -r lpar -o on -n dev02") == 0
+    engine, _ = durable.open_engine(frame_file)  # a `cmd` still running
+    oplog = engine.oplog
+    assert oplog is not None
+    releaser = threading.Timer(0.5, oplog.close)
+    releaser.start()
+    started = time.monotonic()
+    try:
+        assert cmd(frame_file, f"chsysstate -m {SYS} -r lpar -o on -n sandbox01") == 0
+    finally:
+        releaser.join()
+    assert time.monotonic() - started >= 0.5
+    states = {p.name: p.state for p in load_frame(frame_file).partitions}
+    assert (states["dev02"], states["sandbox01"]) == ("Starting", "Starting")
