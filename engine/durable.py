@@ -69,7 +69,7 @@ from engine import ops
 from engine.errors import HmcError, OpLogError
 from engine.journal import Event
 from engine.roles import Actor
-from engine.service import Engine
+from engine.service import WINDOWS_PER_SECOND, Engine
 from engine.store import FrameFileError, frame_bytes, frame_from_bytes, write_frame_bytes
 
 log = logging.getLogger(__name__)
@@ -111,11 +111,21 @@ class OpRecord:
     steps: int  # lifecycle steps applied before it
 
 
+class FrameInUse(OpLogError):
+    """Another process (a service, a console, a shell) has the frame file open: its
+    database is locked. Nothing was read from the database or written."""
+
+
 @dataclass
 class Recovery:
     """What open_engine found and did (for the start-up message and for tests)."""
 
     checkpoint_found: bool = False
+    # When the checkpoint the engine was built from was taken (time.time()) and the engine
+    # time it holds: how far a front end whose clock stopped between runs is behind (the
+    # wall time since then). None for a file that matched no checkpoint.
+    saved_wall: float | None = None
+    saved_time: float = 0.0
     replayed: int = 0
     refused: list[str] = field(default_factory=list)  # "seq N: HSCLxxxx message"
     archived: int = 0
@@ -160,7 +170,7 @@ class OpLog:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(self._lock_fd)
-            raise OpLogError(str(self.path), "in use by another hmc-tui process (a service "
+            raise FrameInUse(str(self.path), "in use by another hmc-tui process (a service "
                              "or a console on the same frame file)") from None
         try:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
@@ -343,22 +353,33 @@ class OpLog:
 
 
 def open_engine(frame_path: str | os.PathLike[str], *,
-                retention_days: float = DEFAULT_RETENTION_DAYS,
+                retention_days: float = DEFAULT_RETENTION_DAYS, settle: bool = False,
                 **engine_options: Any) -> tuple[Engine, Recovery]:
     """The engine for a frame file with its operation log: the file, plus every operation
     acknowledged after it was saved, plus the retained audit journal (module docstring,
-    rule 3). FrameFileError for a bad frame file, OpLogError for an unusable database.
-    `engine_options` go to Engine (seed, mode, speed); the clock is not started."""
+    rule 3). FrameFileError for a bad frame file, FrameInUse when another process has it
+    open, OpLogError for an unusable database. `settle`: finish the transitions the
+    checkpoint had in flight at once instead of resuming them (`hmc-tui cmd --clock
+    stopped`). `engine_options` go to Engine (seed, mode, speed); the clock is not started."""
     started = wallclock.perf_counter()
     source = str(frame_path)
-    try:
-        raw = Path(frame_path).read_bytes()
-    except OSError as exc:
-        raise FrameFileError(source, f"cannot read: {exc.strerror or exc}") from None
-    frame = frame_from_bytes(raw, source)
+
+    def read() -> bytes:
+        try:
+            return Path(frame_path).read_bytes()
+        except OSError as exc:
+            raise FrameFileError(source, f"cannot read: {exc.strerror or exc}") from None
+
+    first = read()
+    frame = frame_from_bytes(first, source)  # a bad file is refused before a db is made
     oplog = OpLog(db_path_for(frame_path), retention_days=retention_days)
     recovery = Recovery()
     try:
+        # Read again under the lock: a process that held it may have checkpointed (and
+        # pruned the checkpoint of the bytes read before) in between.
+        raw = read()
+        if raw != first:
+            frame = frame_from_bytes(raw, source)
         sha = _sha(raw)
         base = oplog._base(sha)
         if base is None:
@@ -374,8 +395,10 @@ def open_engine(frame_path: str | os.PathLike[str], *,
             op_seq = oplog.last_op_seq()
         else:
             recovery.checkpoint_found = True
+            recovery.saved_wall = float(base["wall"])
+            recovery.saved_time = int(base["windows"]) / WINDOWS_PER_SECOND
             schedule = (lc.Lifecycle.from_data(json.loads(base["lifecycle"]))
-                        if base["lifecycle"] is not None else None)
+                        if base["lifecycle"] is not None and not settle else None)
             engine = Engine(frame, lifecycle=schedule, steps=int(base["steps"]),
                             **engine_options)
             op_seq = int(base["op_seq"])

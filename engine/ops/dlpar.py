@@ -10,6 +10,8 @@ from engine.errors import HmcError
 from engine.hmcsyntax import attr_arg, name, units
 from engine.model import Frame, Partition
 from engine.ops.base import Context, Operation
+from engine.rules.common import hundredths
+from engine.rules.resources import pu_step_error
 
 Action = Literal["add", "remove", "move"]
 FLAG = {"add": "a", "remove": "r", "move": "m"}
@@ -34,6 +36,10 @@ def _within(p: Partition, what: str, value: float, low: float, high: float) -> N
 
 def change_procs(ctx: Context, p: Partition, sign: int, units: float | None,
                  procs: int | None) -> None:
+    if units is not None:  # before anything else: 0.005 would be rounded away, not granted
+        err = pu_step_error("--procunits", units)
+        if err is not None:
+            raise err
     require_dlpar_ready(ctx, p)
     cur = p.current
     assert cur is not None
@@ -117,7 +123,10 @@ class ChangeProcessors(Operation):
         if self.procs:
             cmd += f" --procs {self.procs}"
         if self.proc_units:
-            cmd += f" --procunits {units(self.proc_units)}"
+            # As given when off the 0.01 step: the preview and the journal show what was
+            # asked (and refused), not a rounded amount.
+            pu = self.proc_units
+            cmd += f" --procunits {units(pu) if hundredths(pu) is not None else repr(pu)}"
         return cmd
 
 

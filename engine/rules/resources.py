@@ -141,6 +141,18 @@ def _memory(res: Resources, lim: Limits, path: str) -> HmcError | None:
     return None
 
 
+def pu_step_error(field: str, value: float, path: str = "") -> HmcError | None:
+    """HSCL0A04 when `value` processing units are not whole hundredths, else None.
+
+    The one rule for every way units arrive (a profile, a partition's current settings, a
+    DLPAR amount): the hypervisor grants entitlement in 0.01 processing units, so a finer
+    amount cannot be granted and must be refused, not rounded (docs/powervm-rules.md).
+    """
+    if hundredths(value) is None:
+        return HmcError("HSCL0A04", path, field=field, value=value)
+    return None
+
+
 def _processors(res: Resources, lim: Limits, path: str) -> HmcError | None:
     units = (res.min_proc_units, res.desired_proc_units, res.max_proc_units)
     procs = (res.min_procs, res.desired_procs, res.max_procs)
@@ -156,7 +168,7 @@ def _processors(res: Resources, lim: Limits, path: str) -> HmcError | None:
         for name, u in zip(UNIT_FIELDS, given, strict=True):
             h = hundredths(u)
             if h is None:
-                return HmcError("HSCL0A04", f"{path}.{name}", field=name, value=u)
+                return pu_step_error(name, u, f"{path}.{name}")
             steps.append(h)
         if not steps[0] <= steps[1] <= steps[2]:
             return HmcError(

@@ -11,8 +11,9 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from engine.durable import db_path_for
 from engine.service import Engine
 from engine.store import FrameFileError, data_dir, ensure_user_frame, load_frame, save_frame
 from hmc_tui.console import LocalConsole
@@ -20,6 +21,14 @@ from hmc_tui.hmccli import run_command
 from hmc_tui.hmccli.capture import capture_script, export
 from hmc_tui.hmccli.capture_parse import CaptureError
 from hmc_tui.hmccli.importer import import_frame
+from hmc_tui.hmccli.local_frame import (
+    CLOCKS,
+    MAX_CATCH_UP,
+    FrameBusy,
+    LocalFrame,
+    catch_up_note,
+    open_frame,
+)
 from hmc_tui.hmccli.shell import HISTORY_FILE, remember, repl, setup_readline
 
 EXIT_BAD_INPUT = 2  # a capture that does not parse, a file that cannot be written
@@ -30,56 +39,88 @@ def _frame_path(args: argparse.Namespace) -> Path:
     return Path(path) if path is not None else ensure_user_frame()
 
 
-def _console(path: Path, mode: str = "stepped") -> tuple[Engine, LocalConsole]:
-    engine = Engine(load_frame(path), mode=mode)  # type: ignore[arg-type]
+def _console(path: Path) -> tuple[Engine, LocalConsole]:
+    """A read-only engine on the frame file (export)."""
+    engine = Engine(load_frame(path))
     return engine, LocalConsole(engine)
 
 
-def _save_if_changed(engine: Engine, path: Path, seen: int) -> int:
-    """Save when the frame changed since version `seen`; the new version."""
-    version = engine.snapshot().frame_version
-    if version != seen:
-        save_frame(engine.frame_to_save(), path)
-    return version
+def _open(args: argparse.Namespace, who: str, line: str = "",
+          mode: Literal["stepped", "realtime"] = "stepped") -> LocalFrame | int:
+    """The frame for cmd / shell, or the exit status after printing why it cannot be used."""
+    try:
+        frame = open_frame(_frame_path(args), getattr(args, "clock", "wall"), who=who,
+                           line=line, mode=mode)
+    except FrameBusy as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    catch_up_note(frame, who)
+    return frame
+
+
+def _save(frame: LocalFrame, who: str, *, always: bool) -> bool:
+    """Checkpoint when the frame changed (or `always` and engine time moved); False, after
+    saying why, when it could not be written (the operation log keeps every operation)."""
+    if not (frame.changed() or (always and frame.moved())):
+        return True
+    try:
+        frame.save()
+    except FrameFileError as exc:
+        if not frame.changed():
+            return True  # only the catch-up is unsaved: the next run repeats it exactly
+        print(f"hmc-tui {who}: frame not saved: {exc} (the operation log "
+              f"{db_path_for(frame.path)} keeps every operation)", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run one HMC command against the frame file; save it if the command changed it."""
+    """Run one HMC command against the frame file: caught up with the wall clock, the
+    operation logged before the answer, checkpointed at exit (hmccli.local_frame)."""
     words: list[str] = args.line
     if not words:
         print("hmc-tui cmd: give an HMC command, e.g. hmc-tui cmd 'lssyscfg -r sys'",
               file=sys.stderr)
         return EXIT_BAD_INPUT
     line = words[0] if len(words) == 1 else shlex.join(words)
-    path = _frame_path(args)
-    engine, console = _console(path)
-    seen = engine.snapshot().frame_version
-    result = run_command(console, line)
-    sys.stdout.write(result.stdout)
-    sys.stderr.write(result.stderr)
-    _save_if_changed(engine, path, seen)
-    return result.exit_code
+    frame = _open(args, "cmd", line)
+    if isinstance(frame, int):
+        return frame
+    try:
+        result = run_command(LocalConsole(frame.engine), line)
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        saved = _save(frame, "cmd", always=frame.clock == "wall")
+    finally:
+        frame.close()
+    return result.exit_code if saved else max(result.exit_code, 1)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    """An interactive HMC shell over the frame file (saved after each change and at exit)."""
-    path = _frame_path(args)
-    engine, console = _console(path, mode="realtime")
+    """An interactive HMC shell over the frame file: the clock runs in real time while it
+    is open; checkpointed after each change and at exit."""
+    frame = _open(args, "shell", mode="realtime")
+    if isinstance(frame, int):
+        return frame
+    engine = frame.engine
+    console = LocalConsole(engine)
     save_history = setup_readline(data_dir() / HISTORY_FILE, console)
-    seen = engine.snapshot().frame_version
     engine.start()
 
     def after() -> None:
-        nonlocal seen
-        seen = _save_if_changed(engine, path, seen)
+        _save(frame, "shell", always=False)
 
+    saved = True
     try:
         status = repl(console, input, sys.stdout.write, after, remember)
     finally:
         engine.stop()
-        _save_if_changed(engine, path, seen)
-        save_history()
-    return status
+        try:
+            saved = _save(frame, "shell", always=True)
+        finally:
+            frame.close()
+            save_history()
+    return status if saved else max(status, 1)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -123,6 +164,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_clock(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--clock", choices=CLOCKS, default="wall",
+        help="wall (default): engine time moves on with the wall clock between two runs on "
+        f"the same frame (at most {MAX_CATCH_UP / 3600:.0f} hours at a time), so a partition "
+        "activated by one command is still Starting at the next; stopped: no time passes "
+        "between runs and a transition in flight completes at once at the next")
+
+
 def add_subcommands(subparsers: Any) -> None:
     """Register cmd, shell, import and export on hmc-tui's subparsers."""
     def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
@@ -131,9 +181,10 @@ def add_subcommands(subparsers: Any) -> None:
         return sub
 
     cmd = add("cmd", cmd_run, "run one HMC command (lssyscfg, chsysstate, ...) on your frame")
+    _add_clock(cmd)
     cmd.add_argument("line", nargs=argparse.REMAINDER, metavar="LINE",
                      help="the command line, quoted as one word or as separate words")
-    add("shell", cmd_shell, "an interactive HMC command shell on your frame")
+    _add_clock(add("shell", cmd_shell, "an interactive HMC command shell on your frame"))
     imp = add("import", cmd_import, "build a frame file from HMC command captures")
     imp.add_argument("source", metavar="DIR|FILE", nargs="?",
                      help="a directory of captures, or one file with '### <command>' sections")

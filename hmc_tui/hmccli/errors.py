@@ -15,8 +15,11 @@ USAGE_SENTENCE = (
     "invalid. The parameters that are missing or have an invalid value are {params}. Please "
     "check your entry and retry the command."
 )
-# The Polish capture of an unknown -F attribute, in the English wording the brief fixes.
-INVALID_ATTRIBUTE = "An invalid attribute was entered. The invalid attribute is {name}."
+# An unknown -F (or -i, --filter) attribute, as the HMC words it: three sentences, two spaces
+# between them, no HSCL code (a V10R3 capture published in randomparity/hmc-mcp's ADR 0165,
+# and the real Polish capture in docs/hmc-commands.md, which has the same three sentences).
+INVALID_ATTRIBUTE = ("An invalid attribute was entered.  The invalid attribute is {name}.  "
+                     "Please correct your entry and retry the command.")
 
 # code -> message template; our own codes for situations the engine has no code for.
 CLI_MESSAGES: dict[str, str] = {

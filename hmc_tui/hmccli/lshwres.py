@@ -49,12 +49,14 @@ MEM_SYS = (
 )  # the POWER5 capture's order; the region and mirroring attributes it lacks: our placing
 PROC_POOL = ("configurable_pool_proc_units", "curr_avail_pool_proc_units",
              "pend_avail_pool_proc_units")
-_SHARED = ("shared_proc_pool_id", "proc_mode", "min_proc_units", "proc_units",
-           "max_proc_units", "min_procs", "procs", "max_procs", "sharing_mode", "uncap_weight")
+# HMC V7 and later print the pool's name right after its id (docs/hmc-commands.md; the
+# POWER5 capture there predates pool names and has neither).
+_SHARED = ("shared_proc_pool_id", "shared_proc_pool_name", "proc_mode", "min_proc_units",
+           "proc_units", "max_proc_units", "min_procs", "procs", "max_procs", "sharing_mode",
+           "uncap_weight")
 PROC_LPAR = (
     "lpar_name", "lpar_id", *(f"curr_{a}" for a in _SHARED), *(f"pend_{a}" for a in _SHARED),
-    "run_proc_units", "run_procs", "run_uncap_weight", "curr_shared_proc_pool_name",
-    "pend_shared_proc_pool_name",
+    "run_proc_units", "run_procs", "run_uncap_weight",
 )
 _HUGE = ("curr_min_num_huge_pages", "curr_num_huge_pages", "curr_max_num_huge_pages",
          "pend_min_num_huge_pages", "pend_num_huge_pages", "pend_max_num_huge_pages",
@@ -180,17 +182,17 @@ def proc_lpar(frame: Frame, p: Partition) -> Record:
         weight = str(cur.uncap_weight)
     else:  # Not Activated: zeros, the modes of the profile it would start with
         pool, pu, vp, weight = 0, ("0.0",) * 3, ("0",) * 3, "0"
+    name = frame.pools[pool].name
     for side in ("curr", "pend"):
         head.update({
-            f"{side}_shared_proc_pool_id": str(pool), f"{side}_proc_mode": "shared",
+            f"{side}_shared_proc_pool_id": str(pool), f"{side}_shared_proc_pool_name": name,
+            f"{side}_proc_mode": "shared",
             f"{side}_min_proc_units": pu[0], f"{side}_proc_units": pu[1],
             f"{side}_max_proc_units": pu[2], f"{side}_min_procs": vp[0],
             f"{side}_procs": vp[1], f"{side}_max_procs": vp[2],
             f"{side}_sharing_mode": res.sharing_mode, f"{side}_uncap_weight": weight,
         })
     head.update(run_proc_units=pu[1], run_procs=vp[1], run_uncap_weight=weight)
-    name = frame.pools[pool].name
-    head.update(curr_shared_proc_pool_name=name, pend_shared_proc_pool_name=name)
     return head
 
 

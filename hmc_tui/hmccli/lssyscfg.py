@@ -181,7 +181,9 @@ def lpar_record(ctx: Ctx, p: Partition) -> Record:
     default = p.profile(p.default_profile)
     r: Record = {
         "name": p.name, "lpar_id": str(p.id), "lpar_env": p.env, "state": p.state,
-        "resource_config": "1", "os_version": p.os_version,
+        # 1 while the partition holds resources; 0 for a new or shut-down one that does
+        # not (the POWER5 capture's Not Activated `dump`, docs/hmc-commands.md).
+        "resource_config": flag(p.current is not None), "os_version": p.os_version,
         "logical_serial_num": logical_serial(frame.system.serial, p.id),
         "default_profile": p.default_profile, "curr_profile": p.curr_profile,
         "work_group_id": "none", "shared_proc_pool_util_auth": "0",

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.durable import db_path_for, open_engine
+from engine.durable import DEFAULT_RETENTION_DAYS, db_path_for, open_engine
 from engine.errors import HmcError
 from engine.store import FrameFileError, ensure_user_frame, load_frame
 from hmc_tui.service.paths import default_socket_path, host_key_path
@@ -96,6 +96,10 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                      help="time to log in after connecting (default 30)")
     sub.add_argument("--save-interval", metavar="SECONDS", type=_positive, default=60.0,
                      help="save the frame this often (default 60)")
+    sub.add_argument("--audit-days", metavar="N", type=_positive,
+                     default=DEFAULT_RETENTION_DAYS,
+                     help="keep the audit journal (who did what) this many days "
+                     f"(default {DEFAULT_RETENTION_DAYS:g})")
     # Tests and benchmarks: what an SSH console runs ({socket} is replaced).
     sub.add_argument("--console-command", default=None, help=argparse.SUPPRESS)
     sub.add_argument("--login-delay", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -276,7 +280,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
     # The frame file plus every operation acknowledged after its last save (engine.durable).
-    engine, recovery = open_engine(frame_path, mode=mode, speed=args.speed)
+    engine, recovery = open_engine(frame_path, mode=mode, speed=args.speed,
+                                   retention_days=args.audit_days)
     if recovery.replayed:
         print(f"replayed {recovery.replayed} logged operation(s) onto {frame_path}", flush=True)
     engine.start()

@@ -339,7 +339,8 @@ def test_lssvcevents_hardware_filters(run) -> None:  # type: ignore[no-untyped-d
         "No results were found.\n"
     assert run("lssvcevents -t hardware --filter colour=red").exit_code == 1
     assert run("lssvcevents -t hardware -F problem_num,shoe").stderr == \
-        "An invalid attribute was entered. The invalid attribute is shoe.\n"
+        ("An invalid attribute was entered.  The invalid attribute is shoe."
+         "  Please correct your entry and retry the command.\n")
 
 
 # ---------------------------------------------------------------- firmware: a property

@@ -84,9 +84,10 @@ def test_the_start_policy_takes_effect_at_the_next_power_on(console: LocalConsol
     # IBM documents no character set for system names (engine/rules/names.py): the length
     ("new_name=" + "S" * 64, "HSCL0A16 The managed system name " + "S" * 64 + " is not "
                              "valid: a managed system name has at most 63 characters, not 64."),
-    ("max_lpars=10", "An invalid attribute was entered. The invalid attribute is max_lpars."),
-    ("power_off_policy+=1", "An invalid attribute was entered. The invalid attribute is "
-                            "power_off_policy+."),
+    ("max_lpars=10", "An invalid attribute was entered.  The invalid attribute is max_lpars."
+                     "  Please correct your entry and retry the command."),
+    ("power_off_policy+=1", "An invalid attribute was entered.  The invalid attribute is "
+                            "power_off_policy+.  Please correct your entry and retry the command."),
 ])
 def test_bad_system_settings_change_nothing(console: LocalConsole, attrs: str,
                                             error: str) -> None:
@@ -151,8 +152,8 @@ def test_auto_region_size_is_the_firmwares_choice(console: LocalConsole) -> None
                                 "must be one of none, sys_firmware_only."),
     ("pend_mem_region_size=512", "HSCL0E01 The pend_mem_region_size value 512 is not valid: "
                                  "it must be one of auto, 16, 32, 64, 128, 256."),
-    ("mem_region_size=128", "An invalid attribute was entered. The invalid attribute is "
-                            "mem_region_size."),
+    ("mem_region_size=128", "An invalid attribute was entered.  The invalid attribute is "
+                            "mem_region_size.  Please correct your entry and retry the command."),
 ])
 def test_bad_memory_settings_are_refused(console: LocalConsole, attrs: str, error: str) -> None:
     assert refused(console, f'chhwres -r mem -m {SYS} -o s -a "{attrs}"') == error

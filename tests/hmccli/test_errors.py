@@ -139,9 +139,12 @@ def test_hmc_errors(run, line: str, code: str) -> None:  # type: ignore[no-untyp
 def test_invalid_F_attribute(run) -> None:  # type: ignore[no-untyped-def]
     result = run("lssyscfg -r sys -F name,type_serial,serial_num,state")
     assert (result.stderr, result.exit_code) == (
-        "An invalid attribute was entered. The invalid attribute is type_serial.\n", 1)
+        "An invalid attribute was entered.  The invalid attribute is type_serial.  "
+        "Please correct your entry and retry the command.\n", 1)
     assert run(f"chsyscfg -r prof -m {SYS} -i 'name=default_profile,lpar_name=was01,"
-               "colour=blue'").stderr.endswith("The invalid attribute is colour.\n")
+               "colour=blue'").stderr.endswith(
+                   "The invalid attribute is colour.  Please correct your entry and retry the "
+                   "command.\n")
 
 
 def test_system_by_type_model_serial(run) -> None:  # type: ignore[no-untyped-def]

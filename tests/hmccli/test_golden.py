@@ -25,6 +25,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], float]] = {
     "lssyscfg_r_sys_F": ("lssyscfg -r sys -F name,serial_num,state", (), 0),
     "lssyscfg_r_sys_F_type_model": ("lssyscfg -r sys -F name,type_model,serial_num,state",
                                     (), 0),
+    # resource_config=0 for Not Activated partitions without resources, as the real POWER5
+    # capture prints it for its Not Activated `dump` (ziutus/hmc_vios_aix, lssyscfg_r_lpar).
     "lssyscfg_r_lpar": (f"lssyscfg -r lpar -m {SYS}", (), 0),
     "lssyscfg_r_lpar_F_header": (
         f"lssyscfg -r lpar -m {SYS} -F name,lpar_id,lpar_env,state --header", (), 0),
@@ -40,6 +42,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], float]] = {
     "lssyscfg_r_sysprof": (f"lssyscfg -r sysprof -m {SYS}", (), 0),
     "lshwres_r_proc_level_sys": (f"lshwres -r proc -m {SYS} --level sys", (), 0),
     "lshwres_r_mem_level_sys": (f"lshwres -r mem -m {SYS} --level sys", (), 0),
+    # Attribute order as the real POWER5 capture (ziutus/hmc_vios_aix, 9131-52A_proc_lpar.txt),
+    # with the pool name right after the pool id as HMC V7+ prints it.
     "lshwres_r_proc_level_lpar": (f"lshwres -r proc -m {SYS} --level lpar", (), 0),
     "lshwres_r_mem_level_lpar": (f"lshwres -r mem -m {SYS} --level lpar", (), 0),
     "lshwres_r_proc_level_pool": (f"lshwres -r proc -m {SYS} --level pool", (), 0),

@@ -18,7 +18,8 @@ def test_refusals(run) -> None:  # type: ignore[no-untyped-def]
     assert run(f"lssvcevents -t console -m {SYS}").stderr == usage("-m")  # -t hardware's
     bad = run("lssvcevents -t console -F time,shoe_size")
     assert (bad.exit_code, bad.stderr) == (
-        1, "An invalid attribute was entered. The invalid attribute is shoe_size.\n")
+        1, "An invalid attribute was entered.  The invalid attribute is shoe_size.  "
+        "Please correct your entry and retry the command.\n")
     assert run("lssvcevents -t console --filter colour=red").exit_code == 1
 
 

@@ -212,8 +212,8 @@ class DlparDialog(ActionDialog):
                 return "Choose the partition to move the resource to."
             kwargs["target_lpar"] = target
         try:
-            if self.resource == "pu":
-                return ChangeProcessors(proc_units=round(amount, 2), **kwargs)
+            if self.resource == "pu":  # unrounded: the engine refuses a step finer than 0.01
+                return ChangeProcessors(proc_units=amount, **kwargs)
             if amount != int(amount):
                 return f"{RESOURCE_LABELS[self.resource]} are whole numbers."
             if self.resource in ("vp", "procs"):
