@@ -26,6 +26,9 @@ MESSAGES: dict[str, str] = {
     "HSCL294C": "The dynamic logical partitioning operation failed on partition {name}: {reason}",
     "HSCL294D": "Dynamic remove of virtual I/O resources failed on partition {name}: {reason}",
     "HSCL350B": "The user {user} does not have the appropriate authority to perform {task}.",
+    # A VIOS command run through viosvrcmd failed: the VIOS's own message, relayed as it
+    # printed it (engine.ops.vio.VIOS_MESSAGES; public HMC automation matches this code).
+    "HSCL2970": "{reason}",
     # (ours) identity and lookup
     "HSCL8013": "The profile named {name} was not found for partition {lpar}.",
     "HSCL8014": "The managed system {name} was not found.",

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from engine.lifecycle import Lifecycle
+from engine.lifecycle import Lifecycle, record_refcodes
 from engine.model import Frame
 from engine.ops.base import Context, Operation
 from engine.ops.config import (
@@ -25,15 +25,20 @@ from engine.ops.config import (
     MovePartitionPool,
     pydantic_to_hmc,
 )
+from engine.ops.monitor import ChangeSampleRate
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.vio import (
     AddVirtualAdapter,
+    CreateOptical,
+    CreateRepository,
     CreateSea,
+    LoadOptical,
     MapNpiv,
     MapVscsi,
     RemoveSea,
     RemoveVirtualAdapter,
+    UnloadOptical,
     UnmapNpiv,
     UnmapVscsi,
     next_free_slot,
@@ -47,7 +52,8 @@ AnyOperation = Annotated[
     | CreateProfile | ChangeProfile | DeleteProfile
     | ChangePool | MovePartitionPool
     | AddVirtualAdapter | RemoveVirtualAdapter | MapVscsi | UnmapVscsi | MapNpiv | UnmapNpiv
-    | CreateSea | RemoveSea,
+    | CreateSea | RemoveSea | CreateOptical | LoadOptical | UnloadOptical | CreateRepository
+    | ChangeSampleRate,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -70,13 +76,15 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
     authorize(actor, op.task)
     ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
     op.apply(ctx)
+    ctx.frame = record_refcodes(frame, ctx.frame, now)
     check_frame(ctx.frame)
     return ctx
 
 
 __all__ = [
     "ActivatePartition", "AddVirtualAdapter", "AnyOperation", "ChangeMemory", "ChangePartition",
-    "ChangePool",
+    "ChangePool", "ChangeSampleRate", "CreateOptical", "CreateRepository", "LoadOptical",
+    "UnloadOptical",
     "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
     "CreateSea", "DeletePartition", "DeleteProfile", "MapNpiv", "MapVscsi", "MovePartitionPool",
     "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
