@@ -25,8 +25,8 @@ from engine.ops.config import (
     MovePartitionPool,
     pydantic_to_hmc,
 )
-from engine.ops.monitor import ChangeSampleRate
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
+from engine.ops.monitor import ChangeSampleRate
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.vio import (
     AddVirtualAdapter,
@@ -83,11 +83,10 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
 
 __all__ = [
     "ActivatePartition", "AddVirtualAdapter", "AnyOperation", "ChangeMemory", "ChangePartition",
-    "ChangePool", "ChangeSampleRate", "CreateOptical", "CreateRepository", "LoadOptical",
-    "UnloadOptical",
-    "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
-    "CreateSea", "DeletePartition", "DeleteProfile", "MapNpiv", "MapVscsi", "MovePartitionPool",
-    "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
-    "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "build", "execute",
-    "next_free_slot",
+    "ChangePool", "ChangeProcessors", "ChangeProfile", "ChangeSampleRate", "Context",
+    "CreateOptical", "CreatePartition", "CreateProfile", "CreateRepository", "CreateSea",
+    "DeletePartition", "DeleteProfile", "LoadOptical", "MapNpiv", "MapVscsi",
+    "MovePartitionPool", "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea",
+    "RemoveVirtualAdapter", "SetUncapWeight", "ShutdownPartition", "UnloadOptical", "UnmapNpiv",
+    "UnmapVscsi", "build", "execute", "next_free_slot",
 ]

@@ -68,6 +68,16 @@ OPERATIONS: list[ops.Operation] = [
     ops.CreateSea(vios="vios2", physical="ent1", trunk_slots=(2, 3), default_slot=2,
                   ctl_chan_slot=3, ha_mode="standby"),
     ops.RemoveSea(vios="vios1", name="ent8"),
+    ops.MapVscsi(vios="vios1", vhost_slot=20, backing="hdisk7", force=True),
+    ops.CreateOptical(vios="vios1", vhost_slot=20),
+    ops.CreateOptical(vios="vios2", vhost_slot=19, vtd="cd0"),
+    ops.LoadOptical(vios="vios1", vtd="vtopt0", media="aix73_tl2.iso"),
+    ops.LoadOptical(vios="vios1", vtd="vtopt0", media="aix73_tl2.iso", force=True),
+    ops.UnloadOptical(vios="vios1", vtd="vtopt0"),
+    ops.CreateRepository(vios="vios2", size_mb=10240),
+    ops.CreateRepository(vios="vios2", pool="datavg", size_mb=1500),
+    ops.ChangeSampleRate(sample_rate=300),
+    ops.ChangeSampleRate(sample_rate=0),
 ]
 
 
