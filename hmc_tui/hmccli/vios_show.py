@@ -57,7 +57,7 @@ def disks_of(frame: Frame, v: Partition) -> list[Disk]:
 
 
 def _vtd_kind(disk: Disk | None, backing: str = "x") -> str:
-    if backing == "" or disk is not None and disk.kind == "file":  # "": optical, no media
+    if backing == "" or (disk is not None and disk.kind == "file"):  # "": optical, no media
         return "Virtual Target Device - File-backed Optical"
     if disk is not None and disk.kind == "lv":
         return "Virtual Target Device - Logical Volume"
