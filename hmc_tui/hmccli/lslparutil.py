@@ -98,7 +98,9 @@ CHLPARUTIL = Grammar(
     ),
 )
 DEFAULT_CYCLES_PER_SECOND = 512_000_000  # used until two samples give the real rate
-# Accepted operations the HMC logs as a partition's configuration change.
+# Accepted operations the HMC logs as a partition's state or configuration change (the
+# lifecycle's own state steps are journaled as op "state").
+STATE_OPS = ("state", "activate", "shutdown")
 CONFIG_OPS = ("dlpar_proc", "dlpar_mem", "set_weight", "move_pool", "change_lpar",
               "create_lpar")
 
@@ -131,7 +133,7 @@ def _event_type(event: Event) -> str:
     """state_change for a lifecycle state, config_change for an accepted config operation."""
     if not event.ok:
         return ""
-    if event.op == "state":
+    if event.op in STATE_OPS:
         return "state_change"
     return "config_change" if event.op in CONFIG_OPS else ""
 

@@ -66,6 +66,11 @@ CASES: dict[str, tuple[str, tuple[str, ...], float]] = {
     "lsrefcode_r_lpar_default": (f"lsrefcode -r lpar -m {SYS} --filter lpar_names=dev02",
                                  (f"chsysstate -m {SYS} -r lpar -o on -n dev02",), 4),
     "lsrefcode_r_sys": (f"lsrefcode -r sys -m {SYS}", (), 0),
+    # the last 6 codes of each partition, newest first, each with the time it was posted
+    "lsrefcode_r_lpar_n": (
+        f"lsrefcode -r lpar -m {SYS} -n 6 --filter lpar_names=dev02,was01 "
+        "-F lpar_name,time_stamp,refcode",
+        (f"chsysstate -m {SYS} -r lpar -o on -n dev02",), 20),
     "lshmc_V": ("lshmc -V", (), 0),
     "lssysconn_r_all": ("lssysconn -r all", (), 0),
     "lsmap_all": (f"{V1} 'lsmap -all'", (), 0),
