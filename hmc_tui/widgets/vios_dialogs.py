@@ -193,8 +193,8 @@ class LoadOpticalDialog(OperationDialog):
         items.append((NO_MEDIA, "no media: unload (unloadopt)", bool(self.loaded)))
         yield OptionList(*options(items), id="media")
         if not self.media:
-            yield Label(f"The repository of {self.vios} holds no media (mkrep, then copy "
-                        "images in with mkvopt).", classes="dialog-help")
+            yield Label(f"The repository of {self.vios} holds no media (lsrep).",
+                        classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#media", OptionList).focus()

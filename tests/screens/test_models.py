@@ -89,6 +89,15 @@ def test_vios_model_of_the_demo_frame() -> None:
     assert "vtopt0" in nodes["vios:vios1/scsi/vhost:21/vtd:vtopt0"]
     assert nodes["vios:vios1/scsi/vhost:21/vtd:vtopt0/backing"].startswith(
         "media aix73_tl2.iso  5120 MB  file-backed optical")
+    # an optical device without media says so, and which key loads some
+    frame = demo_frame()
+    v1 = frame.partition("vios1")
+    assert v1 is not None
+    emptied = frame.with_partition(v1.model_copy(update={"vscsi_mappings": tuple(
+        m.model_copy(update={"backing": ""}) if m.vtd == "vtopt0" else m
+        for m in v1.vscsi_mappings)}))
+    assert flatten(vios_items(emptied))["vios:vios1/scsi/vhost:21/vtd:vtopt0/backing"] == (
+        "No Media  virtual optical · l loads media (loadopt)")
     # hana01 is dedicated and has no vSCSI: only NPIV
     assert "hana01 (id 5) slot 4" in nodes["vios:vios1/fc/vfchost:45/port/client"]
 
