@@ -47,6 +47,7 @@ class Processors:
             old = {lpar_id: row for row, lpar_id in enumerate(self._ids)}
             self._util.remap(np.array([old.get(i, -1) for i in ids], dtype=np.int64))
             self._ids = ids
+        self._util.sample_rate = frame.system.sample_rate
         current = [p.current for p in parts]
         active = np.array([c is not None for c in current], dtype=bool)
         res = [p.settings() for p in parts]

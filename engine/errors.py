@@ -26,6 +26,9 @@ MESSAGES: dict[str, str] = {
     "HSCL294C": "The dynamic logical partitioning operation failed on partition {name}: {reason}",
     "HSCL294D": "Dynamic remove of virtual I/O resources failed on partition {name}: {reason}",
     "HSCL350B": "The user {user} does not have the appropriate authority to perform {task}.",
+    # A VIOS command run through viosvrcmd failed: the VIOS's own message, relayed as it
+    # printed it (engine.ops.vio.VIOS_MESSAGES; public HMC automation matches this code).
+    "HSCL2970": "{reason}",
     # (ours) identity and lookup
     "HSCL8013": "The profile named {name} was not found for partition {lpar}.",
     "HSCL8014": "The managed system {name} was not found.",
@@ -59,7 +62,6 @@ MESSAGES: dict[str, str] = {
     "HSCL0A10": "The partition ID {id} must be between 1 and {max}.",
     "HSCL0A11": "The total {what} of the partitions ({used}) exceeds the {what} of the managed "
     "system ({available}).",
-    "HSCL0A12": "The backing device {device} is already mapped through {vtd} on {lpar}.",
     "HSCL0A13": "The shared Ethernet adapter {name} is not valid: {reason}",
     "HSCL0A14": "The physical Fibre Channel port {port} of {lpar} is not NPIV capable or has no "
     "free ports.",

@@ -2,9 +2,11 @@
 
 A transition is a list of timed steps (state, reference code, RMC state) scheduled for one
 partition or for the system. The engine applies the steps that fall due at each tick
-boundary. Sequences follow docs/powervm-rules.md section 8: C2xx (power-on by the
+boundary. Sequences follow docs/powervm-rules.md (reference codes): C2xx (power-on by the
 virtual service processor), CAxx (partition firmware, boot-device search), then the OS's
-own progress codes; RMC comes up a while after the OS. Exact code sequences and durations
+own progress codes; RMC comes up a while after the OS. Each code a partition posts is kept
+with its engine time in the partition's `refcode_history` (the last REFCODE_HISTORY), which
+is what `lsrefcode -n` lists. Exact code sequences and durations
 are realistic approximations, not IBM's documented timings.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.model import BootMode, Frame, Partition, Resources
+from engine.model import REFCODE_HISTORY, BootMode, Frame, Partition, RefcodeEntry, Resources
 
 # (seconds from the start of the transition, state or None, refcode or None, rmc or None)
 Step = tuple[float, str | None, str | None, str | None]
@@ -201,20 +203,42 @@ def apply_step(frame: Frame, step: Pending) -> Frame:
             update.update(current=None, rmc_state="inactive")
     if step.refcode is not None:
         update["refcode"] = step.refcode
+        if step.refcode != p.refcode:
+            update["refcode_history"] = posted(p, step.at, step.refcode)
     if step.rmc is not None:
         update["rmc_state"] = step.rmc
     return frame.with_partition(p.model_copy(update=update))
 
 
+def posted(p: Partition, at: float, refcode: str) -> tuple[RefcodeEntry, ...]:
+    """The partition's code history with `refcode` posted at engine time `at` (bounded)."""
+    return (*p.refcode_history, RefcodeEntry(time=at, refcode=refcode))[-REFCODE_HISTORY:]
+
+
+def record_refcodes(before: Frame, after: Frame, now: float) -> Frame:
+    """`after` with every reference code that changed since `before` in its partition's
+    history (operations set the first code of a transition; the steps set the rest)."""
+    old = {p.id: p.refcode for p in before.partitions}
+    changed = [p for p in after.partitions if p.refcode != old.get(p.id, "")]
+    for p in changed:
+        after = after.with_partition(
+            p.model_copy(update={"refcode_history": posted(p, now, p.refcode)}))
+    return after
+
+
 def settle(frame: Frame) -> Frame:
     """Finish transitions a saved frame was caught in (their schedule is not saved)."""
     parts = []
+    now = frame.engine_time
     for p in frame.partitions:
+        code = p.refcode
         if p.state == "Starting":
             p = p.model_copy(update={"state": "Running", "refcode": "", "rmc_state": "active"})
         elif p.state == "Shutting Down":
             p = p.model_copy(update={"state": "Not Activated", "refcode": "00000000",
                                      "current": None, "rmc_state": "inactive"})
+        if p.refcode != code:
+            p = p.model_copy(update={"refcode_history": posted(p, now, p.refcode)})
         parts.append(p)
     system = frame.system
     if system.state == "Initializing":

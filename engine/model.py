@@ -48,6 +48,11 @@ TRANSITIONAL_STATES = ("Starting", "Shutting Down")
 POOL_COUNT = 64
 # A processor compatibility mode as the HMC names it: default, POWER8, POWER9_base, Power10
 CompatMode = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")]
+# chlparutil -r config -s: utilisation sample rates in seconds, 0 = sampling off (IBM's HMC
+# chlparutil man page; docs/hmc-commands.md)
+SAMPLE_RATES = (0, 30, 60, 300, 900, 1800, 3600)
+SampleRate = Literal[0, 30, 60, 300, 900, 1800, 3600]
+REFCODE_HISTORY = 100  # reference codes kept per partition (lsrefcode -n)
 RESERVED_SLOTS = (0, 1)  # virtual serial (console) server adapters
 
 
@@ -95,6 +100,7 @@ class ManagedSystem(Frozen):
     # Hypervisor memory before any partition runs, derived at import so that the frame's
     # sys_firmware_mem equals the captured one; None = the catalog's base.
     hypervisor_base_mem: int | None = Field(default=None, ge=0)
+    sample_rate: SampleRate = 30  # seconds between utilisation samples (lslparutil -r config)
 
 
 class SharedPool(Frozen):
@@ -245,11 +251,16 @@ VirtualAdapter = Annotated[VirtualScsi | VirtualFc | VirtualEth, Field(discrimin
 
 
 class VscsiMapping(Frozen):
-    """vhost (server adapter slot) -> virtual target device -> backing device."""
+    """vhost (server adapter slot) -> virtual target device -> backing device.
+
+    A file-backed virtual optical device (`mkvdev -fbo`) is a mapping whose backing is a
+    media file of the VIOS's repository (a Disk of kind "file", loaded with `loadopt`) or
+    "" while it holds no media.
+    """
 
     vhost_slot: int
     vtd: str  # vtscsi0, vtopt0
-    backing: str  # a Disk name the VIOS sees
+    backing: str  # a Disk name the VIOS sees; "" = an optical device with no media
     lun: int = Field(default=1, ge=1)  # 1 -> 0x8100000000000000
 
 
@@ -267,6 +278,21 @@ class SharedEthernetAdapter(Frozen):
     default_slot: int  # -default adapter; its PVID is -defaultid
     ctl_chan_slot: int | None = None  # control channel adapter (None: VLAN 4095 simplification)
     ha_mode: Literal["auto", "sharing", "standby", "disabled"] = "auto"
+
+
+class MediaRepository(Frozen):
+    """The VIOS's virtual media repository (`mkrep -sp POOL -size N`): where the media
+    files (Disks of kind "file", /var/vio/VMLibrary/NAME) live."""
+
+    pool: str = "rootvg"
+    size_mb: int = Field(ge=1)
+
+
+class RefcodeEntry(Frozen):
+    """One reference code a partition posted, at an engine time (lsrefcode -n)."""
+
+    time: float = Field(ge=0)  # engine seconds
+    refcode: str
 
 
 WORKLOAD_KINDS = (  # engine.workload.DEFAULTS defines each; a test keeps the two equal
@@ -307,9 +333,11 @@ class Partition(Frozen):
     vscsi_mappings: tuple[VscsiMapping, ...] = ()  # VIOS only
     npiv_mappings: tuple[NpivMapping, ...] = ()  # VIOS only
     seas: tuple[SharedEthernetAdapter, ...] = ()  # VIOS only
+    media_repository: MediaRepository | None = None  # VIOS only (mkrep)
     workload: Workload = Workload()
     sync_curr_profile: Literal[0, 1, 2] = 0  # 2: suspended until the next activate/apply
     vios_license_accepted: bool = True  # a freshly installed VIOS has not accepted it yet
+    refcode_history: tuple[RefcodeEntry, ...] = ()  # oldest first, REFCODE_HISTORY at most
 
     @property
     def is_vios(self) -> bool:

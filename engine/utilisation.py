@@ -12,8 +12,10 @@ Monotonic int64 cycle counters, R = PROC_CYCLES_PER_SECOND cycles per core-secon
 Rates come from deltas between two samples, e.g. physc = d(capped + uncapped) / d(time_cycles);
 for dedicated partitions physc is the owned cores and busy = (d capped - d idle) / d capped.
 
-Samples are taken on engine-time boundaries: short-term every 5 s (720 kept: 1 h), long-term
-every 30 s (2880 kept: 1 day), in preallocated ring buffers. When a tick spans a boundary the
+Samples are taken on engine-time boundaries: short-term every 5 s (720 kept: 1 h) for the
+console's live views, and the HMC's samples ("long") at the frame's sample rate
+(`lslparutil -r config`: 30 s by default, 0 = off, up to 3600 s; 2880 kept: a day at 30 s,
+four months at an hour), in preallocated ring buffers. When a tick spans a boundary the
 counters at the boundary are interpolated linearly within the tick (the dispatcher reports
 only tick sums), so sample times are exact multiples of the interval. Memory for N partitions:
 (720 + 2880) x 5 counters x 8 bytes x N = 144 MB for N = 1000, touched only as filled.
@@ -30,7 +32,7 @@ import numpy.typing as npt
 PROC_CYCLES_PER_SECOND = 512_000_000
 WINDOW_SECONDS = 0.01  # PHYP dispatch window (same value as engine.phyp)
 SHORT_INTERVAL = 5.0
-LONG_INTERVAL = 30.0
+LONG_INTERVAL = 30.0  # the default sample rate (ManagedSystem.sample_rate)
 SHORT_CAPACITY = 720  # one hour at 5 s
 LONG_CAPACITY = 2880  # one day at 30 s
 N_POOLS = 64
@@ -156,6 +158,7 @@ class Utilisation:
                  long_capacity: int = LONG_CAPACITY) -> None:
         self.n = n
         self.time = float(start_time)  # engine time of the counters
+        self.sample_rate = round(LONG_INTERVAL)  # seconds between "long" samples; 0 = none
         self.time_cycles = 0
         self.lpar = np.zeros((len(LPAR_COUNTERS), n), dtype=np.int64)
         self.pool = np.zeros((len(POOL_COUNTERS), N_POOLS), dtype=np.int64)
@@ -200,7 +203,7 @@ class Utilisation:
             pool = self.pool + np.floor(self._pool_frac + pool_inc * f).astype(np.int64)
             cycles = self.time_cycles + round(dt_cycles * f)
             self.short.append(at, cycles, lpar, pool)
-            if b % round(LONG_INTERVAL / SHORT_INTERVAL) == 0:
+            if self.sample_rate > 0 and round(at) % self.sample_rate == 0:
                 self.long.append(at, cycles, lpar, pool)
         self._accumulate(inc, pool_inc, dt_cycles)
         self.time = end

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from engine.lifecycle import Lifecycle
+from engine.lifecycle import Lifecycle, record_refcodes
 from engine.model import Frame
 from engine.ops.base import Context, Operation
 from engine.ops.config import (
@@ -27,6 +27,7 @@ from engine.ops.config import (
 )
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.firmware import UpdateFirmware
+from engine.ops.monitor import ChangeSampleRate
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.system import (
     AcceptViosLicense,
@@ -38,11 +39,15 @@ from engine.ops.system import (
 )
 from engine.ops.vio import (
     AddVirtualAdapter,
+    CreateOptical,
+    CreateRepository,
     CreateSea,
+    LoadOptical,
     MapNpiv,
     MapVscsi,
     RemoveSea,
     RemoveVirtualAdapter,
+    UnloadOptical,
     UnmapNpiv,
     UnmapVscsi,
     next_free_slot,
@@ -58,7 +63,8 @@ AnyOperation = Annotated[
     | AddVirtualAdapter | RemoveVirtualAdapter | MapVscsi | UnmapVscsi | MapNpiv | UnmapNpiv
     | CreateSea | RemoveSea
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
-    | AcceptViosLicense | UpdateFirmware,
+    | AcceptViosLicense | UpdateFirmware
+    | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -81,19 +87,19 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
     authorize(actor, op.task)
     ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
     op.apply(ctx)
+    ctx.frame = record_refcodes(frame, ctx.frame, now)
     check_frame(ctx.frame)
     return ctx
 
 
 __all__ = [
     "ActivatePartition", "AddVirtualAdapter", "AnyOperation", "ChangeMemory", "ChangePartition",
-    "ChangePool",
-    "ChangeProcessors", "ChangeProfile", "Context", "CreatePartition", "CreateProfile",
-    "CreateSea", "DeletePartition", "DeleteProfile", "MapNpiv", "MapVscsi", "MovePartitionPool",
-    "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea", "RemoveVirtualAdapter",
-    "SetUncapWeight", "ShutdownPartition", "UnmapNpiv", "UnmapVscsi", "UpdateFirmware", "build",
-    "execute",
-    "next_free_slot",
+    "ChangePool", "ChangeProcessors", "ChangeProfile", "ChangeSampleRate", "Context",
+    "CreateOptical", "CreatePartition", "CreateProfile", "CreateRepository", "CreateSea",
+    "DeletePartition", "DeleteProfile", "LoadOptical", "MapNpiv", "MapVscsi",
+    "MovePartitionPool", "Operation", "PowerOffSystem", "PowerOnSystem", "RemoveSea",
+    "RemoveVirtualAdapter", "SetUncapWeight", "ShutdownPartition", "UnloadOptical", "UnmapNpiv",
+    "UnmapVscsi", "UpdateFirmware", "build", "execute", "next_free_slot",
 ]
 __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",

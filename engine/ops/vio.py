@@ -1,8 +1,13 @@
-"""Virtual I/O: virtual adapters, vSCSI and NPIV mappings, Shared Ethernet Adapters.
+"""Virtual I/O: virtual adapters, vSCSI and NPIV mappings, Shared Ethernet Adapters,
+file-backed virtual optical devices and the virtual media repository.
 
 The structural rules (a backing device the VIOS sees, an NPIV-capable port, trunk adapters
 for a SEA, ...) are checked by engine.rules on the resulting frame; the operations here
 only build the change and refuse what depends on the moment (state, RMC, names in use).
+
+The VIOS commands (mkvdev, rmvdev, vfcmap, loadopt, mkrep, ...) run on the VIOS; when one
+fails the HMC relays the VIOS's own message, so these operations refuse with the VIOS's
+wording (VIOS_MESSAGES) under HSCL2970, never with an HMC sentence of their own.
 """
 
 from __future__ import annotations
@@ -10,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
+from pydantic import Field
+
 from engine import vios as names
 from engine.errors import HmcError
 from engine.hmcsyntax import arg, attr_arg, name
 from engine.model import (
     Frame,
+    MediaRepository,
     NpivMapping,
     Partition,
     SharedEthernetAdapter,
@@ -25,6 +33,33 @@ from engine.model import (
 )
 from engine.ops.base import Context, Operation
 from engine.ops.dlpar import require_dlpar_ready
+
+LIBRARY = "/var/vio/VMLibrary/"  # where the VIOS keeps the repository's media files
+REPOSITORY_STEP_MB = 10240  # an implied repository: whole 10 GB steps with room to spare
+
+# The VIOS's messages. "real" ones follow published VIOS output (docs/hmc-commands.md);
+# "ours" are our wording in the VIOS's style where no published text was found.
+VIOS_MESSAGES: dict[str, str] = {
+    # real: mkvdev on a disk that already backs a VTD (published VIOS capture; the VIOS
+    # breaks the line after "-f flag", which the command line restores)
+    "in_use": '"{device}" is already being used as a backing device.  Specify the -f flag '
+              "to force this device to be used anyway.",
+    # ours
+    "no_device": 'Device "{device}" is not found.',
+    "not_svsa": 'Device "{device}" is not a Server Virtual SCSI Adapter (SVSA).',
+    "not_vfchost": 'Device "{device}" is not a Virtual FC Server Adapter.',
+    "not_npiv": 'Device "{device}" is not an NPIV capable Fibre Channel port.',
+    "media_file": '"{device}" is a virtual media file of the repository. Create a virtual '
+                  "optical device with mkvdev -fbo -vadapter {vhost}, then load the media "
+                  "with loadopt -disk {media} -vtd vtoptN.",
+    "not_optical": '"{device}" is not a file-backed virtual optical device.',
+    "no_repository": "The DVD repository has not been created yet.",  # real (lsrep)
+    "no_media": 'The media "{media}" is not in the virtual media repository.',
+    "loaded": "The virtual optical device {device} already has media {media} loaded. "
+              "Unload it with unloadopt -vtd {device}, or specify the -f flag to replace it.",
+    "repository_exists": "The virtual media repository already exists in {pool} "
+                         "({size} MB).",
+}
 
 WWPN_PREFIX = 0xC05076_0000000000  # IBM's prefix for HMC-generated virtual WWPNs
 MAC_PREFIX = 0xFA_0000000000  # locally administered, as the HMC's generated MACs are
@@ -54,6 +89,36 @@ def next_mac(frame: Frame) -> str:
     return f"{top + 1:012X}"
 
 
+def vios_error(key: str, **fields: object) -> HmcError:
+    """A VIOS command's failure, worded as the VIOS words it (VIOS_MESSAGES)."""
+    return HmcError("HSCL2970", reason=VIOS_MESSAGES[key].format(**fields))
+
+
+def media_name(backing: str) -> str:
+    """/var/vio/VMLibrary/aix73.iso -> aix73.iso (the name loadopt and lsrep use)."""
+    return backing.removeprefix(LIBRARY)
+
+
+def is_optical(frame: Frame, m: VscsiMapping) -> bool:
+    """A file-backed virtual optical device: empty, or backed by a media file."""
+    if m.backing == "":
+        return True
+    return any(d.name == m.backing and d.kind == "file" for d in frame.io.disks)
+
+
+def repository(frame: Frame, v: Partition) -> MediaRepository | None:
+    """The VIOS's virtual media repository: the one mkrep made, or, for a frame that holds
+    media files but no repository (frames saved before repositories were modelled), one
+    just large enough for them in rootvg."""
+    if v.media_repository is not None:
+        return v.media_repository
+    used = sum(d.size_gb * 1024 for d in frame.io.disks if d.kind == "file" and v.id in d.owners)
+    if not used:
+        return None
+    return MediaRepository(size_mb=-(-used // REPOSITORY_STEP_MB) * REPOSITORY_STEP_MB
+                           + REPOSITORY_STEP_MB)
+
+
 def require_vios_up(p: Partition, licensed: bool = True) -> None:
     """VIOS commands run through RMC (viosvrcmd), so the VIOS must be up with RMC; all but
     `license` and `ioslevel` (licensed=False) also need its licence accepted."""
@@ -73,7 +138,7 @@ def remove_from_vios(ctx: Context, vios: str, field: str, drop: Callable[[Any], 
     entries = getattr(v, field)
     kept = tuple(x for x in entries if not drop(x))
     if len(kept) == len(entries):
-        raise HmcError("HSCL8017", name=missing, lpar=v.name)
+        raise vios_error("no_device", device=missing)
     ctx.put(v.model_copy(update={field: kept}))
 
 
@@ -182,7 +247,11 @@ class RemoveVirtualAdapter(Operation):
 
 
 class MapVscsi(Operation):
-    """mkvdev -vdev DEVICE -vadapter vhostN [-dev VTD]."""
+    """mkvdev [-f] -vdev DEVICE -vadapter vhostN [-dev VTD]: a disk or logical volume.
+
+    A device that already backs a VTD of this VIOS is refused without -f (`force`), as the
+    VIOS does; media files go through a virtual optical device (CreateOptical, LoadOptical).
+    """
 
     op: Literal["map_vscsi"] = "map_vscsi"
     task: ClassVar[str] = "virtualio"
@@ -190,31 +259,50 @@ class MapVscsi(Operation):
     vhost_slot: int
     backing: str
     vtd: str | None = None
+    force: bool = False
 
     def apply(self, ctx: Context) -> None:
         v = ctx.vios(self.vios)
         require_vios_up(v)
-        if self.vhost_slot not in names.vhosts(v):
-            raise HmcError("HSCL8016", slot=self.vhost_slot, lpar=v.name)
+        vhost = require_vhost(v, self.vhost_slot)
         disk = next((d for d in ctx.frame.io.disks if d.name == self.backing), None)
         if disk is None or v.id not in disk.owners:
-            raise HmcError("HSCL8017", name=self.backing, lpar=v.name)
-        vtd = self.vtd or self._free_vtd(v, "vtopt" if disk.kind == "file" else "vtscsi")
-        luns = {m.lun for m in v.vscsi_mappings if m.vhost_slot == self.vhost_slot}
-        lun = next(n for n in range(1, len(luns) + 2) if n not in luns)
-        m = VscsiMapping(vhost_slot=self.vhost_slot, vtd=vtd, backing=self.backing, lun=lun)
+            raise vios_error("no_device", device=self.backing)
+        if disk.kind == "file":
+            raise vios_error("media_file", device=self.backing, vhost=vhost,
+                             media=media_name(self.backing))
+        if not self.force and any(m.backing == self.backing for m in v.vscsi_mappings):
+            raise vios_error("in_use", device=self.backing)
+        vtd = self.vtd or free_vtd(v, "vtscsi")
+        m = VscsiMapping(vhost_slot=self.vhost_slot, vtd=vtd, backing=self.backing,
+                         lun=free_lun(v, self.vhost_slot))
         ctx.put(v.model_copy(update={"vscsi_mappings": (*v.vscsi_mappings, m)}))
         ctx.data["vtd"] = vtd
-
-    @staticmethod
-    def _free_vtd(v: Partition, stem: str) -> str:
-        used = {m.vtd for m in v.vscsi_mappings}
-        return next(f"{stem}{n}" for n in range(len(used) + 1) if f"{stem}{n}" not in used)
 
     def command(self, frame: Frame) -> str:
         vhost = device(frame, self.vios, names.vhosts, self.vhost_slot)
         dev = f" -dev {self.vtd}" if self.vtd else ""
-        return vios_cmd(frame, self.vios, f"mkvdev -vdev {self.backing} -vadapter {vhost}{dev}")
+        force = " -f" if self.force else ""
+        return vios_cmd(frame, self.vios,
+                        f"mkvdev{force} -vdev {self.backing} -vadapter {vhost}{dev}")
+
+
+def require_vhost(v: Partition, slot: int) -> str:
+    """The vhostN of a server vSCSI slot, or the VIOS's refusal."""
+    vhost = names.vhosts(v).get(slot)
+    if vhost is None:
+        raise vios_error("not_svsa", device=f"slot {slot}")
+    return vhost
+
+
+def free_vtd(v: Partition, stem: str) -> str:
+    used = {m.vtd for m in v.vscsi_mappings}
+    return next(f"{stem}{n}" for n in range(len(used) + 1) if f"{stem}{n}" not in used)
+
+
+def free_lun(v: Partition, slot: int) -> int:
+    luns = {m.lun for m in v.vscsi_mappings if m.vhost_slot == slot}
+    return next(n for n in range(1, len(luns) + 2) if n not in luns)
 
 
 class UnmapVscsi(Operation):
@@ -245,9 +333,9 @@ class MapNpiv(Operation):
         v = ctx.vios(self.vios)
         require_vios_up(v)
         if self.vfchost_slot not in names.vfchosts(v):
-            raise HmcError("HSCL8016", slot=self.vfchost_slot, lpar=v.name)
+            raise vios_error("not_vfchost", device=f"slot {self.vfchost_slot}")
         if not any(port.name == self.port for port in names.physical_ports(ctx.frame, v.id, "fc")):
-            raise HmcError("HSCL8017", name=self.port, lpar=v.name)
+            raise vios_error("no_device", device=self.port)
         kept = tuple(m for m in v.npiv_mappings if m.vfchost_slot != self.vfchost_slot)
         m = NpivMapping(vfchost_slot=self.vfchost_slot, port=self.port)
         ctx.put(v.model_copy(update={"npiv_mappings": (*kept, m)}))
@@ -323,3 +411,124 @@ class RemoveSea(Operation):
 
     def command(self, frame: Frame) -> str:
         return vios_cmd(frame, self.vios, f"rmdev -dev {self.name}")
+
+
+# ---------------------------------------------------------------- virtual optical media
+
+
+def optical_device(ctx: Context, v: Partition, vtd: str) -> VscsiMapping:
+    m = next((m for m in v.vscsi_mappings if m.vtd == vtd), None)
+    if m is None:
+        raise vios_error("no_device", device=vtd)
+    if not is_optical(ctx.frame, m):
+        raise vios_error("not_optical", device=vtd)
+    return m
+
+
+def with_media(v: Partition, m: VscsiMapping, backing: str) -> Partition:
+    maps = tuple(m.model_copy(update={"backing": backing}) if x is m else x
+                 for x in v.vscsi_mappings)
+    return v.model_copy(update={"vscsi_mappings": maps})
+
+
+class CreateOptical(Operation):
+    """mkvdev -fbo -vadapter vhostN [-dev NAME]: a file-backed virtual optical device, empty
+    until media is loaded into it (LoadOptical)."""
+
+    op: Literal["create_optical"] = "create_optical"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    vhost_slot: int
+    vtd: str | None = None
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        require_vhost(v, self.vhost_slot)
+        vtd = self.vtd or free_vtd(v, "vtopt")
+        m = VscsiMapping(vhost_slot=self.vhost_slot, vtd=vtd, backing="",
+                         lun=free_lun(v, self.vhost_slot))
+        ctx.put(v.model_copy(update={"vscsi_mappings": (*v.vscsi_mappings, m)}))
+        ctx.data["vtd"] = vtd
+
+    def command(self, frame: Frame) -> str:
+        vhost = device(frame, self.vios, names.vhosts, self.vhost_slot)
+        dev = f" -dev {self.vtd}" if self.vtd else ""
+        return vios_cmd(frame, self.vios, f"mkvdev -fbo -vadapter {vhost}{dev}")
+
+
+class LoadOptical(Operation):
+    """loadopt [-f] -disk NAME -vtd vtoptN: load repository media into an optical device;
+    -f (`force`) replaces media already loaded."""
+
+    op: Literal["load_optical"] = "load_optical"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    vtd: str
+    media: str  # the file's name in the repository: aix73_tl2.iso
+    force: bool = False
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        m = optical_device(ctx, v, self.vtd)
+        if repository(ctx.frame, v) is None:
+            raise vios_error("no_repository")
+        path = LIBRARY + self.media
+        if not any(d.name == path and d.kind == "file" and v.id in d.owners
+                   for d in ctx.frame.io.disks):
+            raise vios_error("no_media", media=self.media)
+        if m.backing and not self.force:
+            raise vios_error("loaded", device=self.vtd, media=media_name(m.backing))
+        ctx.put(with_media(v, m, path))
+
+    def command(self, frame: Frame) -> str:
+        force = "-f " if self.force else ""
+        return vios_cmd(frame, self.vios, f"loadopt {force}-disk {self.media} -vtd {self.vtd}")
+
+
+class UnloadOptical(Operation):
+    """unloadopt -vtd vtoptN: the device stays, empty (nothing to do when it is empty)."""
+
+    op: Literal["unload_optical"] = "unload_optical"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    vtd: str
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        m = optical_device(ctx, v, self.vtd)
+        if m.backing:
+            ctx.put(with_media(v, m, ""))
+
+    def command(self, frame: Frame) -> str:
+        return vios_cmd(frame, self.vios, f"unloadopt -vtd {self.vtd}")
+
+
+def size_text(size_mb: int) -> str:
+    """mkrep's -size: 10G, or 1500M when not whole gigabytes."""
+    return f"{size_mb // 1024}G" if size_mb % 1024 == 0 else f"{size_mb}M"
+
+
+class CreateRepository(Operation):
+    """mkrep -sp POOL -size N[M|G]: the virtual media repository (one per VIOS)."""
+
+    op: Literal["create_repository"] = "create_repository"
+    task: ClassVar[str] = "virtualio"
+    vios: str
+    pool: str = "rootvg"
+    size_mb: int = Field(ge=1)
+
+    def apply(self, ctx: Context) -> None:
+        v = ctx.vios(self.vios)
+        require_vios_up(v)
+        existing = repository(ctx.frame, v)
+        if existing is not None:
+            raise vios_error("repository_exists", pool=existing.pool, size=existing.size_mb)
+        repo = MediaRepository(pool=self.pool, size_mb=self.size_mb)
+        ctx.put(v.model_copy(update={"media_repository": repo}))
+
+    def command(self, frame: Frame) -> str:
+        return vios_cmd(frame, self.vios,
+                        f"mkrep -sp {self.pool} -size {size_text(self.size_mb)}")

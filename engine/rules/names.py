@@ -44,11 +44,13 @@ from engine.model import (
     Disk,
     Frame,
     ManagedSystem,
+    MediaRepository,
     NpivMapping,
     Partition,
     PhysicalAdapter,
     PhysicalPort,
     Profile,
+    RefcodeEntry,
     SharedEthernetAdapter,
     SharedPool,
     VirtualEth,
@@ -183,6 +185,8 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     VscsiMapping: ("vtd", "backing"),
     NpivMapping: ("port",),
     SharedEthernetAdapter: ("name", "physical"),
+    MediaRepository: ("pool",),
+    RefcodeEntry: ("refcode",),
 }
 _GET = {model: attrgetter(*fields) for model, fields in TEXT_FIELDS.items()}
 
@@ -219,6 +223,9 @@ def _all_text(frame: Frame) -> list[str]:
         out.extend(m.port for m in p.npiv_mappings)
         for s in p.seas:
             out.extend(sea(s))
+        out.extend(e.refcode for e in p.refcode_history)
+        if p.media_repository is not None:
+            out.append(p.media_repository.pool)
     return out
 
 
@@ -234,6 +241,8 @@ def _text_models(frame: Frame) -> Iterator[tuple[str, BaseModel]]:
     for i, p in enumerate(frame.partitions):
         path = f"partitions[{i}]"
         yield path, p
-        for field in ("vscsi_mappings", "npiv_mappings", "seas"):
+        for field in ("vscsi_mappings", "npiv_mappings", "seas", "refcode_history"):
             for k, item in enumerate(getattr(p, field)):
                 yield f"{path}.{field}[{k}]", item
+        if p.media_repository is not None:
+            yield f"{path}.media_repository", p.media_repository

@@ -34,7 +34,7 @@ def _vscsi_ok(ix: FrameIndex, p: Partition) -> bool:
     vhosts = [m.vhost_slot for m in maps]
     backing = {m.backing for m in maps}
     return (
-        len(backing) == n  # nothing mapped twice (files may be, but then take the long way)
+        len(backing) == n  # one mapping per device (others, and empty optical: the long way)
         and backing <= ix.disks.get(p.id, {}).keys()
         and len({m.vtd for m in maps}) == n
         and len(set(zip(vhosts, [m.lun for m in maps], strict=True))) == n
@@ -62,7 +62,6 @@ def _vscsi_mappings(ix: FrameIndex, p: Partition, path: str) -> Problems:
     slots = ix.slots.get(p.id, {})
     disks = ix.disks.get(p.id, {})
     vtds: set[str] = set()
-    mapped: dict[str, str] = {}  # backing device -> VTD that maps it
     luns: set[tuple[int, int]] = set()  # (vhost slot, lun)
     for k, m in enumerate(p.vscsi_mappings):
         where = f"{path}.vscsi_mappings[{k}]"
@@ -86,18 +85,10 @@ def _vscsi_mappings(ix: FrameIndex, p: Partition, path: str) -> Problems:
                 owner=f"another mapping of slot {m.vhost_slot} of {p.name}",
             )
         luns.add((m.vhost_slot, m.lun))
-        disk = disks.get(m.backing)
-        if disk is None:
+        if m.backing != "" and m.backing not in disks:  # "": an optical device, no media
             yield HmcError("HSCL8017", f"{where}.backing", name=m.backing, lpar=p.name)
-        elif m.backing in mapped and disk.kind != "file":
-            # A file (ISO image) can be loaded read-only into several virtual optical devices;
-            # a disk or logical volume mapped twice would be written by two clients.
-            yield HmcError(
-                "HSCL0A12", f"{where}.backing", device=m.backing, vtd=mapped[m.backing],
-                lpar=p.name,
-            )
-        else:
-            mapped.setdefault(m.backing, m.vtd)
+        # A device backing two VTDs is the VIOS's call (mkvdev -f, e.g. PowerHA shared
+        # disks; ISO images in several optical devices): engine.ops.vio.MapVscsi asks for -f.
 
 
 def _npiv_mappings(ix: FrameIndex, p: Partition, path: str) -> Problems:

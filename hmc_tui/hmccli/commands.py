@@ -66,6 +66,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(lshwres.GRAMMAR, lshwres.run),
     Command(chhwres.GRAMMAR, chhwres.run, chhwres.plan),
     Command(lslparutil.GRAMMAR, lslparutil.run),
+    Command(lslparutil.CHLPARUTIL, lslparutil.run_ch, lslparutil.plan_ch),
     Command(hmcinfo.LSREFCODE, hmcinfo.run_lsrefcode),
     Command(hmcinfo.LSHMC, hmcinfo.run_lshmc),
     Command(hmcinfo.LSSYSCONN, hmcinfo.run_lssysconn),

@@ -120,10 +120,21 @@ def lpar_refcode(ctx: Ctx, p: Partition) -> Record:
             "refcode": p.refcode, **_words(p.refcode), "fru_call_out_loc_codes": ""}
 
 
+def lpar_refcodes(ctx: Ctx, p: Partition, count: int) -> list[Record]:
+    """The partition's last `count` reference codes, newest first, each with the time it was
+    posted (the engine's history, engine.lifecycle); the current code alone without one."""
+    history = p.refcode_history[-count:][::-1]
+    if not history or history[0].refcode != p.refcode:
+        return [lpar_refcode(ctx, p)]
+    return [{"lpar_name": p.name, "lpar_id": str(p.id),
+             "time_stamp": hmc_time(ctx.wall(entry.time)), "refcode": entry.refcode,
+             **_words(entry.refcode), "fru_call_out_loc_codes": ""} for entry in history]
+
+
 def run_lsrefcode(ctx: Ctx, args: Args) -> str:
     resource = args.require("-r")
     ctx.system(args)
-    args.integer("-n", low=1)  # history depth: the engine keeps only the current code
+    count = args.integer("-n", low=1) or 1  # codes per partition (REFCODE_HISTORY kept)
     fields, header = args.get("-F"), "--header" in args
     if resource == "sys":
         code = SYSTEM_REFCODES.get(ctx.frame.system.state, "")
@@ -132,8 +143,8 @@ def run_lsrefcode(ctx: Ctx, args: Args) -> str:
         return render([record], fields, header, SYS_REFCODE)
     f = parse_filter(args.get("--filter"), args.filters,
                      known_lpars=[p.name for p in ctx.frame.partitions])
-    records = [lpar_refcode(ctx, p) for p in sorted(ctx.frame.partitions, key=lambda p: p.id)
-               if f.lpar(p)]
+    records = [r for p in sorted(ctx.frame.partitions, key=lambda p: p.id) if f.lpar(p)
+               for r in lpar_refcodes(ctx, p, count)]
     return render(records, fields, header, LPAR_REFCODE)
 
 

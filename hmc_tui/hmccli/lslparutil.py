@@ -1,10 +1,14 @@
-"""lslparutil: utilisation samples with the engine's cycle counters, newest first.
+"""lslparutil and chlparutil: utilisation events with the engine's cycle counters, newest
+first, and the sample rate they are taken at.
 
-The engine keeps short-term samples (every 5 s, an hour) and long-term ones (every 30 s, a
-day) per partition and pool. Without a time window the short-term series is listed; a window
-reaching further back than it (-d, -h, --minutes, --start...) uses the long-term series, and
-`-s h|d|m` keeps one sample per hour, day or month. Configuration values (modes, units,
-memory) are the ones in force now, which is what the engine knows.
+The engine samples every partition and pool at the frame's sample rate (`lslparutil -r
+config`, changed with `chlparutil -r config -s RATE`; 0 stops sampling), keeping 2880
+samples. `-s h|d|m` keeps one sample per hour, day or month. Besides `sample` events,
+`-r lpar` lists the `state_change` events of the partitions' lifecycle and the
+`config_change` events of accepted DLPAR and configuration operations, both from the
+engine's journal, with the counters of the last sample before them (IBM's lslparutil man
+page: sampling, state change and configuration change events). Configuration values
+(modes, units, memory) are the ones in force now, which is what the engine knows.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from engine.model import Partition
+from engine.journal import Event
+from engine.model import SAMPLE_RATES, Partition
+from engine.ops import ChangeSampleRate, Operation
 from engine.snapshot import UtilSeries
 from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.errors import UsageError
@@ -80,27 +86,66 @@ GRAMMAR = Grammar(
                 attributes=("sample_rate",)),
     ),
 )
+CHLPARUTIL = Grammar(
+    "chlparutil", "change utilization data collection settings",
+    "Changes the rate at which the management console collects utilization data.",
+    (
+        Flag("-r", choices=("config",), required=True, help="config"),
+        replace(SYSTEM, required=False),
+        Flag("-s", metavar="<sample rate>", names="number", required=True,
+             help="seconds between samples: "
+                  + ", ".join(str(r) for r in SAMPLE_RATES) + "\n(0 stops sampling)"),
+    ),
+)
 DEFAULT_CYCLES_PER_SECOND = 512_000_000  # used until two samples give the real rate
+# Accepted operations the HMC logs as a partition's state or configuration change (the
+# lifecycle's own state steps are journaled as op "state").
+STATE_OPS = ("state", "activate", "shutdown")
+CONFIG_OPS = ("dlpar_proc", "dlpar_mem", "set_weight", "move_pool", "change_lpar",
+              "create_lpar")
 
 Sample = tuple[float, int, Record]  # (engine time, kind order, record)
 
 
 def _counter(series: UtilSeries, name: str, i: int) -> str:
     values = series.counters.get(name)
-    return str(values[i]) if values is not None and i < len(values) else "0"
+    return str(values[i]) if values is not None and 0 <= i < len(values) else "0"
 
 
-def _head(ctx: Ctx, t: float, kind: str) -> Record:
+def _head(ctx: Ctx, t: float, kind: str, event: str = "sample") -> Record:
     stamp = hmc_time(ctx.wall(t))
-    return {"time": stamp, "event_type": "sample", "resource_type": kind, "sys_time": stamp}
+    return {"time": stamp, "event_type": event, "resource_type": kind, "sys_time": stamp}
 
 
-def _lpar_samples(ctx: Ctx, p: Partition, series: UtilSeries) -> list[Sample]:
+def _lpar_events(ctx: Ctx, p: Partition, series: UtilSeries, f: Filter) -> list[Sample]:
+    """Sample records, then the partition's state and configuration changes (journal)."""
+    points = [(t, i, "sample") for i, t in enumerate(series.times)] if f.allows(
+        "event_types", "sample") else []
+    for event in ctx.snap.events:
+        kind = _event_type(event)
+        if kind and event.target == p.name and f.allows("event_types", kind):
+            before = [i for i, t in enumerate(series.times) if t <= event.time + 1e-9]
+            points.append((event.time, before[-1] if before else -1, kind))
+    return _lpar_records(ctx, p, series, points)
+
+
+def _event_type(event: Event) -> str:
+    """state_change for a lifecycle state, config_change for an accepted config operation."""
+    if not event.ok:
+        return ""
+    if event.op in STATE_OPS:
+        return "state_change"
+    return "config_change" if event.op in CONFIG_OPS else ""
+
+
+def _lpar_records(ctx: Ctx, p: Partition, series: UtilSeries,
+                  points: list[tuple[float, int, str]]) -> list[Sample]:
+    """One record per (time, sample index for the counters (-1: none yet), event type)."""
     res = p.settings()
     pool = ctx.frame.pools[res.shared_proc_pool_id]
     out: list[Sample] = []
-    for i, t in enumerate(series.times):
-        r = _head(ctx, t, "lpar")
+    for t, i, kind in points:
+        r = _head(ctx, t, "lpar", kind)
         r.update(time_cycles=_counter(series, "time_cycles", i), lpar_name=p.name,
                  lpar_id=str(p.id), curr_proc_mode=res.proc_mode)
         if res.shared:
@@ -218,7 +263,7 @@ def _window(ctx: Ctx, args: Args) -> tuple[float | None, float | None]:
 
 
 def _thin(samples: list[Sample], rate: str, ctx: Ctx) -> list[Sample]:
-    """-s h|d|m: the last sample of each hour, day or month."""
+    """-s h|d|m: the last sample of each hour, day or month (change events all stay)."""
     if rate == "s":
         return samples
     key: Callable[[datetime], tuple[int, ...]] = {
@@ -227,11 +272,14 @@ def _thin(samples: list[Sample], rate: str, ctx: Ctx) -> list[Sample]:
         "m": lambda d: (d.year, d.month),
     }[rate]
     last: dict[tuple[tuple[int, ...], int, str], Sample] = {}
+    events = [s for s in samples if s[2].get("event_type") != "sample"]  # never thinned
     for sample in samples:
         t, kind, r = sample
+        if r.get("event_type") != "sample":
+            continue
         ident = str(r.get("lpar_id", r.get("shared_proc_pool_id", "")))
         last[(key(ctx.wall(t)), kind, ident)] = sample  # later samples overwrite earlier ones
-    return list(last.values())
+    return [*last.values(), *events]
 
 
 # ---------------------------------------------------------------- the command
@@ -243,16 +291,16 @@ def run(ctx: Ctx, args: Args) -> str:
     fields, header = args.get("-F"), "--header" in args
     known = args.spec.attributes if args.spec is not None else ALL
     if resource == "config":
-        return render([{"sample_rate": "30"}], fields, header, known)
+        rate_now = str(ctx.frame.system.sample_rate)
+        return render([{"sample_rate": rate_now}], fields, header, known)
     rate = args.get("-s", "s") or "s"
     start, end = _window(ctx, args)
     limit = args.integer("-n", low=1)
     f = parse_filter(args.get("--filter"), args.filters,
                      known_lpars=[p.name for p in ctx.frame.partitions])
-    if resource in ("mempool", "hmc") or not f.allows("event_types", "sample"):
+    if resource in ("mempool", "hmc"):
         return render([], fields, header, known)
-    interval = _interval(ctx, start)
-    samples = _collect(ctx, resource, f, interval)
+    samples = _collect(ctx, resource, f, "long")
     samples = [s for s in samples if (start is None or s[0] >= start - 1e-9)
                and (end is None or s[0] <= end + 1e-9)]
     samples = _thin(samples, rate, ctx)
@@ -263,18 +311,19 @@ def run(ctx: Ctx, args: Args) -> str:
     return render([s[2] for s in samples], fields, header, known)
 
 
-def _interval(ctx: Ctx, start: float | None) -> str:
-    """Short-term samples unless the window reaches back further than they go."""
-    if start is None:
-        return "short"
-    short = ctx.console.utilisation("pool", 0, "short")
-    return "short" if short.times and short.times[0] <= start else "long"
-
-
 def _collect(ctx: Ctx, resource: str, f: Filter, interval: str) -> list[Sample]:
+    """Every record of the resource: samples at the sample rate (the engine's "long" series)
+    and, for partitions, their state and configuration changes."""
     frame = ctx.frame
     util = ctx.console.utilisation
     out: list[Sample] = []
+    if resource in ("lpar", "all"):
+        for p in frame.partitions:
+            if f.lpar(p):
+                series = util("lpar", p.id, interval)  # type: ignore[arg-type]
+                out += _lpar_events(ctx, p, series, f)
+    if not f.allows("event_types", "sample"):
+        return out
     if resource in ("sys", "all"):
         out += _sys_samples(ctx, util("pool", 0, interval))  # type: ignore[arg-type]
     if resource in ("pool", "all"):
@@ -286,9 +335,19 @@ def _collect(ctx: Ctx, resource: str, f: Filter, interval: str) -> list[Sample]:
             if f.allows("pool_names", pool.name) and f.allows("pool_ids", str(pool.id)):
                 series = util("pool", pool.id, interval)  # type: ignore[arg-type]
                 out += _procpool_samples(ctx, pool.id, series)
-    if resource in ("lpar", "all"):
-        for p in frame.partitions:
-            if f.lpar(p):
-                out += _lpar_samples(ctx, p, util("lpar", p.id, interval))  # type: ignore[arg-type]
     return out
+
+
+# ---------------------------------------------------------------- chlparutil
+
+
+def plan_ch(ctx: Ctx, args: Args) -> list[Operation]:
+    ctx.system(args, required=False)
+    return [ChangeSampleRate(sample_rate=args.integer("-s", low=0) or 0)]
+
+
+def run_ch(ctx: Ctx, args: Args) -> str:
+    for op in plan_ch(ctx, args):
+        ctx.execute(op)
+    return ""
 

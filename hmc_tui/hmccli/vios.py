@@ -4,9 +4,14 @@
 
 The VIOS must be running with an active RMC connection (HSCL0DB4 otherwise). Supported VIOS
 commands: lsmap (-all | -vadapter NAME) [-npiv | -net] [-fmt DELIM], lsdev (-virtual |
--type adapter|disk | -dev NAME [-attr [ATTR...]]) [-field ...] [-fmt DELIM], lspv [-size],
-lsrep, lsnports, ioslevel, and the changing mkvdev (-vdev ... -vadapter ... [-dev] | -sea ...),
-rmvdev (-vtd | -vdev), rmdev -dev, vfcmap -vadapter ... -fcp [PORT], each an engine operation.
+-type adapter|disk | -dev NAME [-attr [ATTR...]]) [-field ...] [-fmt DELIM], lspv [-size |
+-free], lspath [-dev NAME], lsrep, lsvopt [-vtd NAME], lsnports, ioslevel, and the changing
+mkvdev ([-f] -vdev ... -vadapter ... [-dev] | -fbo -vadapter ... [-dev] | -sea ...), loadopt
+[-f] -disk NAME -vtd VTD, unloadopt -vtd VTD, mkrep -sp POOL -size N(M|G), rmvdev (-vtd |
+-vdev), rmdev -dev, vfcmap -vadapter ... -fcp [PORT], each an engine operation.
+
+A failing VIOS command prints the VIOS's own message (engine.ops.vio.VIOS_MESSAGES), as the
+HMC relays it, not an HMC code.
 """
 
 from __future__ import annotations
@@ -15,23 +20,28 @@ from dataclasses import replace
 
 from engine import vios as names
 from engine.errors import HmcError
-from engine.model import Partition, VirtualEth
+from engine.model import Frame, Partition, VirtualEth
 from engine.ops import (
     AcceptViosLicense,
+    CreateOptical,
+    CreateRepository,
     CreateSea,
+    LoadOptical,
     MapNpiv,
     MapVscsi,
     Operation,
     RemoveSea,
+    UnloadOptical,
     UnmapNpiv,
     UnmapVscsi,
 )
-from engine.ops.vio import require_vios_up
+from engine.ops.vio import require_vios_up, vios_error
 from hmc_tui.hmccli import lsmap_select as select
 from hmc_tui.hmccli import vios_license
 from hmc_tui.hmccli import vios_show as show
+from hmc_tui.hmccli import vios_storage as storage
 from hmc_tui.hmccli.context import Ctx
-from hmc_tui.hmccli.errors import CodedError, UsageError
+from hmc_tui.hmccli.errors import CliError, CodedError, UsageError
 from hmc_tui.hmccli.format import NO_RESULTS
 from hmc_tui.hmccli.grammar import Flag, Grammar
 from hmc_tui.hmccli.options import Args
@@ -52,9 +62,14 @@ GRAMMAR = Grammar(
                   "  lsmap -vadapter <adapter> [-npiv]\n"
                   "  lsdev -virtual | -type adapter | disk\n"
                   "  lsdev -dev <device> [-attr [attribute]]\n"
-                  "  lspv [-size], lsrep, lsnports, ioslevel\n"
-                  "  mkvdev -vdev <device> -vadapter <vhost>\n"
+                  "  lspv [-size | -free], lspath [-dev <disk>]\n"
+                  "  lsrep, lsvopt [-vtd <name>], lsnports, ioslevel\n"
+                  "  mkvdev [-f] -vdev <device> -vadapter <vhost>\n"
                   "         [-dev <name>]\n"
+                  "  mkvdev -fbo -vadapter <vhost> [-dev <name>]\n"
+                  "  loadopt [-f] -disk <media> -vtd <vtopt>\n"
+                  "  unloadopt -vtd <vtopt>\n"
+                  "  mkrep -sp <pool> -size <N>M|G\n"
                   "  mkvdev -sea <ent> -vadapter <ent>[,<ent>]\n"
                   "         -default <ent> -defaultid <PVID>\n"
                   "         [-attr ha_mode=<mode> ctl_chan=<ent>]\n"
@@ -64,6 +79,7 @@ GRAMMAR = Grammar(
         Flag("-t", metavar="<timeout>", names="number"),  # accepted; commands answer at once
     ),
 )
+VIOS_FAILED = "HSCL2970"  # the engine's code for a VIOS command's failure (engine/errors.py)
 MANY = 3  # a VIOS flag taking every following word up to the next flag (-attr, -field)
 
 VIOS_FLAGS: dict[str, dict[str, int]] = {
@@ -74,6 +90,11 @@ VIOS_FLAGS: dict[str, dict[str, int]] = {
               "-vpd": 0},
     "lspv": {"-size": 0, "-free": 0, "-fmt": 1},
     "lsrep": {},
+    "lsvopt": {"-vtd": 1},
+    "lspath": {"-dev": 1},
+    "loadopt": {"-disk": 1, "-vtd": 1, "-f": 0, "-release": 0},
+    "unloadopt": {"-vtd": 1, "-release": 0},
+    "mkrep": {"-sp": 1, "-size": 1},
     "lsnports": {"-fmt": 1},
     "ioslevel": {},
     "mkvdev": {"-vdev": 1, "-vadapter": 1, "-dev": 1, "-sea": 1, "-default": 1,
@@ -82,7 +103,9 @@ VIOS_FLAGS: dict[str, dict[str, int]] = {
     "rmdev": {"-dev": 1, "-recursive": 0, "-f": 0},
     "vfcmap": {"-vadapter": 1, "-fcp": 2},  # 2: an optional value (none unmaps)
 }
-CHANGING = ("mkvdev", "rmvdev", "rmdev", "vfcmap", "license")
+CHANGING = ("mkvdev", "rmvdev", "rmdev", "vfcmap", "license", "loadopt", "unloadopt", "mkrep")
+# Where the VIOS breaks its messages' lines (its message catalog), restored when relayed.
+LINE_BREAKS = {"Specify the -f flag to force": "Specify the -f flag\nto force"}
 
 
 def vios_args(command: str, words: list[str]) -> dict[str, list[str]]:
@@ -141,11 +164,28 @@ def _one(values: dict[str, list[str]], flag: str) -> str:
     return got[0]
 
 
-def _device(names_by_slot: dict[int, str], device: str, v: Partition) -> int:
+def _device(names_by_slot: dict[int, str], device: str, v: Partition,
+            refusal: str = "no_device") -> int:
     slot = names.slot_of(names_by_slot, device)
     if slot is None:
-        raise HmcError("HSCL8017", name=device, lpar=v.name)
+        raise relayed(vios_error(refusal, device=device))
     return slot
+
+
+def relayed(err: HmcError) -> CliError:
+    """A VIOS command's failure as the HMC prints it: the VIOS's message, its line breaks."""
+    text = err.message
+    for flat, broken in LINE_BREAKS.items():
+        text = text.replace(flat, broken)
+    return CliError(text)
+
+
+def _size_mb(text: str) -> int:
+    """mkrep -size: 10G, 512M (a plain number is megabytes)."""
+    number, unit = (text[:-1], text[-1].upper()) if text[-1:].isalpha() else (text, "M")
+    if not number.isdigit() or unit not in ("M", "G") or int(number) == 0:
+        raise UsageError("-size")
+    return int(number) * (1024 if unit == "G" else 1)
 
 
 # ---------------------------------------------------------------- changes
@@ -165,18 +205,29 @@ def plan(ctx: Ctx, args: Args) -> list[Operation]:
     if command == "mkvdev":
         if "-sea" in values:
             return [_sea(ctx, v, values)]
-        if "-fbo" in values:
-            raise CodedError("HSCLC001", what="mkvdev -fbo")
-        vhost = _device(names.vhosts(v), _one(values, "-vadapter"), v)
+        vhost = _device(names.vhosts(v), _one(values, "-vadapter"), v, "not_svsa")
         vtd = values["-dev"][0] if "-dev" in values else None
-        return [MapVscsi(vios=v.name, vhost_slot=vhost, backing=_one(values, "-vdev"), vtd=vtd)]
+        if "-fbo" in values:
+            if "-vdev" in values:
+                raise UsageError("-fbo", "-vdev")
+            return [CreateOptical(vios=v.name, vhost_slot=vhost, vtd=vtd)]
+        return [MapVscsi(vios=v.name, vhost_slot=vhost, backing=_one(values, "-vdev"), vtd=vtd,
+                         force="-f" in values)]
+    if command == "loadopt":
+        return [LoadOptical(vios=v.name, vtd=_one(values, "-vtd"),
+                            media=_one(values, "-disk"), force="-f" in values)]
+    if command == "unloadopt":
+        return [UnloadOptical(vios=v.name, vtd=_one(values, "-vtd"))]
+    if command == "mkrep":
+        return [CreateRepository(vios=v.name, pool=_one(values, "-sp"),
+                                 size_mb=_size_mb(_one(values, "-size")))]
     if command == "rmvdev":
         if "-vtd" in values:
             return [UnmapVscsi(vios=v.name, vtd=_one(values, "-vtd"))]
         backing = _one(values, "-vdev")
         m = next((m for m in v.vscsi_mappings if m.backing == backing), None)
         if m is None:
-            raise HmcError("HSCL8017", name=backing, lpar=v.name)
+            raise relayed(vios_error("no_device", device=backing))
         return [UnmapVscsi(vios=v.name, vtd=m.vtd)]
     if command == "rmdev":
         device = _one(values, "-dev")
@@ -186,9 +237,9 @@ def plan(ctx: Ctx, args: Args) -> list[Operation]:
             return [UnmapVscsi(vios=v.name, vtd=device)]
         if any(d["name"] == device for d in show.devices(frame, v)):
             raise CodedError("HSCLC001", what=f"rmdev -dev {device}")
-        raise HmcError("HSCL8017", name=device, lpar=v.name)
+        raise relayed(vios_error("no_device", device=device))
     # vfcmap
-    slot = _device(names.vfchosts(v), _one(values, "-vadapter"), v)
+    slot = _device(names.vfchosts(v), _one(values, "-vadapter"), v, "not_vfchost")
     if "-fcp" not in values:
         raise UsageError("-fcp")
     port = values["-fcp"][0] if values["-fcp"] else ""
@@ -250,7 +301,8 @@ def _lsmap(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
         wanted = values["-vadapter"][0]
         adapters = {s: n for s, n in adapters.items() if n == wanted}
         if not adapters:
-            raise HmcError("HSCL8017", name=wanted, lpar=v.name)
+            raise relayed(vios_error("not_vfchost" if "-npiv" in values else "not_svsa",
+                                     device=wanted))
     lines: list[str] = []
     for slot, name in sorted(adapters.items()):
         if "-npiv" in values:
@@ -270,12 +322,12 @@ def _lsdev(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
         if "-attr" in values:
             if any(s.name == device for s in v.seas):
                 return show.attr_lines(show.sea_attributes(frame, v, device), values["-attr"])
-            disk = next((d for d in show.disks_of(frame, v) if d.name == device), None)
-            if disk is not None and disk.kind == "disk":
-                return show.attr_lines(show.disk_attributes(disk), values["-attr"])
+            table = storage.device_attributes(frame, v, device)
+            if table is not None:
+                return storage.attr_table(table, values["-attr"])
         rows = [d for d in everything if d["name"] == device]
         if not rows:
-            raise HmcError("HSCL8017", name=device, lpar=v.name)
+            raise relayed(vios_error("no_device", device=device))
     elif "-virtual" in values:
         rows = [d for d in everything if d["parent"] not in ("pci0", "fscsi0")]
     elif "-type" in values:
@@ -303,6 +355,25 @@ def _lsdev(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
     return show.table(fields, [[d[f] for f in fields] for d in rows])
 
 
+def _storage_listing(frame: Frame, v: Partition, command: str,
+                     values: dict[str, list[str]]) -> list[str]:
+    """lspv [-size | -free], lsrep, lsvopt [-vtd], lspath [-dev] (hmccli.vios_storage)."""
+    if command == "lspv":
+        if "-size" in values and "-free" in values:
+            raise UsageError("-size", "-free")
+        if "-free" in values:
+            return storage.lspv_free_lines(frame, v)
+        return show.lspv_lines(frame, v, "-size" in values)
+    if command == "lsrep":
+        return storage.lsrep_lines(frame, v)
+    wanted = values["-vtd" if command == "lsvopt" else "-dev"][0] if values else None
+    lines = (storage.lsvopt_lines(frame, v, wanted) if command == "lsvopt"
+             else storage.lspath_lines(frame, v, wanted))
+    if lines is None:
+        raise relayed(vios_error("no_device", device=wanted))
+    return lines
+
+
 def listing(ctx: Ctx, v: Partition, command: str, words: list[str]) -> list[str]:
     values = vios_args(command, words)
     frame = ctx.frame
@@ -310,10 +381,8 @@ def listing(ctx: Ctx, v: Partition, command: str, words: list[str]) -> list[str]
         return _lsmap(ctx, v, values)
     if command == "lsdev":
         return _lsdev(ctx, v, values)
-    if command == "lspv":
-        return show.lspv_lines(frame, v, "-size" in values)
-    if command == "lsrep":
-        return show.lsrep_lines(frame, v)
+    if command in ("lspv", "lsrep", "lsvopt", "lspath"):
+        return _storage_listing(frame, v, command, values)
     if command == "lsnports":
         return show.lsnports_lines(frame, v)
     if command == "license":
@@ -322,7 +391,12 @@ def listing(ctx: Ctx, v: Partition, command: str, words: list[str]) -> list[str]
 
 
 def run(ctx: Ctx, args: Args) -> str:
-    ops = plan(ctx, args)
+    try:
+        ops = plan(ctx, args)
+    except HmcError as err:
+        if err.code == VIOS_FAILED:
+            raise relayed(err) from None
+        raise
     v = _vios(ctx, args)
     command, words = _command(args)
     if command not in CHANGING or (command == "license" and "-accept" not in words):
@@ -333,8 +407,13 @@ def run(ctx: Ctx, args: Args) -> str:
         return "\n".join(lines) if lines else NO_RESULTS
     out: list[str] = []
     for op in ops:
-        result = ctx.execute(op)
-        if isinstance(op, MapVscsi):
+        result = ctx.console.execute(op)
+        ctx.results.append(result)
+        if not result.ok:
+            if result.code == VIOS_FAILED:
+                raise relayed(HmcError(VIOS_FAILED, reason=result.message))
+            raise CliError(f"{result.code} {result.message}")
+        if isinstance(op, (MapVscsi, CreateOptical)):
             out.append(f"{result.data.get('vtd', op.vtd)} Available")
         elif isinstance(op, CreateSea):
             out.append(f"{result.data.get('sea', '')} Available")
@@ -342,8 +421,8 @@ def run(ctx: Ctx, args: Args) -> str:
             out.append(f"{op.vtd} deleted")
         elif isinstance(op, RemoveSea):
             out.append(f"{op.name} deleted")
-        elif isinstance(op, AcceptViosLicense):
-            continue  # license -accept prints nothing
+        elif isinstance(op, (AcceptViosLicense, LoadOptical, UnloadOptical, CreateRepository)):
+            continue  # the VIOS answers these with nothing on success
         else:  # vfcmap
             out.append(f"{vios_args(command, words)['-vadapter'][0]} changed")
     return "\n".join(out)

@@ -56,8 +56,8 @@ def disks_of(frame: Frame, v: Partition) -> list[Disk]:
     return [d for d in frame.io.disks if v.id in d.owners]
 
 
-def _vtd_kind(disk: Disk | None) -> str:
-    if disk is not None and disk.kind == "file":
+def _vtd_kind(disk: Disk | None, backing: str = "x") -> str:
+    if backing == "" or (disk is not None and disk.kind == "file"):  # "": optical, no media
         return "Virtual Target Device - File-backed Optical"
     if disk is not None and disk.kind == "lv":
         return "Virtual Target Device - Logical Volume"
@@ -104,7 +104,8 @@ def vhost_block(frame: Frame, v: Partition, slot: int, name: str) -> list[str]:
         return [*lines, f"{'VTD':<{VTD_LABEL}}{NO_VTD}", ""]
     for m in maps:
         disk = disks.get(m.backing)
-        mirrored = "false" if disk is None or disk.kind == "disk" else "N/A"
+        mirrored = "N/A" if m.backing == "" else (
+            "false" if disk is None or disk.kind == "disk" else "N/A")
         lines += [f"{label:<{VTD_LABEL}}{value}".rstrip() for label, value in (
             ("VTD", m.vtd), ("Status", "Available"), ("LUN", lun_text(m.lun)),
             ("Backing device", m.backing), ("Physloc", ""), ("Mirrored", mirrored))]
@@ -120,7 +121,8 @@ def vhost_fmt(frame: Frame, v: Partition, slot: int, name: str, sep: str) -> str
     for m in _mappings(v, slot):
         disk = disks.get(m.backing)
         fields += [m.vtd, "Available", lun_text(m.lun), m.backing, "",
-                   "false" if disk is None or disk.kind == "disk" else "N/A"]
+                   "N/A" if m.backing == "" else (
+                       "false" if disk is None or disk.kind == "disk" else "N/A")]
     return sep.join(fields)
 
 
@@ -253,7 +255,7 @@ def devices(frame: Frame, v: Partition) -> list[dict[str, str]]:
     disks = {d.name: d for d in frame.io.disks}
     for m in v.vscsi_mappings:
         vhost = names.vhosts(v).get(m.vhost_slot, "")
-        add(m.vtd, "", _vtd_kind(disks.get(m.backing)), vhost)
+        add(m.vtd, "", _vtd_kind(disks.get(m.backing), m.backing), vhost)
     for d in disks_of(frame, v):
         if d.kind == "disk":
             add(d.name, "", "MPIO IBM 2145 FC Disk", "fscsi0")

@@ -3,8 +3,10 @@
 The tree mirrors `lsmap -all`, `lsmap -all -npiv` and `lsmap -all -net` (see
 hmc_tui/widgets/vios_model.py). It is rebuilt only when the frame changed (frame_version),
 and then patched node by node, so the user's expansion and cursor survive live updates.
-Actions go through engine operations (MapVscsi, UnmapVscsi, MapNpiv, UnmapNpiv); a refusal's
-HSCL code and message are shown in place: in the dialog, or on the message line.
+Actions go through engine operations (MapVscsi, CreateOptical, LoadOptical, UnloadOptical,
+UnmapVscsi, MapNpiv, UnmapNpiv); a refusal's code and message (for a VIOS command, the
+VIOS's own words) are shown in place: in the dialog, or on the message line. Virtual optical
+media follow the VIOS's way: an empty device (mkvdev -fbo), then media loaded into it.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from textual.widgets import Footer, Static, Tree
 from engine import vios as names
 from engine.model import Frame
 from engine.ops import Operation, UnmapNpiv, UnmapVscsi
+from engine.ops.vio import is_optical
 from engine.service import OpResult
 from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.screens.dialogs.confirm import ConfirmDialog
 from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.status_bar import StatusBar
-from hmc_tui.widgets.vios_dialogs import MapNpivDialog, MapVscsiDialog
+from hmc_tui.widgets.vios_dialogs import LoadOpticalDialog, MapNpivDialog, MapVscsiDialog
 from hmc_tui.widgets.vios_model import NodeRef, vios_items
 from hmc_tui.widgets.vios_tree import ViosTree
 
@@ -36,10 +39,10 @@ HINTS = {
     "group": DEFAULT_HINT,
     "sea": "SEA failover: the lower trunk priority is the primary (lsmap -all -net)",
     "sea_part": "SEA failover: the lower trunk priority is the primary (lsmap -all -net)",
-    "vhost": "m: map a backing device to this vhost",
+    "vhost": "m: map a backing device or create a virtual optical device on this vhost",
     "empty": "m: map a device or port here",
-    "vtd": "u: unmap this virtual target device (rmvdev)",
-    "backing": "u: unmap the virtual target device of this backing device",
+    "vtd": "u: unmap this virtual target device (rmvdev) · l: load or unload optical media",
+    "backing": "u: unmap the virtual target device · l: load or unload optical media",
     "scsi_client": "u: unmap the virtual target device above",
     "vfchost": "m: map this vfchost to a physical FC port · u: unmap it",
     "port": "m: map to another port · u: unmap this vfchost (vfcmap -fcp)",
@@ -54,6 +57,7 @@ class ViosScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "map", "Map", id="vios.map"),
         Binding("u", "unmap", "Unmap", id="vios.unmap"),
+        Binding("l", "load_media", "Load media", id="vios.load"),
         Binding("e", "expand_all", "Expand all", id="vios.expand"),
         Binding("E", "collapse_all", "Collapse all", id="vios.collapse"),
     ]
@@ -147,7 +151,7 @@ class ViosScreen(Screen):
         self.show_snapshot(self.hmc.snapshot())
         vtd = result.data.get("vtd") if result.ok else None
         op = result.event
-        if vtd and op.op == "map_vscsi":
+        if vtd and op.op in ("map_vscsi", "create_optical"):
             for key in self.vios_tree.node_keys():
                 if key.startswith(f"vios:{op.target}/") and key.endswith(f"/vtd:{vtd}"):
                     self.vios_tree.select_key(key)
@@ -164,6 +168,17 @@ class ViosScreen(Screen):
             self.app.push_screen(MapVscsiDialog(frame, ref.vios, ref.slot), self._after)
         else:
             self.app.push_screen(MapNpivDialog(frame, ref.vios, ref.slot), self._after)
+
+    def action_load_media(self) -> None:
+        """loadopt / unloadopt on the file-backed optical device under the cursor."""
+        ref, frame = self.vios_tree.selected, self._frame
+        v = frame.partition(ref.vios) if ref is not None and frame is not None else None
+        m = next((m for m in v.vscsi_mappings if m.vtd == ref.vtd), None) if v and ref else None
+        if frame is None or ref is None or m is None or not is_optical(frame, m):
+            self.show_message("Select a virtual optical device (vtoptN) to load media into; "
+                              "create one with m on a vhost (mkvdev -fbo).", "error")
+            return
+        self.app.push_screen(LoadOpticalDialog(frame, ref.vios, m.vtd), self._after)
 
     def action_unmap(self) -> None:
         ref, frame = self.vios_tree.selected, self._frame

@@ -20,10 +20,11 @@ from textual.widgets.option_list import Option
 
 from engine import vios as names
 from engine.model import Frame, VirtualFc, VirtualScsi
-from engine.ops import MapNpiv, MapVscsi, Operation
+from engine.ops import CreateOptical, LoadOptical, MapNpiv, MapVscsi, Operation, UnloadOptical
+from engine.ops.vio import media_name
 from engine.service import OpResult
 from hmc_tui.screens.host import console_host
-from hmc_tui.widgets.vios_model import fc_ports, mappable_devices
+from hmc_tui.widgets.vios_model import fc_ports, mappable_devices, repository_media
 
 # Declared once on the base; subclasses match through their base's type name, so each new
 # dialog adds no CSS (new CSS makes Textual reparse and restyle every node).
@@ -113,8 +114,12 @@ def options(items: list[tuple[str, str, bool]]) -> list[Option]:
     return [Option(prompt, id=key, disabled=not enabled) for key, prompt, enabled in items]
 
 
+OPTICAL = "(virtual optical)"  # the option id of "create a file-backed optical device"
+
+
 class MapVscsiDialog(OperationDialog):
-    """mkvdev -vdev DEVICE -vadapter vhostN [-dev VTD]: pick a device the VIOS sees."""
+    """mkvdev -vdev DEVICE -vadapter vhostN [-dev VTD]: pick a device the VIOS sees, or
+    mkvdev -fbo -vadapter vhostN: an empty virtual optical device to load media into."""
 
     ok_label = "Map"
 
@@ -126,17 +131,19 @@ class MapVscsiDialog(OperationDialog):
         assert v is not None
         self.vhost = names.vhosts(v).get(vhost_slot, f"slot {vhost_slot}")
         adapter = v.adapter(vhost_slot)
-        vscsi = adapter if isinstance(adapter, VirtualScsi) else None
-        client = frame.partition(vscsi.remote_lpar_id) if vscsi and vscsi.remote_lpar_id else None
-        self.client = f"{client.name} slot {vscsi.remote_slot}" if client and vscsi else "any"
+        scsi = adapter if isinstance(adapter, VirtualScsi) else None
+        client = frame.partition(scsi.remote_lpar_id) if scsi and scsi.remote_lpar_id else None
+        self.client = f"{client.name} slot {scsi.remote_slot}" if client and scsi else "any"
         self.devices = mappable_devices(frame, v)
         self.title_text = f"Map a backing device to {self.vhost} on {vios}"
 
     def compose_fields(self) -> ComposeResult:
         yield Label(f"Client: {self.client}.  Devices {self.vios} sees that it has not mapped:",
                     classes="dialog-help")
+        optical = (OPTICAL, "virtual optical device (mkvdev -fbo), empty: then load media "
+                   "with l (loadopt -disk NAME.iso -vtd vtoptN)", True)
         yield OptionList(*options([(d.name, f"{d.name}  {note}", True)
-                                   for d, note in self.devices]), id="devices")
+                                   for d, note in self.devices] + [optical]), id="devices")
         if not self.devices:
             yield Label(f"No unmapped backing device on {self.vios}.", classes="dialog-help")
         yield Label("Virtual target device name (empty: vtscsiN / vtoptN):",
@@ -152,8 +159,55 @@ class MapVscsiDialog(OperationDialog):
             return "Select a backing device."
         option = devices.get_option_at_index(devices.highlighted)
         vtd = self.query_one("#vtd", Input).value.strip() or None
+        if option.id == OPTICAL:
+            return CreateOptical(vios=self.vios, vhost_slot=self.vhost_slot, vtd=vtd)
         return MapVscsi(vios=self.vios, vhost_slot=self.vhost_slot, backing=str(option.id),
                         vtd=vtd)
+
+
+NO_MEDIA = "(no media)"  # the option id of "unload"
+
+
+class LoadOpticalDialog(OperationDialog):
+    """loadopt -disk NAME -vtd vtoptN (-f when media is loaded), or unloadopt -vtd vtoptN:
+    pick media of the VIOS's repository for a file-backed virtual optical device."""
+
+    ok_label = "Load"
+
+    def __init__(self, frame: Frame, vios: str, vtd: str) -> None:
+        super().__init__()
+        self.vios = vios
+        self.vtd = vtd
+        v = frame.partition(vios)
+        assert v is not None
+        m = next((m for m in v.vscsi_mappings if m.vtd == vtd), None)
+        self.loaded = media_name(m.backing) if m is not None and m.backing else ""
+        self.media = repository_media(frame, v)
+        self.title_text = f"Load media into {vtd} on {vios}"
+
+    def compose_fields(self) -> ComposeResult:
+        now = f"Now loaded: {self.loaded}." if self.loaded else "No media loaded now."
+        yield Label(f"{now}  Media in the repository of {self.vios} (lsrep):",
+                    classes="dialog-help")
+        items = [(name, f"{name}  {note}", name != self.loaded) for name, note in self.media]
+        items.append((NO_MEDIA, "no media: unload (unloadopt)", bool(self.loaded)))
+        yield OptionList(*options(items), id="media")
+        if not self.media:
+            yield Label(f"The repository of {self.vios} holds no media (lsrep).",
+                        classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#media", OptionList).focus()
+
+    def build_operation(self) -> Operation | str:
+        media = self.query_one("#media", OptionList)
+        if media.highlighted is None:
+            return "Select media to load."
+        option = media.get_option_at_index(media.highlighted)
+        if option.id == NO_MEDIA:
+            return UnloadOptical(vios=self.vios, vtd=self.vtd)
+        return LoadOptical(vios=self.vios, vtd=self.vtd, media=str(option.id),
+                           force=bool(self.loaded))
 
 
 class MapNpivDialog(OperationDialog):

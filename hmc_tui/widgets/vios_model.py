@@ -23,6 +23,7 @@ from engine.model import (
     VirtualFc,
     VirtualScsi,
 )
+from engine.ops.vio import media_name
 
 # Span tags: the tree widget maps them to theme colours.
 Tag = Literal["", "name", "ok", "warn", "bad", "dim"]
@@ -89,7 +90,8 @@ def client_ref(frame: Frame, lpar_id: int | None, slot: int | None) -> Label:
 def client_device(client: Partition, kind: type[VirtualScsi] | type[VirtualFc], slot: int,
                   stem: str) -> str:
     """The client OS's device name for one of its client adapters (vscsi0, fcs0, ...)."""
-    slots = sorted(a.slot for a in client.adapters if isinstance(a, kind) and a.side == "client")
+    slots = sorted(a.slot for a in client.adapters
+                   if isinstance(a, kind) and getattr(a, "side", "") == "client")
     return f"{stem}{slots.index(slot)}" if slot in slots else ""
 
 
@@ -121,8 +123,15 @@ def _vtd_item(frame: Frame, v: Partition, a: VirtualScsi, vtd: str, backing: str
               disks: dict[str, Disk], parent: str) -> Item:
     key = f"{parent}/vtd:{vtd}"
     disk = disks.get(backing)
-    if disk is None:
-        back_label: Label = ((backing, "name"), ("  device not found", "bad"))
+    if backing == "":  # a file-backed optical device with no media (mkvdev -fbo)
+        back_label: Label = (("No Media", "dim"),
+                             ("  virtual optical · l loads media (loadopt)", "dim"))
+    elif disk is not None and disk.kind == "file":
+        back_label = (("media ", "dim"), (media_name(backing), "name"),
+                      (f"  {disk.size_gb * 1024} MB  file-backed optical · l changes it "
+                       "(loadopt / unloadopt)", "dim"))
+    elif disk is None:
+        back_label = ((backing, "name"), ("  device not found", "bad"))
     else:
         detail = f"  {disk.kind} {disk.size_gb} GB"
         if disk.unique_id:
@@ -362,23 +371,32 @@ def vios_items(frame: Frame) -> tuple[Item, ...]:
 
 
 def mappable_devices(frame: Frame, v: Partition) -> list[tuple[Disk, str]]:
-    """Backing devices the VIOS sees and may map: not yet mapped on it, except ISO files
-    (read-only, so one image may back several virtual optical devices). With a note each."""
-    mapped: dict[str, list[str]] = {}
-    for m in v.vscsi_mappings:
-        mapped.setdefault(m.backing, []).append(m.vtd)
+    """Disks and logical volumes the VIOS sees and has not mapped yet, with a note each.
+    Media files are not mapped: they are loaded into a virtual optical device (loadopt)."""
+    mapped = {m.backing for m in v.vscsi_mappings}
     out = []
     for d in frame.io.disks:
-        if v.id not in d.owners:
-            continue
-        if d.name in mapped and d.kind != "file":
+        if v.id not in d.owners or d.kind == "file" or d.name in mapped:
             continue
         note = f"{d.kind} {d.size_gb} GB"
         if d.unique_id:
             note += f"  {d.unique_id}"
-        if d.name in mapped:
-            note += f"  (also in {', '.join(mapped[d.name])})"
         out.append((d, note))
+    return out
+
+
+def repository_media(frame: Frame, v: Partition) -> list[tuple[str, str]]:
+    """The media of the VIOS's repository (name, note: size and the devices loading it)."""
+    loaded: dict[str, list[str]] = {}
+    for m in v.vscsi_mappings:
+        loaded.setdefault(m.backing, []).append(m.vtd)
+    out = []
+    for d in frame.io.disks:
+        if d.kind == "file" and v.id in d.owners:
+            note = f"{d.size_gb * 1024} MB"
+            if d.name in loaded:
+                note += f"  (in {', '.join(loaded[d.name])})"
+            out.append((media_name(d.name), note))
     return out
 
 

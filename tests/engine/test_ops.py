@@ -318,17 +318,17 @@ def test_new_client_fc_adapter_gets_the_next_wwpn_pair(engine: Engine) -> None:
 
 def test_vscsi_map_and_unmap(engine: Engine) -> None:
     ok(engine, ops.AddVirtualAdapter(lpar="vios1", adapter=VirtualScsi(slot=30, side="server")))
-    result = ok(engine, ops.MapVscsi(vios="vios1", vhost_slot=30,
-                                     backing="/var/vio/VMLibrary/aix73_tl2.iso"))
+    result = ok(engine, ops.CreateOptical(vios="vios1", vhost_slot=30))
     assert result.data["vtd"] == "vtopt1"
+    ok(engine, ops.LoadOptical(vios="vios1", vtd="vtopt1", media="aix73_tl2.iso"))
     m = next(m for m in lpar(engine, "vios1").vscsi_mappings if m.vtd == "vtopt1")
-    assert (m.vhost_slot, m.lun) == (30, 1)
-    refused(engine, ops.MapVscsi(vios="vios1", vhost_slot=30, backing="hdisk2"), "HSCL0A12")
+    assert (m.vhost_slot, m.lun, m.backing) == (30, 1, "/var/vio/VMLibrary/aix73_tl2.iso")
+    refused(engine, ops.MapVscsi(vios="vios1", vhost_slot=30, backing="hdisk2"), "HSCL2970")
     refused(engine, ops.MapVscsi(vios="vios2", vhost_slot=13,
-                                 backing="/var/vio/VMLibrary/aix73_tl2.iso"), "HSCL8017")
+                                 backing="/var/vio/VMLibrary/aix73_tl2.iso"), "HSCL2970")
     refused(engine, ops.MapVscsi(vios="oradb01", vhost_slot=2, backing="hdisk2"), "HSCL0B09")
     ok(engine, ops.UnmapVscsi(vios="vios1", vtd="vtopt1"))
-    refused(engine, ops.UnmapVscsi(vios="vios1", vtd="vtopt1"), "HSCL8017")
+    refused(engine, ops.UnmapVscsi(vios="vios1", vtd="vtopt1"), "HSCL2970")
     refused(engine, ops.RemoveVirtualAdapter(lpar="vios1", slot=13), "HSCL294D")
 
 
@@ -337,7 +337,7 @@ def test_npiv_map_and_unmap(engine: Engine) -> None:
     assert result.event.command.endswith('-c "vfcmap -vadapter vfchost0 -fcp"')
     ok(engine, ops.MapNpiv(vios="vios1", vfchost_slot=43, port="fcs1"))
     assert (43, "fcs1") in {(m.vfchost_slot, m.port) for m in lpar(engine, "vios1").npiv_mappings}
-    refused(engine, ops.MapNpiv(vios="vios1", vfchost_slot=43, port="fcs9"), "HSCL8017")
+    refused(engine, ops.MapNpiv(vios="vios1", vfchost_slot=43, port="fcs9"), "HSCL2970")
 
 
 def test_vios_commands_need_the_vios_up(engine: Engine) -> None:

@@ -766,7 +766,7 @@ def npiv(*maps: NpivMapping) -> Edit:
      None, None),
     ("disk-mapped-twice", vscsi(VscsiMapping(vhost_slot=11, vtd="vtscsi1", backing="hdisk2",
                                              lun=2)),
-     "HSCL0A12", f"{V1}.vscsi_mappings[1].backing"),
+     None, None),  # mkvdev -f: the VIOS's call, not a frame rule
     ("iso-on-two-vhosts", chain(SPARE_VHOST, vscsi(
         VscsiMapping(vhost_slot=11, vtd="vtopt0", backing=ISO, lun=2),
         VscsiMapping(vhost_slot=13, vtd="vtopt1", backing=ISO, lun=1))), None, None),

@@ -70,6 +70,11 @@ CASES: dict[str, tuple[str, tuple[str, ...], float]] = {
     "lsrefcode_r_lpar_default": (f"lsrefcode -r lpar -m {SYS} --filter lpar_names=dev02",
                                  (f"chsysstate -m {SYS} -r lpar -o on -n dev02",), 4),
     "lsrefcode_r_sys": (f"lsrefcode -r sys -m {SYS}", (), 0),
+    # the last 6 codes of each partition, newest first, each with the time it was posted
+    "lsrefcode_r_lpar_n": (
+        f"lsrefcode -r lpar -m {SYS} -n 6 --filter lpar_names=dev02,was01 "
+        "-F lpar_name,time_stamp,refcode",
+        (f"chsysstate -m {SYS} -r lpar -o on -n dev02",), 20),
     "lshmc_V": ("lshmc -V", (), 0),
     "lssysconn_r_all": ("lssysconn -r all", (), 0),
     "lsmap_all": (f"{V1} 'lsmap -all'", (), 0),
@@ -93,8 +98,20 @@ CASES: dict[str, tuple[str, tuple[str, ...], float]] = {
     "lsnports": (f"{V1} lsnports", (), 0),
     "ioslevel": (f"{V1} ioslevel", (), 0),
     "mkvdev_vdev": (f"{V1} 'lsmap -vadapter vhost6'",
-                    (f"{V1} 'mkvdev -vdev /var/vio/VMLibrary/aix73_tl2.iso -vadapter vhost6'",
+                    (f"{V1} 'mkvdev -fbo -vadapter vhost6'",
+                     f"{V1} 'loadopt -disk aix73_tl2.iso -vtd vtopt1'",
                      f"{V1} 'mkvdev -vdev hdisk7 -vadapter vhost6 -dev dup'"), 0),
+    # VIOS storage listings (tests/hmccli/test_vios_commands.py cites the layouts)
+    "lspv_free": (f"{V1} 'lspv -free'", (f"{V1} 'rmvdev -vtd vtscsi3'",), 0),
+    "lsdev_type_disk": (f"{V1} 'lsdev -type disk'", (), 0),
+    "lsdev_dev_hdisk_attr": (f"{V1} 'lsdev -dev hdisk2 -attr'", (), 0),
+    "lsdev_dev_fcs_attr": (f"{V1} 'lsdev -dev fcs0 -attr'", (), 0),
+    "lsdev_dev_fcs_attr_two": (f"{V1} 'lsdev -dev fcs0 -attr num_cmd_elems max_xfer_size'",
+                               (), 0),
+    "lspath": (f"{V1} 'lspath'", (), 0),
+    "lsvopt": (f"{V1} lsvopt", (f"{V1} 'mkvdev -fbo -vadapter vhost6'",), 0),
+    "lsrep_mkrep": (f"viosvrcmd -m {SYS} -p vios2 -c lsrep",
+                    (f"viosvrcmd -m {SYS} -p vios2 -c 'mkrep -sp rootvg -size 10G'",), 0),
     "help": ("help", (), 0),
     "lssyscfg_help": ("lssyscfg --help", (), 0),
     "chsysstate_help": ("chsysstate --help", (), 0),

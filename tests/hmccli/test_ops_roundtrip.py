@@ -86,6 +86,16 @@ OPERATIONS: list[ops.Operation] = [
     ops.NetbootPartition(lpar="dev02", profile="default_profile", mac="fa2c7d09000a",
                          server="10.0.0.5", gateway="10.0.0.1", client="10.0.0.20"),
     ops.AcceptViosLicense(vios="vios1"),
+    ops.MapVscsi(vios="vios1", vhost_slot=20, backing="hdisk7", force=True),
+    ops.CreateOptical(vios="vios1", vhost_slot=20),
+    ops.CreateOptical(vios="vios2", vhost_slot=19, vtd="cd0"),
+    ops.LoadOptical(vios="vios1", vtd="vtopt0", media="aix73_tl2.iso"),
+    ops.LoadOptical(vios="vios1", vtd="vtopt0", media="aix73_tl2.iso", force=True),
+    ops.UnloadOptical(vios="vios1", vtd="vtopt0"),
+    ops.CreateRepository(vios="vios2", size_mb=10240),
+    ops.CreateRepository(vios="vios2", pool="datavg", size_mb=1500),
+    ops.ChangeSampleRate(sample_rate=300),
+    ops.ChangeSampleRate(sample_rate=0),
 ]
 
 

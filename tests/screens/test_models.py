@@ -14,6 +14,7 @@ from hmc_tui.widgets.vios_model import (
     fc_ports,
     lun_id,
     mappable_devices,
+    repository_media,
     sea_infos,
     sea_role,
     vios_items,
@@ -87,7 +88,16 @@ def test_vios_model_of_the_demo_frame() -> None:
     assert nodes["vios:vios2/scsi"] == "Virtual SCSI  (7)"
     assert "vtopt0" in nodes["vios:vios1/scsi/vhost:21/vtd:vtopt0"]
     assert nodes["vios:vios1/scsi/vhost:21/vtd:vtopt0/backing"].startswith(
-        "/var/vio/VMLibrary/aix73_tl2.iso  file 5 GB")
+        "media aix73_tl2.iso  5120 MB  file-backed optical")
+    # an optical device without media says so, and which key loads some
+    frame = demo_frame()
+    v1 = frame.partition("vios1")
+    assert v1 is not None
+    emptied = frame.with_partition(v1.model_copy(update={"vscsi_mappings": tuple(
+        m.model_copy(update={"backing": ""}) if m.vtd == "vtopt0" else m
+        for m in v1.vscsi_mappings)}))
+    assert flatten(vios_items(emptied))["vios:vios1/scsi/vhost:21/vtd:vtopt0/backing"] == (
+        "No Media  virtual optical · l loads media (loadopt)")
     # hana01 is dedicated and has no vSCSI: only NPIV
     assert "hana01 (id 5) slot 4" in nodes["vios:vios1/fc/vfchost:45/port/client"]
 
@@ -115,10 +125,9 @@ def test_what_the_dialogs_offer() -> None:
     frame = demo_frame()
     v = frame.partition("vios1")
     assert v is not None
-    devices = mappable_devices(frame, v)
-    # every hdisk is mapped on vios1; the ISO may be loaded again, and says where it is
-    assert [(d.name, note.endswith("(also in vtopt0)")) for d, note in devices] == [
-        ("/var/vio/VMLibrary/aix73_tl2.iso", True)]
+    # every hdisk is mapped on vios1; media files are loaded (loadopt), never mapped
+    assert mappable_devices(frame, v) == []
+    assert repository_media(frame, v) == [("aix73_tl2.iso", "5120 MB  (in vtopt0)")]
     freed = _with_vios1(frame, vscsi_mappings=v.vscsi_mappings[1:])  # hdisk2 unmapped
     v1 = freed.partition("vios1")
     assert v1 is not None

@@ -9,7 +9,12 @@ from engine.model import Partition
 from engine.roles import Actor
 from hmc_tui.screens.dialogs.confirm import ConfirmDialog
 from hmc_tui.screens.vios import ViosScreen
-from hmc_tui.widgets.vios_dialogs import MapNpivDialog, MapVscsiDialog
+from hmc_tui.widgets.vios_dialogs import (
+    OPTICAL,
+    LoadOpticalDialog,
+    MapNpivDialog,
+    MapVscsiDialog,
+)
 from hmc_tui.widgets.vios_tree import ViosTree
 
 SIZE = (120, 40)
@@ -70,17 +75,27 @@ async def test_map_then_unmap_a_backing_device() -> None:
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, MapVscsiDialog))
         devices = app.screen.query_one("#devices", OptionList)
-        # every hdisk is mapped already; the ISO image may back several optical devices
+        # every hdisk is mapped already; media files go into a virtual optical device
         assert [str(devices.get_option_at_index(i).id) for i in range(devices.option_count)] == [
-            "/var/vio/VMLibrary/aix73_tl2.iso"]
-        await pilot.press("enter")  # the highlighted device
+            OPTICAL]
+        await pilot.press("enter")  # the highlighted entry: an empty optical device
+        await wait_for(pilot, lambda: isinstance(app.screen, ViosScreen))
+        mapped = [m for m in vios1(app).vscsi_mappings if m.vhost_slot == 20]
+        assert [(m.vtd, m.backing) for m in mapped] == [("vtopt1", "")]
+        screen = app.screen
+        assert isinstance(screen, ViosScreen)
+        assert "mkvdev -fbo -vadapter vhost6" in screen.message
+        await wait_for(pilot, lambda: tree(app).selected is not None
+                       and tree(app).selected.key == f"{VHOST6}/vtd:vtopt1")
+        await pilot.press("l")  # load media: the repository's image
+        await wait_for(pilot, lambda: isinstance(app.screen, LoadOpticalDialog))
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ViosScreen))
         mapped = [m for m in vios1(app).vscsi_mappings if m.vhost_slot == 20]
         assert [(m.vtd, m.backing) for m in mapped] == [
             ("vtopt1", "/var/vio/VMLibrary/aix73_tl2.iso")]
-        screen = app.screen
-        assert isinstance(screen, ViosScreen)
-        assert "mkvdev -vdev /var/vio/VMLibrary/aix73_tl2.iso -vadapter vhost6" in screen.message
+        assert "loadopt -disk aix73_tl2.iso -vtd vtopt1" in screen.message
+        assert len(app.operations) == 2
         key = f"{VHOST6}/vtd:vtopt1"
         assert tree(app).node(key) is not None
         assert tree(app).node(f"{VHOST6}/none") is None
@@ -92,7 +107,7 @@ async def test_map_then_unmap_a_backing_device() -> None:
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, ViosScreen))
         assert any(m.vtd == "vtopt1" for m in vios1(app).vscsi_mappings)
-        assert len(app.operations) == 1
+        assert len(app.operations) == 2
 
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
