@@ -69,20 +69,21 @@ def cmd_console(args: argparse.Namespace) -> int:
         from hmc_tui.service.entry import run_remote_console
 
         return run_remote_console(args.connect)
-    from engine import durable
-    from engine.errors import OpLogError
     from hmc_tui.app import run_console
     from hmc_tui.config import load_config
     from hmc_tui.console import LocalConsole
+    from hmc_tui.hmccli.local_frame import FrameBusy, catch_up_note, open_frame
     from hmc_tui.macros.entry import record_console
 
     path = _frame_path(args)
-    try:  # the file plus what a crashed session had acknowledged (engine.durable)
-        engine, recovery = durable.open_engine(path, seed=SEED, mode="realtime")
-    except OpLogError as exc:
-        raise FrameFileError(str(path), f"operation log {exc}") from None
+    try:  # the file, what a crashed session had acknowledged, and the time since (local_frame)
+        local = open_frame(path, "wall", who="console", mode="realtime")
+    except FrameBusy as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    catch_up_note(local, "console")
     config = load_config()
-    loaded = engine.snapshot().frame_version  # engine time alone does not change it
+    engine = local.engine
     engine.start()
     console = LocalConsole(engine)
     try:
@@ -93,13 +94,12 @@ def cmd_console(args: argparse.Namespace) -> int:
     finally:
         engine.stop()
         try:
-            if recovery.replayed or engine.snapshot().frame_version != loaded:
-                durable.save(engine, path)
+            if local.changed() or local.caught_up:
+                local.save()
             else:  # an unchanged frame keeps its file (and comments); the journal still
                 engine.flush_events()  # gets the session's refusals and lifecycle events
         finally:
-            if engine.oplog is not None:
-                engine.oplog.close()  # sqlite folds its WAL back in; the frame is free
+            local.close()  # sqlite folds its WAL back in; the frame is free
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
