@@ -22,7 +22,7 @@ TOKEN = re.compile(r"""
     (?P<space>[ \t]+) | (?P<nl>[\n;]) |
     (?P<num>\d+(?:\.\d*)?) | (?P<str>"(?:[^"\\]|\\.)*") |
     (?P<name>[A-Za-z_][A-Za-z0-9_]*) |
-    (?P<op>==|!=|<=|>=|&&|\|\||!~|\+\+|--|[-+*/%<>!~=${}(),])
+    (?P<op>==|!=|<=|>=|&&|\|\||!~|\+\+|--|[-+*/]=|[-+*/%<>!~=${}(),])
 """, re.VERBOSE)
 Node = tuple[Any, ...]
 
@@ -110,9 +110,13 @@ class _Parser:
                     self.take()
                     args.append(self.expr())
             return (value, args)
-        if kind == "name" and self.t[self.i + 1:self.i + 2] == [("op", "=")]:
+        following = self.t[self.i + 1][1] if self.i + 1 < len(self.t) else ""
+        if kind == "name" and following == "=":
             self.i += 2
             return ("set", value, self.expr())
+        if kind == "name" and following in ("+=", "-=", "*=", "/="):
+            self.i += 2
+            return ("set", value, (following[0], ("var", value), self.expr()))
         if kind == "name" and self.t[self.i + 1:self.i + 2] in ([("op", "++")], [("op", "--")]):
             self.i += 2
             return ("set", value, ("+" if self.t[self.i - 1][1] == "++" else "-",
@@ -138,6 +142,8 @@ class _Parser:
         node = self.concat()
         if self.peek()[1] in ("==", "!=", "<", ">", "<=", ">=", "~", "!~"):
             op = self.take()[1]
+            if op in ("~", "!~") and self.peek()[0] == "re":
+                return (op, node, ("re", self.take()[1]))  # the regex itself, not $0 ~ it
             node = (op, node, self.concat())
         return node
 

@@ -39,10 +39,15 @@ def _opts(name: str, args: list[str], short: str) -> tuple[list[tuple[str, str]]
 
 
 class FilterError(Exception):
-    """A usage error: `name: message` on stderr, status 2 (grep, sed) or 1 (coreutils)."""
+    """A usage error: `name: message` on stderr, status 2 (grep, sed) or 1 (coreutils);
+    `usage` replaces the first line, and `hint` adds GNU's "Try 'NAME --help'" line."""
 
-    def __init__(self, name: str, message: str, status: int = 2) -> None:
-        super().__init__(f"{name}: {message}")
+    def __init__(self, name: str, message: str, status: int = 2, *, usage: str = "",
+                 hint: bool = False) -> None:
+        text = usage or f"{name}: {message}"
+        if hint or usage:
+            text += f"\nTry '{name} --help' for more information."
+        super().__init__(text)
         self.status = status
 
 
@@ -66,7 +71,7 @@ def grep(name: str, args: list[str], stdin: str) -> Output:
     patterns = [v for o, v in opts if o == "-e"]
     if not patterns:
         if not rest:
-            raise FilterError(name, "no pattern given (usage: grep [OPTION]... PATTERNS)")
+            raise FilterError(name, "", usage="Usage: grep [OPTION]... PATTERNS [FILE]...")
         patterns, rest = rest[0].split("\n"), rest[1:]
     missing = _no_files(name, rest, 2)
     if missing:
@@ -172,7 +177,9 @@ def _sed_parse(script: str, extended: bool) -> list[SedCommand]:
         if not re.fullmatch(r"[gpiI0-9 ]*", flags):
             raise FilterError("sed", f"-e expression #1, char {i}: unknown option to `s'", 1)
         regex = _sed_regex(pattern, extended, "i" if "i" in flags.lower() else "")
-        count = 0 if "g" in flags else 1
+        nth = re.search(r"\d+", flags)
+        # count: 0 every match (g), N only the Nth
+        count = 0 if "g" in flags else int(nth.group()) if nth else 1
         commands.append(("s" + ("p" if "p" in flags else ""), address, regex,
                          _replacement(repl), count))
     return commands
@@ -183,6 +190,21 @@ def _sed_regex(text: str, extended: bool, flags: str) -> re.Pattern[str]:
         return compile_posix(text, extended=extended, ignore_case="i" in flags)
     except RegexError as exc:
         raise FilterError("sed", f"-e expression #1: {exc}", 1) from None
+
+
+def _substitute(regex: re.Pattern[str], repl: str, line: str, nth: int) -> tuple[str, int]:
+    """s///: every match (nth 0) or only the nth one; the line and how many were replaced."""
+    if nth <= 1:
+        return regex.subn(repl, line, count=nth)
+    seen = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal seen
+        seen += 1
+        return m.expand(repl) if seen == nth else m.group()
+
+    result = regex.sub(one, line)
+    return result, int(seen >= nth)
 
 
 def sed(name: str, args: list[str], stdin: str) -> Output:
@@ -211,7 +233,7 @@ def sed(name: str, args: list[str], stdin: str) -> Output:
                 out.append(line)
                 continue
             assert regex is not None
-            line, n = regex.subn(repl, line, count=count)
+            line, n = _substitute(regex, repl, line, count)
             if n and cmd == "sp":
                 out.append(line)
         if not deleted and not quiet:
@@ -235,7 +257,7 @@ def sort(name: str, args: list[str], stdin: str) -> Output:
     flags = {o for o, _ in opts}
     sep = next((v for o, v in opts if o == "-t"), None)
     if sep is not None and len(sep) != 1:
-        raise FilterError(name, "multi-character tab ‘" + sep + "’", 2)
+        raise FilterError(name, "multi-character tab '" + sep + "'", 2)
     keys = []
     for o, v in opts:
         if o != "-k":
@@ -243,7 +265,7 @@ def sort(name: str, args: list[str], stdin: str) -> Output:
         m = re.fullmatch(r"(\d+)(?:\.\d+)?([nrfb]*)(?:,(\d+)(?:\.\d+)?([nrfb]*))?", v)
         if m is None or int(m.group(1)) < 1:
             raise FilterError(name, f"invalid number at field start: invalid count at start "
-                              f"of ‘{v}’", 2)
+                              f"of '{v}'", 2)
         mods = (m.group(2) or "") + (m.group(4) or "")
         keys.append((int(m.group(1)), int(m.group(3)) if m.group(3) else None, mods))
     numeric, reverse, fold = "-n" in flags, "-r" in flags, "-f" in flags
@@ -311,7 +333,7 @@ def _count(name: str, value: str, *, plus: bool = False) -> tuple[int, bool]:
     from_start = plus and value.startswith("+")
     digits = value[1:] if from_start or value.startswith("-") else value
     if not digits.isdigit():
-        raise FilterError(name, f"invalid number of lines: ‘{value}’", 1)
+        raise FilterError(name, f"invalid number of lines: '{value}'", 1)
     return int(digits), from_start
 
 
@@ -365,9 +387,10 @@ def _ranges(name: str, spec: str) -> list[tuple[int, int]]:
     out = []
     for part in spec.split(","):
         m = re.fullmatch(r"(\d*)(-?)(\d*)", part)
-        if m is None or part in ("", "-") or (m.group(1) and int(m.group(1)) == 0):
-            raise FilterError(name, f"invalid field value ‘{part}’" if part
-                              else "fields are numbered from 1", 1)
+        if m is None or part in ("", "-"):
+            raise FilterError(name, f"invalid field value '{part}'", 1, hint=True)
+        if (m.group(1) and int(m.group(1)) == 0) or (m.group(3) and int(m.group(3)) == 0):
+            raise FilterError(name, "fields are numbered from 1", 1, hint=True)
         low = int(m.group(1)) if m.group(1) else 1
         high = (int(m.group(3)) if m.group(3) else 1 << 30) if m.group(2) else low
         out.append((low, high))
@@ -420,7 +443,7 @@ def _tr_set(name: str, text: str) -> str:
             end = text.index(":]", i)
             cls = text[i + 2:end]
             if cls not in TR_CLASSES:
-                raise FilterError(name, f"invalid character class ‘{cls}’", 1)
+                raise FilterError(name, f"invalid character class '{cls}'", 1)
             out.extend(TR_CLASSES[cls])
             i = end + 2
             continue
@@ -443,8 +466,12 @@ def tr(name: str, args: list[str], stdin: str) -> Output:
     delete, squeeze = "-d" in flags, "-s" in flags
     wanted = 1 if delete or (squeeze and len(rest) == 1) else 2
     if len(rest) != wanted:
-        raise FilterError(name, "missing operand" if len(rest) < wanted
-                          else f"extra operand ‘{rest[wanted]}’", 1)
+        if not rest:
+            raise FilterError(name, "missing operand", 1, hint=True)
+        if len(rest) < wanted:
+            raise FilterError(name, f"missing operand after '{rest[-1]}'\nTwo strings must be "
+                              "given when translating.", 1, hint=True)
+        raise FilterError(name, f"extra operand '{rest[wanted]}'", 1, hint=True)
     first = _tr_set(name, rest[0])
     if delete:
         return stdin.translate({ord(c): None for c in first}), "", 0

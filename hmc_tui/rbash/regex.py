@@ -45,7 +45,7 @@ def _bracket(pattern: str, i: int) -> tuple[str, int]:
         out += "\\" + ch if ch in "\\[" else ch
         j += 1
     if j >= len(pattern):
-        raise RegexError("unmatched [")
+        raise RegexError("Unmatched [, [^, [:, [., or [=")
     return out + "]", j + 1
 
 
