@@ -130,7 +130,7 @@ class Rbash:
         except bashlex.errors.ParsingError as exc:
             return self._done("", self._syntax(exc) + "\n", 2)
         except NotImplementedError as exc:
-            return self._done("", f"rbash: {exc}: not supported\n", 2)
+            return self._done("", f"rbash: {_unsupported(str(exc))}: not supported\n", 2)
         except (RecursionError, IndexError, AssertionError, TypeError, AttributeError):
             return self._done("", f"{self._where()}syntax error\n", 2)
         self.src = line
@@ -166,6 +166,8 @@ class Rbash:
         if m:
             token = m.group(1) if m.group(1) != "" else "newline"
             return f"{self._where()}syntax error near unexpected token `{token}'"
+        if message == "unexpected EOF":
+            return f"{self._where()}syntax error: unexpected end of file"
         return f"{self._where()}syntax error: {message}"
 
     # ------------------------------------------------------------------ the tree
@@ -315,8 +317,12 @@ class Rbash:
         if r.type in (">&", "<&") and isinstance(r.output, int):
             fd = r.input if isinstance(r.input, int) else 1
             return f"{fd}>&{r.output}"
-        if r.type in ("<", "<<", "<<<"):
-            raise _Abort("rbash: input redirection: not supported", 1)
+        if r.type == "<" and not isinstance(r.output, int):
+            # rbash may read files, but the HMC user has none here
+            name = self.src[r.output.pos[0]:r.output.pos[1]]
+            raise _Abort(f"rbash: {_printable(name)}: No such file or directory", 1)
+        if r.type in ("<<", "<<-", "<<<"):
+            raise _Abort("rbash: here-documents: not supported", 2)
         raise _Abort("rbash: restricted: cannot redirect output", 1)
 
     def _subs(self, word: Any, depth: int) -> list[Substitution]:
@@ -526,6 +532,15 @@ def _nesting(line: str) -> int:
         elif ch in ")}":
             depth = max(depth - 1, 0)
     return deepest + line.count("`") // 2 if "`" in line else deepest
+
+
+def _unsupported(message: str) -> str:
+    """What bashlex does not model, named as a script writer knows it: its message is
+    `type = {time command}, token = {...}` or a plain phrase."""
+    m = re.match(r"type = \{([^}]*)\}", message)
+    if m is None:
+        return message
+    return {"pattern": "case"}.get(m.group(1), m.group(1).removesuffix(" command"))
 
 
 def _printable(text: str) -> str:

@@ -61,6 +61,12 @@ def test_redirection_refused(sh: Rbash, line: str) -> None:
     assert run(sh, line) == ("", "rbash: restricted: cannot redirect output\n", 1)
 
 
+def test_input_redirection_and_here_documents(sh: Rbash) -> None:
+    assert run(sh, "grep x < /etc/passwd") == (
+        "", "rbash: /etc/passwd: No such file or directory\n", 1)
+    assert run(sh, "grep x <<< abc") == ("", "rbash: here-documents: not supported\n", 2)
+
+
 def test_fd_duplication_allowed(sh: Rbash) -> None:
     assert run(sh, "chsysstate -o on 2>&1") == ("HSCL0000 refused\n", "", 1)
     assert run(sh, "echo oops >&2") == ("", "oops\n", 0)
@@ -116,6 +122,9 @@ def test_syntax_errors_in_bash_words(sh: Rbash) -> None:
         "", "rbash: -c: line 1: syntax error near unexpected token `;;'\n", 2)
     assert run(sh, "echo $((1+2))") == ("", "rbash: arithmetic expansion: not supported\n", 2)
     assert run(sh, "f() { echo; }") == ("", "rbash: function definitions: not supported\n", 2)
+    assert run(sh, "case x in x) echo;; esac") == ("", "rbash: case: not supported\n", 2)
+    assert run(sh, "time echo") == ("", "rbash: time: not supported\n", 2)
+    assert run(sh, "if") == ("", "rbash: -c: line 1: syntax error: unexpected end of file\n", 2)
 
 
 def test_limits(sh: Rbash) -> None:
