@@ -17,6 +17,7 @@ Only commands this console has today are replayed; the issue's three shell examp
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
@@ -262,4 +263,17 @@ def test_oversized_command_line_leaves_the_service_answering(hmc: Hmc) -> None:
     # 100 kB: about the most one argument may hold on Linux (128 kB)
     assert hmc.ssh_key("echo " + "x" * 100_000) == (
         "", "rbash: the command line is too long (100005 characters; at most 65536)\n", 2)
+    assert hmc.ssh_key("whoami") == ("monitor\n", "", 0)
+
+
+def test_binary_bytes(hmc: Hmc) -> None:
+    assert hmc.ssh_key("echo \x01\x02 | wc -c; \x7f") == (
+        "3\n", "rbash: \\x7f: command not found\n", 127)
+    # Not UTF-8: the SSH server refuses the exec request itself; the service carries on.
+    line = (f"ssh -o BatchMode=yes {hmc.known} -i {hmc.key} -p {hmc.port} monitor@127.0.0.1 "
+            "echo ").encode() + b"\xff\xfe"
+    done = subprocess.run([b"/bin/sh", b"-c", line], capture_output=True, timeout=60,
+                          env=hmc.env, stdin=subprocess.DEVNULL)
+    assert (done.stdout, done.returncode) == (b"", 255)
+    assert b"exec request failed" in done.stderr
     assert hmc.ssh_key("whoami") == ("monitor\n", "", 0)
