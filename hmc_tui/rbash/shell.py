@@ -522,16 +522,31 @@ class _Shifted:
 
 
 def _nesting(line: str) -> int:
-    """The deepest nesting of brackets and backquotes, a bound checked before parsing
-    (bashlex recurses per level; a 10,000-deep line would exhaust the stack)."""
+    """The deepest nesting of brackets outside quotes (and of `$(`, `${` inside double
+    quotes), a bound checked before parsing: bashlex recurses per level, and a 10,000-deep
+    line would exhaust the stack. Nested backquotes need doubled backslashes per level, so
+    64 KiB cannot hold many of them."""
     depth = deepest = 0
-    for ch in line:
-        if ch in "({":
+    quote = ""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if ch == "\\" and quote != "'":
+            i += 2
+            continue
+        if quote == "'":
+            quote = "" if ch == "'" else quote
+        elif ch in "'\"" and not quote:
+            quote = ch
+        elif ch == '"' and quote == '"':
+            quote = ""
+        elif ch in "({" and (not quote or line[i - 1:i] == "$"):
             depth += 1
             deepest = max(deepest, depth)
-        elif ch in ")}":
-            depth = max(depth - 1, 0)
-    return deepest + line.count("`") // 2 if "`" in line else deepest
+        elif ch in ")}" and depth:
+            depth -= 1
+        i += 1
+    return deepest
 
 
 def _unsupported(message: str) -> str:

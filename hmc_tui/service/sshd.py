@@ -335,6 +335,8 @@ class HmcSshServer:
             if pty and (command == "shell" or (not command and user.shell == "rbash")):
                 await self._console(process, actor, origin, rbash_argv(self.service.socket_path,
                                                                        self.store.path))
+            elif command == "shell":
+                _refuse(process, "the HMC prompt needs a terminal; connect with `ssh -t`.")
             elif command:
                 await self._exec(process, actor, origin, command)
             elif not pty:

@@ -76,3 +76,8 @@ def test_shell_command_with_password_login(hmc: Hmc) -> None:
     child.expect_exact("hmc\r\nhmc\r\n")
     child.sendline("logout")
     child.expect(pexpect.EOF)
+
+
+def test_shell_without_a_terminal_says_so(hmc: Hmc) -> None:
+    assert hmc.ssh_key("shell") == (
+        "", "hmc-tui: the HMC prompt needs a terminal; connect with `ssh -t`.\n", 1)

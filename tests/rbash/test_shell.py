@@ -135,6 +135,13 @@ def test_limits(sh: Rbash) -> None:
     assert (len(out), err, status) == (601, "rbash: output limit exceeded (0 MiB)\n", 1)
     deep = "echo " + "$(" * 40 + "echo x" + ")" * 40
     assert run(sh, deep) == ("", "rbash: maximum nesting level exceeded (40; at most 32)\n", 2)
+    deep_in_quotes = 'echo "' + "$(" * 33 + "echo x" + ")" * 33 + '"'
+    assert run(sh, deep_in_quotes)[2] == 2
+    assert run(sh, "echo '" + "(" * 100 + "'") == ("(" * 100 + "\n", "", 0)  # just text
+    assert run(sh, "echo " + "`echo a` " * 40) == ("a " * 39 + "a\n", "", 0)  # in a row
+    braces = "{ " * 40 + "echo x; " + "}; " * 40
+    assert run(sh, braces)[1:] == ("rbash: maximum nesting level exceeded (40; at most 32)\n",
+                                   2)
 
 
 def test_long_line_and_binary_bytes(sh: Rbash) -> None:
