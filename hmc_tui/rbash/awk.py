@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hmc_tui.rbash.filters import FilterError, Output, _no_files, _opts
+from hmc_tui.rbash.filterbase import FilterError, Output, no_files, parse_opts
 from hmc_tui.rbash.regex import RegexError, compile_posix
 
 TOKEN = re.compile(r"""
@@ -339,11 +339,11 @@ def c_format(fmt: str, args: list[object]) -> str:
 
 
 def awk(name: str, args: list[str], stdin: str) -> Output:
-    opts, rest = _opts(name, args, "F:v:")
+    opts, rest = parse_opts(name, args, "F:v:")
     if not rest:
         raise FilterError(name, "usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]")
     program, files = rest[0], rest[1:]
-    missing = _no_files(name, files, 2)
+    missing = no_files(name, files, 2)
     if missing:
         return missing
     state = _State()

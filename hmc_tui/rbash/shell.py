@@ -2,8 +2,9 @@
 
 `Rbash(run_hmc, hmc_commands, user=...)` keeps the session's variables and `$?`; `run(line)`
 returns the line's stdout, stderr and exit status. HMC commands go to `run_hmc(words)`; the
-filters, `echo`, `date`, `uname`, `whoami`, `hostname` and the control structures are here.
-Nothing ever reaches a real shell or the file system.
+filters are in filters.py, `echo`, `date`, `uname`, ... in builtins.py, word expansion in
+expand.py; lists, pipelines, loops and the commands' dispatch are here. Nothing ever reaches
+a real shell or the file system.
 
 The line is parsed by bashlex (a port of bash's own grammar) into its AST; this module walks
 that tree. What rbash refuses is refused with bash's words: redirection to files, `cd`, the
@@ -20,17 +21,16 @@ import re
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 import bashlex  # type: ignore[import-untyped]
 import bashlex.errors  # type: ignore[import-untyped]
 
-from hmc_tui.rbash.awk import awk, c_format
+from hmc_tui.rbash.builtins import READONLY, Abort, Builtins, Exit
 from hmc_tui.rbash.expand import ExpansionError, Substitution, expand_word
 from hmc_tui.rbash.filters import FILTERS, Filter, FilterError
 
-READONLY = ("PATH", "SHELL", "ENV", "BASH_ENV")
 MB = 1024 * 1024
 
 
@@ -59,15 +59,6 @@ class Limits:
     max_seconds: float | None = None  # run time of one line
 
 
-class _Abort(Exception):
-    """Stops the line: a limit, `exit`, or an error bash treats as fatal for -c."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 @dataclass
 class _Run:
     """One line's bookkeeping."""
@@ -78,7 +69,7 @@ class _Run:
     errors: list[str] = field(default_factory=list)
 
 
-class Rbash:
+class Rbash(Builtins):
     def __init__(self, run_hmc: Callable[[list[str]], Output], hmc_commands: Container[str], *,
                  user: str, hostname: Callable[[], str] = lambda: "hmc",
                  clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
@@ -97,15 +88,7 @@ class Rbash:
         self.exited = False  # `exit` or `logout` ran: an interactive session ends
         self.src = ""
         self._run = _Run()
-        self.builtins: dict[str, Callable[[list[str], str], tuple[str, str, int]]] = {
-            "echo": self._echo, "printf": self._printf, "date": self._date,
-            "uname": self._uname, "whoami": self._whoami, "hostname": self._hostname,
-            "true": lambda a, s: ("", "", 0), "false": lambda a, s: ("", "", 1),
-            ":": lambda a, s: ("", "", 0), "cd": self._cd, "export": self._export,
-            "unset": self._unset, "exit": self._exit, "logout": self._exit,
-            "pwd": lambda a, s: (self.vars["PWD"] + "\n", "", 0), "cat": self._cat,
-            "awk": lambda a, s: awk("awk", a, s),
-        }
+        self.builtins = self.builtin_table()
 
     # ------------------------------------------------------------------ entry
     def _where(self) -> str:
@@ -141,10 +124,10 @@ class Rbash:
         try:
             for node in nodes:
                 status = self._node(node, "", out, 0)
-        except _Exit as exc:
+        except Exit as exc:
             self.exited = True
             status = exc.status
-        except _Abort as exc:
+        except Abort as exc:
             if exc.message:
                 self._run.errors.append(exc.message + "\n")
             status = exc.status
@@ -174,16 +157,16 @@ class Rbash:
     def _check(self, depth: int) -> None:
         run = self._run
         if depth > self.limits.max_depth:
-            raise _Abort(f"rbash: maximum nesting level exceeded (at most "
+            raise Abort(f"rbash: maximum nesting level exceeded (at most "
                          f"{self.limits.max_depth})", 2)
         if run.deadline is not None and time.monotonic() > run.deadline:
-            raise _Abort(f"rbash: the command line did not finish within "
+            raise Abort(f"rbash: the command line did not finish within "
                          f"{self.limits.max_seconds:g} seconds", 1)
 
     def _emit(self, out: list[str], text: str) -> None:
         self._run.produced += len(text)
         if self._run.produced > self.limits.max_output:
-            raise _Abort(f"rbash: output limit exceeded ({self.limits.max_output // MB} MiB)", 1)
+            raise Abort(f"rbash: output limit exceeded ({self.limits.max_output // MB} MiB)", 1)
         out.append(text)
 
     def _node(self, node: Any, stdin: str, out: list[str], depth: int) -> int:
@@ -200,8 +183,8 @@ class Rbash:
         if kind in ("for", "if", "while", "until"):
             return getattr(self, "_" + kind)(node, stdin, out, depth)
         if kind == "function":
-            raise _Abort("rbash: function definitions: not supported", 2)
-        raise _Abort(f"rbash: {kind}: not supported", 2)
+            raise Abort("rbash: function definitions: not supported", 2)
+        raise Abort(f"rbash: {kind}: not supported", 2)
 
     def _list(self, parts: list[Any], stdin: str, out: list[str], depth: int) -> int:
         status = self.status
@@ -251,7 +234,7 @@ class Rbash:
     def _tick(self) -> None:
         self._run.iterations += 1
         if self._run.iterations > self.limits.max_iterations:
-            raise _Abort(f"rbash: loop limit exceeded ({self.limits.max_iterations} "
+            raise Abort(f"rbash: loop limit exceeded ({self.limits.max_iterations} "
                          "iterations)", 1)
 
     def _for(self, node: Any, stdin: str, out: list[str], depth: int) -> int:
@@ -269,7 +252,7 @@ class Rbash:
             words = []  # `for X; do` iterates over the positional parameters: there are none
         body = next(p for p in parts[i:] if p.kind not in ("reservedword",))
         if name in READONLY:
-            raise _Abort(f"rbash: {name}: readonly variable", 1)
+            raise Abort(f"rbash: {name}: readonly variable", 1)
         status = 0
         for word in words:
             self._tick()
@@ -320,10 +303,10 @@ class Rbash:
         if r.type == "<" and not isinstance(r.output, int):
             # rbash may read files, but the HMC user has none here
             name = self.src[r.output.pos[0]:r.output.pos[1]]
-            raise _Abort(f"rbash: {_printable(name)}: No such file or directory", 1)
+            raise Abort(f"rbash: {_printable(name)}: No such file or directory", 1)
         if r.type in ("<<", "<<-", "<<<"):
-            raise _Abort("rbash: here-documents: not supported", 2)
-        raise _Abort("rbash: restricted: cannot redirect output", 1)
+            raise Abort("rbash: here-documents: not supported", 2)
+        raise Abort("rbash: restricted: cannot redirect output", 1)
 
     def _subs(self, word: Any, depth: int) -> list[Substitution]:
         base = word.pos[0]
@@ -339,7 +322,7 @@ class Rbash:
 
                 subs.append(Substitution(part.pos[0] - base, part.pos[1] - base, run))
             elif part.kind == "processsubstitution":
-                raise _Abort("rbash: process substitution: not supported", 2)
+                raise Abort("rbash: process substitution: not supported", 2)
         return subs
 
     def _lookup(self, name: str) -> str:
@@ -358,13 +341,13 @@ class Rbash:
         try:
             return expand_word(text, self._subs(word, depth), self._lookup, split=split)
         except ExpansionError as exc:
-            raise _Abort(f"rbash: {exc}", 1) from None
+            raise Abort(f"rbash: {exc}", 1) from None
 
     def _assign(self, node: Any, depth: int) -> None:
         name, _, _value = node.word.partition("=")
         name = name.rstrip("+")
         if name in READONLY:
-            raise _Abort(f"rbash: {name}: readonly variable", 1)
+            raise Abort(f"rbash: {name}: readonly variable", 1)
         text = self.src[node.pos[0]:node.pos[1]]
         offset = text.index("=") + 1
         value_word = _Shifted(node, offset)
@@ -390,7 +373,7 @@ class Rbash:
             return 0
         for a in assignments:  # VAR=x cmd: the HMC's commands take no environment
             if a.word.split("=", 1)[0] in READONLY:
-                raise _Abort(f"rbash: {a.word.split('=', 1)[0]}: readonly variable", 1)
+                raise Abort(f"rbash: {a.word.split('=', 1)[0]}: readonly variable", 1)
         stdout, stderr, status = self._simple(words, stdin)
         for dup in dups:
             if dup == "2>&1":
@@ -422,96 +405,6 @@ class Rbash:
         return "", f"rbash: {_printable(name)}: command not found\n", 127
 
     # ------------------------------------------------------------------ builtins
-    def _echo(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        newline, escapes = True, False
-        while args and re.fullmatch(r"-[neE]+", args[0]):
-            newline = newline and "n" not in args[0]
-            escapes = "e" in args[0] or (escapes and "E" not in args[0])
-            args = args[1:]
-        text = " ".join(args)
-        if escapes:
-            text = re.sub(r"\\([ntr\\])", lambda m: {"n": "\n", "t": "\t", "r": "\r",
-                                                     "\\": "\\"}[m.group(1)], text)
-        return text + ("\n" if newline else ""), "", 0
-
-    def _printf(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        if not args:
-            return "", "printf: usage: printf [-v var] format [arguments]\n", 2
-        fmt = re.sub(r"\\([ntr\\])", lambda m: {"n": "\n", "t": "\t", "r": "\r",
-                                                "\\": "\\"}[m.group(1)], args[0])
-        values: list[object] = list(args[1:])
-        return c_format(fmt, values), "", 0
-
-    def _date(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        now = self.clock()
-        fmt = "%a %b %e %H:%M:%S %Z %Y"
-        for arg in args:
-            if arg.startswith("+"):
-                fmt = arg[1:]
-            elif arg in ("-u", "--utc"):
-                now = now.astimezone(UTC)
-            else:
-                return "", f"date: invalid date ‘{arg}’\n", 1
-        fmt = fmt.replace("%N", f"{now.microsecond * 1000:09d}").replace(
-            "%s", str(int(now.timestamp())))
-        return now.strftime(fmt) + "\n", "", 0
-
-    def _uname(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        if not args or args == ["-s"]:
-            return "Linux\n", "", 0
-        if args == ["-n"]:
-            return self.hostname() + "\n", "", 0
-        if args == ["-a"]:
-            return f"Linux {self.hostname()} 5.14.0 #1 SMP ppc64le GNU/Linux\n", "", 0
-        return "", f"uname: invalid option -- '{args[0].lstrip('-')[:1]}'\n", 1
-
-    def _whoami(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        return self.user + "\n", "", 0
-
-    def _hostname(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        return self.hostname() + "\n", "", 0
-
-    def _cd(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        return "", "rbash: cd: restricted\n", 1
-
-    def _export(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        for arg in args:
-            name, eq, value = arg.partition("=")
-            if name in READONLY:
-                return "", f"rbash: {name}: readonly variable\n", 1
-            if eq:
-                self.vars[name] = value
-        return "", "", 0
-
-    def _unset(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        for name in args:
-            if name in READONLY:
-                return "", f"rbash: unset: {name}: cannot unset: readonly variable\n", 1
-            self.vars.pop(name, None)
-        return "", "", 0
-
-    def _exit(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        status = self.status
-        if args:
-            if not re.fullmatch(r"-?\d+", args[0]):
-                raise _Abort(f"rbash: exit: {args[0]}: numeric argument required", 2)
-            status = int(args[0]) & 0xFF
-        raise _Exit(status)
-
-    def _cat(self, args: list[str], stdin: str) -> tuple[str, str, int]:
-        files = [a for a in args if a != "-"]
-        if files:
-            return "", "".join(f"cat: {f}: No such file or directory\n" for f in files), 1
-        return stdin, "", 0
-
-
-class _Exit(_Abort):
-    """`exit N`: ends the line (and an interactive session) with status N."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__("", status)
-
-
 class _Shifted:
     """An assignment's value as a word of its own (its source starts after the `=`)."""
 
