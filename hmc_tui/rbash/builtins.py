@@ -70,7 +70,14 @@ class Builtins:
         fmt = re.sub(r"\\([ntr\\])", lambda m: {"n": "\n", "t": "\t", "r": "\r",
                                                 "\\": "\\"}[m.group(1)], args[0])
         values: list[object] = list(args[1:])
-        return c_format(fmt, values), "", 0
+        # bash reuses the format while arguments remain
+        per_pass = len(re.findall(r"%[-+ 0#]*\d*(?:\.\d+)?[sdifeEgGxXoc]", fmt))
+        out = [c_format(fmt, values[:per_pass] if per_pass else [])]
+        rest = values[per_pass:] if per_pass else []
+        while rest:
+            out.append(c_format(fmt, rest[:per_pass]))
+            rest = rest[per_pass:]
+        return "".join(out), "", 0
 
     def _date(self, args: list[str], stdin: str) -> Answer:
         now = self.clock()

@@ -100,6 +100,8 @@ def test_builtins(sh: Rbash) -> None:
         "03/04/2026 05:06:07\n+0000\nWed Mar  4 05:06:07 UTC 2026\n", "", 0)
     assert run(sh, "echo -n a; echo -e 'b\\tc'") == ("ab\tc\n", "", 0)
     assert run(sh, "printf '%s=%03d\\n' x 7") == ("x=007\n", "", 0)
+    assert run(sh, "printf '%s,' a b c; printf 'end\\n'") == ("a,b,c,end\n", "", 0)
+    assert run(sh, "printf '%s=%s\\n' a 1 b") == ("a=1\nb=\n", "", 0)
 
 
 def test_if_and_while(sh: Rbash) -> None:
