@@ -62,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
             remember(line)
             if line.strip() in ("exit", "logout"):
                 break
-            result = shell.run(line)
+            try:
+                result = shell.run(line)
+            except KeyboardInterrupt:  # Ctrl-C during a command: back to the prompt
+                sys.stdout.write("\n")
+                continue
             sys.stdout.write(result.stdout)
             sys.stdout.flush()
             sys.stderr.write(result.stderr)
