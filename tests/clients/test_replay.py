@@ -53,18 +53,13 @@ def test_ansible_list_hmc_version(hmc: Hmc) -> None:
     # Hmc.listHMCVersion: CMD['LSHMC'] + OPT['LSHMC']['-V'] -> "lshmc -V "
     answer = hmc.ansible("lshmc -V ")
     assert answer.status == 0, answer.stderr
-    version = {}
-    for each in answer.stdout.split("\n"):  # the module's own reading, line by line
-        if "Version" in each:
-            version["VERSION"] = each.split(":")[1].strip()
-        elif "Release:" in each:
-            version["RELEASE"] = each.split(":")[1].strip()
-        elif "Service Pack:" in each:
-            version["SERVICEPACK"] = each.split(":")[1].strip()
-        elif "HMC Build level" in each:
-            version["HMCBUILDLEVEL"] = each.split("l ")[1].strip()
-        elif "base_version" in each:
-            version["BASEVERSION"] = each.split("=")[1].strip()
+    # listHMCVersion keeps, per line, the text after "Version:", "Release:", "Service Pack:",
+    # "HMC Build level" and "base_version="
+    text = answer.stdout
+    version = {key: m.group(1) for key, pattern in (
+        ("VERSION", r"Version:\s*(\S+)"), ("RELEASE", r"Release:\s*(\S+)"),
+        ("SERVICEPACK", r"Service Pack:\s*(\S+)"), ("HMCBUILDLEVEL", r"HMC Build level (\S+)"),
+        ("BASEVERSION", r"base_version=(\S+)")) if (m := re.search(pattern, text))}
     assert version == {"VERSION": "10", "RELEASE": "3", "SERVICEPACK": "1060",
                        "HMCBUILDLEVEL": "2408210051", "BASEVERSION": 'V10R3'}
 
@@ -146,10 +141,10 @@ def test_ansible_no_results_pipeline(hmc: Hmc) -> None:
 
 
 def test_ansible_error_answer_is_an_hscl_line(hmc: Hmc) -> None:
-    # execute(): on a non-zero status, stderr with newlines removed becomes the error
+    # execute(): on a non-zero status the error is stderr without line breaks or backslashes
     answer = hmc.ansible('lssyscfg -r lpar -m NOSUCH --filter "lpar_names=x"')
     assert answer.status != 0
-    message = answer.stderr.replace("\n", "").replace("\r", "").replace("\\", "")
+    message = re.sub(r"[\r\n\\]", "", answer.stderr)
     assert re.match(r"HSCL[0-9A-F]{4} ", message), message
 
 
