@@ -106,6 +106,10 @@ class Rbash(Builtins):
         if depth > self.limits.max_depth:
             return self._done("", f"rbash: maximum nesting level exceeded ({depth}; at most "
                               f"{self.limits.max_depth})\n", 2)
+        # bashlex fails on a line that is only a comment: blank those (same length, so the
+        # parser's offsets still index the line)
+        line = "\n".join(" " * len(part) if part.lstrip().startswith("#") else part
+                         for part in line.split("\n"))
         if not line.strip():
             return Result("", "", self.status)
         try:

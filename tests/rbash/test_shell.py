@@ -110,6 +110,13 @@ def test_if_and_while(sh: Rbash) -> None:
     assert run(sh, "if false; then echo a; elif true; then echo b; fi") == ("b\n", "", 0)
 
 
+def test_comments(sh: Rbash) -> None:
+    assert run(sh, "# a comment only") == ("", "", 0)
+    assert run(sh, "echo a # c; echo b") == ("a\n", "", 0)
+    assert run(sh, "echo a#b") == ("a#b\n", "", 0)
+    assert run(sh, "# first\necho second") == ("second\n", "", 0)
+
+
 def test_exit_ends_the_line(sh: Rbash) -> None:
     assert run(sh, "echo a; exit 3; echo b") == ("a\n", "", 3)
     assert sh.exited
