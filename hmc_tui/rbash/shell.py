@@ -162,15 +162,15 @@ class Rbash(Builtins):
         run = self._run
         if depth > self.limits.max_depth:
             raise Abort(f"rbash: maximum nesting level exceeded (at most "
-                         f"{self.limits.max_depth})", 2)
+                        f"{self.limits.max_depth})", 2)
         if run.deadline is not None and time.monotonic() > run.deadline:
             raise Abort(f"rbash: the command line did not finish within "
-                         f"{self.limits.max_seconds:g} seconds", 1)
+                        f"{self.limits.max_seconds:g} seconds", 1)
 
     def _emit(self, out: list[str], text: str) -> None:
         self._run.produced += len(text)
         if self._run.produced > self.limits.max_output:
-            raise Abort(f"rbash: output limit exceeded ({self.limits.max_output // MB} MiB)", 1)
+            raise Abort(f"rbash: output limit exceeded ({_size(self.limits.max_output)})", 1)
         out.append(text)
 
     def _node(self, node: Any, stdin: str, out: list[str], depth: int) -> int:
@@ -453,6 +453,10 @@ def _unsupported(message: str) -> str:
     if m is None:
         return message
     return {"pattern": "case"}.get(m.group(1), m.group(1).removesuffix(" command"))
+
+
+def _size(n: int) -> str:
+    return f"{n // MB} MiB" if n % MB == 0 else f"{n} characters"
 
 
 def _printable(text: str) -> str:
