@@ -239,7 +239,7 @@ class Rbash(Builtins):
         self._run.iterations += 1
         if self._run.iterations > self.limits.max_iterations:
             raise Abort(f"rbash: loop limit exceeded ({self.limits.max_iterations} "
-                         "iterations)", 1)
+                        "iterations)", 1)
 
     def _for(self, node: Any, stdin: str, out: list[str], depth: int) -> int:
         parts = node.parts
