@@ -33,7 +33,14 @@ from engine.errors import HmcError
 from engine.store import FrameFileError, ensure_user_frame, load_frame
 from hmc_tui.service.paths import default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
-from hmc_tui.service.users import INITIAL_ADMIN, ROLES, UserError, UserStore, parse_public_keys
+from hmc_tui.service.users import (
+    INITIAL_ADMIN,
+    ROLES,
+    SHELLS,
+    UserError,
+    UserStore,
+    parse_public_keys,
+)
 
 if TYPE_CHECKING:
     import asyncssh
@@ -120,6 +127,9 @@ def _add_users(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input (one line)")
     add.add_argument("--description", default="")
+    add.add_argument("--shell", choices=SHELLS, default="console",
+                     help="what `ssh -t user@host` opens: the console (default) or the HMC "
+                     "prompt (rbash)")
     add.set_defaults(handler=cmd_users_add)
 
     passwd = actions.add_parser("passwd", help="set a user's password")
@@ -179,7 +189,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         if password is None and not keys:
             raise UserError("give a password (--password-stdin) or a key (--key FILE)")
         UserStore().add(args.name, args.role, password=password, keys=keys,
-                        description=args.description)
+                        description=args.description, shell=args.shell)
     except UserError as exc:
         return _fail(str(exc))
     print(f"added {args.name} ({args.role})")
@@ -218,13 +228,13 @@ def cmd_users_list(args: argparse.Namespace) -> int:
         print("No users. Add one with `hmc-tui users add NAME --role ROLE`, or start "
               "`hmc-tui serve`, which creates hscroot.")
         return 0
-    rows = [("NAME", "ROLE", "PASSWORD", "KEYS", "DESCRIPTION")]
+    rows = [("NAME", "ROLE", "PASSWORD", "KEYS", "SHELL", "DESCRIPTION")]
     rows += [(u.name, u.role, _password_state(u.has_password, u.must_change), str(len(u.keys)),
-              u.description) for u in users]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+              u.shell, u.description) for u in users]
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True))
-              + "  " + row[4])
+        print("  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True))
+              + "  " + row[5])
     return 0
 
 

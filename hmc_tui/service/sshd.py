@@ -2,8 +2,10 @@
 
 - An interactive session with a PTY gets a console process of its own (ptysession.py),
   connected to the engine service as the authenticated user.
-- An exec request (`ssh -p 2222 hscroot@host lssyscfg -r sys`) runs that one HMC command line
-  against the shared engine, in this process, and returns its output and exit status.
+- An exec request (`ssh -p 2222 hscroot@host 'lssyscfg -r sys -F name | sort'`) is a line of
+  the HMC's restricted shell (hmc_tui/rbash), interpreted in this process against the shared
+  engine; its output and exit status are returned. `ssh -t ... shell`, or a user whose
+  default shell is rbash, gets the interactive HMC prompt, a PTY process like the console.
 - Nothing else: no OS shell, no subsystems (sftp/scp), no forwarding of any kind. The only
   program ever started is the console command.
 
@@ -40,6 +42,7 @@ from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult
+from hmc_tui.rbash import Limits, Rbash
 from hmc_tui.service.logins import Attempt, LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
@@ -328,9 +331,15 @@ class HmcSshServer:
         self._sessions += 1
         self._user_sessions[username] = self._user_sessions.get(username, 0) + 1
         try:
-            if command:
+            pty = process.get_terminal_type() is not None
+            if pty and (command == "shell" or (not command and user.shell == "rbash")):
+                await self._console(process, actor, origin, rbash_argv(self.service.socket_path,
+                                                                       self.store.path))
+            elif command == "shell":
+                _refuse(process, "the HMC prompt needs a terminal; connect with `ssh -t`.")
+            elif command:
                 await self._exec(process, actor, origin, command)
-            elif process.get_terminal_type() is None:
+            elif not pty:
                 _write(process, "hmc-tui: this is an interactive console and needs a terminal; "
                        "connect with `ssh -t`, or give an HMC command to run.\n", err=True)
                 process.exit(1)
@@ -345,9 +354,11 @@ class HmcSshServer:
                 del self._user_sessions[username]
 
     async def _console(self, process: asyncssh.SSHServerProcess[bytes], actor: Actor,
-                       origin: str) -> None:
+                       origin: str, argv: Sequence[str] | None = None) -> None:
+        """The console (or, with `argv`, the HMC prompt) in a PTY process of its own."""
         env = self._console_env(process, actor, origin)
-        session = PtySession(process, self.console_command, env, cwd=str(Path.home()),
+        session = PtySession(process, list(argv or self.console_command), env,
+                             cwd=str(Path.home()),
                              idle_timeout=self.settings.idle_timeout,
                              hangup_grace=self.settings.hangup_grace,
                              on_spawn=lambda pid: self._consoles.__setitem__(pid, session))
@@ -411,24 +422,44 @@ class HmcSshServer:
             process.exit(int(result.exit_code))
 
     def run_line(self, actor: Actor, line: str) -> CommandOutput:
-        """One HMC command line for `actor` (in a worker thread: commands wait on the engine)."""
-        try:
-            argv = shlex.split(line)
-        except ValueError as exc:
-            return CommandResult(stderr=f"hmc-tui: {exc}\n", exit_code=1)
-        if not argv:
-            return CommandResult()
+        """One restricted-shell command line for `actor` (in a worker thread: commands wait
+        on the engine); the HMC commands in it run through the command runner."""
         runner = self._runner or default_command_runner()
         if runner is None:
             return CommandResult(stderr="hmc-tui: command line not available\n", exit_code=1)
+        console = LocalConsole(self.service.engine, actor)
+
+        def run_hmc(words: list[str]) -> CommandOutput:
+            command = shlex.join(words)
+            try:
+                # allow_files=False: `-f FILE` must never read the server's files for a
+                # remote user.
+                return runner(console, command, allow_files=False, users=self.store)
+            except Exception:
+                log.exception("command %r failed", command)
+                return CommandResult(stderr="hmc-tui: internal error running the command\n",
+                                     exit_code=1)
+
+        shell = Rbash(run_hmc, HmcCommandNames(), user=actor.user,
+                      limits=Limits(max_seconds=self.settings.exec_timeout))
+        return shell.run(line)
+
+
+def rbash_argv(socket_path: Path, users_path: Path) -> list[str]:
+    """How the interactive HMC prompt is started: this interpreter, hmc_tui.rbash."""
+    return [sys.executable, "-m", "hmc_tui.rbash", str(socket_path), "--users", str(users_path)]
+
+
+class HmcCommandNames:
+    """The HMC command names the restricted shell hands to the command runner (read at each
+    lookup: commands are registered as their modules are imported)."""
+
+    def __contains__(self, name: object) -> bool:
         try:
-            # allow_files=False: `-f FILE` must never read the server's files for a remote user.
-            return runner(LocalConsole(self.service.engine, actor), line, allow_files=False,
-                          users=self.store)
-        except Exception:
-            log.exception("command %r failed", line)
-            return CommandResult(stderr="hmc-tui: internal error running the command\n",
-                                 exit_code=1)
+            from hmc_tui.hmccli import COMMANDS
+        except ImportError:
+            return False
+        return name == "help" or name in COMMANDS
 
 
 def _duration(seconds: float) -> str:

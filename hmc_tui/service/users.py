@@ -46,6 +46,7 @@ INITIAL_ADMIN = "hscroot"
 INITIAL_PASSWORD_FILE = "initial-password"  # hscroot's generated password, 0600, next to users
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,31}$")  # what an HMC accepts, near enough
 MIN_PASSWORD = 8
+SHELLS = ("console", "rbash")  # a user's login shell: the console or the HMC prompt
 SCRYPT_LOG2_N = 15  # 32 MiB and ~0.25 s per hash on a small server: slow for guessers
 SCRYPT_R = 8
 SCRYPT_P = 1
@@ -69,6 +70,7 @@ class User:
     keys: tuple[str, ...] = ()  # OpenSSH public key lines
     created: str = ""  # ISO 8601, UTC
     must_change: bool = False  # the password must be changed at the next password login
+    shell: str = "console"  # what `ssh -t` without a command opens: console or rbash
 
     @property
     def has_password(self) -> bool:
@@ -199,9 +201,11 @@ class UserStore:
 
     # -- changing
     def add(self, name: str, role: str, *, password: str | None = None,
-            keys: Sequence[str] = (), description: str = "") -> User:
+            keys: Sequence[str] = (), description: str = "", shell: str = "console") -> User:
         check_name(name)
         check_role(role)
+        if shell not in SHELLS:
+            raise UserError(f"the shell {shell!r} is not valid: use one of {', '.join(SHELLS)}")
         encoded = ""
         if password is not None:
             check_password(password)
@@ -212,7 +216,7 @@ class UserStore:
                 raise UserError(f"the user {name} already exists")
             user = User(name=name, role=role,
                         description=description or ROLE_DESCRIPTIONS.get(role, ""),
-                        password_hash=encoded, keys=tuple(keys), created=_now())
+                        password_hash=encoded, keys=tuple(keys), created=_now(), shell=shell)
             users[name] = user
         return user
 
@@ -342,7 +346,8 @@ class UserStore:
                 password_hash=str(entry.get("password", "")),
                 keys=tuple(str(k) for k in entry.get("keys", ())),
                 created=str(entry.get("created", "")),
-                must_change=entry.get("must_change") is True)
+                must_change=entry.get("must_change") is True,
+                shell="rbash" if entry.get("shell") == "rbash" else "console")
         return users
 
     @contextlib.contextmanager
@@ -374,6 +379,8 @@ class UserStore:
                 entry["created"] = user.created
             if user.must_change:
                 entry["must_change"] = True
+            if user.shell != "console":
+                entry["shell"] = user.shell
             table[user.name] = entry
         header = ("# hmc-tui users: change with `hmc-tui users ...` or the HMC commands\n"
                   "# (mkhmcusr, chhmcusr, rmhmcusr). Passwords are salted scrypt hashes.\n")

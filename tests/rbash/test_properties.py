@@ -1,0 +1,32 @@
+"""Properties: any line gets an answer (never an exception, a status in 0..255), and single
+quotes keep any text as it is, as bash's do."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hmc_tui.rbash import Limits, Rbash, Result
+
+
+def _shell() -> Rbash:
+    return Rbash(lambda words: Result("x\n"), {"lssyscfg"}, user="u",
+                 limits=Limits(max_iterations=20, max_output=10_000, max_seconds=5))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab $(){}`'\"\\|;&<>!#*?=-019\n\t\x00é")),
+               max_size=40))
+def test_any_line_gets_an_answer(line: str) -> None:
+    r = _shell().run(line)
+    assert 0 <= r.exit_code <= 255
+    assert isinstance(r.stdout, str) and isinstance(r.stderr, str)
+    assert r.exit_code == 0 or r.stderr or r.exit_code == 1  # a failure says why (or is grep's)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="'\x00", blacklist_categories=["Cs"]),
+               max_size=30))
+def test_single_quotes_keep_text(text: str) -> None:
+    r = _shell().run(f"echo -n '{text}'")
+    assert (r.stdout, r.exit_code) == (text, 0)
