@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 import subprocess
 
-import pytest
-
 from tests.clients.conftest import SYSTEM, Hmc
 
 LPARS = ["nim01", "sandbox01", "dev02", "test01", "dev01", "ibmi01", "hana01", "was01",
@@ -216,8 +214,6 @@ def test_top_processor_users_pipeline(hmc: Hmc) -> None:
     assert (answer.stdout, answer.status) == ("oradb01,4.0\nibmi01,2.0\nwas01,1.5\n", 0)
 
 
-@pytest.mark.xfail(strict=True, reason="lssvcevents --filter status=open is not modelled yet "
-                   "(issue 13 part 2); remove this mark when it is")
 def test_hardware_events_filter(hmc: Hmc) -> None:
     # check_hmc_by_ssh.sh HWEVENTS, counting `^problem_num` lines after splitting on commas
     answer = hmc.ssh_key("lssvcevents -t hardware --filter status=open")
