@@ -248,12 +248,33 @@ def _password_state(has_password: bool, must_change: bool) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    from hmc_tui.service import ratelog
+    with _service_log():
+        return _run_serve(args)
 
-    ratelog.install()  # a flood makes the same messages thousands of times a second
+
+@contextlib.contextmanager
+def _service_log() -> Iterator[None]:
+    """The service's log on stderr, repeated records throttled (a flood makes the same
+    messages thousands of times a second: ratelog). Our own handler, removed on return, so a
+    run inside another program (the tests) leaves that program's logging as it was."""
+    from hmc_tui.service.ratelog import RepeatFilter
+
+    root = logging.getLogger()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RepeatFilter())
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
     frame_arg: Path | None = getattr(args, "frame", None)
     try:
         frame_path = frame_arg if frame_arg is not None else ensure_user_frame()

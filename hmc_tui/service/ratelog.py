@@ -38,12 +38,3 @@ class RepeatFilter(logging.Filter):
             self._kinds.clear()
         self._kinds[kind] = (now, 0)
         return True
-
-
-def install(interval: float = 10.0, logger: logging.Logger | None = None) -> RepeatFilter:
-    """Throttle every handler of `logger` (default: the root logger): records from every
-    library (asyncio's accept errors, asyncssh) pass through the handlers."""
-    flt = RepeatFilter(interval)
-    for handler in (logger or logging.getLogger()).handlers:
-        handler.addFilter(flt)
-    return flt

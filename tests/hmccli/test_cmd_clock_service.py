@@ -4,7 +4,6 @@ and `hmc-tui serve --audit-days`."""
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import subprocess
@@ -20,7 +19,6 @@ from hmccli_support import SYS
 from engine.durable import db_path_for
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, demo_frame_text
 from hmc_tui.service import entry as service_entry
-from hmc_tui.service import ratelog
 
 
 @pytest.fixture
@@ -92,10 +90,6 @@ def test_serve_audit_days_sets_the_journal_retention(
         raise OSError("stopped here by the test")
 
     monkeypatch.setattr(service_entry, "open_engine", fake_open_engine)
-    # serve configures the process's logging (a stderr handler, a repeat filter on every
-    # root handler): not in the test process, where later tests read their own logs.
-    monkeypatch.setattr(logging, "basicConfig", lambda **kwargs: None)
-    monkeypatch.setattr(ratelog, "install", lambda *args, **kwargs: None)
     for argv, days in ((["--audit-days", "7"], 7.0), ([], 90.0), (["--audit-days", "0.5"], 0.5)):
         seen.clear()
         status = service_entry.main(["serve", "--no-ssh", "--frame", str(frame), *argv])

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import socket
 import threading
+from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -233,3 +234,19 @@ async def test_one_user_cannot_take_every_session(make_stack: StackFactory) -> N
                 assert done.exit_status == 0, done.stderr
                 assert stack.ssh.active_sessions == 5
     await wait_until(lambda: stack.ssh.active_sessions == 0, 10)
+
+
+def test_serve_leaves_the_callers_logging_as_it_found_it(tmp_path: Path) -> None:
+    # In-process runs (these tests) must not keep serve's stderr handler or its repeat filter
+    # on another program's handlers: later tests read their own logs through them.
+    from hmc_tui.service import entry
+
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    filters = [list(h.filters) for h in handlers]
+    level = root.level
+    bad = tmp_path / "frame.toml"
+    bad.write_text("not toml [")
+    assert entry.main(["serve", "--no-ssh", "--frame", str(bad)]) == 2
+    assert (root.handlers, [list(h.filters) for h in root.handlers], root.level) == (
+        handlers, filters, level)
