@@ -200,7 +200,7 @@ def apply_step(frame: Frame, step: Pending) -> Frame:
     if step.state is not None:
         update["state"] = step.state
         if step.state == "Not Activated":
-            update.update(current=None, rmc_state="inactive")
+            update.update(stopped(p))
     if step.refcode is not None:
         update["refcode"] = step.refcode
         if step.refcode != p.refcode:
@@ -208,6 +208,14 @@ def apply_step(frame: Frame, step: Pending) -> Frame:
     if step.rmc is not None:
         update["rmc_state"] = step.rmc
     return frame.with_partition(p.model_copy(update=update))
+
+
+def stopped(p: Partition) -> dict[str, Any]:
+    """The update that leaves `p` Not Activated. The hypervisor takes back what it granted,
+    and the partition keeps it as its configured resources (HMC V8R8.4+: resource_config=1,
+    `lshwres --level lpar` shows the curr_ values it ran with, as real captures do)."""
+    return {"state": "Not Activated", "current": None, "rmc_state": "inactive",
+            "configured": p.current if p.current is not None else p.configured}
 
 
 def posted(p: Partition, at: float, refcode: str) -> tuple[RefcodeEntry, ...]:
@@ -235,8 +243,7 @@ def settle(frame: Frame) -> Frame:
         if p.state == "Starting":
             p = p.model_copy(update={"state": "Running", "refcode": "", "rmc_state": "active"})
         elif p.state == "Shutting Down":
-            p = p.model_copy(update={"state": "Not Activated", "refcode": "00000000",
-                                     "current": None, "rmc_state": "inactive"})
+            p = p.model_copy(update={**stopped(p), "refcode": "00000000"})
         if p.refcode != code:
             p = p.model_copy(update={"refcode_history": posted(p, now, p.refcode)})
         parts.append(p)

@@ -43,6 +43,7 @@ def activate(ctx: Context, p: Partition, profile_name: str, boot_mode: BootMode 
     steps = lc.boot_steps(p, mode)
     ctx.put(p.model_copy(update={
         "state": steps[0][1], "refcode": steps[0][2], "current": current,
+        "configured": None,  # what it keeps while Not Activated: `current` holds it now
         "curr_profile": prof.name, "boot_mode": mode, "keylock": keylock or prof.keylock,
         "rmc_state": "inactive",
     }))

@@ -13,6 +13,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from engine import lifecycle as lc
 from engine.errors import HmcError
 from engine.hmcsyntax import arg, attr_arg, name, present
 from engine.model import (
@@ -249,8 +250,7 @@ class NetbootPartition(Operation):
             if not self.force:
                 raise HmcError("HSCL3681", name=p.name)
             ctx.lifecycle.cancel(p.id)  # a hard power-off, even mid-transition
-            p = p.model_copy(update={"state": "Not Activated", "current": None,
-                                     "refcode": "", "rmc_state": "inactive"})
+            p = p.model_copy(update={**lc.stopped(p), "refcode": ""})
             ctx.put(p)
         results = [(a, self.ping and reachable(frame, a)) for a in adapters]
         ctx.data["adapters"] = [

@@ -6,6 +6,7 @@ commands (run through viosvrcmd) end with `_<vios name>`:
     lssyscfg -r sys                        lssyscfg_r_sys.txt
     lshwres -r virtualio --rsubtype scsi --level lpar
                                            lshwres_r_virtualio_rsubtype_scsi_level_lpar.txt
+    lslparutil -r config                   lslparutil_r_config.txt
     viosvrcmd -p vios1 -c "lsmap -all -npiv"
                                            lsmap_all_npiv_vios1.txt
 
@@ -50,6 +51,7 @@ HMC_COMMANDS = (
     "lshwres -r virtualio --rsubtype slot --level lpar -m {sys}",
     "lshwres -r io --rsubtype slot -m {sys}",
     "lsrefcode -r lpar -m {sys}",
+    "lslparutil -r config -m {sys}",  # the utilisation sample rate
 )
 VIOS_COMMANDS = ("lsmap -all", "lsmap -all -npiv", "lsmap -all -net", "lspv -size", "lsrep",
                  "lsnports", "lsdev -type adapter")

@@ -13,6 +13,8 @@ optional; a missing capture is a warning and a documented default:
 * lshwres -r virtualio --rsubtype scsi|fc|eth missing: adapters from the default profile;
 * lshwres -r procpool missing (or without a pool a profile uses): pools named in profiles,
   sized to fit their partitions;
+* lslparutil -r config missing (or a rate the HMC does not offer): utilisation sampled
+  every 30 s (`ManagedSystem.sample_rate`'s default);
 * lshwres -r io --rsubtype slot missing: no physical adapters; a port an NPIV mapping uses
   is kept as `lsmap -npiv` names it (FC name, location) on an adapter with an unknown DRC
   index, its NPIV capacity and WWPN marked unknown (`PhysicalPort.unknown`);
@@ -68,6 +70,7 @@ from engine.errors import HmcError
 from engine.hardware import CATALOG
 from engine.model import (
     ACTIVE_STATES,
+    SAMPLE_RATES,
     Disk,
     Frame,
     LparEnv,
@@ -432,6 +435,7 @@ class Builder:
         firmware_mem = (self.number(mcap, mline, firmware_text, int, "sys_firmware_mem")
                         if firmware_text not in ("", "null") else None)
         optional: dict[str, Any] = {"epoch": epoch} if epoch is not None else {}
+        optional["sample_rate"] = self._sample_rate()
         system = self.model(
             cap, line, ManagedSystem, name=name, mtm=mtm, serial=serial, state=state,
             ipaddr=rec.get("ipaddr", ""), firmware=extra.get("firmware", ""),
@@ -443,6 +447,20 @@ class Builder:
                       "catalog: imported with the captured figures and generic limits "
                       f"(known models: {', '.join(sorted(CATALOG))})")
         return system, engine_time, firmware_mem
+
+    def _sample_rate(self) -> int:
+        """The utilisation sample rate `lslparutil -r config` shows (default: 30 s)."""
+        default = ManagedSystem.model_fields["sample_rate"].default
+        found = self.records("lslparutil_r_config", f"utilisation sampled every {default} s")
+        if not found:
+            return int(default)
+        cap, line, rec = found[0]
+        text = self.get(cap, line, rec, "sample_rate", str(default))
+        if not text.isdigit() or int(text) not in SAMPLE_RATES:
+            self.warn(f"{cap.source}:{line}: sample_rate {text!r} is not one of "
+                      f"{', '.join(map(str, SAMPLE_RATES))}: {default} used")
+            return int(default)
+        return int(text)
 
     def _first(self, key: str) -> tuple[Capture, int, Rec]:
         found = self.records(key)

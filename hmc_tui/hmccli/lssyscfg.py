@@ -181,9 +181,11 @@ def lpar_record(ctx: Ctx, p: Partition) -> Record:
     default = p.profile(p.default_profile)
     r: Record = {
         "name": p.name, "lpar_id": str(p.id), "lpar_env": p.env, "state": p.state,
-        # 1 while the partition holds resources; 0 for a new or shut-down one that does
-        # not (the POWER5 capture's Not Activated `dump`, docs/hmc-commands.md).
-        "resource_config": flag(p.current is not None), "os_version": p.os_version,
+        # 1 while the partition holds resources or keeps them configured after a shutdown
+        # (HMC V8R8.4+); 0 for one never activated (the POWER5 capture's Not Activated
+        # `dump`, docs/hmc-commands.md).
+        "resource_config": flag(p.current is not None or p.configured is not None),
+        "os_version": p.os_version,
         "logical_serial_num": logical_serial(frame.system.serial, p.id),
         "default_profile": p.default_profile, "curr_profile": p.curr_profile,
         "work_group_id": "none", "shared_proc_pool_util_auth": "0",

@@ -1,14 +1,15 @@
 """Pool utilisation: the HMC's shared processor pools with their utilisation over time.
 
 A table of the active pools (live used / entitled / size and a trend), the selected pool's
-graph from the engine's utilisation samples (short-term every 5 s or long-term every 30 s),
-its busiest partitions, and the engine clock's controls. Samples are fetched only when a new
-one can exist (engine time passed the next sample time), so a 5 Hz refresh with nothing new
-only patches the cells whose text changed.
+graph from the engine's utilisation samples (short-term every 5 s or long-term at the
+frame's sample rate), its busiest partitions, and the engine clock's controls. Samples are
+fetched only when a new one can exist (engine time passed the next sample time), so a 5 Hz
+refresh with nothing new only patches the cells whose text changed.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
@@ -23,7 +24,12 @@ from engine.service import OpResult
 from engine.snapshot import PoolLive, Snapshot
 from hmc_tui.console import Console
 from hmc_tui.screens.host import console_host
-from hmc_tui.widgets.pool_data import INTERVALS, EntitledHistory, pool_series
+from hmc_tui.widgets.pool_data import (
+    EntitledHistory,
+    history_label,
+    pool_series,
+    sample_step,
+)
 from hmc_tui.widgets.pool_dialogs import ChangePoolDialog
 from hmc_tui.widgets.pool_graph import PoolGraph, PoolSeries, sparkline
 from hmc_tui.widgets.pool_members import PoolMembersTable
@@ -102,6 +108,7 @@ class PoolsScreen(Screen):
         self._frame_version = -1
         self._version = -1
         self._next_fetch = -1.0  # engine time at which a new sample can exist
+        self._rate = 30  # the frame's sample rate (lslparutil -r config)
         self._cells: dict[tuple[int, str], str] = {}
         self._snap: Snapshot | None = None
         self._texts: dict[str, str] = {}
@@ -148,6 +155,9 @@ class PoolsScreen(Screen):
             if snap.frame_version != self._frame_version:
                 self._frame_version = snap.frame_version
                 self._sync_pool_rows(snap.frame)
+                if snap.frame.system.sample_rate != self._rate:  # chlparutil -r config
+                    self._rate = snap.frame.system.sample_rate
+                    self._next_fetch = -1.0
             live = {p.pool_id: p for p in snap.pools}
             for pid in self._pools:
                 entitled = live[pid].entitled if pid in live else snap.frame.pool_entitled(pid)
@@ -162,7 +172,7 @@ class PoolsScreen(Screen):
     def _view(self, pid: int) -> PoolView:
         if pid not in self._views:
             self._views[pid] = PoolView(EntitledHistory(), PoolSeries(
-                interval=INTERVALS[self.interval]))
+                interval=sample_step(self.interval, self._rate)))
         return self._views[pid]
 
     def _sync_pool_rows(self, frame: Frame) -> None:
@@ -216,24 +226,25 @@ class PoolsScreen(Screen):
     # ------------------------------------------------------------------ samples
     def _fetch(self, snap: Snapshot) -> None:
         """Pull the samples of every active pool (only when a new one may exist)."""
-        step = INTERVALS[self.interval]
+        step = sample_step(self.interval, self._rate)
         latest = -1.0
         for pid in self._pools:
             view = self._view(pid)
             util = self.hmc.utilisation("pool", pid, self.interval)
-            view.series = pool_series(util, view.entitled, self.interval)
+            view.series = pool_series(util, view.entitled, self.interval, self._rate)
             if util.times:
                 latest = max(latest, util.times[-1])
-        # Empty history (no dispatcher yet, or just started): look again a second later.
-        self._next_fetch = latest + step if latest >= 0 else snap.time + 1.0
+        # Empty history (no dispatcher yet, or just started): look again a second later;
+        # sampling off (rate 0): nothing new until the rate changes.
+        self._next_fetch = (snap.time + 1.0 if latest < 0 else
+                            latest + step if step > 0 else math.inf)
 
     def _update_selected(self, snap: Snapshot, live: PoolLive | None) -> None:
         frame = snap.frame
         pool = frame.pools[self.pool_id]
         entitled = live.entitled if live else frame.pool_entitled(self.pool_id)
         figures = (live.used if live else None, entitled, live.size if live else None)
-        history = "short-term, 5 s samples" if self.interval == "short" else \
-            "long-term, 30 s samples"
+        history = history_label(self.interval, self._rate)
         self.query_one("#pools-graph", PoolGraph).set_series(
             self._view(self.pool_id).series, frame.system.epoch,
             f"{pool.name} (ID {pool.id}) · {history}", figures)

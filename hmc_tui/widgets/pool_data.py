@@ -3,7 +3,10 @@
 The engine keeps HMC-style monotonic cycle counters (`lslparutil -r procpool`): pool cores used
 = d(utilized_pool_cycles) / d(time_cycles), pool size = d(total_pool_cycles) / d(time_cycles).
 Only the newest samples are converted (the graph shows at most a screen's width), so a long
-history costs the UI nothing per refresh.
+history costs the UI nothing per refresh. Short-term samples come every 5 s of engine time;
+long-term ones at the frame's sample rate (`lslparutil -r config`: 30 s to 1 h, 0 = off), so
+the graph takes its spacing from the samples' own times, and the rate only when there are
+none yet.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from engine.snapshot import UtilSeries
-from hmc_tui.widgets.pool_graph import PoolSeries
+from hmc_tui.widgets.pool_graph import PoolSeries, duration
 
-INTERVALS = {"short": 5.0, "long": 30.0}  # engine seconds between samples (engine/cpu.py)
+SHORT_INTERVAL = 5.0  # engine seconds between short-term samples (engine/utilisation.py)
 MAX_POINTS = 600  # more columns than any terminal is wide
 
 
@@ -67,17 +70,36 @@ class EntitledHistory:
         return self._values[max(i, 0)]
 
 
-def pool_series(util: UtilSeries, entitled: EntitledHistory, interval: str,
+def sample_step(interval: str, rate: int) -> float:
+    """Engine seconds between two samples of a history: 5 s short-term, the frame's sample
+    rate (`ManagedSystem.sample_rate`, 0 = sampling off) long-term."""
+    return SHORT_INTERVAL if interval == "short" else float(rate)
+
+
+def history_label(interval: str, rate: int) -> str:
+    """The graph title's words for a history: "long-term, 5 min samples"."""
+    if interval == "short":
+        return f"short-term, {duration(SHORT_INTERVAL)} samples"
+    if rate <= 0:
+        return "long-term, sampling off"
+    return f"long-term, {duration(rate)} samples"
+
+
+def pool_series(util: UtilSeries, entitled: EntitledHistory, interval: str, rate: int = 30,
                 n: int = MAX_POINTS) -> PoolSeries:
-    """The graph's data for one pool from its samples (empty while there are none)."""
+    """The graph's data for one pool from its samples (empty while there are none).
+
+    `interval` of the result is the spacing of the newest two samples (the rate may have
+    changed since older ones); without two samples it is the rate's, 0 when the long-term
+    history is off (the graph says so).
+    """
     used = tail_rates(util, ("utilized_pool_cycles",), n)
     size = tail_rates(util, ("total_pool_cycles",), n)
-    step = INTERVALS[interval]
+    step = sample_step(interval, rate)
     if not used or len(size) != len(used):
         return PoolSeries(interval=step)
     times = tuple(util.times[-len(used):])
-    if len(util.times) >= 2:
-        step = util.times[-1] - util.times[-2] or step
+    step = util.times[-1] - util.times[-2] or step  # tail_rates needs two samples
     return PoolSeries(
         times=times, used=tuple(used), size=tuple(size),
         entitled=tuple(entitled.at(t) for t in times), interval=step,

@@ -37,7 +37,7 @@ class PoolSeries:
     used: tuple[float, ...] = ()  # cores used over the interval
     size: tuple[float, ...] = ()  # cores the pool could use over the interval
     entitled: tuple[float, ...] = ()  # member entitlement + reserve at the time
-    interval: float = 5.0  # engine seconds between samples
+    interval: float = 5.0  # engine seconds between samples; 0 = sampling is off
 
     def __len__(self) -> int:
         return len(self.times)
@@ -64,6 +64,16 @@ def sparkline(values: Sequence[float], top: float) -> str:
         return ""
     last = len(SPARK) - 1
     return "".join(SPARK[max(0, min(last, round(v / top * last)))] for v in values)
+
+
+def duration(seconds: float) -> str:
+    """30 s, 5 min, 1 h: a sample interval as admins say it."""
+    whole = round(seconds)
+    if whole >= 3600 and whole % 3600 == 0:
+        return f"{whole // 3600} h"
+    if whole >= 60 and whole % 60 == 0:
+        return f"{whole // 60} min"
+    return f"{seconds:g} s"
 
 
 def tick_step(interval: float) -> int:
@@ -183,8 +193,10 @@ class PoolGraph(Widget):
         lines.append(self._time_axis(width, plot_width, offset, n, styles["axis"], base))
         if not len(s):
             lines[1 + rows // 2] = self._centered(
-                "waiting for utilisation samples (one every "
-                f"{s.interval:g} s of engine time)", width, styles["axis"], base)
+                "utilisation sampling is off (sample rate 0; chlparutil -r config -s RATE "
+                "turns it on)" if s.interval <= 0 else "waiting for utilisation samples "
+                f"(one every {duration(s.interval)} of engine time)", width,
+                styles["axis"], base)
         return lines
 
     @staticmethod

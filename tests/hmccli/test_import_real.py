@@ -74,6 +74,7 @@ def test_power9_imports_with_one_warning_per_thing_not_placed(p9: Imported) -> N
         f"{src}:2: 3 attributes of lssyscfg_r_sys the simulator does not model were ignored: "
         "is_classic_hmc_mgmt_capable, is_power_enterprise_pool_2_0_capable, "
         "lpar_secure_boot_capable",
+        "lslparutil_r_config.txt is missing: utilisation sampled every 30 s",
         f"{src}:4: 3 attributes of lssyscfg_r_lpar the simulator does not model were "
         "ignored: keystore_kbytes, migration_disabled, secure_boot",
         f"{src}:12: 4 attributes of lssyscfg_r_prof the simulator does not model were "
@@ -291,6 +292,7 @@ def test_item4_concatenated_lsmap_goes_to_the_vios_its_location_code_names() -> 
     assert imported.warnings == [
         "hmc-tui_extras.txt is missing: workloads, bootability, clock, firmware, IBM i "
         "keylock and IPL source, disk ids, adapter kinds and port addresses take defaults",
+        "lslparutil_r_config.txt is missing: utilisation sampled every 30 s",
         f"{P10}/lssyscfg_r_sys.txt:1: machine type-model 9105-41B is not in the hardware "
         f"catalog: imported with the captured figures and generic limits (known models: "
         f"{CATALOG_MODELS})",
@@ -376,6 +378,7 @@ def test_item7_script_runs_in_bash_and_its_capture_imports(tmp_path: Path) -> No
         'printf "%s" "$LPARS"; else mark lssyscfg "$@"; fi; }\n'
         'lshwres() { mark lshwres "$@"; }\n'
         'lsrefcode() { mark lsrefcode "$@"; }\n'
+        'lslparutil() { mark lslparutil "$@"; }\n'
         'viosvrcmd() { if [ "$6" = "lsdev -type sea -field name -fmt :" ]; then '
         'eval "printf %s \\"\\$SEAS_$4\\""; else mark viosvrcmd "$@"; fi; }\n')
     env = {"PATH": os.environ["PATH"], "LPARS": lpars,
