@@ -8,6 +8,7 @@ from hmccli_support import SYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.ops.vio import VIOS_MESSAGES
 from engine.service import Engine
 from engine.store import demo_frame
 from hmc_tui.console import LocalConsole
@@ -25,8 +26,11 @@ WORDS = ["-r", "-m", SYS, "-F", "--filter", "--header", "-o", "-n", "--id", "-p"
 SENTENCE = re.escape(USAGE_SENTENCE).replace(r"\{params\}", ".*")
 INVALID = re.escape(INVALID_ATTRIBUTE).replace(r"\{name\}", ".*")
 USER_COMMAND = "(lshmcusr|mkhmcusr|rmhmcusr|chhmcusr): .+"  # the user store's own refusals
+# A VIOS command's failure is relayed in the VIOS's own words (engine/ops/vio.py)
+VIOS = "|".join(re.sub(r"\\\{\w+\\\}", ".*", re.escape(text)).replace(r"\ ", r"\s+")
+                for text in VIOS_MESSAGES.values())
 ERROR = re.compile(
-    rf"^(HSCL[0-9A-F]{{4}} .+|{SENTENCE}|{INVALID}|Usage: .*|rbash: .+|{USER_COMMAND})$",
+    rf"^(HSCL[0-9A-F]{{4}} .+|{SENTENCE}|{INVALID}|Usage: .*|rbash: .+|{USER_COMMAND}|{VIOS})$",
     re.DOTALL)
 
 arguments = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), max_size=8)
