@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 _TOKEN = re.compile(r"\s*(0[xX][0-9A-Fa-f]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\*\*|<<|>>|<=|>=|==|!=|"
-                    r"&&|\|\||\+\+|--|[-+*/%<>=!~&^|?:(),]=?|.)")
+                    r"&&|\|\||\+\+|--|[-+*/%<>=!~&^|?:(),]=?|\S)")
 _BINARY: dict[str, tuple[int, Callable[[int, int], int]]] = {
     "||": (1, lambda a, b: int(bool(a) or bool(b))),
     "&&": (2, lambda a, b: int(bool(a) and bool(b))),
@@ -68,7 +68,10 @@ class _Parser:
         self.i = 0
 
     def _fail(self, what: str) -> ArithError:
-        rest = self.text[self.tokens[self.i][1]:].strip() if self.i < len(self.tokens) else ""
+        # bash names the rest of the expression from the token it stopped at (the last one
+        # when it ran out of tokens)
+        at = min(self.i, len(self.tokens) - 1)
+        rest = self.text[self.tokens[at][1]:].strip() if at >= 0 else ""
         return ArithError(f"{self.text.strip()}: {what} (error token is \"{rest}\")")
 
     def _peek(self) -> str:

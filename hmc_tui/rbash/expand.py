@@ -43,15 +43,21 @@ class Substitution:
     run: Callable[[], str]  # the command's output, or the arithmetic's value
 
 
+IsSet = Callable[[str], bool]
+
+
 def expand_word(text: str, subs: list[Substitution], lookup: Callable[[str], str],
-                *, split: bool = True) -> list[str]:
-    """The fields of one word's source `text`."""
-    return _fields(_Expander(text, subs, lookup).pieces(0, len(text), split=split))
+                *, split: bool = True, is_set: IsSet | None = None) -> list[str]:
+    """The fields of one word's source `text`; `is_set` tells a variable set to "" from an
+    unset one (`${X-w}`), by default none is set to ""."""
+    return _fields(_Expander(text, subs, lookup, is_set).pieces(0, len(text), split=split))
 
 
-def expand_pattern(text: str, subs: list[Substitution], lookup: Callable[[str], str]) -> str:
+def expand_pattern(text: str, subs: list[Substitution], lookup: Callable[[str], str],
+                   is_set: IsSet | None = None) -> str:
     """One word's source `text` as a glob pattern: a regular expression to fullmatch."""
-    return glob_regex(_Expander(text, subs, lookup).pieces(0, len(text), split=False))
+    return glob_regex(_Expander(text, subs, lookup, is_set).pieces(0, len(text),
+                                                                   split=False))
 
 
 def glob_regex(pieces: list[Piece]) -> str:
@@ -90,11 +96,12 @@ def glob_regex(pieces: list[Piece]) -> str:
 
 
 class _Expander:
-    def __init__(self, text: str, subs: list[Substitution], lookup: Callable[[str], str]
-                 ) -> None:
+    def __init__(self, text: str, subs: list[Substitution], lookup: Callable[[str], str],
+                 is_set: IsSet | None) -> None:
         self.text = text
         self.by_start = {s.start: s for s in subs}
         self.lookup = lookup
+        self.is_set = is_set or (lambda name: lookup(name) != "")
 
     def pieces(self, start: int, end: int, *, split: bool, quote: bool = False) -> list[Piece]:
         """The pieces of text[start:end]; `quote`: the range is inside double quotes."""
@@ -250,10 +257,11 @@ class _Expander:
             return [Piece(value, split, quote)], after
         word_start = m.end()
         if op[0] in "#%":
-            pattern = re.compile(glob_regex(self.pieces(word_start, close, split=False,
-                                                        quote=quote)), re.S)
+            # outer double quotes do not quote a pattern: `"${X%,*}"` strips `,` and the rest
+            pattern = re.compile(glob_regex(self.pieces(word_start, close, split=False)), re.S)
             return [Piece(_strip(value, pattern, op), split, quote)], after
-        unset_or_empty = value == ""  # no variable here is set to the empty string by `unset`
+        # `:-` and the other colon forms test for unset or empty, `-` and the rest for unset
+        unset_or_empty = value == "" if op[0] == ":" else not self.is_set(name)
         if op[-1] in "-=":
             if unset_or_empty:
                 return self.pieces(word_start, close, split=split, quote=quote), after

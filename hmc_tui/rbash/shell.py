@@ -113,7 +113,8 @@ class Rbash(Builtins):
         try:
             root, self.src = parse(line)
         except SyntaxProblem as exc:
-            return self._done("", f"{self._where()}{exc}\n", 2)
+            where = self._where() if exc.located else "rbash: "
+            return self._done("", f"{where}{exc}\n", exc.status)
         except Unsupported as exc:
             return self._done("", f"rbash: {exc}: not supported\n", 2)
         statements = _statements(root)
@@ -332,7 +333,7 @@ class Rbash(Builtins):
             text = self.src.text[start:self.src.end(pattern[-1])]
             subs = [s for p in pattern for s in self._subs(p, depth, start)]
             try:
-                regex = expand_pattern(text, subs, self._lookup)
+                regex = expand_pattern(text, subs, self._lookup, self._is_set)
             except ExpansionError as exc:
                 raise Abort(f"rbash: {exc}", 1) from None
             if re.fullmatch(regex, subject, re.S):
@@ -381,6 +382,14 @@ class Rbash(Builtins):
         if "$" not in text and "`" not in text and "<(" not in text and ">(" not in text:
             return []
         subs: list[Substitution] = []
+
+        def span(node: Node) -> tuple[int, int]:
+            # tree-sitter-bash counts the blanks before a `$(` inside "..." into its token
+            begin = src.start(node)
+            while src.text[begin] in " \t\n":
+                begin += 1
+            return begin - start, src.end(node) - start
+
         stack = [word]
         while stack:
             part = stack.pop()
@@ -392,15 +401,14 @@ class Rbash(Builtins):
                     self.status = self._sequence(_statements(command), "", buf, depth + 1)
                     return "".join(buf)
 
-                subs.append(Substitution(src.start(part) - start, src.end(part) - start, run))
+                subs.append(Substitution(*span(part), run))
             elif kind == "arithmetic_expansion":
 
                 def arith(node: Node = part) -> str:
                     inner = src.text[src.end(node.children[0]):src.start(node.children[-1])]
                     return str(self._arithmetic(inner, node.children[1:-1], depth))
 
-                subs.append(Substitution(src.start(part) - start, src.end(part) - start,
-                                         arith))
+                subs.append(Substitution(*span(part), arith))
             elif kind == "process_substitution":
                 raise Abort("rbash: process substitution: not supported", 2)
             else:
@@ -416,10 +424,14 @@ class Rbash(Builtins):
         lead = len(inner) - len(inner.lstrip())
         subs = [Substitution(s.start + lead, s.end + lead, s.run) for s in subs]
         try:
-            text = "".join(expand_word(inner, subs, self._lookup, split=False))
+            text = "".join(expand_word(inner, subs, self._lookup, split=False,
+                                       is_set=self._is_set))
             return evaluate(text, self._lookup)
         except (ArithError, ExpansionError) as exc:
             raise Abort(f"rbash: {exc}", 1) from None
+
+    def _is_set(self, name: str) -> bool:
+        return name in self.vars or name in ("?", "$", "#", "0")
 
     def _lookup(self, name: str) -> str:
         if name == "?":
@@ -442,7 +454,7 @@ class Rbash(Builtins):
         subs = [s for n in nodes for s in self._subs(n, depth, start)]
         try:
             return expand_word(src.text[start:src.end(nodes[-1])], subs, self._lookup,
-                               split=split)
+                               split=split, is_set=self._is_set)
         except ExpansionError as exc:
             raise Abort(f"rbash: {exc}", 1) from None
 

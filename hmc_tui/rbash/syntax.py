@@ -17,6 +17,8 @@ import threading
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
+from hmc_tui.rbash.arith import ArithError, evaluate
+
 _LANGUAGE = Language(tree_sitter_bash.language())
 _LOCAL = threading.local()  # a Parser is not thread-safe; the service parses in workers
 
@@ -30,7 +32,14 @@ _TOKEN = re.compile(r"[ \t]*(\n|;;&|;;|;&|\|\||&&|\|&|[|;&()<>]|[^\s|;&()<>]+)?"
 
 
 class SyntaxProblem(Exception):
-    """A line bash would not parse; str() is bash's message without its `rbash: ` prefix."""
+    """A line bash would not parse; str() is bash's message without its `rbash: ` prefix.
+    `located`: bash names where (`-c: line 1: `); an arithmetic error is not, and is status 1
+    (bash finds it when it expands the line, and stops there)."""
+
+    def __init__(self, message: str, *, status: int = 2, located: bool = True) -> None:
+        super().__init__(message)
+        self.status = status
+        self.located = located
 
 
 class Unsupported(Exception):
@@ -163,6 +172,12 @@ def _error(node: Node, src: Source) -> str:
     if not leaves:
         return _near(src, node.end_byte)
     first = src.of(leaves[0])
+    if leaves[0].type == "$((":
+        inner = src.text[src.end(leaves[0]):src.end(node)].removesuffix("))")
+        try:
+            evaluate(inner, lambda name: "0")
+        except ArithError as exc:
+            raise SyntaxProblem(str(exc), status=1, located=False) from None
     if leaves[0].type in REDIRECT_OPS:  # a redirection without its target
         return _near(src, leaves[0].end_byte)
     if first in BAD_TOKENS:
