@@ -3,8 +3,8 @@ parameters (`$X`, `${X}`, `${#X}`, `${X:-word}` and the other defaults, `${X#pat
 `${X##pat}`, `${X%pat}`, `${X%%pat}`, `$?`), command and arithmetic substitution, then field
 splitting of what the unquoted expansions produced (on blanks and newlines). No pathname
 globbing: the restricted user has no files, and bash leaves a pattern that matches nothing as
-it is. Patterns (`case`, `${X%pat}`) are glob patterns in which quoted characters stand for
-themselves.
+it is. Patterns (`case`, `${X%pat}`) are glob patterns (glob.py) in which quoted characters
+stand for themselves.
 
 The parser locates command and arithmetic substitutions (`Substitution`, by offset in the
 word's text); the text between them is read here with its quotes, so that `"$X"` stays one
@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from hmc_tui.rbash import glob
 
 IFS = " \t\n"
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9?#$!@*-]")
@@ -54,45 +56,10 @@ def expand_word(text: str, subs: list[Substitution], lookup: Callable[[str], str
 
 
 def expand_pattern(text: str, subs: list[Substitution], lookup: Callable[[str], str],
-                   is_set: IsSet | None = None) -> str:
-    """One word's source `text` as a glob pattern: a regular expression to fullmatch."""
-    return glob_regex(_Expander(text, subs, lookup, is_set).pieces(0, len(text),
-                                                                   split=False))
-
-
-def glob_regex(pieces: list[Piece]) -> str:
-    out: list[str] = []
-    for piece in pieces:
-        if piece.quoted:
-            out.append(re.escape(piece.text))
-            continue
-        text, i = piece.text, 0
-        while i < len(text):
-            ch = text[i]
-            if ch == "*":
-                out.append(".*")
-            elif ch == "?":
-                out.append(".")
-            elif ch == "\\" and i + 1 < len(text):
-                i += 1
-                out.append(re.escape(text[i]))
-            elif ch == "[":
-                end = text.find("]", i + 2 if text[i + 1:i + 2] in ("!", "^") else i + 1)
-                if text[i + 1:i + 2] == "]":
-                    end = text.find("]", i + 2)
-                if end < 0:
-                    out.append(re.escape(ch))
-                else:
-                    inner = text[i + 1:end]
-                    negate = inner[:1] in ("!", "^")
-                    inner = inner[1:] if negate else inner
-                    body = "".join("\\" + c if c in "\\^[]" else c for c in inner)
-                    out.append(f"[{'^' if negate else ''}{body}]")
-                    i = end
-            else:
-                out.append(re.escape(ch))
-            i += 1
-    return "".join(out)
+                   is_set: IsSet | None = None) -> list[glob.Token]:
+    """One word's source `text` as a glob pattern (glob.py)."""
+    pieces = _Expander(text, subs, lookup, is_set).pieces(0, len(text), split=False)
+    return glob.tokens([(p.text, p.quoted) for p in pieces])
 
 
 class _Expander:
@@ -258,8 +225,14 @@ class _Expander:
         word_start = m.end()
         if op[0] in "#%":
             # outer double quotes do not quote a pattern: `"${X%,*}"` strips `,` and the rest
-            pattern = re.compile(glob_regex(self.pieces(word_start, close, split=False)), re.S)
-            return [Piece(_strip(value, pattern, op), split, quote)], after
+            pieces = self.pieces(word_start, close, split=False)
+            pattern = glob.tokens([(p.text, p.quoted) for p in pieces])
+            try:
+                return [Piece(glob.strip(pattern, value, op), split, quote)], after
+            except glob.GlobTooLong:
+                raise ExpansionError(f"{text[i:close + 1]}: the value is too long to match "
+                                     f"({len(value)} characters; at most {glob.MAX_TEXT})"
+                                     ) from None
         # `:-` and the other colon forms test for unset or empty, `-` and the rest for unset
         unset_or_empty = value == "" if op[0] == ":" else not self.is_set(name)
         if op[-1] in "-=":
@@ -274,22 +247,6 @@ class _Expander:
                                                           quote=quote))
             raise ExpansionError(f"{name}: {word or 'parameter null or not set'}")
         return [Piece(value, split, quote)], after
-
-
-def _strip(value: str, pattern: re.Pattern[str], op: str) -> str:
-    """`${X#p}` (shortest prefix), `##` (longest), `%` (shortest suffix), `%%` (longest)."""
-    n = len(value)
-    if op[0] == "#":
-        cuts = range(n, -1, -1) if op == "##" else range(n + 1)
-        for k in cuts:
-            if pattern.fullmatch(value, 0, k):
-                return value[k:]
-    else:
-        cuts = range(n + 1) if op == "%%" else range(n, -1, -1)
-        for k in cuts:
-            if pattern.fullmatch(value, k):
-                return value[:k]
-    return value
 
 
 def _fields(pieces: list[Piece]) -> list[str]:

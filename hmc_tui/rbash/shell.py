@@ -18,7 +18,6 @@ and, when given, its run time, so that no input can stall the service.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import ClassVar, Protocol
 
 from tree_sitter import Node
 
+from hmc_tui.rbash import glob
 from hmc_tui.rbash.arith import ArithError, evaluate
 from hmc_tui.rbash.builtins import READONLY, Abort, Builtins, Exit
 from hmc_tui.rbash.expand import ExpansionError, Substitution, expand_pattern, expand_word
@@ -333,11 +333,14 @@ class Rbash(Builtins):
             text = self.src.text[start:self.src.end(pattern[-1])]
             subs = [s for p in pattern for s in self._subs(p, depth, start)]
             try:
-                regex = expand_pattern(text, subs, self._lookup, self._is_set)
+                if glob.matches(expand_pattern(text, subs, self._lookup, self._is_set),
+                                subject):
+                    return True
             except ExpansionError as exc:
                 raise Abort(f"rbash: {exc}", 1) from None
-            if re.fullmatch(regex, subject, re.S):
-                return True
+            except glob.GlobTooLong:
+                raise Abort(f"rbash: case: the word is too long to match ({len(subject)} "
+                            f"characters; at most {glob.MAX_TEXT})", 1) from None
         return False
 
     def _declaration(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
