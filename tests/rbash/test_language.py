@@ -1,4 +1,4 @@
-"""What bashlex could not parse and HMC scripts use: `case`, arithmetic, the parameter
+"""What the former parser (bashlex) could not parse and HMC scripts use: `case`, arithmetic, the parameter
 expansion forms, `((...))`; and the shapes tree-sitter-bash gets wrong that the shell
 corrects (adjacent backquotes, `$A/$B/`). Expected answers are bash 5's."""
 
