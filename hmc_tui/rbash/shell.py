@@ -201,12 +201,19 @@ class Rbash(Builtins):
     def _pipeline(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
         data = stdin
         status = 0
-        for stage in _statements(node):
+        saved = dict(self.vars)
+        stages = _statements(node)
+        # tree-sitter-bash reads `! a | b` as (! a) | b; bash's `!` negates the pipeline
+        negate = stages[0].type == "negated_command"
+        if negate:
+            stages[0] = _statements(stages[0])[0]
+        for stage in stages:
             buf: list[str] = []
             status = self._node(stage, data, buf, depth + 1)
             data = "".join(buf)
+            self.vars = dict(saved)  # each stage runs in a subshell: its assignments vanish
         out.append(data)  # counted when each stage produced it
-        return status
+        return int(status == 0) if negate else status
 
     def _negated(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
         return int(self._sequence(_statements(node), stdin, out, depth + 1) == 0)

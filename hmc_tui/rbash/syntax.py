@@ -128,11 +128,22 @@ def backquotes(line: str) -> str:
 
 
 def _check(root: Node, src: Source) -> None:
-    """Raise for the first problem in reading order, as bash stops at its first."""
-    if root.has_error:
-        unclosed = _unclosed(src.text)
-        if unclosed:
+    """Raise for the first problem in reading order, as bash stops at its first: an unclosed
+    quote is only found at the end of the line, so a problem before its opening comes first."""
+    found = _first_problem(root, src)
+    if root.has_error or found is not None:
+        unclosed, opened = _unclosed(src.text)
+        if unclosed and (found is None or found[0] >= opened):
             raise SyntaxProblem(f"unexpected EOF while looking for matching `{unclosed}'")
+    if found is not None:
+        if isinstance(found[1], SyntaxProblem):
+            raise found[1]
+        raise SyntaxProblem(found[1])
+
+
+def _first_problem(root: Node, src: Source) -> tuple[int, str | SyntaxProblem] | None:
+    """Where bash would stop (a character offset; the end of the line for an unexpected end)
+    and its message, for the first problem in reading order."""
     stack = [root]
     while stack:
         node = stack.pop()
@@ -140,15 +151,19 @@ def _check(root: Node, src: Source) -> None:
         if kind in HEREDOC:
             raise Unsupported("here-documents")
         if node.is_missing:
-            raise SyntaxProblem(_near(src, node.start_byte))
+            return _near(src, node.start_byte)
         if node.is_error:
-            raise SyntaxProblem(_error(node, src))
+            try:
+                return _error(node, src)
+            except SyntaxProblem as exc:
+                return src.start(node), exc
         if kind in CASE_ENDS and (node.parent is None or node.parent.type != "case_item"):
-            raise SyntaxProblem(_token(kind))
+            return src.start(node), _token(kind)
         if kind == "command_name" and node.child_count == 1 \
                 and node.children[0].type == "word" and src.of(node) in RESERVED:
-            raise SyntaxProblem(_token(src.of(node)))
+            return src.start(node), _token(src.of(node))
         stack.extend(reversed(node.children))
+    return None
 
 
 def _leaves(node: Node) -> list[Node]:
@@ -166,7 +181,7 @@ def _leaves(node: Node) -> list[Node]:
     return found
 
 
-def _error(node: Node, src: Source) -> str:
+def _error(node: Node, src: Source) -> tuple[int, str]:
     """bash's message for an ERROR node: the token it stopped at, or the end of the line."""
     leaves = _leaves(node)
     if not leaves:
@@ -181,32 +196,33 @@ def _error(node: Node, src: Source) -> str:
     if leaves[0].type in REDIRECT_OPS:  # a redirection without its target
         return _near(src, leaves[0].end_byte)
     if first in BAD_TOKENS:
-        return _token(first)
+        return src.start(leaves[0]), _token(first)
     if first in ("if", "elif", "while", "until") and len(leaves) > 1 \
             and src.of(leaves[1]) in RESERVED:
-        return _token(src.of(leaves[1]))  # an empty condition: `if then`
+        return src.start(leaves[1]), _token(src.of(leaves[1]))  # an empty condition
     if not src.text[src.end(node):].strip():
-        return "syntax error: unexpected end of file"
+        return len(src.text), "syntax error: unexpected end of file"
     return _near(src, node.end_byte)
 
 
-def _near(src: Source, byte: int) -> str:
-    """The message for the token starting at `byte` (after blanks)."""
+def _near(src: Source, byte: int) -> tuple[int, str]:
+    """Where the token starting at `byte` (after blanks) is, and the message for it."""
     m = _TOKEN.match(src.text, src.char(byte))
     if m is None or m.group(1) is None:
-        return "syntax error: unexpected end of file"
+        return len(src.text), "syntax error: unexpected end of file"
     token = m.group(1)
-    return _token("newline" if token == "\n" else token)
+    return m.start(1), _token("newline" if token == "\n" else token)
 
 
 def _token(token: str) -> str:
     return f"syntax error near unexpected token `{token}'"
 
 
-def _unclosed(line: str) -> str:
-    """The closing character bash was still looking for at the end of the line ('' if none):
-    quotes, backquotes, `$(`, `$((` and `${`."""
+def _unclosed(line: str) -> tuple[str, int]:
+    """The closing character bash was still looking for at the end of the line ('' if none)
+    and where the context it closes opened: quotes, backquotes, `$(`, `$((` and `${`."""
     stack: list[str] = []  # what closes each open context, innermost last
+    opened: list[int] = []
     i = 0
     word_start = True
     while i < len(line):
@@ -215,6 +231,7 @@ def _unclosed(line: str) -> str:
         if top == "'":
             if ch == "'":
                 stack.pop()
+                opened.pop()
             i += 1
             continue
         if ch == "\\":
@@ -226,36 +243,27 @@ def _unclosed(line: str) -> str:
             i = len(line) if end < 0 else end
             continue
         if ch == "$" and line.startswith("((", i + 1):
-            stack.append("))")
-            i += 3
+            push, step = "))", 3
         elif ch == "$" and line[i + 1:i + 2] in ("(", "{"):
-            stack.append(")" if line[i + 1] == "(" else "}")
-            i += 2
-        elif ch == "`":
-            if top == "`":
-                stack.pop()
-            else:
-                stack.append("`")
-            i += 1
-        elif ch == '"':
-            if top == '"':
-                stack.pop()
-            else:
-                stack.append('"')
-            i += 1
-        elif ch == "'" and top != '"':
-            stack.append("'")
-            i += 1
+            push, step = (")" if line[i + 1] == "(" else "}"), 2
+        elif ch in "`\"" and top == ch:
+            push, step = "pop", 1
+        elif ch in "`\"" or (ch == "'" and top != '"'):
+            push, step = ch, 1
         elif top == "))" and line.startswith("))", i):
-            stack.pop()
-            i += 2
+            push, step = "pop", 2
         elif top in (")", "))") and ch == "(":
-            stack.append(")")
-            i += 1
+            push, step = ")", 1
         elif ch == top and ch in ")}":
-            stack.pop()
-            i += 1
+            push, step = "pop", 1
         else:
-            i += 1
+            push, step = "", 1
+        if push == "pop":
+            stack.pop()
+            opened.pop()
+        elif push:
+            stack.append(push)
+            opened.append(i)
+        i += step
         word_start = ch in " \t\n;&|()"
-    return stack[-1][0] if stack else ""
+    return (stack[-1][0], opened[-1]) if stack else ("", len(line))

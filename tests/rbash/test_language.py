@@ -78,3 +78,9 @@ def test_words_tree_sitter_bash_splits_wrongly(sh: Rbash) -> None:
 ])
 def test_refused_constructs(sh: Rbash, line: str, message: str) -> None:
     assert run(sh, line) == ("", message + "\n", 2)
+
+
+def test_pipeline_stages_are_subshells_and_bang_negates_the_pipeline(sh: Rbash) -> None:
+    assert run(sh, "X=1; X=2 | cat; echo $X; echo a | Y=3; echo [$Y]") == ("1\n[]\n", "", 0)
+    assert run(sh, "! false | cat; echo $?") == ("1\n", "", 0)
+    assert run(sh, "! false && echo negated") == ("negated\n", "", 0)
