@@ -1,6 +1,7 @@
-"""What the former parser (bashlex) could not parse and HMC scripts use: `case`, arithmetic, the parameter
-expansion forms, `((...))`; and the shapes tree-sitter-bash gets wrong that the shell
-corrects (adjacent backquotes, `$A/$B/`). Expected answers are bash 5's."""
+"""What the former parser (bashlex) could not parse and HMC scripts use: `case`,
+arithmetic, the parameter expansion forms, `((...))`; and the shapes tree-sitter-bash gets
+wrong that the shell corrects (adjacent backquotes, `$A/$B/`, `! a | b`). Expected answers
+are bash 5's."""
 
 from __future__ import annotations
 
