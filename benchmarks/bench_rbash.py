@@ -25,6 +25,10 @@ CASES = {
     "$(...) of 30,000 words": "echo $(echo " + "a " * 30_000 + ")",
     "9,000 loop iterations": "for i in " + "1 " * 9_000 + "; do echo $i; done | wc -l",
     "unbalanced quote at 60 KB": "echo '" + "x" * 60_000,
+    "7,001 commands in one && chain": "true && " * 7_000 + "true",
+    "6,500 backquoted commands": "echo " + "`echo a` " * 6_500,
+    "case *a*a*a*b on 30,000 chars": "X=" + "a" * 30_000 + "; case $X in *a*a*a*b) ;; esac",
+    "${X%%*b} of 20,000 chars": "X=" + "a" * 20_000 + "; echo ${#X} ${X%%*b} | wc -c",
 }
 
 

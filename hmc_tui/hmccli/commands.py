@@ -30,6 +30,7 @@ from hmc_tui.hmccli import (
     syscfg,
     usercmds,
     vios,
+    viosimg,
 )
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.grammar import Grammar
@@ -72,6 +73,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(hmcinfo.LSSYSCONN, hmcinfo.run_lssysconn),
     Command(svcevents.GRAMMAR, svcevents.run),
     Command(vios.GRAMMAR, vios.run, vios.plan),
+    Command(viosimg.GRAMMAR, viosimg.run),
     Command(netboot.GRAMMAR, netboot.run, netboot.plan),
     Command(lic.LSLIC, lic.run_lslic),
     Command(lic.UPDLIC, lic.run_updlic, lic.plan_updlic),

@@ -1,12 +1,14 @@
-"""Properties: any line gets an answer (never an exception, a status in 0..255), and single
-quotes keep any text as it is, as bash's do."""
+"""Properties: any line gets an answer (never an exception, a status in 0..255), single
+quotes keep any text as it is, as bash's do, and glob patterns match as fnmatch's do."""
 
 from __future__ import annotations
+
+import fnmatch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hmc_tui.rbash import Limits, Rbash, Result
+from hmc_tui.rbash import Limits, Rbash, Result, glob
 
 
 def _shell() -> Rbash:
@@ -30,3 +32,17 @@ def test_any_line_gets_an_answer(line: str) -> None:
 def test_single_quotes_keep_text(text: str) -> None:
     r = _shell().run(f"echo -n '{text}'")
     assert (r.stdout, r.exit_code) == (text, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab*?", max_size=8), st.text(alphabet="ab", max_size=12))
+def test_glob_agrees_with_fnmatch(pattern: str, text: str) -> None:
+    tokens = glob.tokens([(pattern, False)])
+    assert glob.matches(tokens, text) == fnmatch.fnmatchcase(text, pattern)
+    # ${X#p}: the shortest and longest matching prefixes, found by trying every length
+    prefixes = [k for k in range(len(text) + 1) if fnmatch.fnmatchcase(text[:k], pattern)]
+    assert glob.strip(tokens, text, "#") == (text[prefixes[0]:] if prefixes else text)
+    assert glob.strip(tokens, text, "##") == (text[prefixes[-1]:] if prefixes else text)
+    suffixes = [k for k in range(len(text) + 1) if fnmatch.fnmatchcase(text[k:], pattern)]
+    assert glob.strip(tokens, text, "%") == (text[:suffixes[-1]] if suffixes else text)
+    assert glob.strip(tokens, text, "%%") == (text[:suffixes[0]] if suffixes else text)
