@@ -28,6 +28,16 @@ class Abort(Exception):
         self.status = status
 
 
+class Refused(Exception):
+    """Fails one command, as bash fails a command whose redirection is refused: the message
+    is printed, the command's status is `status`, and the line goes on."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
 class Exit(Abort):
     """`exit N`: ends the line (and an interactive session) with status N."""
 

@@ -28,7 +28,7 @@ from tree_sitter import Node
 
 from hmc_tui.rbash import glob
 from hmc_tui.rbash.arith import ArithError, evaluate
-from hmc_tui.rbash.builtins import READONLY, Abort, Builtins, Exit
+from hmc_tui.rbash.builtins import READONLY, Abort, Builtins, Exit, Refused
 from hmc_tui.rbash.expand import ExpansionError, Substitution, expand_pattern, expand_word
 from hmc_tui.rbash.filters import FILTERS, Filter, FilterError
 from hmc_tui.rbash.syntax import Source, SyntaxProblem, Unsupported, parse
@@ -236,7 +236,11 @@ class Rbash(Builtins):
     def _redirected(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
         """A statement with redirections: only duplications (`2>&1`, `>&2`) are allowed."""
         body = node.child_by_field_name("body")
-        dups = [self._redirect_check(r) for r in node.children_by_field_name("redirect")]
+        try:
+            dups = [self._redirect_check(r) for r in node.children_by_field_name("redirect")]
+        except Refused as exc:
+            self._run.errors.append(exc.message + "\n")
+            return exc.status
         if body is None:
             return 0
         mark = len(self._run.errors)
@@ -365,23 +369,25 @@ class Rbash(Builtins):
 
     # ------------------------------------------------------------------ commands
     def _redirect_check(self, r: Node) -> str:
-        """'' for a refused redirection (raises), '2>&1' / '1>&2' for a duplication."""
+        """'2>&1' / '1>&2' for a duplication; a refused redirection raises Refused (that
+        command fails, the line goes on, as in bash)."""
         if r.type == "herestring_redirect":
             raise Abort("rbash: here-documents: not supported", 2)
-        if r.type != "file_redirect":
-            raise Abort("rbash: restricted: cannot redirect output", 1)
-        ops = [c.type for c in r.children if not c.is_named]
-        fd_node = r.child_by_field_name("descriptor")
         target = r.child_by_field_name("destination")
         target_text = self.src.of(target) if target is not None else ""
+        if r.type != "file_redirect":
+            raise Refused(f"rbash: {_printable(target_text)}: restricted: cannot redirect "
+                          "output")
+        ops = [c.type for c in r.children if not c.is_named]
+        fd_node = r.child_by_field_name("descriptor")
         op = ops[0] if ops else ""
         if op in (">&", "<&") and target_text.isdigit():
             fd = self.src.of(fd_node) if fd_node is not None else ("1" if op == ">&" else "0")
             return f"{fd}>&{target_text}"
         if op == "<":
             # rbash may read files, but the HMC user has none here
-            raise Abort(f"rbash: {_printable(target_text)}: No such file or directory", 1)
-        raise Abort("rbash: restricted: cannot redirect output", 1)
+            raise Refused(f"rbash: {_printable(target_text)}: No such file or directory")
+        raise Refused(f"rbash: {_printable(target_text)}: restricted: cannot redirect output")
 
     def _subs(self, word: Node, depth: int, base: int | None = None) -> list[Substitution]:
         """The command and arithmetic substitutions in `word`, by offset from `base` (the
@@ -493,7 +499,11 @@ class Rbash(Builtins):
                 words.extend(self._expand(word, depth))
                 word = []
             if kind in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
-                dups.append(self._redirect_check(part))
+                try:
+                    dups.append(self._redirect_check(part))
+                except Refused as exc:  # bash: this command fails, the line goes on
+                    self._run.errors.append(exc.message + "\n")
+                    return exc.status
             elif kind == "variable_assignment" and not words and not word:
                 assignments.append(part)
             elif kind == "command_name" and self.src.of(part) in ("time", "coproc", "select") \

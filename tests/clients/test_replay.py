@@ -241,7 +241,7 @@ def test_lpar2rrd_system_list_and_clock(hmc: Hmc) -> None:
 
 def test_restricted_shell_refusals_over_ssh(hmc: Hmc) -> None:
     assert hmc.ssh_key("cat /etc/passwd > /tmp/x") == (
-        "", "rbash: restricted: cannot redirect output\n", 1)
+        "", "rbash: /tmp/x: restricted: cannot redirect output\n", 1)
     assert hmc.ssh_key("sh -c id") == ("", "rbash: sh: command not found\n", 127)
     assert hmc.ssh_key("cd /; PATH=/bin") == (
         "", "rbash: cd: restricted\nrbash: PATH: readonly variable\n", 1)

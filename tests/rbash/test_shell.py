@@ -55,10 +55,22 @@ def test_unknown_command(sh: Rbash) -> None:
                                       "command names\n", 1)
 
 
-@pytest.mark.parametrize("line", ["echo a > /tmp/x", "lssyscfg -r sys >> out", "echo a &> f",
-                                  "echo a 2>/dev/null"])
-def test_redirection_refused(sh: Rbash, line: str) -> None:
-    assert run(sh, line) == ("", "rbash: restricted: cannot redirect output\n", 1)
+@pytest.mark.parametrize(("line", "target"), [
+    ("echo a > /tmp/x", "/tmp/x"), ("lssyscfg -r sys >> out", "out"), ("echo a &> f", "f"),
+    ("echo a 2>/dev/null", "/dev/null"), ("{ echo a; } > g", "g")])
+def test_redirection_refused(sh: Rbash, line: str, target: str) -> None:
+    assert run(sh, line) == ("", f"rbash: {target}: restricted: cannot redirect output\n", 1)
+
+
+def test_a_refused_redirection_fails_that_command_only(sh: Rbash) -> None:
+    # As `bash --restricted -c` does: the command fails with 1, the line goes on.
+    assert run(sh, "echo a > /tmp/x; echo next") == (
+        "next\n", "rbash: /tmp/x: restricted: cannot redirect output\n", 0)
+    assert run(sh, "echo a >> log && echo yes || echo no") == (
+        "no\n", "rbash: log: restricted: cannot redirect output\n", 0)
+    assert run(sh, "echo a > f; nosuch") == (
+        "", "rbash: f: restricted: cannot redirect output\nrbash: nosuch: command not found\n",
+        127)
 
 
 def test_input_redirection_and_here_documents(sh: Rbash) -> None:
