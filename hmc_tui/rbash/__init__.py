@@ -5,6 +5,6 @@ each line. Engine-free and front-end-free: HMC commands reach the engine only th
 `run_hmc(words)` callable the caller gives.
 """
 
-from hmc_tui.rbash.shell import Limits, Rbash, Result
+from hmc_tui.rbash.shell import Limits, Output, Rbash, Result
 
-__all__ = ["Limits", "Rbash", "Result"]
+__all__ = ["Limits", "Output", "Rbash", "Result"]

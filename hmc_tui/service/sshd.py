@@ -34,15 +34,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import asyncssh
 
 from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
-from hmc_tui.hmccli import CommandResult
-from hmc_tui.rbash import Limits, Rbash
+from hmc_tui.hmccli import CommandResult, run_command
+from hmc_tui.rbash import Limits, Output, Rbash
 from hmc_tui.service.logins import Attempt, LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
@@ -55,17 +54,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2222
 
 
-class CommandOutput(Protocol):
-    @property
-    def stdout(self) -> str: ...
-    @property
-    def stderr(self) -> str: ...
-    @property
-    def exit_code(self) -> int: ...
 
 
 # hmccli.run_command's shape: (console, line, *, allow_files) -> result
-CommandRunner = Callable[..., CommandOutput]
+CommandRunner = Callable[..., Output]
 
 
 @dataclass
@@ -148,14 +140,6 @@ def console_argv(socket_path: Path) -> list[str]:
     return [sys.executable, "-m", "hmc_tui", "--connect", str(socket_path)]
 
 
-def default_command_runner() -> CommandRunner | None:
-    try:
-        from hmc_tui.hmccli import run_command  # the HMC command line, when it exists
-    except ImportError:
-        return None
-    return run_command
-
-
 class HmcSshServer:
     """SSH for the engine `service`; consoles connect back to it through `socket_path`."""
 
@@ -168,7 +152,7 @@ class HmcSshServer:
         self.host_key = host_key
         self.settings = settings or SshSettings()
         self.console_command = list(console_command or console_argv(service.socket_path))
-        self._runner = command_runner
+        self._runner = command_runner or run_command
         s = self.settings
         self.limiter = LoginLimiter(max_failures=s.max_failures, window=s.failure_window,
                                     delay=s.login_delay, max_delay=s.max_login_delay,
@@ -421,15 +405,13 @@ class HmcSshServer:
                 _write(process, result.stderr, err=True, crlf=crlf)
             process.exit(int(result.exit_code))
 
-    def run_line(self, actor: Actor, line: str) -> CommandOutput:
+    def run_line(self, actor: Actor, line: str) -> Output:
         """One restricted-shell command line for `actor` (in a worker thread: commands wait
         on the engine); the HMC commands in it run through the command runner."""
-        runner = self._runner or default_command_runner()
-        if runner is None:
-            return CommandResult(stderr="hmc-tui: command line not available\n", exit_code=1)
+        runner = self._runner
         console = LocalConsole(self.service.engine, actor)
 
-        def run_hmc(words: list[str]) -> CommandOutput:
+        def run_hmc(words: list[str]) -> Output:
             command = shlex.join(words)
             try:
                 # allow_files=False: `-f FILE` must never read the server's files for a

@@ -10,12 +10,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from hmc_tui.service.sshd import default_command_runner
-
 from .conftest import PASSWORDS, Stack
-
-pytestmark = pytest.mark.skipif(default_command_runner() is None,
-                                reason="hmc_tui.hmccli.run_command not there yet")
 
 
 async def test_a_key_added_with_mkauthkeys_logs_in_next_time(stack: Stack) -> None:

@@ -17,12 +17,9 @@ from engine import ops
 from hmc_tui.hmccli import CommandResult
 from hmc_tui.service.paths import host_key_path
 from hmc_tui.service.remote import RemoteConsole
-from hmc_tui.service.sshd import default_command_runner, load_host_key
+from hmc_tui.service.sshd import load_host_key
 
 from .conftest import PASSWORDS, STUB, Stack, StackFactory, alive, open_console, wait_until
-
-HMCCLI = default_command_runner() is not None
-needs_hmccli = pytest.mark.skipif(not HMCCLI, reason="hmc_tui.hmccli.run_command not there yet")
 
 
 def fake_hmccli(console: object, line: str, *, allow_files: bool = True,
@@ -106,14 +103,6 @@ async def test_exec_runs_hmc_commands_for_the_user(make_stack: StackFactory) -> 
     assert stack.engine.snapshot().frame.partition("dev02").state != "Not Activated"
 
 
-async def test_exec_without_a_command_line_says_so(stack: Stack,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hmc_tui.service.sshd.default_command_runner", lambda: None)
-    async with await stack.connect("hscroot") as conn:
-        result = await asyncio.wait_for(conn.run("lssyscfg -r sys"), 10)
-    assert (result.exit_status, result.stderr) == (1, "hmc-tui: command line not available\n")
-
-
 async def test_exec_user_commands(stack: Stack) -> None:
     async with await stack.connect("hscroot") as conn:
         made = await asyncio.wait_for(
@@ -127,7 +116,6 @@ async def test_exec_user_commands(stack: Stack) -> None:
     assert refused.exit_status == 1 and refused.stderr.startswith("HSCL350B")
 
 
-@needs_hmccli
 async def test_exec_with_the_real_command_line(make_stack: StackFactory) -> None:
     stack = await make_stack()
     async with await stack.connect("view") as conn:
@@ -139,7 +127,6 @@ async def test_exec_with_the_real_command_line(make_stack: StackFactory) -> None
     assert unknown.exit_status != 0 and unknown.stderr
 
 
-@needs_hmccli
 async def test_exec_never_reads_server_files(stack: Stack) -> None:
     async with await stack.connect("hscroot") as conn:
         result = await asyncio.wait_for(conn.run(
