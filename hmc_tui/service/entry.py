@@ -379,7 +379,12 @@ def run_remote_console(socket_path: str | Path | None = None) -> int:
         return _fail(f"{exc} (is `{PROG} serve` running?)")
     try:
         with _errors_to_file(console.restricted):
-            return run_console(console)
+            status = run_console(console)
+        if not console.connected and console.close_reason:
+            # On the user's terminal (stderr is theirs again): why the session ended, e.g.
+            # the user was removed from the user store.
+            print(f"hmc-tui: {console.close_reason}", file=sys.stderr)
+        return status
     finally:
         console.close()
 
