@@ -39,6 +39,7 @@ def import_frame(path: Path) -> Imported:
 
 
 def build(captures: dict[str, Capture], source: str) -> Imported:
+    """Run the sections in the order their warnings should appear."""
     r = Reader(captures, source)
     r.extras = read_extras(r)
     system, engine_time, firmware_mem = read_system(r)
@@ -72,6 +73,7 @@ def build(captures: dict[str, Capture], source: str) -> Imported:
 
 
 def _warn_unused(r: Reader) -> None:
+    """One warning per capture no section read, saying why it was not."""
     for key, cap in r.caps.items():
         if key in r.used:
             continue

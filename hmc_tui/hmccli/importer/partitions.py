@@ -24,6 +24,7 @@ from hmc_tui.hmccli.tokens import split_items
 
 
 def read_lpars(r: Reader) -> Lpars:
+    """Partitions by ID, each record with lpar_env and state made ones the simulator knows."""
     out: Lpars = {}
     records = r.records("lssyscfg_r_lpar") or []
     if records:
@@ -66,6 +67,8 @@ def read_lpars(r: Reader) -> Lpars:
 
 def read_profiles(r: Reader, lpars: Lpars
                   ) -> tuple[dict[int, list[Profile]], dict[int, dict[str, tuple]]]:
+    """Profiles per partition, and per profile the adapter lists it names (used when
+    the virtualio captures are missing)."""
     profiles: dict[int, list[Profile]] = {}
     lists: dict[int, dict[str, tuple]] = {}  # lpar id -> profile name -> adapter lists
     records = r.records("lssyscfg_r_prof") or []
@@ -85,6 +88,7 @@ def read_profiles(r: Reader, lpars: Lpars
 def _profile(r: Reader, cap: Capture, line: int, rec: Rec, lid: int,
              profiles: dict[int, list[Profile]], lists: dict[int, dict[str, tuple]]
              ) -> None:
+    """One profile record onto `profiles`, its adapter lists onto `lists`."""
     defaults = Resources()
     name = r.get(cap, line, rec, "name", "default_profile")
     fields: dict[str, Any] = {"name": name}
@@ -123,6 +127,7 @@ def _profile(r: Reader, cap: Capture, line: int, rec: Rec, lid: int,
 
 
 def read_refcodes(r: Reader, lpars: Lpars) -> dict[int, str]:
+    """Reference codes by partition (blank when lsrefcode is missing)."""
     out: dict[int, str] = {}
     records = r.records("lsrefcode_r_lpar", "reference codes are blank")
     for cap, line, rec in records or []:
@@ -136,6 +141,7 @@ def make_partition(r: Reader, hw: HardwareModel, cap: Capture, line: int, rec: R
                    profiles: list[Profile], current: Resources | None,
                    configured: Resources | None, adapters: list[Any], vios: dict[str, Any],
                    refcode: str) -> Partition:
+    """The partition from its record and what the other sections found for it."""
     lid = int(rec["lpar_id"])
     extra = r.extras.lpar.get(lid, {})
     env = rec["lpar_env"]

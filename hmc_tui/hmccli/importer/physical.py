@@ -10,6 +10,7 @@ from hmc_tui.hmccli.importer.reader import Lpars, Reader
 
 
 def _guess_kind(description: str) -> str:
+    """An adapter kind from its description, when the extras do not name it."""
     text = description.lower()
     if "fibre" in text or " fc " in f" {text} ":
         return "fc"
@@ -21,6 +22,7 @@ def _guess_kind(description: str) -> str:
 
 
 def read_io(r: Reader, lpars: Lpars) -> list[PhysicalAdapter]:
+    """Physical I/O slots; one owned by a partition not in the captures stays unassigned."""
     records = r.records("lshwres_r_io_rsubtype_slot", "no physical adapters")
     out: list[PhysicalAdapter] = []
     for cap, line, rec in records or []:
@@ -48,6 +50,7 @@ def read_io(r: Reader, lpars: Lpars) -> list[PhysicalAdapter]:
 
 
 def _extra_ports(r: Reader, drc: str) -> list[PhysicalPort]:
+    """The ports the extras list for an adapter (DRC index)."""
     return [r.model(
         cap, line, PhysicalPort, name=need(cap, line, rec, "name")[0],
         location=rec.get("location", ""), wwpn=rec.get("wwpn", ""), mac=rec.get("mac", ""),

@@ -53,6 +53,7 @@ def where(cap: Capture) -> str:
 
 
 def base_key(key: str) -> str:
+    """A capture's command, without the `#n` a repeated section gets."""
     return key.split("#", 1)[0]
 
 

@@ -51,6 +51,7 @@ def settle(r: Reader, frame: Frame) -> Frame:
 
 
 def _describe(frame: Frame, path: str) -> str:
+    """The thing at `path`, named for a warning (partition: adapter in slot N)."""
     data: Any = frame
     words: list[str] = []
     for name, index, _ in ((m.group(1), int(m.group(2)), 0)

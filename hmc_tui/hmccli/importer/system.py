@@ -30,6 +30,7 @@ from hmc_tui.hmccli.tokens import split_items
 
 
 def read_system(r: Reader) -> tuple[ManagedSystem, float, int | None]:
+    """The managed system, the engine clock, and the captured firmware memory (or None)."""
     found = r.records("lssyscfg_r_sys")
     if not found:
         raise CaptureError(r.source, None, "lssyscfg_r_sys.txt has no record")
@@ -115,6 +116,7 @@ def _sample_rate(r: Reader) -> int:
 
 
 def _first(r: Reader, key: str) -> tuple[Capture, int, Rec]:
+    """The first record of a required capture."""
     found = r.records(key)
     if not found:
         raise CaptureError(r.source, None, f"{key}.txt has no record")
@@ -192,6 +194,8 @@ def set_firmware_mem(r: Reader, frame: Frame, captured: int | None) -> Frame:
 
 def read_pools(r: Reader, profiles: dict[int, list[Profile]],
                current: dict[int, Resources]) -> list[SharedPool]:
+    """Shared processor pools: captured ones, plus any a profile uses that no capture
+    lists, sized to fit the partitions using it."""
     records = r.records("lshwres_r_procpool")
     # The physical pool's figures (--level pool) follow from the rest; an older HMC
     # saved the shared pools under that name.
@@ -231,6 +235,7 @@ def read_pools(r: Reader, profiles: dict[int, list[Profile]],
 
 
 def _pool(r: Reader, cap: Capture, line: int, rec: Rec) -> SharedPool | None:
+    """One pool record; None for the default pool (ID 0) or one without ID or name."""
     if "shared_proc_pool_id" not in rec or "name" not in rec:
         r.warn(f"{cap.source}:{line}: a pool without shared_proc_pool_id or "
                "name: not placed")

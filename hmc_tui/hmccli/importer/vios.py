@@ -89,6 +89,7 @@ def _lsmaps(r: Reader, vios_parts: dict[int, Rec]
 
 def read_vios(r: Reader, vios_parts: dict[int, Rec], io_adapters: list[PhysicalAdapter],
               adapters: dict[int, list[Any]]) -> tuple[list[Disk], dict[int, dict[str, Any]]]:
+    """The disks the VIOSes see, and per VIOS its VSCSI and NPIV mappings and SEAs."""
     per_vios = _vios_captures(r, vios_parts)
     vscsi, npiv = _lsmaps(r, vios_parts)
     data: dict[int, dict[str, Any]] = {}
@@ -110,6 +111,7 @@ def read_vios(r: Reader, vios_parts: dict[int, Rec], io_adapters: list[PhysicalA
 
 
 def _extra_disk(r: Reader, cap: Capture, line: int, rec: Rec) -> Disk:
+    """A disk as the extras describe it (size, identifier, owners)."""
     owners = tuple(r.number(cap, line, o, int, "owners")
                    for o in split_items(rec.get("owners", "")))
     return r.model(
@@ -122,6 +124,7 @@ def _one_vios(r: Reader, name: str, lid: int, caps: dict[str, Capture], vtds: li
               vfcs: list[Vfc], io_adapters: list[PhysicalAdapter],
               adapters: dict[int, list[Any]], disks: dict[str, dict[str, Any]]
               ) -> dict[str, Any]:
+    """One VIOS's disks (added to `disks`), mappings and SEAs; its ports onto `io_adapters`."""
     def add_disk(disk: str, **fields: Any) -> None:
         entry = disks.setdefault(disk, {"name": disk, "owners": []})
         entry.update(fields)
@@ -175,6 +178,7 @@ def _one_vios(r: Reader, name: str, lid: int, caps: dict[str, Capture], vtds: li
 
 def _seas(r: Reader, name: str, caps: dict[str, Capture], own: list[Any],
           port_locations: dict[str, str]) -> list[SharedEthernetAdapter]:
+    """SEAs from lsmap -net, their trunks and control channel from lsdev -dev SEA -attr."""
     if "lsmap_all_net" not in caps:
         return []
     try:

@@ -16,6 +16,8 @@ from hmc_tui.hmccli.tokens import split_items
 
 def read_adapters(r: Reader, lpars: Lpars, lists: dict[int, dict[str, tuple]]
                   ) -> dict[int, list[VirtualScsi | VirtualFc | VirtualEth]]:
+    """Virtual adapters per partition, in slot order; from the default profile's lists
+    for an adapter kind whose capture is missing."""
     out: dict[int, list[VirtualScsi | VirtualFc | VirtualEth]] = {}
     missing: list[str] = []
     for kind in ("scsi", "fc", "eth"):
@@ -66,6 +68,7 @@ def read_adapters(r: Reader, lpars: Lpars, lists: dict[int, dict[str, tuple]]
 
 def _adapter(r: Reader, where: tuple[Capture, int], rec: Rec,
              kind: str) -> VirtualScsi | VirtualFc | VirtualEth:
+    """One lshwres -r virtualio record as an adapter."""
     cap, line = where
     slot = r.number(cap, line, need(cap, line, rec, "slot_num")[0], int, "slot_num")
     required = rec.get("is_required", "0") == "1"
