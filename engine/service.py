@@ -32,6 +32,7 @@ from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
 from engine.journal import Event, Journal
 from engine.model import Frame
+from engine.redundancy import reconcile
 from engine.roles import SYSTEM_ACTOR, Actor
 from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
 
@@ -279,6 +280,7 @@ class Engine:
         for step in self._lifecycle.pop_due(now):
             self._steps += 1
             self._frame = lc.apply_step(self._frame, step)
+            self._frame = reconcile(self._frame, self._lifecycle, now)
             if step.state is not None:
                 self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
                                   op="state", target=self._target_name(step.lpar_id),
