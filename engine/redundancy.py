@@ -47,12 +47,15 @@ SeaState = Literal["PRIMARY", "BACKUP", "PRIMARY_SH", "BACKUP_SH", "LIMBO", "UNA
 HANG_SECONDS = 30.0
 CRASH_SECONDS = 180.0
 # Reference codes a crashed OS leaves (ours, after the OS's own families): AIX and VIOS
-# post the dump progress codes 0C9 (system-initiated dump in progress) then 0C1 (I/O error
-# during the dump: the dump device is on the lost disk); Linux panics; IBM i ends abnormally.
+# post the dump progress codes 0C9 (system-initiated dump in progress) then 0C0 (dump
+# complete), or 0C1 (I/O error during the dump) when the dump device was on the lost boot
+# disk; Linux panics; IBM i ends abnormally.
 CRASH_CODES: dict[str, tuple[str, ...]] = {
-    "aix": ("0C9", "0C1"), "vios": ("0C9", "0C1"), "linux": ("B200A101",),
+    "aix": ("0C9", "0C0"), "vios": ("0C9", "0C0"), "linux": ("B200A101",),
     "ibmi": ("B6005001",),
 }
+LOST_DISK_CODES: dict[str, tuple[str, ...]] = {**CRASH_CODES, "aix": ("0C9", "0C1"),
+                                                "vios": ("0C9", "0C1")}
 DUMP_SECONDS = 10.0  # between the first crash code and the last
 
 
@@ -393,7 +396,8 @@ def _reconcile_one(frame: Frame, p: Partition, outages: dict[tuple[int, OutageKi
         lost = disk is not None and not disk.available
         if lost and rootvg is None:
             outages[(p.id, "rootvg")] = rootvg = Outage(lpar_id=p.id, kind="rootvg", since=now)
-            lifecycle.schedule(p.id, now, crash_steps(p, HANG_SECONDS, CRASH_SECONDS))
+            lifecycle.schedule(p.id, now, crash_steps(p, HANG_SECONDS, CRASH_SECONDS,
+                                                       LOST_DISK_CODES))
         elif not lost and rootvg is not None:
             del outages[(p.id, "rootvg")]
             rootvg, recovered = None, True
@@ -416,10 +420,11 @@ def _reconcile_one(frame: Frame, p: Partition, outages: dict[tuple[int, OutageKi
     return p
 
 
-def crash_steps(p: Partition, hang: float, crash: float) -> list[lc.Step]:
+def crash_steps(p: Partition, hang: float, crash: float,
+                codes_by_os: dict[str, tuple[str, ...]] = CRASH_CODES) -> list[lc.Step]:
     """RMC lost after `hang` seconds (0: at once), the OS's crash codes from `crash` on,
     ending in `Error`."""
-    codes = CRASH_CODES[lc.os_family(p)]
+    codes = codes_by_os[lc.os_family(p)]
     steps: list[lc.Step] = [(hang, None, None, "inactive")] if hang else []
     for i, code in enumerate(codes):
         last = i == len(codes) - 1
