@@ -394,8 +394,11 @@ def _reconcile_one(frame: Frame, p: Partition, outages: dict[tuple[int, OutageKi
     if os_up(p):
         disk = boot_disk(frame, p)
         lost = disk is not None and not disk.available
-        if lost and rootvg is None:
-            outages[(p.id, "rootvg")] = rootvg = Outage(lpar_id=p.id, kind="rootvg", since=now)
+        if lost and (rootvg is None or not lifecycle.busy(p.id)):
+            # (a frame saved without its schedule has the outage but not the steps: again)
+            if rootvg is None:
+                outages[(p.id, "rootvg")] = rootvg = Outage(lpar_id=p.id, kind="rootvg",
+                                                            since=now)
             lifecycle.schedule(p.id, now, crash_steps(p, HANG_SECONDS, CRASH_SECONDS,
                                                        LOST_DISK_CODES))
         elif not lost and rootvg is not None:

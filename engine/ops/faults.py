@@ -154,8 +154,8 @@ class InjectFault(Operation):
             steps.append((last[0] + CRASH_RESTART_SECONDS, "Not Activated", "00000000", None))
             then = ("activate", p.id, p.curr_profile or p.default_profile, p.boot_mode)
         first = steps[0]
-        ctx.put(p.model_copy(update={"refcode": first[2] or p.refcode,
-                                     "rmc_state": "inactive"}))
+        ctx.put(p.model_copy(update={"state": first[1] or p.state,
+                                     "refcode": first[2] or p.refcode, "rmc_state": "inactive"}))
         ctx.lifecycle.schedule(p.id, ctx.now, steps[1:], then=then)
         problem = open_event(ctx, SRC["crash"], f"Partition {p.name} terminated abnormally "
                              "(system dump)", p.name, callhome=False)
