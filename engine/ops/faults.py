@@ -179,7 +179,7 @@ class InjectFault(Operation):
         if self.location and self.kind != "power_loss":
             cmd += f" -l {name(self.location)}"
         if self.size_gb is not None:
-            cmd += f" -a size_gb={self.size_gb}"
+            cmd += f" --size {self.size_gb}"
         if self.kind == "crash" and not self.restart:
             cmd += " --norestart"
         return cmd
