@@ -28,6 +28,7 @@ from typing import Literal
 from engine import lifecycle as lc
 from engine.cpu import os_up
 from engine.model import (
+    Disk,
     Frame,
     Outage,
     Partition,
@@ -35,6 +36,7 @@ from engine.model import (
     VirtualEth,
     VirtualFc,
     VirtualScsi,
+    VscsiMapping,
 )
 from engine.vios import physical_ports
 
@@ -115,17 +117,59 @@ def _port_up(frame: Frame, lpar_id: int, kind: str, name: str, ideal: bool) -> b
     return not ports or ports[0].location not in down  # a port the frame does not list: up
 
 
-def _san_reachable(frame: Frame, vios: Partition) -> bool:
-    """The VIOS reaches its SAN LUNs through at least one of its FC ports (or owns none)."""
-    ports = physical_ports(frame, vios.id, "fc")
-    down = frame.ports_down()
-    return not ports or any(port.location not in down for port in ports)
-
-
 # ---------------------------------------------------------------- disk paths
 
 
-def client_disks(frame: Frame, lpar: Partition | str | int) -> list[ClientDisk]:
+@dataclass(frozen=True)
+class _Vios:
+    """What clients need to know about one VIOS."""
+
+    vios: Partition
+    serving: bool
+    san: bool  # reaches its SAN LUNs (an FC port up, or none owned)
+    vhosts: dict[int, str]
+    vfchosts: dict[int, str]
+    fc: dict[str, tuple[str, bool]]  # FC port name -> (wwpn, up)
+    luns: dict[int, list[VscsiMapping]]  # vhost slot -> its mappings by LUN
+    npiv: dict[int, str]  # vfchost slot -> the FC port it is mapped to
+
+
+class _Index:
+    """Lookups over one frame, built once per `reconcile` (with two VIOS serving a thousand
+    clients, a scan of every mapping and disk per client would cost seconds)."""
+
+    def __init__(self, frame: Frame) -> None:
+        from engine.vios import vfchosts, vhosts  # the VIOS's own device names
+
+        self.frame = frame
+        self.parts = {p.id: p for p in frame.partitions}
+        self.disks: dict[tuple[int, str], Disk] = {}
+        for d in frame.io.disks:
+            for owner in d.owners:
+                self.disks.setdefault((owner, d.name), d)
+        down = frame.ports_down()
+        self.ports: dict[tuple[int, str], list[tuple[str, str, bool]]] = {}
+        for adapter in frame.io.adapters:
+            if adapter.owner is not None:
+                self.ports.setdefault((adapter.owner, adapter.kind), []).extend(
+                    (port.name, port.wwpn, port.location not in down)
+                    for port in adapter.ports)
+        self.vios: dict[int, _Vios] = {}
+        for p in frame.partitions:
+            if p.is_vios:
+                fc = self.ports.get((p.id, "fc"), [])
+                luns: dict[int, list[VscsiMapping]] = {}
+                for m in sorted(p.vscsi_mappings, key=lambda m: m.lun):
+                    luns.setdefault(m.vhost_slot, []).append(m)
+                self.vios[p.id] = _Vios(
+                    vios=p, serving=serving(p), san=not fc or any(up for _, _, up in fc),
+                    vhosts=vhosts(p), vfchosts=vfchosts(p),
+                    fc={name: (wwpn, up) for name, wwpn, up in fc}, luns=luns,
+                    npiv={m.vfchost_slot: m.port for m in p.npiv_mappings})
+
+
+def client_disks(frame: Frame, lpar: Partition | str | int,
+                 index: _Index | None = None) -> list[ClientDisk]:
     """The disks partition `lpar` sees through its virtual adapters, each with its paths.
 
     vSCSI: one disk per backing device (LUNs shared by two VIOS, by `unique_id`, are one
@@ -134,6 +178,7 @@ def client_disks(frame: Frame, lpar: Partition | str | int) -> list[ClientDisk]:
     the frame; they are shown as one SAN disk after the vSCSI ones, with a path through
     each vFC adapter (fscsiN). The boot disk is the first vSCSI disk, else the SAN disk.
     """
+    ix = index or _Index(frame)
     p = lpar if isinstance(lpar, Partition) else frame.partition(lpar)
     if p is None:
         return []
@@ -143,42 +188,37 @@ def client_disks(frame: Frame, lpar: Partition | str | int) -> list[ClientDisk]:
     scsi = sorted((a for a in p.adapters if isinstance(a, VirtualScsi) and a.side == "client"),
                   key=lambda a: a.slot)
     for i, adapter in enumerate(scsi):
-        vios = frame.partition(adapter.remote_lpar_id) if adapter.remote_lpar_id else None
-        if vios is None or not vios.is_vios:
+        v = ix.vios.get(adapter.remote_lpar_id or 0)
+        if v is None:
             continue
-        vhost = _server_name(vios, "scsi", adapter.remote_slot)
-        up = serving(vios) and _san_reachable(frame, vios)
-        for m in sorted((m for m in vios.vscsi_mappings if m.vhost_slot == adapter.remote_slot),
-                        key=lambda m: m.lun):
-            disk = next((d for d in frame.io.disks if d.name == m.backing
-                         and vios.id in d.owners), None)
+        vios = v.vios
+        vhost = v.vhosts.get(adapter.remote_slot or -1, "")
+        status: PathStatus = "Enabled" if v.serving and v.san else "Failed"
+        for m in v.luns.get(adapter.remote_slot or -1, ()):
+            disk = ix.disks.get((vios.id, m.backing))
             if disk is None or disk.kind == "file" or not m.backing:
                 continue  # optical media are cd0, not disks
             key = disk.unique_id or f"{vios.id}:{disk.name}"
             sizes[key], ids[key] = disk.size_gb, disk.unique_id
             disks.setdefault(key, []).append(DiskPath(
-                status="Enabled" if up else "Failed", disk="", parent=f"vscsi{i}",
+                status=status, disk="", parent=f"vscsi{i}",
                 connection=f"8{m.lun}0000000000", via="vscsi", vios=vios.name, server=vhost))
-    fc_base = len(physical_ports(frame, p.id, "fc"))
+    fc_base = len(ix.ports.get((p.id, "fc"), []))
     vfc = sorted((a for a in p.adapters if isinstance(a, VirtualFc) and a.side == "client"),
                  key=lambda a: a.slot)
     san: list[DiskPath] = []
     for i, fc in enumerate(vfc):
-        vios = frame.partition(fc.remote_lpar_id) if fc.remote_lpar_id else None
-        if vios is None or not vios.is_vios:
+        v = ix.vios.get(fc.remote_lpar_id or 0)
+        if v is None:
             continue
-        mapped = next((m for m in vios.npiv_mappings if m.vfchost_slot == fc.remote_slot),
-                      None)
-        port = mapped.port if mapped else ""
-        wwpn = next((pp.wwpn for pp in physical_ports(frame, vios.id, "fc") if pp.name == port),
-                    "")
-        status: PathStatus = "Missing" if mapped is None else (
-            "Enabled" if serving(vios) and _port_up(frame, vios.id, "fc", port, False)
-            else "Failed")
+        port = v.npiv.get(fc.remote_slot or -1, "")
+        wwpn, up = v.fc.get(port, ("", True))  # a port the frame does not list: up
+        status = "Missing" if not port else (
+            "Enabled" if v.serving and up else "Failed")
         san.append(DiskPath(
             status=status, disk="", parent=f"fscsi{fc_base + i}",
-            connection=f"{_target_wwpn(wwpn)},0", via="npiv", vios=vios.name,
-            server=_server_name(vios, "fc", fc.remote_slot), port=port))
+            connection=f"{_target_wwpn(wwpn)},0", via="npiv", vios=v.vios.name,
+            server=v.vfchosts.get(fc.remote_slot or -1, ""), port=port))
     out: list[ClientDisk] = []
     for n, (key, paths) in enumerate(disks.items()):
         name = f"hdisk{n}"
@@ -196,21 +236,15 @@ def client_paths(frame: Frame, lpar: Partition | str | int) -> list[DiskPath]:
     return [path for disk in client_disks(frame, lpar) for path in disk.paths]
 
 
-def boot_disk(frame: Frame, lpar: Partition | str | int) -> ClientDisk | None:
-    return next((d for d in client_disks(frame, lpar) if d.boot), None)
+def boot_disk(frame: Frame, lpar: Partition | str | int,
+              index: _Index | None = None) -> ClientDisk | None:
+    return next((d for d in client_disks(frame, lpar, index) if d.boot), None)
 
 
 def _named(path: DiskPath, disk: str) -> DiskPath:
     return DiskPath(status=path.status, disk=disk, parent=path.parent,
                     connection=path.connection, via=path.via, vios=path.vios,
                     server=path.server, port=path.port)
-
-
-def _server_name(vios: Partition, kind: str, slot: int | None) -> str:
-    from engine.vios import vfchosts, vhosts  # the VIOS's own device names
-
-    names = vhosts(vios) if kind == "scsi" else vfchosts(vios)
-    return names.get(slot or -1, "")
 
 
 def _target_wwpn(initiator: str) -> str:
@@ -322,16 +356,18 @@ def bridged_vlans(frame: Frame, *, ideal: bool = False) -> dict[str, frozenset[i
 
 
 def has_network(frame: Frame, p: Partition, *, ideal: bool = False,
-                bridged: dict[str, frozenset[int]] | None = None) -> bool | None:
+                bridged: dict[str, frozenset[int]] | None = None,
+                index: _Index | None = None) -> bool | None:
     """Whether the partition reaches the external network now: through a physical Ethernet
     port it owns that is up, or a virtual Ethernet adapter on a VLAN an SEA bridges. None
     when it has no Ethernet adapter at all (how it reaches the HMC is not modelled)."""
-    ports = physical_ports(frame, p.id, "eth")
+    ports = index.ports.get((p.id, "eth"), []) if index else [
+        (port.name, port.wwpn, port.location not in frame.ports_down())
+        for port in physical_ports(frame, p.id, "eth")]
     eths = [a for a in p.adapters if isinstance(a, VirtualEth)]
     if not ports and not eths:
         return None
-    down = set() if ideal else frame.ports_down()
-    if any(port.location not in down for port in ports):
+    if any(ideal or up for _, _, up in ports):
         return True
     if p.is_vios:
         return False  # a VIOS's own address is on its physical ports (or its SEA's)
@@ -368,12 +404,13 @@ def reconcile(frame: Frame, lifecycle: lc.Lifecycle, now: float) -> Frame:
     if _quiet(frame):
         return frame
     outages = {(o.lpar_id, o.kind): o for o in frame.outages}
+    index = _Index(frame)
     bridged = bridged_vlans(frame)
     ideal = bridged_vlans(frame, ideal=True)
     parts = []
     changed = False
     for p in frame.partitions:
-        new = _reconcile_one(frame, p, outages, bridged, ideal, lifecycle, now)
+        new = _reconcile_one(index, p, outages, bridged, ideal, lifecycle, now)
         changed |= new is not p
         parts.append(new)
     kept = tuple(sorted(outages.values(), key=lambda o: (o.lpar_id, o.kind)))
@@ -382,7 +419,7 @@ def reconcile(frame: Frame, lifecycle: lc.Lifecycle, now: float) -> Frame:
     return frame.model_copy(update={"partitions": tuple(parts), "outages": kept})
 
 
-def _reconcile_one(frame: Frame, p: Partition, outages: dict[tuple[int, OutageKind], Outage],
+def _reconcile_one(index: _Index, p: Partition, outages: dict[tuple[int, OutageKind], Outage],
                    bridged: dict[str, frozenset[int]], ideal: dict[str, frozenset[int]],
                    lifecycle: lc.Lifecycle, now: float) -> Partition:
     rootvg = outages.get((p.id, "rootvg"))
@@ -392,7 +429,7 @@ def _reconcile_one(frame: Frame, p: Partition, outages: dict[tuple[int, OutageKi
         return p
     recovered = False  # the boot disk came back before the crash: the hang is over
     if os_up(p):
-        disk = boot_disk(frame, p)
+        disk = boot_disk(index.frame, p, index)
         lost = disk is not None and not disk.available
         if lost and (rootvg is None or not lifecycle.busy(p.id)):
             # (a frame saved without its schedule has the outage but not the steps: again)
@@ -408,9 +445,11 @@ def _reconcile_one(frame: Frame, p: Partition, outages: dict[tuple[int, OutageKi
     elif rootvg is not None and p.state != "Running":
         del outages[(p.id, "rootvg")]  # crashed (Error) or shut down: nothing to undo
         rootvg = None
-    net = has_network(frame, p, bridged=bridged)
+    frame = index.frame
+    net = has_network(frame, p, bridged=bridged, index=index)
     rmc = outages.get((p.id, "rmc"))
-    if net is False and p.rmc_state == "active" and has_network(frame, p, bridged=ideal):
+    if net is False and p.rmc_state == "active" and has_network(
+            frame, p, ideal=True, bridged=ideal, index=index):
         outages.setdefault((p.id, "rmc"), Outage(lpar_id=p.id, kind="rmc", since=now))
         return p.model_copy(update={"rmc_state": "inactive"})
     if net is False:

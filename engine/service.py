@@ -277,16 +277,18 @@ class Engine:
 
     def _lifecycle_steps(self) -> None:
         now = self.time
-        for step in self._lifecycle.pop_due(now):
+        due = self._lifecycle.pop_due(now)
+        for step in due:
             self._steps += 1
             self._frame = lc.apply_step(self._frame, step)
-            self._frame = reconcile(self._frame, self._lifecycle, now)
             if step.state is not None:
                 self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
                                   op="state", target=self._target_name(step.lpar_id),
                                   command="", ok=True, message=step.state)
             if step.then is not None:
                 self._followup(step.then)
+        if due:  # what the steps did to paths, SEAs and RMC (once for all due at this time)
+            self._frame = reconcile(self._frame, self._lifecycle, now)
 
     def _apply_queue(self) -> None:
         """Apply every queued operation; with a log, the accepted ones are committed to it
