@@ -480,3 +480,37 @@ def boot_reachable(frame: Frame, p: Partition) -> bool:
     model): what activation needs to find a boot device."""
     disk = boot_disk(frame, p)
     return disk is None or disk.available
+
+
+# ---------------------------------------------------------------- what changed, for the journal
+
+OUTAGE_TEXT = {
+    ("rmc", True): "RMC connection lost: no network path",
+    ("rmc", False): "RMC connection restored",
+    ("rootvg", True): "boot disk lost its last path: I/O hangs",
+    ("rootvg", False): "boot disk path restored",
+}
+
+
+def effects(before: Frame, after: Frame) -> list[tuple[str, str]]:
+    """(target, sentence) for each SEA role and outage that changed between two frames:
+    what the engine journals as state events, so the events view shows the failover."""
+    if before is after or (_quiet(before) and _quiet(after)):
+        return []
+    out: list[tuple[str, str]] = []
+    old = {(s.vios_id, s.sea): s for s in sea_roles(before)}
+    for role in sea_roles(after):
+        was = old.get((role.vios_id, role.sea))
+        if was is not None and (was.state, was.vlans) != (role.state, role.vlans):
+            vlans = f" (VLANs {','.join(str(v) for v in role.vlans)})" if role.vlans else ""
+            out.append((role.vios, f"SEA {role.sea} {role.state}{vlans}"))
+    names = {p.id: p.name for p in after.partitions}
+    gone = {(o.lpar_id, o.kind) for o in before.outages}
+    now = {(o.lpar_id, o.kind) for o in after.outages}
+    for key in sorted(now - gone):
+        out.append((names.get(key[0], str(key[0])), OUTAGE_TEXT[(key[1], True)]))
+    for key in sorted(gone - now):
+        p = after.partition(key[0])
+        if p is not None and p.state == "Running":  # a crash or shutdown says it itself
+            out.append((p.name, OUTAGE_TEXT[(key[1], False)]))
+    return out

@@ -286,3 +286,21 @@ def test_vscsi_client_adapter_names_follow_slot_order() -> None:
     assert nim is not None
     assert [a.slot for a in nim.adapters if isinstance(a, VirtualScsi)] == [2, 3]
     assert [p.parent for p in r.client_paths(f, nim)] == ["vscsi0", "vscsi1"]
+
+
+def test_failover_and_outages_are_journaled() -> None:
+    e = Engine(single_path_nim01())
+    run(e, ops.ShutdownPartition(lpar="vios1", option="immediate"))
+    e.step(10)
+    run(e, ops.ActivatePartition(lpar="vios1"))
+    e.step(52)
+    states = [(ev.time, ev.target, ev.message) for ev in e.snapshot().events
+              if ev.op == "state" and ("SEA" in ev.message or "disk" in ev.message)]
+    assert states == [
+        (0.0, "vios1", "SEA ent8 UNAVAILABLE"),
+        (0.0, "vios2", "SEA ent8 PRIMARY (VLANs 1,10,20,30)"),
+        (0.0, "nim01", "boot disk lost its last path: I/O hangs"),
+        (62.0, "vios1", "SEA ent8 PRIMARY (VLANs 1,10,20,30)"),
+        (62.0, "vios2", "SEA ent8 BACKUP"),
+        (62.0, "nim01", "boot disk path restored"),
+    ]
