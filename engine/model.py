@@ -397,11 +397,13 @@ class ServiceEvent(Frozen):
 class Outage(Frozen):
     """What a fault did to a partition that must be undone when it is repaired (kept by
     engine/redundancy.py): "rmc" = RMC lost with its last network path, "rootvg" = the boot
-    disk lost its last path (the OS hangs, then crashes)."""
+    disk lost its last path (the OS hangs, then crashes), "missing" = the OS booted while
+    VIOS `vios_id` was down, so its paths through it stay Missing until `cfgmgr`."""
 
     lpar_id: int = Field(ge=1)
-    kind: Literal["rmc", "rootvg"]
+    kind: Literal["rmc", "rootvg", "missing"]
     since: float = Field(default=0.0, ge=0)
+    vios_id: int = Field(default=0, ge=0)  # "missing": the VIOS
 
 
 # ---------------------------------------------------------------- hardware figures

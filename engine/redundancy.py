@@ -41,7 +41,8 @@ from engine.model import (
 from engine.vios import physical_ports
 
 PathStatus = Literal["Enabled", "Failed", "Missing"]
-OutageKind = Literal["rmc", "rootvg"]
+OutageKind = Literal["rmc", "rootvg", "missing"]
+OutageKey = tuple[int, OutageKind, int]  # (lpar id, kind, VIOS id for "missing")
 SeaState = Literal["PRIMARY", "BACKUP", "PRIMARY_SH", "BACKUP_SH", "LIMBO", "UNAVAILABLE"]
 
 # A boot disk without a path: the OS keeps retrying its I/O, then hangs (RMC stops
@@ -58,6 +59,8 @@ CRASH_CODES: dict[str, tuple[str, ...]] = {
 }
 LOST_DISK_CODES: dict[str, tuple[str, ...]] = {**CRASH_CODES, "aix": ("0C9", "0C1"),
                                                 "vios": ("0C9", "0C1")}
+CRASHED = frozenset(c for codes in (*CRASH_CODES.values(), *LOST_DISK_CODES.values())
+                    for c in codes)  # a Running partition showing one of these is dumping
 DUMP_SECONDS = 10.0  # between the first crash code and the last
 
 
@@ -143,6 +146,7 @@ class _Index:
 
         self.frame = frame
         self.parts = {p.id: p for p in frame.partitions}
+        self.missing = {(o.lpar_id, o.vios_id) for o in frame.outages if o.kind == "missing"}
         self.disks: dict[tuple[int, str], Disk] = {}
         for d in frame.io.disks:
             for owner in d.owners:
@@ -193,7 +197,8 @@ def client_disks(frame: Frame, lpar: Partition | str | int,
             continue
         vios = v.vios
         vhost = v.vhosts.get(adapter.remote_slot or -1, "")
-        status: PathStatus = "Enabled" if v.serving and v.san else "Failed"
+        status: PathStatus = "Missing" if (p.id, vios.id) in ix.missing else (
+            "Enabled" if v.serving and v.san else "Failed")
         for m in v.luns.get(adapter.remote_slot or -1, ()):
             disk = ix.disks.get((vios.id, m.backing))
             if disk is None or disk.kind == "file" or not m.backing:
@@ -213,7 +218,7 @@ def client_disks(frame: Frame, lpar: Partition | str | int,
             continue
         port = v.npiv.get(fc.remote_slot or -1, "")
         wwpn, up = v.fc.get(port, ("", True))  # a port the frame does not list: up
-        status = "Missing" if not port else (
+        status = "Missing" if not port or (p.id, v.vios.id) in ix.missing else (
             "Enabled" if v.serving and up else "Failed")
         san.append(DiskPath(
             status=status, disk="", parent=f"fscsi{fc_base + i}",
@@ -403,7 +408,8 @@ def reconcile(frame: Frame, lifecycle: lc.Lifecycle, now: float) -> Frame:
     """
     if _quiet(frame):
         return frame
-    outages = {(o.lpar_id, o.kind): o for o in frame.outages}
+    outages: dict[OutageKey, Outage] = {(o.lpar_id, o.kind, o.vios_id): o
+                                        for o in frame.outages}
     index = _Index(frame)
     bridged = bridged_vlans(frame)
     ideal = bridged_vlans(frame, ideal=True)
@@ -413,20 +419,22 @@ def reconcile(frame: Frame, lifecycle: lc.Lifecycle, now: float) -> Frame:
         new = _reconcile_one(index, p, outages, bridged, ideal, lifecycle, now)
         changed |= new is not p
         parts.append(new)
-    kept = tuple(sorted(outages.values(), key=lambda o: (o.lpar_id, o.kind)))
+    kept = tuple(sorted(outages.values(), key=lambda o: (o.lpar_id, o.kind, o.vios_id)))
     if not changed and kept == frame.outages:
         return frame
     return frame.model_copy(update={"partitions": tuple(parts), "outages": kept})
 
 
-def _reconcile_one(index: _Index, p: Partition, outages: dict[tuple[int, OutageKind], Outage],
+def _reconcile_one(index: _Index, p: Partition, outages: dict[OutageKey, Outage],
                    bridged: dict[str, frozenset[int]], ideal: dict[str, frozenset[int]],
                    lifecycle: lc.Lifecycle, now: float) -> Partition:
-    rootvg = outages.get((p.id, "rootvg"))
+    rootvg = outages.get((p.id, "rootvg", 0))
     if not p.active:
-        outages.pop((p.id, "rmc"), None)
-        outages.pop((p.id, "rootvg"), None)
+        for key in [k for k in outages if k[0] == p.id]:
+            del outages[key]
         return p
+    if not os_up(p) and p.state in ("Starting", "Running") and p.refcode not in CRASHED:
+        _booting(index, p, outages, now)
     recovered = False  # the boot disk came back before the crash: the hang is over
     if os_up(p):
         disk = boot_disk(index.frame, p, index)
@@ -434,32 +442,64 @@ def _reconcile_one(index: _Index, p: Partition, outages: dict[tuple[int, OutageK
         if lost and (rootvg is None or not lifecycle.busy(p.id)):
             # (a frame saved without its schedule has the outage but not the steps: again)
             if rootvg is None:
-                outages[(p.id, "rootvg")] = rootvg = Outage(lpar_id=p.id, kind="rootvg",
+                outages[(p.id, "rootvg", 0)] = rootvg = Outage(lpar_id=p.id, kind="rootvg",
                                                             since=now)
             lifecycle.schedule(p.id, now, crash_steps(p, HANG_SECONDS, CRASH_SECONDS,
                                                        LOST_DISK_CODES))
         elif not lost and rootvg is not None:
-            del outages[(p.id, "rootvg")]
+            del outages[(p.id, "rootvg", 0)]
             rootvg, recovered = None, True
             lifecycle.cancel(p.id)
     elif rootvg is not None and p.state != "Running":
-        del outages[(p.id, "rootvg")]  # crashed (Error) or shut down: nothing to undo
+        del outages[(p.id, "rootvg", 0)]  # crashed (Error) or shut down: nothing to undo
         rootvg = None
     frame = index.frame
     net = has_network(frame, p, bridged=bridged, index=index)
-    rmc = outages.get((p.id, "rmc"))
+    rmc = outages.get((p.id, "rmc", 0))
     if net is False and p.rmc_state == "active" and has_network(
             frame, p, ideal=True, bridged=ideal, index=index):
-        outages.setdefault((p.id, "rmc"), Outage(lpar_id=p.id, kind="rmc", since=now))
+        outages.setdefault((p.id, "rmc", 0), Outage(lpar_id=p.id, kind="rmc", since=now))
         return p.model_copy(update={"rmc_state": "inactive"})
     if net is False:
         return p
     if rmc is not None:
-        del outages[(p.id, "rmc")]
+        del outages[(p.id, "rmc", 0)]
         recovered = recovered or rootvg is None
     if recovered and os_up(p) and rootvg is None and p.rmc_state != "active":
         return p.model_copy(update={"rmc_state": "active"})
     return p
+
+
+def served_by(p: Partition) -> set[int]:
+    """The VIOS partition ids the client's vSCSI and vFC adapters point to."""
+    return {a.remote_lpar_id for a in p.adapters
+            if isinstance(a, VirtualScsi | VirtualFc) and a.side == "client" and a.remote_lpar_id}
+
+
+def _booting(index: _Index, p: Partition, outages: dict[OutageKey, Outage],
+             now: float) -> None:
+    """While its OS boots, a client configures the paths of the VIOS that serve now; those
+    of a VIOS that is down stay Missing after boot (until cfgmgr or the next boot)."""
+    for vios_id in served_by(p):
+        v = index.vios.get(vios_id)
+        if v is None:
+            continue
+        key: OutageKey = (p.id, "missing", vios_id)
+        if v.serving:
+            outages.pop(key, None)
+        else:
+            outages.setdefault(key, Outage(lpar_id=p.id, kind="missing", since=now,
+                                           vios_id=vios_id))
+
+
+def configure_devices(frame: Frame, lpar_id: int) -> Frame:
+    """`cfgmgr` in the client: the Missing paths through VIOS that serve now are configured
+    (Enabled from then on)."""
+    index = _Index(frame)
+    kept = tuple(o for o in frame.outages if not (
+        o.kind == "missing" and o.lpar_id == lpar_id
+        and (v := index.vios.get(o.vios_id)) is not None and v.serving))
+    return frame if kept == frame.outages else frame.model_copy(update={"outages": kept})
 
 
 def crash_steps(p: Partition, hang: float, crash: float,
@@ -489,6 +529,9 @@ OUTAGE_TEXT = {
     ("rmc", False): "RMC connection restored",
     ("rootvg", True): "boot disk lost its last path: I/O hangs",
     ("rootvg", False): "boot disk path restored",
+    ("missing", True): "paths through {vios} Missing: it was down when the OS configured "
+    "its devices",
+    ("missing", False): "paths through {vios} configured",
 }
 
 
@@ -504,13 +547,15 @@ def effects(before: Frame, after: Frame) -> list[tuple[str, str]]:
         if was is not None and (was.state, was.vlans) != (role.state, role.vlans):
             vlans = f" (VLANs {','.join(str(v) for v in role.vlans)})" if role.vlans else ""
             out.append((role.vios, f"SEA {role.sea} {role.state}{vlans}"))
-    names = {p.id: p.name for p in after.partitions}
-    gone = {(o.lpar_id, o.kind) for o in before.outages}
-    now = {(o.lpar_id, o.kind) for o in after.outages}
-    for key in sorted(now - gone):
-        out.append((names.get(key[0], str(key[0])), OUTAGE_TEXT[(key[1], True)]))
-    for key in sorted(gone - now):
-        p = after.partition(key[0])
+    names = {p.id: p.name for p in after.partitions} | {p.id: p.name for p in before.partitions}
+    gone = {(o.lpar_id, o.kind, o.vios_id) for o in before.outages}
+    now = {(o.lpar_id, o.kind, o.vios_id) for o in after.outages}
+    for lpar_id, kind, vios_id in sorted(now - gone):
+        out.append((names.get(lpar_id, str(lpar_id)),
+                    OUTAGE_TEXT[(kind, True)].format(vios=names.get(vios_id, vios_id))))
+    for lpar_id, kind, vios_id in sorted(gone - now):
+        p = after.partition(lpar_id)
         if p is not None and p.state == "Running":  # a crash or shutdown says it itself
-            out.append((p.name, OUTAGE_TEXT[(key[1], False)]))
+            out.append((p.name, OUTAGE_TEXT[(kind, False)].format(
+                vios=names.get(vios_id, vios_id))))
     return out

@@ -225,6 +225,25 @@ class ClearFault(Operation):
         return cmd + (f" -l {name(self.location)}" if self.location else "")
 
 
+class ConfigureDevices(Operation):
+    """`cfgmgr` in a client OS: paths left Missing because a VIOS was down when the OS
+    booted are configured if that VIOS serves now (engine/redundancy.py). The guest OS's
+    own `cfgmgr` runs it; `chhwfault -o cfgmgr -l LPAR` is the command line's way."""
+
+    op: Literal["cfgmgr"] = "cfgmgr"
+    task: ClassVar[str] = "power"  # what an operator may do: no configuration changes
+    lpar: str
+
+    def apply(self, ctx: Context) -> None:
+        p = ctx.partition(self.lpar)
+        if p.state != "Running":
+            raise HmcError("HSCL0B02", name=p.name, state=p.state)
+        ctx.frame = redundancy.configure_devices(ctx.frame, p.id)
+
+    def command(self, frame: Frame) -> str:
+        return f"chhwfault -m {name(frame.system.name)} -o cfgmgr -l {name(self.lpar)}"
+
+
 def faults_of(frame: Frame, kind: str) -> list[Fault]:
     return [f for f in frame.faults if f.kind == kind]
 
@@ -233,4 +252,5 @@ def power_lost(frame: Frame) -> bool:
     return any(f.kind == "power_loss" for f in frame.faults)
 
 
-__all__ = ["ClearFault", "InjectFault", "close_event", "faults_of", "open_event", "power_lost"]
+__all__ = ["ClearFault", "ConfigureDevices", "InjectFault", "close_event", "faults_of",
+           "open_event", "power_lost"]

@@ -9,6 +9,7 @@ hmc-tui's own). They exist so that users, instructors and drills can rehearse fa
     chhwfault -m SYS -o inject -t crash -l LPAR [--norestart]
     chhwfault -m SYS -o inject -t power_loss
     chhwfault -m SYS -o clear -t KIND [-l TARGET]         (the repair; without -l the latest)
+    chhwfault -m SYS -o cfgmgr -l LPAR                    (the client OS's cfgmgr: Missing paths)
     lshwfault -m SYS -r fault | sea | path -p LPAR       (faults, SEA roles, a client's paths)
 
 Every injection opens a serviceable event (`lssvcevents -t hardware`); the engine's rules
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from engine.ops import ClearFault, InjectFault, Operation
+from engine.ops import ClearFault, ConfigureDevices, InjectFault, Operation
 from engine.redundancy import client_paths, sea_roles
 from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.format import Record, render
@@ -40,18 +41,22 @@ CHHWFAULT = Grammar(
     "only reports faults.",
     (
         SYSTEM,
-        Flag("-o", choices=("inject", "clear"), required=True, help="inject or clear"),
+        Flag("-o", choices=("inject", "clear", "cfgmgr"), required=True,
+             help="inject, clear, or cfgmgr (run the\npartition OS's cfgmgr: configures the\n"
+                  "paths left Missing)"),
         Flag("-t", metavar="<fault type>", choices=KINDS, required=True,
              help="port_down, core, dimm, crash or power_loss"),
         Flag("-l", metavar="<target>", names="text",
              help="port_down: LPAR:PORT or the port's location\n"
                   "code; core/dimm: \"core N\" / \"dimm N\";\n"
-                  "crash: the partition's name"),
+                  "crash, cfgmgr: the partition's name"),
         Flag("--size", metavar="<GB>", names="number", help="dimm: its size (default 64)"),
         Flag("--norestart", SWITCH, help="crash: the OS does not reboot after its dump"),
     ),
     (
         Variant({"-o": "clear"}, flags=("-m", "-o", "-t", "-l")),
+        Variant({"-o": "cfgmgr"}, flags=("-m", "-o", "-l"), required=("-l",),
+                optional=("-t",)),
         Variant({"-o": "inject", "-t": "port_down"}, flags=("-m", "-o", "-t", "-l"),
                 required=("-l",)),
         Variant({"-o": "inject", "-t": "crash"}, flags=("-m", "-o", "-t", "-l", "--norestart"),
@@ -86,8 +91,10 @@ LSHWFAULT = Grammar(
 
 def plan(ctx: Ctx, args: Args) -> list[Operation]:
     ctx.system(args)
-    kind = args.require("-t")
     location = args.get("-l") or ""
+    if args.require("-o") == "cfgmgr":
+        return [ConfigureDevices(lpar=location)]
+    kind = args.require("-t")
     if args.require("-o") == "clear":
         return [ClearFault(kind=kind, location=location)]
     return [InjectFault(kind=kind, location=location,

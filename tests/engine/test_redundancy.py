@@ -304,3 +304,33 @@ def test_failover_and_outages_are_journaled() -> None:
         (62.0, "vios2", "SEA ent8 BACKUP"),
         (62.0, "nim01", "boot disk path restored"),
     ]
+
+
+def test_client_booted_while_a_vios_was_down_has_missing_paths_until_cfgmgr() -> None:
+    e = Engine(demo_frame())
+    run(e, ops.ShutdownPartition(lpar="was01", option="immediate"))
+    run(e, ops.ShutdownPartition(lpar="vios2", option="immediate"))
+    e.step(5)
+    run(e, ops.ActivatePartition(lpar="was01"))
+    e.step(40)  # was01's OS is up at 38 s: it configured vios1's path only
+    assert statuses(frame_of(e), "was01") == [
+        ("hdisk0", "vscsi0", "vios1", "Enabled"), ("hdisk0", "vscsi1", "vios2", "Missing")]
+    run(e, ops.ActivatePartition(lpar="vios2"))
+    e.step(60)  # vios2 serves again: the path stays Missing (no health check revives it)
+    assert statuses(frame_of(e), "was01")[1][3] == "Missing"
+    # with vios1 down now, the Missing path is no help: the boot disk has no path
+    run(e, ops.ShutdownPartition(lpar="vios1", option="immediate"))
+    f = frame_of(e)
+    assert [o.kind for o in f.outages if o.lpar_id == 4] == ["missing", "rootvg"]
+    run(e, ops.ConfigureDevices(lpar="was01"))  # cfgmgr, in time: the hang is over
+    f = frame_of(e)
+    assert statuses(f, "was01") == [
+        ("hdisk0", "vscsi0", "vios1", "Failed"), ("hdisk0", "vscsi1", "vios2", "Enabled")]
+    assert [o.kind for o in f.outages if o.lpar_id == 4] == []
+    e.step(300)
+    was = frame_of(e).partition("was01")
+    assert was is not None and (was.state, was.rmc_state) == ("Running", "active")
+    # a reboot with both VIOS up configures every path
+    run(e, ops.ActivatePartition(lpar="vios1"))
+    e.step(60)
+    assert [p.status for p in r.client_paths(frame_of(e), "was01")] == ["Enabled"] * 2

@@ -104,6 +104,7 @@ OPERATIONS: list[ops.Operation] = [
     ops.InjectFault(kind="power_loss"),
     ops.ClearFault(kind="core", location="core 0"),
     ops.ClearFault(kind="port_down"),
+    ops.ConfigureDevices(lpar="was01"),
 ]
 
 
