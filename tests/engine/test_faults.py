@@ -3,16 +3,19 @@ events, their repair. Figures: docs/powervm-rules.md section 13."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import ops
+from engine.durable import open_engine
 from engine.errors import HmcError
 from engine.lifecycle import Lifecycle
 from engine.model import Frame
 from engine.roles import Actor
 from engine.service import Engine
-from engine.store import demo_frame
+from engine.store import demo_frame, demo_frame_text, frame_from_toml, frame_to_toml, save_frame
 
 ADMIN = Actor()
 OPERATOR = Actor(user="op", role="hmcoperator")
@@ -197,3 +200,26 @@ def test_faults_injected_and_cleared_leave_the_frame_as_before(
     assert without_events(frame) == without_events(DEMO)
     assert {e.status for e in frame.svc_events} == {"Closed"}
     assert lifecycle.next_due() is None
+
+
+def test_faults_survive_the_frame_file_and_a_crash(tmp_path: Path) -> None:
+    """Faults, events and outages are frame data: saved in the file, replayed from the log."""
+    path = tmp_path / "frame.toml"
+    path.write_text(demo_frame_text())
+    engine, _ = open_engine(path)
+    run(engine, ops.InjectFault(kind="port_down", location="vios1:ent0"))
+    run(engine, ops.InjectFault(kind="port_down", location="vios2:ent0"))
+    run(engine, ops.InjectFault(kind="core"))
+    engine.step(31)
+    told = engine.state().frame
+    assert [o.kind for o in told.outages] == ["rmc"] * 7
+    assert engine.oplog is not None
+    engine.oplog.close()  # a crash: nothing saved but the operation log
+    again, recovery = open_engine(path)
+    assert (recovery.replayed, recovery.refused) == (3, [])
+    again.step(31)
+    assert again.state().frame == told
+    save_frame(told, path)
+    assert frame_from_toml(frame_to_toml(told), "x") == told
+    assert again.oplog is not None
+    again.oplog.close()
