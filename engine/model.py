@@ -365,14 +365,15 @@ class Partition(Frozen):
 # engine/ops/faults.py injects and clears faults; engine/redundancy.py derives what they do
 # (docs/powervm-rules.md section 13).
 
-FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss"]
+FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway"]
 
 
 class Fault(Frozen):
     """A fault in the frame now: what failed, where, since when (engine seconds)."""
 
     kind: FaultKind
-    target: str  # port location code, "core N", "dimm N", partition name, or "system"
+    # port location code, "core N", "dimm N", partition name (crash, runaway) or "system"
+    target: str
     since: float = Field(default=0.0, ge=0)
     amount: int = Field(default=0, ge=0)  # cores (core) or MB (dimm) taken out of service
     problem_num: int = Field(default=0, ge=0)  # the serviceable event it opened

@@ -1,11 +1,12 @@
 """Inject and clear faults: what an instructor (or a drill) breaks in the frame.
 
 Not HMC operations: a real HMC only reports faults. Each fault is kept in `frame.faults`
-while it lasts (a partition crash is momentary: it is not kept) and opens a serviceable
-event with its SRC (`frame.svc_events`, `lssvcevents -t hardware`); clearing it (the repair)
-closes the event. What a fault does to partitions, paths, SEAs and RMC is derived in
-engine/redundancy.py. Task "config": superadmins only (docs/powervm-rules.md section 13).
-The command line is hmc-tui's own `chhwfault` (docs/hmc-commands.md).
+while it lasts (a partition crash is momentary: it is not kept); each hardware fault opens
+a serviceable event with its SRC (`frame.svc_events`, `lssvcevents -t hardware`);
+clearing it (the repair) closes the event. What a fault does to partitions, paths, SEAs
+and RMC is derived in engine/redundancy.py. Task "config": superadmins only
+(docs/powervm-rules.md section 13). The command line is hmc-tui's own `chhwfault`
+(docs/hmc-commands.md section 10).
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def _numbered(frame: Frame, kind: str, target: str, limit: int) -> str:
 
 
 class InjectFault(Operation):
-    """Break something: a physical port, a core, a DIMM, a partition's OS, the power."""
+    """Break something: a physical port, a core, a DIMM, a partition's OS, the power, or
+    start a runaway process in a partition (a workload fault: engine/cpu.py pins its
+    demand at its virtual processors)."""
 
     op: Literal["inject_fault"] = "inject_fault"
     task: ClassVar[str] = "config"
@@ -93,6 +96,13 @@ class InjectFault(Operation):
         system = frame.system
         if self.kind == "crash":
             self._crash(ctx)
+            return
+        if self.kind == "runaway":  # a workload fault: no serviceable event
+            p = ctx.partition(self.location)
+            if any(f.kind == "runaway" and f.target == p.name for f in frame.faults):
+                raise HmcError("HSCL1102", what=f"runaway {p.name}", name=system.name)
+            fault = Fault(kind="runaway", target=p.name, since=ctx.now)
+            ctx.frame = frame.model_copy(update={"faults": (*frame.faults, fault)})
             return
         if self.kind == "power_loss":
             target = "system"

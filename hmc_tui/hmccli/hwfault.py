@@ -8,6 +8,7 @@ hmc-tui's own). They exist so that users, instructors and drills can rehearse fa
     chhwfault -m SYS -o inject -t dimm [-l "dimm N"] [--size GB]   (64 GB by default)
     chhwfault -m SYS -o inject -t crash -l LPAR [--norestart]
     chhwfault -m SYS -o inject -t power_loss
+    chhwfault -m SYS -o inject -t runaway -l LPAR        (a process pins every VP of LPAR)
     chhwfault -m SYS -o clear -t KIND [-l TARGET]         (the repair; without -l the latest)
     chhwfault -m SYS -o cfgmgr -l LPAR                    (the client OS's cfgmgr: Missing paths)
     lshwfault -m SYS -r fault | sea | path -p LPAR       (faults, SEA roles, a client's paths)
@@ -28,7 +29,7 @@ from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.shared_flags import FIELDS, HEADER, SYSTEM
 
-KINDS = ("port_down", "core", "dimm", "crash", "power_loss")
+KINDS = ("port_down", "core", "dimm", "crash", "power_loss", "runaway")
 FAULT_ATTRS = ("kind", "target", "since", "amount", "problem_num")
 SEA_ATTRS = ("vios", "sea", "vswitch", "priority", "ha_mode", "state", "vlans")
 PATH_ATTRS = ("name", "status", "parent", "connection", "vios", "server", "port")
@@ -45,11 +46,11 @@ CHHWFAULT = Grammar(
              help="inject, clear, or cfgmgr (run the\npartition OS's cfgmgr: configures the\n"
                   "paths left Missing)"),
         Flag("-t", metavar="<fault type>", choices=KINDS, required=True,
-             help="port_down, core, dimm, crash or power_loss"),
+             help="port_down, core, dimm, crash, power_loss\nor runaway"),
         Flag("-l", metavar="<target>", names="text",
              help="port_down: LPAR:PORT or the port's location\n"
                   "code; core/dimm: \"core N\" / \"dimm N\";\n"
-                  "crash, cfgmgr: the partition's name"),
+                  "crash, runaway, cfgmgr: the partition's name"),
         Flag("--size", metavar="<GB>", names="number", help="dimm: its size (default 64)"),
         Flag("--norestart", SWITCH, help="crash: the OS does not reboot after its dump"),
     ),
@@ -64,6 +65,8 @@ CHHWFAULT = Grammar(
         Variant({"-o": "inject", "-t": "core"}, flags=("-m", "-o", "-t", "-l")),
         Variant({"-o": "inject", "-t": "dimm"}, flags=("-m", "-o", "-t", "-l", "--size")),
         Variant({"-o": "inject", "-t": "power_loss"}, flags=("-m", "-o", "-t")),
+        Variant({"-o": "inject", "-t": "runaway"}, flags=("-m", "-o", "-t", "-l"),
+                required=("-l",)),
     ),
 )
 

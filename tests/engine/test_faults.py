@@ -223,3 +223,19 @@ def test_faults_survive_the_frame_file_and_a_crash(tmp_path: Path) -> None:
     assert frame_from_toml(frame_to_toml(told), "x") == told
     assert again.oplog is not None
     again.oplog.close()
+
+
+def test_runaway_process_pins_the_partition_at_its_virtual_processors() -> None:
+    e = Engine(demo_frame(), seed=0)
+    e.step(300)
+    assert e.snapshot().physc[4] == 1.1064  # was01: 1.50 PU, 4 VPs, uncapped
+    run(e, ops.InjectFault(kind="runaway", location="was01"))
+    e.step(300)
+    assert e.snapshot().physc[4] == 4.0
+    series = e.utilisation("lpar", 4, "short")
+    assert series.rate("capped_cycles", "uncapped_cycles")[-3:] == [4.0, 4.0, 4.0]
+    assert e.snapshot().frame.svc_events == ()  # a workload fault: no serviceable event
+    assert refused(e, ops.InjectFault(kind="runaway", location="was01")) == "HSCL1102"
+    run(e, ops.ClearFault(kind="runaway", location="was01"))
+    e.step(300)
+    assert e.snapshot().physc[4] == 1.3162

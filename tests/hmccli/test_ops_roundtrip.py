@@ -102,6 +102,7 @@ OPERATIONS: list[ops.Operation] = [
     ops.InjectFault(kind="dimm", location="dimm 3", size_gb=32),
     ops.InjectFault(kind="crash", location="was01", restart=False),
     ops.InjectFault(kind="power_loss"),
+    ops.InjectFault(kind="runaway", location="test01"),
     ops.ClearFault(kind="core", location="core 0"),
     ops.ClearFault(kind="port_down"),
     ops.ConfigureDevices(lpar="was01"),
