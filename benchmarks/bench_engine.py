@@ -5,8 +5,9 @@ Run: python benchmarks/bench_engine.py [--hours H] [--faults]
 Prints, for the 1000-partition / 64-pool / 240-core frame and for the demo frame, the ratio
 of simulated to wall time (stepping in ten-second ticks, as the accelerated clock does),
 and the peak RSS once a simulated day of utilisation history is held. With --faults the
-same run starts with faults active (two cores and a DIMM deconfigured, a VIOS down where
-the frame has one: docs/powervm-rules.md section 13), to show they cost nothing per window.
+same run starts with faults active (two cores and a DIMM deconfigured, a runaway process,
+a VIOS down where the frame has one: docs/powervm-rules.md section 13), to show what they
+cost per window.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def inject_faults(engine: Engine) -> None:
     for op in (ops.InjectFault(kind="core"), ops.InjectFault(kind="core"),
                ops.InjectFault(kind="dimm", size_gb=16)):
         assert engine.execute(op, admin).ok
+    busy = next((p for p in engine.snapshot().frame.partitions
+                 if not p.is_vios and p.state == "Running"), None)
+    if busy is not None:  # a runaway process: the per-window demand floor is in the path
+        assert engine.execute(ops.InjectFault(kind="runaway", location=busy.name), admin).ok
     vios = next((p for p in engine.snapshot().frame.partitions if p.is_vios), None)
     if vios is not None:
         assert engine.execute(ops.ShutdownPartition(lpar=vios.name, option="immediate"),
