@@ -50,15 +50,15 @@ SeaState = Literal["PRIMARY", "BACKUP", "PRIMARY_SH", "BACKUP_SH", "LIMBO", "UNA
 HANG_SECONDS = 30.0
 CRASH_SECONDS = 180.0
 # Reference codes a crashed OS leaves (ours, after the OS's own families): AIX and VIOS
-# post the dump progress codes 0C9 (system-initiated dump in progress) then 0C0 (dump
-# complete), or 0C1 (I/O error during the dump) when the dump device was on the lost boot
-# disk; Linux panics; IBM i ends abnormally.
+# post the dump progress codes 0c9 (system-initiated dump in progress) then 0c0 (dump
+# complete), or 0c1 (I/O error during the dump) when the dump device was on the lost boot
+# disk, as four characters like the boot LEDs (0538); Linux panics; IBM i ends abnormally.
 CRASH_CODES: dict[str, tuple[str, ...]] = {
-    "aix": ("0C9", "0C0"), "vios": ("0C9", "0C0"), "linux": ("B200A101",),
+    "aix": ("00C9", "00C0"), "vios": ("00C9", "00C0"), "linux": ("B200A101",),
     "ibmi": ("B6005001",),
 }
-LOST_DISK_CODES: dict[str, tuple[str, ...]] = {**CRASH_CODES, "aix": ("0C9", "0C1"),
-                                                "vios": ("0C9", "0C1")}
+LOST_DISK_CODES: dict[str, tuple[str, ...]] = {**CRASH_CODES, "aix": ("00C9", "00C1"),
+                                                "vios": ("00C9", "00C1")}
 CRASHED = frozenset(c for codes in (*CRASH_CODES.values(), *LOST_DISK_CODES.values())
                     for c in codes)  # a Running partition showing one of these is dumping
 DUMP_SECONDS = 10.0  # between the first crash code and the last

@@ -123,10 +123,10 @@ def test_partition_crash_dumps_then_restarts() -> None:
     run(e, ops.InjectFault(kind="crash", location="was01"))
     was = e.snapshot().frame.partition("was01")
     assert was is not None and (was.state, was.refcode, was.rmc_state) == (
-        "Running", "0C9", "inactive")
+        "Running", "00C9", "inactive")
     e.step(10)
     was = e.snapshot().frame.partition("was01")
-    assert was is not None and was.refcode == "0C0"
+    assert was is not None and was.refcode == "00C0"
     e.step(5)  # the OS reboots: down, then activated again with its profile
     was = e.snapshot().frame.partition("was01")
     assert was is not None and (was.state, was.refcode) == ("Starting", "C2001150")

@@ -101,13 +101,13 @@ def test_single_path_client_loses_its_boot_disk_hangs_then_crashes() -> None:
         "Running", "", "inactive")
     e.step(150)  # 180 s: the crash, dump to the lost disk fails
     nim = frame_of(e).partition("nim01")
-    assert nim is not None and (nim.state, nim.refcode) == ("Running", "0C9")
+    assert nim is not None and (nim.state, nim.refcode) == ("Running", "00C9")
     e.step(10)
     nim = frame_of(e).partition("nim01")
     assert nim is not None and (nim.state, nim.refcode, nim.rmc_state) == (
-        "Error", "0C1", "inactive")
+        "Error", "00C1", "inactive")
     assert [(c.time, c.refcode) for c in nim.refcode_history[-2:]] == [
-        (180.0, "0C9"), (190.0, "0C1")]
+        (180.0, "00C9"), (190.0, "00C1")]
     assert frame_of(e).outages == ()
     # the other clients have a second path: untouched
     was = frame_of(e).partition("was01")
