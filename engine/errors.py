@@ -136,7 +136,16 @@ MESSAGES: dict[str, str] = {
     "HSCL0D0F": "The partition {name} is not migrating; there is no migration to {what}.",
     "HSCL0D10": "The source and target managed systems are the same ({name}); a partition "
     "migrates to another managed system.",
-
+    # (ours) faults injected into the frame and their repair (engine/ops/faults.py; not HMC
+    # operations: hmc-tui's own chhwfault command)
+    "HSCL1100": "The {kind} fault is not valid: {reason}",
+    "HSCL1101": "The physical port {port} was not found in managed system {name}.",
+    "HSCL1102": "The fault {what} is already present in managed system {name}.",
+    "HSCL1103": "There is no fault {what} in managed system {name} to clear.",
+    "HSCL1104": "Deconfiguring {what} would leave managed system {name} with {left}; at "
+    "least {low} must stay configured.",
+    "HSCL1105": "The managed system {name} has lost power (SRC {src}); it cannot be powered "
+    "on until power is restored.",
 }
 
 
