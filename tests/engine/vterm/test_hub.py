@@ -106,11 +106,11 @@ def test_the_session_follows_a_boot_from_firmware_to_the_os(frame: Frame) -> Non
     _, screen = open_screen(engine, "lpar1")
     assert engine.execute(ops.ActivatePartition(lpar="lpar1"), Actor()).ok
     engine.step(0)
-    assert "C2001150" in screen.take()
-    engine.step(8)
-    assert "CA00E1F1" in screen.take()
-    engine.step(4)  # CA00E105 at 12 s: the firmware hands over to the OS
-    assert screen.take().endswith("login: ")
+    assert screen.take() == "C2001150\r\n"
+    engine.step(6)
+    assert screen.take() == "C2002100\r\nCA000000\r\nCA000020\r\nCA000040\r\nCA000080\r\n"
+    engine.step(6)  # CA00E105 at 12 s: the firmware hands over to the OS
+    assert screen.take().endswith("PLEASE WAIT...\r\n\r\nlogin: ")
 
 
 def test_a_failing_listener_is_closed_and_the_engine_runs_on(frame: Frame) -> None:
