@@ -100,7 +100,7 @@ class OpenFirmware:
             if not rows:
                 return [f"Unknown configuration variable: {name}"]
         head = "-------------- Partition: common -------- Signature: 0x70 ---------------"
-        return [head, *(f"{k:<24}{v:<20}{d}" for k, v, d in rows)]
+        return [head, *(f"{k:<24}{v:<19} {d}" for k, v, d in rows)]
 
     def _tree(self, io: TermIO, devices: list[BootDevice]) -> list[str]:
         nodes: list[tuple[int, str]] = []
