@@ -14,6 +14,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -114,7 +115,8 @@ class TerminalHandle:
 
     def close(self) -> None:
         """This session closes itself (~.)."""
-        self._hub.release(self, "The terminal session was closed.", notify=False)
+        with self._hub.lock:
+            self._hub.release(self, "The terminal session was closed.", notify=False)
 
     def _take_input(self) -> str:
         parts: list[str] = []
@@ -156,9 +158,10 @@ class _IO:
 
 class Hub:
     """The open terminals of one engine. `open`, `close` and `pump` run under the engine's
-    lock; `wake` (given by the engine) makes the engine run a boundary soon."""
+    lock (`lock`); `wake` (given by the engine) makes the engine run a boundary soon."""
 
-    def __init__(self, wake: Callable[[], None]) -> None:
+    def __init__(self, wake: Callable[[], None], lock: AbstractContextManager[Any]) -> None:
+        self.lock = lock  # the engine's: a session closing itself waits for the boundary
         self._terminals: dict[int, _Terminal] = {}
         self._nvram: dict[int, Nvram] = {}
         self._wake = wake
@@ -181,7 +184,8 @@ class Hub:
 
     def pending(self) -> bool:
         """Keys are waiting for a program."""
-        return any(t.handle._input for t in self._terminals.values())
+        # Read by the clock thread outside the lock: iterate over a copy taken at once.
+        return any(t.handle._input for t in list(self._terminals.values()))
 
     def open(self, frame: Frame, p: Partition, now: float, listener: Listener,
              on_close: Callable[[str], None], submit: Submit) -> TerminalHandle:
