@@ -114,12 +114,13 @@ class Engine:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()  # terminal input: run a boundary now, not in 50 ms
-        self._hub = Hub(self._terminal_input, self._lock)
+        self._hub = Hub(self._terminal_input)
         self._failure: EngineFailure | None = None  # set when the clock thread died
         self._version = 0
         self._frame_version = 0
         self._published_frame: Frame | None = None
         self._snapshot: Snapshot = self._publish()
+        self._hub.lock = self._lock  # a session closing itself waits for the boundary
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:

@@ -14,7 +14,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -160,8 +160,8 @@ class Hub:
     """The open terminals of one engine. `open`, `close` and `pump` run under the engine's
     lock (`lock`); `wake` (given by the engine) makes the engine run a boundary soon."""
 
-    def __init__(self, wake: Callable[[], None], lock: AbstractContextManager[Any]) -> None:
-        self.lock = lock  # the engine's: a session closing itself waits for the boundary
+    def __init__(self, wake: Callable[[], None]) -> None:
+        self.lock: AbstractContextManager[Any] = nullcontext()  # the engine sets its own
         self._terminals: dict[int, _Terminal] = {}
         self._nvram: dict[int, Nvram] = {}
         self._wake = wake
