@@ -3,6 +3,8 @@ with nothing to boot, Remote IPL's ping test, the boot order, navigation."""
 
 from __future__ import annotations
 
+import pytest
+
 from engine import ops
 from engine.model import Frame
 from engine.roles import Actor
@@ -10,6 +12,8 @@ from engine.service import Engine
 from engine.vterm.firmware import NO_OS_IMAGE
 from engine.vterm.hub import TerminalHandle
 from tests.engine.vterm.helpers import Screen, open_screen, state, stopped_engine, typed, with_iso
+
+pytestmark = pytest.mark.usefixtures("plain_os")  # the OS: a bare login prompt
 
 FOOTER = ("-" * 79 + "\r\nNavigation keys:\r\nM = return to Main Menu\r\n"
           "ESC key = return to previous screen          X = eXit System Management Services\r\n"
