@@ -60,6 +60,7 @@ def test_sms_boots_the_install_image_to_the_os(frame: Frame) -> None:
     assert screen.take() == "\r\nlogin: "  # the OS takes the console
     engine.step(26)
     assert state(engine) == ("Running", "")
+    assert engine.snapshot().frame.partition("lpar1").bootable  # type: ignore[union-attr]
 
 
 def test_booting_a_disk_with_nothing_on_it_ends_in_aa06000b(frame: Frame) -> None:
@@ -74,6 +75,7 @@ def test_booting_a_disk_with_nothing_on_it_ends_in_aa06000b(frame: Frame) -> Non
     engine.step(6)
     assert state(engine) == ("Error", "AA06000B")
     assert screen.take() == NO_OS_IMAGE + "\r\n   AA06000B\r\n"
+    assert not engine.snapshot().frame.partition("lpar1").bootable  # type: ignore[union-attr]
 
 
 def test_navigation_escape_main_and_exit(frame: Frame) -> None:
