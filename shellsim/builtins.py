@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from hmc_tui.rbash.awk import c_format
+from shellsim.awk import c_format
 
 READONLY = ("PATH", "SHELL", "ENV", "BASH_ENV")
 Answer = tuple[str, str, int]

@@ -26,12 +26,12 @@ from typing import ClassVar, Protocol
 
 from tree_sitter import Node
 
-from hmc_tui.rbash import glob
-from hmc_tui.rbash.arith import ArithError, evaluate
-from hmc_tui.rbash.builtins import READONLY, Abort, Builtins, Exit, Refused
-from hmc_tui.rbash.expand import ExpansionError, Substitution, expand_pattern, expand_word
-from hmc_tui.rbash.filters import FILTERS, Filter, FilterError
-from hmc_tui.rbash.syntax import Source, SyntaxProblem, Unsupported, parse
+from shellsim import glob
+from shellsim.arith import ArithError, evaluate
+from shellsim.builtins import READONLY, Abort, Builtins, Exit, Refused
+from shellsim.expand import ExpansionError, Substitution, expand_pattern, expand_word
+from shellsim.filters import FILTERS, Filter, FilterError
+from shellsim.syntax import Source, SyntaxProblem, Unsupported, parse
 
 MB = 1024 * 1024
 
