@@ -19,11 +19,11 @@ from tests.engine.vterm.helpers import open_screen, stopped_engine
 def test_open_shows_the_current_screen_and_echoes_keys(frame: Frame) -> None:
     engine = Engine(frame)
     handle, screen = open_screen(engine, "lpar1")
-    assert screen.take() == "\r\nlogin: "  # lpar1 is Running: the OS's login prompt
+    assert screen.take().endswith("\r\nConsole login: ")  # lpar1 runs AIX: its login
     handle.send("root")
     assert screen.take() == "root"  # lockstep: keys are handled at once, no step needed
-    handle.send("\x7f\x7f\r")
-    assert screen.take() == "\b \b\b \b\r\nlogin: "
+    handle.send("\x7f\x7f\x7f\x7f\r")
+    assert screen.take() == "\b \b\b \b\b \b\b \b\r\nConsole login: "
     assert (handle.lpar_id, handle.closed, handle.close_reason) == (3, False, "")
 
 
@@ -36,7 +36,7 @@ def test_one_session_per_partition_with_the_hmc_message(frame: Frame) -> None:
         "HSCL1000 A terminal session is already open for this partition. Only one open "
         "session is allowed for a partition. Exiting....")
     other, screen = open_screen(engine, "vios1")  # another partition is free
-    assert other.lpar_id == 1 and screen.text == "\r\nlogin: "
+    assert other.lpar_id == 1 and screen.text.endswith("\r\n                      login: ")
 
 
 def test_viewer_is_refused_operator_is_not(frame: Frame) -> None:
@@ -68,10 +68,10 @@ def test_rmvterm_closes_the_session_and_frees_the_partition(frame: Frame) -> Non
     assert handle.closed and screen.closed == ["The terminal session was closed by op."]
     assert handle.close_reason == "The terminal session was closed by op."
     handle.send("root\r")  # a closed session's keys go nowhere
-    assert screen.take() == "\r\nlogin: "
+    assert screen.take().endswith("Console login: ")
     assert engine.close_terminal("lpar1", Actor()) is False  # none open any more
     again, screen2 = open_screen(engine, "lpar1")
-    assert not again.closed and screen2.text == "\r\nlogin: "
+    assert not again.closed and screen2.text.endswith("Console login: ")
 
 
 def test_a_session_closing_itself_is_not_told_why(frame: Frame) -> None:
@@ -110,7 +110,9 @@ def test_the_session_follows_a_boot_from_firmware_to_the_os(frame: Frame) -> Non
     engine.step(8)
     assert "CA00E1F1" in screen.take()
     engine.step(4)  # CA00E105 at 12 s: the firmware hands over to the OS
-    assert screen.take().endswith("login: ")
+    assert "Welcome to AIX." in screen.take()
+    engine.step(27)  # AIX is up at 38 s
+    assert screen.take().endswith("Console login: ")
 
 
 def test_a_failing_listener_is_closed_and_the_engine_runs_on(frame: Frame) -> None:
@@ -154,7 +156,7 @@ def test_local_console_opens_and_closes_as_its_actor(frame: Frame) -> None:
     seen: list[str] = []
     closed: list[str] = []
     handle = console.open_terminal("lpar1", seen.append, closed.append)
-    assert seen == ["\r\nlogin: "]
+    assert len(seen) == 1 and seen[0].endswith("Console login: ")
     assert console.close_terminal("lpar1") is True
     assert handle.closed and closed == ["The terminal session was closed by op."]
     viewer = LocalConsole(console.engine, Actor(user="val", role="hmcviewer"))
