@@ -109,9 +109,9 @@ def test_the_session_follows_a_boot_from_firmware_to_the_os(frame: Frame) -> Non
     assert "C2001150" in screen.take()
     engine.step(8)
     assert "CA00E1F1" in screen.take()
-    engine.step(4)  # CA00E105 at 12 s: the firmware hands over to the OS
+    engine.step(5)  # CA00E105 at 12 s: the firmware hands over to the OS
     assert "Welcome to AIX." in screen.take()
-    engine.step(27)  # AIX is up at 38 s
+    engine.step(26)  # AIX is up at 38 s
     assert screen.take().endswith("Console login: ")
 
 
