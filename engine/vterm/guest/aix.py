@@ -4,6 +4,7 @@ date; shutdown / reboot / halt shut the partition down in the engine."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from engine.vterm.guest import boot, devices, lparstat
@@ -125,8 +126,13 @@ def lsdev_cmd(env: Env, args: list[str]) -> Answer:
         return _table(rows), "", 0
     if words:
         return usage("Usage: lsdev [-C] [-c Class] [-l Name]\n")
-    rows = device_rows(env, kind)
+    rows = sorted(device_rows(env, kind), key=lambda r: _natural(r[0]))  # AIX: by name
     return (_table(rows), "", 0) if rows else ("", "", 0)
+
+
+def _natural(name: str) -> tuple[str, int]:
+    m = re.fullmatch(r"(\D+)(\d*)", name)
+    return (m.group(1), int(m.group(2) or 0)) if m else (name, 0)
 
 
 def _lscfg_rows(env: Env) -> list[tuple[str, str, str]]:

@@ -98,7 +98,7 @@ class GuestSession:
             return
         if self.phase == "boot":
             self._boot(io)
-        elif self.job is not None and io.now >= self.job.next_at:
+        while self.job is not None and io.now >= self.job.next_at:
             self._job_report(io)
 
     def feed(self, data: str, io: TermIO) -> None:

@@ -100,3 +100,70 @@ def test_pipelines_and_not_found(frame: Frame) -> None:
     assert out == "oslevel -s\r\n7300-02-01-2346\r\n# "
     out = type_line(engine, handle, screen, "hostname; date +%Y-%m-%d")
     assert out == "hostname; date +%Y-%m-%d\r\nlpar1\r\n2026-01-05\r\n# "
+
+
+def test_lparstat_interval_prints_live_lines_from_the_dispatcher(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    out = type_line(engine, handle, screen, "lparstat 1 5")
+    assert out.split("\r\n")[2] == ("System configuration: type=Shared mode=Uncapped smt=4 "
+                                    "lcpu=8 mem=4096MB psize=8 ent=0.50")  # SharedPool01: max 8
+    assert not out.endswith("# ")  # the report runs on: one line a second
+    engine.step(2)
+    two = screen.take().split("\r\n")
+    assert len([x for x in two if x]) == 2
+    physc = engine.snapshot().physc[3]
+    fields = two[-2].split()
+    assert float(fields[4]) == round(physc, 2) or abs(float(fields[4]) - physc) < 0.2
+    assert float(fields[5]) == round(float(fields[4]) / 0.50 * 100, 1) or \
+        abs(float(fields[5]) - float(fields[4]) / 0.5 * 100) < 1.0
+    engine.step(3)
+    assert screen.take().endswith("# ")  # five lines, then the prompt
+
+
+def test_ctrl_c_stops_a_live_report(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    type_line(engine, handle, screen, "lparstat 2")
+    handle.send("\x03")  # type: ignore[attr-defined]
+    engine.step(0)
+    assert screen.take() == "^C\r\n# "
+    engine.step(5)
+    assert screen.take() == ""
+
+
+def test_shutdown_f_ends_not_activated_journaled_as_the_os(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    out = type_line(engine, handle, screen, "shutdown -F")
+    assert "SHUTDOWN PROGRAM" in out and out.endswith("....Halt completed....\r\n")
+    assert engine.snapshot().frame.partition("lpar1").state == "Shutting Down"  # type: ignore[union-attr]
+    engine.step(15)
+    assert engine.snapshot().frame.partition("lpar1").state == "Not Activated"  # type: ignore[union-attr]
+    event = [e for e in engine.snapshot().events if e.target == "lpar1" and e.op != "state"][-1]
+    assert (event.user, event.ok) == ("lpar1 (OS)", True)  # its own OS (roles.os_actor)
+
+
+def test_shutdown_fr_restarts(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    out = type_line(engine, handle, screen, "shutdown -Fr")
+    assert out.endswith("Rebooting . . .\r\n")
+    engine.step(15)
+    assert engine.snapshot().frame.partition("lpar1").state in ("Starting", "Running")  # type: ignore[union-attr]
+
+
+def test_devices_follow_the_vios_mappings(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    out = type_line(engine, handle, screen, "lsdev -Cc disk")
+    assert out == "lsdev -Cc disk\r\nhdisk0 Available  Virtual SCSI Disk Drive\r\n# "
+    out = type_line(engine, handle, screen, "lsdev -Cc adapter")
+    assert out.split("\r\n")[1:-1] == [
+        "ent0   Available  Virtual I/O Ethernet Adapter (l-lan)",
+        "fcs0   Available  Virtual Fibre Channel Client Adapter",
+        "fcs1   Available  Virtual Fibre Channel Client Adapter",
+        "vsa0   Available  LPAR Virtual Serial Adapter",
+        "vscsi0 Available  Virtual SCSI Client Adapter",
+        "vscsi1 Available  Virtual SCSI Client Adapter"]
+    out = type_line(engine, handle, screen, "lscfg -l hdisk0")
+    assert "U9080.HEX.78ABC12-V3-C2-T1-L8100000000000000" in out
+    out = type_line(engine, handle, screen, "prtconf | head -3")
+    assert out.split("\r\n")[1:4] == ["System Model: IBM,9080-HEX",
+                                      "Machine Serial Number: 78ABC12",
+                                      "Processor Type: PowerPC_POWER10"]
