@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from engine.model import Partition
 from engine.ops.base import Operation
-from engine.ops.power import ShutdownPartition
+from engine.ops.console import OsShutdown
 
 
 def os_shutdown(p: Partition, restart: bool, immediate: bool) -> Operation:
-    return ShutdownPartition(lpar=p.name, option="immediate" if immediate else "delayed",
-                             restart=restart)
+    return OsShutdown(lpar=p.name, restart=restart, immediate=immediate)
