@@ -12,17 +12,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine.model import Frame, Partition
-from engine.vterm.guest.devices import adapters
+from engine.vterm.devices import boot_devices
 
 Stage = tuple[float, list[str]]
 RULE = "-" * 79
 
 
 def boot_device(frame: Frame, p: Partition) -> str:
-    first = next((a for a in adapters(frame, p) if a.kind == "scsi"), None)
-    if first is None:
-        return "/vdevice/l-lan@30000010"
-    return f"/vdevice/v-scsi@{0x30000000 + first.slot:08x}/disk@8100000000000000:2"
+    """The firmware's path of the disk AIX booted from (its boot partition, :2): the first
+    disk the firmware sees (engine.vterm.devices), else the first device at all."""
+    found = boot_devices(frame, p)
+    disk = next((d for d in found if d.kind in ("disk", "fc")), found[0] if found else None)
+    return f"{disk.path}:2" if disk is not None else ""
 
 
 def aix_boot(frame: Frame, p: Partition, now: datetime, vios: bool) -> list[Stage]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.model import Disk, Frame, Partition, VirtualEth, VirtualFc, VirtualScsi
+from engine.model import Disk, Frame, Partition, VirtualFc, VirtualScsi
+from engine.vterm.devices import lun_id
 
 OPTICAL = "optical"
 
@@ -34,8 +35,8 @@ class GuestAdapter:
 
 
 def lun_location(frame: Frame, p: Partition, slot: int, lun: int) -> str:
-    """U9080.HEX.78H4A21-V3-C2-T1-L8100000000000000 (lun 1 -> 0x81...)."""
-    return f"{frame.location(p.id, slot)}-T1-L{0x80 + lun:02x}{'0' * 14}"
+    """U9080.HEX.78H4A21-V3-C2-T1-L8100000000000000 (lun 1 -> 0x81...), as SMS shows it."""
+    return f"{frame.location(p.id, slot)}-T1-L{lun_id(lun)}"
 
 
 def adapters(frame: Frame, p: Partition) -> list[GuestAdapter]:
@@ -66,12 +67,13 @@ def disks(frame: Frame, p: Partition) -> list[GuestDisk]:
         client = p.adapter(adapter.slot)
         assert isinstance(client, VirtualScsi)
         vios = frame.partition(client.remote_lpar_id) if client.remote_lpar_id else None
-        if vios is None or not vios.active:
+        if vios is None or vios.state != "Running":  # a VIOS that is down serves nothing
             continue
         for m in sorted((m for m in vios.vscsi_mappings if m.vhost_slot == client.remote_slot),
                         key=lambda m: m.lun):
             backing = _disk_named(frame, m.backing) if m.backing else None
-            is_optical = m.backing == "" or (backing is not None and backing.kind == "file")
+            # as the firmware tells them apart (engine.vterm.devices)
+            is_optical = backing is None or backing.kind == "file" or m.vtd.startswith("vtopt")
             key = (f"{vios.id}:{m.vtd}" if is_optical or backing is None or not backing.unique_id
                    else backing.unique_id)
             disk = found.get(key)
@@ -87,8 +89,3 @@ def disks(frame: Frame, p: Partition) -> list[GuestDisk]:
             disk.paths.append(adapter.name)
     return list(found.values())
 
-
-def eth_macs(p: Partition) -> dict[int, str]:
-    """Virtual Ethernet slot -> its MAC as AIX prints it (lowercase, no separators)."""
-    return {a.slot: (a.mac or f"{0xFA0000000000 + p.id * 0x100 + a.slot:012X}").lower()
-            for a in p.adapters if isinstance(a, VirtualEth)}

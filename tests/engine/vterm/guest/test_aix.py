@@ -167,3 +167,24 @@ def test_devices_follow_the_vios_mappings(frame: Frame) -> None:
     assert out.split("\r\n")[1:4] == ["System Model: IBM,9080-HEX",
                                       "Machine Serial Number: 78ABC12",
                                       "Processor Type: PowerPC_POWER10"]
+
+
+def test_a_shutdown_from_the_hmc_prints_the_os_lines(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    assert engine.execute(ops.ShutdownPartition(lpar="lpar1", option="delayed"), Actor()).ok
+    engine.step(0)
+    out = screen.take()
+    assert "SHUTDOWN PROGRAM" in out and out.endswith("....Halt completed....\r\n")
+    handle.send("ls\r")  # type: ignore[attr-defined]
+    engine.step(0)
+    assert screen.take() == ""  # going down: the console no longer reads keys
+
+
+def test_bad_input_never_breaks_the_shell(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    handle.send("\x1b[A\x1b[15~\x00\x01\x02\udcff\x7f" + "x" * 3000 + "\r")  # type: ignore[attr-defined]
+    engine.step(0)
+    out = screen.take()
+    assert out.endswith("ksh: " + "x" * 1024 + ":  not found.\r\n# ")  # the line is capped
+    assert type_line(engine, handle, screen, "echo 'unterminated") .endswith("# ")
+    assert type_line(engine, handle, screen, "hostname") == "hostname\r\nlpar1\r\n# "
