@@ -62,6 +62,7 @@ class GuestShell(Rbash):
     def __init__(self, dialect: Dialect, env: Env) -> None:
         self.dialect = dialect
         self.env = env
+        self.shell_name = dialect.shell
         super().__init__(self._unused, dialect.commands, user=env.user,
                          hostname=lambda: self.env.partition.name,
                          clock=lambda: self.env.wall(), interactive=True)
@@ -74,8 +75,13 @@ class GuestShell(Rbash):
     def _unused(words: list[str]) -> Result:  # commands are dispatched in _simple
         return Result("", "", 127)
 
-    def _where(self) -> str:
-        return f"{self.dialect.shell}: "
+    def _cd(self, args: list[str], stdin: str) -> Answer:
+        """No file system here: `cd` only moves $PWD (home without an argument)."""
+        target = args[0] if args else self.vars["HOME"]
+        if not target.startswith("/"):
+            target = self.vars["PWD"].rstrip("/") + "/" + target
+        self.vars["PWD"] = target
+        return "", "", 0
 
     def _simple(self, words: list[str], stdin: str) -> Answer:
         name = words[0]

@@ -188,3 +188,11 @@ def test_bad_input_never_breaks_the_shell(frame: Frame) -> None:
     assert out.endswith("ksh: " + "x" * 1024 + ":  not found.\r\n# ")  # the line is capped
     assert type_line(engine, handle, screen, "echo 'unterminated") .endswith("# ")
     assert type_line(engine, handle, screen, "hostname") == "hostname\r\nlpar1\r\n# "
+
+
+def test_the_shell_speaks_as_ksh(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    assert type_line(engine, handle, screen, "cd /tmp; pwd") == "cd /tmp; pwd\r\n/tmp\r\n# "
+    assert type_line(engine, handle, screen, "echo 'x") == \
+        "echo 'x\r\nksh: unexpected EOF while looking for matching `''\r\n# "
+    assert type_line(engine, handle, screen, "exit").endswith("\r\nConsole login: ")
