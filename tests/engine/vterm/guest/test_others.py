@@ -98,3 +98,31 @@ def test_ibmi_sign_on_commands_and_pwrdwnsys() -> None:
     assert "Power down system in progress." in out
     engine.step(15)
     assert engine.snapshot().frame.partition("ibmi01").state == "Not Activated"  # type: ignore[union-attr]
+
+
+def test_ibmi_wrkactjob_cpu_is_physc_over_entitlement() -> None:
+    engine, handle, screen = session("ibmi01")
+    engine.step(3)  # the dispatcher's figure over a few ticks
+    screen.take()
+    send(engine, handle, screen, "QSECOFR")
+    send(engine, handle, screen, "QSECOFR")
+    out = send(engine, handle, screen, "wrkactjob")
+    physc = engine.snapshot().physc[6]
+    cpu = next(line for line in out.split("\r\n") if line.startswith(" CPU %:"))
+    assert float(cpu.split()[2]) == round(physc / 2.00 * 100, 1)  # ibmi01: 2.00 PU
+
+
+def test_mpstat_spreads_physc_over_the_logical_cpus() -> None:
+    engine, handle, screen = session("was01")
+    engine.step(3)
+    screen.take()
+    send(engine, handle, screen, "root")
+    send(engine, handle, screen, "root")
+    out = send(engine, handle, screen, "mpstat").split("\r\n")
+    assert out[2] == "System configuration: lcpu=16 ent=1.5 mode=Uncapped"  # 4 VPs x SMT4
+    rows = [line for line in out if line[:3].strip().isdigit()]
+    assert len(rows) == 16
+    total = next(line for line in out if line.startswith("ALL")).split()
+    physc = engine.snapshot().physc[4]
+    assert float(total[5]) == round(physc, 2)
+    assert abs(sum(float(r.split()[5]) for r in rows) - physc) < 0.1
