@@ -116,6 +116,7 @@ class Engine:
         self._stop = threading.Event()
         self._wake = threading.Event()  # terminal input: run a boundary now, not in 50 ms
         self._hub = Hub(self._terminal_input)
+        self._hub.physc = lambda lpar_id: self._cpu.physc().get(lpar_id, 0.0)
         self._failure: EngineFailure | None = None  # set when the clock thread died
         self._version = 0
         self._frame_version = 0

@@ -147,6 +147,11 @@ class _IO:
         self._term = term
         self._ops = ops
 
+    @property
+    def physc(self) -> float:
+        # read only when a program asks (lparstat, mpstat): the figure costs a pass
+        return self._term.handle._hub.physc(self.partition.id)
+
     def write(self, text: str) -> None:
         self._term.out.append(text)
 
@@ -167,6 +172,8 @@ class Hub:
         self._nvram: dict[int, Nvram] = {}
         self._wake = wake
         self._pumping = False
+        # lpar id -> physical cores used over the last tick; the engine sets its dispatcher's
+        self.physc: Callable[[int], float] = lambda lpar_id: 0.0
 
     def wake(self) -> None:
         if not self._pumping:  # a listener typing into the hub: the running pump sees it

@@ -15,6 +15,8 @@ from engine.roles import Actor
 from engine.service import Engine
 from tests.engine.vterm.helpers import open_screen, stopped_engine
 
+pytestmark = pytest.mark.usefixtures("plain_os")  # the OS: a bare login prompt (guest/ tests it)
+
 
 def test_open_shows_the_current_screen_and_echoes_keys(frame: Frame) -> None:
     engine = Engine(frame)
