@@ -136,6 +136,11 @@ MESSAGES: dict[str, str] = {
     "HSCL0D0F": "The partition {name} is not migrating; there is no migration to {what}.",
     "HSCL0D10": "The source and target managed systems are the same ({name}); a partition "
     "migrates to another managed system.",
+    # Partition consoles over the command line (hmc_tui/hmccli/vterm.py; ours, HMC style).
+    "HSCL1020": "The command {command} opens a virtual terminal and needs an interactive "
+    "terminal; connect with a terminal (ssh -t) and run it again.",
+    "HSCL1021": "There is no partition on managed system {name} whose virtual terminal can be "
+    "opened.",
 
 }
 
