@@ -136,12 +136,14 @@ MESSAGES: dict[str, str] = {
     "HSCL0D0F": "The partition {name} is not migrating; there is no migration to {what}.",
     "HSCL0D10": "The source and target managed systems are the same ({name}); a partition "
     "migrates to another managed system.",
+    # (sourced: the HMC's mkvterm wording) partition consoles, engine/vterm
+    "HSCL1000": "A terminal session is already open for this partition. Only one open "
+    "session is allowed for a partition. Exiting....",
     # Partition consoles over the command line (hmc_tui/hmccli/vterm.py; ours, HMC style).
     "HSCL1020": "The command {command} opens a virtual terminal and needs an interactive "
     "terminal; connect with a terminal (ssh -t) and run it again.",
     "HSCL1021": "There is no partition on managed system {name} whose virtual terminal can be "
     "opened.",
-
 }
 
 
