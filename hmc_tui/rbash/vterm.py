@@ -66,22 +66,35 @@ class _Writer:
 def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Result:
     wake_r, wake_w = os.pipe()
     why: list[str] = []
+    held: list[str] | None = []  # the partition's screen waits for "Open Completed."
+    hold = threading.Lock()
+
+    def output(text: str) -> None:  # the console's reader thread
+        with hold:
+            if held is not None:
+                held.append(text)
+                return
+        out(text)
 
     def closed(reason: str) -> None:  # the console's reader thread: someone closed it
         why.append(reason)
         with contextlib.suppress(OSError):
             os.write(wake_w, b"x")
 
+    saved = _raw(stdin)  # from here "\r\n" reaches the user as sent (no output processing)
     try:
         out(OPEN_IN_PROGRESS)
         try:
-            handle = console.open_terminal(lpar_id, out, closed)
+            handle = console.open_terminal(lpar_id, output, closed)
         except HmcError as exc:
             if exc.code == "HSCL1000":  # the HMC's answer, on stdout, and it exits 0
                 out(ALREADY_OPEN)
                 return Result()
             return Result("", f"{exc}\n", 1)
         out(OPEN_COMPLETED)
+        with hold:
+            screen, held = "".join(held or ()), None
+        out(screen)
         _bridge(stdin, wake_r, handle.send, out)
         if why:
             out(f"\r\n\r\n {why[0]} \r\n")
@@ -90,53 +103,48 @@ def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Result
             out("\r\n")
         return Result()
     finally:
+        _restore(stdin, saved)
         os.close(wake_r)
         os.close(wake_w)
 
 
 def _bridge(stdin: int, wake: int, send: Callable[[str], None], out: _Writer) -> None:
     """Keys to the partition until `~.` + `y`, the end of input, or a byte on `wake`."""
-    saved = _raw(stdin)
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     line_start, tilde, asking = True, False, False
-    try:
-        while True:
-            ready, _, _ = select.select([stdin, wake], [], [])
-            if wake in ready:
-                return
-            try:
-                data = os.read(stdin, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            keys = []
-            for ch in decoder.decode(data):
-                if asking:
-                    if ch in "yY":
-                        return
-                    asking = False
-                    out("\r\n")
+    while True:
+        ready, _, _ = select.select([stdin, wake], [], [])
+        if wake in ready:
+            return
+        try:
+            data = os.read(stdin, 4096)
+        except OSError:
+            return
+        if not data:
+            return
+        keys = []
+        for ch in decoder.decode(data):
+            if asking:
+                if ch in "yY":
+                    return
+                asking = False
+                out("\r\n")
+                continue
+            if tilde:
+                tilde = False
+                if ch == ".":
+                    asking = True
+                    out(TERMINATE)
                     continue
-                if tilde:
-                    tilde = False
-                    if ch == ".":
-                        asking = True
-                        out(TERMINATE)
-                        continue
-                    if ch != "~":  # "~~" sends one tilde; anything else keeps its tilde
-                        keys.append("~")
-                elif line_start and ch == "~":
-                    tilde = True
-                    continue
-                keys.append(ch)
-                line_start = ch in "\r\n"
-            if keys:
-                send("".join(keys))
-    finally:
-        if saved is not None:
-            with contextlib.suppress(termios.error):
-                termios.tcsetattr(stdin, termios.TCSADRAIN, saved)
+                if ch != "~":  # "~~" sends one tilde; anything else keeps its tilde
+                    keys.append("~")
+            elif line_start and ch == "~":
+                tilde = True
+                continue
+            keys.append(ch)
+            line_start = ch in "\r\n"
+        if keys:
+            send("".join(keys))
 
 
 def _raw(fd: int) -> list[Any] | None:
@@ -150,9 +158,23 @@ def _raw(fd: int) -> list[Any] | None:
     return saved
 
 
+def _restore(fd: int, saved: list[Any] | None) -> None:
+    if saved is not None:
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
 def _menu(console: Console, stdin: int, out: _Writer) -> Result:
     """vtmenu: the partitions of the system by number; a number opens that one's terminal
     and, once it is closed, the menu comes back; q quits."""
+    saved = _raw(stdin)  # the menu's lines end in "\r\n" and it reads keys one by one
+    try:
+        return _menu_loop(console, stdin, out)
+    finally:
+        _restore(stdin, saved)
+
+
+def _menu_loop(console: Console, stdin: int, out: _Writer) -> Result:
     status = 0
     while True:
         frame = console.snapshot().frame
@@ -179,31 +201,26 @@ def _menu(console: Console, stdin: int, out: _Writer) -> Result:
 
 
 def _read_line(stdin: int, out: _Writer) -> str | None:
-    """One line typed on the terminal (echoed, backspace works); None at the end of input."""
-    saved = _raw(stdin)
+    """One line typed on the (raw) terminal, echoed, backspace working; None at the end of
+    input, ^C or ^D."""
     chars: list[str] = []
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    try:
-        while True:
-            try:
-                data = os.read(stdin, 1024)
-            except OSError:
+    while True:
+        try:
+            data = os.read(stdin, 1024)
+        except OSError:
+            return None
+        if not data:
+            return None
+        for ch in decoder.decode(data):
+            if ch in "\r\n":
+                return "".join(chars)
+            if ch in "\x03\x04":  # ^C / ^D: quit the menu
                 return None
-            if not data:
-                return None
-            for ch in decoder.decode(data):
-                if ch in "\r\n":
-                    return "".join(chars)
-                if ch in "\x03\x04":  # ^C / ^D: quit the menu
-                    return None
-                if ch in "\x7f\x08":
-                    if chars:
-                        chars.pop()
-                        out("\b \b")
-                elif ch.isprintable():
-                    chars.append(ch)
-                    out(ch)
-    finally:
-        if saved is not None:
-            with contextlib.suppress(termios.error):
-                termios.tcsetattr(stdin, termios.TCSADRAIN, saved)
+            if ch in "\x7f\x08":
+                if chars:
+                    chars.pop()
+                    out("\b \b")
+            elif ch.isprintable():
+                chars.append(ch)
+                out(ch)
