@@ -136,7 +136,7 @@ def test_without_a_terminal_and_without_the_right(vhmc: Hmc) -> None:
     refusal = ("HSCL1020 The command mkvterm opens a virtual terminal and needs an "
                "interactive terminal; connect with a terminal (ssh -t) and run it again.\n")
     assert run(vhmc, f"mkvterm -m {SYSTEM} -p test01") == ("", refusal, 1)
-    assert run(vhmc, f"mkvterm -m NoSuchSystem -p test01") == (
+    assert run(vhmc, "mkvterm -m NoSuchSystem -p test01") == (
         "", "HSCL8014 The managed system NoSuchSystem was not found.\n", 1)
     assert run(vhmc, f"mkvterm -m {SYSTEM} -p nosuch")[1].startswith("HSCL8012 ")
     # hmcviewer: the engine refuses the console task
