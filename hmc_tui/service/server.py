@@ -33,7 +33,7 @@ from typing import Any
 
 from engine import durable, ops
 from engine.errors import HmcError
-from engine.roles import Actor
+from engine.roles import ALLOWED, Actor
 from engine.service import Engine, EngineFailure, OpResult
 from engine.snapshot import Snapshot
 from engine.store import FrameFileError
@@ -419,6 +419,11 @@ class EngineService:
                  client.actor.role)
         client.send(p.RoleChanged(role=client.actor.role, reason=(
             f"the role of {client.session.user} is now {client.actor.role} (was {old})")))
+        if "console" not in ALLOWED[client.actor.role]:  # its open terminals go with the right
+            for term in list(client.terminals.values()):
+                term.handle.close()
+                self._term_closed(client, term, f"The role of {client.session.user} is now "
+                                  f"{client.actor.role}: the terminal session was closed.")
 
     def _end_session(self, client: _Client, reason: str) -> None:
         log.info("%s: %s; closing the session", _who(client), reason)

@@ -14,6 +14,7 @@ from engine.roles import Actor
 from hmc_tui.service import protocol as p
 from hmc_tui.service.remote import RemoteConsole, RemoteTerminal
 from hmc_tui.service.server import EngineService
+from hmc_tui.service.users import UserStore
 
 from .conftest import RawClient, ServiceFactory
 
@@ -161,3 +162,25 @@ async def test_viewers_and_unknown_partitions_are_refused(make_service: ServiceF
         assert done == p.TermResult(id=9, closed=False)
     finally:
         raw.close()
+
+
+async def test_a_demoted_user_loses_the_open_terminal(make_service: ServiceFactory,
+                                                      store: UserStore) -> None:
+    service = await make_service(users=store)
+    oper = await asyncio.to_thread(lambda: RemoteConsole.open(
+        service.socket_path, Actor(user="oper", role="hmcoperator"), origin="ssh 192.0.2.7"))
+    try:
+        screen = Screen()
+        term = await asyncio.to_thread(_terminal, oper, TEST01, screen)
+        store.set_role("oper", "hmcviewer")
+        await asyncio.to_thread(screen.wait, lambda s: bool(s.reason))
+        assert screen.reason == ("The role of oper is now hmcviewer: the terminal session was "
+                                 "closed.")
+        assert term.closed
+        hscroot = await asyncio.to_thread(_open, service, "hscroot")
+        try:  # the partition is free again
+            assert not (await asyncio.to_thread(_terminal, hscroot, TEST01, Screen())).closed
+        finally:
+            hscroot.close()
+    finally:
+        oper.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shlex
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import pexpect
@@ -150,3 +151,31 @@ def test_without_a_terminal_and_without_the_right(vhmc: Hmc) -> None:
     viewer.expect(pexpect.EOF)
     viewer.close()
     assert viewer.exitstatus == 1
+
+
+def test_through_openssh_s_own_escape(vhmc: Hmc) -> None:
+    # OpenSSH reads "~~" at the start of a line as one "~": "~~." reaches the HMC as "~."
+    child = login(vhmc, escape=True)
+    child.expect_exact(OPER_PROMPT)
+    child.sendline(f"mkvterm -m {SYSTEM} -p was01")
+    child.expect_exact(" Open Completed. \r\n")
+    child.send("\r")
+    child.send("~~.")
+    child.expect_exact("Terminate session? [y/n]")
+    child.send("n")  # no: the session goes on
+    child.send("\r")
+    child.expect_exact("login: ")
+    # a plain "~." is OpenSSH's: it drops the connection, and the partition is freed
+    child.send("~.")
+    child.expect(pexpect.EOF)
+    child.close()
+    deadline = time.monotonic() + 10
+    while True:
+        again = login(vhmc, "ansible", PASSWORD, "mkvterm", "-m", SYSTEM, "-p", "was01")
+        if again.expect_exact([" Open Completed. \r\n", "Exiting...."]) == 0:
+            break
+        again.close()
+        assert time.monotonic() < deadline, "the partition's terminal stayed open"
+        time.sleep(0.2)
+    again.send("~.y")
+    again.expect(pexpect.EOF)
