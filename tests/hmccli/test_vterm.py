@@ -59,10 +59,12 @@ def test_vtmenu_asks_for_a_terminal(console: LocalConsole) -> None:
 def test_rmvterm_closes_the_open_session(console: LocalConsole) -> None:
     reasons: list[str] = []
     handle = console.open_terminal("test01", lambda text: None, reasons.append)
-    assert run_command(console, f"rmvterm -m {SYS} -p test01").ok
+    assert run_command(console, f"rmvterm -m {SYS} -p test01") == CommandResult(
+        "Close command sent\n")
     assert handle.closed and reasons == ["The terminal session was closed by hscroot."]
-    # nothing open: nothing to do, and nothing said (as the HMC)
-    assert run_command(console, f"rmvterm -m {SYS} --id 8") == CommandResult()
+    # nothing open: nothing to close, the same answer
+    assert run_command(console, f"rmvterm -m {SYS} --id 8") == CommandResult(
+        "Close command sent\n")
     viewer = LocalConsole(console.engine, Actor(user="vera", role="hmcviewer"))
     assert run_command(viewer, f"rmvterm -m {SYS} -p test01").stderr == (
         "HSCL350B The user vera does not have the appropriate authority to perform "

@@ -92,7 +92,7 @@ def test_second_open_refused_and_rmvterm_closes_the_first(vhmc: Hmc) -> None:
     second.close()
     assert second.exitstatus == 0
     # rmvterm from a third session (no terminal needed) closes the first one
-    assert run(vhmc, f"rmvterm -m {SYSTEM} -p nim01") == ("", "", 0)
+    assert run(vhmc, f"rmvterm -m {SYSTEM} -p nim01") == ("Close command sent\n", "", 0)
     first.expect_exact("The terminal session was closed by ansible.")
     first.expect_exact(OPER_PROMPT)
     first.sendline(f"mkvterm -m {SYSTEM} -p nim01")  # and it can be opened again
