@@ -11,7 +11,7 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from engine.durable import db_path_for
 from engine.service import Engine
@@ -29,7 +29,7 @@ from hmc_tui.hmccli.local_frame import (
     catch_up_note,
     open_frame,
 )
-from hmc_tui.hmccli.result import TerminalRequest
+from hmc_tui.hmccli.result import CommandResult, TerminalRequest
 from hmc_tui.hmccli.shell import (
     HISTORY_FILE,
     OpenTerminal,
@@ -37,9 +37,6 @@ from hmc_tui.hmccli.shell import (
     repl,
     setup_readline,
 )
-
-if TYPE_CHECKING:
-    from hmc_tui.rbash.shell import Output
 
 EXIT_BAD_INPUT = 2  # a capture that does not parse, a file that cannot be written
 
@@ -110,7 +107,7 @@ def _terminal() -> OpenTerminal:
     """mkvterm and vtmenu in `hmc-tui shell` bridge its terminal as the HMC prompt does."""
     from hmc_tui.rbash.vterm import open_terminal  # the restricted shell imports this package
 
-    def run(console: Console, request: TerminalRequest) -> Output:
+    def run(console: Console, request: TerminalRequest) -> CommandResult:
         sys.stdout.flush()
         return open_terminal(console, request)
 

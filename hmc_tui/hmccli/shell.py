@@ -14,7 +14,6 @@ import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from engine.snapshot import Snapshot
 from hmc_tui.console import Console
@@ -23,9 +22,6 @@ from hmc_tui.hmccli.complete import complete, current_word
 from hmc_tui.hmccli.result import CommandResult, TerminalRequest
 from hmc_tui.hmccli.tokens import tokenize
 from hmc_tui.hmccli.usercmds import SECRET_ATTRS, SECRET_FLAGS
-
-if TYPE_CHECKING:  # the restricted shell imports this package (and tree-sitter)
-    from hmc_tui.rbash.shell import Output
 
 PROMPT = "{user}@hmc-tui:~> "
 HISTORY_FILE = "hmccli_history"
@@ -49,7 +45,7 @@ def has_secret(line: str) -> bool:
 
 # Opens mkvterm's or vtmenu's request on the user's terminal (hmc_tui.rbash.vterm); gives
 # what is left to print once the session is closed.
-OpenTerminal = Callable[[Console, TerminalRequest], "Output"]
+OpenTerminal = Callable[[Console, TerminalRequest], CommandResult]
 
 
 def repl(console: Console, read: Callable[[str], str], write: Callable[[str], object],
@@ -73,8 +69,8 @@ def repl(console: Console, read: Callable[[str], str], write: Callable[[str], ob
         if line.strip() in SHELL_WORDS:
             return status
         remember(line)
-        result: Output = run_command(console, line)
-        if isinstance(result, CommandResult) and result.terminal and terminal is not None:
+        result = run_command(console, line)
+        if result.terminal is not None and terminal is not None:
             result = terminal(console, result.terminal)
         write(result.stdout)
         write(result.stderr)

@@ -34,7 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     from hmc_tui.hmccli import run_command
     from hmc_tui.hmccli.shell import remember, setup_readline
     from hmc_tui.rbash.shell import Rbash, Result
-    from hmc_tui.rbash.vterm import open_terminal
     from hmc_tui.service.protocol import ServiceGone
     from hmc_tui.service.remote import RemoteConsole
     from hmc_tui.service.sshd import HmcCommandNames
@@ -51,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     def run_hmc(words: list[str]) -> Result:
         r = run_command(console, shlex.join(words), allow_files=False, users=store)
         if r.terminal is not None and sys.stdin.isatty():
+            from hmc_tui.rbash.vterm import open_terminal  # only when a terminal is opened
+
             sys.stdout.flush()
-            return open_terminal(console, r.terminal)
+            r = open_terminal(console, r.terminal)
         return Result(r.stdout, r.stderr, r.exit_code)
 
     shell = Rbash(run_hmc, HmcCommandNames(), user=user, interactive=True)

@@ -24,8 +24,7 @@ from typing import Any
 
 from engine.errors import HmcError
 from hmc_tui.console import Console
-from hmc_tui.hmccli.result import TerminalRequest
-from hmc_tui.rbash.shell import Result
+from hmc_tui.hmccli.result import CommandResult, TerminalRequest
 
 OPEN_IN_PROGRESS = "\r\n Open in progress  \r\n"  # bytes as a V10R3 HMC sends them
 OPEN_COMPLETED = "\r\n Open Completed. \r\n"
@@ -36,7 +35,7 @@ RULE = " " + "-" * 58
 
 
 def open_terminal(console: Console, request: TerminalRequest, stdin: int = 0,
-                  stdout: int = 1) -> Result:
+                  stdout: int = 1) -> CommandResult:
     """Run mkvterm's session (or vtmenu's menu) on the terminal `stdin`/`stdout`."""
     out = _Writer(stdout)
     if request.lpar_id is None:
@@ -63,7 +62,7 @@ class _Writer:
                     return  # the user's terminal is gone; the session ends at the next read
 
 
-def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Result:
+def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> CommandResult:
     wake_r, wake_w = os.pipe()
     why: list[str] = []
     held: list[str] | None = []  # the partition's screen waits for "Open Completed."
@@ -89,8 +88,8 @@ def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Result
         except HmcError as exc:
             if exc.code == "HSCL1000":  # the HMC's answer, on stdout, and it exits 0
                 out(ALREADY_OPEN)
-                return Result()
-            return Result("", f"{exc}\n", 1)
+                return CommandResult()
+            return CommandResult("", f"{exc}\n", 1)
         out(OPEN_COMPLETED)
         with hold:
             screen, held = "".join(held or ()), None
@@ -101,7 +100,7 @@ def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Result
         else:
             handle.close()
             out("\r\n")
-        return Result()
+        return CommandResult()
     finally:
         _restore(stdin, saved)
         os.close(wake_r)
@@ -164,7 +163,7 @@ def _restore(fd: int, saved: list[Any] | None) -> None:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def _menu(console: Console, stdin: int, out: _Writer) -> Result:
+def _menu(console: Console, stdin: int, out: _Writer) -> CommandResult:
     """vtmenu: the partitions of the system by number; a number opens that one's terminal
     and, once it is closed, the menu comes back; q quits."""
     saved = _raw(stdin)  # the menu's lines end in "\r\n" and it reads keys one by one
@@ -174,7 +173,7 @@ def _menu(console: Console, stdin: int, out: _Writer) -> Result:
         _restore(stdin, saved)
 
 
-def _menu_loop(console: Console, stdin: int, out: _Writer) -> Result:
+def _menu_loop(console: Console, stdin: int, out: _Writer) -> CommandResult:
     status = 0
     while True:
         frame = console.snapshot().frame
@@ -187,7 +186,7 @@ def _menu_loop(console: Console, stdin: int, out: _Writer) -> Result:
         answer = _read_line(stdin, out)
         if answer is None or answer.strip().lower() == "q":
             out("\r\n")
-            return Result("", "", status)
+            return CommandResult("", "", status)
         text = answer.strip()
         if not text.isdigit() or not 1 <= int(text) <= len(parts):
             out(f"\r\n Invalid entry: {text or '(none)'} \r\n")
