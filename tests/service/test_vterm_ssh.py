@@ -9,6 +9,7 @@ the escape on, OpenSSH ends the connection itself, as it does in front of a real
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -179,3 +180,22 @@ def test_through_openssh_s_own_escape(vhmc: Hmc) -> None:
         time.sleep(0.2)
     again.send("~.y")
     again.expect(pexpect.EOF)
+
+
+def test_bad_input_never_breaks_the_session(vhmc: Hmc) -> None:
+    child = login(vhmc)
+    child.expect_exact(OPER_PROMPT)
+    child.sendline(f"mkvterm -m {SYSTEM} -p dev01")
+    child.expect_exact(" Open Completed. \r\n")
+    child.expect_exact("login: ")
+    os.write(child.child_fd, b"\xff\xfe\xc3(\x00\x1b[31m\x1b]0;title\x07\x1b[A\x1b[D")
+    child.send("x" * 5_000 + "\r")  # a long line, pasted
+    child.send("~.")
+    child.expect_exact("Terminate session? [y/n]")
+    child.send("y")
+    child.expect_exact(OPER_PROMPT)
+    child.sendline("lssyscfg -r sys -F state")  # the prompt works as before
+    child.expect_exact("Operating\r\n")
+    child.expect_exact(OPER_PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
