@@ -109,8 +109,11 @@ def test_activation_followed_on_the_terminal(vhmc: Hmc) -> None:
     child.expect_exact(" Open Completed. \r\n")
     assert run(vhmc, f"chsysstate -m {SYSTEM} -r lpar -o on -n sandbox01 "
                      "-f default_profile") == ("", "", 0)
-    for code in ("C2001150", "CA000000", "CA00E1F1"):  # firmware codes as they post
-        child.expect_exact(f"{code}\r\n")
+    # the firmware as it goes: codes, the banner with the boot menu, and (sandbox01 has no
+    # boot device) the error it stops at
+    for text in ("C2001150", " IBM IBM IBM", "1 = SMS Menu", "8 = Open Firmware Prompt",
+                 "No OS image was detected by firmware.", "AA06000B"):
+        child.expect_exact(text)
     child.send("~.y")
     child.expect(pexpect.EOF)
     child.close()
