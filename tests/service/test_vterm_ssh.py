@@ -202,3 +202,31 @@ def test_bad_input_never_breaks_the_session(vhmc: Hmc) -> None:
     child.expect_exact(OPER_PROMPT)
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_key_1_in_the_countdown_opens_the_sms_menus(vhmc: Hmc) -> None:
+    assert run(vhmc, f"chsysstate -m {SYSTEM} -r lpar -o shutdown --immed -n nim01")[2] == 0
+    deadline = time.monotonic() + 20
+    while run(vhmc, f"lssyscfg -r lpar -m {SYSTEM} --filter lpar_names=nim01 -F state"
+              )[0] != "Not Activated\n":
+        assert time.monotonic() < deadline, "nim01 did not shut down"
+        time.sleep(0.2)
+    child = login(vhmc)
+    child.expect_exact(OPER_PROMPT)
+    child.sendline(f"mkvterm -m {SYSTEM} -p nim01")
+    child.expect_exact(" Open Completed. \r\n")
+    assert run(vhmc, f"chsysstate -m {SYSTEM} -r lpar -o on -n nim01 -f normal"
+               )[2] == 0
+    child.expect_exact("1 = SMS Menu")
+    child.send("1")  # during the countdown: the boot stops at the SMS menus
+    child.expect_exact("Main Menu")
+    child.expect_exact("Select Boot Options")
+    child.expect_exact("Type menu item number and press Enter or select Navigation key:")
+    child.send("~.y")  # not at the start of a line (1 was typed): keys for the partition
+    child.expect_exact("~.y")  # echoed by the SMS prompt
+    child.send("\x7f\x7f\x7f\r~.y")
+    child.expect_exact(OPER_PROMPT)
+    assert run(vhmc, f"lssyscfg -r lpar -m {SYSTEM} --filter lpar_names=nim01 -F state"
+               )[0] == "Open Firmware\n"
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
