@@ -568,9 +568,11 @@ class EngineService:
 
     def _term_input(self, client: _Client, msg: p.TermInput) -> None:
         term = client.terminals.get(msg.term)
-        if term is None:
+        if term is not None:
+            term.handle.send(msg.data)
+        elif msg.term > self._next_term:  # never opened: a confused client, say so
             raise p.ProtocolError(f"term_input: no terminal {msg.term} is open in this session")
-        term.handle.send(msg.data)
+        # else keys typed while someone closed it (rmvterm): the race is normal, drop them
 
     def _term_close(self, client: _Client, msg: p.TermClose) -> None:
         term = client.terminals.pop(msg.term, None)

@@ -96,3 +96,14 @@ async def test_the_console_command_line_points_at_the_terminal_window() -> None:
         text = " ".join(lines)
         assert "use the terminal window (t) on the partition" in text
         assert "(exit code 1)" in text and "HSCL1020" not in text
+
+
+def test_completion_offers_the_commands_and_the_frame_s_names(console: LocalConsole) -> None:
+    from hmc_tui.hmccli.complete import complete
+
+    snap = console.snapshot()
+    assert complete(snap, "mkv") == ["mkvterm"]
+    assert complete(snap, "rmvt") == ["rmvterm"]
+    assert complete(snap, "vtm") == ["vtmenu"]
+    assert complete(snap, f"mkvterm -m {SYS} -p te") == ["test01"]
+    assert complete(snap, "rmvterm -m Serv") == [SYS]

@@ -160,6 +160,17 @@ async def test_viewers_and_unknown_partitions_are_refused(make_service: ServiceF
         raw.send(b'{"type":"term_close","id":9,"term":3}')  # nothing open: nothing closed
         done = await raw.next(p.TermResult)
         assert done == p.TermResult(id=9, closed=False)
+        # keys typed while rmvterm closes the terminal are dropped without a word
+        raw.send(b'{"type":"term_open","id":10,"lpar":8}')
+        opened = await raw.next(p.TermOpened, p.ErrorReply)
+        assert isinstance(opened, p.TermOpened) and opened.lpar_id == TEST01
+        assert service.engine.close_terminal(TEST01, Actor()) is True
+        closed = await raw.next(p.TermClosed)
+        assert closed == p.TermClosed(term=opened.term, reason="The terminal session was "
+                                      "closed by hscroot.")
+        raw.send(b'{"type":"term_input","term":%d,"data":"late"}' % opened.term)
+        raw.send(b'{"type":"term_close","id":11,"term":%d}' % opened.term)
+        assert await raw.next(p.TermResult, p.ErrorReply) == p.TermResult(id=11, closed=False)
     finally:
         raw.close()
 

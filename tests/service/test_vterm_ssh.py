@@ -125,6 +125,9 @@ def test_vtmenu_lists_and_opens(vhmc: Hmc) -> None:
     child.expect_exact(f" Partitions On Managed System:  {SYSTEM}")
     child.expect_exact("   8) test01")
     child.expect_exact(" Enter Number of Running Partition (q to quit): ")
+    child.send("99\r")  # no such number: said, and the menu again
+    child.expect_exact(" Invalid entry: 99 ")
+    child.expect_exact(" Enter Number of Running Partition (q to quit): ")
     child.send("8\r")
     child.expect_exact(" Opening Virtual Terminal On Partition test01 . . . ")
     child.expect_exact(" Open Completed. \r\n")
