@@ -76,9 +76,11 @@ def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Comman
         out(text)
 
     def closed(reason: str) -> None:  # the console's reader thread: someone closed it
-        why.append(reason)
-        with contextlib.suppress(OSError):
-            os.write(wake_w, b"x")
+        with hold:
+            why.append(reason)
+            if wake_w >= 0:  # not once the pipe is closed (its number may be reused)
+                with contextlib.suppress(OSError):
+                    os.write(wake_w, b"x")
 
     saved = _raw(stdin)  # from here "\r\n" reaches the user as sent (no output processing)
     try:
@@ -90,6 +92,8 @@ def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Comman
                 out(ALREADY_OPEN)
                 return CommandResult()
             return CommandResult("", f"{exc}\n", 1)
+        except Exception as exc:  # the service went away or did not answer in time
+            return CommandResult("", f"hmc-tui: the terminal could not be opened: {exc}\n", 1)
         out(OPEN_COMPLETED)
         with hold:
             screen, held = "".join(held or ()), None
@@ -103,8 +107,10 @@ def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Comman
         return CommandResult()
     finally:
         _restore(stdin, saved)
-        os.close(wake_r)
-        os.close(wake_w)
+        with hold:
+            os.close(wake_r)
+            os.close(wake_w)
+            wake_w = -1
 
 
 def _bridge(stdin: int, wake: int, send: Callable[[str], None], out: _Writer) -> None:
