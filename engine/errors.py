@@ -136,7 +136,9 @@ MESSAGES: dict[str, str] = {
     "HSCL0D0F": "The partition {name} is not migrating; there is no migration to {what}.",
     "HSCL0D10": "The source and target managed systems are the same ({name}); a partition "
     "migrates to another managed system.",
-
+    # (sourced: the HMC's mkvterm wording) partition consoles, engine/vterm
+    "HSCL1000": "A terminal session is already open for this partition. Only one open "
+    "session is allowed for a partition. Exiting....",
 }
 
 

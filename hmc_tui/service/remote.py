@@ -28,12 +28,14 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
 
+from engine.errors import HmcError
 from engine.journal import Event
 from engine.model import Frame
 from engine.ops import Operation
 from engine.roles import Actor
 from engine.service import OpResult, check_speed
 from engine.snapshot import Snapshot, UtilSeries
+from engine.vterm.hub import Terminal
 from hmc_tui.service import protocol as p
 
 USER_ENV = "HMC_TUI_USER"
@@ -198,6 +200,14 @@ class RemoteConsole:
 
     def resume(self) -> None:
         self._request("clock", lambda rid: p.Resume(id=rid)).result(self.request_timeout)
+
+    # Stand-ins until the service carries terminals (vtnet replaces these two).
+    def open_terminal(self, lpar: str | int, listener: Callable[[str], None],
+                      on_close: Callable[[str], None]) -> Terminal:
+        raise HmcError("HSCL0F04", detail="terminals are not served yet")
+
+    def close_terminal(self, lpar: str | int) -> bool:
+        raise HmcError("HSCL0F04", detail="terminals are not served yet")
 
     def close(self) -> None:
         if self._closed.is_set():
