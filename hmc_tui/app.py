@@ -62,7 +62,9 @@ from hmc_tui.screens.host import ConsoleHost
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
+from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import route_unhandled_exceptions
 from hmc_tui.widgets.partition_table import COLUMNS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
@@ -126,6 +128,7 @@ class HmcApp(RecordingMixin, App[int]):
         self.snapshot: Snapshot = console.snapshot()
         self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
         self.command_history: list[str] = []
+        self.terminals = Terminals(console)  # open terminal sessions (hmc_tui/terminals.py)
         self.notices: list[str] = []  # problems found at start, shown once mounted
         self._ops_running = 0
         self.last_input = 0.0  # monotonic time of the last key or click
@@ -313,6 +316,34 @@ class HmcApp(RecordingMixin, App[int]):
     def open_dialog(self, kind: str, lpar_id: int) -> None:
         self.push_screen(DIALOGS[kind](lpar_id))
 
+    async def open_terminal_window(self, lpar_id: int) -> bool:
+        """Show the partition's terminal window, opening a session if this console has none
+        (one per partition, as on the HMC); a refusal is shown in the HMC's words."""
+        p = self.snapshot.frame.partition(lpar_id)
+        if p is None:
+            return False
+        for screen in self.screen_stack:  # already open in this mode: back to it
+            if isinstance(screen, TerminalScreen) and screen.lpar_id == lpar_id:
+                while self.screen is not screen:
+                    self.pop_screen()
+                return True
+        try:
+            session = await self.terminals.open(lpar_id)
+        except HmcError as err:
+            self.notify(str(err), title=f"Open terminal window: {p.name}", severity="error",
+                        timeout=10)
+            return False
+        await self.push_screen(TerminalScreen(session))
+        return True
+
+    def close_terminal_window(self, lpar_id: int) -> None:
+        """End this console's session on the partition (it keeps running); close its
+        window if shown."""
+        self.terminals.close(lpar_id)
+        screen = self.screen
+        if isinstance(screen, TerminalScreen) and screen.lpar_id == lpar_id:
+            self.pop_screen()
+
     def find_partition(self, name: str) -> int | None:
         """Exact name, else case-insensitive, else a unique case-insensitive prefix."""
         parts = self.snapshot.frame.partitions
@@ -380,6 +411,11 @@ class HmcApp(RecordingMixin, App[int]):
         atomic_write_bytes(path, svg.encode("utf-8"))
         self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=6)
         return path
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Leaving the console ends its terminal sessions (the partitions keep running)."""
+        self.terminals.close_all()
+        super().exit(*args, **kwargs)
 
     def action_request_quit(self) -> None:
         reasons = self.busy_reasons()

@@ -3,10 +3,12 @@ break it. No engine here: a fake partition echoes what it is sent."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from hmc_tui.widgets.terminal_pane import COLUMNS, ROWS, TerminalPane, VtScreen, key_to_vt
 
@@ -49,7 +51,8 @@ def test_keys_become_vt100_bytes() -> None:
 class PaneApp(App[None]):
     """A pane on a fake partition that echoes input (Enter as a new line)."""
 
-    BINDINGS = [Binding("ctrl+right_square_bracket", "closed", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+right_square_bracket", "closed", "Close")]
 
     def __init__(self) -> None:
         super().__init__()
