@@ -224,7 +224,7 @@ class TerminalPane(Widget, can_focus=True):
         width: 80;
         height: 24;
         max-height: 100%;
-        background: $background;
+        background: $surface;
         color: $foreground;
     }
     """
