@@ -139,6 +139,12 @@ MESSAGES: dict[str, str] = {
     # (sourced: the HMC's mkvterm wording) partition consoles, engine/vterm
     "HSCL1000": "A terminal session is already open for this partition. Only one open "
     "session is allowed for a partition. Exiting....",
+    # (ours) partition consoles
+    "HSCL1001": "The partition {name} is not in its boot-device countdown (state {state}, "
+    "reference code {refcode}); the firmware takes the keys 1, 5, 6 and 8 only then.",
+    "HSCL1002": "The partition {name} is not at its firmware prompt (state {state}); a boot "
+    "device is chosen, and the firmware reset, only there.",
+    "HSCL1003": "The boot device {device} was not found on partition {name}.",
 }
 
 

@@ -25,6 +25,7 @@ from engine.ops.config import (
     MovePartitionPool,
     pydantic_to_hmc,
 )
+from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsShutdown
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
@@ -64,7 +65,8 @@ AnyOperation = Annotated[
     | CreateSea | RemoveSea
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
     | AcceptViosLicense | UpdateFirmware
-    | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate,
+    | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
+    | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -105,3 +107,4 @@ __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",
 ]
+__all__ += ["BootFromDevice", "FirmwareReset", "InterruptBoot", "OsShutdown"]  # console.py

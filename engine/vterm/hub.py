@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from engine.model import Frame, Partition
 from engine.roles import Actor, os_actor
+from engine.vterm.devices import Nvram
 from engine.vterm.program import Program
 
 if TYPE_CHECKING:
@@ -52,19 +53,20 @@ def phase_of(p: Partition, previous: Phase) -> Phase:
     return "os"
 
 
-def program_for(phase: Phase, p: Partition) -> Program | None:
-    from engine.vterm import firmware, guest  # late: programs import the ops
+def program_for(phase: Phase, p: Partition, previous: Phase, nvram: Nvram) -> Program | None:
+    """The program for a phase the partition enters (from `previous`)."""
+    from engine.vterm import firmware, guest, openfirmware, sms  # late: they import the ops
 
     if phase == "off":
         return None
-    if phase == "firmware":
-        return firmware.Firmware()
+    if phase == "firmware":  # a boot picked at the prompt goes on past the banner
+        return firmware.Firmware(resumed=previous in ("sms", "of") and p.state == "Running")
     if phase == "error":
         return firmware.ErrorScreen()
     if phase == "sms":
-        return firmware.sms_program()
+        return sms.Sms(nvram)
     if phase == "of":
-        return firmware.of_program()
+        return openfirmware.OpenFirmware(nvram)
     return guest.program_for(p)
 
 
@@ -158,12 +160,18 @@ class Hub:
 
     def __init__(self, wake: Callable[[], None]) -> None:
         self._terminals: dict[int, _Terminal] = {}
+        self._nvram: dict[int, Nvram] = {}
         self._wake = wake
         self._pumping = False
 
     def wake(self) -> None:
         if not self._pumping:  # a listener typing into the hub: the running pump sees it
             self._wake()
+
+    def nvram(self, lpar_id: int) -> Nvram:
+        """The partition firmware's settings (boot order, Remote IPL), kept across sessions
+        and boots while the engine runs."""
+        return self._nvram.setdefault(lpar_id, Nvram())
 
     def is_open(self, lpar_id: int) -> bool:
         return lpar_id in self._terminals
@@ -231,11 +239,14 @@ class Hub:
             return
         ops: list[Operation] = []
         phase = phase_of(p, term.phase)
-        if phase != term.phase or (term.program is None and phase != "off"):
-            term.phase = phase
-            term.switch_to = program_for(phase, p)
-            term.program = None
         io = _IO(frame, p, now, term, ops)
+        if phase != term.phase or (term.program is None and phase != "off"):
+            leaving = term.program
+            if leaving is not None:  # a last look at the new state (final lines)
+                self._call(term, partial(leaving.tick, io))
+            term.switch_to = program_for(phase, p, term.phase, self.nvram(p.id))
+            term.phase = phase
+            term.program = None
         self._switch(term, io)
         data = handle._take_input()
         if term.program is not None:

@@ -26,8 +26,9 @@ def printable(ch: str) -> bool:
 class LineEditor:
     """One input line being typed. `echo=False` for passwords (Enter still moves on)."""
 
-    def __init__(self, echo: bool = True) -> None:
+    def __init__(self, echo: bool = True, enter: str = "\r\n") -> None:
         self.echo = echo
+        self.enter = enter  # what Enter echoes (Open Firmware answers on the same line)
         self.buffer = ""
         self._escape = ""  # an escape sequence split across two feeds
         self._after_cr = False  # "\r\n" is one Enter
@@ -51,7 +52,7 @@ class LineEditor:
                 if ch == "\n" and after_cr:
                     continue
                 self._after_cr = ch == "\r"
-                out.append("\r\n")
+                out.append(self.enter)
                 done.append(self.buffer)
                 self.buffer = ""
             elif ch in ERASE:

@@ -106,11 +106,11 @@ def test_the_session_follows_a_boot_from_firmware_to_the_os(frame: Frame) -> Non
     _, screen = open_screen(engine, "lpar1")
     assert engine.execute(ops.ActivatePartition(lpar="lpar1"), Actor()).ok
     engine.step(0)
-    assert "C2001150" in screen.take()
-    engine.step(8)
-    assert "CA00E1F1" in screen.take()
-    engine.step(4)  # CA00E105 at 12 s: the firmware hands over to the OS
-    assert screen.take().endswith("login: ")
+    assert screen.take() == "C2001150\r\n"
+    engine.step(6)
+    assert screen.take() == "C2002100\r\nCA000000\r\nCA000020\r\nCA000040\r\nCA000080\r\n"
+    engine.step(6)  # CA00E105 at 12 s: the firmware hands over to the OS
+    assert screen.take().endswith("PLEASE WAIT...\r\n\r\nlogin: ")
 
 
 def test_a_failing_listener_is_closed_and_the_engine_runs_on(frame: Frame) -> None:
@@ -160,3 +160,41 @@ def test_local_console_opens_and_closes_as_its_actor(frame: Frame) -> None:
     viewer = LocalConsole(console.engine, Actor(user="val", role="hmcviewer"))
     with pytest.raises(HmcError):
         viewer.open_terminal("lpar1", seen.append, closed.append)
+
+
+class Shutdowner:
+    """A guest that submits a shutdown on Enter and 'crashes' on '!'."""
+
+    def start(self, io: object) -> None:
+        io.write("# ")  # type: ignore[attr-defined]
+
+    def feed(self, data: str, io: object) -> None:
+        if "!" in data:
+            raise RuntimeError("a bug in a program")
+        io.submit(ops.OsShutdown(lpar=io.partition.name))  # type: ignore[attr-defined]
+
+    def tick(self, io: object) -> None:
+        pass
+
+
+def test_submitted_operations_apply_at_once_and_refusals_reach_the_terminal(
+        frame: Frame, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from engine.vterm import guest
+
+    monkeypatch.setattr(guest, "program_for", lambda p: Shutdowner())
+    engine = Engine(frame)
+    handle, screen = open_screen(engine, "lpar1")
+    assert screen.take() == "# "
+    handle.send("\r")
+    p = engine.snapshot().frame.partition("lpar1")
+    assert p is not None and p.state == "Shutting Down"  # applied in the same boundary
+    event = engine.snapshot().events[-1]
+    assert (event.user, event.op, event.ok) == ("lpar1 (OS)", "os_shutdown", True)
+    handle.send("\r")  # a second shutdown is refused: the hub says so on the terminal
+    assert screen.take() == ("\r\nHSCL0B02 The partition lpar1 is in state Shutting Down; the "
+                             "operation cannot be performed while it is in this state.\r\n")
+    handle.send("!")
+    assert "the console program of partition 3 failed" in caplog.text
+    assert not handle.closed
+    engine.step(30)
+    assert engine.snapshot().frame.partition("lpar1").state == "Not Activated"  # type: ignore[union-attr]
