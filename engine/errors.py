@@ -145,6 +145,11 @@ MESSAGES: dict[str, str] = {
     "HSCL1002": "The partition {name} is not at its firmware prompt (state {state}); a boot "
     "device is chosen, and the firmware reset, only there.",
     "HSCL1003": "The boot device {device} was not found on partition {name}.",
+    # Partition consoles over the command line (hmc_tui/hmccli/vterm.py; ours, HMC style).
+    "HSCL1020": "The command {command} opens a virtual terminal and needs an interactive "
+    "terminal; connect with a terminal (ssh -t) and run it again.",
+    "HSCL1021": "There is no partition on managed system {name} whose virtual terminal can be "
+    "opened.",
 }
 
 

@@ -83,6 +83,11 @@ def next_speed(current: float, step: int) -> float:
     return next((s for s in reversed(SPEEDS) if s < current - 1e-9), SPEEDS[0])
 
 
+# What `:mkvterm` / `:vtmenu` say until the terminal window opens from the command line.
+TERMINAL_WINDOW_HINT = ("mkvterm: in this console a partition's terminal opens in the terminal "
+                        "window: use the terminal window (t) on the partition.\n")
+
+
 class HmcApp(RecordingMixin, App[int]):
     TITLE = "hmc-tui"
     CSS_PATH = "app.tcss"
@@ -470,6 +475,8 @@ class HmcApp(RecordingMixin, App[int]):
         result = await asyncio.to_thread(run_command, self.hmc_console, line,
                                          allow_files=not self.hmc_console.restricted)
         self.refresh_from_engine()
+        if result.terminal is not None:  # mkvterm / vtmenu: the console's terminal window
+            return CommandResult("", TERMINAL_WINDOW_HINT, 1, result.terminal)
         return result
 
     # ------------------------------------------------------------------ errors
