@@ -83,9 +83,11 @@ def next_speed(current: float, step: int) -> float:
     return next((s for s in reversed(SPEEDS) if s < current - 1e-9), SPEEDS[0])
 
 
-# What `:mkvterm` / `:vtmenu` say until the terminal window opens from the command line.
-TERMINAL_WINDOW_HINT = ("mkvterm: in this console a partition's terminal opens in the terminal "
-                        "window: use the terminal window (t) on the partition.\n")
+# What `:vtmenu` says: its menu of partitions is the overview itself (`:mkvterm` opens the
+# partition's terminal window).
+TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in the terminal "
+                        "window: use the terminal window (t) on the partition, or :mkvterm "
+                        "-m SYSTEM -p PARTITION.\n")
 
 
 class HmcApp(RecordingMixin, App[int]):
@@ -475,9 +477,19 @@ class HmcApp(RecordingMixin, App[int]):
         result = await asyncio.to_thread(run_command, self.hmc_console, line,
                                          allow_files=not self.hmc_console.restricted)
         self.refresh_from_engine()
-        if result.terminal is not None:  # mkvterm / vtmenu: the console's terminal window
-            return CommandResult("", TERMINAL_WINDOW_HINT, 1, result.terminal)
+        request = result.terminal
+        if request is not None and request.lpar_id is not None:  # mkvterm: the window
+            self.call_later(self._terminal_from_command, request.lpar_id)
+            return CommandResult(f"Opening the terminal window of {request.lpar_name}.\n")
+        if request is not None:  # vtmenu
+            return CommandResult("", TERMINAL_WINDOW_HINT, 1, request)
         return result
+
+    async def _terminal_from_command(self, lpar_id: int) -> None:
+        """`:mkvterm`: the command panel closes, the terminal window opens."""
+        if isinstance(self.screen, CommandScreen):
+            await self.screen.dismiss(None)
+        await self.open_terminal_window(lpar_id)
 
     # ------------------------------------------------------------------ errors
     def _internal_error(self, error: Exception) -> None:

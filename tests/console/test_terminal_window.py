@@ -18,9 +18,11 @@ from engine.service import Engine
 from engine.store import demo_frame
 from hmc_tui.app import HmcApp
 from hmc_tui.console import LocalConsole
+from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.terminal import TerminalScreen
+from hmc_tui.widgets.command_input import CommandInput
 
 SYSTEM = "Server-9080-HEX-SN78H4A21"
 
@@ -173,6 +175,22 @@ async def test_properties_screen_and_palette_open_it(app: HmcApp) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TerminalScreen))
         assert title(app.screen).startswith("Terminal test01")  # type: ignore[arg-type]
+
+
+async def test_mkvterm_on_the_command_line_opens_the_window(app: HmcApp,
+                                                            console: LocalConsole) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("colon")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, CommandScreen)
+        panel.query_one(CommandInput).value = f"mkvterm -m {SYSTEM} -p nim01"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TerminalScreen))
+        assert panel not in app.screen_stack  # the panel closed first
+        assert title(app.screen).startswith("Terminal nim01")  # type: ignore[arg-type]
+        nim01 = app.snapshot.frame.partition("nim01")
+        assert nim01 is not None and hub_open(console) == (nim01.id,)
 
 
 async def test_open_elsewhere_shows_the_hmc_message(app: HmcApp,
