@@ -72,6 +72,7 @@ class TerminalScreen(Screen[None]):
         self.session = session
         self.escape = TildeEscape(session.send, self.action_close_terminal)
         self._view: Callable[[set[int]], None] | None = None  # the pane's, while mounted
+        self._title = ""
 
     @property
     def hmc(self) -> ConsoleHost:
@@ -119,7 +120,9 @@ class TerminalScreen(Screen[None]):
         if self.session.closed:
             title.append(f"   {self.session.close_reason} ctrl+] closes the window.",
                          style="bold")
-        self.query_one("#term-title", Static).update(title)
+        if title.plain != self._title:  # snapshots come 5 times a second; titles change rarely
+            self._title = title.plain
+            self.query_one("#term-title", Static).update(title)
 
     def _session_closed(self, reason: str) -> None:
         self.show_snapshot(self.hmc.snapshot)
