@@ -75,6 +75,8 @@ def test_rmvterm_closes_the_open_session(console: LocalConsole) -> None:
 
 
 async def test_the_console_command_line_points_at_the_terminal_window() -> None:
+    """vtmenu's menu is the overview; mkvterm opens the window (tests/console/
+    test_terminal_window.py)."""
     from hmc_tui.app import HmcApp
     from hmc_tui.config import Config
     from hmc_tui.screens.command import CommandScreen
@@ -86,7 +88,7 @@ async def test_the_console_command_line_points_at_the_terminal_window() -> None:
         panel = app.screen
         assert isinstance(panel, CommandScreen)
         panel.query_one("#command-input").value = (  # type: ignore[attr-defined]
-            f"mkvterm -m {SYS} -p test01")
+            f"vtmenu -m {SYS}")
         await pilot.press("enter")
         for _ in range(100):
             lines = [str(line.text) for line in panel.output.lines]
