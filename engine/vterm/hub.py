@@ -133,6 +133,7 @@ class _Terminal:
     program: Program | None = None
     out: list[str] = field(default_factory=list)  # written, not yet given to the listener
     switch_to: Program | None = None
+    failed: Program | None = None  # the program whose failure was logged
 
 
 class _IO:
@@ -284,12 +285,16 @@ class Hub:
         term.switch_to = None
 
     def _call(self, term: _Terminal, call: Callable[[], None]) -> None:
-        """A program's failure is a bug in that program: logged, and it must not stop the
-        engine nor the other terminals."""
+        """A program's failure is a bug in that program: logged (once per program, as a
+        failing tick would fail at every boundary), and it must not stop the engine nor the
+        other terminals; the program stays, for the keys it still handles."""
         try:
             call()
         except Exception:
-            log.exception("the console program of partition %d failed", term.handle.lpar_id)
+            if term.failed is not term.program:
+                term.failed = term.program
+                log.exception("the console program of partition %d failed",
+                              term.handle.lpar_id)
 
     def _submit(self, term: _Terminal, op: Operation, p: Partition, submit: Submit) -> None:
         def answered(fut: Future[Any]) -> None:
@@ -315,8 +320,3 @@ class Hub:
             log.exception("the listener of the terminal of partition %d failed; closing it",
                           term.handle.lpar_id)
             self.release(term.handle, "The terminal session failed.", notify=True)
-
-    def flush_all(self) -> None:
-        """Deliver what answers to submitted operations wrote since the last pump."""
-        for term in list(self._terminals.values()):
-            self._flush(term)
