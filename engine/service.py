@@ -120,6 +120,7 @@ class Engine:
         self._frame_version = 0
         self._published_frame: Frame | None = None
         self._snapshot: Snapshot = self._publish()
+        self._hub.lock = self._lock  # a session closing itself waits for the boundary
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:

@@ -56,7 +56,8 @@ def at_prompt(ctx: Context, lpar: str) -> Partition:
 
 class BootFromDevice(Operation):
     """Boot the device picked at the firmware prompt (SMS Select Boot Options, OK `boot`):
-    the OS's hand-over when it holds something to boot, else Error AA06000B."""
+    the OS's hand-over when it holds something to boot, else Error AA06000B. Booting
+    install media (an optical device with media, the network) installs the OS."""
 
     op: Literal["boot_device"] = "boot_device"
     task: ClassVar[str] = "console"
@@ -72,7 +73,12 @@ class BootFromDevice(Operation):
         device = find(devices, self.device, aliases(devices))
         if device is None:
             raise HmcError("HSCL1003", device=self.device, name=p.name)
-        _schedule(ctx, p, lc.device_boot_steps(p, device.bootable), boot_mode="norm")
+        update: dict[str, object] = {"boot_mode": "norm"}
+        if device.bootable and device.kind in ("cdrom", "net"):
+            # Install media: the OS it installs is on the partition's disks from now on,
+            # as after lpar_netboot (engine/ops/system.py NetbootPartition).
+            update["bootable"] = True
+        _schedule(ctx, p, lc.device_boot_steps(p, device.bootable), **update)
         ctx.data["device"] = device.path
         ctx.data["bootable"] = device.bootable
 

@@ -14,6 +14,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -114,7 +115,8 @@ class TerminalHandle:
 
     def close(self) -> None:
         """This session closes itself (~.)."""
-        self._hub.release(self, "The terminal session was closed.", notify=False)
+        with self._hub.lock:
+            self._hub.release(self, "The terminal session was closed.", notify=False)
 
     def _take_input(self) -> str:
         parts: list[str] = []
@@ -131,6 +133,7 @@ class _Terminal:
     program: Program | None = None
     out: list[str] = field(default_factory=list)  # written, not yet given to the listener
     switch_to: Program | None = None
+    failed: Program | None = None  # the program whose failure was logged
 
 
 class _IO:
@@ -156,9 +159,10 @@ class _IO:
 
 class Hub:
     """The open terminals of one engine. `open`, `close` and `pump` run under the engine's
-    lock; `wake` (given by the engine) makes the engine run a boundary soon."""
+    lock (`lock`); `wake` (given by the engine) makes the engine run a boundary soon."""
 
     def __init__(self, wake: Callable[[], None]) -> None:
+        self.lock: AbstractContextManager[Any] = nullcontext()  # the engine sets its own
         self._terminals: dict[int, _Terminal] = {}
         self._nvram: dict[int, Nvram] = {}
         self._wake = wake
@@ -181,7 +185,8 @@ class Hub:
 
     def pending(self) -> bool:
         """Keys are waiting for a program."""
-        return any(t.handle._input for t in self._terminals.values())
+        # Read by the clock thread outside the lock: iterate over a copy taken at once.
+        return any(t.handle._input for t in list(self._terminals.values()))
 
     def open(self, frame: Frame, p: Partition, now: float, listener: Listener,
              on_close: Callable[[str], None], submit: Submit) -> TerminalHandle:
@@ -273,12 +278,16 @@ class Hub:
         term.switch_to = None
 
     def _call(self, term: _Terminal, call: Callable[[], None]) -> None:
-        """A program's failure is a bug in that program: logged, and it must not stop the
-        engine nor the other terminals."""
+        """A program's failure is a bug in that program: logged (once per program, as a
+        failing tick would fail at every boundary), and it must not stop the engine nor the
+        other terminals; the program stays, for the keys it still handles."""
         try:
             call()
         except Exception:
-            log.exception("the console program of partition %d failed", term.handle.lpar_id)
+            if term.failed is not term.program:
+                term.failed = term.program
+                log.exception("the console program of partition %d failed",
+                              term.handle.lpar_id)
 
     def _submit(self, term: _Terminal, op: Operation, p: Partition, submit: Submit) -> None:
         def answered(fut: Future[Any]) -> None:
@@ -304,8 +313,3 @@ class Hub:
             log.exception("the listener of the terminal of partition %d failed; closing it",
                           term.handle.lpar_id)
             self.release(term.handle, "The terminal session failed.", notify=True)
-
-    def flush_all(self) -> None:
-        """Deliver what answers to submitted operations wrote since the last pump."""
-        for term in list(self._terminals.values()):
-            self._flush(term)

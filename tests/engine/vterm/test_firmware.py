@@ -3,11 +3,15 @@ in the countdown, the hand-over, and a boot with nothing to boot."""
 
 from __future__ import annotations
 
+import pytest
+
 from engine import ops
 from engine.model import Frame
 from engine.roles import Actor
 from engine.vterm.firmware import BANNER, BOOT_MENU, NO_OS_IMAGE
 from tests.engine.vterm.helpers import open_screen, state, stopped_engine
+
+pytestmark = pytest.mark.usefixtures("plain_os")  # the OS: a bare login prompt
 
 WORDS = "     Memory      Keyboard     Network     SCSI     Speaker"
 CODES = "C2001150\r\nC2002100\r\nCA000000\r\nCA000020\r\nCA000040\r\nCA000080\r\n"

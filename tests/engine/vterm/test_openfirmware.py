@@ -3,12 +3,16 @@ words it does not know."""
 
 from __future__ import annotations
 
+import pytest
+
 from engine import ops
 from engine.model import Frame
 from engine.roles import Actor
 from engine.service import Engine
 from engine.vterm.hub import TerminalHandle
 from tests.engine.vterm.helpers import Screen, open_screen, state, stopped_engine, typed, with_iso
+
+pytestmark = pytest.mark.usefixtures("plain_os")  # the OS: a bare login prompt
 
 DISK = "/vdevice/v-scsi@30000002/disk@8100000000000000"
 CDROM = "/vdevice/v-scsi@30000002/disk@8200000000000000"

@@ -16,6 +16,8 @@ from engine.service import Engine
 from engine.store import demo_frame_text
 from tests.engine.vterm.helpers import open_screen, state, stopped_engine
 
+pytestmark = pytest.mark.usefixtures("plain_os")  # the OS: a bare login prompt
+
 
 def refusal(engine: Engine, op: ops.Operation) -> str:
     result = engine.execute(op, Actor())

@@ -3,6 +3,8 @@ with nothing to boot, Remote IPL's ping test, the boot order, navigation."""
 
 from __future__ import annotations
 
+import pytest
+
 from engine import ops
 from engine.model import Frame
 from engine.roles import Actor
@@ -10,6 +12,8 @@ from engine.service import Engine
 from engine.vterm.firmware import NO_OS_IMAGE
 from engine.vterm.hub import TerminalHandle
 from tests.engine.vterm.helpers import Screen, open_screen, state, stopped_engine, typed, with_iso
+
+pytestmark = pytest.mark.usefixtures("plain_os")  # the OS: a bare login prompt
 
 FOOTER = ("-" * 79 + "\r\nNavigation keys:\r\nM = return to Main Menu\r\n"
           "ESC key = return to previous screen          X = eXit System Management Services\r\n"
@@ -56,6 +60,7 @@ def test_sms_boots_the_install_image_to_the_os(frame: Frame) -> None:
     assert screen.take() == "\r\nlogin: "  # the OS takes the console
     engine.step(26)
     assert state(engine) == ("Running", "")
+    assert engine.snapshot().frame.partition("lpar1").bootable  # type: ignore[union-attr]
 
 
 def test_booting_a_disk_with_nothing_on_it_ends_in_aa06000b(frame: Frame) -> None:
@@ -70,6 +75,7 @@ def test_booting_a_disk_with_nothing_on_it_ends_in_aa06000b(frame: Frame) -> Non
     engine.step(6)
     assert state(engine) == ("Error", "AA06000B")
     assert screen.take() == NO_OS_IMAGE + "\r\n   AA06000B\r\n"
+    assert not engine.snapshot().frame.partition("lpar1").bootable  # type: ignore[union-attr]
 
 
 def test_navigation_escape_main_and_exit(frame: Frame) -> None:
