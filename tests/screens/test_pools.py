@@ -173,3 +173,29 @@ async def test_viewer_role_cannot_change_pools() -> None:
         await wait_for(pilot, lambda: "HSCL350B" in app.screen.error_text)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, PoolsScreen))
+
+
+async def test_change_pool_maximum_keeps_the_decimal_and_refuses_it() -> None:
+    """A pool's maximum "2.5" once became 25 (the integer field dropped the point)."""
+    app = HostApp(PoolsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangePoolDialog))
+        dialog = app.screen
+        assert isinstance(dialog, ChangePoolDialog)
+        field = dialog.query_one("#max", Input)
+        field.clear()
+        await pilot.press("1", "2", ".", "5")
+        assert field.value == "12.5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert dialog.error_text == "Maximum processing units: 12.5 is not a whole number."
+        assert app.screen is dialog
+        assert app.hmc_console.snapshot().frame.pools[1].max_proc_units == 8
+        field.value = "12"
+        reserved = dialog.query_one("#reserved", Input)
+        reserved.value = "0.5"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PoolsScreen))
+        pool = app.hmc_console.snapshot().frame.pools[1]
+        assert (pool.max_proc_units, pool.reserved_proc_units) == (12, 0.5)
