@@ -39,6 +39,7 @@ from engine.ops import Operation
 from engine.service import OpResult
 from engine.snapshot import Snapshot
 from engine.store import atomic_write_bytes, config_dir, data_dir
+from hmc_tui.command_history import history_path, load_history
 from hmc_tui.command_mode import Alias
 from hmc_tui.config import (
     Config,
@@ -125,7 +126,9 @@ class HmcApp(RecordingMixin, App[int]):
         self.refresh_hz = refresh_hz
         self.snapshot: Snapshot = console.snapshot()
         self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
-        self.command_history: list[str] = []
+        # The : line's history is the user's own and survives restarts (command_history.py).
+        self.history_path = history_path(console.actor.user)
+        self.command_history: list[str] = load_history(self.history_path)
         self.notices: list[str] = []  # problems found at start, shown once mounted
         self._ops_running = 0
         self.last_input = 0.0  # monotonic time of the last key or click
@@ -399,8 +402,7 @@ class HmcApp(RecordingMixin, App[int]):
         if alias.name == "lpar":
             lpar_id = self.find_partition(alias.arg)
             if lpar_id is None:
-                self.notify(f"HSCL8012 The partition named {alias.arg} was not found.",
-                            severity="error")
+                self.notify(self.alias_error(alias) or "", severity="error")
                 return
             await self.goto_partition(lpar_id, properties=True)
         elif alias.name in MODE_TITLES:
@@ -409,6 +411,12 @@ class HmcApp(RecordingMixin, App[int]):
             self.action_help()
         elif alias.name == "quit":
             self.action_request_quit()
+
+    def alias_error(self, alias: Alias) -> str | None:
+        """Why a navigation alias cannot go where it says (the : line then stays open)."""
+        if alias.name == "lpar" and self.find_partition(alias.arg) is None:
+            return f"HSCL8012 The partition named {alias.arg} was not found."
+        return None
 
     def run_alias_here(self, alias: Alias) -> str:
         """Aliases answered inside the command panel; returns what to print."""
