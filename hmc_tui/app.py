@@ -73,6 +73,10 @@ SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 MODE_TITLES = {"overview": "Frame overview", "pools": "Pool utilisation",
                "vios": "VIOS adapter mapping", "events": "Events"}
 DIALOGS = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
+# The app's screen keys, which do not act under a modal screen (a dialog, the : line, help):
+# they would change the clock or the screen under the dialog (ctrl+q, ctrl+s, ? and Tab do).
+SCREEN_ACTIONS = frozenset({"request_quit", "command_line", "goto", "back", "toggle_live",
+                            "clock_speed", "clock_pause", "command_palette"})
 
 
 def next_speed(current: float, step: int) -> float:
@@ -103,7 +107,8 @@ class HmcApp(RecordingMixin, App[int]):
         Binding("2", "goto('pools')", "Pools", id="nav.pools"),
         Binding("3", "goto('vios')", "VIOS", id="nav.vios"),
         Binding("4", "goto('events')", "Events", id="nav.events"),
-        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True,
+        # ctrl+q works anywhere, dialogs included, and asks only when work is in flight.
+        Binding("ctrl+q", "quit_anywhere", "Quit", show=False, priority=True,
                 id="app.quit_anywhere"),
         Binding("escape", "back", "Back", show=False, id="app.back"),
         Binding("space", "toggle_live", "Freeze/resume display", show=False, id="app.live"),
@@ -284,8 +289,16 @@ class HmcApp(RecordingMixin, App[int]):
 
     # ------------------------------------------------------------------ navigation
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SCREEN_ACTIONS and self._modal_on_top():
+            return False  # a dialog keeps its keys: neither they nor the footer leak
         # No footer key for the screen you are on.
         return not (action == "goto" and parameters and parameters[0] == self.current_mode)
+
+    def _modal_on_top(self) -> bool:
+        try:
+            return self.screen.is_modal
+        except Exception:  # no screen yet (starting) or any more (exiting)
+            return False
 
     async def action_goto(self, mode: str) -> None:
         if mode == self.current_mode:
@@ -384,17 +397,26 @@ class HmcApp(RecordingMixin, App[int]):
         self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=6)
         return path
 
-    def action_request_quit(self) -> None:
+    def action_request_quit(self, ask: bool | None = None) -> None:
+        """Quit, asking first when work is in flight or (q) when `confirm_quit` is set."""
         reasons = self.busy_reasons()
-        if not reasons:
+        if not reasons and not (self.config.confirm_quit if ask is None else ask):
             self.exit(0)
             return
         if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
             return
-        message = "Still in progress:\n  " + "\n  ".join(reasons[:6]) + \
-            "\n\nThe engine finishes transitions on the next start. Quit anyway?"
+        if reasons:
+            message = "Still in progress:\n  " + "\n  ".join(reasons[:6]) + \
+                "\n\nThe engine finishes transitions on the next start. Quit anyway?"
+        else:
+            message = ("Leave the console? (confirm_quit = false in config.toml quits "
+                       "without asking)")
         self.push_screen(ConfirmDialog("Quit hmc-tui?", message, yes="Quit"),
                          lambda yes: self.exit(0) if yes else None)
+
+    def action_quit_anywhere(self) -> None:
+        """ctrl+q: from any screen or dialog; asks only when work is in flight."""
+        self.action_request_quit(ask=False)
 
     # ------------------------------------------------------------------ the : command line
     async def run_alias(self, alias: Alias) -> None:

@@ -34,7 +34,7 @@ __all__ = ["Recorder", "RecordingMixin", "default_macro_path", "recording_comman
 
 PALETTE_SCREEN = "CommandPalette"
 CONFIRM_SCREEN = "ConfirmDialog"
-QUIT_ACTIONS = ("request_quit", "quit")
+QUIT_ACTIONS = ("request_quit", "quit_anywhere", "quit")
 
 
 def default_macro_path() -> Path:
@@ -108,7 +108,12 @@ class Recorder:
         confirmation, or the palette's Quit). An exit from code drops nothing."""
         if self._quit_from is not None:
             del self.steps[self._quit_from:]
-        elif self.steps and self.steps[-1].get("screen") == PALETTE_SCREEN:
+            return
+        tail = len(self.steps)  # the palette's Quit may be confirmed (confirm_quit)
+        while tail and self.steps[tail - 1].get("screen") == CONFIRM_SCREEN:
+            tail -= 1
+        if tail and self.steps[tail - 1].get("screen") == PALETTE_SCREEN:
+            del self.steps[tail:]
             self.drop_palette_tail()
 
     def drop_palette_tail(self) -> None:
