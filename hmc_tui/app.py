@@ -53,6 +53,7 @@ from hmc_tui.console import Console
 from hmc_tui.crash_log import internal_error_message, log_internal_error
 from hmc_tui.gc_tuning import IdleCollector
 from hmc_tui.hmccli import CommandResult, run_command
+from hmc_tui.keymap_check import keymap_warnings
 from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
 from hmc_tui.screens.command import CommandScreen
@@ -139,10 +140,12 @@ class HmcApp(RecordingMixin, App[int]):
         self.last_input = 0.0  # monotonic time of the last key or click
         self._config_writable = True
         self.settings_path: Path | None = None
+        keymap_source: Path | None = None  # the file the keymap was read from, if any
         try:
             self.settings_path = self._settings_path()
             if config is None:
                 config = load_config(self.settings_path)
+                keymap_source = self.settings_path
         except ConfigFileError as exc:
             self._config_writable = False  # never save over a file the user must fix
             self.notices.append(f"{exc} (using defaults; the file is left as it is)")
@@ -151,6 +154,8 @@ class HmcApp(RecordingMixin, App[int]):
             route_unhandled_exceptions(self, self._internal_error)
         self._register_themes()
         if self.config.keymap:
+            self.notices += keymap_warnings(self.config.keymap, keymap_source,
+                                            _read_text(keymap_source), type(self))
             self.set_keymap(self.config.keymap)
 
     # ------------------------------------------------------------------ themes and config
@@ -513,6 +518,13 @@ class HmcApp(RecordingMixin, App[int]):
 
 if TYPE_CHECKING:  # mypy checks that HmcApp provides what its screens rely on
     _HOST: type[ConsoleHost] = HmcApp
+
+
+def _read_text(path: Path | None) -> str:
+    try:
+        return path.read_text("utf-8") if path is not None else ""
+    except (OSError, UnicodeDecodeError):  # load_config read it a moment ago; no line then
+        return ""
 
 
 def run_console(console: Console, config: Config | None = None) -> int:

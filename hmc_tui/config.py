@@ -16,7 +16,7 @@ untouched: the console then runs on defaults and does not save over it.
 
     [keymap]            # binding id = key(s), comma separated; see `?` help for the ids
     "lpar.activate" = "f6"
-    "app.quit" = "q,ctrl+q"
+    "app.quit" = "q,f10"
 """
 
 from __future__ import annotations
