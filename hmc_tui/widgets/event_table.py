@@ -21,13 +21,14 @@ from engine.journal import Event
 
 MAX_ROWS = 2000
 COLUMNS = (  # key, label, width (None: as wide as the content); the role and the date are in
-    # the detail line, so that the result and the start of the command fit in 80 columns
+    # the detail line, so that the result and the start of the command fit in 80 columns.
+    # Target holds a pool's name ("SharedPool05"), Result every state ("Shutting Down").
     ("seq", "#", 4),
     ("time", "Time", 8),
     ("user", "User", 8),
     ("op", "Operation", 12),
-    ("target", "Target", 10),
-    ("result", "Result", 9),
+    ("target", "Target", 12),
+    ("result", "Result", 13),
     ("command", "HMC command", None),
 )
 RESULT_COLUMN = 5

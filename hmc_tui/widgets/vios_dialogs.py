@@ -35,7 +35,8 @@ DIALOG_CSS = """
     width: 76; max-width: 100%; height: auto; max-height: 100%;
     border: thick $primary; background: $panel; padding: 0 1;
 }
-{cls} .dialog-title { text-style: bold; color: $primary; width: 100%; }
+{cls} Label { width: 100%; }  /* wrap at the dialog's edge (a Label is as wide as its text) */
+{cls} .dialog-title { text-style: bold; color: $primary; }
 {cls} .dialog-help { color: $foreground-muted; }
 {cls} .dialog-error { color: $error; text-style: bold; }
 {cls} .dialog-error:disabled { display: none; }
