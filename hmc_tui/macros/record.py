@@ -184,6 +184,7 @@ class RecordingMixin:
             speed=snap.clock.speed, source=self.frame_source, size=size,
             theme=getattr(config, "theme", ""), keymap=getattr(config, "keymap", None),
         )
+        self._recording_changed()
         return self.recorder
 
     def stop_recording(self, *, from_palette: bool = False) -> Path | None:
@@ -191,12 +192,21 @@ class RecordingMixin:
         recorder, self.recorder = self.recorder, None
         if recorder is None:
             return None
+        self._recording_changed()
         if from_palette:
             recorder.drop_palette_tail()
         if recorder.size is None:
             app: Any = self
             recorder.size = (app.size.width, app.size.height)
         return recorder.save()
+
+    def _recording_changed(self) -> None:
+        """The status line shows REC while recording: have it look again now (it listens to
+        the app's snapshot signal), not at the next engine tick."""
+        app: Any = self
+        signal = getattr(app, "snapshot_signal", None)
+        if signal is not None and app.is_running:
+            signal.publish(app.snapshot)
 
     # -- hooks into the app
     async def on_event(self, event: events.Event) -> None:

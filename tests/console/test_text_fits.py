@@ -50,3 +50,25 @@ async def test_notices_leave_the_live_indicator_visible(app: HmcApp) -> None:
         toast = app.screen.query_one("#textual-toastrack").query_one("Toast")
         status = app.screen.query_one(StatusBar)
         assert toast.region.bottom <= status.region.y
+
+
+async def test_rec_shows_while_recording_and_live_stays_at_60_columns(
+        app: HmcApp, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from hmc_tui.widgets.status_bar import StatusBar
+
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(StatusBar)
+        line = str(bar.render())
+        assert len(line) == 60 and line.endswith(" LIVE ") and "REC" not in line
+        app.start_recording(Path(str(tmp_path)) / "m.toml")
+        await pilot.pause()
+        line = str(bar.render())
+        assert len(line) == 60 and line.endswith(" REC   LIVE ") and "…" in line
+        assert "REC" in app.export_screenshot()  # repainted now, not at the next tick
+        app.stop_recording()
+        await pilot.pause()
+        assert str(bar.render()).endswith(" LIVE ") and "REC" not in str(bar.render())
+        assert "REC" not in app.export_screenshot()
