@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from engine.journal import Event
+from engine.journal import NO_CHANGE, Event
 
 MAX_ROWS = 2000
 COLUMNS = (  # key, label, width (None: as wide as the content); the role and the date are in
@@ -88,8 +88,8 @@ class EventTable(DataTable):
     def cells(self, event: Event) -> tuple[object, ...]:
         if event.op == "state":
             result = Text(event.message, self._style("state"))
-        elif event.ok:
-            result = Text("ok", self._style("ok"))
+        elif event.ok:  # "no change": accepted, but the values were already set
+            result = Text("no change" if event.message == NO_CHANGE else "ok", self._style("ok"))
         else:
             result = Text(event.code or "refused", self._style("refused"))
         return (event.seq, event_time(self.epoch, event), event.user, event.op, event.target,

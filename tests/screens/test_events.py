@@ -114,3 +114,14 @@ async def test_state_and_pool_names_are_not_cut() -> None:
             assert widths[key] >= longest, (key, column(app, key))
         assert "Not Activated" in column(app, "result")
         assert "DevTestPool" in column(app, "target")
+
+
+async def test_a_no_op_shows_no_change() -> None:
+    from engine.ops import ChangePool
+
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        result = await app.run_operation(ChangePool(pool="DevTestPool", max_proc_units=8))
+        await pilot.pause()
+        assert result.ok
+        assert column(app, "result")[0] == "no change"
