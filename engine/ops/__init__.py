@@ -28,6 +28,7 @@ from engine.ops.config import (
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
+from engine.ops.partition_config import SaveCurrentConfig
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.system import (
     AcceptViosLicense,
@@ -64,7 +65,8 @@ AnyOperation = Annotated[
     | CreateSea | RemoveSea
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
     | AcceptViosLicense | UpdateFirmware
-    | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate,
+    | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
+    | SaveCurrentConfig,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -105,3 +107,4 @@ __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",
 ]
+__all__ += ["SaveCurrentConfig"]  # engine/ops/partition_config.py

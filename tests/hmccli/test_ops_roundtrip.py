@@ -96,6 +96,11 @@ OPERATIONS: list[ops.Operation] = [
     ops.CreateRepository(vios="vios2", pool="datavg", size_mb=1500),
     ops.ChangeSampleRate(sample_rate=300),
     ops.ChangeSampleRate(sample_rate=0),
+    # engine/ops/partition_config.py and rmsyscfg --vioscfg
+    ops.SaveCurrentConfig(lpar="was01", profile="saved"),
+    ops.SaveCurrentConfig(lpar="was01", profile="default_profile", force=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True, vdisk=True),
 ]
 
 
