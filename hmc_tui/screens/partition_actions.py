@@ -16,6 +16,14 @@ ACTION_BINDINGS: list[BindingType] = [
     Binding("s", "shutdown", "Shut down", id="lpar.shutdown"),
     Binding("r", "restart", "Restart", show=False, id="lpar.restart"),
     Binding("d", "dlpar", "DLPAR", id="lpar.dlpar"),
+    # Configuration tasks: app actions (hmc_tui/screens/config_actions.py), so a task menu
+    # runs the same ones; kept out of the footer, which is full at 80 columns.
+    Binding("n", "app.create_partition", "Create partition", show=False, id="lpar.create"),
+    Binding("x", "app.delete_partition", "Delete partition", show=False, id="lpar.delete"),
+    Binding("e", "app.edit_profile", "Profiles", show=False, id="lpar.profiles"),
+    Binding("w", "app.save_profile", "Save current configuration", show=False,
+            id="lpar.save_config"),
+    Binding("R", "app.rename_partition", "Rename partition", show=False, id="lpar.rename"),
 ]
 
 
