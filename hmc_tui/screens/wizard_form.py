@@ -116,7 +116,10 @@ class WizardForm:
     def from_profile(cls, prof: Profile, pool: str) -> WizardForm:
         """A form holding a profile's values, as the editor shows them."""
         def text(value: float | None) -> str:
-            return "" if value is None else f"{value:g}"
+            if value is None:
+                return ""
+            shown = f"{value:.2f}".rstrip("0")  # 1.0, 0.25: as the HMC writes units
+            return shown + "0" if shown.endswith(".") else shown
 
         return cls(profile=prof.name, proc_mode=prof.proc_mode,
                    min_units=text(prof.min_proc_units),

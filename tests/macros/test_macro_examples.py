@@ -20,6 +20,7 @@ PASSING = {
     "vios-map-backing-device.toml": {"sandbox01": ("Not Activated", None)},
     "shutdown-with-confirmation.toml": {"test01": ("Not Activated", None)},
     "refused-activation.toml": {"oradb01": ("Running", 4.0)},
+    "create-partition.toml": {"lp12": ("Not Activated", None)},
 }
 
 
