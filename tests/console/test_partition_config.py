@@ -29,13 +29,20 @@ async def type_into(pilot, selector: str, value: str) -> None:  # type: ignore[n
     await pilot.press(*value)
 
 
+async def open_wizard(pilot) -> CreatePartitionWizard:  # type: ignore[no-untyped-def]
+    """n, then wait for the wizard's name field to have the focus."""
+    await pilot.press("n")
+    await wait_for(pilot, lambda: getattr(pilot.app.focused, "id", None) == "name")
+    wizard = pilot.app.screen
+    assert isinstance(wizard, CreatePartitionWizard)
+    return wizard
+
+
 async def test_wizard_creates_a_partition_with_a_vscsi_pair_on_vios1(
         app: HmcApp, console: LocalConsole) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("n")
-        wizard = app.screen
-        assert isinstance(wizard, CreatePartitionWizard)
+        wizard = await open_wizard(pilot)
         assert text(wizard.query_one("#wizard-title")).strip() == \
             "Create partition: step 1 of 5, General"
         await pilot.press(*"lp12", "enter")  # name, then Enter: the next page
@@ -85,9 +92,8 @@ async def test_wizard_shows_the_engine_refusal_and_stays_open(
         app: HmcApp, console: LocalConsole) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("n", *"lp12", "enter")
-        wizard = app.screen
-        assert isinstance(wizard, CreatePartitionWizard)
+        wizard = await open_wizard(pilot)
+        await pilot.press(*"lp12", "enter")
         await type_into(pilot, "#min-units", "1.0")  # above the desired 0.5
         await pilot.press("enter", "enter", "ctrl+n")
         assert wizard.page_name == "summary"
@@ -101,9 +107,8 @@ async def test_wizard_dedicated_processors_and_ethernet(
         app: HmcApp, console: LocalConsole) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("n", *"db9", "enter")
-        wizard = app.screen
-        assert isinstance(wizard, CreatePartitionWizard)
+        wizard = await open_wizard(pilot)
+        await pilot.press(*"db9", "enter")
         wizard.query_one("#mode-ded", RadioButton).value = True
         await pilot.pause()
         assert not wizard.query_one("#units-row").display

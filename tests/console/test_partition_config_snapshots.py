@@ -8,19 +8,28 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from console_helpers import make_app, select
+from console_helpers import make_app, select, wait_for
 from textual.pilot import Pilot
 
 Before = Callable[[Pilot[object]], Awaitable[None]]
 
 
+async def open_wizard(pilot: Pilot[object]) -> None:
+    """n, then wait until the wizard has its name field focused (keys typed before it is
+    mounted would reach the overview)."""
+    await pilot.press("n")
+    await wait_for(pilot, lambda: getattr(pilot.app.focused, "id", None) == "name")
+
+
 async def wizard_general(pilot: Pilot[object]) -> None:
-    await pilot.press("n", *"lp12")
+    await open_wizard(pilot)
+    await pilot.press(*"lp12")
     await pilot.pause()
 
 
 async def wizard_summary(pilot: Pilot[object]) -> None:
-    await pilot.press("n", *"lp12", "enter", "enter", "enter")
+    await open_wizard(pilot)
+    await pilot.press(*"lp12", "enter", "enter", "enter")
     await pilot.click("#add-adapter")
     await pilot.click("#next")
     await pilot.pause()

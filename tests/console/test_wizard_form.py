@@ -45,7 +45,7 @@ def test_adapter_slots_on_the_demo_frame() -> None:
         VirtualFc(slot=4, side="client", remote_lpar_id=2, remote_slot=4),
         VirtualEth(slot=5, pvid=20),
     ]
-    with pytest.raises(FieldError, match="VLAN: '4095' is not between 1 and 4094."):
+    with pytest.raises(FieldError, match=r"VLAN: '4095' is not between 1 and 4094\."):
         form.add_adapter(frame, "eth", vlan="4095")
     with pytest.raises(FieldError, match="VIOS: choose the Virtual I/O Server"):
         form.add_adapter(frame, "scsi", vios="oradb01")
