@@ -24,6 +24,7 @@ from hmc_tui.screens.dialogs.partition_config import (
 from hmc_tui.screens.host import console_host
 from hmc_tui.screens.partition_wizard import CreatePartitionWizard
 from hmc_tui.screens.profile_editor import ProfileEditor
+from hmc_tui.screens.properties import PropertiesScreen
 
 # (action, palette title, help) in the order the palette lists them
 CONFIG_TASKS = (
@@ -47,12 +48,23 @@ class PartitionConfigActions(App[int]):
                 return lpar_id if isinstance(lpar_id, int) else None
         return None
 
-    def _on_selected(self, dialog: type[ActionDialog] | type[ProfileEditor]) -> None:
+    def _on_selected(self, dialog: type[ActionDialog] | type[ProfileEditor]) -> int | None:
         lpar_id = self.selected_partition()
         if lpar_id is None or console_host(self.screen).snapshot.frame.partition(lpar_id) is None:
             self.notify("Select a partition first.", severity="warning")
-            return
-        self.push_screen(dialog(lpar_id))
+            return None
+        if dialog is DeletePartitionDialog:
+            self.push_screen(dialog(lpar_id), lambda result: self._deleted(lpar_id, result))
+        else:
+            self.push_screen(dialog(lpar_id))
+        return lpar_id
+
+    def _deleted(self, lpar_id: int, result: OpResult | None) -> None:
+        """A properties screen of the deleted partition has nothing left to show."""
+        screen = self.screen
+        if result is not None and result.ok and isinstance(screen, PropertiesScreen) \
+                and screen.lpar_id == lpar_id:
+            self.pop_screen()
 
     def action_create_partition(self) -> None:
         self.push_screen(CreatePartitionWizard(), self._created)

@@ -152,6 +152,18 @@ async def test_delete_with_vioscfg_names_what_goes_and_removes_it(
         assert table(app).row_count == 10
 
 
+async def test_delete_from_the_properties_screen_returns_to_the_overview(
+        app: HmcApp, console: LocalConsole) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "sandbox01")
+        await pilot.press("enter", "x")
+        assert isinstance(app.screen, DeletePartitionDialog)
+        await pilot.click("#ok")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        assert console.snapshot().frame.partition("sandbox01") is None
+
+
 async def test_delete_without_vioscfg_keeps_the_server_adapter(
         app: HmcApp, console: LocalConsole) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
@@ -198,7 +210,11 @@ async def test_rename_and_save_current_configuration(
         assert was01 is not None and [q.name for q in was01.profiles] == [
             "default_profile", "saved"]
         await pilot.press("R")
-        assert isinstance(app.screen, RenamePartitionDialog)
+        rename = app.screen
+        assert isinstance(rename, RenamePartitionDialog)
+        await pilot.press("enter")  # the same name: nothing to change, nothing applied
+        assert rename.error_text == "New name: the partition is already named was01."
+        assert rename.last_result is None
         await type_into(pilot, "#new-name", "was02")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))

@@ -107,6 +107,8 @@ class RenamePartitionDialog(_NameDialog):
     def operation(self) -> Operation | str:
         if not self.typed:
             return "New name: enter a name."
+        if self.typed == self.partition.name:
+            return f"New name: the partition is already named {self.typed}."
         return ChangePartition(lpar=self.partition.name, new_name=self.typed)
 
 
