@@ -94,6 +94,10 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
                 with VerticalGroup(id="page-memory"):
                     yield from self.memory_fields(frame)
                 with VerticalGroup(id="page-adapters"):
+                    with HorizontalGroup(classes="triple"):
+                        yield Static("Maximum virtual adapters", classes="triple-label")
+                        yield Input(f.max_slots, id="max-slots", compact=True,
+                                    classes="triple-input")
                     yield Label("Adapter type")
                     yield radios("kind", KIND_LABELS, "scsi")
                     yield Label("VIOS (server side, made in the same step)", id="vios-label")
@@ -159,7 +163,7 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
         f = self.form
         return {"general": lambda: f.check_general(self.frame),
                 "processors": f.check_processors, "memory": f.check_memory,
-                "adapters": lambda: None, "summary": lambda: None}[self.page_name]()
+                "adapters": f.check_adapters, "summary": lambda: None}[self.page_name]()
 
     def action_next(self) -> None:
         problem = self._page_problem()
@@ -266,7 +270,8 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
         lines = [f"{op.name} (ID {lpar_id}), {ENV_LABELS[op.env]}, profile {prof.name}",
                  f"Processors: {cpu}",
                  f"Memory: {prof.desired_mem} MB ({prof.min_mem}-{prof.max_mem})",
-                 "Virtual adapters:" + ("" if f.adapters else " none")]
+                 f"Virtual adapters (maximum {prof.max_virtual_slots}):"
+                 + ("" if f.adapters else " none")]
         lines += [f"  {a.describe()}" for a in f.adapters]
         self.query_one("#summary", Static).update(Text("\n".join(lines)))
         commands = op.command(self.frame).split("; ")

@@ -21,7 +21,7 @@ INPUTS = {
     "min-units": "min_units", "desired-units": "desired_units", "max-units": "max_units",
     "min-procs": "min_procs", "desired-procs": "desired_procs", "max-procs": "max_procs",
     "weight": "weight", "min-mem": "min_mem", "desired-mem": "desired_mem",
-    "max-mem": "max_mem",
+    "max-mem": "max_mem", "max-slots": "max_slots",
 }
 
 

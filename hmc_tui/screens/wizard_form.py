@@ -110,6 +110,7 @@ class WizardForm:
     min_mem: str = "2048"
     desired_mem: str = "4096"
     max_mem: str = "8192"
+    max_slots: str = "20"  # the profile's max_virtual_slots
     adapters: list[PlannedAdapter] = field(default_factory=list)
 
     @classmethod
@@ -199,6 +200,17 @@ class WizardForm:
     def check_memory(self) -> str | None:
         return _first_error(self.memory_values)
 
+    def check_adapters(self) -> str | None:
+        try:
+            slots = whole("Maximum virtual adapters", self.max_slots)
+        except FieldError as err:
+            return str(err)
+        top = max((a.slot for a in self.adapters), default=1)
+        if slots <= top:
+            return (f"Maximum virtual adapters: {slots} leaves no room for slot {top}; "
+                    f"enter at least {top + 1}.")
+        return None
+
     def processor_values(self) -> dict[str, object]:
         procs = {"min_procs": whole("Minimum processors", self.min_procs),
                  "desired_procs": whole("Desired processors", self.desired_procs),
@@ -229,10 +241,10 @@ class WizardForm:
     # -- the operation
     def operation(self, frame: Frame) -> CreatePartition | str:
         problem = (self.check_general(frame) or self.check_processors()
-                   or self.check_memory())
+                   or self.check_memory() or self.check_adapters())
         if problem:
             return problem
-        fields = self.profile_values(frame)
+        fields = self.profile_values(frame) | {"max_virtual_slots": int(self.max_slots)}
         try:
             profile = Profile.model_validate({"name": self.profile.strip(), **fields})
             return CreatePartition(

@@ -65,3 +65,17 @@ def test_the_operation_and_the_first_problem() -> None:
     assert (op.lpar_id, op.profile.shared_proc_pool_id, op.profile.max_proc_units) == (
         30, 1, 1.5)
     assert op.vios_servers
+
+
+def test_maximum_virtual_adapters_leaves_room_for_the_slots() -> None:
+    frame = demo_frame()
+    form = WizardForm(name="x", max_slots="3")
+    form.add_adapter(frame, "eth", vlan="1")
+    form.add_adapter(frame, "eth", vlan="2")
+    assert form.check_adapters() == (
+        "Maximum virtual adapters: 3 leaves no room for slot 3; enter at least 4.")
+    form.max_slots = "4.5"
+    assert form.check_adapters() == "Maximum virtual adapters: '4.5' is not a whole number."
+    form.max_slots = "40"
+    op = form.operation(frame)
+    assert not isinstance(op, str) and op.profile.max_virtual_slots == 40
