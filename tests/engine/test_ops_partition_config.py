@@ -168,3 +168,22 @@ def test_save_current_config_to_a_new_and_an_existing_profile(engine: Engine) ->
     assert result.event.command.endswith("-n default_profile --force")
     was01 = engine.snapshot().frame.partition("was01")
     assert was01 is not None and was01.profile("default_profile").desired_proc_units == 2.0  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("op", [
+    create(),
+    ops.DeletePartition(lpar="lp12", vioscfg=True, vdisk=True),
+    ops.SaveCurrentConfig(lpar="was01", profile="saved", force=True),
+], ids=lambda op: op.op)
+def test_operations_survive_the_log_and_the_wire(op: ops.Operation) -> None:
+    """The operation log and the service protocol carry operations as JSON data."""
+    assert ops.build(op.model_dump(mode="json")) == op
+
+
+def test_a_logged_create_replays_to_the_same_frame(engine: Engine) -> None:
+    """Replaying the log applies the same data to the same frame: same ids, slots, MACs."""
+    data = create().model_dump(mode="json")
+    run(engine, ops.build(data))
+    again = Engine(demo_with_lv(), seed=3)
+    run(again, ops.build(data))
+    assert again.snapshot().frame.partitions == engine.snapshot().frame.partitions
