@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import HorizontalGroup, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioSet, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Select, Static
 
 from engine.model import Frame, Partition, Profile
 from engine.ops import ChangePartition, ChangeProfile, CreateProfile, Operation
 from engine.service import OpResult
+from hmc_tui.formatting import BOOT_MODE_LABELS
 from hmc_tui.screens.host import ConsoleHost, console_host
 from hmc_tui.screens.resource_fields import ResourceFields
 from hmc_tui.screens.wizard_form import FieldError, WizardForm
@@ -80,6 +81,13 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
         yield Static("", id="profile-info", classes="hint")
         yield from self.processor_fields(frame)
         yield from self.memory_fields(frame)
+        prof = self.profile
+        yield Label("Settings")
+        if p.env != "os400":  # IBM i starts by keylock and IPL source (the activate dialog)
+            yield Select([(label, mode) for mode, label in BOOT_MODE_LABELS.items()],
+                         value=prof.boot_mode, allow_blank=False, id="boot", compact=True)
+        yield Checkbox("Start with the managed system (auto_start)", value=prof.auto_start,
+                       id="auto-start", compact=True)
         yield Label("Name for a copy")
         yield Input("", id="copy-name", compact=True, max_length=31,
                     placeholder="a new profile with the values above")
@@ -116,9 +124,18 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
         if values.get("shared_proc_pool_id", prof.shared_proc_pool_id) \
                 != prof.shared_proc_pool_id:  # shared processors in another pool
             changes["shared_proc_pool_name"] = self.form.pool
+        changes |= {k: v for k, v in self._settings().items() if getattr(prof, k) != v}
         if not changes:
             return None
         return ChangeProfile(lpar=self.partition.name, profile=prof.name, changes=changes)
+
+    def _settings(self) -> dict[str, object]:
+        """Boot mode and auto start as the fields show them."""
+        out: dict[str, object] = {"auto_start": self.query_one("#auto-start", Checkbox).value}
+        for boot in self.query("#boot").results(Select):
+            if isinstance(boot.value, str):
+                out["boot_mode"] = boot.value
+        return out
 
     def copy(self) -> CreateProfile | str:
         name = self.query_one("#copy-name", Input).value.strip()
@@ -127,7 +144,7 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
         try:
             values = self.form.profile_values(self.hmc.snapshot.frame)
             return CreateProfile(lpar=self.partition.name, profile=Profile.model_validate(
-                self.profile.model_dump() | values | {"name": name}))
+                self.profile.model_dump() | values | self._settings() | {"name": name}))
         except FieldError as err:
             return str(err)
         except ValueError as exc:  # pydantic: a name too long, ...
@@ -173,8 +190,17 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
             sharing.set_options(self.sharing_options())
             sharing.value = self.form.sharing_mode
             self.query_one("#pool", Select).value = self.form.pool
+            for boot in self.query("#boot").results(Select):
+                boot.value = prof.boot_mode
+        with self.prevent(Checkbox.Changed):
+            self.query_one("#auto-start", Checkbox).value = prof.auto_start
         self.show_error("")
         self._refresh()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.show_error("")
+        self._preview()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -4,7 +4,7 @@ the VIOS server adapters, rename, save the current configuration, the profile ed
 from __future__ import annotations
 
 from console_helpers import lpar_id, select, table, text, wait_for
-from textual.widgets import Button, Checkbox, Input, RadioButton
+from textual.widgets import Button, Checkbox, Input, RadioButton, Select
 
 from engine.model import VirtualScsi
 from hmc_tui.app import HmcApp
@@ -241,6 +241,18 @@ async def test_profile_editor_edits_copies_and_makes_default(
         prof = console.snapshot().frame.partition("sandbox01").profile(  # type: ignore[union-attr]
             "default_profile")
         assert (prof.desired_mem, prof.max_proc_units) == (6144, 1.5)  # type: ignore[union-attr]
+        editor.query_one("#auto-start", Checkbox).value = True
+        editor.query_one("#boot", Select).value = "sms"
+        await pilot.pause()
+        assert text(editor.query_one("#command")).strip() == (
+            f'$ chsyscfg -r prof -m {SYS} -i "name=default_profile,lpar_name=sandbox01,'
+            'auto_start=1,boot_mode=sms"')
+        await pilot.click("#save")
+        await wait_for(pilot, lambda: console.snapshot().frame.partition(  # type: ignore[union-attr]
+            "sandbox01").profile("default_profile").auto_start)
+        prof = console.snapshot().frame.partition("sandbox01").profile(  # type: ignore[union-attr]
+            "default_profile")
+        assert (prof.boot_mode, prof.auto_start) == ("sms", True)  # type: ignore[union-attr]
         await type_into(pilot, "#copy-name", "bigger")
         await type_into(pilot, "#desired-mem", "8192")
         await pilot.click("#copy")
