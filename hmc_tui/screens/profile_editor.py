@@ -103,9 +103,9 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
 
     def _refresh(self) -> None:
         p = self.partition
-        current = f", current profile {p.curr_profile}" if p.curr_profile else ""
+        current = f", activated with {p.curr_profile}" if p.curr_profile else ""
         self.query_one("#profile-info", Static).update(
-            f"Default profile {p.default_profile}{current}; {len(p.profiles)} profile(s)")
+            f"{len(p.profiles)} profile(s), default {p.default_profile}{current}")
         self.query_one("#default", Button).disabled = self.profile_name == p.default_profile
         self.show_processor_fields()
         self._preview()
