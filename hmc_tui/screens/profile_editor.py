@@ -67,6 +67,7 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
             yield Static(f"Profiles: {p.name}", classes="dialog-title")
             with VerticalScroll(id="wizard-body"):
                 yield from self._fields(p, frame)
+            yield Static("", id="command", classes="command")  # in view while scrolling
             yield Static("", id="error")
             with HorizontalGroup(id="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
@@ -91,7 +92,6 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
         yield Label("Name for a copy")
         yield Input("", id="copy-name", compact=True, max_length=31,
                     placeholder="a new profile with the values above")
-        yield Static("", id="command", classes="command")
 
     def _profile_options(self, p: Partition) -> list[tuple[str, str]]:
         return [(f"{q.name}{' (default)' if q.name == p.default_profile else ''}", q.name)

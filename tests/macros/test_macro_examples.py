@@ -22,6 +22,9 @@ PASSING = {
     "refused-activation.toml": {"oradb01": ("Running", 4.0)},
     "create-partition.toml": {"lp12": ("Not Activated", None)},
     "delete-partition.toml": {"vios1": ("Running", 1.0)},  # sandbox01 gone (its expect)
+    "rename-partition.toml": {"sandbox02": ("Not Activated", None)},
+    "save-current-configuration.toml": {"was01": ("Running", 1.5)},
+    "edit-profile.toml": {"sandbox01": ("Not Activated", None)},
 }
 
 
