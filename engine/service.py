@@ -19,7 +19,7 @@ import threading
 import time as wallclock
 import traceback
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,8 +32,10 @@ from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
 from engine.journal import Event, Journal
 from engine.model import Frame
-from engine.roles import SYSTEM_ACTOR, Actor
+from engine.redundancy import effects, reconcile
+from engine.roles import SYSTEM_ACTOR, Actor, authorize
 from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
+from engine.vterm.hub import Hub, TerminalHandle
 
 if TYPE_CHECKING:
     from engine.durable import OpLog, OpRecord
@@ -112,11 +114,15 @@ class Engine:
         self._paused = False
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._wake = threading.Event()  # terminal input: run a boundary now, not in 50 ms
+        self._hub = Hub(self._terminal_input)
+        self._hub.physc = lambda lpar_id: self._cpu.physc().get(lpar_id, 0.0)
         self._failure: EngineFailure | None = None  # set when the clock thread died
         self._version = 0
         self._frame_version = 0
         self._published_frame: Frame | None = None
         self._snapshot: Snapshot = self._publish()
+        self._hub.lock = self._lock  # a session closing itself waits for the boundary
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:
@@ -162,6 +168,40 @@ class Engine:
                 self._boundary()
         return fut.result(timeout)
 
+    # ------------------------------------------------------------------ terminals
+    def open_terminal(self, lpar: str | int, actor: Actor, listener: Callable[[str], None],
+                      on_close: Callable[[str], None]) -> TerminalHandle:
+        """Open the partition's virtual terminal (mkvterm): HSCL350B without the console
+        task, HSCL8012 for no such partition, HSCL1000 when a session is already open. The
+        listener gets the current screen at once, then output from the engine thread."""
+        authorize(actor, "console")
+        with self._lock:
+            p = self._frame.partition(lpar)
+            if p is None:
+                raise HmcError("HSCL8012", name=str(lpar))
+            if self._hub.is_open(p.id):
+                raise HmcError("HSCL1000")
+            return self._hub.open(self._frame, p, self.time, listener, on_close, self.submit)
+
+    def close_terminal(self, lpar: str | int, actor: Actor) -> bool:
+        """Force the partition's terminal session closed (rmvterm); False when none was
+        open. The session's on_close gets the reason."""
+        authorize(actor, "console")
+        with self._lock:
+            p = self._frame.partition(lpar)
+            if p is None:
+                raise HmcError("HSCL8012", name=str(lpar))
+            return self._hub.close(p.id, f"The terminal session was closed by {actor.user}.")
+
+    def _terminal_input(self) -> None:
+        """Keys were typed: the clock thread runs a boundary at once; without one (stepped
+        mode) the keys are handled now, as `execute` applies an operation at once."""
+        if self._thread is not None:
+            self._wake.set()
+            return
+        with self._lock:
+            self._boundary()
+
     # ------------------------------------------------------------------ time
     def step(self, seconds: float) -> None:
         """Advance engine time by `seconds` (rounded to whole windows)."""
@@ -182,6 +222,7 @@ class Engine:
         if self._thread is None:
             return
         self._stop.set()
+        self._wake.set()
         self._thread.join()
         self._thread = None
 
@@ -234,7 +275,11 @@ class Engine:
     def _run_clock(self) -> None:
         owed = 0.0  # engine seconds due but not yet simulated
         last = wallclock.monotonic()
-        while not self._stop.wait(THREAD_PERIOD):
+        while True:
+            self._wake.wait(THREAD_PERIOD)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             now = wallclock.monotonic()
             if not self._paused:
                 owed += (now - last) * self._speed
@@ -244,7 +289,7 @@ class Engine:
             windows = min(windows, int(self._speed * WINDOWS_PER_SECOND * 2) + MAX_CHUNK)
             owed -= windows / WINDOWS_PER_SECOND
             owed = min(owed, 1.0)
-            if windows == 0 and not self._queue:
+            if windows == 0 and not self._queue and not self._hub.pending():
                 continue  # paused and idle: nothing new to publish
             with self._lock:
                 self._advance(windows)
@@ -270,13 +315,26 @@ class Engine:
         if self._queue:
             self._apply_queue()
         self._lifecycle_steps()
+        if self._hub.open_ids():
+            self._pump_terminals()
         if (self._log is not None and self._journal.unsaved()
                 and wallclock.monotonic() - self._last_flush >= EVENT_FLUSH_SECONDS):
             self.flush_events()
 
+    def _pump_terminals(self) -> None:
+        """Run the console programs; what they submitted is applied in this same boundary
+        (a key takes effect at once), and they see the result before it ends."""
+        self._hub.pump(self._frame, self.time, self.submit)
+        if self._queue:
+            self._apply_queue()
+            self._lifecycle_steps()
+            self._hub.pump(self._frame, self.time, self.submit)
+
     def _lifecycle_steps(self) -> None:
         now = self.time
-        for step in self._lifecycle.pop_due(now):
+        due = self._lifecycle.pop_due(now)
+        before = self._frame
+        for step in due:
             self._steps += 1
             self._frame = lc.apply_step(self._frame, step)
             if step.state is not None:
@@ -285,6 +343,12 @@ class Engine:
                                   command="", ok=True, message=step.state)
             if step.then is not None:
                 self._followup(step.then)
+        if due:  # what the steps did to paths, SEAs and RMC (once for all due at this time)
+            self._frame = reconcile(self._frame, self._lifecycle, now)
+            for target, message in effects(before, self._frame):
+                self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
+                                  op="state", target=target, command="", ok=True,
+                                  message=message)
 
     def _apply_queue(self) -> None:
         """Apply every queued operation; with a log, the accepted ones are committed to it
@@ -295,6 +359,7 @@ class Engine:
         answered: list[tuple[Future[OpResult], OpResult]] = []
         accepted: list[tuple[int, ops.Operation, Actor, dict[str, Any]]] = []
         events: list[Event] = []
+        effect_seqs: set[int] = set()
         while self._queue:
             op, actor, fut = self._queue.popleft()
             command = op.command(self._frame)
@@ -312,11 +377,18 @@ class Engine:
                 log.exception("operation %s failed", op.op)
                 fut.set_exception(exc)
                 continue
+            changed = effects(self._frame, ctx.frame)
             self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
             event = self._journal.new(**fields, ok=True)
             accepted.append((len(answered), op, actor, ctx.data))
             answered.append((fut, OpResult(ok=True, event=event, data=ctx.data)))
             events.append(event)
+            for target, message in changed:  # failovers and outages the operation caused
+                effect = self._journal.new(time=now, user=SYSTEM_ACTOR.user,
+                                           role=SYSTEM_ACTOR.role, op="state", target=target,
+                                           command="", ok=True, message=message)
+                events.append(effect)
+                effect_seqs.add(effect.seq)
         saved = False
         if accepted and self._log is not None:
             records = [self._record(op, actor) for _, op, actor, _ in accepted]
@@ -325,6 +397,7 @@ class Engine:
                 saved = True
             except OpLogError as err:
                 self._frame, self._lifecycle = before
+                events = [e for e in events if e.seq not in effect_seqs]  # none happened
                 refusal = HmcError("HSCL0C01", file=err.file, reason=err.reason)
                 for index, _, _, _ in accepted:
                     fut, result = answered[index]

@@ -96,6 +96,16 @@ OPERATIONS: list[ops.Operation] = [
     ops.CreateRepository(vios="vios2", pool="datavg", size_mb=1500),
     ops.ChangeSampleRate(sample_rate=300),
     ops.ChangeSampleRate(sample_rate=0),
+    # engine/ops/faults.py (hmc-tui's own chhwfault)
+    ops.InjectFault(kind="port_down", location="vios1:fcs0"),
+    ops.InjectFault(kind="core"),
+    ops.InjectFault(kind="dimm", location="dimm 3", size_gb=32),
+    ops.InjectFault(kind="crash", location="was01", restart=False),
+    ops.InjectFault(kind="power_loss"),
+    ops.InjectFault(kind="runaway", location="test01"),
+    ops.ClearFault(kind="core", location="core 0"),
+    ops.ClearFault(kind="port_down"),
+    ops.ConfigureDevices(lpar="was01"),
     # engine/ops/partition_config.py and rmsyscfg --vioscfg
     ops.SaveCurrentConfig(lpar="was01", profile="saved"),
     ops.SaveCurrentConfig(lpar="was01", profile="default_profile", force=True),
@@ -110,9 +120,16 @@ def test_command_parses_back_to_the_operation(console, op: ops.Operation) -> Non
     assert plan_operations(console, line) == [op], line
 
 
+# What a partition's console does (engine/ops/console.py: keys in the firmware, a boot device,
+# the OS shutting itself down) has no HMC command that makes it: its command names the
+# nearest one (mkvterm, chsysstate), which plans another operation.
+CONSOLE_ONLY = {"InterruptBoot", "BootFromDevice", "FirmwareReset", "OsShutdown"}
+
+
 def test_every_operation_type_is_covered() -> None:
     union = typing.get_args(typing.get_args(ops.AnyOperation)[0])
-    assert {cls.__name__ for cls in union} == {type(op).__name__ for op in OPERATIONS}
+    assert {cls.__name__ for cls in union} - CONSOLE_ONLY == {
+        type(op).__name__ for op in OPERATIONS}
 
 
 def test_defaults_the_command_fills_in(console) -> None:  # type: ignore[no-untyped-def]
