@@ -106,6 +106,11 @@ OPERATIONS: list[ops.Operation] = [
     ops.ClearFault(kind="core", location="core 0"),
     ops.ClearFault(kind="port_down"),
     ops.ConfigureDevices(lpar="was01"),
+    # engine/ops/partition_config.py and rmsyscfg --vioscfg
+    ops.SaveCurrentConfig(lpar="was01", profile="saved"),
+    ops.SaveCurrentConfig(lpar="was01", profile="default_profile", force=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True, vdisk=True),
 ]
 
 
