@@ -136,6 +136,11 @@ MESSAGES: dict[str, str] = {
     "HSCL0D0F": "The partition {name} is not migrating; there is no migration to {what}.",
     "HSCL0D10": "The source and target managed systems are the same ({name}); a partition "
     "migrates to another managed system.",
+    # (ours) managed-system power (engine/ops/power.py); IBM documents chsysstate's --force
+    # but not the message of the refusal it overrides
+    "HSCL1220": "The managed system {name} cannot be powered off: {count} partition(s) are "
+    "active ({names}). Shut them down first, or specify --force to shut them down "
+    "immediately.",
 
 }
 
