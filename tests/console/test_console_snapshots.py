@@ -23,7 +23,7 @@ async def overview(pilot: Pilot[object]) -> None:
 
 async def properties(pilot: Pilot[object]) -> None:
     await select(pilot, "oradb01")
-    await pilot.press("enter")
+    await pilot.press("enter", "enter")  # the task menu, then its first task
     await pilot.pause()
 
 
@@ -45,6 +45,12 @@ async def dlpar(pilot: Pilot[object]) -> None:
     await pilot.pause()
 
 
+async def tasks(pilot: Pilot[object]) -> None:
+    await select(pilot, "oradb01")
+    await pilot.press("enter")  # the partition's task menu, greyed tasks with reasons
+    await pilot.pause()
+
+
 async def help_screen(pilot: Pilot[object]) -> None:
     await pilot.press("question_mark")
     await pilot.pause()
@@ -52,7 +58,7 @@ async def help_screen(pilot: Pilot[object]) -> None:
 
 SCREENS: dict[str, Before] = {
     "overview": overview, "properties": properties, "activate": activate,
-    "shutdown": shutdown, "dlpar": dlpar, "help": help_screen,
+    "shutdown": shutdown, "dlpar": dlpar, "help": help_screen, "tasks": tasks,
 }
 
 
