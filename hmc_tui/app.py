@@ -63,6 +63,7 @@ from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.textual_compat import route_unhandled_exceptions
 from hmc_tui.widgets.partition_table import COLUMNS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
@@ -70,7 +71,7 @@ from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 # Engine clock speeds offered by +/- (engine seconds per wall second).
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 MODE_TITLES = {"overview": "Frame overview", "pools": "Pool utilisation",
-               "vios": "VIOS adapter mapping", "events": "Events"}
+               "vios": "VIOS adapter mapping", "events": "Events", "vnet": "Virtual networks"}
 DIALOGS = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
 
 
@@ -89,6 +90,7 @@ class HmcApp(RecordingMixin, App[int]):
         "pools": PoolsScreen,
         "vios": ViosScreen,
         "events": EventsScreen,
+        "vnet": VnetScreen,
     }
     DEFAULT_MODE = "overview"
     COMMANDS = App.COMMANDS | {PartitionCommands}
@@ -102,6 +104,7 @@ class HmcApp(RecordingMixin, App[int]):
         Binding("2", "goto('pools')", "Pools", id="nav.pools"),
         Binding("3", "goto('vios')", "VIOS", id="nav.vios"),
         Binding("4", "goto('events')", "Events", id="nav.events"),
+        Binding("5", "goto('vnet')", "Networks", show=False, id="nav.vnet"),
         Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True,
                 id="app.quit_anywhere"),
         Binding("escape", "back", "Back", show=False, id="app.back"),
