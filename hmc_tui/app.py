@@ -56,12 +56,14 @@ from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
+from hmc_tui.screens.dialogs.system_power import PowerOffDialog, PowerOnDialog
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.screens.help import HelpScreen, help_rows
 from hmc_tui.screens.host import ConsoleHost
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
+from hmc_tui.screens.system import SystemScreen
 from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.textual_compat import route_unhandled_exceptions
@@ -475,6 +477,12 @@ class HmcApp(RecordingMixin, App[int]):
                             self.action_save_svg)
         yield SystemCommand("Quit", "leave hmc-tui (asks if work is in progress)",
                             self.action_request_quit)
+        yield SystemCommand("Managed system properties", "every figure, by page (M)",
+                            lambda: self.push_screen(SystemScreen()))
+        yield SystemCommand("Power on managed system", "normal, standby or auto-start",
+                            lambda: self.push_screen(PowerOnDialog()))
+        yield SystemCommand("Power off managed system", "normal or fast, --force",
+                            lambda: self.push_screen(PowerOffDialog()))
         if isinstance(screen, OverviewScreen):
             yield SystemCommand("Filter partitions", "type to narrow the table (/)",
                                 screen.action_filter)

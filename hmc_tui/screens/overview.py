@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Static
 from engine.snapshot import Snapshot
 from hmc_tui.screens.partition_actions import PartitionActions
 from hmc_tui.screens.sort_picker import SortPicker
+from hmc_tui.screens.system import SystemScreen
 from hmc_tui.widgets.partition_table import COLUMNS, PartitionTable
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.system_header import SystemHeader
@@ -26,6 +27,7 @@ class OverviewScreen(PartitionActions):
         Binding("o", "sort", "Sort", id="overview.sort"),
         Binding("O", "reverse", "Reverse sort", show=False, id="overview.reverse"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="overview.clear"),
+        Binding("M", "system", "Managed system", show=False, id="overview.system"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -72,6 +74,10 @@ class OverviewScreen(PartitionActions):
         event.stop()
         self.table.select(event.lpar_id)
         self.action_tasks()
+
+    # -- the managed system: its properties and power tasks
+    def action_system(self) -> None:
+        self.app.push_screen(SystemScreen())
 
     def select_partition(self, lpar_id: int) -> bool:
         self.table.focus()

@@ -51,6 +51,16 @@ async def tasks(pilot: Pilot[object]) -> None:
     await pilot.pause()
 
 
+async def system(pilot: Pilot[object]) -> None:
+    await pilot.press("M")  # the managed system's properties, General tab
+    await pilot.pause()
+
+
+async def power_off(pilot: Pilot[object]) -> None:
+    await pilot.press("M", "f")
+    await pilot.pause()
+
+
 async def help_screen(pilot: Pilot[object]) -> None:
     await pilot.press("question_mark")
     await pilot.pause()
@@ -59,6 +69,7 @@ async def help_screen(pilot: Pilot[object]) -> None:
 SCREENS: dict[str, Before] = {
     "overview": overview, "properties": properties, "activate": activate,
     "shutdown": shutdown, "dlpar": dlpar, "help": help_screen, "tasks": tasks,
+    "system": system, "power_off": power_off,
 }
 
 
