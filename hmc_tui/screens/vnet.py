@@ -25,11 +25,10 @@ from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.vnet_model import VlanRow, vlan_rows, vswitches
 
-COLUMNS = ("Switch", "VLAN", "Partition adapters", "Bridged by (SEA)", "ha_mode",
-           "Failover state")
+COLUMNS = ("Switch", "VLAN", "Partition adapters", "SEA", "ha_mode", "Failover state")
 STYLES = ("ok", "warn", "bad", "dim")
-LEGEND = ("C<n>: virtual slot · tagged: on the VLAN by 802.1Q tag, not PVID · the lower trunk "
-          "priority is the primary SEA")
+LEGEND = ("C<n>: virtual slot · tagged: by 802.1Q tag, not PVID · ctl_chan: the SEA's control "
+          "channel · SEA: VIOS and adapter · the lower trunk priority is the primary")
 
 
 class VnetTable(DataTable[Text | str]):
@@ -57,7 +56,7 @@ def row_cells(row: VlanRow, table: VnetTable) -> tuple[Text | str, ...]:
     members = "\n".join(m.text for m in row.members) or "-"
     if not row.bridges:
         return (row.vswitch, str(row.vlan), members,
-                Text("not bridged: inside the frame only", style=table.style_of("dim")),
+                Text("none: internal only", style=table.style_of("dim")),
                 "", "")
     bridged = "\n".join(b.text for b in row.bridges)
     modes = "\n".join(b.ha_mode for b in row.bridges)
@@ -66,8 +65,9 @@ def row_cells(row: VlanRow, table: VnetTable) -> tuple[Text | str, ...]:
         if i:
             state.append("\n")
         state.append(b.state, style=table.style_of(b.style))
-        if b.detail:
-            state.append(" " + b.detail, style=table.style_of("dim"))
+        if b.detail:  # narrow terminals: the state word first, then why
+            detail = b.detail.replace("trunk priority", "priority")
+            state.append(" " + detail, style=table.style_of("dim"))
     return (row.vswitch, str(row.vlan), members, bridged, modes, state)
 
 

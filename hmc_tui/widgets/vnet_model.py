@@ -21,12 +21,12 @@ class VlanMember:
     lpar: str
     slot: int
     tagged: bool  # on the VLAN by IEEE 802.1Q tag (addl_vlan_ids), not by its PVID
-    note: str = ""  # e.g. the SEA control channel
+    note: str = ""  # "ctl_chan": the SEA's control channel (its lsdev attribute's name)
 
     @property
     def text(self) -> str:
         how = " tagged" if self.tagged else ""
-        return f"{self.lpar} C{self.slot}{how}" + (f" ({self.note})" if self.note else "")
+        return f"{self.lpar} C{self.slot}{how}" + (f" {self.note}" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class VlanBridge:
 
     @property
     def text(self) -> str:
-        return f"{self.sea} on {self.vios} ({self.physical})"
+        return f"{self.vios} {self.sea}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def vlan_rows(frame: Frame) -> list[VlanRow]:
                 for vlan in a.vlans:
                     members.setdefault((a.vswitch, vlan), [])
                 continue
-            note = "SEA control channel" if (p.id, a.slot) in control else ""
+            note = "ctl_chan" if (p.id, a.slot) in control else ""
             members.setdefault((a.vswitch, a.pvid), []).append(
                 VlanMember(p.name, a.slot, False, note))
             for vlan in a.vlans:

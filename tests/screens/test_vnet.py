@@ -10,8 +10,8 @@ from engine.store import demo_frame
 from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.widgets.vnet_model import vlan_rows, vswitches
 
-BRIDGED = "ent8 on vios1 (ent0)\nent8 on vios2 (ent0)"
-PAIR = "PRIMARY (trunk priority 1)\nBACKUP (trunk priority 2)"
+BRIDGED = "vios1 ent8\nvios2 ent8"
+PAIR = "PRIMARY (priority 1)\nBACKUP (priority 2)"
 
 
 def test_the_demo_frames_vlans() -> None:
@@ -21,8 +21,8 @@ def test_the_demo_frames_vlans() -> None:
         ("ETHERNET0", 10, ["oradb01 C10", "was01 C10", "hana01 C10", "nim01 C10"]),
         ("ETHERNET0", 20, ["ibmi01 C10"]),
         ("ETHERNET0", 30, ["dev01 C10", "test01 C10", "dev02 C10", "sandbox01 C10"]),
-        ("ETHERNET0", 4000, ["vios1 C3 (SEA control channel)",
-                             "vios2 C3 (SEA control channel)"]),
+        ("ETHERNET0", 4000, ["vios1 C3 ctl_chan",
+                             "vios2 C3 ctl_chan"]),
     ]
     ten = rows[1]
     assert [(b.vios, b.sea, b.physical, b.ha_mode, b.state, b.detail, b.style)
@@ -65,8 +65,8 @@ async def test_the_screen_shows_every_vlan_and_follows_a_failover() -> None:
             ("ETHERNET0", "20", "ibmi01 C10", BRIDGED, "auto\nauto", PAIR),
             ("ETHERNET0", "30", "dev01 C10\ntest01 C10\ndev02 C10\nsandbox01 C10", BRIDGED,
              "auto\nauto", PAIR),
-            ("ETHERNET0", "4000", "vios1 C3 (SEA control channel)\n"
-             "vios2 C3 (SEA control channel)", "not bridged: inside the frame only", "", ""),
+            ("ETHERNET0", "4000", "vios1 C3 ctl_chan\n"
+             "vios2 C3 ctl_chan", "none: internal only", "", ""),
         ]
         assert str(screen.query_one("#vnet-title").content) == (
             "Server-9080-HEX-SN78H4A21   1 virtual switch(es), 5 VLAN(s), 2 shared Ethernet "
@@ -75,6 +75,6 @@ async def test_the_screen_shows_every_vlan_and_follows_a_failover() -> None:
         app.hmc_console.step(30)
         app.deliver()
         await pilot.pause()
-        failed_over = ("PRIMARY (trunk priority 1), not bridging: VIOS Not Activated\n"
-                       "BACKUP, bridging (trunk priority 2): primary not available")
+        failed_over = ("PRIMARY (priority 1), not bridging: VIOS Not Activated\n"
+                       "BACKUP, bridging (priority 2): primary not available")
         assert screen.cell_lines()[1][5] == failed_over

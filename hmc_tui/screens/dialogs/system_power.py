@@ -157,6 +157,11 @@ class PowerOffDialog(SystemDialog):
         event.stop()
         self.update_preview()
 
+    def show_error(self, text: str) -> None:
+        super().show_error(text)
+        if text.startswith("HSCL1220"):  # partitions are active: Force is the way on
+            self.query_one("#force", Checkbox).focus()
+
     def operation(self) -> Operation | str:
         return PowerOffSystem(immediate=self.choice(POWER_OFF) == "fast",
                               force=self.query_one("#force", Checkbox).value)
