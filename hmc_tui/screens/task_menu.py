@@ -69,8 +69,11 @@ class TaskMenu(ModalScreen[str | None]):
 
     def _show(self, snap: Snapshot) -> None:
         p = snap.frame.partition(self.lpar_id)
-        if p is None:
-            self.dismiss(None)
+        if p is None:  # deleted meanwhile (another console): nothing left to act on
+            self.query_one("#tasks-title", Static).update(Text(
+                f"Partition {self.lpar_id} no longer exists (escape closes)."))
+            self.tasks = []
+            self.query_one(OptionList).clear_options()
             return
         self.query_one("#tasks-title", Static).update(Text(
             f"Tasks: {p.name}   (ID {p.id}, {ENV_LABELS.get(p.env, p.env)}, {p.state})"))
@@ -83,7 +86,8 @@ class TaskMenu(ModalScreen[str | None]):
         menu.clear_options()
         menu.add_options(Option(option_prompt(t), id=t.key, disabled=not t.enabled)
                          for t in tasks)
-        if highlighted is not None and not tasks[highlighted].enabled:
+        if highlighted is not None and (highlighted >= len(tasks)
+                                        or not tasks[highlighted].enabled):
             highlighted = None
         menu.highlighted = highlighted if highlighted is not None else next(
             (i for i, t in enumerate(tasks) if t.enabled), None)

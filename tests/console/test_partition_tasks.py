@@ -6,7 +6,7 @@ from __future__ import annotations
 from console_helpers import lpar_id, select, wait_for
 
 from engine.model import Frame
-from engine.ops import ShutdownPartition
+from engine.ops import DeletePartition, ShutdownPartition
 from engine.store import demo_frame
 from hmc_tui.app import HmcApp
 from hmc_tui.console import LocalConsole
@@ -131,3 +131,23 @@ async def test_the_menu_follows_the_engine(app: HmcApp, console: LocalConsole) -
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ActivateDialog))
         assert app.screen.lpar_id == lpar_id(app, "test01")  # type: ignore[attr-defined]
+
+
+async def test_the_menu_says_so_when_its_partition_is_deleted(app: HmcApp,
+                                                              console: LocalConsole) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "sandbox01")
+        await pilot.press("enter")
+        menu = app.screen
+        assert isinstance(menu, TaskMenu)
+        assert console.execute(DeletePartition(lpar="sandbox01")).ok
+        app.refresh_from_engine()
+        await pilot.pause()
+        assert str(menu.query_one("#tasks-title").content) == (  # type: ignore[attr-defined]
+            "Partition 10 no longer exists (escape closes).")
+        assert menu.tasks == []
+        await pilot.press("enter")  # nothing to choose
+        assert app.screen is menu
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "OverviewScreen"
