@@ -6,7 +6,8 @@ takes every key, as the HMC's terminal does, except:
 - ctrl+] or `~.` at the start of a line (as in ssh and mkvterm) close the window: the session
   ends, the partition keeps running. `~~` at the start of a line types one `~`.
 - F1-F5 show the overview, pools, VIOS, events and virtual network screens; the session
-  stays open behind them and the window comes back with the overview (1 / F1) or "Open terminal window".
+  stays open behind them and the window comes back with the overview (1 / F1) or "Open
+  terminal window".
 
 These keys have no binding ids: a keymap cannot move them onto a key the partition needs.
 """
