@@ -22,6 +22,7 @@ from engine.snapshot import Snapshot
 from hmc_tui.formatting import ENV_LABELS
 from hmc_tui.partition_tasks import PartitionTask, partition_tasks
 from hmc_tui.screens.host import ConsoleHost, console_host
+from hmc_tui.widgets.dialog_footer import dialog_footer
 
 
 def app_actions(app: object) -> set[str]:
@@ -54,6 +55,7 @@ class TaskMenu(ModalScreen[str | None]):
         with VerticalGroup(id="dialog", classes="tasks"):
             yield Static("", id="tasks-title", classes="dialog-title")
             yield OptionList(id="task-list")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         self._show(self.hmc.snapshot)

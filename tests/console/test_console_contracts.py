@@ -4,7 +4,7 @@ found by double keys; a demoted user's role on the status line; `:speed` refusal
 from __future__ import annotations
 
 import pytest
-from console_helpers import lpar_id, make_app, make_console, step, text
+from console_helpers import lpar_id, make_app, make_console, step, text, wait_for
 from textual import events
 from textual.app import App
 
@@ -55,7 +55,9 @@ async def test_double_enter_after_lpar_opens_its_properties_once(app: HmcApp) ->
         # dismiss again, closing the properties screen the first one was opening.
         for _ in range(2):
             app.post_message(events.Key("enter", "\r"))
-        await pilot.pause(0.3)
+        # (under load the title fills in a while after the screen is pushed)
+        await wait_for(pilot, lambda: isinstance(app.screen, PropertiesScreen)
+                       and "oradb01" in text(app.screen.query_one("#title")))
         assert [type(s) for s in app.screen_stack] == [OverviewScreen, PropertiesScreen]
         screen = app.screen
         assert isinstance(screen, PropertiesScreen)
