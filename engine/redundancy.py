@@ -559,3 +559,42 @@ def effects(before: Frame, after: Frame) -> list[tuple[str, str]]:
             out.append((p.name, OUTAGE_TEXT[(kind, False)].format(
                 vios=names.get(vios_id, vios_id))))
     return out
+
+
+# ---------------------------------------------------------------- before a VIOS stops
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What stopping a VIOS would do to one active client (the check an admin makes, and
+    the HMC's VIOS shutdown validation, before maintenance)."""
+
+    lpar: str
+    disks: tuple[str, ...]  # disks left with no Enabled path (hdisk0 ...)
+    boot: bool  # its boot disk is one of them: it would hang, then crash
+    network: bool  # it would lose its last network path (and RMC)
+
+
+def vios_impact(frame: Frame, vios: str) -> list[Impact]:
+    """The active clients that would lose a disk or their network if `vios` stopped now,
+    by partition id; an empty list means the VIOS can be taken down without an outage."""
+    v = frame.partition(vios)
+    if v is None or not v.is_vios:
+        return []
+    down = frame.with_partition(v.model_copy(update={"state": "Not Activated",
+                                                     "current": None}))
+    now_ix, down_ix = _Index(frame), _Index(down)
+    bridged, bridged_down = bridged_vlans(frame), bridged_vlans(down)
+    out = []
+    for p in frame.partitions:
+        if not p.active or p.is_vios:
+            continue
+        before = {d.name: d.available for d in client_disks(frame, p, now_ix)}
+        after = client_disks(down, p, down_ix)
+        lost = tuple(d.name for d in after if before.get(d.name) and not d.available)
+        net = (has_network(frame, p, bridged=bridged, index=now_ix) is True
+               and has_network(down, p, bridged=bridged_down, index=down_ix) is False)
+        if lost or net:
+            boot = any(d.boot and d.name in lost for d in after)
+            out.append(Impact(lpar=p.name, disks=lost, boot=boot, network=net))
+    return out

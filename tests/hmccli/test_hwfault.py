@@ -70,3 +70,12 @@ def test_power_loss_and_power_on(run) -> None:  # type: ignore[no-untyped-def]
         "powered on until power is restored.\n")
     assert run(f"chhwfault -m {SYS} -o clear -t power_loss").exit_code == 0
     assert run(f"chsysstate -m {SYS} -r sys -o on").exit_code == 0
+
+
+def test_impact_of_stopping_a_vios(run) -> None:  # type: ignore[no-untyped-def]
+    assert run(f"lshwfault -m {SYS} -r impact -p vios1").stdout == "No results were found.\n"
+    assert run(f"{INJ} -t port_down -l vios2:ent0").exit_code == 0
+    assert run(f"lshwfault -m {SYS} -r impact -p vios1 -F lpar_name,disks,boot_disk,network "
+               "--header").stdout.splitlines()[:3] == [
+        "lpar_name,disks,boot_disk,network", "oradb01,none,ok,lost", "was01,none,ok,lost"]
+    assert run(f"lshwfault -m {SYS} -r impact -p was01").stderr.startswith("HSCL0B09 ")
