@@ -10,9 +10,12 @@ Everything here is derived from the frame (its partitions' states, VIOS mappings
   `ha_mode` and trunk priority (PRIMARY, BACKUP, PRIMARY_SH, BACKUP_SH, ...);
 - `has_network`: whether a partition still reaches the network (so RMC reaches it);
 - `reconcile`: the frame after applying what the above imply to stored state: RMC lost and
-  regained, a boot disk lost (the OS hangs, then crashes) and found again. The engine calls
-  it after every operation and every lifecycle step (engine/ops/__init__.py,
-  engine/service.py), so the effects follow the faults and their repairs at once.
+  regained, a boot disk lost (the OS hangs, then crashes) and found again, paths left
+  Missing by a boot without a VIOS (`configure_devices` is the client's cfgmgr). The
+  engine calls it after every operation and every batch of lifecycle steps
+  (engine/ops/__init__.py, engine/service.py), so the effects follow faults and repairs;
+  `effects` says what changed, for the journal;
+- `vios_impact`: the clients that would lose a disk or their network if a VIOS stopped.
 
 A VIOS serves its clients while its OS is up (`Running`, no reference code); a path through
 a VIOS that is down, or through a physical port that is down, fails; it is Enabled again as
