@@ -146,6 +146,7 @@ MESSAGES: dict[str, str] = {
     "least {low} must stay configured.",
     "HSCL1105": "The managed system {name} has lost power (SRC {src}); it cannot be powered "
     "on until power is restored.",
+    "HSCL1106": "The serviceable event with problem number {num} was not found.",
 }
 
 

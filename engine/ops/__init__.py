@@ -26,7 +26,7 @@ from engine.ops.config import (
     pydantic_to_hmc,
 )
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
-from engine.ops.faults import ClearFault, ConfigureDevices, InjectFault
+from engine.ops.faults import ClearFault, CloseServiceEvent, ConfigureDevices, InjectFault
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
@@ -67,7 +67,7 @@ AnyOperation = Annotated[
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
-    | InjectFault | ClearFault | ConfigureDevices,
+    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -105,7 +105,8 @@ __all__ = [
     "RemoveVirtualAdapter", "SetUncapWeight", "ShutdownPartition", "UnloadOptical", "UnmapNpiv",
     "UnmapVscsi", "UpdateFirmware", "build", "execute", "next_free_slot",
 ]
-__all__ += ["ClearFault", "ConfigureDevices", "InjectFault"]  # engine/ops/faults.py
+__all__ += [  # engine/ops/faults.py
+    "ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault"]
 __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",

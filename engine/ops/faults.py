@@ -30,6 +30,7 @@ SRC: dict[str, str] = {
     "dimm": "B124E504", "crash": "B2008105", "power_loss": "11002630",
 }
 DEFAULT_DIMM_GB = 64
+HMC_NAME = "hmc"  # the analyzing HMC of every event (hmc_tui's lshmc hostname)
 CRASH_RESTART_SECONDS = 5.0  # after the last dump code, the reboot begins (ours)
 
 
@@ -254,6 +255,34 @@ class ConfigureDevices(Operation):
         return f"chhwfault -m {name(frame.system.name)} -o cfgmgr -l {name(self.lpar)}"
 
 
+class CloseServiceEvent(Operation):
+    """chsvcevent -o close -p N | -o closeall: a service representative closes serviceable
+    events (the fault behind one may still be there: clearing it is the repair)."""
+
+    op: Literal["close_svcevent"] = "close_svcevent"
+    task: ClassVar[str] = "config"
+    problem_num: int | None = Field(default=None, ge=1)  # None: every open event
+
+    def apply(self, ctx: Context) -> None:
+        events = ctx.frame.svc_events
+        if self.problem_num is None:
+            for e in events:
+                if e.status == "Open":
+                    close_event(ctx, e.problem_num)
+            return
+        if not any(e.problem_num == self.problem_num for e in events):
+            raise HmcError("HSCL1106", num=self.problem_num)
+        close_event(ctx, self.problem_num)
+
+    def target(self) -> str:
+        return "system"
+
+    def command(self, frame: Frame) -> str:
+        if self.problem_num is None:
+            return "chsvcevent -o closeall"
+        return f"chsvcevent -o close -p {self.problem_num} -h {HMC_NAME}"
+
+
 def faults_of(frame: Frame, kind: str) -> list[Fault]:
     return [f for f in frame.faults if f.kind == kind]
 
@@ -262,5 +291,5 @@ def power_lost(frame: Frame) -> bool:
     return any(f.kind == "power_loss" for f in frame.faults)
 
 
-__all__ = ["ClearFault", "ConfigureDevices", "InjectFault", "close_event", "faults_of",
-           "open_event", "power_lost"]
+__all__ = ["ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault",
+           "close_event", "faults_of", "open_event", "power_lost"]

@@ -106,6 +106,8 @@ OPERATIONS: list[ops.Operation] = [
     ops.ClearFault(kind="core", location="core 0"),
     ops.ClearFault(kind="port_down"),
     ops.ConfigureDevices(lpar="was01"),
+    ops.CloseServiceEvent(problem_num=3),
+    ops.CloseServiceEvent(),
 ]
 
 
