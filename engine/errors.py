@@ -136,6 +136,20 @@ MESSAGES: dict[str, str] = {
     "HSCL0D0F": "The partition {name} is not migrating; there is no migration to {what}.",
     "HSCL0D10": "The source and target managed systems are the same ({name}); a partition "
     "migrates to another managed system.",
+    # (sourced: the HMC's mkvterm wording) partition consoles, engine/vterm
+    "HSCL1000": "A terminal session is already open for this partition. Only one open "
+    "session is allowed for a partition. Exiting....",
+    # (ours) partition consoles
+    "HSCL1001": "The partition {name} is not in its boot-device countdown (state {state}, "
+    "reference code {refcode}); the firmware takes the keys 1, 5, 6 and 8 only then.",
+    "HSCL1002": "The partition {name} is not at its firmware prompt (state {state}); a boot "
+    "device is chosen, and the firmware reset, only there.",
+    "HSCL1003": "The boot device {device} was not found on partition {name}.",
+    # Partition consoles over the command line (hmc_tui/hmccli/vterm.py; ours, HMC style).
+    "HSCL1020": "The command {command} opens a virtual terminal and needs an interactive "
+    "terminal; connect with a terminal (ssh -t) and run it again.",
+    "HSCL1021": "There is no partition on managed system {name} whose virtual terminal can be "
+    "opened.",
     # (ours) faults injected into the frame and their repair (engine/ops/faults.py; not HMC
     # operations: hmc-tui's own chhwfault command)
     "HSCL1100": "The {kind} fault is not valid: {reason}",

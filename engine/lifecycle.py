@@ -94,6 +94,38 @@ def boot_steps(p: Partition, boot_mode: BootMode) -> list[Step]:
     return steps + HANDOFF + OS_BOOT[os_family(p)]
 
 
+# Keys 1/5/6/8 work while the firmware shows its boot-device countdown (engine/vterm).
+COUNTDOWN_CODES = ("CA00E1F1", "CA00E1F5", "CA00E1F6")
+FIRMWARE_PROMPT_CODE = "CA00E1DC"
+DEVICE_BOOT_START = 10.0  # a boot picked at the firmware prompt resumes the sequence here
+
+
+def shifted(steps: list[Step], by: float) -> list[Step]:
+    return [(at + by, state, refcode, rmc) for at, state, refcode, rmc in steps]
+
+
+def interrupt_steps() -> list[Step]:
+    """Key 1 or 8 in the countdown: the firmware stops at its prompt (SMS or OK)."""
+    return [(0.0, "Open Firmware", FIRMWARE_PROMPT_CODE, None)]
+
+
+def device_boot_steps(p: Partition, bootable: bool) -> list[Step]:
+    """Booting a device picked at the firmware prompt (SMS, `boot` at the OK prompt): the
+    firmware loads it and hands over to the OS, or finds nothing to boot on it."""
+    rest = HANDOFF + OS_BOOT[os_family(p)] if bootable else NO_BOOT_DEVICE
+    return [(0.0, "Running", "CA00E1F6", None), *shifted(rest, -DEVICE_BOOT_START)]
+
+
+def os_shutdown_steps(p: Partition, immediate: bool, restart: bool) -> list[Step]:
+    """The OS shuts itself down (`shutdown -F`, `reboot`...): down to Not Activated, or on
+    a restart straight back into the firmware with the resources it holds."""
+    seconds = SHUTDOWN_SECONDS["os_immediate" if immediate else "os"]
+    down: list[Step] = [(0.0, "Shutting Down", "", "inactive")]
+    if not restart:
+        return [*down, (seconds, "Not Activated", "00000000", None)]
+    return [*down, *shifted(boot_steps(p, "norm"), seconds)]
+
+
 def shutdown_steps(option: str) -> list[Step]:
     return [
         (0.0, "Shutting Down", "", "inactive"),

@@ -7,14 +7,17 @@ pools, virtual storage or network, nor manage users; hmcsuperadmin may do everyt
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from engine.errors import HmcError
 
+if TYPE_CHECKING:
+    from engine.model import Partition
+
 Role = Literal["hmcsuperadmin", "hmcoperator", "hmcviewer"]
-Task = Literal["power", "dlpar", "config", "virtualio", "pools", "users"]
+Task = Literal["power", "dlpar", "config", "virtualio", "pools", "users", "console"]
 
 TASK_NAMES: dict[str, str] = {
     "power": "partition and system power tasks",
@@ -23,11 +26,12 @@ TASK_NAMES: dict[str, str] = {
     "virtualio": "virtual storage and network tasks",
     "pools": "shared processor pool tasks",
     "users": "user management tasks",
+    "console": "partition console tasks",
 }
 
 ALLOWED: dict[str, frozenset[str]] = {
     "hmcsuperadmin": frozenset(TASK_NAMES),
-    "hmcoperator": frozenset({"power", "dlpar"}),
+    "hmcoperator": frozenset({"power", "dlpar", "console"}),
     "hmcviewer": frozenset(),
 }
 
@@ -42,6 +46,12 @@ class Actor(BaseModel):
 
 
 SYSTEM_ACTOR = Actor(user="phyp", role="hmcsuperadmin")
+
+
+def os_actor(p: Partition) -> Actor:
+    """Who the journal names for what a partition's own OS or firmware did (a shutdown typed
+    on its console, a boot device picked in SMS): the partition, marked as its OS."""
+    return Actor(user=f"{p.name} (OS)", role="hmcsuperadmin")
 
 
 def authorize(actor: Actor, task: str) -> None:

@@ -19,7 +19,7 @@ import threading
 import time as wallclock
 import traceback
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,8 +33,9 @@ from engine.errors import HmcError, OpLogError
 from engine.journal import Event, Journal
 from engine.model import Frame
 from engine.redundancy import effects, reconcile
-from engine.roles import SYSTEM_ACTOR, Actor
+from engine.roles import SYSTEM_ACTOR, Actor, authorize
 from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
+from engine.vterm.hub import Hub, TerminalHandle
 
 if TYPE_CHECKING:
     from engine.durable import OpLog, OpRecord
@@ -113,11 +114,15 @@ class Engine:
         self._paused = False
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._wake = threading.Event()  # terminal input: run a boundary now, not in 50 ms
+        self._hub = Hub(self._terminal_input)
+        self._hub.physc = lambda lpar_id: self._cpu.physc().get(lpar_id, 0.0)
         self._failure: EngineFailure | None = None  # set when the clock thread died
         self._version = 0
         self._frame_version = 0
         self._published_frame: Frame | None = None
         self._snapshot: Snapshot = self._publish()
+        self._hub.lock = self._lock  # a session closing itself waits for the boundary
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:
@@ -163,6 +168,40 @@ class Engine:
                 self._boundary()
         return fut.result(timeout)
 
+    # ------------------------------------------------------------------ terminals
+    def open_terminal(self, lpar: str | int, actor: Actor, listener: Callable[[str], None],
+                      on_close: Callable[[str], None]) -> TerminalHandle:
+        """Open the partition's virtual terminal (mkvterm): HSCL350B without the console
+        task, HSCL8012 for no such partition, HSCL1000 when a session is already open. The
+        listener gets the current screen at once, then output from the engine thread."""
+        authorize(actor, "console")
+        with self._lock:
+            p = self._frame.partition(lpar)
+            if p is None:
+                raise HmcError("HSCL8012", name=str(lpar))
+            if self._hub.is_open(p.id):
+                raise HmcError("HSCL1000")
+            return self._hub.open(self._frame, p, self.time, listener, on_close, self.submit)
+
+    def close_terminal(self, lpar: str | int, actor: Actor) -> bool:
+        """Force the partition's terminal session closed (rmvterm); False when none was
+        open. The session's on_close gets the reason."""
+        authorize(actor, "console")
+        with self._lock:
+            p = self._frame.partition(lpar)
+            if p is None:
+                raise HmcError("HSCL8012", name=str(lpar))
+            return self._hub.close(p.id, f"The terminal session was closed by {actor.user}.")
+
+    def _terminal_input(self) -> None:
+        """Keys were typed: the clock thread runs a boundary at once; without one (stepped
+        mode) the keys are handled now, as `execute` applies an operation at once."""
+        if self._thread is not None:
+            self._wake.set()
+            return
+        with self._lock:
+            self._boundary()
+
     # ------------------------------------------------------------------ time
     def step(self, seconds: float) -> None:
         """Advance engine time by `seconds` (rounded to whole windows)."""
@@ -183,6 +222,7 @@ class Engine:
         if self._thread is None:
             return
         self._stop.set()
+        self._wake.set()
         self._thread.join()
         self._thread = None
 
@@ -235,7 +275,11 @@ class Engine:
     def _run_clock(self) -> None:
         owed = 0.0  # engine seconds due but not yet simulated
         last = wallclock.monotonic()
-        while not self._stop.wait(THREAD_PERIOD):
+        while True:
+            self._wake.wait(THREAD_PERIOD)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             now = wallclock.monotonic()
             if not self._paused:
                 owed += (now - last) * self._speed
@@ -245,7 +289,7 @@ class Engine:
             windows = min(windows, int(self._speed * WINDOWS_PER_SECOND * 2) + MAX_CHUNK)
             owed -= windows / WINDOWS_PER_SECOND
             owed = min(owed, 1.0)
-            if windows == 0 and not self._queue:
+            if windows == 0 and not self._queue and not self._hub.pending():
                 continue  # paused and idle: nothing new to publish
             with self._lock:
                 self._advance(windows)
@@ -271,9 +315,20 @@ class Engine:
         if self._queue:
             self._apply_queue()
         self._lifecycle_steps()
+        if self._hub.open_ids():
+            self._pump_terminals()
         if (self._log is not None and self._journal.unsaved()
                 and wallclock.monotonic() - self._last_flush >= EVENT_FLUSH_SECONDS):
             self.flush_events()
+
+    def _pump_terminals(self) -> None:
+        """Run the console programs; what they submitted is applied in this same boundary
+        (a key takes effect at once), and they see the result before it ends."""
+        self._hub.pump(self._frame, self.time, self.submit)
+        if self._queue:
+            self._apply_queue()
+            self._lifecycle_steps()
+            self._hub.pump(self._frame, self.time, self.submit)
 
     def _lifecycle_steps(self) -> None:
         now = self.time

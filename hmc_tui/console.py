@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -17,6 +18,7 @@ from engine.ops import Operation
 from engine.roles import Actor
 from engine.service import Engine, OpResult
 from engine.snapshot import Snapshot, UtilSeries
+from engine.vterm.hub import Terminal, TerminalHandle
 from hmc_tui.service.protocol import SessionInfo
 
 
@@ -70,6 +72,17 @@ class Console(Protocol):
 
     def resume(self) -> None: ...
 
+    def open_terminal(self, lpar: str | int, listener: Callable[[str], None],
+                      on_close: Callable[[str], None]) -> Terminal:
+        """Open the partition's virtual terminal (mkvterm), as engine.service.Engine
+        .open_terminal: HmcError HSCL350B / HSCL8012 / HSCL1000. `listener` is called from
+        another thread with output; `on_close(reason)` when someone else closes it."""
+        ...
+
+    def close_terminal(self, lpar: str | int) -> bool:
+        """Force the partition's terminal session closed (rmvterm); False when none was."""
+        ...
+
 
 class LocalConsole:
     """An engine in this process. `lockstep=True` keeps the clock still until `step()` is
@@ -120,6 +133,13 @@ class LocalConsole:
 
     def step(self, seconds: float) -> None:
         self.engine.step(seconds)
+
+    def open_terminal(self, lpar: str | int, listener: Callable[[str], None],
+                      on_close: Callable[[str], None]) -> TerminalHandle:
+        return self.engine.open_terminal(lpar, self.actor, listener, on_close)
+
+    def close_terminal(self, lpar: str | int) -> bool:
+        return self.engine.close_terminal(lpar, self.actor)
 
 
 if TYPE_CHECKING:  # mypy checks that both consoles provide the whole protocol

@@ -25,6 +25,7 @@ from engine.ops.config import (
     MovePartitionPool,
     pydantic_to_hmc,
 )
+from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsShutdown
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.faults import ClearFault, CloseServiceEvent, ConfigureDevices, InjectFault
 from engine.ops.firmware import UpdateFirmware
@@ -67,7 +68,8 @@ AnyOperation = Annotated[
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
-    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent,
+    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent
+    | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -111,3 +113,4 @@ __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",
 ]
+__all__ += ["BootFromDevice", "FirmwareReset", "InterruptBoot", "OsShutdown"]  # console.py

@@ -6,7 +6,7 @@ a serviceable event with its SRC (`frame.svc_events`, `lssvcevents -t hardware`)
 clearing it (the repair) closes the event. What a fault does to partitions, paths, SEAs
 and RMC is derived in engine/redundancy.py. Task "config": superadmins only
 (docs/powervm-rules.md section 13). The command line is hmc-tui's own `chhwfault`
-(docs/hmc-commands.md section 10).
+(docs/hmc-commands.md section 11).
 """
 
 from __future__ import annotations

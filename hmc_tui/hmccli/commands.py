@@ -32,6 +32,7 @@ from hmc_tui.hmccli import (
     usercmds,
     vios,
     viosimg,
+    vterm,
 )
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.grammar import Grammar
@@ -92,4 +93,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(migration.MIGRLPAR, migration.run_migrlpar),
     Command(migration.LSLPARMIGR, migration.run_lslparmigr),
     *(Command(g, _user_command) for g in usercmds.GRAMMARS),
+    Command(vterm.MKVTERM, vterm.run_mkvterm),
+    Command(vterm.RMVTERM, vterm.run_rmvterm),
+    Command(vterm.VTMENU, vterm.run_vtmenu),
 )}

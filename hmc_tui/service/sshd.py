@@ -3,7 +3,7 @@
 - An interactive session with a PTY gets a console process of its own (ptysession.py),
   connected to the engine service as the authenticated user.
 - An exec request (`ssh -p 2222 hscroot@host 'lssyscfg -r sys -F name | sort'`) is a line of
-  the HMC's restricted shell (hmc_tui/rbash), interpreted in this process against the shared
+  the HMC's restricted shell (shellsim), interpreted in this process against the shared
   engine; its output and exit status are returned. `ssh -t ... shell`, or a user whose
   default shell is rbash, gets the interactive HMC prompt, a PTY process like the console.
 - Nothing else: no OS shell, no subsystems (sftp/scp), no forwarding of any kind. The only
@@ -41,12 +41,12 @@ from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult, run_command
-from hmc_tui.rbash import Limits, Output, Rbash
 from hmc_tui.service.logins import Attempt, LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
 from hmc_tui.service.users import User, UserError, UserStore
+from shellsim import Limits, Output, Rbash
 
 log = logging.getLogger(__name__)
 
@@ -321,6 +321,9 @@ class HmcSshServer:
                                                                        self.store.path))
             elif command == "shell":
                 _refuse(process, "the HMC prompt needs a terminal; connect with `ssh -t`.")
+            elif pty and opens_terminal(command):  # bridged by the prompt's process
+                await self._console(process, actor, origin, [*rbash_argv(
+                    self.service.socket_path, self.store.path), "-c", command])
             elif command:
                 await self._exec(process, actor, origin, command)
             elif not pty:
@@ -430,6 +433,19 @@ class HmcSshServer:
 def rbash_argv(socket_path: Path, users_path: Path) -> list[str]:
     """How the interactive HMC prompt is started: this interpreter, hmc_tui.rbash."""
     return [sys.executable, "-m", "hmc_tui.rbash", str(socket_path), "--users", str(users_path)]
+
+
+TERMINAL_COMMANDS = ("mkvterm", "vtmenu")
+
+
+def opens_terminal(line: str) -> bool:
+    """Whether an exec'd line runs a command that bridges the user's terminal to a
+    partition's: it then runs in a PTY process like the HMC prompt, not in this one."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    return any(word in TERMINAL_COMMANDS for word in words)
 
 
 class HmcCommandNames:

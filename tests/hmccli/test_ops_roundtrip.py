@@ -117,9 +117,16 @@ def test_command_parses_back_to_the_operation(console, op: ops.Operation) -> Non
     assert plan_operations(console, line) == [op], line
 
 
+# What a partition's console does (engine/ops/console.py: keys in the firmware, a boot device,
+# the OS shutting itself down) has no HMC command that makes it: its command names the
+# nearest one (mkvterm, chsysstate), which plans another operation.
+CONSOLE_ONLY = {"InterruptBoot", "BootFromDevice", "FirmwareReset", "OsShutdown"}
+
+
 def test_every_operation_type_is_covered() -> None:
     union = typing.get_args(typing.get_args(ops.AnyOperation)[0])
-    assert {cls.__name__ for cls in union} == {type(op).__name__ for op in OPERATIONS}
+    assert {cls.__name__ for cls in union} - CONSOLE_ONLY == {
+        type(op).__name__ for op in OPERATIONS}
 
 
 def test_defaults_the_command_fills_in(console) -> None:  # type: ignore[no-untyped-def]
