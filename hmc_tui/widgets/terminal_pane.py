@@ -170,7 +170,6 @@ class VtScreen:
         self.stream = pyte.Stream(self.screen)
         self.osc_filter = OscFilter()
         self.screen.dirty.clear()
-        self.version = 0  # bumped by every feed that changed something
         self.dropped = 0  # chunks pyte could not parse (dropped, the screen goes on)
 
     @property
@@ -202,7 +201,6 @@ class VtScreen:
         dirty = {row for row in self.screen.dirty if 0 <= row < ROWS}
         self.screen.dirty.clear()
         dirty.update((before, self.screen.cursor.y))
-        self.version += 1
         return dirty
 
     def line(self, row: int) -> str:
@@ -228,6 +226,7 @@ class TerminalPane(Widget, can_focus=True):
         color: $foreground;
     }
     """
+
     def __init__(self, vt: VtScreen, send: Callable[[str], None], *,
                  reserved: Collection[str] = (), id: str | None = None) -> None:
         super().__init__(id=id)

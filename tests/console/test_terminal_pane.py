@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
@@ -31,6 +32,22 @@ def test_vt_screen_stays_80x24() -> None:
     vt.feed("x" * 10_000)  # a 10k-character line wraps and scrolls
     assert vt.line(ROWS - 1).startswith("x" * 80 if 10_000 % 80 == 0 else "x")
     assert vt.cursor[1] == ROWS - 1
+
+
+def test_a_chunk_pyte_cannot_parse_is_dropped_and_the_screen_goes_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vt = VtScreen()
+    vt.feed("before\r\n")
+
+    def broken(_text: str) -> None:
+        raise IndexError("a parser bug")
+
+    monkeypatch.setattr(vt.stream, "feed", broken)
+    assert vt.feed("anything") == set(range(ROWS))  # everything repainted
+    assert vt.dropped == 1
+    monkeypatch.undo()
+    vt.feed("after")
+    assert vt.text() == "before\nafter"
 
 
 def test_keys_become_vt100_bytes() -> None:

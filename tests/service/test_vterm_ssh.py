@@ -9,6 +9,7 @@ the escape on, OpenSSH ends the connection itself, as it does in front of a real
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 import subprocess
@@ -231,5 +232,49 @@ def test_key_1_in_the_countdown_opens_the_sms_menus(vhmc: Hmc) -> None:
     child.expect_exact(OPER_PROMPT)
     assert run(vhmc, f"lssyscfg -r lpar -m {SYSTEM} --filter lpar_names=nim01 -F state"
                )[0] == "Open Firmware\n"
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+GUEST_OS = importlib.util.find_spec("engine.vterm.guest.linux") is not None
+
+
+@pytest.mark.skipif(not GUEST_OS, reason="needs the guest OS programs (branch vtos)")
+def test_linux_login_lparstat_dlpar_and_poweroff(vhmc: Hmc) -> None:
+    """The issue's drill on a running partition, over SSH: log in on its console, read
+    `lparstat -i`, add a processor from another HMC session (DLPAR) and read it again, then
+    power the partition off from inside and see the HMC list it Not Activated."""
+    child = login(vhmc)
+    child.expect_exact(OPER_PROMPT)
+    child.sendline(f"mkvterm -m {SYSTEM} -p hana01")
+    child.expect_exact(" Open Completed. \r\n")
+    child.expect_exact("hana01 login: ")
+    child.send("root\r")
+    child.expect_exact("Password: ")
+    child.send("root\r")
+    child.expect_exact("[root@hana01 ~]# ")
+    child.send("lparstat -i | grep -i 'virtual cpus'\r")
+    child.expect(r"Online Virtual CPUs\s+: 8\r\n")
+    child.expect_exact("[root@hana01 ~]# ")
+    assert run(vhmc, f"chhwres -r proc -m {SYSTEM} -o a -p hana01 --procs 1")[2] == 0
+    deadline = time.monotonic() + 20
+    while True:  # the DLPAR takes a few engine seconds
+        child.send("lparstat -i | grep 'Online Virtual CPUs'\r")
+        if child.expect([r"Online Virtual CPUs\s+: 9\r\n", r"Online Virtual CPUs\s+: 8\r\n"]
+                        ) == 0:
+            break
+        assert time.monotonic() < deadline, "the DLPAR never reached the partition"
+        child.expect_exact("[root@hana01 ~]# ")
+        time.sleep(0.3)
+    child.expect_exact("[root@hana01 ~]# ")
+    child.send("poweroff\r")
+    child.expect_exact("reboot: Power down")
+    deadline = time.monotonic() + 20
+    while run(vhmc, f"lssyscfg -r lpar -m {SYSTEM} --filter lpar_names=hana01 -F state"
+              )[0] != "Not Activated\n":
+        assert time.monotonic() < deadline, "hana01 did not power off"
+        time.sleep(0.3)
+    child.send("\r~.y")
+    child.expect_exact(OPER_PROMPT)
     child.sendline("exit")
     child.expect(pexpect.EOF)
