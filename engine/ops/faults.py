@@ -114,7 +114,9 @@ class InjectFault(Operation):
         else:
             target = _numbered(frame, "dimm", self.location, 1024)
         if any(f.kind == self.kind and f.target == target for f in frame.faults):
-            raise HmcError("HSCL1102", what=f"{self.kind} {target}", name=system.name)
+            what = {"power_loss": "power_loss", "port_down": f"port_down {target}"}.get(
+                self.kind, target)  # "core 3", "dimm 0"
+            raise HmcError("HSCL1102", what=what, name=system.name)
         amount = 0
         update: dict[str, object] = {}
         if self.kind == "core":

@@ -267,3 +267,12 @@ def test_reconcile_is_idempotent(vios1: str, vios2: str, down: set[str]) -> None
     schedule = lifecycle.to_data()
     assert reconcile(once, lifecycle, 7.0) == once
     assert lifecycle.to_data() == schedule
+
+
+def test_second_injection_of_the_same_fault_names_it() -> None:
+    e = Engine(demo_frame())
+    run(e, ops.InjectFault(kind="core", location="core 3"))
+    result = e.execute(ops.InjectFault(kind="core", location="core 3"), ADMIN)
+    assert (result.code, result.message) == (
+        "HSCL1102", "The fault core 3 is already present in managed system "
+        "Server-9080-HEX-SN78H4A21.")
