@@ -118,10 +118,10 @@ async def test_quit_asks_when_an_operation_is_in_flight(app: HmcApp) -> None:
     assert app.return_code == 0
 
 
-async def test_quit_without_work_in_progress_exits_at_once(app: HmcApp) -> None:
+async def test_ctrl_q_without_work_in_progress_exits_at_once(app: HmcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: not app.is_running)
 
 

@@ -219,3 +219,17 @@ async def test_page_keys_and_the_cursor_stays_in_view(app: HmcApp) -> None:
         assert t.cursor_row == body and t.scroll_offset.y == 1
         await pilot.press("pageup", "end", "home")
         assert t.cursor_row == 0
+
+
+async def test_a_reversed_column_keeps_its_ties_by_id(app: HmcApp) -> None:
+    """Reversing a column used to reverse its ties too (name, then ID descending)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        for reverse in (False, True):
+            t.set_sort("state", reverse)
+            await pilot.pause()
+            running = [i for i in t.shown_ids() if t.cell_text(i, "state") == "Running"]
+            assert running == [1, 2, 3, 4, 5, 6, 7, 8, 11]  # by ID either way
+        states = [t.cell_text(i, "state") for i in t.shown_ids()]
+        assert states == sorted(states, key=str.lower, reverse=True)

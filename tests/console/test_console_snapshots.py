@@ -50,9 +50,40 @@ async def help_screen(pilot: Pilot[object]) -> None:
     await pilot.pause()
 
 
+async def quit_question(pilot: Pilot[object]) -> None:
+    await pilot.press("q")  # confirm_quit: its own footer, not the overview's keys
+    await pilot.pause()
+
+
+async def dlpar_half_vp(pilot: Pilot[object]) -> None:
+    """The typed "0.5" shown as typed, refused naming the field (issue 16, item 1)."""
+    await select(pilot, "oradb01")
+    await pilot.press("d")
+    await pilot.pause()
+    await pilot.click("#res-vp")
+    await pilot.click("#amount")
+    await pilot.press("0", ".", "5", "enter")
+    await pilot.pause()
+
+
+async def pool_refusal(pilot: Pilot[object]) -> None:
+    """A refusal wraps inside the pool dialog (it was cut at the dialog's edge)."""
+    await pilot.press("2", "right_square_bracket", "c")
+    await pilot.pause()
+    await pilot.press("backspace", "backspace", "backspace", "1", "enter")  # below its EC
+    await pilot.pause(0.2)
+
+
+async def command_error(pilot: Pilot[object]) -> None:
+    await pilot.press("colon", *"lpar nosuch", "enter")  # the line stays open
+    await pilot.pause()
+
+
 SCREENS: dict[str, Before] = {
     "overview": overview, "properties": properties, "activate": activate,
-    "shutdown": shutdown, "dlpar": dlpar, "help": help_screen,
+    "shutdown": shutdown, "dlpar": dlpar, "help": help_screen, "quit": quit_question,
+    "dlpar-half-vp": dlpar_half_vp, "pool-refusal": pool_refusal,
+    "command-error": command_error,
 }
 
 
