@@ -57,6 +57,7 @@ from hmc_tui.keymap_check import keymap_warnings
 from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
 from hmc_tui.screens.command import CommandScreen
+from hmc_tui.screens.config_actions import PartitionConfigActions
 from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.screens.help import HelpScreen, help_rows
@@ -96,7 +97,7 @@ TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in
                         "-m SYSTEM -p PARTITION.\n")
 
 
-class HmcApp(RecordingMixin, App[int]):
+class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     TITLE = "hmc-tui"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
@@ -562,6 +563,7 @@ class HmcApp(RecordingMixin, App[int]):
                             self.action_save_svg)
         yield SystemCommand("Quit", "leave hmc-tui (asks if work is in progress)",
                             self.action_request_quit)
+        yield from self.config_commands(screen)
         if isinstance(screen, OverviewScreen):
             yield SystemCommand("Filter partitions", "type to narrow the table (/)",
                                 screen.action_filter)

@@ -19,6 +19,14 @@ ACTION_BINDINGS: list[BindingType] = [
     # "Term": at 80 columns the overview footer still shows q Quit (Help lists it in full).
     Binding("t", "terminal", "Term", id="lpar.terminal",
             tooltip="Open terminal window: the partition's console"),
+    # Configuration tasks: app actions (hmc_tui/screens/config_actions.py), so a task menu
+    # runs the same ones; kept out of the footer, which is full at 80 columns.
+    Binding("n", "app.create_partition", "Create partition", show=False, id="lpar.create"),
+    Binding("x", "app.delete_partition", "Delete partition", show=False, id="lpar.delete"),
+    Binding("e", "app.edit_profile", "Profiles", show=False, id="lpar.profiles"),
+    Binding("w", "app.save_profile", "Save current configuration", show=False,
+            id="lpar.save_config"),
+    Binding("R", "app.rename_partition", "Rename partition", show=False, id="lpar.rename"),
 ]
 
 

@@ -108,6 +108,11 @@ OPERATIONS: list[ops.Operation] = [
     ops.ConfigureDevices(lpar="was01"),
     ops.CloseServiceEvent(problem_num=3),
     ops.CloseServiceEvent(),
+    # engine/ops/partition_config.py and rmsyscfg --vioscfg
+    ops.SaveCurrentConfig(lpar="was01", profile="saved"),
+    ops.SaveCurrentConfig(lpar="was01", profile="default_profile", force=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True, vdisk=True),
 ]
 
 

@@ -21,6 +21,11 @@ PASSING = {
     "vios-map-backing-device.toml": {"sandbox01": ("Not Activated", None)},
     "shutdown-with-confirmation.toml": {"test01": ("Not Activated", None)},
     "refused-activation.toml": {"oradb01": ("Running", 4.0)},
+    "create-partition.toml": {"lp12": ("Not Activated", None)},
+    "delete-partition.toml": {"vios1": ("Running", 1.0)},  # sandbox01 gone (its expect)
+    "rename-partition.toml": {"sandbox02": ("Not Activated", None)},
+    "save-current-configuration.toml": {"was01": ("Running", 1.5)},
+    "edit-profile.toml": {"sandbox01": ("Not Activated", None)},
 }
 
 
