@@ -68,6 +68,7 @@ FIRMWARE_STOP: dict[str, list[Step]] = {
 }
 NO_BOOT_DEVICE: list[Step] = [(16.0, "Error", "AA06000B", None)]
 
+DUMP_IN_PROGRESS = "00C9"  # AIX/VIOS LED 0c9: a system dump after a crash (redundancy.py)
 SHUTDOWN_SECONDS = {"delayed": 8.0, "immediate": 2.0, "os": 30.0, "os_immediate": 10.0}
 SYSTEM_POWER_ON_SECONDS = 60.0
 SYSTEM_POWER_OFF_SECONDS = 20.0
@@ -276,6 +277,11 @@ def settle(frame: Frame) -> Frame:
             p = p.model_copy(update={"state": "Running", "refcode": "", "rmc_state": "active"})
         elif p.state == "Shutting Down":
             p = p.model_copy(update={**stopped(p), "refcode": "00000000"})
+        elif p.state == "Running" and p.refcode == DUMP_IN_PROGRESS:
+            # an OS crash caught mid-dump (engine/redundancy.py): it ends as without a
+            # restart, its dump done
+            p = p.model_copy(update={"state": "Error", "refcode": "00C0",
+                                     "rmc_state": "inactive"})
         if p.refcode != code:
             p = p.model_copy(update={"refcode_history": posted(p, now, p.refcode)})
         parts.append(p)

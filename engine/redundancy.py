@@ -57,11 +57,11 @@ CRASH_SECONDS = 180.0
 # complete), or 0c1 (I/O error during the dump) when the dump device was on the lost boot
 # disk, as four characters like the boot LEDs (0538); Linux panics; IBM i ends abnormally.
 CRASH_CODES: dict[str, tuple[str, ...]] = {
-    "aix": ("00C9", "00C0"), "vios": ("00C9", "00C0"), "linux": ("B200A101",),
-    "ibmi": ("B6005001",),
+    "aix": (lc.DUMP_IN_PROGRESS, "00C0"), "vios": (lc.DUMP_IN_PROGRESS, "00C0"),
+    "linux": ("B200A101",), "ibmi": ("B6005001",),
 }
-LOST_DISK_CODES: dict[str, tuple[str, ...]] = {**CRASH_CODES, "aix": ("00C9", "00C1"),
-                                                "vios": ("00C9", "00C1")}
+LOST_DISK_CODES: dict[str, tuple[str, ...]] = {
+    **CRASH_CODES, "aix": (lc.DUMP_IN_PROGRESS, "00C1"), "vios": (lc.DUMP_IN_PROGRESS, "00C1")}
 CRASHED = frozenset(c for codes in (*CRASH_CODES.values(), *LOST_DISK_CODES.values())
                     for c in codes)  # a Running partition showing one of these is dumping
 DUMP_SECONDS = 10.0  # between the first crash code and the last

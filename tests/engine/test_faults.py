@@ -276,3 +276,14 @@ def test_second_injection_of_the_same_fault_names_it() -> None:
     assert (result.code, result.message) == (
         "HSCL1102", "The fault core 3 is already present in managed system "
         "Server-9080-HEX-SN78H4A21.")
+
+
+def test_a_crash_caught_mid_dump_settles_in_error() -> None:
+    """A frame saved without its schedule (cmd --clock stopped) finishes the dump."""
+    from engine.lifecycle import settle
+
+    e = Engine(demo_frame())
+    run(e, ops.InjectFault(kind="crash", location="was01"))
+    was = settle(e.snapshot().frame).partition("was01")
+    assert was is not None and (was.state, was.refcode, was.rmc_state) == (
+        "Error", "00C0", "inactive")
