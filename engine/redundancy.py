@@ -442,13 +442,13 @@ def _reconcile_one(index: _Index, p: Partition, outages: dict[OutageKey, Outage]
     if os_up(p):
         disk = boot_disk(index.frame, p, index)
         lost = disk is not None and not disk.available
-        if lost and (rootvg is None or not lifecycle.busy(p.id)):
+        if lost and (rootvg is None or not lifecycle.scheduled(p.id)):
             # (a frame saved without its schedule has the outage but not the steps: again)
             if rootvg is None:
                 outages[(p.id, "rootvg", 0)] = rootvg = Outage(lpar_id=p.id, kind="rootvg",
                                                             since=now)
             lifecycle.schedule(p.id, now, crash_steps(p, HANG_SECONDS, CRASH_SECONDS,
-                                                       LOST_DISK_CODES))
+                                                       LOST_DISK_CODES), then=lc.FAULT)
         elif not lost and rootvg is not None:
             del outages[(p.id, "rootvg", 0)]
             rootvg, recovered = None, True

@@ -160,7 +160,7 @@ class InjectFault(Operation):
         if p.state != "Running" or p.current is None:
             raise HmcError("HSCL0B02", name=p.name, state=p.state)
         steps = redundancy.crash_steps(p, 0.0, 0.0)
-        then = None
+        then: tuple | None = lc.FAULT  # an operator may still shut it down
         if self.restart:  # the OS reboots: down, then activated again with its profile
             last = steps[-1]
             steps[-1] = (last[0], None, last[2], last[3])

@@ -351,3 +351,15 @@ def test_vios_impact_names_the_clients_that_would_lose_a_path() -> None:
         ("ibmi01", False, True), ("dev01", False, True), ("test01", False, True),
         ("nim01", True, True)]
     assert r.vios_impact(f, "was01") == []  # not a VIOS
+
+
+def test_a_hung_partition_can_still_be_shut_down() -> None:
+    """The hang and crash steps are not a transition: an immediate shutdown replaces them."""
+    e = Engine(single_path_nim01())
+    run(e, ops.ShutdownPartition(lpar="vios1", option="immediate"))
+    e.step(40)  # hung
+    run(e, ops.ShutdownPartition(lpar="nim01", option="immediate"))
+    e.step(300)
+    nim = frame_of(e).partition("nim01")
+    assert nim is not None and (nim.state, nim.refcode) == ("Not Activated", "00000000")
+    assert frame_of(e).outages == ()
