@@ -68,6 +68,8 @@ FIRMWARE_STOP: dict[str, list[Step]] = {
 }
 NO_BOOT_DEVICE: list[Step] = [(16.0, "Error", "AA06000B", None)]
 
+FAULT = ("fault",)  # `then` of the last step a fault schedules: nothing follows it
+DUMP_IN_PROGRESS = "00C9"  # AIX/VIOS LED 0c9: a system dump after a crash (redundancy.py)
 SHUTDOWN_SECONDS = {"delayed": 8.0, "immediate": 2.0, "os": 30.0, "os_immediate": 10.0}
 SYSTEM_POWER_ON_SECONDS = 60.0
 SYSTEM_POWER_OFF_SECONDS = 20.0
@@ -198,8 +200,15 @@ class Lifecycle:
         self._pending = [p for p in self._pending if p.lpar_id != lpar_id]
 
     def busy(self, lpar_id: int) -> bool:
-        """In a state transition (activation or shutdown still running its steps)."""
-        return any(p.lpar_id == lpar_id and p.state is not None for p in self._pending)
+        """In a state transition (activation or shutdown still running its steps). The
+        steps a fault schedules (a hang, then a crash: engine/redundancy.py) are not one:
+        an operator may still shut the partition down, which replaces them."""
+        return any(p.lpar_id == lpar_id and p.state is not None and p.then != FAULT
+                   for p in self._pending)
+
+    def scheduled(self, lpar_id: int) -> bool:
+        """Any step pending for the partition (or, for id 0, the system)."""
+        return any(p.lpar_id == lpar_id for p in self._pending)
 
     def next_due(self) -> float | None:
         return self._pending[0].at if self._pending else None
@@ -276,6 +285,11 @@ def settle(frame: Frame) -> Frame:
             p = p.model_copy(update={"state": "Running", "refcode": "", "rmc_state": "active"})
         elif p.state == "Shutting Down":
             p = p.model_copy(update={**stopped(p), "refcode": "00000000"})
+        elif p.state == "Running" and p.refcode == DUMP_IN_PROGRESS:
+            # an OS crash caught mid-dump (engine/redundancy.py): it ends as without a
+            # restart, its dump done
+            p = p.model_copy(update={"state": "Error", "refcode": "00C0",
+                                     "rmc_state": "inactive"})
         if p.refcode != code:
             p = p.model_copy(update={"refcode_history": posted(p, now, p.refcode)})
         parts.append(p)

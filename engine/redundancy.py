@@ -10,9 +10,12 @@ Everything here is derived from the frame (its partitions' states, VIOS mappings
   `ha_mode` and trunk priority (PRIMARY, BACKUP, PRIMARY_SH, BACKUP_SH, ...);
 - `has_network`: whether a partition still reaches the network (so RMC reaches it);
 - `reconcile`: the frame after applying what the above imply to stored state: RMC lost and
-  regained, a boot disk lost (the OS hangs, then crashes) and found again. The engine calls
-  it after every operation and every lifecycle step (engine/ops/__init__.py,
-  engine/service.py), so the effects follow the faults and their repairs at once.
+  regained, a boot disk lost (the OS hangs, then crashes) and found again, paths left
+  Missing by a boot without a VIOS (`configure_devices` is the client's cfgmgr). The
+  engine calls it after every operation and every batch of lifecycle steps
+  (engine/ops/__init__.py, engine/service.py), so the effects follow faults and repairs;
+  `effects` says what changed, for the journal;
+- `vios_impact`: the clients that would lose a disk or their network if a VIOS stopped.
 
 A VIOS serves its clients while its OS is up (`Running`, no reference code); a path through
 a VIOS that is down, or through a physical port that is down, fails; it is Enabled again as
@@ -54,11 +57,11 @@ CRASH_SECONDS = 180.0
 # complete), or 0c1 (I/O error during the dump) when the dump device was on the lost boot
 # disk, as four characters like the boot LEDs (0538); Linux panics; IBM i ends abnormally.
 CRASH_CODES: dict[str, tuple[str, ...]] = {
-    "aix": ("00C9", "00C0"), "vios": ("00C9", "00C0"), "linux": ("B200A101",),
-    "ibmi": ("B6005001",),
+    "aix": (lc.DUMP_IN_PROGRESS, "00C0"), "vios": (lc.DUMP_IN_PROGRESS, "00C0"),
+    "linux": ("B200A101",), "ibmi": ("B6005001",),
 }
-LOST_DISK_CODES: dict[str, tuple[str, ...]] = {**CRASH_CODES, "aix": ("00C9", "00C1"),
-                                                "vios": ("00C9", "00C1")}
+LOST_DISK_CODES: dict[str, tuple[str, ...]] = {
+    **CRASH_CODES, "aix": (lc.DUMP_IN_PROGRESS, "00C1"), "vios": (lc.DUMP_IN_PROGRESS, "00C1")}
 CRASHED = frozenset(c for codes in (*CRASH_CODES.values(), *LOST_DISK_CODES.values())
                     for c in codes)  # a Running partition showing one of these is dumping
 DUMP_SECONDS = 10.0  # between the first crash code and the last
@@ -439,13 +442,13 @@ def _reconcile_one(index: _Index, p: Partition, outages: dict[OutageKey, Outage]
     if os_up(p):
         disk = boot_disk(index.frame, p, index)
         lost = disk is not None and not disk.available
-        if lost and (rootvg is None or not lifecycle.busy(p.id)):
+        if lost and (rootvg is None or not lifecycle.scheduled(p.id)):
             # (a frame saved without its schedule has the outage but not the steps: again)
             if rootvg is None:
                 outages[(p.id, "rootvg", 0)] = rootvg = Outage(lpar_id=p.id, kind="rootvg",
                                                             since=now)
             lifecycle.schedule(p.id, now, crash_steps(p, HANG_SECONDS, CRASH_SECONDS,
-                                                       LOST_DISK_CODES))
+                                                       LOST_DISK_CODES), then=lc.FAULT)
         elif not lost and rootvg is not None:
             del outages[(p.id, "rootvg", 0)]
             rootvg, recovered = None, True
@@ -558,4 +561,43 @@ def effects(before: Frame, after: Frame) -> list[tuple[str, str]]:
         if p is not None and p.state == "Running":  # a crash or shutdown says it itself
             out.append((p.name, OUTAGE_TEXT[(kind, False)].format(
                 vios=names.get(vios_id, vios_id))))
+    return out
+
+
+# ---------------------------------------------------------------- before a VIOS stops
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What stopping a VIOS would do to one active client (the check an admin makes, and
+    the HMC's VIOS shutdown validation, before maintenance)."""
+
+    lpar: str
+    disks: tuple[str, ...]  # disks left with no Enabled path (hdisk0 ...)
+    boot: bool  # its boot disk is one of them: it would hang, then crash
+    network: bool  # it would lose its last network path (and RMC)
+
+
+def vios_impact(frame: Frame, vios: str) -> list[Impact]:
+    """The active clients that would lose a disk or their network if `vios` stopped now,
+    by partition id; an empty list means the VIOS can be taken down without an outage."""
+    v = frame.partition(vios)
+    if v is None or not v.is_vios:
+        return []
+    down = frame.with_partition(v.model_copy(update={"state": "Not Activated",
+                                                     "current": None}))
+    now_ix, down_ix = _Index(frame), _Index(down)
+    bridged, bridged_down = bridged_vlans(frame), bridged_vlans(down)
+    out = []
+    for p in frame.partitions:
+        if not p.active or p.is_vios:
+            continue
+        before = {d.name: d.available for d in client_disks(frame, p, now_ix)}
+        after = client_disks(down, p, down_ix)
+        lost = tuple(d.name for d in after if before.get(d.name) and not d.available)
+        net = (has_network(frame, p, bridged=bridged, index=now_ix) is True
+               and has_network(down, p, bridged=bridged_down, index=down_ix) is False)
+        if lost or net:
+            boot = any(d.boot and d.name in lost for d in after)
+            out.append(Impact(lpar=p.name, disks=lost, boot=boot, network=net))
     return out

@@ -27,7 +27,7 @@ from engine.ops.config import (
 )
 from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsShutdown
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
-from engine.ops.faults import ClearFault, ConfigureDevices, InjectFault
+from engine.ops.faults import ClearFault, CloseServiceEvent, ConfigureDevices, InjectFault
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
 from engine.ops.partition_config import SaveCurrentConfig
@@ -70,7 +70,7 @@ AnyOperation = Annotated[
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
     | SaveCurrentConfig
-    | InjectFault | ClearFault | ConfigureDevices
+    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent
     | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
     Field(discriminator="op"),
 ]
@@ -109,7 +109,8 @@ __all__ = [
     "RemoveVirtualAdapter", "SetUncapWeight", "ShutdownPartition", "UnloadOptical", "UnmapNpiv",
     "UnmapVscsi", "UpdateFirmware", "build", "execute", "next_free_slot",
 ]
-__all__ += ["ClearFault", "ConfigureDevices", "InjectFault"]  # engine/ops/faults.py
+__all__ += [  # engine/ops/faults.py
+    "ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault"]
 __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",

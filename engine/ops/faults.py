@@ -30,6 +30,7 @@ SRC: dict[str, str] = {
     "dimm": "B124E504", "crash": "B2008105", "power_loss": "11002630",
 }
 DEFAULT_DIMM_GB = 64
+HMC_NAME = "hmc"  # the analyzing HMC of every event (hmc_tui's lshmc hostname)
 CRASH_RESTART_SECONDS = 5.0  # after the last dump code, the reboot begins (ours)
 
 
@@ -113,7 +114,9 @@ class InjectFault(Operation):
         else:
             target = _numbered(frame, "dimm", self.location, 1024)
         if any(f.kind == self.kind and f.target == target for f in frame.faults):
-            raise HmcError("HSCL1102", what=f"{self.kind} {target}", name=system.name)
+            what = {"power_loss": "power_loss", "port_down": f"port_down {target}"}.get(
+                self.kind, target)  # "core 3", "dimm 0"
+            raise HmcError("HSCL1102", what=what, name=system.name)
         amount = 0
         update: dict[str, object] = {}
         if self.kind == "core":
@@ -157,7 +160,7 @@ class InjectFault(Operation):
         if p.state != "Running" or p.current is None:
             raise HmcError("HSCL0B02", name=p.name, state=p.state)
         steps = redundancy.crash_steps(p, 0.0, 0.0)
-        then = None
+        then: tuple | None = lc.FAULT  # an operator may still shut it down
         if self.restart:  # the OS reboots: down, then activated again with its profile
             last = steps[-1]
             steps[-1] = (last[0], None, last[2], last[3])
@@ -254,6 +257,34 @@ class ConfigureDevices(Operation):
         return f"chhwfault -m {name(frame.system.name)} -o cfgmgr -l {name(self.lpar)}"
 
 
+class CloseServiceEvent(Operation):
+    """chsvcevent -o close -p N | -o closeall: a service representative closes serviceable
+    events (the fault behind one may still be there: clearing it is the repair)."""
+
+    op: Literal["close_svcevent"] = "close_svcevent"
+    task: ClassVar[str] = "config"
+    problem_num: int | None = Field(default=None, ge=1)  # None: every open event
+
+    def apply(self, ctx: Context) -> None:
+        events = ctx.frame.svc_events
+        if self.problem_num is None:
+            for e in events:
+                if e.status == "Open":
+                    close_event(ctx, e.problem_num)
+            return
+        if not any(e.problem_num == self.problem_num for e in events):
+            raise HmcError("HSCL1106", num=self.problem_num)
+        close_event(ctx, self.problem_num)
+
+    def target(self) -> str:
+        return "system"
+
+    def command(self, frame: Frame) -> str:
+        if self.problem_num is None:
+            return "chsvcevent -o closeall"
+        return f"chsvcevent -o close -p {self.problem_num} -h {HMC_NAME}"
+
+
 def faults_of(frame: Frame, kind: str) -> list[Fault]:
     return [f for f in frame.faults if f.kind == kind]
 
@@ -262,5 +293,5 @@ def power_lost(frame: Frame) -> bool:
     return any(f.kind == "power_loss" for f in frame.faults)
 
 
-__all__ = ["ClearFault", "ConfigureDevices", "InjectFault", "close_event", "faults_of",
-           "open_event", "power_lost"]
+__all__ = ["ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault",
+           "close_event", "faults_of", "open_event", "power_lost"]

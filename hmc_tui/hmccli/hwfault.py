@@ -12,6 +12,7 @@ hmc-tui's own). They exist so that users, instructors and drills can rehearse fa
     chhwfault -m SYS -o clear -t KIND [-l TARGET]         (the repair; without -l the latest)
     chhwfault -m SYS -o cfgmgr -l LPAR                    (the client OS's cfgmgr: Missing paths)
     lshwfault -m SYS -r fault | sea | path -p LPAR       (faults, SEA roles, a client's paths)
+    lshwfault -m SYS -r impact -p VIOS                   (who would lose a path if VIOS stopped)
 
 Every injection opens a serviceable event (`lssvcevents -t hardware`); the engine's rules
 for what a fault does are in docs/powervm-rules.md section 13.
@@ -21,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from engine.errors import HmcError
 from engine.ops import ClearFault, ConfigureDevices, InjectFault, Operation
-from engine.redundancy import client_paths, sea_roles
+from engine.redundancy import client_paths, sea_roles, vios_impact
 from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.format import Record, render
 from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
@@ -33,6 +35,7 @@ KINDS = ("port_down", "core", "dimm", "crash", "power_loss", "runaway")
 FAULT_ATTRS = ("kind", "target", "since", "amount", "problem_num")
 SEA_ATTRS = ("vios", "sea", "vswitch", "priority", "ha_mode", "state", "vlans")
 PATH_ATTRS = ("name", "status", "parent", "connection", "vios", "server", "port")
+IMPACT_ATTRS = ("lpar_name", "disks", "boot_disk", "network")
 
 CHHWFAULT = Grammar(
     "chhwfault", "inject or clear a fault (hmc-tui's own, not an HMC command)",
@@ -73,13 +76,15 @@ CHHWFAULT = Grammar(
 LSHWFAULT = Grammar(
     "lshwfault", "list faults, SEA roles or disk paths (hmc-tui's own)",
     "Lists the faults present in the managed system, the role of every\n"
-    "shared Ethernet adapter, or the disk paths of a partition as its\n"
-    "lspath shows them. hmc-tui's own command, not an HMC command.",
+    "shared Ethernet adapter, the disk paths of a partition as its lspath\n"
+    "shows them, or the clients that would lose a disk or their network\n"
+    "if a VIOS stopped now. hmc-tui's own command, not an HMC command.",
     (
         SYSTEM,
-        Flag("-r", choices=("fault", "sea", "path"), required=True,
-             help="fault, sea or path"),
-        Flag("-p", metavar="<partition name>", names="lpar", help="path: the partition"),
+        Flag("-r", choices=("fault", "sea", "path", "impact"), required=True,
+             help="fault, sea, path or impact"),
+        Flag("-p", metavar="<partition name>", names="lpar",
+             help="path: the partition; impact: the VIOS"),
         replace(FIELDS, help="the attributes to be listed"),
         HEADER,
     ),
@@ -88,6 +93,8 @@ LSHWFAULT = Grammar(
         Variant({"-r": "sea"}, flags=("-m", "-r", "-F", "--header"), attributes=SEA_ATTRS),
         Variant({"-r": "path"}, flags=("-m", "-r", "-p", "-F", "--header"), required=("-p",),
                 attributes=PATH_ATTRS),
+        Variant({"-r": "impact"}, flags=("-m", "-r", "-p", "-F", "--header"),
+                required=("-p",), attributes=IMPACT_ATTRS),
     ),
 )
 
@@ -129,6 +136,14 @@ def run_ls(ctx: Ctx, args: Args) -> str:
                    for s in sea_roles(frame)]
         return render(records, fields, header, SEA_ATTRS)
     p = ctx.partition(args.require("-p"))
+    if what == "impact":
+        if not p.is_vios:
+            raise HmcError("HSCL0B09", kind="Virtual I/O Server", name=p.name, env=p.env)
+        records = [{"lpar_name": i.lpar, "disks": " ".join(i.disks) or "none",
+                    "boot_disk": "lost" if i.boot else "ok",
+                    "network": "lost" if i.network else "ok"}
+                   for i in vios_impact(frame, p.name)]
+        return render(records, fields, header, IMPACT_ATTRS)
     records = [{"name": x.disk, "status": x.status, "parent": x.parent,
                 "connection": x.connection, "vios": x.vios, "server": x.server,
                 "port": x.port} for x in client_paths(frame, p)]

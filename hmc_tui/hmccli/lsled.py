@@ -3,7 +3,8 @@
 `-t phys` is the physical attention LED of the system, `-t virtualsys` its virtual one and
 `-t virtuallpar` one per partition (IBM's lsled man page; the records Nagios' check_hmc.sh
 reads: `state=...` and `lpar_id=N,lpar_name=NAME,state=...`). An attention LED is lit by a
-serviceable event; the simulator raises none, so every LED is off.
+serviceable event: the system's while any is open (the events of injected faults,
+engine/ops/faults.py), a partition's while one naming it (a crash) is open.
 """
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ GRAMMAR = Grammar(
 def run(ctx: Ctx, args: Args) -> str:
     ctx.system(args)
     fields, header = args.get("-F"), "--header" in args
+    open_events = [e for e in ctx.frame.svc_events if e.status == "Open"]
     if args.require("-t") != "virtuallpar":
-        return render([{"state": "off"}], fields, header, ("state",))
+        return render([{"state": "on" if open_events else "off"}], fields, header, ("state",))
+    lit = {e.fru for e in open_events}
     f = parse_filter(args.get("--filter"), args.filters,
                      known_lpars=[p.name for p in ctx.frame.partitions])
-    records: list[Record] = [{"lpar_id": str(p.id), "lpar_name": p.name, "state": "off"}
+    records: list[Record] = [{"lpar_id": str(p.id), "lpar_name": p.name,
+                              "state": "on" if p.name in lit else "off"}
                              for p in sorted(ctx.frame.partitions, key=lambda p: p.id)
                              if f.lpar(p)]
     return render(records, fields, header, LPAR_ATTRS)

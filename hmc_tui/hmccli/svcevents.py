@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from engine.journal import Event
 from engine.model import ServiceEvent
+from engine.ops import CloseServiceEvent, Operation
 from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.filters import parse_filter
 from hmc_tui.hmccli.format import Record, render
@@ -77,6 +78,35 @@ GRAMMAR = Grammar(
                 attributes=HARDWARE_ATTRS, filters=HARDWARE_FILTERS),
     ),
 )
+
+
+CHSVCEVENT = Grammar(
+    "chsvcevent", "close serviceable events",
+    "Closes a serviceable event, or every open one.",
+    (
+        Flag("-o", choices=("close", "closeall"), required=True, help="close or closeall"),
+        Flag("-p", metavar="<problem number>", names="number",
+             help="the event's problem number (lssvcevents)"),
+        Flag("-h", metavar="<analyzing HMC>", names="text",
+             help="the HMC that analyzed the event"),
+    ),
+    (
+        Variant({"-o": "close"}, flags=("-o", "-p", "-h"), required=("-p",)),
+        Variant({"-o": "closeall"}, flags=("-o",)),
+    ),
+)
+
+
+def plan_ch(ctx: Ctx, args: Args) -> list[Operation]:
+    if args.require("-o") == "closeall":
+        return [CloseServiceEvent()]
+    return [CloseServiceEvent(problem_num=args.integer("-p", low=1))]
+
+
+def run_ch(ctx: Ctx, args: Args) -> str:
+    for op in plan_ch(ctx, args):
+        ctx.execute(op)
+    return ""
 
 
 def event_text(event: Event) -> str:

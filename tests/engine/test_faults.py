@@ -171,6 +171,8 @@ FAULT = st.one_of(
               st.sampled_from(PORTS)),
     st.just(ops.InjectFault(kind="core")),
     st.builds(lambda gb: ops.InjectFault(kind="dimm", size_gb=gb), st.sampled_from([16, 64])),
+    st.builds(lambda name: ops.InjectFault(kind="runaway", location=name),
+              st.sampled_from(["was01", "hana01", "vios2"])),
 )
 
 
@@ -188,7 +190,7 @@ def test_faults_injected_and_cleared_leave_the_frame_as_before(
         try:
             ctx = ops.execute(frame, lifecycle, 0.0, op, ADMIN)
         except HmcError as err:
-            assert err.code == "HSCL1102"  # the same port twice
+            assert err.code == "HSCL1102"  # the same port (or runaway partition) twice
             continue
         frame, lifecycle = ctx.frame, ctx.lifecycle
         injected.append(frame.faults[-1])
@@ -198,7 +200,8 @@ def test_faults_injected_and_cleared_leave_the_frame_as_before(
                           ops.ClearFault(kind=fault.kind, location=fault.target), ADMIN)
         frame, lifecycle = ctx.frame, ctx.lifecycle
     assert without_events(frame) == without_events(DEMO)
-    assert {e.status for e in frame.svc_events} == {"Closed"}
+    hardware = sum(1 for fault in injected if fault.kind != "runaway")  # runaway opens none
+    assert [e.status for e in frame.svc_events] == ["Closed"] * hardware
     assert lifecycle.next_due() is None
 
 
@@ -239,3 +242,48 @@ def test_runaway_process_pins_the_partition_at_its_virtual_processors() -> None:
     run(e, ops.ClearFault(kind="runaway", location="was01"))
     e.step(300)
     assert e.snapshot().physc[4] == 1.3162
+
+
+VIOS_STATES = st.sampled_from(["Running", "Not Activated", "Shutting Down"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(VIOS_STATES, VIOS_STATES, st.sets(st.sampled_from(PORTS), max_size=4))
+def test_reconcile_is_idempotent(vios1: str, vios2: str, down: set[str]) -> None:
+    """Applying the derived effects twice changes nothing more (the engine may call it any
+    number of times at one moment)."""
+    from engine.model import Fault
+    from engine.redundancy import reconcile
+
+    f = DEMO
+    for name, state in (("vios1", vios1), ("vios2", vios2)):
+        p = f.partition(name)
+        assert p is not None
+        f = f.with_partition(p.model_copy(update={"state": state}))
+    f = f.model_copy(update={"faults": tuple(Fault(kind="port_down", target=loc)
+                                             for loc in sorted(down))})
+    lifecycle = Lifecycle()
+    once = reconcile(f, lifecycle, 7.0)
+    schedule = lifecycle.to_data()
+    assert reconcile(once, lifecycle, 7.0) == once
+    assert lifecycle.to_data() == schedule
+
+
+def test_second_injection_of_the_same_fault_names_it() -> None:
+    e = Engine(demo_frame())
+    run(e, ops.InjectFault(kind="core", location="core 3"))
+    result = e.execute(ops.InjectFault(kind="core", location="core 3"), ADMIN)
+    assert (result.code, result.message) == (
+        "HSCL1102", "The fault core 3 is already present in managed system "
+        "Server-9080-HEX-SN78H4A21.")
+
+
+def test_a_crash_caught_mid_dump_settles_in_error() -> None:
+    """A frame saved without its schedule (cmd --clock stopped) finishes the dump."""
+    from engine.lifecycle import settle
+
+    e = Engine(demo_frame())
+    run(e, ops.InjectFault(kind="crash", location="was01"))
+    was = settle(e.snapshot().frame).partition("was01")
+    assert was is not None and (was.state, was.refcode, was.rmc_state) == (
+        "Error", "00C0", "inactive")

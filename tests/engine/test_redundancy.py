@@ -351,3 +351,32 @@ def test_client_booted_while_a_vios_was_down_has_missing_paths_until_cfgmgr() ->
     run(e, ops.ActivatePartition(lpar="vios1"))
     e.step(60)
     assert [p.status for p in r.client_paths(frame_of(e), "was01")] == ["Enabled"] * 2
+
+
+def test_vios_impact_names_the_clients_that_would_lose_a_path() -> None:
+    assert r.vios_impact(demo_frame(), "vios1") == []  # every client has a second path
+    f = single_path_nim01()
+    assert r.vios_impact(f, "vios1") == [
+        r.Impact(lpar="nim01", disks=("hdisk0",), boot=True, network=False)]
+    assert r.vios_impact(f, "vios2") == []
+    # vios2's SEA link is down: stopping vios1 would also take every client's network
+    e = Engine(f)
+    run(e, ops.InjectFault(kind="port_down", location="vios2:ent0"))
+    impact = r.vios_impact(frame_of(e), "vios1")
+    assert [(i.lpar, i.boot, i.network) for i in impact] == [
+        ("oradb01", False, True), ("was01", False, True), ("hana01", False, True),
+        ("ibmi01", False, True), ("dev01", False, True), ("test01", False, True),
+        ("nim01", True, True)]
+    assert r.vios_impact(f, "was01") == []  # not a VIOS
+
+
+def test_a_hung_partition_can_still_be_shut_down() -> None:
+    """The hang and crash steps are not a transition: an immediate shutdown replaces them."""
+    e = Engine(single_path_nim01())
+    run(e, ops.ShutdownPartition(lpar="vios1", option="immediate"))
+    e.step(40)  # hung
+    run(e, ops.ShutdownPartition(lpar="nim01", option="immediate"))
+    e.step(300)
+    nim = frame_of(e).partition("nim01")
+    assert nim is not None and (nim.state, nim.refcode) == ("Not Activated", "00000000")
+    assert frame_of(e).outages == ()

@@ -70,3 +70,34 @@ def test_power_loss_and_power_on(run) -> None:  # type: ignore[no-untyped-def]
         "powered on until power is restored.\n")
     assert run(f"chhwfault -m {SYS} -o clear -t power_loss").exit_code == 0
     assert run(f"chsysstate -m {SYS} -r sys -o on").exit_code == 0
+
+
+def test_impact_of_stopping_a_vios(run) -> None:  # type: ignore[no-untyped-def]
+    assert run(f"lshwfault -m {SYS} -r impact -p vios1").stdout == "No results were found.\n"
+    assert run(f"{INJ} -t port_down -l vios2:ent0").exit_code == 0
+    assert run(f"lshwfault -m {SYS} -r impact -p vios1 -F lpar_name,disks,boot_disk,network "
+               "--header").stdout.splitlines()[:3] == [
+        "lpar_name,disks,boot_disk,network", "oradb01,none,ok,lost", "was01,none,ok,lost"]
+    assert run(f"lshwfault -m {SYS} -r impact -p was01").stderr.startswith("HSCL0B09 ")
+
+
+def test_attention_leds_follow_open_events(run) -> None:  # type: ignore[no-untyped-def]
+    assert run(f"lsled -r sa -t phys -m {SYS}").stdout == "state=off\n"
+    assert run(f"{INJ} -t crash -l was01").exit_code == 0
+    assert run(f"lsled -r sa -t virtualsys -m {SYS}").stdout == "state=on\n"
+    assert run(f"lsled -r sa -t virtuallpar -m {SYS} --filter lpar_names=was01,dev01 "
+               "-F lpar_name,state").stdout == "was01,on\ndev01,off\n"
+
+
+def test_chsvcevent_closes_events(run) -> None:  # type: ignore[no-untyped-def]
+    assert run(f"{INJ} -t crash -l was01").exit_code == 0
+    assert run(f"{INJ} -t core").exit_code == 0
+    assert run("chsvcevent -o close -p 1 -h hmc").exit_code == 0
+    assert run("lssvcevents -t hardware -F problem_num,status").stdout == "2,Open\n1,Closed\n"
+    assert run(f"lsled -r sa -t virtuallpar -m {SYS} --filter lpar_names=was01 -F state"
+               ).stdout == "off\n"
+    assert run("chsvcevent -o close -p 9 -h hmc").stderr == \
+        "HSCL1106 The serviceable event with problem number 9 was not found.\n"
+    assert run("chsvcevent -o closeall").exit_code == 0
+    assert run(f"lsled -r sa -t phys -m {SYS}").stdout == "state=off\n"
+    assert run(f"lshwfault -m {SYS} -r fault -F kind,target").stdout == "core,core 0\n"

@@ -107,6 +107,8 @@ OPERATIONS: list[ops.Operation] = [
     ops.ClearFault(kind="core", location="core 0"),
     ops.ClearFault(kind="port_down"),
     ops.ConfigureDevices(lpar="was01"),
+    ops.CloseServiceEvent(problem_num=3),
+    ops.CloseServiceEvent(),
     # engine/ops/partition_config.py and rmsyscfg --vioscfg
     ops.SaveCurrentConfig(lpar="was01", profile="saved"),
     ops.SaveCurrentConfig(lpar="was01", profile="default_profile", force=True),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from engine import redundancy
 from engine.vterm.guest import boot, devices, lparstat
 from engine.vterm.guest.power import os_shutdown
 from engine.vterm.guest.session import GuestSession, LiveJob
@@ -172,8 +173,11 @@ def lspath_cmd(env: Env, args: list[str]) -> Answer:
     wanted = args[1] if len(args) == 2 and args[0] == "-l" else None
     if args and wanted is None:
         return usage("Usage: lspath [-l Name]\n")
-    lines = [f"Enabled {d.name} {path}" for d in devices.disks(env.frame, env.partition)
-             if d.kind == "disk" and wanted in (None, d.name) for path in d.paths]
+    # Path states are engine.redundancy's (Enabled, Failed, Missing: docs/powervm-rules.md
+    # section 13); the NPIV disk it adds is left out, as lsdev here does not list it.
+    lines = [f"{x.status} {x.disk} {x.parent}"
+             for x in redundancy.client_paths(env.frame, env.partition)
+             if x.via == "vscsi" and wanted in (None, x.disk)]
     return "".join(f"{line}\n" for line in lines), "", 0
 
 

@@ -198,6 +198,16 @@ def test_the_shell_speaks_as_ksh(frame: Frame) -> None:
     assert type_line(engine, handle, screen, "exit").endswith("\r\nConsole login: ")
 
 
+def test_lspath_shows_the_paths_through_a_stopped_vios_failed(frame: Frame) -> None:
+    """Path states come from engine.redundancy (docs/powervm-rules.md section 13)."""
+    engine, handle, screen = logged_in(frame)
+    assert engine.execute(ops.ShutdownPartition(lpar="vios1", option="immediate"),
+                          Actor()).ok
+    engine.step(3)
+    assert type_line(engine, handle, screen, "lspath -l hdisk0") == \
+        "lspath -l hdisk0\r\nFailed hdisk0 vscsi0\r\nEnabled hdisk0 vscsi1\r\n# "
+
+
 def test_closing_the_terminal_keeps_the_shell_until_the_partition_boots_again(
         frame: Frame) -> None:
     # As on a real console line: closing the vterm does not log out of AIX (admins are told
