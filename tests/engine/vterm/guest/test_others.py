@@ -126,3 +126,25 @@ def test_mpstat_spreads_physc_over_the_logical_cpus() -> None:
     physc = engine.snapshot().physc[4]
     assert float(total[5]) == round(physc, 2)
     assert abs(sum(float(r.split()[5]) for r in rows) - physc) < 0.1
+
+
+def test_a_fresh_vios_answers_only_license_until_it_is_accepted() -> None:
+    from engine.store import demo_frame as demo
+
+    frame = demo()
+    vios2 = frame.partition("vios2")
+    assert vios2 is not None
+    engine = Engine(frame.with_partition(vios2.model_copy(update={
+        "vios_license_accepted": False})))
+    handle, screen = open_screen(engine, "vios2")
+    screen.take()
+    send(engine, handle, screen, "padmin")
+    send(engine, handle, screen, "padmin")
+    assert send(engine, handle, screen, "lsmap -all") == "lsmap -all\r\nThe license has not " \
+        "been accepted. Accept it with: license -accept\r\n$ "
+    assert send(engine, handle, screen, "license") == \
+        "license\r\nThe license has not been accepted\r\n$ "
+    assert send(engine, handle, screen, "license -accept") == "license -accept\r\n$ "
+    assert engine.snapshot().frame.partition("vios2").vios_license_accepted  # type: ignore[union-attr]
+    assert send(engine, handle, screen, "lsmap -all | grep -c vhost") == \
+        "lsmap -all | grep -c vhost\r\n7\r\n$ "
