@@ -148,3 +148,22 @@ def test_a_fresh_vios_answers_only_license_until_it_is_accepted() -> None:
     assert engine.snapshot().frame.partition("vios2").vios_license_accepted  # type: ignore[union-attr]
     assert send(engine, handle, screen, "lsmap -all | grep -c vhost") == \
         "lsmap -all | grep -c vhost\r\n7\r\n$ "
+
+
+def test_lparstat_i_of_a_dedicated_donating_partition() -> None:
+    from engine.vterm.guest import lparstat
+
+    frame = demo_frame()
+    hana = frame.partition("hana01")
+    assert hana is not None
+    lines = lparstat.info(frame, hana)
+    assert lines[3:8] == [
+        "Type                                       : Dedicated-SMT-4",
+        "Mode                                       : Donating",  # share_idle_procs_active
+        "Entitled Capacity                          : 8.00",
+        "Partition Group-ID                         : 32773",
+        "Shared Pool ID                             : -"]
+    assert "Shared Physical CPUs in system             : 0" in lines
+    assert "Physical CPU Percentage                    : 100.00%" in lines
+    assert lparstat.header(frame, hana)[0] == ("System configuration: type=Dedicated "
+                                               "mode=Donating smt=4 lcpu=32 mem=524288MB ent=8.00")
