@@ -196,3 +196,12 @@ def test_the_shell_speaks_as_ksh(frame: Frame) -> None:
     assert type_line(engine, handle, screen, "echo 'x") == \
         "echo 'x\r\nksh: unexpected EOF while looking for matching `''\r\n# "
     assert type_line(engine, handle, screen, "exit").endswith("\r\nConsole login: ")
+
+
+def test_a_runaway_line_is_bounded(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    out = type_line(engine, handle, screen, "while true; do echo y; done | wc -l")
+    # whichever bound comes first on this machine: 10000 iterations or 0.5 s
+    assert ("ksh: loop limit exceeded (10000 iterations)" in out
+            or "ksh: the command line did not finish within 0.5 seconds" in out)
+    assert out.endswith("# ")
