@@ -14,6 +14,10 @@ pools (the engine benchmarks' frame).
 - keystroke to repaint: `j` (cursor down) -> the bytes that repaint the new cursor row have
   arrived (their partition's name is in the output), median and p95;
 - Activate dialog: `a` -> the dialog drawn, median;
+- terminal window (issue 14): `t` opens lpar0001's terminal; keystroke to echo: a letter
+  typed into the pane -> the pane's repaint carrying it has arrived (the keystroke crosses
+  the engine thread: the partition's login prompt echoes it), median and p95; then the
+  window is left open behind the overview (F1) and `j`/`k` are measured again;
 - UI CPU: CPU time of the UI thread (the asyncio loop: timer pulls, diffs, rendering) over
   an idle period while the engine runs and the display updates at 5 Hz, as a share of one core.
 
@@ -163,6 +167,55 @@ class Terminal:
         return t
 
 
+ANSI = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78])")
+ECHO_KEYS = b"xyzwvu"  # letters no escape sequence of Textual's ends with
+
+
+def terminal_figures(term: Terminal, args: argparse.Namespace, cursor_bg: bytes,
+                     row: int) -> None:
+    """Key latency with a terminal pane: typing into it, and the overview with a terminal
+    session open behind it (the pane's repaints must not slow the console's keys)."""
+    term.drain(0.5)
+    for _ in range(row):  # back to lpar0001, whose terminal opens
+        term.send(b"k")
+        term.drain(0.05)
+    sent = term.send(b"t")
+    opened = (term.wait_for(b"(ID 1) on Server", timeout=10) - sent) * 1000
+    term.drain(1.0)
+    echo = []
+    for i in range(args.terminal_keys):
+        term.drain(random.uniform(0.03, 0.08))
+        key = ECHO_KEYS[i % len(ECHO_KEYS):][:1]
+        sent = term.send(key)
+        buf = b""
+        end = sent + 10
+        while key not in ANSI.sub(b"", buf):
+            if time.monotonic() > end:
+                raise TimeoutError(f"no echo of {key!r} within 10 s")
+            buf += term.drain(0.001) or b""
+        echo.append((time.monotonic() - sent) * 1000)
+    print(f"terminal window open (t): {opened:.0f} ms; keystroke to echo in the pane "
+          f"({len(echo)} keys): median {statistics.median(echo):.1f} ms, p95 "
+          f"{pct(echo, 0.95):.1f} ms, max {max(echo):.1f} ms")
+    term.send(b"\x1bOP")  # F1: the overview, the session left open behind it
+    term.wait_for(cursor_bg + b"lpar0001", timeout=10)
+    latencies = []
+    row = 0
+    for i in range(args.terminal_keys):
+        term.drain(random.uniform(0.03, 0.08))
+        key = b"j" if (i // SPAN) % 2 == 0 else b"k"
+        row += 1 if key == b"j" else -1
+        sent = term.send(key)
+        seen = term.wait_for(cursor_bg + partition_name(row + 1).encode(), timeout=30)
+        latencies.append((seen - sent) * 1000)
+    print(f"keystroke to repaint (j/k) with a terminal session open behind the overview "
+          f"({len(latencies)} keys): median {statistics.median(latencies):.1f} ms, p95 "
+          f"{pct(latencies, 0.95):.1f} ms")
+    for _ in range(row):
+        term.send(b"k")
+        term.drain(0.02)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -217,6 +270,8 @@ def parent(args: argparse.Namespace) -> int:
             term.drain(0.5)
         print(f"Activate dialog open (a): median {statistics.median(dialog):.0f} ms, "
               f"first {dialog[0]:.0f} ms")
+        if args.terminal_keys:
+            terminal_figures(term, args, cursor_bg, row)
 
         # UI CPU while idle: the 5 Hz pull, diffs and repaints of the live table.
         term.drain(1.0)
@@ -250,6 +305,8 @@ def main() -> int:
     parser.add_argument("--partitions", type=int, default=1000)
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU sampling")
+    parser.add_argument("--terminal-keys", type=int, default=100,
+                        help="keys typed into a terminal window (0: skip the terminal figures)")
     parser.add_argument("--engine-paused", action="store_true",
                         help="pause the engine clock (measures the UI alone)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

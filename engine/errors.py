@@ -145,6 +145,21 @@ MESSAGES: dict[str, str] = {
     "HSCL1002": "The partition {name} is not at its firmware prompt (state {state}); a boot "
     "device is chosen, and the firmware reset, only there.",
     "HSCL1003": "The boot device {device} was not found on partition {name}.",
+    # Partition consoles over the command line (hmc_tui/hmccli/vterm.py; ours, HMC style).
+    "HSCL1020": "The command {command} opens a virtual terminal and needs an interactive "
+    "terminal; connect with a terminal (ssh -t) and run it again.",
+    "HSCL1021": "There is no partition on managed system {name} whose virtual terminal can be "
+    "opened.",
+    # (ours) faults injected into the frame and their repair (engine/ops/faults.py; not HMC
+    # operations: hmc-tui's own chhwfault command)
+    "HSCL1100": "The {kind} fault is not valid: {reason}",
+    "HSCL1101": "The physical port {port} was not found in managed system {name}.",
+    "HSCL1102": "The fault {what} is already present in managed system {name}.",
+    "HSCL1103": "There is no fault {what} in managed system {name} to clear.",
+    "HSCL1104": "Deconfiguring {what} would leave managed system {name} with {left}; at "
+    "least {low} must stay configured.",
+    "HSCL1105": "The managed system {name} has lost power (SRC {src}); it cannot be powered "
+    "on until power is restored.",
 }
 
 

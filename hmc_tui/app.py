@@ -62,7 +62,9 @@ from hmc_tui.screens.host import ConsoleHost
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
+from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import route_unhandled_exceptions
 from hmc_tui.widgets.partition_table import COLUMNS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
@@ -79,6 +81,13 @@ def next_speed(current: float, step: int) -> float:
     if step > 0:
         return next((s for s in SPEEDS if s > current + 1e-9), SPEEDS[-1])
     return next((s for s in reversed(SPEEDS) if s < current - 1e-9), SPEEDS[0])
+
+
+# What `:vtmenu` says: its menu of partitions is the overview itself (`:mkvterm` opens the
+# partition's terminal window).
+TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in the terminal "
+                        "window: use the terminal window (t) on the partition, or :mkvterm "
+                        "-m SYSTEM -p PARTITION.\n")
 
 
 class HmcApp(RecordingMixin, App[int]):
@@ -126,6 +135,7 @@ class HmcApp(RecordingMixin, App[int]):
         self.snapshot: Snapshot = console.snapshot()
         self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
         self.command_history: list[str] = []
+        self.terminals = Terminals(console)  # open terminal sessions (hmc_tui/terminals.py)
         self.notices: list[str] = []  # problems found at start, shown once mounted
         self._ops_running = 0
         self.last_input = 0.0  # monotonic time of the last key or click
@@ -313,6 +323,34 @@ class HmcApp(RecordingMixin, App[int]):
     def open_dialog(self, kind: str, lpar_id: int) -> None:
         self.push_screen(DIALOGS[kind](lpar_id))
 
+    async def open_terminal_window(self, lpar_id: int) -> bool:
+        """Show the partition's terminal window, opening a session if this console has none
+        (one per partition, as on the HMC); a refusal is shown in the HMC's words."""
+        p = self.snapshot.frame.partition(lpar_id)
+        if p is None:
+            return False
+        for screen in self.screen_stack:  # already open in this mode: back to it
+            if isinstance(screen, TerminalScreen) and screen.lpar_id == lpar_id:
+                while self.screen is not screen:
+                    self.pop_screen()
+                return True
+        try:
+            session = await self.terminals.open(lpar_id)
+        except HmcError as err:
+            self.notify(str(err), title=f"Open terminal window: {p.name}", severity="error",
+                        timeout=10)
+            return False
+        await self.push_screen(TerminalScreen(session))
+        return True
+
+    def close_terminal_window(self, lpar_id: int) -> None:
+        """End this console's session on the partition (it keeps running); close its
+        window if shown."""
+        self.terminals.close(lpar_id)
+        screen = self.screen
+        if isinstance(screen, TerminalScreen) and screen.lpar_id == lpar_id:
+            self.pop_screen()
+
     def find_partition(self, name: str) -> int | None:
         """Exact name, else case-insensitive, else a unique case-insensitive prefix."""
         parts = self.snapshot.frame.partitions
@@ -381,6 +419,11 @@ class HmcApp(RecordingMixin, App[int]):
         self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=6)
         return path
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Leaving the console ends its terminal sessions (the partitions keep running)."""
+        self.terminals.close_all()
+        super().exit(*args, **kwargs)
+
     def action_request_quit(self) -> None:
         reasons = self.busy_reasons()
         if not reasons:
@@ -434,7 +477,19 @@ class HmcApp(RecordingMixin, App[int]):
         result = await asyncio.to_thread(run_command, self.hmc_console, line,
                                          allow_files=not self.hmc_console.restricted)
         self.refresh_from_engine()
+        request = result.terminal
+        if request is not None and request.lpar_id is not None:  # mkvterm: the window
+            self.call_later(self._terminal_from_command, request.lpar_id)
+            return CommandResult(f"Opening the terminal window of {request.lpar_name}.\n")
+        if request is not None:  # vtmenu
+            return CommandResult("", TERMINAL_WINDOW_HINT, 1, request)
         return result
+
+    async def _terminal_from_command(self, lpar_id: int) -> None:
+        """`:mkvterm`: the command panel closes, the terminal window opens."""
+        if isinstance(self.screen, CommandScreen):
+            await self.screen.dismiss(None)
+        await self.open_terminal_window(lpar_id)
 
     # ------------------------------------------------------------------ errors
     def _internal_error(self, error: Exception) -> None:

@@ -34,6 +34,8 @@ class PartitionCommands(Provider):
                                                               lpar_id)),
             ("DLPAR on", "add, remove or move processors and memory",
              partial(app.open_dialog, "dlpar", lpar_id)),
+            ("Open terminal window", "the partition's console (ctrl+] closes it)",
+             partial(app.open_terminal_window, lpar_id)),
         ]
 
     async def discover(self) -> Hits:

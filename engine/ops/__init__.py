@@ -27,6 +27,7 @@ from engine.ops.config import (
 )
 from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsShutdown
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
+from engine.ops.faults import ClearFault, ConfigureDevices, InjectFault
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
@@ -53,6 +54,7 @@ from engine.ops.vio import (
     UnmapVscsi,
     next_free_slot,
 )
+from engine.redundancy import reconcile
 from engine.roles import Actor, authorize
 
 AnyOperation = Annotated[
@@ -66,6 +68,7 @@ AnyOperation = Annotated[
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
+    | InjectFault | ClearFault | ConfigureDevices
     | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
     Field(discriminator="op"),
 ]
@@ -89,6 +92,7 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
     authorize(actor, op.task)
     ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
     op.apply(ctx)
+    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, now)
     ctx.frame = record_refcodes(frame, ctx.frame, now)
     check_frame(ctx.frame)
     return ctx
@@ -103,6 +107,7 @@ __all__ = [
     "RemoveVirtualAdapter", "SetUncapWeight", "ShutdownPartition", "UnloadOptical", "UnmapNpiv",
     "UnmapVscsi", "UpdateFirmware", "build", "execute", "next_free_slot",
 ]
+__all__ += ["ClearFault", "ConfigureDevices", "InjectFault"]  # engine/ops/faults.py
 __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",

@@ -23,6 +23,7 @@ from hmc_tui.hmccli.errors import CliError, CodedError, CommandNotFound, ShowUsa
 from hmc_tui.hmccli.result import CommandResult
 from hmc_tui.hmccli.tokens import tokenize
 from hmc_tui.hmccli.usage import help_text, usage
+from hmc_tui.hmccli.vterm import OpenTerminal
 from hmc_tui.service.users import UserStore
 
 __all__ = ["COMMANDS", "CommandResult", "plan_operations", "run_command"]
@@ -61,6 +62,8 @@ def run_command(console: Console, line: str, *, allow_files: bool = True,
         return CommandResult(text, "", 0) if exc.requested else CommandResult("", text, 1)
     except HmcError as exc:
         return CommandResult("", f"{exc.code} {exc.message}\n", 1)
+    except OpenTerminal as exc:  # the refusal, unless the front end opens the terminal
+        return CommandResult("", _lines(exc.message), exc.exit_code, terminal=exc.request)
     except CliError as exc:
         return CommandResult("", _lines(exc.message), exc.exit_code)
     except Exception as exc:  # a bug: one line for the user, the traceback for the log

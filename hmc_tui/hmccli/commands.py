@@ -17,6 +17,7 @@ from hmc_tui.hmccli import (
     chhwres,
     chsysstate,
     hmcinfo,
+    hwfault,
     lic,
     lshwres,
     lsled,
@@ -31,6 +32,7 @@ from hmc_tui.hmccli import (
     usercmds,
     vios,
     viosimg,
+    vterm,
 )
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.grammar import Grammar
@@ -72,6 +74,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(hmcinfo.LSHMC, hmcinfo.run_lshmc),
     Command(hmcinfo.LSSYSCONN, hmcinfo.run_lssysconn),
     Command(svcevents.GRAMMAR, svcevents.run),
+    Command(hwfault.CHHWFAULT, hwfault.run, hwfault.plan),  # hmc-tui's own, not the HMC's
+    Command(hwfault.LSHWFAULT, hwfault.run_ls),
     Command(vios.GRAMMAR, vios.run, vios.plan),
     Command(viosimg.GRAMMAR, viosimg.run),
     Command(netboot.GRAMMAR, netboot.run, netboot.plan),
@@ -88,4 +92,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(migration.MIGRLPAR, migration.run_migrlpar),
     Command(migration.LSLPARMIGR, migration.run_lslparmigr),
     *(Command(g, _user_command) for g in usercmds.GRAMMARS),
+    Command(vterm.MKVTERM, vterm.run_mkvterm),
+    Command(vterm.RMVTERM, vterm.run_rmvterm),
+    Command(vterm.VTMENU, vterm.run_vtmenu),
 )}

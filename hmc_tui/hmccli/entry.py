@@ -16,7 +16,7 @@ from typing import Any, Literal
 from engine.durable import db_path_for
 from engine.service import Engine
 from engine.store import FrameFileError, data_dir, ensure_user_frame, load_frame, save_frame
-from hmc_tui.console import LocalConsole
+from hmc_tui.console import Console, LocalConsole
 from hmc_tui.hmccli import run_command
 from hmc_tui.hmccli.capture import capture_script, export
 from hmc_tui.hmccli.capture_parse import CaptureError
@@ -29,7 +29,14 @@ from hmc_tui.hmccli.local_frame import (
     catch_up_note,
     open_frame,
 )
-from hmc_tui.hmccli.shell import HISTORY_FILE, remember, repl, setup_readline
+from hmc_tui.hmccli.result import CommandResult, TerminalRequest
+from hmc_tui.hmccli.shell import (
+    HISTORY_FILE,
+    OpenTerminal,
+    remember,
+    repl,
+    setup_readline,
+)
 
 EXIT_BAD_INPUT = 2  # a capture that does not parse, a file that cannot be written
 
@@ -96,6 +103,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return result.exit_code if saved else max(result.exit_code, 1)
 
 
+def _terminal() -> OpenTerminal:
+    """mkvterm and vtmenu in `hmc-tui shell` bridge its terminal as the HMC prompt does."""
+    from hmc_tui.rbash.vterm import open_terminal  # the restricted shell imports this package
+
+    def run(console: Console, request: TerminalRequest) -> CommandResult:
+        sys.stdout.flush()
+        return open_terminal(console, request)
+
+    return run
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     """An interactive HMC shell over the frame file: the clock runs in real time while it
     is open; checkpointed after each change and at exit."""
@@ -112,7 +130,8 @@ def cmd_shell(args: argparse.Namespace) -> int:
 
     saved = True
     try:
-        status = repl(console, input, sys.stdout.write, after, remember)
+        status = repl(console, input, sys.stdout.write, after, remember,
+                      terminal=_terminal() if sys.stdin.isatty() else None)
     finally:
         engine.stop()
         try:

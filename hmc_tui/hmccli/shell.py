@@ -19,6 +19,7 @@ from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.hmccli import run_command
 from hmc_tui.hmccli.complete import complete, current_word
+from hmc_tui.hmccli.result import CommandResult, TerminalRequest
 from hmc_tui.hmccli.tokens import tokenize
 from hmc_tui.hmccli.usercmds import SECRET_ATTRS, SECRET_FLAGS
 
@@ -42,11 +43,18 @@ def has_secret(line: str) -> bool:
     return any(w in secret_flags or any(f"{a}=" in w for a in SECRET_ATTRS) for w in words)
 
 
+# Opens mkvterm's or vtmenu's request on the user's terminal (hmc_tui.rbash.vterm); gives
+# what is left to print once the session is closed.
+OpenTerminal = Callable[[Console, TerminalRequest], CommandResult]
+
+
 def repl(console: Console, read: Callable[[str], str], write: Callable[[str], object],
          after: Callable[[], None] = lambda: None,
-         remember: Callable[[str], None] = lambda line: None) -> int:
+         remember: Callable[[str], None] = lambda line: None,
+         terminal: OpenTerminal | None = None) -> int:
     """Read-run-print until `exit` or EOF; `after` runs after every command (saving) and
-    `remember` gets every line to keep in the history."""
+    `remember` gets every line to keep in the history; `terminal` opens what mkvterm and
+    vtmenu ask for (on a real terminal; without it they print their refusal)."""
     prompt = PROMPT.format(user=console.actor.user)
     status = 0
     while True:
@@ -62,6 +70,8 @@ def repl(console: Console, read: Callable[[str], str], write: Callable[[str], ob
             return status
         remember(line)
         result = run_command(console, line)
+        if result.terminal is not None and terminal is not None:
+            result = terminal(console, result.terminal)
         write(result.stdout)
         write(result.stderr)
         status = result.exit_code

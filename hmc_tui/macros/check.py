@@ -2,7 +2,8 @@
 
 A `View` is what one look at the console gives: the engine's newest snapshot (the truth about
 partitions, whatever the display shows), the active screen's class name, the text on the
-terminal and the notifications currently shown. Each check returns whether it holds and, for
+terminal, the notifications currently shown and the screens of the partition terminals the
+console has open. Each check returns whether it holds and, for
 failure messages, what was seen instead.
 """
 
@@ -19,6 +20,7 @@ from hmc_tui.macros.format import (
     ErrorCheck,
     PartitionCheck,
     ScreenCheck,
+    TerminalCheck,
     TextCheck,
 )
 
@@ -34,6 +36,8 @@ class View:
     screen: str  # class name of the active screen
     text_source: Callable[[], str]  # rendering the terminal costs: only when a check needs it
     notices: list[str] = field(default_factory=list)  # notifications shown now
+    # A partition's terminal screen by partition name (None: this console has none open).
+    terminal_text: Callable[[str], str | None] = lambda _name: None
     _text: str | None = None
 
     @property
@@ -97,6 +101,18 @@ def _text_excerpt(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
+def _terminal(check: TerminalCheck, view: View) -> Outcome:
+    text = view.terminal_text(check.terminal)
+    if text is None:
+        return Outcome(False, f"no terminal open on {check.terminal}")
+    if check.text in text:
+        return Outcome(True, f"on {check.terminal}'s terminal")
+    # The bottom of the terminal is where the news is (the cursor's line and above).
+    tail = [line for line in text.splitlines() if line.strip()][-3:]
+    return Outcome(False, f"not on {check.terminal}'s terminal (last lines: "
+                          f"{_text_excerpt(' | '.join(tail)) or 'blank'})")
+
+
 def evaluate(condition: Condition, view: View) -> Outcome:
     if isinstance(condition, PartitionCheck):
         return _partition(condition, view.snapshot)
@@ -106,6 +122,8 @@ def evaluate(condition: Condition, view: View) -> Outcome:
         found = condition.text in view.text
         return Outcome(found, "text found" if found else
                        f"text not on screen ({view.screen}: {_text_excerpt(view.text)})")
+    if isinstance(condition, TerminalCheck):
+        return _terminal(condition, view)
     return _error(condition, view)
 
 
@@ -119,6 +137,8 @@ def describe_condition(condition: Condition) -> str:
         return f"screen {condition.screen}"
     if isinstance(condition, TextCheck):
         return f"text {condition.text!r} on screen"
+    if isinstance(condition, TerminalCheck):
+        return f"text {condition.text!r} on {condition.terminal}'s terminal"
     if condition.error == "none":
         return "no HSCL error shown"
     return f"error {condition.error} shown" if condition.error != "HSCL" else "an HSCL error shown"

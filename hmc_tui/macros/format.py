@@ -24,6 +24,9 @@
     [[step]]
     expect = { error = "HSCL3681" }
 
+    [[step]]
+    wait = { terminal = "sandbox01", text = "login:" }   # on that partition's terminal
+
 A step's kind is the one kind field it holds (key, text, wait, expect, screenshot, speed,
 comment). Every model forbids unknown fields: a typo must stop the macro at load time, not
 be silently ignored halfway through a replay.
@@ -52,7 +55,7 @@ from hmc_tui.macros.keys import is_key_name, key_error
 
 FORMAT_VERSION: Literal[1] = 1
 STEP_KINDS = ("key", "text", "wait", "expect", "screenshot", "speed", "comment")
-CONDITION_SUBJECTS = ("partition", "screen", "text", "error")
+CONDITION_SUBJECTS = ("partition", "screen", "text", "error", "terminal")
 DEFAULT_TIMEOUT = 120.0  # engine seconds: a POWER partition boots to Running in ~7-70 s
 ERROR_PATTERN = r"HSCL[0-9A-F]{0,4}|none"
 
@@ -121,9 +124,26 @@ class ErrorCheck(Strict):
         return value
 
 
+class TerminalCheck(Strict):
+    """Text on a partition's terminal, as this console has it open (its whole 80x24
+    screen, shown or not): `{ terminal = "sandbox01", text = "login:" }`."""
+
+    terminal: str = Field(min_length=1)  # the partition's name
+    text: str = Field(min_length=1)
+
+
 CONDITION_MODELS: dict[str, type[Strict]] = {
     "partition": PartitionCheck, "screen": ScreenCheck, "text": TextCheck, "error": ErrorCheck,
+    "terminal": TerminalCheck,
 }
+
+
+def subjects_in(value: dict[str, Any]) -> list[str]:
+    """The condition subjects a table names; a terminal condition's `text` is its own."""
+    found = [s for s in CONDITION_SUBJECTS if s in value]
+    if "terminal" in found and "text" in found:
+        found.remove("text")
+    return found
 
 
 def condition_subject(value: Any) -> str | None:
@@ -131,7 +151,7 @@ def condition_subject(value: Any) -> str | None:
         value = value.model_dump()
     if not isinstance(value, dict):
         return None
-    found = [s for s in CONDITION_SUBJECTS if s in value]
+    found = subjects_in(value)
     return found[0] if len(found) == 1 else None
 
 
@@ -139,11 +159,13 @@ Condition = Annotated[
     Annotated[PartitionCheck, Tag("partition")]
     | Annotated[ScreenCheck, Tag("screen")]
     | Annotated[TextCheck, Tag("text")]
-    | Annotated[ErrorCheck, Tag("error")],
+    | Annotated[ErrorCheck, Tag("error")]
+    | Annotated[TerminalCheck, Tag("terminal")],
     Discriminator(
         condition_subject,
         custom_error_type="condition",
-        custom_error_message="a condition names exactly one of partition, screen, text, error",
+        custom_error_message="a condition names exactly one of partition, screen, text, error, "
+        "terminal",
     ),
 ]
 

@@ -23,6 +23,7 @@ from hmc_tui.macros.format import (
     Header,
     Macro,
     kind_of,
+    subjects_in,
 )
 
 __all__ = ["LoadedMacro", "MacroFileError", "load_macro", "parse_macro"]
@@ -251,7 +252,7 @@ def _condition_branch(loc: tuple[Any, ...]) -> bool:
 
 def _check_condition(value: dict[str, Any], kind: str, label: str, line: int | None,
                      source: str) -> None:
-    subjects = [s for s in CONDITION_SUBJECTS if s in value]
+    subjects = subjects_in(value)
     if len(subjects) != 1:
         found = " and ".join(subjects) or ", ".join(repr(k) for k in value) or "nothing"
         raise MacroFileError(

@@ -145,7 +145,13 @@ class ReplayApp(HmcApp):
 
     def view(self) -> View:
         return View(self.hmc_console.snapshot(), type(self.screen).__name__,
-                    lambda: screen_text(self), self.current_notices())
+                    lambda: screen_text(self), self.current_notices(), self.terminal_text)
+
+    def terminal_text(self, name: str) -> str | None:
+        """The screen of the partition's terminal this console has open (shown or not)."""
+        p = self.hmc_console.snapshot().frame.partition(name)
+        session = self.terminals.get(p.id) if p is not None else None
+        return session.vt.text() if session is not None else None
 
     def steady_cursors(self) -> None:
         """Stop cursor blinking (a wall-clock timer) so screenshots are reproducible."""

@@ -7,6 +7,10 @@ because GNU readline gives people and pexpect the editing they know: emacs keys,
 (↑, Ctrl-R), TAB completion listing the candidates. Completion is
 hmc_tui.hmccli.complete's, through the `hmc-tui shell` readline set-up; the history is kept
 per user in the state dir (0600) and never holds a password.
+
+`-c LINE` runs one line and exits with its status: the SSH server starts it so for an exec
+request with a terminal that opens a partition's (`ssh -t hmc mkvterm -m SYS -p LPAR`).
+mkvterm and vtmenu bridge this process's terminal to the partition's (vterm.py).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hmc_tui.rbash")
     parser.add_argument("socket", type=Path)
     parser.add_argument("--users", type=Path, default=None, help="the user store's file")
+    parser.add_argument("-c", dest="line", default=None, help="run this line and exit")
     args = parser.parse_args(argv)
 
     from engine.store import state_dir
@@ -44,9 +49,22 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_hmc(words: list[str]) -> Result:
         r = run_command(console, shlex.join(words), allow_files=False, users=store)
+        if r.terminal is not None and sys.stdin.isatty():
+            from hmc_tui.rbash.vterm import open_terminal  # only when a terminal is opened
+
+            sys.stdout.flush()
+            r = open_terminal(console, r.terminal)
         return Result(r.stdout, r.stderr, r.exit_code)
 
     shell = Rbash(run_hmc, HmcCommandNames(), user=user, interactive=True)
+    if args.line is not None:
+        try:
+            result = shell.run(args.line)
+            sys.stdout.write(result.stdout)
+            sys.stderr.write(result.stderr)
+            return result.exit_code
+        finally:
+            console.close()
     save = setup_readline(state_dir() / f"rbash_history.{user}", console)
     prompt = PROMPT.format(user=user, host=shell.hostname())
     try:

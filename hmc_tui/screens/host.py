@@ -53,6 +53,15 @@ class ConsoleHost(Protocol):
         """Open the "activate", "shutdown" or "dlpar" dialog for a partition."""
         ...
 
+    async def open_terminal_window(self, lpar_id: int) -> bool:
+        """The partition's terminal window (opening its session if this console has none);
+        False, with the HMC's message shown, when the console refuses it."""
+        ...
+
+    def close_terminal_window(self, lpar_id: int) -> None:
+        """End this console's session on the partition and close its window."""
+        ...
+
     def run_alias_here(self, alias: Alias) -> str:
         """A `:` alias answered inside the command panel; what to print."""
         ...

@@ -16,6 +16,9 @@ ACTION_BINDINGS: list[BindingType] = [
     Binding("s", "shutdown", "Shut down", id="lpar.shutdown"),
     Binding("r", "restart", "Restart", show=False, id="lpar.restart"),
     Binding("d", "dlpar", "DLPAR", id="lpar.dlpar"),
+    # "Term": at 80 columns the overview footer still shows q Quit (Help lists it in full).
+    Binding("t", "terminal", "Term", id="lpar.terminal",
+            tooltip="Open terminal window: the partition's console"),
 ]
 
 
@@ -50,3 +53,11 @@ class PartitionActions(Screen[None]):
 
     def action_dlpar(self) -> None:
         self._open(DlparDialog)
+
+    async def action_terminal(self) -> None:
+        """Open terminal window (the HMC's name for it)."""
+        lpar_id = self.selected_lpar()
+        if lpar_id is None:
+            self.notify("Select a partition first.", severity="warning")
+            return
+        await self.hmc.open_terminal_window(lpar_id)

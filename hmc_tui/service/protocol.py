@@ -11,6 +11,11 @@ Client -> service (the first line must be the hello):
     util       {id, resource: "lpar"|"pool", key, interval: "short"|"long"}
     set_speed  {id, speed}                            0 < speed <= MAX_SPEED, finite
     pause / resume {id}
+    term_open  {id, lpar}                             open a partition's terminal (mkvterm)
+    term_input {term, data}                           keys for an open terminal (no reply)
+    term_close {id, term}                             close it from this side (~.)
+    term_remove {id, lpar}                            force a partition's terminal closed
+                                                      (rmvterm, whoever opened it)
 
 Service -> client:
 
@@ -21,6 +26,13 @@ Service -> client:
     error      {id, code, message, path, fields}      a refused request (id 0: no request)
     role       {role, reason}                         the user's role changed in the store
     close      {reason}                               the last line before the service hangs up
+    term_opened {id, term, lpar_id}                   the terminal is open (output follows)
+    term_output {term, data}                          the partition's output, as it comes
+    term_closed {term, reason}                        closed by someone else (rmvterm, ...)
+    term_result {id, closed}                          term_close / term_remove done
+
+A terminal's output is never dropped while the client reads (a console shows every byte);
+a client that stops reading is cut off at the hard buffer like any other.
 
 A snap carries the whole frame only when `frame_version` changed since the last snap that
 client received (frames are tens of kB; live figures a few hundred bytes), the session list
@@ -120,8 +132,38 @@ class Resume(Message):
     id: RequestId
 
 
-Request = OpRequest | UtilRequest | SetSpeed | Pause | Resume
-ClientMessage = Annotated[Hello | Request, Field(discriminator="type")]
+TermData = Annotated[str, Field(max_length=65_536)]  # one read of keys or paste
+LparRef = Annotated[str, Field(min_length=1, max_length=64)] | Annotated[int, Field(ge=0,
+                                                                                  le=1 << 16)]
+
+
+class TermOpen(Message):
+    type: Literal["term_open"] = "term_open"
+    id: RequestId
+    lpar: LparRef
+
+
+class TermInput(Message):
+    type: Literal["term_input"] = "term_input"
+    term: RequestId
+    data: TermData
+
+
+class TermClose(Message):
+    type: Literal["term_close"] = "term_close"
+    id: RequestId
+    term: RequestId
+
+
+class TermRemove(Message):
+    type: Literal["term_remove"] = "term_remove"
+    id: RequestId
+    lpar: LparRef
+
+
+Request = (OpRequest | UtilRequest | SetSpeed | Pause | Resume | TermOpen | TermClose
+           | TermRemove)
+ClientMessage = Annotated[Hello | Request | TermInput, Field(discriminator="type")]
 
 
 # ---------------------------------------------------------------- service -> client
@@ -186,13 +228,37 @@ class Close(Message):
     reason: str
 
 
-Reply = OpDone | UtilDone | ClockDone | ErrorReply
-ServiceMessage = Annotated[Welcome | Snap | Reply | RoleChanged | Close,
-                           Field(discriminator="type")]
+class TermOpened(Message):
+    type: Literal["term_opened"] = "term_opened"
+    id: int
+    term: int
+    lpar_id: int
 
-_CLIENT: TypeAdapter[Hello | Request] = TypeAdapter(ClientMessage)
-_SERVICE: TypeAdapter[Welcome | Snap | Reply | RoleChanged | Close] = TypeAdapter(
-    ServiceMessage)
+
+class TermOutput(Message):
+    type: Literal["term_output"] = "term_output"
+    term: int
+    data: str
+
+
+class TermClosed(Message):
+    type: Literal["term_closed"] = "term_closed"
+    term: int
+    reason: str
+
+
+class TermResult(Message):
+    type: Literal["term_result"] = "term_result"
+    id: int
+    closed: bool
+
+
+Reply = OpDone | UtilDone | ClockDone | ErrorReply | TermOpened | TermResult
+Pushed = RoleChanged | Close | TermOutput | TermClosed  # not answers to a request
+ServiceMessage = Annotated[Welcome | Snap | Reply | Pushed, Field(discriminator="type")]
+
+_CLIENT: TypeAdapter[Hello | Request | TermInput] = TypeAdapter(ClientMessage)
+_SERVICE: TypeAdapter[Welcome | Snap | Reply | Pushed] = TypeAdapter(ServiceMessage)
 
 
 # ---------------------------------------------------------------- errors
@@ -227,11 +293,11 @@ def encode(message: Message) -> bytes:
     return message.model_dump_json().encode("utf-8") + b"\n"
 
 
-def read_client(line: bytes) -> Hello | Request:
+def read_client(line: bytes) -> Hello | Request | TermInput:
     return _read(_CLIENT, line)
 
 
-def read_service(line: bytes) -> Welcome | Snap | Reply | RoleChanged | Close:
+def read_service(line: bytes) -> Welcome | Snap | Reply | Pushed:
     return _read(_SERVICE, line)
 
 

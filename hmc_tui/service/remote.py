@@ -28,20 +28,62 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
 
-from engine.errors import HmcError
 from engine.journal import Event
 from engine.model import Frame
 from engine.ops import Operation
 from engine.roles import Actor
 from engine.service import OpResult, check_speed
 from engine.snapshot import Snapshot, UtilSeries
-from engine.vterm.hub import Terminal
 from hmc_tui.service import protocol as p
 
 USER_ENV = "HMC_TUI_USER"
 ROLE_ENV = "HMC_TUI_ROLE"
 ORIGIN_ENV = "HMC_TUI_ORIGIN"
 EVENT_LIMIT = 20_000  # the engine journal's own bound
+Listener = Callable[[str], None]
+
+
+class RemoteTerminal:
+    """A partition's terminal opened through the service (the engine's TerminalHandle, at
+    the other end of the socket). `listener` gets output and `on_close(reason)` the close
+    by someone else (rmvterm, the partition deleted, the service gone), both in the
+    console's reader thread: they must hand over to their own thread and never block."""
+
+    def __init__(self, console: RemoteConsole, term: int, lpar_id: int, listener: Listener,
+                 on_close: Listener) -> None:
+        self.lpar_id = lpar_id
+        self.term = term
+        self.closed = False
+        self.close_reason = ""
+        self._console = console
+        self._listener = listener
+        self._on_close = on_close
+
+    def send(self, data: str) -> None:
+        """User input (thread-safe); nothing once closed."""
+        if self.closed or not data:
+            return
+        for start in range(0, len(data), 65_536):  # the protocol's bound on one message
+            try:
+                self._console._send(p.TermInput(term=self.term, data=data[start:start + 65_536]))
+            except OSError:
+                return  # the reader sees the connection go and closes the terminal
+
+    def close(self) -> None:
+        """This session closes itself (~.): the partition can be opened again at once."""
+        if self.closed:
+            return
+        self.closed = True
+        self.close_reason = "The terminal session was closed."
+        self._console._forget(self.term)
+        self._console._request("term", lambda rid: p.TermClose(id=rid, term=self.term))
+
+    def _closed_by_other(self, reason: str) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.close_reason = reason
+        self._on_close(reason)
 
 
 class RemoteConsole:
@@ -72,6 +114,8 @@ class RemoteConsole:
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[str, Future[Any]]] = {}
         self._pending_lock = threading.Lock()
+        self._opening: dict[int, tuple[Listener, Listener]] = {}  # request id -> callbacks
+        self._terminals: dict[int, RemoteTerminal] = {}  # term id -> open terminal
         self._changed = threading.Condition()
         self._frame: Frame | None = None
         self._events: tuple[Event, ...] = ()
@@ -201,13 +245,30 @@ class RemoteConsole:
     def resume(self) -> None:
         self._request("clock", lambda rid: p.Resume(id=rid)).result(self.request_timeout)
 
-    # Stand-ins until the service carries terminals (vtnet replaces these two).
-    def open_terminal(self, lpar: str | int, listener: Callable[[str], None],
-                      on_close: Callable[[str], None]) -> Terminal:
-        raise HmcError("HSCL0F04", detail="terminals are not served yet")
+    def open_terminal(self, lpar: str | int, listener: Listener, on_close: Listener
+                      ) -> RemoteTerminal:
+        """Open the partition's virtual terminal (mkvterm) as Engine.open_terminal does:
+        HmcError HSCL350B / HSCL8012 / HSCL1000; the current screen follows at once."""
+
+        def build(rid: int) -> p.Message:
+            self._opening[rid] = (listener, on_close)
+            return p.TermOpen(id=rid, lpar=lpar)
+
+        future = self._request("term_open", build)
+        try:
+            terminal: RemoteTerminal = future.result(self.request_timeout)
+        except BaseException:
+            # A reply that comes later must not leave a terminal open nobody knows of.
+            future.add_done_callback(lambda f: f.exception() is None and f.result().close())
+            raise
+        return terminal
 
     def close_terminal(self, lpar: str | int) -> bool:
-        raise HmcError("HSCL0F04", detail="terminals are not served yet")
+        """Force the partition's terminal session closed, wherever it was opened (rmvterm);
+        False when none was open."""
+        closed: bool = self._request("term", lambda rid: p.TermRemove(id=rid, lpar=lpar)
+                                     ).result(self.request_timeout)
+        return closed
 
     def close(self) -> None:
         if self._closed.is_set():
@@ -272,11 +333,25 @@ class RemoteConsole:
         for _, future in pending.values():
             if not future.done():
                 future.set_exception(p.ServiceGone(self._close_reason))
+        terminals, self._terminals = self._terminals, {}
+        for terminal in terminals.values():
+            terminal._closed_by_other(self._close_reason)
         with self._changed:
             self._changed.notify_all()
 
-    def _handle(self, msg: p.Welcome | p.Snap | p.Reply | p.RoleChanged | p.Close) -> None:
-        if isinstance(msg, p.Snap):
+    def _forget(self, term: int) -> None:
+        self._terminals.pop(term, None)
+
+    def _handle(self, msg: p.Welcome | p.Snap | p.Reply | p.Pushed) -> None:
+        if isinstance(msg, p.TermOutput):
+            terminal = self._terminals.get(msg.term)
+            if terminal is not None and not terminal.closed:
+                terminal._listener(msg.data)
+        elif isinstance(msg, p.TermClosed):
+            terminal = self._terminals.pop(msg.term, None)
+            if terminal is not None:
+                terminal._closed_by_other(msg.reason)
+        elif isinstance(msg, p.Snap):
             self._apply_snap(msg)
         elif isinstance(msg, p.Welcome):
             self.session_id = msg.session
@@ -318,8 +393,16 @@ class RemoteConsole:
         if entry is None:
             return  # a refusal of a line that carried no id, or an abandoned request
         kind, future = entry
+        callbacks = self._opening.pop(msg.id, None)
         if isinstance(msg, p.ErrorReply):
             future.set_exception(p.error_from_reply(msg))
+        elif isinstance(msg, p.TermOpened) and kind == "term_open" and callbacks is not None:
+            # Registered here, in the reader, so the output right behind it finds it.
+            terminal = RemoteTerminal(self, msg.term, msg.lpar_id, *callbacks)
+            self._terminals[msg.term] = terminal
+            future.set_result(terminal)
+        elif isinstance(msg, p.TermResult) and kind == "term":
+            future.set_result(msg.closed)
         elif isinstance(msg, p.OpDone) and kind == "op":
             future.set_result(msg.result)
         elif isinstance(msg, p.UtilDone) and kind == "util":

@@ -33,7 +33,7 @@ from typing import Any
 
 from engine import durable, ops
 from engine.errors import HmcError
-from engine.roles import Actor
+from engine.roles import ALLOWED, Actor
 from engine.service import Engine, EngineFailure, OpResult
 from engine.snapshot import Snapshot
 from engine.store import FrameFileError
@@ -71,6 +71,7 @@ class _Client:
     snaps: int = 0
     dropped: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    terminals: dict[int, _Term] = field(default_factory=dict)  # term id -> open terminal
 
     def buffered(self) -> int:
         transport = self.writer.transport
@@ -89,6 +90,18 @@ class _Client:
             self.writer.transport.abort()
             return
         self.writer.write(data)
+
+
+@dataclass
+class _Term:
+    """A terminal a client opened: output waits in `pending` until the client has been told
+    the terminal is open (the engine gives the current screen while opening)."""
+
+    id: int
+    handle: Any = None  # the engine's TerminalHandle once open
+    opened: bool = False
+    pending: list[str] = field(default_factory=list)
+    reason: str = ""  # closed by someone else before the client was told it is open
 
 
 class EngineService:
@@ -115,6 +128,7 @@ class EngineService:
         self._sessions: dict[int, p.SessionInfo] = {}
         self._sessions_version = 0
         self._next_session = 0
+        self._next_term = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._save_lock = asyncio.Lock()
         self._frame_json: tuple[int, str] = (-1, "")
@@ -252,6 +266,7 @@ class EngineService:
                 self.close_session(client.session.id)
                 for task in client.tasks:
                     task.cancel()
+                self._close_terminals(client)
             writer.close()
 
     async def _readline(self, client: _Client, reader: asyncio.StreamReader) -> bytes:
@@ -320,6 +335,9 @@ class EngineService:
             msg = p.read_client(line)
             if isinstance(msg, p.Hello):
                 raise p.ProtocolError("hello: this session has already said hello")
+            if isinstance(msg, p.TermInput):  # keys: no reply, checked when it was opened
+                self._term_input(client, msg)
+                return
         except p.ProtocolError as exc:
             client.bad_requests += 1
             if client.bad_requests <= 5 or client.bad_requests % 1000 == 0:  # no log flood
@@ -338,6 +356,12 @@ class EngineService:
             client.send(p.error_reply(msg.id, HmcError("HSCL0F02", reason=str(failure))))
         elif isinstance(msg, p.OpRequest):
             self._submit(client, actor, msg)
+        elif isinstance(msg, p.TermOpen):
+            self._spawn(client, self._term_open(client, actor, msg))
+        elif isinstance(msg, p.TermClose):
+            self._term_close(client, msg)
+        elif isinstance(msg, p.TermRemove):
+            self._spawn(client, self._term_remove(client, actor, msg))
         else:
             self._clock(client, actor, msg)
 
@@ -395,6 +419,11 @@ class EngineService:
                  client.actor.role)
         client.send(p.RoleChanged(role=client.actor.role, reason=(
             f"the role of {client.session.user} is now {client.actor.role} (was {old})")))
+        if "console" not in ALLOWED[client.actor.role]:  # its open terminals go with the right
+            for term in list(client.terminals.values()):
+                term.handle.close()
+                self._term_closed(client, term, f"The role of {client.session.user} is now "
+                                  f"{client.actor.role}: the terminal session was closed.")
 
     def _end_session(self, client: _Client, reason: str) -> None:
         log.info("%s: %s; closing the session", _who(client), reason)
@@ -486,6 +515,88 @@ class EngineService:
         except HmcError as exc:
             reply = p.error_reply(msg.id, exc)
         client.send(reply)
+
+    # ------------------------------------------------------------------ terminals
+    async def _term_open(self, client: _Client, actor: Actor, msg: p.TermOpen) -> None:
+        """mkvterm for the client: the engine checks the rights and that the partition has
+        no session open; output hops from the engine thread to this loop, in order."""
+        loop = asyncio.get_running_loop()
+        self._next_term += 1
+        term = _Term(self._next_term)
+
+        def output(text: str) -> None:  # engine thread
+            with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
+                loop.call_soon_threadsafe(self._term_output, client, term, text)
+
+        def closed(reason: str) -> None:  # engine thread: someone else closed it
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._term_closed, client, term, reason)
+
+        try:
+            # In a thread: opening takes the engine lock, held during a tick.
+            term.handle = await asyncio.to_thread(self.engine.open_terminal, msg.lpar, actor,
+                                                  output, closed)
+        except Exception as exc:
+            if not isinstance(exc, HmcError):
+                log.exception("%s: opening the terminal of %s failed", _who(client), msg.lpar)
+            client.send(p.error_reply(msg.id, exc))
+            return
+        if client.closing or client.writer.transport.is_closing():
+            term.handle.close()  # the client left while the terminal was opening
+            return
+        client.terminals[term.id] = term
+        log.info("%s: opened the terminal of partition %d", _who(client), term.handle.lpar_id)
+        client.send(p.TermOpened(id=msg.id, term=term.id, lpar_id=term.handle.lpar_id))
+        term.opened = True
+        if term.pending:
+            client.send(p.TermOutput(term=term.id, data="".join(term.pending)))
+            term.pending.clear()
+        if term.reason:
+            self._term_closed(client, term, term.reason)
+
+    def _term_output(self, client: _Client, term: _Term, text: str) -> None:
+        if not term.opened:
+            term.pending.append(text)
+        elif term.id in client.terminals:
+            client.send(p.TermOutput(term=term.id, data=text))
+
+    def _term_closed(self, client: _Client, term: _Term, reason: str) -> None:
+        if not term.opened:
+            term.reason = reason
+        elif client.terminals.pop(term.id, None) is not None:
+            client.send(p.TermClosed(term=term.id, reason=reason))
+
+    def _term_input(self, client: _Client, msg: p.TermInput) -> None:
+        term = client.terminals.get(msg.term)
+        if term is not None:
+            term.handle.send(msg.data)
+        elif msg.term > self._next_term:  # never opened: a confused client, say so
+            raise p.ProtocolError(f"term_input: no terminal {msg.term} is open in this session")
+        # else keys typed while someone closed it (rmvterm): the race is normal, drop them
+
+    def _term_close(self, client: _Client, msg: p.TermClose) -> None:
+        term = client.terminals.pop(msg.term, None)
+        if term is not None:
+            term.handle.close()
+        client.send(p.TermResult(id=msg.id, closed=term is not None))
+
+    async def _term_remove(self, client: _Client, actor: Actor, msg: p.TermRemove) -> None:
+        reply: p.Message
+        try:
+            closed = await asyncio.to_thread(self.engine.close_terminal, msg.lpar, actor)
+            reply = p.TermResult(id=msg.id, closed=closed)
+        except Exception as exc:
+            if not isinstance(exc, HmcError):
+                log.exception("%s: closing the terminal of %s failed", _who(client), msg.lpar)
+            reply = p.error_reply(msg.id, exc)
+        client.send(reply)
+
+    def _close_terminals(self, client: _Client) -> None:
+        """The client is gone: its terminals close, so the partitions can be opened again."""
+        terminals, client.terminals = client.terminals, {}
+        for term in terminals.values():
+            with contextlib.suppress(Exception):
+                term.handle.close()
 
     # ------------------------------------------------------------------ publishing
     async def _publish_loop(self) -> None:

@@ -321,6 +321,9 @@ class HmcSshServer:
                                                                        self.store.path))
             elif command == "shell":
                 _refuse(process, "the HMC prompt needs a terminal; connect with `ssh -t`.")
+            elif pty and opens_terminal(command):  # bridged by the prompt's process
+                await self._console(process, actor, origin, [*rbash_argv(
+                    self.service.socket_path, self.store.path), "-c", command])
             elif command:
                 await self._exec(process, actor, origin, command)
             elif not pty:
@@ -430,6 +433,19 @@ class HmcSshServer:
 def rbash_argv(socket_path: Path, users_path: Path) -> list[str]:
     """How the interactive HMC prompt is started: this interpreter, hmc_tui.rbash."""
     return [sys.executable, "-m", "hmc_tui.rbash", str(socket_path), "--users", str(users_path)]
+
+
+TERMINAL_COMMANDS = ("mkvterm", "vtmenu")
+
+
+def opens_terminal(line: str) -> bool:
+    """Whether an exec'd line runs a command that bridges the user's terminal to a
+    partition's: it then runs in a PTY process like the HMC prompt, not in this one."""
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    return any(word in TERMINAL_COMMANDS for word in words)
 
 
 class HmcCommandNames:

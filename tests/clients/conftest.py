@@ -15,6 +15,7 @@ known_hosts file (Ansible users set `ANSIBLE_HOST_KEY_CHECKING=False`, which add
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -91,6 +92,13 @@ def _tool(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def hmc() -> Iterator[Hmc]:
+    with served_hmc() as served:
+        yield served
+
+
+@contextlib.contextmanager
+def served_hmc(*serve_args: str) -> Iterator[Hmc]:
+    """A server of its own (`serve_args` added to `hmc-tui serve`, e.g. `--speed 5`)."""
     _tool("ssh")
     _tool("sshpass")
     root = Path(tempfile.mkdtemp(prefix="hmcc"))  # short: the socket path must fit 108 bytes
@@ -115,7 +123,7 @@ def hmc() -> Iterator[Hmc]:
     log = root / "serve.log"  # a file, not a pipe: a full pipe would stall the server
     with log.open("w") as out:
         server = subprocess.Popen([*hmc_tui, "serve", "--listen", "127.0.0.1:0", "--socket",
-                                   str(root / "e.sock")], env=env, stdout=out,
+                                   str(root / "e.sock"), *serve_args], env=env, stdout=out,
                                   stderr=subprocess.STDOUT, text=True)
     port = 0
     deadline = time.monotonic() + 60

@@ -134,6 +134,9 @@ CASES.update({
     "lssvcevents_console_i": ("lssvcevents -t console -i 1", _EVENTS, 60.5),
     "lssvcevents_hardware": ("lssvcevents -t hardware", _EVENTS, 0),
     "lssvcevents_help": ("lssvcevents --help", (), 0),
+    "mkvterm_help": ("mkvterm --help", (), 0),
+    "rmvterm_help": ("rmvterm --help", (), 0),
+    "vtmenu_help": ("vtmenu --help", (), 0),
 })
 
 

@@ -96,6 +96,16 @@ OPERATIONS: list[ops.Operation] = [
     ops.CreateRepository(vios="vios2", pool="datavg", size_mb=1500),
     ops.ChangeSampleRate(sample_rate=300),
     ops.ChangeSampleRate(sample_rate=0),
+    # engine/ops/faults.py (hmc-tui's own chhwfault)
+    ops.InjectFault(kind="port_down", location="vios1:fcs0"),
+    ops.InjectFault(kind="core"),
+    ops.InjectFault(kind="dimm", location="dimm 3", size_gb=32),
+    ops.InjectFault(kind="crash", location="was01", restart=False),
+    ops.InjectFault(kind="power_loss"),
+    ops.InjectFault(kind="runaway", location="test01"),
+    ops.ClearFault(kind="core", location="core 0"),
+    ops.ClearFault(kind="port_down"),
+    ops.ConfigureDevices(lpar="was01"),
 ]
 
 

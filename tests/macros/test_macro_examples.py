@@ -1,6 +1,7 @@
 """Every macro under examples/macros/ replays headless as its comments say it does.
 
-activate-oracle.toml is replayed (twice) by test_macro_replay.test_replay_is_deterministic.
+activate-oracle.toml is replayed (twice) by test_macro_replay.test_replay_is_deterministic,
+sms-boot-from-iso.toml by tests/console/test_terminal_drill.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ PASSING = {
 
 def test_every_example_is_covered() -> None:
     names = {p.name for p in EXAMPLES.glob("*.toml")}
-    assert names == {*PASSING, "activate-oracle.toml", "failing-expectation.toml"}
+    assert names == {*PASSING, "activate-oracle.toml", "failing-expectation.toml",
+                     "sms-boot-from-iso.toml"}
     for name in names:
         load_macro(EXAMPLES / name)  # valid, and documented in a title
         assert load_macro(EXAMPLES / name).macro.header.title

@@ -48,7 +48,7 @@ BAD: dict[str, tuple[str, str, int, str]] = {
     "condition field": ('state = "Running" }', 'state = "Running", stat = 1 }', 13,
                         "unknown field 'wait.stat' (a partition condition has partition"),
     "two subjects": ('state = "Running" }', 'text = "x" }', 13,
-                     "a condition names one of partition, screen, text, error (found "
+                     "a condition names one of partition, screen, text, error, terminal (found "
                      "partition and text)"),
     "nothing to check": (', state = "Running"', "", 13, "give at least one of state"),
     "timeout on fixed wait": ('wait = { partition = "oradb01", state = "Running" }',

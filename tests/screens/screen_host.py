@@ -25,6 +25,8 @@ from hmc_tui.command_mode import Alias
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult, run_command
 from hmc_tui.screens.dialogs import ActivateDialog, DlparDialog, ShutdownDialog
+from hmc_tui.screens.terminal import TerminalScreen
+from hmc_tui.terminals import Terminals
 
 
 def make_console(frame: Frame | None = None, actor: Actor | None = None) -> LocalConsole:
@@ -49,6 +51,7 @@ class HostApp(App[None]):
         self.last_input = 0.0
         self._make_screen = screen
         self.operations: list[Operation] = []
+        self.terminals = Terminals(self.hmc_console)
 
     def on_mount(self) -> None:
         self.push_screen(self._make_screen())
@@ -73,6 +76,19 @@ class HostApp(App[None]):
     def open_dialog(self, kind: str, lpar_id: int) -> None:
         dialogs = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
         self.push_screen(dialogs[kind](lpar_id))
+
+    async def open_terminal_window(self, lpar_id: int) -> bool:
+        try:
+            session = await self.terminals.open(lpar_id)
+        except HmcError:
+            return False
+        await self.push_screen(TerminalScreen(session))
+        return True
+
+    def close_terminal_window(self, lpar_id: int) -> None:
+        self.terminals.close(lpar_id)
+        if isinstance(self.screen, TerminalScreen):
+            self.pop_screen()
 
     def run_alias_here(self, alias: Alias) -> str:
         return ""  # no command panel in this host

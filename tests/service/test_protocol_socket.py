@@ -61,7 +61,7 @@ async def test_bad_requests_are_answered_and_the_clock_survives(
         "to 86400 (3 so far)",
         "session 1 (hscroot): bad request: message: Input tag 'launch' found using 'type' does "
         "not match any of the expected tags: 'hello', 'op', 'util', 'set_speed', 'pause', "
-        "'resume' (4 so far)",
+        "'resume', 'term_open', 'term_close', 'term_remove', 'term_input' (4 so far)",
         "session 1 (hscroot): bad request: message: Invalid JSON: expected ident at line 1 "
         "column 2 (5 so far)"]
 
