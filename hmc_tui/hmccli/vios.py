@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine import vios as names
+from engine import vios_license
 from engine import vios_show as show
 from engine.errors import HmcError
 from engine.model import Frame, Partition, VirtualEth
@@ -38,7 +39,6 @@ from engine.ops import (
 )
 from engine.ops.vio import require_vios_up, vios_error
 from hmc_tui.hmccli import lsmap_select as select
-from hmc_tui.hmccli import vios_license
 from hmc_tui.hmccli import vios_storage as storage
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CliError, CodedError, UsageError

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.model import Frame, Partition
+from engine.model import Frame, Partition, VirtualScsi
 from engine.vterm.devices import boot_devices
 
 Stage = tuple[float, list[str]]
@@ -29,8 +29,10 @@ def boot_device(frame: Frame, p: Partition) -> str:
 def aix_boot(frame: Frame, p: Partition, now: datetime, vios: bool) -> list[Stage]:
     r = p.settings()
     lcpu = r.desired_procs * 4
+    up = max(int((now.replace(tzinfo=None) - frame.system.epoch).total_seconds()), 0)
     return [
-        (0.5, ["", "Elapsed time since release of system processors: 1834 mins 12 secs",
+        (0.5, ["", "Elapsed time since release of system processors: "
+               f"{up // 60} mins {up % 60} secs",
                "", RULE, f"{'Welcome to AIX.':^79}".rstrip(),
                f"{'boot image timestamp: 14:28:50 11/14/2023':^79}".rstrip(),
                f"{'The current time and date: ' + now.strftime('%H:%M:%S %m/%d/%Y'):^79}"
@@ -70,6 +72,10 @@ def aix_boot(frame: Frame, p: Partition, now: datetime, vios: bool) -> list[Stag
     ]
 
 
+def scsi_slots(p: Partition) -> list[int]:
+    return sorted(a.slot for a in p.adapters if isinstance(a, VirtualScsi) and a.side == "client")
+
+
 def linux_boot(frame: Frame, p: Partition, now: datetime) -> list[Stage]:
     r = p.settings()
     kernel = kernel_release(p)
@@ -90,7 +96,8 @@ def linux_boot(frame: Frame, p: Partition, now: datetime) -> list[Stage]:
                f"[    0.000000] Partition configured for {r.desired_procs * 8} cpus.",
                f"[    0.000000] Memory: {r.desired_mem * 1024 - 524288}K/"
                f"{r.desired_mem * 1024}K available",
-               "[    1.204518] ibmvscsi 30000002: SRP_VERSION: 16.a",
+               *(f"[    1.204518] ibmvscsi {0x30000000 + slot:08x}: SRP_VERSION: 16.a"
+                 for slot in scsi_slots(p)),
                "[    1.806331] ibmveth: IBM Power Virtual Ethernet Driver 1.06"]),
         (5.0, ["[  OK  ] Reached target Local File Systems.",
                "[  OK  ] Started Journal Service.",

@@ -47,7 +47,10 @@ def info(frame: Frame, p: Partition) -> list[str]:
     r = resources(p)
     shared = r.shared
     ent = r.entitlement
-    units = (lambda v: f"{float(v or 0):.2f}") if shared else (lambda v: f"{float(v):.2f}")
+
+    def units(v: float | int | None) -> str:
+        return f"{float(v or 0):.2f}"
+
     weight = (str(0 if r.capped else r.uncap_weight)) if shared else NONE
     psize = pool_size(frame, r)
     phys = physical_pool(frame)

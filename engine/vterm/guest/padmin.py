@@ -1,13 +1,14 @@
 """A VIOS's console: AIX's boot, `login:` as padmin, the restricted ioscli shell (`$`):
-ioslevel, lsmap, lsdev, lspv, lsnports, who, date, hostname, from the same listings the
-HMC's viosvrcmd prints (engine.vios_show); `shutdown [-restart] [-force]` asks as the
-VIOS asks; `oem_setup_env` leaves for root's ksh with AIX's commands (exit comes back)."""
+ioslevel, lsmap, lsdev, lspv, lsnports, license, who, date, hostname, from the same listings
+and rules as the HMC's viosvrcmd (engine.vios_show, engine.vios_license); `shutdown
+[-restart] [-force]` asks as the VIOS asks; `oem_setup_env` leaves for root's ksh with AIX's
+commands (exit comes back)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from engine import vios
+from engine import vios, vios_license
 from engine import vios_show as show
 from engine.vterm.guest import aix, boot
 from engine.vterm.guest.power import os_shutdown
@@ -90,15 +91,41 @@ def shutdown_cmd(env: Env, args: list[str]) -> Answer:
     return "", "", 0
 
 
+def license_cmd(env: Env, args: list[str]) -> Answer:
+    values: dict[str, list[str]] = {}
+    words = list(args)
+    while words:
+        flag = words.pop(0)
+        arity = vios_license.FLAGS.get(flag)
+        if arity is None or (arity and not words):
+            return usage("license")
+        values[flag] = [words.pop(0)] if arity else []
+    ops = vios_license.plan(env.partition, values)
+    for op in ops:  # -accept: the engine records it as this VIOS's own doing
+        env.io.submit(op)
+    return ("", "", 0) if ops else _lines(vios_license.listing(env.partition, values))
+
+
+def licensed(command: Command) -> Command:
+    """Until its licence is accepted a VIOS answers only `license` and `ioslevel` (and
+    lets padmin leave); our wording, as for viosvrcmd's refusal (HSCL0E05)."""
+    def run(env: Env, args: list[str]) -> Answer:
+        if not env.partition.vios_license_accepted:
+            return "", "The license has not been accepted. Accept it with: license -accept\n", 1
+        return command(env, args)
+    return run
+
+
 def oem_setup_env_cmd(env: Env, args: list[str]) -> Answer:
     env.session.push_shell(aix.dialect("root"), "root")
     return "", "", 0
 
 
 COMMANDS: dict[str, Command] = {
-    "ioslevel": ioslevel_cmd, "lsmap": lsmap_cmd, "lsdev": lsdev_cmd, "lspv": lspv_cmd,
-    "lsnports": lsnports_cmd, "shutdown": shutdown_cmd, "oem_setup_env": oem_setup_env_cmd,
-    "who": aix.who_cmd, "uname": aix.uname_cmd,
+    "lsmap": licensed(lsmap_cmd), "lsdev": licensed(lsdev_cmd), "lspv": licensed(lspv_cmd),
+    "lsnports": licensed(lsnports_cmd), "oem_setup_env": licensed(oem_setup_env_cmd),
+    "who": licensed(aix.who_cmd), "uname": licensed(aix.uname_cmd),
+    "ioslevel": ioslevel_cmd, "license": license_cmd, "shutdown": shutdown_cmd,
 }
 
 

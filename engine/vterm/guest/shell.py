@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING
 
 from engine.model import Frame, Partition
 from engine.vterm.program import TermIO
-from shellsim import Rbash, Result
+from shellsim import Limits, Rbash, Result
 from shellsim.filters import FILTERS
 
 if TYPE_CHECKING:
     from engine.vterm.guest.session import GuestSession
 
 Answer = tuple[str, str, int]
+# A line runs in the engine thread under its lock: bound what one line may cost.
+LIMITS = Limits(max_output=1024 * 1024, max_seconds=0.5)
 
 
 @dataclass
@@ -65,7 +67,7 @@ class GuestShell(Rbash):
         self.shell_name = dialect.shell
         super().__init__(self._unused, dialect.commands, user=env.user,
                          hostname=lambda: self.env.partition.name,
-                         clock=lambda: self.env.wall(), interactive=True)
+                         clock=lambda: self.env.wall(), interactive=True, limits=LIMITS)
         self.vars.update(PATH="/usr/bin:/etc:/usr/sbin:/usr/ucb:/sbin", SHELL=f"/usr/bin/"
                          f"{dialect.shell}", HOME="/" if env.user == "root" else
                          f"/home/{env.user}", PWD="/" if env.user == "root" else

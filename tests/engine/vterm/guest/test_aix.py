@@ -208,6 +208,15 @@ def test_lspath_shows_the_paths_through_a_stopped_vios_failed(frame: Frame) -> N
         "lspath -l hdisk0\r\nFailed hdisk0 vscsi0\r\nEnabled hdisk0 vscsi1\r\n# "
 
 
+def test_a_runaway_line_is_bounded(frame: Frame) -> None:
+    engine, handle, screen = logged_in(frame)
+    out = type_line(engine, handle, screen, "while true; do echo y; done | wc -l")
+    # whichever bound comes first on this machine: 10000 iterations or 0.5 s
+    assert ("ksh: loop limit exceeded (10000 iterations)" in out
+            or "ksh: the command line did not finish within 0.5 seconds" in out)
+    assert out.endswith("# ")
+
+
 def test_closing_the_terminal_keeps_the_shell_until_the_partition_boots_again(
         frame: Frame) -> None:
     # As on a real console line: closing the vterm does not log out of AIX (admins are told

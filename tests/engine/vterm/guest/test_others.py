@@ -126,3 +126,44 @@ def test_mpstat_spreads_physc_over_the_logical_cpus() -> None:
     physc = engine.snapshot().physc[4]
     assert float(total[5]) == round(physc, 2)
     assert abs(sum(float(r.split()[5]) for r in rows) - physc) < 0.1
+
+
+def test_a_fresh_vios_answers_only_license_until_it_is_accepted() -> None:
+    from engine.store import demo_frame as demo
+
+    frame = demo()
+    vios2 = frame.partition("vios2")
+    assert vios2 is not None
+    engine = Engine(frame.with_partition(vios2.model_copy(update={
+        "vios_license_accepted": False})))
+    handle, screen = open_screen(engine, "vios2")
+    screen.take()
+    send(engine, handle, screen, "padmin")
+    send(engine, handle, screen, "padmin")
+    assert send(engine, handle, screen, "lsmap -all") == "lsmap -all\r\nThe license has not " \
+        "been accepted. Accept it with: license -accept\r\n$ "
+    assert send(engine, handle, screen, "license") == \
+        "license\r\nThe license has not been accepted\r\n$ "
+    assert send(engine, handle, screen, "license -accept") == "license -accept\r\n$ "
+    assert engine.snapshot().frame.partition("vios2").vios_license_accepted  # type: ignore[union-attr]
+    assert send(engine, handle, screen, "lsmap -all | grep -c vhost") == \
+        "lsmap -all | grep -c vhost\r\n7\r\n$ "
+
+
+def test_lparstat_i_of_a_dedicated_donating_partition() -> None:
+    from engine.vterm.guest import lparstat
+
+    frame = demo_frame()
+    hana = frame.partition("hana01")
+    assert hana is not None
+    lines = lparstat.info(frame, hana)
+    assert lines[3:8] == [
+        "Type                                       : Dedicated-SMT-4",
+        "Mode                                       : Donating",  # share_idle_procs_active
+        "Entitled Capacity                          : 8.00",
+        "Partition Group-ID                         : 32773",
+        "Shared Pool ID                             : -"]
+    assert "Shared Physical CPUs in system             : 0" in lines
+    assert "Physical CPU Percentage                    : 100.00%" in lines
+    assert lparstat.header(frame, hana)[0] == ("System configuration: type=Dedicated "
+                                               "mode=Donating smt=4 lcpu=32 mem=524288MB ent=8.00")

@@ -1,5 +1,6 @@
-"""The VIOS's `license` command through viosvrcmd: -accept (an engine operation), -view, -ls,
-and the bare status query.
+"""The VIOS's `license` command: -accept (an engine operation), -view, -ls, and the bare
+status query; the same for viosvrcmd (hmc_tui.hmccli.vios) and padmin on the VIOS's console
+(engine.vterm.guest.padmin).
 
 A freshly installed VIOS (lpar_netboot of a vioserver partition) has not accepted its
 licence: until `license -accept`, every ioscli command but `license` and `ioslevel` is
