@@ -9,7 +9,6 @@ the escape on, OpenSSH ends the connection itself, as it does in front of a real
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shlex
 import subprocess
@@ -237,10 +236,6 @@ def test_key_1_in_the_countdown_opens_the_sms_menus(vhmc: Hmc) -> None:
     child.expect(pexpect.EOF)
 
 
-GUEST_OS = importlib.util.find_spec("engine.vterm.guest.linux") is not None
-
-
-@pytest.mark.skipif(not GUEST_OS, reason="needs the guest OS programs (branch vtos)")
 def test_linux_login_lparstat_dlpar_and_poweroff(vhmc: Hmc) -> None:
     """The issue's drill on a running partition, over SSH: log in on its console, read
     `lparstat -i`, add a processor from another HMC session (DLPAR) and read it again, then
