@@ -1,10 +1,13 @@
 """Engine speed and memory: simulated time per wall time at 10 ms windows, on one core.
 
-Run: python benchmarks/bench_engine.py [--hours H]
+Run: python benchmarks/bench_engine.py [--hours H] [--faults]
 
 Prints, for the 1000-partition / 64-pool / 240-core frame and for the demo frame, the ratio
 of simulated to wall time (stepping in ten-second ticks, as the accelerated clock does),
-and the peak RSS once a simulated day of utilisation history is held.
+and the peak RSS once a simulated day of utilisation history is held. With --faults the
+same run starts with faults active (two cores and a DIMM deconfigured, a runaway process,
+a VIOS down where the frame has one: docs/powervm-rules.md section 13), to show what they
+cost per window.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.frames import large_frame
+from engine import ops
 from engine.model import Frame
+from engine.roles import Actor
 from engine.service import Engine
 from engine.store import demo_frame
 
@@ -27,8 +32,26 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(name: str, frame: Frame, hours: float) -> None:
+def inject_faults(engine: Engine) -> None:
+    admin = Actor()
+    for op in (ops.InjectFault(kind="core"), ops.InjectFault(kind="core"),
+               ops.InjectFault(kind="dimm", size_gb=16)):
+        assert engine.execute(op, admin).ok
+    busy = next((p for p in engine.snapshot().frame.partitions
+                 if not p.is_vios and p.state == "Running"), None)
+    if busy is not None:  # a runaway process: the per-window demand floor is in the path
+        assert engine.execute(ops.InjectFault(kind="runaway", location=busy.name), admin).ok
+    vios = next((p for p in engine.snapshot().frame.partitions if p.is_vios), None)
+    if vios is not None:
+        assert engine.execute(ops.ShutdownPartition(lpar=vios.name, option="immediate"),
+                              admin).ok
+
+
+def run(name: str, frame: Frame, hours: float, faults: bool = False) -> None:
     engine = Engine(frame, seed=1)
+    if faults:
+        inject_faults(engine)
+        name += " with faults"
     engine.step(60)  # warm-up: first samples, caches
     seconds = hours * 3600
     wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -42,12 +65,13 @@ def run(name: str, frame: Frame, hours: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--hours", type=float, default=24.0, help="simulated hours (default 24)")
+    parser.add_argument("--faults", action="store_true", help="run with faults active")
     args = parser.parse_args()
     t0 = time.perf_counter()
     big = large_frame()
     print(f"built the large frame in {time.perf_counter() - t0:.2f} s")
-    run("large frame", big, args.hours)
-    run("demo frame", demo_frame(), args.hours)
+    run("large frame", big, args.hours, args.faults)
+    run("demo frame", demo_frame(), args.hours, args.faults)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import argparse
 import statistics
 import time
 
-from hmc_tui.rbash import Rbash, Result
+from shellsim import Rbash, Result
 
 CASES = {
     "client line (lshwres | sort | head)": "lshwres -r proc -m S --level lpar -F lpar_name,"

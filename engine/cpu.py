@@ -81,6 +81,12 @@ class Processors:
         self._scale = np.array(
             [1.0 if os_up(p) else BOOTING_DEMAND if p.active else 0.0 for p in parts],
             dtype=np.float32)
+        # A runaway process (a "runaway" fault, engine/ops/faults.py) keeps every virtual
+        # processor of its partition busy whatever the workload asks.
+        runaway = {f.target for f in frame.faults if f.kind == "runaway"}
+        self._floor = np.array([vps[i] if p.name in runaway and os_up(p) else 0.0
+                                for i, p in enumerate(parts)], dtype=np.float32) \
+            if runaway else None
         self._frame = frame
 
     # ------------------------------------------------------------------ running
@@ -91,7 +97,10 @@ class Processors:
         if not self._ids:
             return
         blocks, repeats = self._workloads.demand_blocks(start_window / 100, windows)
-        totals = self._dispatcher.run(blocks * self._scale, repeats)
+        demand = blocks * self._scale
+        if self._floor is not None:
+            demand = np.maximum(demand, self._floor)
+        totals = self._dispatcher.run(demand, repeats)
         self._util.add(totals, windows, (start_window + windows) / 100)
 
     # ------------------------------------------------------------------ reading

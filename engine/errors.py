@@ -150,6 +150,21 @@ MESSAGES: dict[str, str] = {
     "terminal; connect with a terminal (ssh -t) and run it again.",
     "HSCL1021": "There is no partition on managed system {name} whose virtual terminal can be "
     "opened.",
+    # (ours) faults injected into the frame and their repair (engine/ops/faults.py; not HMC
+    # operations: hmc-tui's own chhwfault command)
+    "HSCL1100": "The {kind} fault is not valid: {reason}",
+    "HSCL1101": "The physical port {port} was not found in managed system {name}.",
+    "HSCL1102": "The fault {what} is already present in managed system {name}.",
+    "HSCL1103": "There is no fault {what} in managed system {name} to clear.",
+    "HSCL1104": "Deconfiguring {what} would leave managed system {name} with {left}; at "
+    "least {low} must stay configured.",
+    "HSCL1105": "The managed system {name} has lost power (SRC {src}); it cannot be powered "
+    "on until power is restored.",
+    # (ours) managed-system power (engine/ops/power.py); IBM documents chsysstate's --force
+    # but not the message of the refusal it overrides
+    "HSCL1220": "The managed system {name} cannot be powered off: {count} partition(s) are "
+    "active ({names}). Shut them down first, or specify --force to shut them down "
+    "immediately.",
 }
 
 

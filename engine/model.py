@@ -361,6 +361,52 @@ class Partition(Frozen):
         return self.profile(self.default_profile) or self.profiles[0]
 
 
+# ---------------------------------------------------------------- faults and their effects
+# engine/ops/faults.py injects and clears faults; engine/redundancy.py derives what they do
+# (docs/powervm-rules.md section 13).
+
+FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway"]
+
+
+class Fault(Frozen):
+    """A fault in the frame now: what failed, where, since when (engine seconds)."""
+
+    kind: FaultKind
+    # port location code, "core N", "dimm N", partition name (crash, runaway) or "system"
+    target: str
+    since: float = Field(default=0.0, ge=0)
+    amount: int = Field(default=0, ge=0)  # cores (core) or MB (dimm) taken out of service
+    problem_num: int = Field(default=0, ge=0)  # the serviceable event it opened
+
+
+class ServiceEvent(Frozen):
+    """A serviceable event (lssvcevents -t hardware): the SRC a fault logged."""
+
+    problem_num: int = Field(ge=1)
+    refcode: str  # the SRC, 8 characters
+    text: str
+    fru: str = ""  # location code (or name) of the failing part
+    first_time: float = Field(default=0.0, ge=0)  # engine seconds
+    last_time: float = Field(default=0.0, ge=0)
+    status: Literal["Open", "Closed"] = "Open"
+    callhome_intended: bool = True
+    # Call-home: "Sent" when the event was reported to IBM, "Not required" for events that
+    # are not called home (ours: every call home succeeds at once).
+    call_home: Literal["Sent", "Not required"] = "Sent"
+
+
+class Outage(Frozen):
+    """What a fault did to a partition that must be undone when it is repaired (kept by
+    engine/redundancy.py): "rmc" = RMC lost with its last network path, "rootvg" = the boot
+    disk lost its last path (the OS hangs, then crashes), "missing" = the OS booted while
+    VIOS `vios_id` was down, so its paths through it stay Missing until `cfgmgr`."""
+
+    lpar_id: int = Field(ge=1)
+    kind: Literal["rmc", "rootvg", "missing"]
+    since: float = Field(default=0.0, ge=0)
+    vios_id: int = Field(default=0, ge=0)  # "missing": the VIOS
+
+
 # ---------------------------------------------------------------- hardware figures
 
 # One entry per distinct system figures seen (a handful per process): `Frame.hardware` is
@@ -413,6 +459,9 @@ class Frame(Frozen):
     io: PhysicalIO = PhysicalIO()
     partitions: tuple[Partition, ...] = ()
     engine_time: float = Field(default=0.0, ge=0)  # seconds since system.epoch
+    faults: tuple[Fault, ...] = ()
+    svc_events: tuple[ServiceEvent, ...] = ()  # oldest first
+    outages: tuple[Outage, ...] = ()
 
     @field_validator("pools", mode="after")
     @classmethod
@@ -453,6 +502,19 @@ class Frame(Frozen):
             if p.current is not None and p.current.shared
             and p.current.shared_proc_pool_id == pool_id
         ]
+
+    # -- faults
+    def deconfigured_procs(self) -> int:
+        """Cores the service processor has taken out of service (core faults)."""
+        return sum(f.amount for f in self.faults if f.kind == "core")
+
+    def deconfigured_mem(self) -> int:
+        """Memory (MB) taken out of service by DIMM faults."""
+        return sum(f.amount for f in self.faults if f.kind == "dimm")
+
+    def ports_down(self) -> frozenset[str]:
+        """Location codes of the physical ports that are down."""
+        return frozenset(f.target for f in self.faults if f.kind == "port_down")
 
     # -- resources the hypervisor has handed out
     def assigned_proc_units(self) -> float:

@@ -30,8 +30,9 @@ from engine import lifecycle as lc
 from engine import ops
 from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
-from engine.journal import Event, Journal
+from engine.journal import NO_CHANGE, Event, Journal
 from engine.model import Frame
+from engine.redundancy import effects, reconcile
 from engine.roles import SYSTEM_ACTOR, Actor, authorize
 from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
 from engine.vterm.hub import Hub, TerminalHandle
@@ -115,6 +116,7 @@ class Engine:
         self._stop = threading.Event()
         self._wake = threading.Event()  # terminal input: run a boundary now, not in 50 ms
         self._hub = Hub(self._terminal_input)
+        self._hub.physc = lambda lpar_id: self._cpu.physc().get(lpar_id, 0.0)
         self._failure: EngineFailure | None = None  # set when the clock thread died
         self._version = 0
         self._frame_version = 0
@@ -330,7 +332,9 @@ class Engine:
 
     def _lifecycle_steps(self) -> None:
         now = self.time
-        for step in self._lifecycle.pop_due(now):
+        due = self._lifecycle.pop_due(now)
+        before = self._frame
+        for step in due:
             self._steps += 1
             self._frame = lc.apply_step(self._frame, step)
             if step.state is not None:
@@ -339,6 +343,12 @@ class Engine:
                                   command="", ok=True, message=step.state)
             if step.then is not None:
                 self._followup(step.then)
+        if due:  # what the steps did to paths, SEAs and RMC (once for all due at this time)
+            self._frame = reconcile(self._frame, self._lifecycle, now)
+            for target, message in effects(before, self._frame):
+                self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
+                                  op="state", target=target, command="", ok=True,
+                                  message=message)
 
     def _apply_queue(self) -> None:
         """Apply every queued operation; with a log, the accepted ones are committed to it
@@ -349,6 +359,7 @@ class Engine:
         answered: list[tuple[Future[OpResult], OpResult]] = []
         accepted: list[tuple[int, ops.Operation, Actor, dict[str, Any]]] = []
         events: list[Event] = []
+        effect_seqs: set[int] = set()
         while self._queue:
             op, actor, fut = self._queue.popleft()
             command = op.command(self._frame)
@@ -366,11 +377,23 @@ class Engine:
                 log.exception("operation %s failed", op.op)
                 fut.set_exception(exc)
                 continue
+            if self._unchanged(ctx):
+                event = self._journal.new(**fields, ok=True, message=NO_CHANGE)
+                answered.append((fut, OpResult(ok=True, event=event, data=ctx.data)))
+                events.append(event)
+                continue
+            changed = effects(self._frame, ctx.frame)
             self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
             event = self._journal.new(**fields, ok=True)
             accepted.append((len(answered), op, actor, ctx.data))
             answered.append((fut, OpResult(ok=True, event=event, data=ctx.data)))
             events.append(event)
+            for target, message in changed:  # failovers and outages the operation caused
+                effect = self._journal.new(time=now, user=SYSTEM_ACTOR.user,
+                                           role=SYSTEM_ACTOR.role, op="state", target=target,
+                                           command="", ok=True, message=message)
+                events.append(effect)
+                effect_seqs.add(effect.seq)
         saved = False
         if accepted and self._log is not None:
             records = [self._record(op, actor) for _, op, actor, _ in accepted]
@@ -379,6 +402,7 @@ class Engine:
                 saved = True
             except OpLogError as err:
                 self._frame, self._lifecycle = before
+                events = [e for e in events if e.seq not in effect_seqs]  # none happened
                 refusal = HmcError("HSCL0C01", file=err.file, reason=err.reason)
                 for index, _, _, _ in accepted:
                     fut, result = answered[index]
@@ -395,6 +419,12 @@ class Engine:
             self._snapshot = self._publish()
             for fut, result in answered:
                 fut.set_result(result)
+
+    def _unchanged(self, ctx: ops.Context) -> bool:
+        """The operation left the frame and the schedule as they were (a no-op: chhwres to
+        the values already set). Equal frames share their unchanged parts, so this is cheap."""
+        return ctx.frame == self._frame and \
+            ctx.lifecycle.to_data() == self._lifecycle.to_data()
 
     def _record(self, op: ops.Operation, actor: Actor) -> OpRecord:
         from engine.durable import OpRecord  # late: durable builds engines

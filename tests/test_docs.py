@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SCANNED = ("engine", "hmc_tui", "tests", "benchmarks", "examples", "docs", "README.md")
+SCANNED = ("engine", "hmc_tui", "shellsim", "tests", "benchmarks", "examples", "docs", "README.md")
 SKIP_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 SKIP_SUFFIXES = {".pyc", ".png", ".jpg"}
 

@@ -27,8 +27,10 @@ from engine.ops.config import (
 )
 from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsShutdown
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
+from engine.ops.faults import ClearFault, ConfigureDevices, InjectFault
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
+from engine.ops.partition_config import SaveCurrentConfig
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.system import (
     AcceptViosLicense,
@@ -53,6 +55,7 @@ from engine.ops.vio import (
     UnmapVscsi,
     next_free_slot,
 )
+from engine.redundancy import reconcile
 from engine.roles import Actor, authorize
 
 AnyOperation = Annotated[
@@ -66,6 +69,8 @@ AnyOperation = Annotated[
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
+    | SaveCurrentConfig
+    | InjectFault | ClearFault | ConfigureDevices
     | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
     Field(discriminator="op"),
 ]
@@ -89,6 +94,7 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
     authorize(actor, op.task)
     ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
     op.apply(ctx)
+    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, now)
     ctx.frame = record_refcodes(frame, ctx.frame, now)
     check_frame(ctx.frame)
     return ctx
@@ -103,8 +109,10 @@ __all__ = [
     "RemoveVirtualAdapter", "SetUncapWeight", "ShutdownPartition", "UnloadOptical", "UnmapNpiv",
     "UnmapVscsi", "UpdateFirmware", "build", "execute", "next_free_slot",
 ]
+__all__ += ["ClearFault", "ConfigureDevices", "InjectFault"]  # engine/ops/faults.py
 __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",
 ]
 __all__ += ["BootFromDevice", "FirmwareReset", "InterruptBoot", "OsShutdown"]  # console.py
+__all__ += ["SaveCurrentConfig"]  # engine/ops/partition_config.py

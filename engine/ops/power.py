@@ -9,6 +9,7 @@ from engine.errors import HmcError
 from engine.hmcsyntax import name
 from engine.model import TRANSITIONAL_STATES, BootMode, Frame, IplSource, Keylock, Partition
 from engine.ops.base import Context, Operation
+from engine.redundancy import boot_reachable
 
 
 def activate(ctx: Context, p: Partition, profile_name: str, boot_mode: BootMode | None,
@@ -40,7 +41,10 @@ def activate(ctx: Context, p: Partition, profile_name: str, boot_mode: BootMode 
                        available=max(free_mem, 0))
     current = lc.grant(prof, free_units, free_mem, lmb, frame.hardware.min_proc_units_per_vp)
     mode = boot_mode or prof.boot_mode
-    steps = lc.boot_steps(p, mode)
+    if not boot_reachable(frame, p):  # no path to the boot disk: firmware finds no device
+        steps = lc.boot_steps(p.model_copy(update={"bootable": False}), mode)
+    else:
+        steps = lc.boot_steps(p, mode)
     ctx.put(p.model_copy(update={
         "state": steps[0][1], "refcode": steps[0][2], "current": current,
         "configured": None,  # what it keeps while Not Activated: `current` holds it now
@@ -125,6 +129,11 @@ class PowerOnSystem(Operation):
         s = ctx.frame.system
         if s.state != "Power Off":
             raise HmcError("HSCL0B07", name=s.name, state=s.state)
+        lost = next((f for f in ctx.frame.faults if f.kind == "power_loss"), None)
+        if lost is not None:
+            src = next((e.refcode for e in ctx.frame.svc_events
+                        if e.problem_num == lost.problem_num), "")
+            raise HmcError("HSCL1105", name=s.name, src=src)
         from engine.ops.system import apply_pending  # late: system imports this module
 
         s = apply_pending(s)  # pending settings (pend_...) take effect at power-on
@@ -144,16 +153,22 @@ class PowerOnSystem(Operation):
 
 
 class PowerOffSystem(Operation):
-    """Power the system off; every active partition is shut down immediately first."""
+    """Power the system off. Refused while partitions are active unless forced (the HMC's
+    `--force`); forced, every active partition is shut down immediately first."""
 
     op: Literal["system_off"] = "system_off"
     task: ClassVar[str] = "power"
     immediate: bool = False
+    force: bool = False
 
     def apply(self, ctx: Context) -> None:
         s = ctx.frame.system
         if s.state not in ("Operating", "Standby"):
             raise HmcError("HSCL0B07", name=s.name, state=s.state)
+        active = [p.name for p in ctx.frame.partitions if p.active]
+        if active and not self.force:
+            raise HmcError("HSCL1220", name=s.name, count=len(active),
+                           names=", ".join(active))
         for p in ctx.frame.partitions:
             if p.active:
                 steps = lc.shutdown_steps("immediate")
@@ -170,4 +185,4 @@ class PowerOffSystem(Operation):
 
     def command(self, frame: Frame) -> str:
         return f"chsysstate -m {name(frame.system.name)} -r sys -o off" + (
-            " --immed" if self.immediate else "")
+            " --immed" if self.immediate else "") + (" --force" if self.force else "")

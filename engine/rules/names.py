@@ -42,6 +42,7 @@ from pydantic import BaseModel
 from engine.errors import HmcError
 from engine.model import (
     Disk,
+    Fault,
     Frame,
     ManagedSystem,
     MediaRepository,
@@ -51,6 +52,7 @@ from engine.model import (
     PhysicalPort,
     Profile,
     RefcodeEntry,
+    ServiceEvent,
     SharedEthernetAdapter,
     SharedPool,
     VirtualEth,
@@ -187,6 +189,8 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     SharedEthernetAdapter: ("name", "physical"),
     MediaRepository: ("pool",),
     RefcodeEntry: ("refcode",),
+    Fault: ("target",),
+    ServiceEvent: ("refcode", "text", "fru"),
 }
 _GET = {model: attrgetter(*fields) for model, fields in TEXT_FIELDS.items()}
 
@@ -226,6 +230,10 @@ def _all_text(frame: Frame) -> list[str]:
         out.extend(e.refcode for e in p.refcode_history)
         if p.media_repository is not None:
             out.append(p.media_repository.pool)
+    out.extend(f.target for f in frame.faults)
+    fault_event = _GET[ServiceEvent]
+    for e in frame.svc_events:
+        out.extend(fault_event(e))
     return out
 
 
@@ -246,3 +254,7 @@ def _text_models(frame: Frame) -> Iterator[tuple[str, BaseModel]]:
                 yield f"{path}.{field}[{k}]", item
         if p.media_repository is not None:
             yield f"{path}.media_repository", p.media_repository
+    for k, f in enumerate(frame.faults):
+        yield f"faults[{k}]", f
+    for k, e in enumerate(frame.svc_events):
+        yield f"svc_events[{k}]", e

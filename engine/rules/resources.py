@@ -37,12 +37,15 @@ class Limits:
     @classmethod
     def of(cls, frame: Frame, hw: HardwareModel) -> Limits:
         s = frame.system
+        # A profile stays valid while cores or DIMMs are deconfigured (faults): it is checked
+        # against the figures without them; activation checks what is free now.
+        procs = s.configurable_procs + frame.deconfigured_procs()
         return cls(
             lmb=s.mem_region_size,
             mem_floor=max(MIN_MEM_MB, s.mem_region_size),
-            mem_ceiling=s.configurable_mem,
+            mem_ceiling=s.configurable_mem + frame.deconfigured_mem(),
             # The HMC's max_procs_per_lpar, where a capture stated it, caps dedicated cores.
-            cores=min(s.configurable_procs, s.max_procs_per_lpar or s.configurable_procs),
+            cores=min(procs, s.max_procs_per_lpar or procs),
             per_vp=round(hw.min_proc_units_per_vp * 100),
             max_vps=hw.max_vps_per_lpar,
             max_slots=hw.max_virtual_slots,

@@ -32,19 +32,25 @@ def _system(ix: FrameIndex) -> Problems:
 
 
 def _usage(ix: FrameIndex) -> Problems:
-    """What the hypervisor has handed to active partitions fits in the configurable resources."""
+    """What the hypervisor has handed to active partitions fits in the configurable resources.
+
+    Cores and DIMMs deconfigured by a fault count as configurable here: partitions that
+    were running keep what they had (docs/powervm-rules.md section 13); what is free for
+    activation and DLPAR is smaller, and those refuse."""
     frame = ix.frame
     s = frame.system
     assigned = frame.assigned_proc_units()
-    if not pu_le(assigned, s.configurable_procs):
+    procs = s.configurable_procs + frame.deconfigured_procs()
+    if not pu_le(assigned, procs):
         yield HmcError(
             "HSCL0A11", "system.configurable_procs", what="processing units",
-            used=fmt_pu(assigned), available=fmt_pu(s.configurable_procs),
+            used=fmt_pu(assigned), available=fmt_pu(procs),
         )
     # The hypervisor's own memory (base + page tables) is charged like a partition's.
     mem = frame.assigned_mem() + frame.firmware_mem()
-    if mem > s.configurable_mem:
+    mem_limit = s.configurable_mem + frame.deconfigured_mem()
+    if mem > mem_limit:
         yield HmcError(
             "HSCL0A11", "system.configurable_mem", what="memory in MB (with hypervisor memory)",
-            used=mem, available=s.configurable_mem,
+            used=mem, available=mem_limit,
         )

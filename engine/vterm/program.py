@@ -21,6 +21,11 @@ class TermIO(Protocol):
     partition: Partition  # this partition now
     now: float  # engine seconds
 
+    @property
+    def physc(self) -> float:
+        """Cores the dispatcher gave this partition over the last tick (lparstat, mpstat)."""
+        ...
+
     def write(self, text: str) -> None:
         """Output to the terminal ("\\r\\n" line ends)."""
         ...

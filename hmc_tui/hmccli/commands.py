@@ -17,6 +17,7 @@ from hmc_tui.hmccli import (
     chhwres,
     chsysstate,
     hmcinfo,
+    hwfault,
     lic,
     lshwres,
     lsled,
@@ -73,6 +74,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(hmcinfo.LSHMC, hmcinfo.run_lshmc),
     Command(hmcinfo.LSSYSCONN, hmcinfo.run_lssysconn),
     Command(svcevents.GRAMMAR, svcevents.run),
+    Command(hwfault.CHHWFAULT, hwfault.run, hwfault.plan),  # hmc-tui's own, not the HMC's
+    Command(hwfault.LSHWFAULT, hwfault.run_ls),
     Command(vios.GRAMMAR, vios.run, vios.plan),
     Command(viosimg.GRAMMAR, viosimg.run),
     Command(netboot.GRAMMAR, netboot.run, netboot.plan),

@@ -7,10 +7,13 @@ this one; `text` is our own sentence (docs/hmc-commands.md), and the journal's f
 attributes of their own for -F (`user_name`, `task_role`, `operation`, `target`, `result`
 - 0 or the HSCL code of a refusal -, `command`).
 Times are the engine clock on the system's calendar, as the status line shows them.
-Hardware serviceable events (`-t hardware`) are not simulated: the listing is empty, which
-the HMC prints as "No results were found." (exit status 0; Nagios' check_hmc.sh matches
-`^No results were found.$`). Its attributes and filters are those of a real capture (HMC
-V8R8.7, ziutus/hmc_vios_aix lssvcevents_hardware.txt) and of IBM's man page.
+Hardware serviceable events (`-t hardware`) are the ones injected faults opened
+(engine/ops/faults.py, `frame.svc_events`), newest first, in the record layout of a real
+capture (HMC V8R8.7, ziutus/hmc_vios_aix lssvcevents_hardware.txt; IBM technote N1014321):
+`problem_num=45,pmh_num=,refcode=B3020001,status=Open,first_time=...`. With none the HMC
+prints "No results were found." (exit status 0; Nagios' check_hmc.sh matches
+`^No results were found.$`). Its filters are those of IBM's man page; `status` matches
+open/closed whatever the case.
 
     -d DAYS     events since the start of the day DAYS days ago (0: today)
     -i MINUTES  events of the last MINUTES minutes
@@ -23,10 +26,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from engine.journal import Event
+from engine.model import ServiceEvent
 from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.filters import parse_filter
 from hmc_tui.hmccli.format import Record, render
 from hmc_tui.hmccli.grammar import Flag, Grammar, Variant
+from hmc_tui.hmccli.hmcinfo import HMC_HOSTNAME
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, HEADER, SYSTEM
 
@@ -49,8 +54,8 @@ GRAMMAR = Grammar(
     "hardware serviceable events.",
     (
         Flag("-t", choices=("console", "hardware"), required=True,
-             help="console, or hardware (serviceable hardware\n"
-                  "events are not simulated: none are listed)"),
+             help="console, or hardware (serviceable events\n"
+                  "of the faults injected with chhwfault)"),
         replace(SYSTEM, required=False, help="the managed system (-t hardware)"),
         Flag("-d", metavar="<number of days>", names="number", alt="window",
              help="events since the start of the day this\nmany days ago (0: today)"),
@@ -92,6 +97,34 @@ def record(ctx: Ctx, event: Event) -> Record:
             "command": event.command}
 
 
+FILTER_ATTR = {"problem_nums": "problem_num", "status": "status",
+               "approval_state": "approval_state", "callhome_intended": "callhome_intended",
+               "refcodes": "refcode"}
+
+
+def hardware_record(ctx: Ctx, event: ServiceEvent) -> Record:
+    """One serviceable event in a real HMC's layout (values we have no source for are the
+    capture's: approved, severity 0, no PMH number until IBM opens one)."""
+    system = ctx.frame.system
+    mtms = f"{system.mtm}/{system.serial}"
+    first, last = hmc_time(ctx.wall(event.first_time)), hmc_time(ctx.wall(event.last_time))
+    fru = (f"fru_part_num=:fru_serial_num=:fru_location_code={event.fru}:fru_replaced_date=0:"
+           "fru_class=CLASS_HARDWARE:fru_replacement_group=:fru_ccin=:fru_logic_ctrl_mtms=")
+    return {
+        "problem_num": str(event.problem_num), "pmh_num": "", "refcode": event.refcode,
+        "status": event.status, "first_time": first, "last_time": last,
+        "sys_name": system.name, "sys_mtms": mtms, "enclosure_mtms": mtms,
+        "firmware_fix": "", "text": event.text, "created_time": first,
+        "reporting_name": system.name, "reporting_mtms": mtms, "failing_mtms": mtms,
+        "analyzing_hmc": HMC_HOSTNAME, "event_time": first, "files": "",
+        "approval_state": "approved",
+        "callhome_intended": "true" if event.callhome_intended else "false",
+        "duplicate_count": "0", "event_severity": "0", "analyzing_mtms": mtms,
+        "ref_code_extn": "00000000", "sys_refcode": event.refcode + "00000000",
+        "fru_details": fru,
+    }
+
+
 def _since(ctx: Ctx, args: Args) -> datetime:
     """The earliest moment listed, on the engine's calendar."""
     if "-i" in args:
@@ -108,8 +141,12 @@ def run(ctx: Ctx, args: Args) -> str:
     known = args.spec.attributes if args.spec is not None else CONSOLE_ATTRS
     if args.require("-t") == "hardware":
         ctx.system(args, required=False)
-        parse_filter(args.get("--filter"), args.filters)
-        return render([], fields, header, known)
+        hw = parse_filter(args.get("--filter"), args.filters)
+        wanted = {k: {v.lower() for v in vs} for k, vs in hw.values.items()}
+        found = [r for r in (hardware_record(ctx, e) for e in reversed(ctx.frame.svc_events)
+                             if ctx.wall(e.last_time) >= since)
+                 if all(str(r[FILTER_ATTR[k]]).lower() in vs for k, vs in wanted.items())]
+        return render(found, fields, header, known)
     f = parse_filter(args.get("--filter"), args.filters)
     records = [record(ctx, e) for e in ctx.snap.events
                if ctx.wall(e.time) >= since and f.allows("user_names", e.user)

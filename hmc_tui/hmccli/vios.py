@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine import vios as names
+from engine import vios_show as show
 from engine.errors import HmcError
 from engine.model import Frame, Partition, VirtualEth
 from engine.ops import (
@@ -38,7 +39,6 @@ from engine.ops import (
 from engine.ops.vio import require_vios_up, vios_error
 from hmc_tui.hmccli import lsmap_select as select
 from hmc_tui.hmccli import vios_license
-from hmc_tui.hmccli import vios_show as show
 from hmc_tui.hmccli import vios_storage as storage
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CliError, CodedError, UsageError
@@ -329,7 +329,7 @@ def _lsdev(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
         if not rows:
             raise relayed(vios_error("no_device", device=device))
     elif "-virtual" in values:
-        rows = [d for d in everything if d["parent"] not in ("pci0", "fscsi0")]
+        rows = show.virtual_devices(frame, v)
     elif "-type" in values:
         kind = values["-type"][0]
         if kind == "adapter":
@@ -350,8 +350,7 @@ def _lsdev(ctx: Ctx, v: Partition, values: dict[str, list[str]]) -> list[str]:
     if "-fmt" in values:
         return [values["-fmt"][0].join(d[f] for f in fields) for d in rows]
     if fields == ["name", "status", "description"]:
-        return [f"{'name':<17}{'status':<12}description",
-                *(f"{d['name']:<17}{d['status']:<12}{d['description']}" for d in rows)]
+        return show.device_lines(rows)
     return show.table(fields, [[d[f] for f in fields] for d in rows])
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from engine.model import Disk, Frame, Partition, PhysicalPort
 from engine.ops.vio import media_name, repository
 from engine.vios import physical_ports
-from hmc_tui.hmccli.vios_show import disks_of, table
+from engine.vios_show import disks_of, table
 
 # (attribute, value, description, user_settable)
 AttrRow = tuple[str, str, str, str]

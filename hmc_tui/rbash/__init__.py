@@ -1,10 +1,5 @@
-"""The HMC's restricted shell (rbash), interpreted in Python: see shell.py.
+"""The interactive HMC prompt (`python -m hmc_tui.rbash SOCKET`, session.py).
 
-`Rbash(run_hmc, hmc_commands, user=...)` runs command lines for one session; `Limits` bounds
-each line. Engine-free and front-end-free: HMC commands reach the engine only through the
-`run_hmc(words)` callable the caller gives.
+The restricted shell's interpreter itself is the top-level package `shellsim` (engine- and
+front-end-free), shared with the partitions' simulated shells (engine/vterm/guest).
 """
-
-from hmc_tui.rbash.shell import Limits, Output, Rbash, Result
-
-__all__ = ["Limits", "Output", "Rbash", "Result"]

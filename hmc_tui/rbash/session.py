@@ -33,11 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     from engine.store import state_dir
     from hmc_tui.hmccli import run_command
     from hmc_tui.hmccli.shell import remember, setup_readline
-    from hmc_tui.rbash.shell import Rbash, Result
     from hmc_tui.service.protocol import ServiceGone
     from hmc_tui.service.remote import RemoteConsole
     from hmc_tui.service.sshd import HmcCommandNames
     from hmc_tui.service.users import UserStore
+    from shellsim.shell import Rbash, Result
 
     try:
         console = RemoteConsole.from_environment(args.socket).connect()

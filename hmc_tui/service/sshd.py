@@ -3,7 +3,7 @@
 - An interactive session with a PTY gets a console process of its own (ptysession.py),
   connected to the engine service as the authenticated user.
 - An exec request (`ssh -p 2222 hscroot@host 'lssyscfg -r sys -F name | sort'`) is a line of
-  the HMC's restricted shell (hmc_tui/rbash), interpreted in this process against the shared
+  the HMC's restricted shell (shellsim), interpreted in this process against the shared
   engine; its output and exit status are returned. `ssh -t ... shell`, or a user whose
   default shell is rbash, gets the interactive HMC prompt, a PTY process like the console.
 - Nothing else: no OS shell, no subsystems (sftp/scp), no forwarding of any kind. The only
@@ -41,12 +41,12 @@ from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult, run_command
-from hmc_tui.rbash import Limits, Output, Rbash
 from hmc_tui.service.logins import Attempt, LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
 from hmc_tui.service.users import User, UserError, UserStore
+from shellsim import Limits, Output, Rbash
 
 log = logging.getLogger(__name__)
 

@@ -64,7 +64,8 @@ def test_every_offered_value_parses(name: str) -> None:
 
 def test_commands_and_help(snap: Snapshot) -> None:
     assert complete(snap, "lss") == ["lssyscfg", "lssysconn", "lssvcevents"]
-    assert complete(snap, "help lsh") == ["lshwres", "lshmc", "lshmcldap", "lshmcusr"]
+    assert complete(snap, "help lsh") == ["lshwres", "lshmc", "lshwfault", "lshmcldap",
+                                          "lshmcusr"]
     assert complete(snap, "ex", extra_commands=("exit",)) == ["exit"]
     assert complete(snap, "nosuch -") == []
     assert complete(snap, 'lssyscfg -r "lp') == ['"lpar']

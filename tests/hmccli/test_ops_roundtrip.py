@@ -28,6 +28,7 @@ OPERATIONS: list[ops.Operation] = [
       for option in ("delayed", "immediate", "os", "os_immediate") for restart in (False, True)),
     ops.PowerOnSystem(), ops.PowerOnSystem(standby=True),
     ops.PowerOffSystem(), ops.PowerOffSystem(immediate=True),
+    ops.PowerOffSystem(immediate=True, force=True),
     ops.ChangeProcessors(lpar="oradb01", action="add", proc_units=0.5),
     ops.ChangeProcessors(lpar="oradb01", action="remove", procs=2, proc_units=1.25),
     ops.ChangeProcessors(lpar="oradb01", action="move", procs=1, target_lpar="was01"),
@@ -96,6 +97,21 @@ OPERATIONS: list[ops.Operation] = [
     ops.CreateRepository(vios="vios2", pool="datavg", size_mb=1500),
     ops.ChangeSampleRate(sample_rate=300),
     ops.ChangeSampleRate(sample_rate=0),
+    # engine/ops/faults.py (hmc-tui's own chhwfault)
+    ops.InjectFault(kind="port_down", location="vios1:fcs0"),
+    ops.InjectFault(kind="core"),
+    ops.InjectFault(kind="dimm", location="dimm 3", size_gb=32),
+    ops.InjectFault(kind="crash", location="was01", restart=False),
+    ops.InjectFault(kind="power_loss"),
+    ops.InjectFault(kind="runaway", location="test01"),
+    ops.ClearFault(kind="core", location="core 0"),
+    ops.ClearFault(kind="port_down"),
+    ops.ConfigureDevices(lpar="was01"),
+    # engine/ops/partition_config.py and rmsyscfg --vioscfg
+    ops.SaveCurrentConfig(lpar="was01", profile="saved"),
+    ops.SaveCurrentConfig(lpar="was01", profile="default_profile", force=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True),
+    ops.DeletePartition(lpar="sandbox01", vioscfg=True, vdisk=True),
 ]
 
 

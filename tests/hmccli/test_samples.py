@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from engine.vios_show import lun_number, lun_text, pair_line, svsa_line, vfchost_line
 from hmc_tui.hmccli.capture_parse import Capture, hmc_records, lsmap_npiv, lsmap_vscsi
-from hmc_tui.hmccli.vios_show import lun_number, lun_text, pair_line, svsa_line, vfchost_line
 
 NPIV_BLOCK = """\
 Name          Physloc                            ClntID ClntName       ClntOS

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hmc_tui.rbash import Limits, Rbash, Result
+from shellsim import Limits, Rbash, Result
 
 SYSTEMS = "SYS-A\nSYS-B\n"
 PROC = "nim01,0.5\nsandbox01,0.0\ntest01,1.0\nibmi01,2.0\noradb01,4.0\nvios1,1.0\n"

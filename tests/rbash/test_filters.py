@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hmc_tui.rbash import Rbash
+from shellsim import Rbash
 
 LPARS = "nim01,Running,0.5\nsandbox01,Not Activated,0.0\nvios1,Running,1.0\nVIOS2,Running,2\n"
 

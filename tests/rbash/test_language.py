@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from hmc_tui.rbash import Rbash
+from shellsim import Rbash
 from tests.rbash.test_shell import run
 
 

@@ -8,7 +8,7 @@ import fnmatch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hmc_tui.rbash import Limits, Rbash, Result, glob
+from shellsim import Limits, Rbash, Result, glob
 
 
 def _shell() -> Rbash:

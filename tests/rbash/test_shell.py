@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hmc_tui.rbash import Rbash
+from shellsim import Rbash
 from tests.rbash.conftest import FakeHmc
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.model import Disk, NpivMapping, PhysicalAdapter, SharedEthernetAdapter, VscsiMapping
+from engine.vios_show import LIBRARY, lun_number
 from hmc_tui.hmccli.capture_parse import (
     Capture,
     CaptureError,
@@ -24,7 +25,6 @@ from hmc_tui.hmccli.capture_parse import (
 from hmc_tui.hmccli.importer.physical import derive_ports, npiv_ports
 from hmc_tui.hmccli.importer.reader import VIOS_COMMANDS, Reader, Rec, T, base_key
 from hmc_tui.hmccli.tokens import split_items
-from hmc_tui.hmccli.vios_show import LIBRARY, lun_number
 
 
 def _vios_captures(r: Reader, vios_parts: dict[int, Rec]) -> dict[int, dict[str, Capture]]:

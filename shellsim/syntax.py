@@ -17,7 +17,7 @@ import threading
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from hmc_tui.rbash.arith import ArithError, evaluate
+from shellsim.arith import ArithError, evaluate
 
 _LANGUAGE = Language(tree_sitter_bash.language())
 _LOCAL = threading.local()  # a Parser is not thread-safe; the service parses in workers

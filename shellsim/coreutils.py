@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from hmc_tui.rbash.filterbase import (
+from shellsim.filterbase import (
     FilterError,
     Output,
     dash_number,

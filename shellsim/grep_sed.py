@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hmc_tui.rbash.filterbase import (
+from shellsim.filterbase import (
     FilterError,
     Output,
     join_lines,
@@ -12,7 +12,7 @@ from hmc_tui.rbash.filterbase import (
     no_files,
     parse_opts,
 )
-from hmc_tui.rbash.regex import RegexError, compile_posix
+from shellsim.regex import RegexError, compile_posix
 
 # ---------------------------------------------------------------- grep
 

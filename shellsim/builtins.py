@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from hmc_tui.rbash.awk import c_format
+from shellsim.awk import c_format
 
 READONLY = ("PATH", "SHELL", "ENV", "BASH_ENV")
 Answer = tuple[str, str, int]
@@ -46,6 +46,7 @@ class Exit(Abort):
 
 
 class Builtins:
+    shell_name = "rbash"  # the prefix of the shell's own messages (a subclass may be ksh)
     vars: dict[str, str]
     status: int
     user: str
@@ -119,13 +120,13 @@ class Builtins:
         return self.hostname() + "\n", "", 0
 
     def _cd(self, args: list[str], stdin: str) -> Answer:
-        return "", "rbash: cd: restricted\n", 1
+        return "", f"{self.shell_name}: cd: restricted\n", 1
 
     def _export(self, args: list[str], stdin: str) -> Answer:
         for arg in args:
             name, eq, value = arg.partition("=")
             if name in READONLY:
-                return "", f"rbash: {name}: readonly variable\n", 1
+                return "", f"{self.shell_name}: {name}: readonly variable\n", 1
             if eq:
                 self.vars[name] = value
         return "", "", 0
@@ -133,7 +134,7 @@ class Builtins:
     def _unset(self, args: list[str], stdin: str) -> Answer:
         for name in args:
             if name in READONLY:
-                return "", f"rbash: unset: {name}: cannot unset: readonly variable\n", 1
+                return "", f"{self.shell_name}: unset: {name}: cannot unset: readonly variable\n", 1
             self.vars.pop(name, None)
         return "", "", 0
 
@@ -141,7 +142,7 @@ class Builtins:
         status = self.status
         if args:
             if not re.fullmatch(r"-?\d+", args[0]):
-                raise Abort(f"rbash: exit: {args[0]}: numeric argument required", 2)
+                raise Abort(f"{self.shell_name}: exit: {args[0]}: numeric argument required", 2)
             status = int(args[0]) & 0xFF
         raise Exit(status)
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hmc_tui.rbash.filterbase import FilterError, Output, no_files, parse_opts
-from hmc_tui.rbash.regex import RegexError, compile_posix
+from shellsim.filterbase import FilterError, Output, no_files, parse_opts
+from shellsim.regex import RegexError, compile_posix
 
 TOKEN = re.compile(r"""
     (?P<space>[ \t]+) | (?P<nl>[\n;]) |

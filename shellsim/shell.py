@@ -26,12 +26,12 @@ from typing import ClassVar, Protocol
 
 from tree_sitter import Node
 
-from hmc_tui.rbash import glob
-from hmc_tui.rbash.arith import ArithError, evaluate
-from hmc_tui.rbash.builtins import READONLY, Abort, Builtins, Exit, Refused
-from hmc_tui.rbash.expand import ExpansionError, Substitution, expand_pattern, expand_word
-from hmc_tui.rbash.filters import FILTERS, Filter, FilterError
-from hmc_tui.rbash.syntax import Source, SyntaxProblem, Unsupported, parse
+from shellsim import glob
+from shellsim.arith import ArithError, evaluate
+from shellsim.builtins import READONLY, Abort, Builtins, Exit, Refused
+from shellsim.expand import ExpansionError, Substitution, expand_pattern, expand_word
+from shellsim.filters import FILTERS, Filter, FilterError
+from shellsim.syntax import Source, SyntaxProblem, Unsupported, parse
 
 MB = 1024 * 1024
 
@@ -94,7 +94,7 @@ class Rbash(Builtins):
 
     # ------------------------------------------------------------------ entry
     def _where(self) -> str:
-        return "rbash: " if self.interactive else "rbash: -c: line 1: "
+        return f"{self.shell_name}: " if self.interactive else f"{self.shell_name}: -c: line 1: "
 
     def run(self, line: str) -> Result:
         """Run one command line; never raises."""
@@ -102,21 +102,21 @@ class Rbash(Builtins):
             return self._done("", f"{self._where()}syntax error: the command line holds a NUL "
                               "byte\n", 2)
         if len(line) > self.limits.max_line:
-            return self._done("", f"rbash: the command line is too long ({len(line)} "
+            return self._done("", f"{self.shell_name}: the command line is too long ({len(line)} "
                               f"characters; at most {self.limits.max_line})\n", 2)
         depth = _nesting(line)
         if depth > self.limits.max_depth:
-            return self._done("", f"rbash: maximum nesting level exceeded ({depth}; at most "
-                              f"{self.limits.max_depth})\n", 2)
+            return self._done("", f"{self.shell_name}: maximum nesting level exceeded "
+                              f"({depth}; at most {self.limits.max_depth})\n", 2)
         if not line.strip():
             return Result("", "", self.status)
         try:
             root, self.src = parse(line)
         except SyntaxProblem as exc:
-            where = self._where() if exc.located else "rbash: "
+            where = self._where() if exc.located else f"{self.shell_name}: "
             return self._done("", f"{where}{exc}\n", exc.status)
         except Unsupported as exc:
-            return self._done("", f"rbash: {exc}: not supported\n", 2)
+            return self._done("", f"{self.shell_name}: {exc}: not supported\n", 2)
         statements = _statements(root)
         if not statements:  # only comments
             return Result("", "", self.status)
@@ -134,7 +134,7 @@ class Rbash(Builtins):
                 self._run.errors.append(exc.message + "\n")
             status = exc.status
         except RecursionError:
-            self._run.errors.append("rbash: maximum nesting level exceeded\n")
+            self._run.errors.append(f"{self.shell_name}: maximum nesting level exceeded\n")
             status = 2
         return self._done("".join(out), "".join(self._run.errors), status)
 
@@ -146,16 +146,17 @@ class Rbash(Builtins):
     def _check(self, depth: int) -> None:
         run = self._run
         if depth > self.limits.max_depth:
-            raise Abort(f"rbash: maximum nesting level exceeded (at most "
+            raise Abort(f"{self.shell_name}: maximum nesting level exceeded (at most "
                         f"{self.limits.max_depth})", 2)
         if run.deadline is not None and time.monotonic() > run.deadline:
-            raise Abort(f"rbash: the command line did not finish within "
+            raise Abort(f"{self.shell_name}: the command line did not finish within "
                         f"{self.limits.max_seconds:g} seconds", 1)
 
     def _emit(self, out: list[str], text: str) -> None:
         self._run.produced += len(text)
         if self._run.produced > self.limits.max_output:
-            raise Abort(f"rbash: output limit exceeded ({_size(self.limits.max_output)})", 1)
+            raise Abort(f"{self.shell_name}: output limit exceeded "
+                        f"({_size(self.limits.max_output)})", 1)
         out.append(text)
 
     def _sequence(self, nodes: list[Node], stdin: str, out: list[str], depth: int) -> int:
@@ -179,8 +180,8 @@ class Rbash(Builtins):
             for part in node.named_children:
                 self._assign(part, depth)
             return 0
-        raise Abort(f"rbash: {_UNSUPPORTED.get(kind, kind.replace('_', ' '))}: not supported",
-                    2)
+        raise Abort(f"{self.shell_name}: {_UNSUPPORTED.get(kind, kind.replace('_', ' '))}: "
+                    "not supported", 2)
 
     def _list(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
         """`a && b || c`: tree-sitter nests it to the left; walked as a chain, so that a
@@ -257,7 +258,7 @@ class Rbash(Builtins):
     def _tick(self) -> None:
         self._run.iterations += 1
         if self._run.iterations > self.limits.max_iterations:
-            raise Abort(f"rbash: loop limit exceeded ({self.limits.max_iterations} "
+            raise Abort(f"{self.shell_name}: loop limit exceeded ({self.limits.max_iterations} "
                         "iterations)", 1)
 
     def _for(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
@@ -269,7 +270,7 @@ class Rbash(Builtins):
         for value in _adjacent(node.children_by_field_name("value")):
             words.extend(self._expand(value, depth))
         if name in READONLY:
-            raise Abort(f"rbash: {name}: readonly variable", 1)
+            raise Abort(f"{self.shell_name}: {name}: readonly variable", 1)
         status = 0
         for word in words:
             self._tick()
@@ -348,10 +349,10 @@ class Rbash(Builtins):
                                 subject):
                     return True
             except ExpansionError as exc:
-                raise Abort(f"rbash: {exc}", 1) from None
+                raise Abort(f"{self.shell_name}: {exc}", 1) from None
             except glob.GlobTooLong:
-                raise Abort(f"rbash: case: the word is too long to match ({len(subject)} "
-                            f"characters; at most {glob.MAX_TEXT})", 1) from None
+                raise Abort(f"{self.shell_name}: case: the word is too long to match "
+                            f"({len(subject)} characters; at most {glob.MAX_TEXT})", 1) from None
         return False
 
     def _declaration(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
@@ -365,19 +366,20 @@ class Rbash(Builtins):
         return self._finish(self._simple(words, stdin), [], out)
 
     def _refuse(self, node: Node, stdin: str, out: list[str], depth: int) -> int:
-        raise Abort(f"rbash: {_UNSUPPORTED.get(node.type, node.type)}: not supported", 2)
+        raise Abort(f"{self.shell_name}: {_UNSUPPORTED.get(node.type, node.type)}: "
+                    "not supported", 2)
 
     # ------------------------------------------------------------------ commands
     def _redirect_check(self, r: Node) -> str:
         """'2>&1' / '1>&2' for a duplication; a refused redirection raises Refused (that
         command fails, the line goes on, as in bash)."""
         if r.type == "herestring_redirect":
-            raise Abort("rbash: here-documents: not supported", 2)
+            raise Abort(f"{self.shell_name}: here-documents: not supported", 2)
         target = r.child_by_field_name("destination")
         target_text = self.src.of(target) if target is not None else ""
         if r.type != "file_redirect":
-            raise Refused(f"rbash: {_printable(target_text)}: restricted: cannot redirect "
-                          "output")
+            raise Refused(f"{self.shell_name}: {_printable(target_text)}: restricted: cannot "
+                          "redirect output")
         ops = [c.type for c in r.children if not c.is_named]
         fd_node = r.child_by_field_name("descriptor")
         op = ops[0] if ops else ""
@@ -386,8 +388,10 @@ class Rbash(Builtins):
             return f"{fd}>&{target_text}"
         if op == "<":
             # rbash may read files, but the HMC user has none here
-            raise Refused(f"rbash: {_printable(target_text)}: No such file or directory")
-        raise Refused(f"rbash: {_printable(target_text)}: restricted: cannot redirect output")
+            raise Refused(f"{self.shell_name}: {_printable(target_text)}: No such file or "
+                          "directory")
+        raise Refused(f"{self.shell_name}: {_printable(target_text)}: restricted: cannot "
+                      "redirect output")
 
     def _subs(self, word: Node, depth: int, base: int | None = None) -> list[Substitution]:
         """The command and arithmetic substitutions in `word`, by offset from `base` (the
@@ -426,7 +430,7 @@ class Rbash(Builtins):
 
                 subs.append(Substitution(*span(part), arith))
             elif kind == "process_substitution":
-                raise Abort("rbash: process substitution: not supported", 2)
+                raise Abort(f"{self.shell_name}: process substitution: not supported", 2)
             else:
                 stack.extend(part.children)
         return subs
@@ -444,7 +448,7 @@ class Rbash(Builtins):
                                        is_set=self._is_set))
             return evaluate(text, self._lookup)
         except (ArithError, ExpansionError) as exc:
-            raise Abort(f"rbash: {exc}", 1) from None
+            raise Abort(f"{self.shell_name}: {exc}", 1) from None
 
     def _is_set(self, name: str) -> bool:
         return name in self.vars or name in ("?", "$", "#", "0")
@@ -457,7 +461,7 @@ class Rbash(Builtins):
         if name in ("#",):
             return "0"
         if name == "0":
-            return "rbash"
+            return self.shell_name
         return self.vars.get(name, "")
 
     def _expand(self, word: Node | list[Node], depth: int, *, split: bool = True
@@ -472,17 +476,17 @@ class Rbash(Builtins):
             return expand_word(src.text[start:src.end(nodes[-1])], subs, self._lookup,
                                split=split, is_set=self._is_set)
         except ExpansionError as exc:
-            raise Abort(f"rbash: {exc}", 1) from None
+            raise Abort(f"{self.shell_name}: {exc}", 1) from None
 
     def _assign(self, node: Node, depth: int) -> None:
         name_node = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         if name_node is None or name_node.type != "variable_name" \
                 or (value is not None and value.type == "array"):
-            raise Abort("rbash: arrays: not supported", 2)
+            raise Abort(f"{self.shell_name}: arrays: not supported", 2)
         name = self.src.of(name_node)
         if name in READONLY:
-            raise Abort(f"rbash: {name}: readonly variable", 1)
+            raise Abort(f"{self.shell_name}: {name}: readonly variable", 1)
         text = "".join(self._expand(value, depth, split=False)) if value is not None else ""
         if any(c.type == "+=" for c in node.children):
             text = self.vars.get(name, "") + text
@@ -508,7 +512,7 @@ class Rbash(Builtins):
                 assignments.append(part)
             elif kind == "command_name" and self.src.of(part) in ("time", "coproc", "select") \
                     and part.children[0].type == "word":
-                raise Abort(f"rbash: {self.src.of(part)}: not supported", 2)
+                raise Abort(f"{self.shell_name}: {self.src.of(part)}: not supported", 2)
             elif _is_word(part):
                 word.append(part)
         if word:
@@ -521,7 +525,7 @@ class Rbash(Builtins):
             name_node = a.child_by_field_name("name")
             name = self.src.of(name_node) if name_node is not None else ""
             if name in READONLY:
-                raise Abort(f"rbash: {name}: readonly variable", 1)
+                raise Abort(f"{self.shell_name}: {name}: readonly variable", 1)
         return self._finish(self._simple(words, stdin), dups, out)
 
     def _finish(self, answer: tuple[str, str, int], dups: list[str], out: list[str]) -> int:
@@ -536,7 +540,8 @@ class Rbash(Builtins):
     def _simple(self, words: list[str], stdin: str) -> tuple[str, str, int]:
         name, args = words[0], words[1:]
         if "/" in name:
-            return "", f"rbash: {name}: restricted: cannot specify `/' in command names\n", 1
+            return "", (f"{self.shell_name}: {name}: restricted: cannot specify `/' in command "
+                        "names\n"), 1
         builtin = self.builtins.get(name)
         if builtin is not None:
             return builtin(args, stdin)
@@ -549,7 +554,7 @@ class Rbash(Builtins):
         if name in self.hmc_commands:
             result = self.run_hmc(words)
             return result.stdout, result.stderr, int(result.exit_code)
-        return "", f"rbash: {_printable(name)}: command not found\n", 127
+        return "", f"{self.shell_name}: {_printable(name)}: command not found\n", 127
 
     _STATEMENTS: ClassVar[dict[str, Callable[[Rbash, Node, str, list[str], int], int]]] = {
         "list": _list, "pipeline": _pipeline, "negated_command": _negated,

@@ -3,7 +3,9 @@
 Column layouts follow the VIOS captures in docs/hmc-commands.md: the VIOS 2.2+
 `lsmap -vadapter` layout (15/44-wide SVSA and Physloc columns, a `Mirrored` line), the
 `lsmap -all -npiv` layout (13/34/6/14 columns, `FC name:` padded to 32), and the one-line
-`-fmt :` form of the real vios1 capture. Device names come from engine.vios.
+`-fmt :` form of the real vios1 capture. Device names come from engine.vios. In the engine
+because two front ends print them: the HMC's viosvrcmd (hmc_tui.hmccli.vios) and the VIOS's
+own padmin shell on its console (engine.vterm.guest.padmin).
 """
 
 from __future__ import annotations
@@ -358,3 +360,15 @@ def lsnports_lines(frame: Frame, v: Partition) -> list[str]:
         lines.append(f"{pt.name:<16} {pt.location:<30} {1:>6} {pt.max_npiv:>6} "
                      f"{pt.max_npiv - mapped:>6} {SWWPNS:>6} {SWWPNS - 2 * mapped:>7}")
     return lines
+
+
+def virtual_devices(frame: Frame, v: Partition) -> list[dict[str, str]]:
+    """`lsdev -virtual`: the devices not on a physical parent, in the VIOS's order."""
+    rows = [d for d in devices(frame, v) if d["parent"] not in ("pci0", "fscsi0")]
+    return sorted(rows, key=lambda d: device_order(d["name"]))
+
+
+def device_lines(rows: list[dict[str, str]]) -> list[str]:
+    """lsdev's default columns: name, status, description."""
+    return [f"{'name':<17}{'status':<12}description",
+            *(f"{d['name']:<17}{d['status']:<12}{d['description']}" for d in rows)]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from hmc_tui.rbash.awk import awk
-from hmc_tui.rbash.coreutils import cut, head, sort, tail, tr, uniq, wc
-from hmc_tui.rbash.filterbase import Filter, FilterError
-from hmc_tui.rbash.grep_sed import grep, sed
+from shellsim.awk import awk
+from shellsim.coreutils import cut, head, sort, tail, tr, uniq, wc
+from shellsim.filterbase import Filter, FilterError
+from shellsim.grep_sed import grep, sed
 
 __all__ = ["FILTERS", "Filter", "FilterError"]
 
