@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Collection
 
 import pyte
+from pyte.screens import Char
+from rich.cells import cell_len
 from rich.color import Color, ColorParseError
 from rich.segment import Segment
 from rich.style import Style
@@ -203,12 +205,36 @@ class VtScreen:
         dirty.update((before, self.screen.cursor.y))
         return dirty
 
+    def cells(self, row: int) -> list[tuple[int, str, Char]]:
+        """What a row shows: (column, text, attributes) per cell, a wide character once for
+        its two columns; exactly 80 columns. pyte's own `display` is not used: a character
+        drawn over half of a wide one leaves the other half in pyte's buffer, which breaks
+        it; here such a half is a blank, as on a terminal."""
+        line: dict[int, Char] = self.screen.buffer.get(row, {}) if 0 <= row < ROWS else {}
+        default = self.screen.default_char
+        if not line:
+            return [(x, " ", default) for x in range(COLUMNS)]
+        cells: list[tuple[int, str, Char]] = []
+        x = 0
+        while x < COLUMNS:
+            char = line.get(x, default)
+            data = char.data
+            width = 1 if data.isascii() and data.isprintable() and len(data) == 1 else \
+                cell_len(data) if data.isprintable() else 0
+            if width == 2 and x + 1 < COLUMNS and line.get(x + 1, default).data == "":
+                cells.append((x, data, char))
+                x += 2
+                continue
+            cells.append((x, data if width == 1 else " ", char))  # stubs, controls: blank
+            x += 1
+        return cells
+
     def line(self, row: int) -> str:
-        return self.screen.display[row] if 0 <= row < ROWS else ""
+        return "".join(text for _, text, _ in self.cells(row))
 
     def text(self) -> str:
         """The screen as text, trailing blanks dropped (what `expect` conditions read)."""
-        return "\n".join(line.rstrip() for line in self.screen.display).rstrip("\n")
+        return "\n".join(self.line(row).rstrip() for row in range(ROWS)).rstrip("\n")
 
 
 Attrs = tuple[str, str, bool, bool, bool, bool, bool]
@@ -317,24 +343,16 @@ class TerminalPane(Widget, can_focus=True):
 
     def _row_strip(self, row: int) -> Strip:
         base = self.rich_style
-        line: dict[int, pyte.screens.Char] = self.vt.screen.buffer.get(row, {})
         cursor_x, cursor_y = self.vt.cursor
         show_cursor = row == cursor_y and self.has_focus and not self.vt.cursor_hidden
-        if not line and not show_cursor:
+        if not self.vt.screen.buffer.get(row) and not show_cursor:
             return Strip.blank(COLUMNS, base)
-        default = self.vt.screen.default_char
         segments: list[Segment] = []
         run: list[str] = []
         run_attrs: Attrs | None = None
-        for x in range(COLUMNS):
-            char = line.get(x, default)
-            data = char.data
-            if data == "":
-                continue  # the right half of a wide character drawn at x - 1
+        for x, data, char in self.vt.cells(row):
             attrs: Attrs = (char.fg, char.bg, char.bold, char.italics, char.underscore,
                             char.reverse != (show_cursor and x == cursor_x), char.blink)
-            if not data.isprintable():
-                data = " "
             if attrs != run_attrs and run:
                 assert run_attrs is not None
                 segments.append(Segment("".join(run), self._style(base, run_attrs)))

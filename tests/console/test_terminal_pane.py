@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 
@@ -32,6 +33,19 @@ def test_vt_screen_stays_80x24() -> None:
     vt.feed("x" * 10_000)  # a 10k-character line wraps and scrolls
     assert vt.line(ROWS - 1).startswith("x" * 80 if 10_000 % 80 == 0 else "x")
     assert vt.cursor[1] == ROWS - 1
+
+
+def test_wide_characters_and_their_halves() -> None:
+    vt = VtScreen()
+    vt.feed("漢字 ok")
+    assert vt.line(0).startswith("漢字 ok") and cell_len(vt.line(0)) == COLUMNS
+    # A narrow character over the left half of a wide one: the right half shows blank
+    # (pyte keeps a stub there, on which its own `display` fails).
+    vt.feed("\x1b[1;1Hx")
+    assert vt.line(0).startswith("x 字 ok") and cell_len(vt.line(0)) == COLUMNS
+    # Over the right half: the wide character's left half shows blank.
+    vt.feed("\x1b[1;4Hy")
+    assert vt.line(0).startswith("x  y ok") and cell_len(vt.line(0)) == COLUMNS
 
 
 def test_a_chunk_pyte_cannot_parse_is_dropped_and_the_screen_goes_on(
@@ -145,6 +159,8 @@ GARBAGE = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(GARBAGE, min_size=1, max_size=5))
+@example(["\x9d"])  # an OSC that never ends
+@example(["000000000000\x1b0⼀\x1b"])  # half a wide character overwritten
 def test_garbage_never_breaks_the_screen(chunks: list[str]) -> None:
     vt = VtScreen()
     for chunk in chunks:
@@ -152,6 +168,7 @@ def test_garbage_never_breaks_the_screen(chunks: list[str]) -> None:
         assert all(0 <= row < ROWS for row in rows)
     assert (vt.screen.columns, vt.screen.lines) == (COLUMNS, ROWS)
     assert 0 <= vt.cursor[0] <= COLUMNS and 0 <= vt.cursor[1] < ROWS
+    assert all(cell_len(vt.line(row)) == COLUMNS for row in range(ROWS))
     vt.text().encode("utf-8")  # what is shown can be written to a terminal
     vt.feed("\x1b[2J\x1b[Hstill working")
     assert vt.line(0).startswith("still working")

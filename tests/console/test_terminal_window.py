@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console_helpers import make_app, select, step, wait_for
+from console_helpers import lpar_id, make_app, select, step, wait_for
 from textual.pilot import Pilot
 
 from engine.roles import Actor
@@ -158,8 +158,7 @@ async def test_two_terminals_on_two_partitions(app: HmcApp, console: LocalConsol
 
 async def test_properties_screen_and_palette_open_it(app: HmcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await select(pilot, "nim01")
-        await pilot.press("enter", "enter")  # the task menu's first task: Properties
+        await app.goto_partition(lpar_id(app, "nim01"), properties=True)
         await wait_for(pilot, lambda: isinstance(app.screen, PropertiesScreen))
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, TerminalScreen))
