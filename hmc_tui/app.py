@@ -57,15 +57,19 @@ from hmc_tui.keymap_check import keymap_warnings
 from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
 from hmc_tui.screens.command import CommandScreen
+from hmc_tui.screens.config_actions import PartitionConfigActions
 from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
+from hmc_tui.screens.dialogs.system_power import PowerOffDialog, PowerOnDialog
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.screens.help import HelpScreen, help_rows
 from hmc_tui.screens.host import ConsoleHost
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
+from hmc_tui.screens.system import SystemScreen
 from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import route_unhandled_exceptions
 from hmc_tui.widgets.partition_table import COLUMNS
@@ -74,7 +78,7 @@ from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 # Engine clock speeds offered by +/- (engine seconds per wall second).
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 MODE_TITLES = {"overview": "Frame overview", "pools": "Pool utilisation",
-               "vios": "VIOS adapter mapping", "events": "Events"}
+               "vios": "VIOS adapter mapping", "events": "Events", "vnet": "Virtual networks"}
 DIALOGS = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
 # The app's screen keys, which do not act under a modal screen (a dialog, the : line, help):
 # they would change the clock or the screen under the dialog (ctrl+q, ctrl+s, ? and Tab do).
@@ -96,7 +100,7 @@ TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in
                         "-m SYSTEM -p PARTITION.\n")
 
 
-class HmcApp(RecordingMixin, App[int]):
+class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     TITLE = "hmc-tui"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
@@ -104,6 +108,7 @@ class HmcApp(RecordingMixin, App[int]):
         "pools": PoolsScreen,
         "vios": ViosScreen,
         "events": EventsScreen,
+        "vnet": VnetScreen,
     }
     DEFAULT_MODE = "overview"
     COMMANDS = App.COMMANDS | {PartitionCommands}
@@ -117,6 +122,7 @@ class HmcApp(RecordingMixin, App[int]):
         Binding("2", "goto('pools')", "Pools", id="nav.pools"),
         Binding("3", "goto('vios')", "VIOS", id="nav.vios"),
         Binding("4", "goto('events')", "Events", id="nav.events"),
+        Binding("5", "goto('vnet')", "Networks", show=False, id="nav.vnet"),
         # ctrl+q works anywhere, dialogs included, and asks only when work is in flight.
         Binding("ctrl+q", "quit_anywhere", "Quit", show=False, priority=True,
                 id="app.quit_anywhere"),
@@ -562,6 +568,13 @@ class HmcApp(RecordingMixin, App[int]):
                             self.action_save_svg)
         yield SystemCommand("Quit", "leave hmc-tui (asks if work is in progress)",
                             self.action_request_quit)
+        yield from self.config_commands(screen)
+        yield SystemCommand("Managed system properties", "every figure, by page (M)",
+                            lambda: self.push_screen(SystemScreen()))
+        yield SystemCommand("Power on managed system", "normal, standby or auto-start",
+                            lambda: self.push_screen(PowerOnDialog()))
+        yield SystemCommand("Power off managed system", "normal or fast, --force",
+                            lambda: self.push_screen(PowerOffDialog()))
         if isinstance(screen, OverviewScreen):
             yield SystemCommand("Filter partitions", "type to narrow the table (/)",
                                 screen.action_filter)

@@ -30,6 +30,7 @@ from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.faults import ClearFault, ConfigureDevices, InjectFault
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
+from engine.ops.partition_config import SaveCurrentConfig
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
 from engine.ops.system import (
     AcceptViosLicense,
@@ -68,6 +69,7 @@ AnyOperation = Annotated[
     | ChangeSystem | ChangeSystemMemory | ApplyProfile | SetProfileSync | NetbootPartition
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
+    | SaveCurrentConfig
     | InjectFault | ClearFault | ConfigureDevices
     | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
     Field(discriminator="op"),
@@ -113,3 +115,4 @@ __all__ += [  # engine/ops/system.py
     "NetbootPartition", "SetProfileSync",
 ]
 __all__ += ["BootFromDevice", "FirmwareReset", "InterruptBoot", "OsShutdown"]  # console.py
+__all__ += ["SaveCurrentConfig"]  # engine/ops/partition_config.py

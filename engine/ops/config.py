@@ -20,6 +20,7 @@ from engine.model import (
 )
 from engine.ops.base import Context, Operation
 from engine.ops.system import require_sync_allows
+from engine.ops.vios_pairs import add_servers, remove_servers, server_commands, with_addresses
 
 PROFILE_ATTRS = (
     "min_mem", "desired_mem", "max_mem", "proc_mode", "min_proc_units", "desired_proc_units",
@@ -64,23 +65,33 @@ class CreatePartition(Operation):
     os_version: str = "Unknown"
     adapters: tuple[VirtualScsi | VirtualFc | VirtualEth, ...] = ()
     workload: Workload = Workload()
+    # The console's create task: also make, on each VIOS a client adapter names, its server
+    # adapter (engine/ops/vios_pairs.py); mksyscfg alone leaves that to the user.
+    vios_servers: bool = False
+
+    def new_id(self, frame: Frame) -> int:
+        """The id asked for, or the lowest free one."""
+        taken = {p.id for p in frame.partitions}
+        return self.lpar_id or next(i for i in range(1, len(taken) + 2) if i not in taken)
 
     def apply(self, ctx: Context) -> None:
         frame = ctx.frame
         if frame.partition(self.name) is not None:
             raise HmcError("HSCL0A06", what="partition name", value=self.name,
                            owner="another partition")
-        taken = {p.id for p in frame.partitions}
-        lpar_id = self.lpar_id or next(i for i in range(1, len(taken) + 2) if i not in taken)
-        if lpar_id in taken:
+        lpar_id = self.new_id(frame)
+        if frame.partition(lpar_id) is not None:
             raise HmcError("HSCL0A06", what="partition ID", value=lpar_id,
                            owner=frame.partition(lpar_id).name)  # type: ignore[union-attr]
         try:
             p = Partition(id=lpar_id, name=self.name, env=self.env, os_version=self.os_version,
                           default_profile=self.profile.name, profiles=(self.profile,),
-                          adapters=self.adapters, workload=self.workload)
+                          adapters=with_addresses(frame, self.adapters),
+                          workload=self.workload)
         except ValidationError as exc:
             raise pydantic_to_hmc(exc) from None
+        if self.vios_servers:
+            add_servers(ctx, lpar_id, self.adapters)
         ctx.put(p)
         ctx.data["lpar_id"] = lpar_id
 
@@ -95,18 +106,29 @@ class CreatePartition(Operation):
             head.append(("lpar_id", self.lpar_id))
         head += [("profile_name", self.profile.name), ("lpar_env", self.env)]
         pairs = head + pairs[1:] + adapter_pairs(frame, self.adapters)
-        return f"mksyscfg -r lpar -m {name(frame.system.name)} -i {attr_arg(pairs)}"
+        mk = f"mksyscfg -r lpar -m {name(frame.system.name)} -i {attr_arg(pairs)}"
+        if not self.vios_servers:
+            return mk
+        # the server adapters first: a client adapter must find its server
+        return "; ".join([*server_commands(frame, self.new_id(frame), self.adapters), mk])
 
 
 class DeletePartition(Operation):
+    """rmsyscfg -r lpar [--vioscfg [--vdisk]]: without --vioscfg the VIOS server adapters
+    that named the partition stay, serving any partition."""
+
     op: Literal["delete_lpar"] = "delete_lpar"
     task: ClassVar[str] = "config"
     lpar: str
+    vioscfg: bool = False  # also remove the connected VIOS server adapters and mappings
+    vdisk: bool = False  # and the logical volumes that backed those mappings
 
     def apply(self, ctx: Context) -> None:
         p = ctx.partition(self.lpar)
         if p.state != "Not Activated":
             raise HmcError("HSCL0B05", name=p.name)
+        if self.vioscfg:
+            remove_servers(ctx, p, self.vdisk)
         users = [c.name for c in ctx.frame.partitions if c.id != p.id and any(
             getattr(a, "remote_lpar_id", None) == p.id and a.side == "client"
             for a in c.adapters if not isinstance(a, VirtualEth))]
@@ -131,7 +153,8 @@ class DeletePartition(Operation):
         ctx.frame = frame
 
     def command(self, frame: Frame) -> str:
-        return f"rmsyscfg -r lpar -m {name(frame.system.name)} -n {name(self.lpar)}"
+        flags = " --vioscfg" * self.vioscfg + " --vdisk" * (self.vioscfg and self.vdisk)
+        return f"rmsyscfg -r lpar -m {name(frame.system.name)} -n {name(self.lpar)}{flags}"
 
 
 class ChangePartition(Operation):

@@ -25,6 +25,7 @@ from engine.ops import (
     DeleteProfile,
     Operation,
     RemoveVirtualAdapter,
+    SaveCurrentConfig,
     SetProfileSync,
 )
 from hmc_tui.hmccli import adapters as adapter_items
@@ -116,7 +117,12 @@ RMSYSCFG = Grammar(
         replace(LPAR_ID, alt=""),
         Flag("-p", metavar="<partition name>", names="lpar",
              help="the profile's partition (-r prof)"),
-        Flag("--vioscfg", SWITCH), Flag("--vdisk", SWITCH), FORCE,
+        Flag("--vioscfg", SWITCH,
+             help="also remove the VIOS server adapters connected\n"
+                  "to the partition and their mappings (-r lpar)"),
+        Flag("--vdisk", SWITCH,
+             help="with --vioscfg: also remove the logical\nvolumes those mappings used"),
+        FORCE,
     ),
     (
         Variant({"-r": "lpar"},
@@ -244,18 +250,8 @@ def _create_profile(ctx: Ctx, values: dict[str, str]) -> list[Operation]:
 def _save_current(ctx: Ctx, args: Args) -> list[Operation]:
     """mksyscfg -r prof -o save -p LPAR -n PROFILE [--force]: the current configuration."""
     p = ctx.target(args, name_flag="-p")
-    name = args.require("-n")
-    if p.current is None:
-        raise HmcError("HSCL1558", name=p.name)
-    base = p.profile(p.curr_profile) or p.profile(p.default_profile) or p.profiles[0]
-    fields = base.model_dump() | p.current.model_dump()
-    if p.profile(name) is None:
-        return [CreateProfile(lpar=p.name, profile=Profile.model_validate(fields | {
-            "name": name}))]
-    if "--force" not in args:
-        raise HmcError("HSCL0A06", what="profile name", value=name, owner=p.name)
-    changes = {k: v for k, v in p.current.model_dump().items() if v is not None}
-    return [ChangeProfile(lpar=p.name, profile=name, changes=changes)]
+    return [SaveCurrentConfig(lpar=p.name, profile=args.require("-n"),
+                              force="--force" in args)]
 
 
 def plan_mk(ctx: Ctx, args: Args) -> list[Operation]:
@@ -403,7 +399,11 @@ def plan_rm(ctx: Ctx, args: Args) -> list[Operation]:
     resource = args.require("-r")
     ctx.system(args)
     if resource == "lpar":
-        return [DeletePartition(lpar=ctx.target(args).name)]
+        vioscfg = "--vioscfg" in args
+        if "--vdisk" in args and not vioscfg:
+            raise UsageError("--vioscfg")
+        return [DeletePartition(lpar=ctx.target(args).name, vioscfg=vioscfg,
+                                vdisk="--vdisk" in args)]
     if resource == "sysprof":
         raise CodedError("HSCLC001", what="rmsyscfg -r sysprof")
     p = ctx.target(args, name_flag="-p")

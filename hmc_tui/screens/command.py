@@ -25,7 +25,7 @@ from hmc_tui.widgets.command_input import CommandInput
 if TYPE_CHECKING:
     from hmc_tui.app import HmcApp
 
-NAVIGATION = {"overview", "lpar", "pools", "vios", "events", "help", "quit"}
+NAVIGATION = {"overview", "lpar", "pools", "vios", "events", "help", "quit", "vnet"}
 
 
 class CommandScreen(ModalScreen[Alias | None]):

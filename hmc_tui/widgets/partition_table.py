@@ -135,7 +135,8 @@ class PartitionTable(RowTable):
     HELP_GROUP = "Partitions table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # In help and the palette; the footer keeps its room for the partition actions.
-        Binding("enter", "select_cursor", "Properties", show=False, id="lpar.properties"),
+        Binding("enter", "select_cursor", "Tasks (properties first)", show=False,
+                id="lpar.properties"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("g", "cursor_first", "First row", show=False, id="table.top"),

@@ -47,7 +47,7 @@ async def test_help_lists_every_binding_of_the_screen(app: HmcApp) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
         await select(pilot, "dev01")
-        await pilot.press("enter", "question_mark")  # help follows the screen
+        await pilot.press("enter", "enter", "question_mark")  # help follows the screen
         assert isinstance(app.screen, HelpScreen)
         ids = {row.binding_id for row in app.screen.rows}
         assert "properties.back" in ids and "overview.filter" not in ids

@@ -23,7 +23,7 @@ async def overview(pilot: Pilot[object]) -> None:
 
 async def properties(pilot: Pilot[object]) -> None:
     await select(pilot, "oradb01")
-    await pilot.press("enter")
+    await pilot.press("enter", "enter")  # the task menu, then its first task
     await pilot.pause()
 
 
@@ -42,6 +42,22 @@ async def shutdown(pilot: Pilot[object]) -> None:
 async def dlpar(pilot: Pilot[object]) -> None:
     await select(pilot, "oradb01")
     await pilot.press("d")
+    await pilot.pause()
+
+
+async def tasks(pilot: Pilot[object]) -> None:
+    await select(pilot, "oradb01")
+    await pilot.press("enter")  # the partition's task menu, greyed tasks with reasons
+    await pilot.pause()
+
+
+async def system(pilot: Pilot[object]) -> None:
+    await pilot.press("M")  # the managed system's properties, General tab
+    await pilot.pause()
+
+
+async def power_off(pilot: Pilot[object]) -> None:
+    await pilot.press("M", "f")
     await pilot.pause()
 
 
@@ -84,6 +100,8 @@ SCREENS: dict[str, Before] = {
     "shutdown": shutdown, "dlpar": dlpar, "help": help_screen, "quit": quit_question,
     "dlpar-half-vp": dlpar_half_vp, "pool-refusal": pool_refusal,
     "command-error": command_error,
+    "tasks": tasks,
+    "system": system, "power_off": power_off,
 }
 
 

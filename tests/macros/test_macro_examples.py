@@ -21,6 +21,16 @@ PASSING = {
     "vios-map-backing-device.toml": {"sandbox01": ("Not Activated", None)},
     "shutdown-with-confirmation.toml": {"test01": ("Not Activated", None)},
     "refused-activation.toml": {"oradb01": ("Running", 4.0)},
+    "create-partition.toml": {"lp12": ("Not Activated", None)},
+    "delete-partition.toml": {"vios1": ("Running", 1.0)},  # sandbox01 gone (its expect)
+    "rename-partition.toml": {"sandbox02": ("Not Activated", None)},
+    "save-current-configuration.toml": {"was01": ("Running", 1.5)},
+    "edit-profile.toml": {"sandbox01": ("Not Activated", None)},
+    "task-menu-dlpar-memory.toml": {"oradb01": ("Running", 4.0)},
+    "power-off-system-forced.toml": {"oradb01": ("Not Activated", None),
+                                     "vios1": ("Not Activated", None)},
+    "virtual-network-failover.toml": {"vios1": ("Not Activated", None),
+                                      "vios2": ("Running", 1.0)},
 }
 
 
@@ -46,6 +56,8 @@ def test_example_passes(name: str, cli: Cli, tmp_path: Path,
     for lpar, (state, units) in PASSING[name].items():
         assert data["partitions"][lpar]["state"] == state
         assert data["partitions"][lpar]["proc_units"] == units
+    if name == "task-menu-dlpar-memory.toml":  # 262144 MB + the 1024 added from the menu
+        assert data["partitions"]["oradb01"]["memory"] == 263168
 
 
 def test_failing_example_fails_as_documented(cli: Cli,

@@ -103,13 +103,18 @@ def describe_range(r: Range | None, p: Partition) -> str:
 class DlparDialog(ActionDialog):
     TITLE_TEXT = "Dynamic partitioning"
 
+    def __init__(self, lpar_id: int, *, resource: Resource | None = None) -> None:
+        super().__init__(lpar_id)
+        self._first = resource  # the resource chosen first (the task menu's Memory...)
+
     def fields(self, p: Partition) -> ComposeResult:
         shared = p.settings().shared
         resources = ("pu", "vp", "mem") if shared else ("procs", "mem")
+        first = self._first if self._first in resources else resources[0]
         yield Label("Resource")
         yield RadioSet(
-            *(RadioButton(RESOURCE_LABELS[r], value=i == 0, id=f"res-{r}")
-              for i, r in enumerate(resources)),
+            *(RadioButton(RESOURCE_LABELS[r], value=r == first, id=f"res-{r}")
+              for r in resources),
             id="resource",
         )
         yield Label("Action")
