@@ -157,7 +157,7 @@ async def test_delete_from_the_properties_screen_returns_to_the_overview(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await select(pilot, "sandbox01")
-        await pilot.press("enter", "x")
+        await pilot.press("enter", "enter", "x")  # task menu, Properties, Delete
         assert isinstance(app.screen, DeletePartitionDialog)
         await pilot.click("#ok")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
