@@ -21,7 +21,7 @@ CONFIG = '''theme = "hmc-light"
 "lpar.activte" = "f6"       # a typo
 "lpar.activate" = "d"       # DLPAR's key
 "clock.faster" = "plus,f7"  # + is also the pool screen's own: a default, no warning
-"app.help" = "question_mark,f9"
+"app.help" = "question_mark,f1"
 '''
 
 
@@ -50,7 +50,7 @@ async def test_unknown_ids_and_shared_keys_are_named_with_their_line(
         shown = [n.message for n in app._notifications]
         assert all(notice in shown for notice in app.notices)  # said on screen at start
         await select(pilot, "dev02")
-        await pilot.press("f9")  # the entries without a mistake are applied
+        await pilot.press("f1")  # the entries without a mistake are applied
         assert type(app.screen).__name__ == "HelpScreen"
         await pilot.press("escape", "f6")  # the typo's key does nothing
         assert isinstance(app.screen, OverviewScreen)
