@@ -248,15 +248,19 @@ class PoolGraph(Widget):
                                  for k in ("used", "entitled", "size"))
         text_s = self._style("pool-graph--legend")
         u, e, z = (f"{x:.2f}" if x is not None else "-" for x in self._live)
-        segments = [
-            Segment(f" {self._title}  ", text_s + Style(bold=True)),
+        keys = [
             Segment("█", used_s), Segment(f" used {u}  ", text_s),
             Segment("╌", ent_s), Segment(f" entitled {e}  ", text_s),
             Segment("─", size_s), Segment(f" available {z} cores", text_s),
         ]
         if self._size_above:
-            segments.append(Segment(" (above the scale)", text_s))
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+            keys.append(Segment(" (above the scale)", text_s))
+        title = f" {self._title}  "
+        strip = Strip([Segment(title, text_s + Style(bold=True)), *keys])
+        if strip.cell_length > width:  # narrow: the keys matter more than the history's name
+            title = f" {self._title.split(' · ')[0]}  "
+            strip = Strip([Segment(title, text_s + Style(bold=True)), *keys])
+        return strip.adjust_cell_length(width, self.rich_style)
 
     def _time_axis(self, width: int, plot_width: int, offset: int, n: int, style: Style,
                    base: Style) -> Strip:

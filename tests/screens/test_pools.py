@@ -227,3 +227,17 @@ def test_graph_axis_follows_the_load_not_the_pool_size() -> None:
     assert axis_top([5.0, 4.2], [10.0], [40.0]) == 10  # not 40: the load fills the graph
     assert axis_top([5.0], [6.0], [7.5]) == 8  # a size close above: stretched to show it
     assert axis_top([0.1], [0.0], [0.0]) == 1
+
+
+async def test_graph_legend_keeps_its_keys_at_80_columns() -> None:
+    """At 80 columns the legend lost "available ... cores" (the history's name came first)."""
+    app = synthetic_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        legend = graph(app).render_line(0).text
+        assert legend.startswith(" DefaultPool (ID 0)  █ used ")
+        assert legend.rstrip().endswith(" cores")
+    wide = synthetic_app()
+    async with wide.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "· short-term, 5 s samples  █ used" in graph(wide).render_line(0).text
