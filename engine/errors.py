@@ -160,6 +160,11 @@ MESSAGES: dict[str, str] = {
     "least {low} must stay configured.",
     "HSCL1105": "The managed system {name} has lost power (SRC {src}); it cannot be powered "
     "on until power is restored.",
+    # (ours) managed-system power (engine/ops/power.py); IBM documents chsysstate's --force
+    # but not the message of the refusal it overrides
+    "HSCL1220": "The managed system {name} cannot be powered off: {count} partition(s) are "
+    "active ({names}). Shut them down first, or specify --force to shut them down "
+    "immediately.",
 }
 
 

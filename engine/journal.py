@@ -32,6 +32,11 @@ class Event(BaseModel):
     wall: float = 0.0  # Unix time it happened: what audit retention (days) counts in
 
 
+# The message of an accepted operation that changed nothing (the values it sets were already
+# there): journaled as what the user did, never as a change (no op-log record, no new frame).
+NO_CHANGE = "no change"
+
+
 class Journal:
     """Append-only and bounded; readers take immutable tuples, so no reader ever sees a
     half-written event."""

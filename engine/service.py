@@ -30,7 +30,7 @@ from engine import lifecycle as lc
 from engine import ops
 from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
-from engine.journal import Event, Journal
+from engine.journal import NO_CHANGE, Event, Journal
 from engine.model import Frame
 from engine.redundancy import effects, reconcile
 from engine.roles import SYSTEM_ACTOR, Actor, authorize
@@ -377,6 +377,11 @@ class Engine:
                 log.exception("operation %s failed", op.op)
                 fut.set_exception(exc)
                 continue
+            if self._unchanged(ctx):
+                event = self._journal.new(**fields, ok=True, message=NO_CHANGE)
+                answered.append((fut, OpResult(ok=True, event=event, data=ctx.data)))
+                events.append(event)
+                continue
             changed = effects(self._frame, ctx.frame)
             self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
             event = self._journal.new(**fields, ok=True)
@@ -414,6 +419,12 @@ class Engine:
             self._snapshot = self._publish()
             for fut, result in answered:
                 fut.set_result(result)
+
+    def _unchanged(self, ctx: ops.Context) -> bool:
+        """The operation left the frame and the schedule as they were (a no-op: chhwres to
+        the values already set). Equal frames share their unchanged parts, so this is cheap."""
+        return ctx.frame == self._frame and \
+            ctx.lifecycle.to_data() == self._lifecycle.to_data()
 
     def _record(self, op: ops.Operation, actor: Actor) -> OpRecord:
         from engine.durable import OpRecord  # late: durable builds engines

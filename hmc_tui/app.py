@@ -39,6 +39,7 @@ from engine.ops import Operation
 from engine.service import OpResult
 from engine.snapshot import Snapshot
 from engine.store import atomic_write_bytes, config_dir, data_dir
+from hmc_tui.command_history import history_path, load_history
 from hmc_tui.command_mode import Alias
 from hmc_tui.config import (
     Config,
@@ -52,19 +53,23 @@ from hmc_tui.console import Console
 from hmc_tui.crash_log import internal_error_message, log_internal_error
 from hmc_tui.gc_tuning import IdleCollector
 from hmc_tui.hmccli import CommandResult, run_command
+from hmc_tui.keymap_check import keymap_warnings
 from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.config_actions import PartitionConfigActions
 from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
+from hmc_tui.screens.dialogs.system_power import PowerOffDialog, PowerOnDialog
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.screens.help import HelpScreen, help_rows
 from hmc_tui.screens.host import ConsoleHost
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
+from hmc_tui.screens.system import SystemScreen
 from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import route_unhandled_exceptions
 from hmc_tui.widgets.partition_table import COLUMNS
@@ -73,8 +78,12 @@ from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 # Engine clock speeds offered by +/- (engine seconds per wall second).
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 MODE_TITLES = {"overview": "Frame overview", "pools": "Pool utilisation",
-               "vios": "VIOS adapter mapping", "events": "Events"}
+               "vios": "VIOS adapter mapping", "events": "Events", "vnet": "Virtual networks"}
 DIALOGS = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
+# The app's screen keys, which do not act under a modal screen (a dialog, the : line, help):
+# they would change the clock or the screen under the dialog (ctrl+q, ctrl+s, ? and Tab do).
+SCREEN_ACTIONS = frozenset({"request_quit", "command_line", "goto", "back", "toggle_live",
+                            "clock_speed", "clock_pause", "command_palette"})
 
 
 def next_speed(current: float, step: int) -> float:
@@ -99,6 +108,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         "pools": PoolsScreen,
         "vios": ViosScreen,
         "events": EventsScreen,
+        "vnet": VnetScreen,
     }
     DEFAULT_MODE = "overview"
     COMMANDS = App.COMMANDS | {PartitionCommands}
@@ -112,7 +122,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         Binding("2", "goto('pools')", "Pools", id="nav.pools"),
         Binding("3", "goto('vios')", "VIOS", id="nav.vios"),
         Binding("4", "goto('events')", "Events", id="nav.events"),
-        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True,
+        Binding("5", "goto('vnet')", "Networks", show=False, id="nav.vnet"),
+        # ctrl+q works anywhere, dialogs included, and asks only when work is in flight.
+        Binding("ctrl+q", "quit_anywhere", "Quit", show=False, priority=True,
                 id="app.quit_anywhere"),
         Binding("escape", "back", "Back", show=False, id="app.back"),
         Binding("space", "toggle_live", "Freeze/resume display", show=False, id="app.live"),
@@ -135,17 +147,21 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.refresh_hz = refresh_hz
         self.snapshot: Snapshot = console.snapshot()
         self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
-        self.command_history: list[str] = []
+        # The : line's history is the user's own and survives restarts (command_history.py).
+        self.history_path = history_path(console.actor.user)
+        self.command_history: list[str] = load_history(self.history_path)
         self.terminals = Terminals(console)  # open terminal sessions (hmc_tui/terminals.py)
         self.notices: list[str] = []  # problems found at start, shown once mounted
         self._ops_running = 0
         self.last_input = 0.0  # monotonic time of the last key or click
         self._config_writable = True
         self.settings_path: Path | None = None
+        keymap_source: Path | None = None  # the file the keymap was read from, if any
         try:
             self.settings_path = self._settings_path()
             if config is None:
                 config = load_config(self.settings_path)
+                keymap_source = self.settings_path
         except ConfigFileError as exc:
             self._config_writable = False  # never save over a file the user must fix
             self.notices.append(f"{exc} (using defaults; the file is left as it is)")
@@ -154,6 +170,8 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             route_unhandled_exceptions(self, self._internal_error)
         self._register_themes()
         if self.config.keymap:
+            self.notices += keymap_warnings(self.config.keymap, keymap_source,
+                                            _read_text(keymap_source), type(self))
             self.set_keymap(self.config.keymap)
 
     # ------------------------------------------------------------------ themes and config
@@ -292,8 +310,16 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
     # ------------------------------------------------------------------ navigation
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SCREEN_ACTIONS and self._modal_on_top():
+            return False  # a dialog keeps its keys: neither they nor the footer leak
         # No footer key for the screen you are on.
         return not (action == "goto" and parameters and parameters[0] == self.current_mode)
+
+    def _modal_on_top(self) -> bool:
+        try:
+            return self.screen.is_modal
+        except Exception:  # no screen yet (starting) or any more (exiting)
+            return False
 
     async def action_goto(self, mode: str) -> None:
         if mode == self.current_mode:
@@ -425,17 +451,26 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.terminals.close_all()
         super().exit(*args, **kwargs)
 
-    def action_request_quit(self) -> None:
+    def action_request_quit(self, ask: bool | None = None) -> None:
+        """Quit, asking first when work is in flight or (q) when `confirm_quit` is set."""
         reasons = self.busy_reasons()
-        if not reasons:
+        if not reasons and not (self.config.confirm_quit if ask is None else ask):
             self.exit(0)
             return
         if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
             return
-        message = "Still in progress:\n  " + "\n  ".join(reasons[:6]) + \
-            "\n\nThe engine finishes transitions on the next start. Quit anyway?"
+        if reasons:
+            message = "Still in progress:\n  " + "\n  ".join(reasons[:6]) + \
+                "\n\nThe engine finishes transitions on the next start. Quit anyway?"
+        else:
+            message = ("Leave the console? (confirm_quit = false in config.toml quits "
+                       "without asking)")
         self.push_screen(ConfirmDialog("Quit hmc-tui?", message, yes="Quit"),
                          lambda yes: self.exit(0) if yes else None)
+
+    def action_quit_anywhere(self) -> None:
+        """ctrl+q: from any screen or dialog; asks only when work is in flight."""
+        self.action_request_quit(ask=False)
 
     # ------------------------------------------------------------------ the : command line
     async def run_alias(self, alias: Alias) -> None:
@@ -443,8 +478,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         if alias.name == "lpar":
             lpar_id = self.find_partition(alias.arg)
             if lpar_id is None:
-                self.notify(f"HSCL8012 The partition named {alias.arg} was not found.",
-                            severity="error")
+                self.notify(self.alias_error(alias) or "", severity="error")
                 return
             await self.goto_partition(lpar_id, properties=True)
         elif alias.name in MODE_TITLES:
@@ -453,6 +487,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self.action_help()
         elif alias.name == "quit":
             self.action_request_quit()
+
+    def alias_error(self, alias: Alias) -> str | None:
+        """Why a navigation alias cannot go where it says (the : line then stays open)."""
+        if alias.name == "lpar" and self.find_partition(alias.arg) is None:
+            return f"HSCL8012 The partition named {alias.arg} was not found."
+        return None
 
     def run_alias_here(self, alias: Alias) -> str:
         """Aliases answered inside the command panel; returns what to print."""
@@ -529,6 +569,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         yield SystemCommand("Quit", "leave hmc-tui (asks if work is in progress)",
                             self.action_request_quit)
         yield from self.config_commands(screen)
+        yield SystemCommand("Managed system properties", "every figure, by page (M)",
+                            lambda: self.push_screen(SystemScreen()))
+        yield SystemCommand("Power on managed system", "normal, standby or auto-start",
+                            lambda: self.push_screen(PowerOnDialog()))
+        yield SystemCommand("Power off managed system", "normal or fast, --force",
+                            lambda: self.push_screen(PowerOffDialog()))
         if isinstance(screen, OverviewScreen):
             yield SystemCommand("Filter partitions", "type to narrow the table (/)",
                                 screen.action_filter)
@@ -540,6 +586,13 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
 if TYPE_CHECKING:  # mypy checks that HmcApp provides what its screens rely on
     _HOST: type[ConsoleHost] = HmcApp
+
+
+def _read_text(path: Path | None) -> str:
+    try:
+        return path.read_text("utf-8") if path is not None else ""
+    except (OSError, UnicodeDecodeError):  # load_config read it a moment ago; no line then
+        return ""
 
 
 def run_console(console: Console, config: Config | None = None) -> int:

@@ -20,6 +20,7 @@ ALIASES: dict[str, tuple[str, str]] = {
     "pools": ("", "pool utilisation"),
     "vios": ("", "VIOS adapter mappings"),
     "events": ("", "event journal"),
+    "vnet": ("", "virtual networks (switches, VLANs, SEAs)"),
     "speed": ("N", "engine clock at N x real time"),
     "pause": ("", "pause the engine clock"),
     "resume": ("", "resume the engine clock"),

@@ -11,10 +11,12 @@ settings survive a save. A file that cannot be read or validated is reported and
 untouched: the console then runs on defaults and does not save over it.
 
     theme = "hmc-dark"
+    confirm_quit = true  # q asks before leaving (false: q quits at once when nothing is
+                         # in flight; work in flight always asks)
 
     [keymap]            # binding id = key(s), comma separated; see `?` help for the ids
     "lpar.activate" = "f6"
-    "app.quit" = "q,ctrl+q"
+    "app.quit" = "q,f10"
 """
 
 from __future__ import annotations
@@ -48,7 +50,13 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     theme: str = Field(default=DEFAULT_THEME, min_length=1)
+    confirm_quit: bool = True
     keymap: dict[str, str] = Field(default_factory=dict)
+
+
+# Settings written to the file only once the user has set them: a save (of a theme change)
+# must not fill the user's file with every default.
+WRITTEN_WHEN_SET = ("confirm_quit",)
 
 
 def config_path() -> Path:
@@ -90,6 +98,9 @@ def save_config(config: Config, path: Path | None = None, *, private: bool = Fal
     0700 too (a user's own settings on a shared server)."""
     path = path or config_path()
     data = config.model_dump(mode="json", exclude_none=True)
+    for key in WRITTEN_WHEN_SET:
+        if key not in config.model_fields_set:
+            del data[key]
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:

@@ -153,16 +153,22 @@ class PowerOnSystem(Operation):
 
 
 class PowerOffSystem(Operation):
-    """Power the system off; every active partition is shut down immediately first."""
+    """Power the system off. Refused while partitions are active unless forced (the HMC's
+    `--force`); forced, every active partition is shut down immediately first."""
 
     op: Literal["system_off"] = "system_off"
     task: ClassVar[str] = "power"
     immediate: bool = False
+    force: bool = False
 
     def apply(self, ctx: Context) -> None:
         s = ctx.frame.system
         if s.state not in ("Operating", "Standby"):
             raise HmcError("HSCL0B07", name=s.name, state=s.state)
+        active = [p.name for p in ctx.frame.partitions if p.active]
+        if active and not self.force:
+            raise HmcError("HSCL1220", name=s.name, count=len(active),
+                           names=", ".join(active))
         for p in ctx.frame.partitions:
             if p.active:
                 steps = lc.shutdown_steps("immediate")
@@ -179,4 +185,4 @@ class PowerOffSystem(Operation):
 
     def command(self, frame: Frame) -> str:
         return f"chsysstate -m {name(frame.system.name)} -r sys -o off" + (
-            " --immed" if self.immediate else "")
+            " --immed" if self.immediate else "") + (" --force" if self.force else "")

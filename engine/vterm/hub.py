@@ -3,9 +3,11 @@ partition's lifecycle calls for (docs/partition-console.md).
 
 The engine owns one Hub and calls `pump` at every tick boundary, under its lock: queued keys
 go to the current program, then it ticks, then its output goes to the session's listener.
-Programs exist only while a session is open (output with nobody watching is dropped, as on
-the HMC); a session survives the partition's reboots, and the program changes whenever the
-partition enters another phase (firmware, SMS, Open Firmware, the OS, an error).
+Output with nobody watching is dropped, as on the HMC. A session survives the partition's
+reboots, and the program changes whenever the partition enters another phase (firmware, SMS,
+Open Firmware, the OS, an error). Closing the terminal does not log out of the OS: as on a
+real console line, the next session finds the shell where the last one left it (silent until
+a key), unless the partition booted again meanwhile. Firmware menus start again from the top.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ MAX_PENDING_INPUT = 65_536  # characters queued for one terminal between two bou
 MAX_SWITCHES = 8  # programs switching to programs within one call: a loop is a bug
 FIRMWARE_CODES = ("C2", "CA")  # power-on and partition-firmware reference codes
 HANDOFF = "CA00E105"  # firmware transfers control to the OS
+POWER_ON = "C2001150"  # the first code of every activation
+
+
+def boot_mark(p: Partition) -> float | None:
+    """When the partition's current activation began (None when no longer known): a kept
+    program belongs to one activation."""
+    return next((e.time for e in reversed(p.refcode_history) if e.refcode == POWER_ON), None)
 
 
 def phase_of(p: Partition, previous: Phase) -> Phase:
@@ -134,6 +143,7 @@ class _Terminal:
     out: list[str] = field(default_factory=list)  # written, not yet given to the listener
     switch_to: Program | None = None
     failed: Program | None = None  # the program whose failure was logged
+    boot: float | None = None  # boot_mark of the partition at the last pump
 
 
 class _IO:
@@ -169,6 +179,7 @@ class Hub:
     def __init__(self, wake: Callable[[], None]) -> None:
         self.lock: AbstractContextManager[Any] = nullcontext()  # the engine sets its own
         self._terminals: dict[int, _Terminal] = {}
+        self._kept: dict[int, _Terminal] = {}  # closed sessions' programs, for the next one
         self._nvram: dict[int, Nvram] = {}
         self._wake = wake
         self._pumping = False
@@ -201,6 +212,10 @@ class Hub:
         screen at once."""
         handle = TerminalHandle(self, p.id, listener, on_close)
         term = _Terminal(handle)
+        kept = self._kept.pop(p.id, None)
+        if (kept is not None and kept.phase == "os" and kept.boot == boot_mark(p)
+                and kept.program is not None):
+            term.phase, term.program = kept.phase, kept.program
         self._terminals[p.id] = term
         was, self._pumping = self._pumping, True
         try:
@@ -224,7 +239,7 @@ class Hub:
         handle.close_reason = reason
         if self._terminals.get(handle.lpar_id, None) is not None \
                 and self._terminals[handle.lpar_id].handle is handle:
-            del self._terminals[handle.lpar_id]
+            self._kept[handle.lpar_id] = self._terminals.pop(handle.lpar_id)
         if notify:
             try:
                 handle._on_close(reason)
@@ -248,9 +263,11 @@ class Hub:
         p = frame.partition(handle.lpar_id)
         if p is None:
             self.release(handle, "The partition was deleted.", notify=True)
+            self._kept.pop(handle.lpar_id, None)
             return
         ops: list[Operation] = []
         phase = phase_of(p, term.phase)
+        term.boot = boot_mark(p)
         io = _IO(frame, p, now, term, ops)
         if phase != term.phase or (term.program is None and phase != "off"):
             leaving = term.program

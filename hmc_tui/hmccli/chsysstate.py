@@ -3,7 +3,7 @@
     -r lpar -o on [-f PROFILE] [-b norm|sms|of|dd|ds] [-k norm|manual] [-i a|b|c|d]
     -r lpar -o shutdown|osshutdown [--immed] [--restart]
     -r lpar -o dumprestart           (panel function 22: simulated as an immediate restart)
-    -r sys  -o on|onstandby|off [--immed]
+    -r sys  -o on|onstandby|off [--immed] [--force]   (off with active partitions: --force)
 
 Without -f the partition starts with its default profile (newer HMCs start the current
 configuration, which for the simulator is the same thing until a profile is changed).
@@ -89,7 +89,7 @@ def plan(ctx: Ctx, args: Args) -> list[Operation]:
         if action == "off":
             if "--restart" in args:
                 raise CodedError("HSCLC001", what="chsysstate -r sys -o off --restart")
-            return [PowerOffSystem(immediate="--immed" in args)]
+            return [PowerOffSystem(immediate="--immed" in args, force="--force" in args)]
         raise CodedError("HSCLC001", what=f"chsysstate -r sys -o {action}")
     p = ctx.target(args)
     if action == "on":

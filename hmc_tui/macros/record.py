@@ -34,7 +34,7 @@ __all__ = ["Recorder", "RecordingMixin", "default_macro_path", "recording_comman
 
 PALETTE_SCREEN = "CommandPalette"
 CONFIRM_SCREEN = "ConfirmDialog"
-QUIT_ACTIONS = ("request_quit", "quit")
+QUIT_ACTIONS = ("request_quit", "quit_anywhere", "quit")
 
 
 def default_macro_path() -> Path:
@@ -108,7 +108,12 @@ class Recorder:
         confirmation, or the palette's Quit). An exit from code drops nothing."""
         if self._quit_from is not None:
             del self.steps[self._quit_from:]
-        elif self.steps and self.steps[-1].get("screen") == PALETTE_SCREEN:
+            return
+        tail = len(self.steps)  # the palette's Quit may be confirmed (confirm_quit)
+        while tail and self.steps[tail - 1].get("screen") == CONFIRM_SCREEN:
+            tail -= 1
+        if tail and self.steps[tail - 1].get("screen") == PALETTE_SCREEN:
+            del self.steps[tail:]
             self.drop_palette_tail()
 
     def drop_palette_tail(self) -> None:
@@ -179,6 +184,7 @@ class RecordingMixin:
             speed=snap.clock.speed, source=self.frame_source, size=size,
             theme=getattr(config, "theme", ""), keymap=getattr(config, "keymap", None),
         )
+        self._recording_changed()
         return self.recorder
 
     def stop_recording(self, *, from_palette: bool = False) -> Path | None:
@@ -186,12 +192,21 @@ class RecordingMixin:
         recorder, self.recorder = self.recorder, None
         if recorder is None:
             return None
+        self._recording_changed()
         if from_palette:
             recorder.drop_palette_tail()
         if recorder.size is None:
             app: Any = self
             recorder.size = (app.size.width, app.size.height)
         return recorder.save()
+
+    def _recording_changed(self) -> None:
+        """The status line shows REC while recording: have it look again now (it listens to
+        the app's snapshot signal), not at the next engine tick."""
+        app: Any = self
+        signal = getattr(app, "snapshot_signal", None)
+        if signal is not None and app.is_running:
+            signal.publish(app.snapshot)
 
     # -- hooks into the app
     async def on_event(self, event: events.Event) -> None:

@@ -117,6 +117,8 @@ class ReplayApp(HmcApp):
 
     def __init__(self, console: LocalConsole, **kwargs: Any) -> None:
         super().__init__(console, **kwargs)
+        self.history_path = None  # a replay neither recalls nor writes the user's : history
+        self.command_history = []
         self.macro_notices: list[Notice] = []
         self.engine_clock_notices = True  # headless: notices expire in engine seconds
 

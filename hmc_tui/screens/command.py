@@ -2,6 +2,8 @@
 
 Navigation aliases (`:lpar NAME`, `:pools`, ...) close the panel and go; everything else runs
 in place and its output stays in the panel, so several HMC commands can be typed in a row.
+Any error (a navigation alias's too: `:lpar nosuch`) is shown in the panel, which stays open:
+keys typed next still go to the line, never to the screen below as hotkeys.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, RichLog
 
+from hmc_tui.command_history import save_history
 from hmc_tui.command_mode import Alias, complete_line, parse_alias
 from hmc_tui.hmccli.shell import has_secret
 from hmc_tui.widgets.command_input import CommandInput
@@ -22,7 +25,7 @@ from hmc_tui.widgets.command_input import CommandInput
 if TYPE_CHECKING:
     from hmc_tui.app import HmcApp
 
-NAVIGATION = {"overview", "lpar", "pools", "vios", "events", "help", "quit"}
+NAVIGATION = {"overview", "lpar", "pools", "vios", "events", "help", "quit", "vnet"}
 
 
 class CommandScreen(ModalScreen[Alias | None]):
@@ -71,12 +74,15 @@ class CommandScreen(ModalScreen[Alias | None]):
         field.value = ""
         if not line:
             return
-        if not has_secret(line):  # a password is never kept, not even in memory
-            field.remember(line)
+        if not has_secret(line) and field.remember(line):  # a password is never kept
+            save_history(self.hmc.history_path, self._history)
         alias = parse_alias(line)
         if isinstance(alias, Alias) and alias.name in NAVIGATION:
-            self.dismiss(alias)  # the app navigates once the panel is gone
-            return
+            error = self.hmc.alias_error(alias)
+            if error is None:
+                self.dismiss(alias)  # the app navigates once the panel is gone
+                return
+            alias = error  # shown below; the line stays open
         log = self.output
         log.display = True
         log.write(Text(f":{line}", style="bold"))

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from hmc_tui.command_mode import ALIASES
+from hmc_tui.widgets.dialog_footer import dialog_footer
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static("Remap a key in config.toml: [keymap] \"lpar.activate\" = \"f6\". "
                          "ctrl+p opens the command palette with every action.",
                          classes="hint")
+        yield dialog_footer()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,8 +11,8 @@ from textual.widgets import Footer, Input, Static
 
 from engine.snapshot import Snapshot
 from hmc_tui.screens.partition_actions import PartitionActions
-from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.sort_picker import SortPicker
+from hmc_tui.screens.system import SystemScreen
 from hmc_tui.widgets.partition_table import COLUMNS, PartitionTable
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.system_header import SystemHeader
@@ -27,6 +27,7 @@ class OverviewScreen(PartitionActions):
         Binding("o", "sort", "Sort", id="overview.sort"),
         Binding("O", "reverse", "Reverse sort", show=False, id="overview.reverse"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="overview.clear"),
+        Binding("M", "system", "Managed system", show=False, id="overview.system"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -67,10 +68,16 @@ class OverviewScreen(PartitionActions):
             text += f"   filter \"{table.filter_text}\""
         self.query_one("#caption", Static).update(text)
 
-    # -- properties on Enter (or a double click)
+    # -- the task menu on Enter, a click on the cursor's row or a right-click (Properties is
+    # its first task: Enter twice)
     def on_partition_table_selected(self, event: PartitionTable.Selected) -> None:
         event.stop()
-        self.app.push_screen(PropertiesScreen(event.lpar_id))
+        self.table.select(event.lpar_id)
+        self.action_tasks()
+
+    # -- the managed system: its properties and power tasks
+    def action_system(self) -> None:
+        self.app.push_screen(SystemScreen())
 
     def select_partition(self, lpar_id: int) -> bool:
         self.table.focus()

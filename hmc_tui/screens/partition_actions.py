@@ -3,13 +3,14 @@ so one keymap entry remaps both)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from hmc_tui.screens.dialogs import ActivateDialog, DlparDialog, ShutdownDialog
 from hmc_tui.screens.host import ConsoleHost, console_host
+from hmc_tui.screens.task_menu import TaskMenu
 
 ACTION_BINDINGS: list[BindingType] = [
     Binding("a", "activate", "Activate", id="lpar.activate"),
@@ -27,6 +28,7 @@ ACTION_BINDINGS: list[BindingType] = [
     Binding("w", "app.save_profile", "Save current configuration", show=False,
             id="lpar.save_config"),
     Binding("R", "app.rename_partition", "Rename partition", show=False, id="lpar.rename"),
+    Binding("m", "tasks", "Tasks", show=False, id="lpar.tasks"),
 ]
 
 
@@ -42,13 +44,44 @@ class PartitionActions(Screen[None]):
     def selected_lpar(self) -> int | None:
         raise NotImplementedError
 
-    def _open(self, dialog: type[ActivateDialog | DlparDialog | ShutdownDialog],
-              **kwargs: bool) -> None:
+    def _lpar(self) -> int | None:
         lpar_id = self.selected_lpar()
         if lpar_id is None or self.hmc.snapshot.frame.partition(lpar_id) is None:
             self.notify("Select a partition first.", severity="warning")
+            return None
+        return lpar_id
+
+    def _open(self, dialog: type[ActivateDialog | DlparDialog | ShutdownDialog],
+              **kwargs: Any) -> None:
+        if (lpar_id := self._lpar()) is not None:
+            self.app.push_screen(dialog(lpar_id, **kwargs))
+
+    # -- the task menu (Enter on a partition row, right-click, or m)
+    def action_tasks(self) -> None:
+        if (lpar_id := self._lpar()) is not None:
+            self.app.push_screen(TaskMenu(lpar_id), self._run_task)
+
+    async def _run_task(self, action: str | None) -> None:
+        if action is None:
             return
-        self.app.push_screen(dialog(lpar_id, **kwargs))
+        scope, _, name = action.partition(".")
+        await (self.app if scope == "app" else self).run_action(name)
+
+    def action_properties(self) -> None:
+        from hmc_tui.screens.properties import PropertiesScreen  # late: it subclasses this
+
+        if (lpar_id := self._lpar()) is not None:
+            self.app.push_screen(PropertiesScreen(lpar_id))
+
+    def action_dlpar_processors(self) -> None:
+        if (lpar_id := self._lpar()) is not None:
+            p = self.hmc.snapshot.frame.partition(lpar_id)
+            shared = p is not None and p.settings().shared
+            self.app.push_screen(DlparDialog(lpar_id, resource="pu" if shared else "procs"))
+
+    def action_dlpar_memory(self) -> None:
+        if (lpar_id := self._lpar()) is not None:
+            self.app.push_screen(DlparDialog(lpar_id, resource="mem"))
 
     def action_activate(self) -> None:
         self._open(ActivateDialog)

@@ -1,6 +1,7 @@
 """Pool utilisation: the HMC's shared processor pools with their utilisation over time.
 
-A table of the active pools (live used / entitled / size and a trend), the selected pool's
+A table of the active pools (live used / entitled, the configurable size apart from what was
+available this interval, and a trend; a legend under it says which is which), the selected pool's
 graph from the engine's utilisation samples (short-term every 5 s or long-term at the
 frame's sample rate), its busiest partitions, and the engine clock's controls. Samples are
 fetched only when a new one can exist (engine time passed the next sample time), so a 5 Hz
@@ -23,6 +24,7 @@ from engine.model import Frame
 from engine.service import OpResult
 from engine.snapshot import PoolLive, Snapshot
 from hmc_tui.console import Console
+from hmc_tui.hmccli.lshwres import physical_pool_size
 from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.pool_data import (
     EntitledHistory,
@@ -42,8 +44,8 @@ POOL_COLUMNS = (  # key, label, width: 80 columns must hold the whole table
     ("name", "Pool", 12),
     ("used", "Used", 5),
     ("entitled", "Entitled", 8),
-    ("size", "Size", 5),
-    ("max", "Max", 3),
+    ("size", "Size", 5),  # configurable: stable (pool_size)
+    ("avail", "Avail", 5),  # this interval: DefaultPool's moves with donated idle cycles
     ("reserved", "Resv", 5),
     ("members", "LPARs", 5),
     ("trend", "Trend", TREND_POINTS),
@@ -54,6 +56,19 @@ Interval = Literal["short", "long"]
 def active_pools(frame: Frame) -> list[int]:
     """DefaultPool and every pool with a maximum (the HMC's 'configured' pools)."""
     return [p.id for p in frame.pools if p.is_default or p.max_proc_units > 0]
+
+
+# One line at 80 columns. Size: the physical shared pool for DefaultPool (the cores no
+# dedicated partition owns), the maximum for the others; Avail: DefaultPool's adds the idle
+# cycles dedicated partitions donate, so it moves.
+POOLS_LEGEND = "Size: configurable cores · Avail: usable this interval (+ donated idle cycles)"
+
+
+def pool_size(frame: Frame, pid: int) -> float:
+    """The configurable size of a pool, as the HMC's lshwres shows it: the physical shared
+    pool for DefaultPool (configurable_pool_proc_units), max_pool_proc_units for the others."""
+    pool = frame.pools[pid]
+    return physical_pool_size(frame) if pool.is_default else float(pool.max_proc_units)
 
 
 def speed_label(speed: float) -> str:
@@ -89,6 +104,7 @@ class PoolsScreen(Screen):
     PoolsScreen #pools-clock { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     PoolsScreen #pools-clock.-paused { background: $warning 30%; }
     PoolsScreen #pools-table { height: auto; max-height: 25%; }
+    PoolsScreen #pools-legend { height: auto; color: $foreground-muted; padding: 0 1; }
     PoolsScreen #pools-graph { height: 1fr; min-height: 6; }
     PoolsScreen #pools-members-title { height: 1; color: $primary; text-style: bold;
                                        padding: 0 1; }
@@ -118,6 +134,7 @@ class PoolsScreen(Screen):
         yield Static("", id="pools-clock")
         table: DataTable[str] = DataTable(id="pools-table", cursor_type="row")
         yield table
+        yield Static(POOLS_LEGEND, id="pools-legend")
         yield PoolGraph(id="pools-graph")
         yield Static("", id="pools-members-title")
         yield PoolMembersTable(id="pools-members")
@@ -202,7 +219,7 @@ class PoolsScreen(Screen):
         for pid in wanted:
             pool = frame.pools[pid]
             self._set_cell(pid, "name", pool.name)
-            self._set_cell(pid, "max", "-" if pool.is_default else str(pool.max_proc_units))
+            self._set_cell(pid, "size", f"{pool_size(frame, pid):.2f}")
             self._set_cell(pid, "reserved",
                            "-" if pool.is_default else f"{pool.reserved_proc_units:.2f}")
             self._set_cell(pid, "members", str(len(frame.pool_members(pid))))
@@ -218,7 +235,7 @@ class PoolsScreen(Screen):
             entitled = p.entitled if p else snap.frame.pool_entitled(pid)
             self._set_cell(pid, "used", f"{p.used:.2f}" if p else "-")
             self._set_cell(pid, "entitled", f"{entitled:.2f}")
-            self._set_cell(pid, "size", f"{p.size:.2f}" if p else "-")
+            self._set_cell(pid, "avail", f"{p.size:.2f}" if p else "-")
             s = self._view(pid).series
             top = max(s.size[-TREND_POINTS:], default=0.0)
             self._set_cell(pid, "trend", sparkline(s.used[-TREND_POINTS:], top))

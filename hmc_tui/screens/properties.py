@@ -214,6 +214,9 @@ class PropertiesScreen(PartitionActions):
     def selected_lpar(self) -> int | None:
         return self.lpar_id
 
+    def action_properties(self) -> None:
+        self.query_one(TabbedContent).active = "general"  # already here: its first page
+
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
         index = TABS.index(tabs.active) if tabs.active in TABS else 0

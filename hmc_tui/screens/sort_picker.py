@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from hmc_tui.widgets.dialog_footer import dialog_footer
 from hmc_tui.widgets.partition_table import COLUMNS
 
 
@@ -37,6 +38,7 @@ class SortPicker(ModalScreen[str | None]):
                 id="columns",
             )
             yield Static("The current column again reverses the order.", classes="hint")
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

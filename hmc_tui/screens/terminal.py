@@ -5,8 +5,9 @@ takes every key, as the HMC's terminal does, except:
 
 - ctrl+] or `~.` at the start of a line (as in ssh and mkvterm) close the window: the session
   ends, the partition keeps running. `~~` at the start of a line types one `~`.
-- F1-F4 show the overview, pools, VIOS and events screens; the session stays open behind
-  them and the window comes back with the overview (1 / F1) or "Open terminal window".
+- F1-F5 show the overview, pools, VIOS, events and virtual network screens; the session
+  stays open behind them and the window comes back with the overview (1 / F1) or "Open
+  terminal window".
 
 These keys have no binding ids: a keymap cannot move them onto a key the partition needs.
 """
@@ -30,7 +31,8 @@ from hmc_tui.widgets.terminal_pane import TerminalPane
 __all__ = ["CLOSE_KEY", "TerminalScreen", "TildeEscape"]
 
 CLOSE_KEY = "ctrl+right_square_bracket"
-SCREEN_KEYS = {"f1": "overview", "f2": "pools", "f3": "vios", "f4": "events"}
+SCREEN_KEYS = {"f1": "overview", "f2": "pools", "f3": "vios", "f4": "events", "f5": "vnet"}
+SCREEN_LABELS = {"vios": "VIOS", "vnet": "Networks"}
 
 
 class TildeEscape:
@@ -63,7 +65,7 @@ class TerminalScreen(Screen[None]):
     AUTO_FOCUS = "TerminalPane"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(CLOSE_KEY, "close_terminal", "Close terminal (or ~.)"),
-        *(Binding(key, f"show('{mode}')", mode.capitalize() if mode != "vios" else "VIOS")
+        *(Binding(key, f"show('{mode}')", SCREEN_LABELS.get(mode, mode.capitalize()))
           for key, mode in SCREEN_KEYS.items()),
     ]
 
@@ -129,7 +131,7 @@ class TerminalScreen(Screen[None]):
         self.notify(reason, title=f"Terminal of partition {self.lpar_id}", severity="warning")
 
     async def action_show(self, mode: str) -> None:
-        """F1-F4: that screen (the first of its mode's stack); the session stays open."""
+        """F1-F5: that screen (the first of its mode's stack); the session stays open."""
         app = self.app
         if mode != app.current_mode:
             await app.run_action(f"app.goto('{mode}')")

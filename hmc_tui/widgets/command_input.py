@@ -20,6 +20,9 @@ class CommandInput(Input):
         Binding("down", "history(1)", "Next", show=False),
         # Tab completes here instead of moving the focus out of the command line.
         Binding("tab", "complete", "Complete", show=False),
+        # Shift+Tab would move the focus out and back, selecting the whole line so that the
+        # next key replaced the command: it stays here and does nothing.
+        Binding("shift+tab", "stay", show=False),
     ]
 
     class Candidates(Message):
@@ -33,10 +36,14 @@ class CommandInput(Input):
                  **kwargs: object) -> None:
         # The history list is the app's, shared with later command lines.
         super().__init__(placeholder="lpar NAME, pools, vios, events, speed N, or an HMC "
-                         "command (lssyscfg -r lpar ...)", **kwargs)  # type: ignore[arg-type]
+                         "command (lssyscfg -r lpar ...)", select_on_focus=False,
+                         **kwargs)  # type: ignore[arg-type]
         self.history = history
         self._index = len(history)
         self.completer = completer
+
+    def action_stay(self) -> None:
+        """Shift+Tab: the focus and the line stay as they are."""
 
     def action_history(self, step: int) -> None:
         if not self.history:
@@ -64,7 +71,10 @@ class CommandInput(Input):
         if len(choice) >= len(typed):
             self.value, self.cursor_position = replace_word(self.value, cursor, choice)
 
-    def remember(self, line: str) -> None:
-        if line and (not self.history or self.history[-1] != line):
+    def remember(self, line: str) -> bool:
+        """Add the line to the history; whether it was new (a repeat is kept once)."""
+        added = bool(line) and (not self.history or self.history[-1] != line)
+        if added:
             self.history.append(line)
         self._index = len(self.history)
+        return added

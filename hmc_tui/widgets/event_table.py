@@ -17,17 +17,18 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from engine.journal import Event
+from engine.journal import NO_CHANGE, Event
 
 MAX_ROWS = 2000
 COLUMNS = (  # key, label, width (None: as wide as the content); the role and the date are in
-    # the detail line, so that the result and the start of the command fit in 80 columns
+    # the detail line, so that the result and the start of the command fit in 80 columns.
+    # Target holds a pool's name ("SharedPool05"), Result every state ("Shutting Down").
     ("seq", "#", 4),
     ("time", "Time", 8),
     ("user", "User", 8),
     ("op", "Operation", 12),
-    ("target", "Target", 10),
-    ("result", "Result", 9),
+    ("target", "Target", 12),
+    ("result", "Result", 13),
     ("command", "HMC command", None),
 )
 RESULT_COLUMN = 5
@@ -87,8 +88,8 @@ class EventTable(DataTable):
     def cells(self, event: Event) -> tuple[object, ...]:
         if event.op == "state":
             result = Text(event.message, self._style("state"))
-        elif event.ok:
-            result = Text("ok", self._style("ok"))
+        elif event.ok:  # "no change": accepted, but the values were already set
+            result = Text("no change" if event.message == NO_CHANGE else "ok", self._style("ok"))
         else:
             result = Text(event.code or "refused", self._style("refused"))
         return (event.seq, event_time(self.epoch, event), event.user, event.op, event.target,

@@ -26,7 +26,7 @@ from engine.snapshot import Snapshot
 from hmc_tui.formatting import ENV_LABELS, mem_gb, os_short, proc_mode, state_class, units
 from hmc_tui.widgets.row_table import CELL_PADDING, Column, RowTable, printable
 
-__all__ = ["COLUMNS", "Column", "PartitionTable", "fit_columns", "sort_key"]
+__all__ = ["COLUMNS", "Column", "PartitionTable", "fit_columns", "sort_key", "sort_order"]
 
 SCROLLBAR = 2  # the vertical scrollbar's width when the rows overflow
 
@@ -87,13 +87,21 @@ def _number(text: str) -> float:
     return number if number == number else -1.0  # NaN would break the ordering
 
 
-def sort_key(column: str) -> Callable[[tuple[int, Values]], tuple[Any, ...]]:
-    """Orders (id, values) by one column, then by name, then by id: a total order whatever
-    the texts are (names need not be unique or printable for the table to sort)."""
+def sort_key(column: str) -> Callable[[tuple[int, Values]], Any]:
+    """The value (id, values) rows are ordered by: the column's number or lower-cased text."""
     index = COLUMN_INDEX[column]
     if COLUMNS[index].right:
-        return lambda row: (_number(row[1][index]), row[1][0], row[0])
-    return lambda row: (row[1][index].lower(), row[1][0], row[0])
+        return lambda row: _number(row[1][index])
+    return lambda row: row[1][index].lower()
+
+
+def sort_order(rows: Mapping[int, Values], column: str, reverse: bool) -> list[int]:
+    """The ids ordered by one column, ascending or reversed; ties always by ascending id (a
+    total order whatever the texts are). Python's sort is stable, also with reverse=True, so
+    sorting the id-ordered rows keeps equal ones by id: a reversed column does not reverse
+    its ties (Running partitions stay in ID order under "State descending")."""
+    by_id = sorted(rows.items(), key=lambda row: row[0])
+    return [lpar_id for lpar_id, _ in sorted(by_id, key=sort_key(column), reverse=reverse)]
 
 
 def fit_columns(width: int, name_width: int) -> list[Column]:
@@ -127,7 +135,8 @@ class PartitionTable(RowTable):
     HELP_GROUP = "Partitions table"
     BINDINGS: ClassVar[list[BindingType]] = [
         # In help and the palette; the footer keeps its room for the partition actions.
-        Binding("enter", "select_cursor", "Properties", show=False, id="lpar.properties"),
+        Binding("enter", "select_cursor", "Tasks (properties first)", show=False,
+                id="lpar.properties"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("g", "cursor_first", "First row", show=False, id="table.top"),
@@ -355,8 +364,8 @@ class PartitionTable(RowTable):
 
     def _sort(self, rows: Mapping[int, Values] | None = None) -> None:
         rows = self.rows if rows is None else rows
-        order = sorted(rows.items(), key=sort_key(self.sort_column), reverse=self.sort_reverse)
-        self.set_rows(rows, [lpar_id for lpar_id, _ in order], keep=self.cursor_key)
+        order = sort_order(rows, self.sort_column, self.sort_reverse)
+        self.set_rows(rows, order, keep=self.cursor_key)
 
     def _fit(self, width: int) -> None:
         if width <= 0:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from engine.model import Frame
 from engine.ops import ChangePool, Operation
+from hmc_tui.widgets.number_input import NumberInput
 from hmc_tui.widgets.vios_dialogs import OperationDialog
 
 
@@ -29,23 +30,23 @@ class ChangePoolDialog(OperationDialog):
         yield Label(f"{self.members} active partitions, entitled capacity {self.entitled:.2f} "
                     "(member entitlement + reserved).", classes="dialog-help")
         yield Label("Maximum processing units (whole cores, 0 deactivates the pool):")
-        yield Input(str(self.max_units), id="max", type="integer")
+        yield NumberInput(str(self.max_units), id="max", field="Maximum processing units",
+                          whole=True)
         yield Label("Reserved processing units:")
-        yield Input(f"{self.reserved:.2f}", id="reserved", type="number")
+        yield NumberInput(f"{self.reserved:.2f}", id="reserved",
+                          field="Reserved processing units")
 
     def on_mount(self) -> None:
-        self.query_one("#max", Input).focus()
+        self.query_one("#max", NumberInput).focus()
 
     def build_operation(self) -> Operation | str:
-        try:
-            max_units = int(self.query_one("#max", Input).value)
-        except ValueError:
-            return "The maximum processing units must be a whole number."
-        try:
-            reserved = float(self.query_one("#reserved", Input).value)
-        except ValueError:
-            return "The reserved processing units must be a number."
+        max_units = self.query_one("#max", NumberInput).value_or_error()
+        if isinstance(max_units, str):
+            return max_units
+        reserved = self.query_one("#reserved", NumberInput).value_or_error()
+        if isinstance(reserved, str):
+            return reserved
         if max_units < 0 or reserved < 0:
             return "Processing units cannot be negative."
-        return ChangePool(pool=self.pool_name, max_proc_units=max_units,
+        return ChangePool(pool=self.pool_name, max_proc_units=int(max_units),
                           reserved_proc_units=reserved)

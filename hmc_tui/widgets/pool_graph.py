@@ -3,9 +3,11 @@
 One column per engine sample (newest at the right edge): cores used as a filled area in
 eighth-blocks (the part above the entitlement in the warning colour: uncapped partitions
 borrowing spare cycles), the entitled capacity as a dashed line and the pool size as a
-solid line. The y axis is in cores, the x axis in engine time (HH:MM on the frame's
-calendar). Lines are computed once per data change or resize and cached, so a 5 Hz refresh
-with no new sample costs nothing.
+solid line. The y axis is in cores, scaled to what is used and entitled (`axis_top`): a
+5-core load on a 40-core DefaultPool fills the graph instead of being a thin line under a
+40-core axis; a pool size far above that is named in the legend, not drawn. The x axis is in
+engine time (HH:MM on the frame's calendar). Lines are computed once per data change or
+resize and cached, so a 5 Hz refresh with no new sample costs nothing.
 """
 
 from __future__ import annotations
@@ -56,6 +58,17 @@ def nice_top(value: float) -> float:
         if value <= step * exp * (1 + 1e-9):
             return round(step * exp, 10)
     return 10.0 * exp  # pragma: no cover - the loop always returns
+
+
+SIZE_ON_AXIS = 1.5  # the pool size line is drawn when within this factor of the used scale
+
+
+def axis_top(used: Sequence[float], entitled: Sequence[float], size: Sequence[float]) -> float:
+    """The y axis maximum: what is used and entitled (with nice_top's headroom), stretched
+    to the pool size only when that is close, so the size never flattens the load."""
+    top = nice_top(max((*used, *entitled, 1.0)))
+    biggest = max(size, default=0.0)
+    return nice_top(biggest) if top < biggest <= top * SIZE_ON_AXIS else top
 
 
 def sparkline(values: Sequence[float], top: float) -> str:
@@ -118,6 +131,7 @@ class PoolGraph(Widget):
         self._title = ""
         self._lines: list[Strip] | None = None
         self._lines_size = (0, 0)
+        self._size_above = False  # the pool size is off the axis (set by _build)
 
     # ------------------------------------------------------------------ feeding
     def set_series(self, series: PoolSeries, epoch: datetime, title: str,
@@ -157,10 +171,6 @@ class PoolGraph(Widget):
         if width <= 0 or height <= 0:
             return []
         base = self.rich_style
-        lines = [self._legend(width)]
-        rows = height - 2  # legend on top, time labels at the bottom
-        if rows < 1:
-            return lines[:height]
         plot_width = max(width - Y_LABEL_WIDTH, 1)
         s = self._series
         n = min(len(s), plot_width)
@@ -169,8 +179,13 @@ class PoolGraph(Widget):
         used = s.used[-n:] if n else ()
         size = s.size[-n:] if n else ()
         ent = s.entitled[-n:] if n else ()
-        live_top = max((x for x in self._live if x is not None), default=0.0)
-        top = nice_top(max((*used, *size, *ent, live_top, 1.0)))
+        live_used, live_ent, live_size = (x or 0.0 for x in self._live)
+        top = axis_top((*used, live_used), (*ent, live_ent), (*size, live_size))
+        self._size_above = max((*size, live_size)) > top + 1e-9
+        lines = [self._legend(width)]
+        rows = height - 2  # legend on top, time labels at the bottom
+        if rows < 1:
+            return lines[:height]
         cell = top / rows  # cores per text row
         styles = {k: self._style(f"pool-graph--{k}") for k in ("used", "over", "entitled",
                                                                  "size", "axis")}
@@ -206,7 +221,8 @@ class PoolGraph(Widget):
         eighths = round(used / cell * 8)
         full, part = divmod(eighths, 8)
         ent_row = min(int(ent / cell), rows - 1) if ent > 0 else -1
-        size_row = min(max(math.ceil(size / cell) - 1, 0), rows - 1) if size > 0 else -1
+        on_axis = 0 < size <= rows * cell + 1e-9  # above the axis: the legend says it
+        size_row = min(max(math.ceil(size / cell) - 1, 0), rows - 1) if on_axis else -1
         out: list[Segment] = []
         for r in range(rows):
             over = r * cell >= ent - 1e-9  # the slice of the area above the entitlement
@@ -236,8 +252,10 @@ class PoolGraph(Widget):
             Segment(f" {self._title}  ", text_s + Style(bold=True)),
             Segment("█", used_s), Segment(f" used {u}  ", text_s),
             Segment("╌", ent_s), Segment(f" entitled {e}  ", text_s),
-            Segment("─", size_s), Segment(f" size {z} cores", text_s),
+            Segment("─", size_s), Segment(f" available {z} cores", text_s),
         ]
+        if self._size_above:
+            segments.append(Segment(" (above the scale)", text_s))
         return Strip(segments).adjust_cell_length(width, self.rich_style)
 
     def _time_axis(self, width: int, plot_width: int, offset: int, n: int, style: Style,

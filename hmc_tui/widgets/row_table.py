@@ -229,7 +229,10 @@ class RowTable(ScrollView, can_focus=True):
         row = offset.y - 1 + round(self.scroll_offset.y)
         if 0 <= row < len(self.order):
             event.stop()
-            if row == self.cursor_row:
+            if event.button == 3:  # right-click: the row's context menu at once
+                self.move_cursor(row)
+                self.row_chosen(self.order[row])
+            elif row == self.cursor_row:
                 self.row_chosen(self.order[row])
             else:
                 self.move_cursor(row)

@@ -1,4 +1,6 @@
-"""The status line: engine time and clock, who is signed on, live-update state.
+"""The status line: engine time and clock, who is signed on, REC while a macro is being
+recorded, live-update state. The right end (REC, LIVE/FROZEN) is always shown: the left part
+is cut first on a narrow terminal.
 
 It updates itself from the app's `snapshot_signal`, so any screen can `yield StatusBar()`
 (just before its Footer) and get it for free (the Pools, VIOS and Events screens included).
@@ -53,6 +55,7 @@ class StatusBar(Widget):
         self._snap: Snapshot | None = None
         self._actor: Actor | None = None
         self._frozen = False
+        self._recording = False
 
     def on_mount(self) -> None:
         host = console_host(self)
@@ -68,9 +71,14 @@ class StatusBar(Widget):
         old = self._snap
         self._snap = snap
         actor = console_host(self).hmc_console.actor
-        if old is None or actor != self._actor or (old.time, old.clock, old.in_flight) != (
-                snap.time, snap.clock, snap.in_flight):
+        recording = self._is_recording()
+        if old is None or actor != self._actor or recording != self._recording or (
+                old.time, old.clock, old.in_flight) != (snap.time, snap.clock, snap.in_flight):
             self.refresh()
+
+    def _is_recording(self) -> bool:
+        """The app records keys (hmc_tui.macros.record.RecordingMixin sets `recorder`)."""
+        return getattr(self.app, "recorder", None) is not None
 
     def render(self) -> Text:
         snap = self._snap
@@ -87,5 +95,9 @@ class StatusBar(Widget):
             left.append(f"  │  {snap.in_flight} queued")
         right = Text(" FROZEN - space resumes ", style="reverse bold") if self._frozen \
             else Text(" LIVE ", style="bold")
+        self._recording = self._is_recording()
+        if self._recording:
+            right = Text.assemble((" REC ", "reverse bold"), " ", right)
+        left.truncate(max(self.size.width - right.cell_len - 1, 0), overflow="ellipsis")
         pad = max(1, self.size.width - left.cell_len - right.cell_len)
         return Text.assemble(left, " " * pad, right)

@@ -24,6 +24,7 @@ from engine.ops import CreateOptical, LoadOptical, MapNpiv, MapVscsi, Operation,
 from engine.ops.vio import media_name
 from engine.service import OpResult
 from hmc_tui.screens.host import console_host
+from hmc_tui.widgets.dialog_footer import dialog_footer
 from hmc_tui.widgets.vios_model import fc_ports, mappable_devices, repository_media
 
 # Declared once on the base; subclasses match through their base's type name, so each new
@@ -34,7 +35,8 @@ DIALOG_CSS = """
     width: 76; max-width: 100%; height: auto; max-height: 100%;
     border: thick $primary; background: $panel; padding: 0 1;
 }
-{cls} .dialog-title { text-style: bold; color: $primary; width: 100%; }
+{cls} Label { width: 100%; }  /* wrap at the dialog's edge (a Label is as wide as its text) */
+{cls} .dialog-title { text-style: bold; color: $primary; }
 {cls} .dialog-help { color: $foreground-muted; }
 {cls} .dialog-error { color: $error; text-style: bold; }
 {cls} .dialog-error:disabled { display: none; }
@@ -62,6 +64,7 @@ class OperationDialog(ModalScreen[OpResult | None]):
             with HorizontalGroup():
                 yield Button(self.ok_label, id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield dialog_footer()
 
     def compose_fields(self) -> ComposeResult:
         yield from ()

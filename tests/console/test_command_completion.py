@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console_helpers import wait_for
+from console_helpers import make_app, wait_for
 
 from hmc_tui.app import HmcApp
 from hmc_tui.screens.command import CommandScreen
@@ -57,3 +57,52 @@ async def test_a_password_line_is_not_kept_in_the_history(app: HmcApp) -> None:
             await pilot.press("enter")
             await pilot.pause()
         assert app.command_history == ["lshmc -V"]
+
+
+async def test_shift_tab_keeps_the_line_and_the_focus(app: HmcApp) -> None:
+    """Shift+Tab once moved the focus to the output and back, selecting the whole line, and
+    the next key replaced the command."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("colon", *"lshmc -V", "enter")  # the output panel is shown
+        panel = app.screen
+        assert isinstance(panel, CommandScreen)
+        await wait_for(pilot, lambda: len(panel.output.lines) > 1)
+        await pilot.press(*"lshmc -", "shift+tab", "shift+tab", "V")
+        field = panel.query_one(CommandInput)
+        assert field.has_focus and field.value == "lshmc -V" and field.selection.is_empty
+
+
+async def test_a_navigation_error_keeps_the_line_open(app: HmcApp) -> None:
+    """`:lpar nosuch` used to close the line; the keys typed next became screen hotkeys."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("colon", *"lpar nosuch", "enter")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, CommandScreen)
+        output = [str(line.text) for line in panel.output.lines]
+        assert output == [":lpar nosuch", "HSCL8012 The partition named nosuch was not found."]
+        await pilot.press("2", "q")  # would switch to Pools and quit if they leaked
+        assert app.screen is panel and panel.query_one(CommandInput).value == "2q"
+
+
+async def test_history_is_the_users_and_survives_a_restart(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("colon", *"lshmc -V", "enter", *"pools", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandScreen))
+    assert app.history_path is not None
+    assert app.history_path.read_text() == "lshmc -V\npools\n"
+    assert app.history_path.stat().st_mode & 0o777 == 0o600
+    again = make_app()
+    assert again.command_history == ["lshmc -V", "pools"]
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("colon", "up", "up")
+        field = again.screen.query_one(CommandInput)
+        assert field.value == "lshmc -V"
+        await pilot.press("down")
+        assert field.value == "pools"
+        await pilot.press("down")
+        assert field.value == ""

@@ -47,7 +47,7 @@ async def test_help_lists_every_binding_of_the_screen(app: HmcApp) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
         await select(pilot, "dev01")
-        await pilot.press("enter", "question_mark")  # help follows the screen
+        await pilot.press("enter", "enter", "question_mark")  # help follows the screen
         assert isinstance(app.screen, HelpScreen)
         ids = {row.binding_id for row in app.screen.rows}
         assert "properties.back" in ids and "overview.filter" not in ids
@@ -118,10 +118,10 @@ async def test_quit_asks_when_an_operation_is_in_flight(app: HmcApp) -> None:
     assert app.return_code == 0
 
 
-async def test_quit_without_work_in_progress_exits_at_once(app: HmcApp) -> None:
+async def test_ctrl_q_without_work_in_progress_exits_at_once(app: HmcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: not app.is_running)
 
 

@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult
 from engine.service import Engine
 from engine.snapshot import Snapshot
 from engine.store import demo_frame
-from hmc_tui.widgets.partition_table import COLUMNS, PartitionTable, sort_key
+from hmc_tui.widgets.partition_table import COLUMNS, PartitionTable, sort_order
 from hmc_tui.widgets.row_table import fit, printable
 from themes import STATE_VARIABLES
 
@@ -64,8 +64,7 @@ async def show_and_sort(snap: Snapshot, size: tuple[int, int]) -> None:
             for reverse in (False, True):
                 table.set_sort(column.key, reverse)
                 await pilot.pause()
-                rows = [(i, table.rows[i]) for i in table.shown_ids()]
-                assert rows == sorted(rows, key=sort_key(column.key), reverse=reverse)
+                assert table.shown_ids() == sort_order(table.rows, column.key, reverse)
                 strips = table.render_lines(table.region.reset_offset)
                 assert len(strips) == size[1]
                 for strip in strips:

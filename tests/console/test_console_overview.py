@@ -11,6 +11,7 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.sort_picker import SortPicker
+from hmc_tui.screens.task_menu import TaskMenu
 from hmc_tui.widgets.system_header import SystemHeader
 from themes import STATE_VARIABLES
 
@@ -101,10 +102,11 @@ async def test_sort_by_column_from_the_picker_and_reverse(app: HmcApp) -> None:
         assert names == sorted(names)
 
 
-async def test_enter_opens_properties_and_escape_returns(app: HmcApp) -> None:
+async def test_enter_twice_opens_properties_and_escape_returns(app: HmcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await select(pilot, "oradb01")
+        await pilot.press("enter")  # the task menu, Properties highlighted
         await pilot.press("enter")
         assert isinstance(app.screen, PropertiesScreen)
         assert app.screen.lpar_id == lpar_id(app, "oradb01")
@@ -201,8 +203,15 @@ async def test_header_click_sorts_and_a_second_click_on_a_row_opens_it(app: HmcA
         third = t.shown_ids()[2]
         await pilot.click(t, offset=(2, 3))  # line 3 is the third row
         assert t.cursor_row == 2 and isinstance(app.screen, OverviewScreen)
-        await pilot.click(t, offset=(2, 3))
+        await pilot.click(t, offset=(2, 3))  # the row's task menu, Properties first
+        assert isinstance(app.screen, TaskMenu) and app.screen.lpar_id == third
+        await pilot.press("enter")
         assert isinstance(app.screen, PropertiesScreen) and app.screen.lpar_id == third
+        await pilot.press("escape")
+        fifth = t.shown_ids()[4]
+        await pilot.click(t, offset=(2, 5), button=3)  # right-click: its menu at once
+        assert isinstance(app.screen, TaskMenu) and app.screen.lpar_id == fifth
+        assert t.cursor_row == 4
 
 
 async def test_page_keys_and_the_cursor_stays_in_view(app: HmcApp) -> None:
@@ -219,3 +228,17 @@ async def test_page_keys_and_the_cursor_stays_in_view(app: HmcApp) -> None:
         assert t.cursor_row == body and t.scroll_offset.y == 1
         await pilot.press("pageup", "end", "home")
         assert t.cursor_row == 0
+
+
+async def test_a_reversed_column_keeps_its_ties_by_id(app: HmcApp) -> None:
+    """Reversing a column used to reverse its ties too (name, then ID descending)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        for reverse in (False, True):
+            t.set_sort("state", reverse)
+            await pilot.pause()
+            running = [i for i in t.shown_ids() if t.cell_text(i, "state") == "Running"]
+            assert running == [1, 2, 3, 4, 5, 6, 7, 8, 11]  # by ID either way
+        states = [t.cell_text(i, "state") for i in t.shown_ids()]
+        assert states == sorted(states, key=str.lower, reverse=True)

@@ -111,7 +111,9 @@ def test_opening_and_quitting_the_console_leaves_the_frame_file_alone(tmp_path: 
     proc = PtyProcess(["-m", "hmc_tui", "--frame", str(path)], env)
     try:
         assert proc.read_until(b"Server-9080-HEX-SN78H4A21"), proc.output[-500:]
-        proc.send(b"q")
+        proc.send(b"q")  # asks first (confirm_quit)
+        assert proc.read_until(b"Leave the console?"), proc.output[-500:]
+        proc.send(b"y")
         assert proc.wait() == 0
     finally:
         proc.kill()

@@ -23,7 +23,7 @@ async def overview(pilot: Pilot[object]) -> None:
 
 async def properties(pilot: Pilot[object]) -> None:
     await select(pilot, "oradb01")
-    await pilot.press("enter")
+    await pilot.press("enter", "enter")  # the task menu, then its first task
     await pilot.pause()
 
 
@@ -45,14 +45,63 @@ async def dlpar(pilot: Pilot[object]) -> None:
     await pilot.pause()
 
 
+async def tasks(pilot: Pilot[object]) -> None:
+    await select(pilot, "oradb01")
+    await pilot.press("enter")  # the partition's task menu, greyed tasks with reasons
+    await pilot.pause()
+
+
+async def system(pilot: Pilot[object]) -> None:
+    await pilot.press("M")  # the managed system's properties, General tab
+    await pilot.pause()
+
+
+async def power_off(pilot: Pilot[object]) -> None:
+    await pilot.press("M", "f")
+    await pilot.pause()
+
+
 async def help_screen(pilot: Pilot[object]) -> None:
     await pilot.press("question_mark")
     await pilot.pause()
 
 
+async def quit_question(pilot: Pilot[object]) -> None:
+    await pilot.press("q")  # confirm_quit: its own footer, not the overview's keys
+    await pilot.pause()
+
+
+async def dlpar_half_vp(pilot: Pilot[object]) -> None:
+    """The typed "0.5" shown as typed, refused naming the field (issue 16, item 1)."""
+    await select(pilot, "oradb01")
+    await pilot.press("d")
+    await pilot.pause()
+    await pilot.click("#res-vp")
+    await pilot.click("#amount")
+    await pilot.press("0", ".", "5", "enter")
+    await pilot.pause()
+
+
+async def pool_refusal(pilot: Pilot[object]) -> None:
+    """A refusal wraps inside the pool dialog (it was cut at the dialog's edge)."""
+    await pilot.press("2", "right_square_bracket", "c")
+    await pilot.pause()
+    await pilot.press("backspace", "backspace", "backspace", "1", "enter")  # below its EC
+    await pilot.pause(0.2)
+
+
+async def command_error(pilot: Pilot[object]) -> None:
+    await pilot.press("colon", *"lpar nosuch", "enter")  # the line stays open
+    await pilot.pause()
+
+
 SCREENS: dict[str, Before] = {
     "overview": overview, "properties": properties, "activate": activate,
-    "shutdown": shutdown, "dlpar": dlpar, "help": help_screen,
+    "shutdown": shutdown, "dlpar": dlpar, "help": help_screen, "quit": quit_question,
+    "dlpar-half-vp": dlpar_half_vp, "pool-refusal": pool_refusal,
+    "command-error": command_error,
+    "tasks": tasks,
+    "system": system, "power_off": power_off,
 }
 
 

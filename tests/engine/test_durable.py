@@ -369,3 +369,25 @@ def test_any_history_recovers_to_what_clients_were_told(
     assert recovery.refused == []
     again.step(at - again.time)
     assert live(again) == told
+
+
+def test_a_no_op_is_journaled_but_not_as_a_change(frame_path: Path) -> None:
+    """chhwres to the values a pool already has: ok, "no change" in the journal, no record in
+    the op log to replay, the same frame (nothing to save)."""
+    engine, _ = open_engine(frame_path)
+    before = engine.snapshot()
+    pool = before.frame.pools[1]
+    same = ops.ChangePool(pool=pool.name, max_proc_units=pool.max_proc_units,
+                          reserved_proc_units=pool.reserved_proc_units)
+    result = run(engine, same)
+    assert result.ok and result.event.message == "no change"
+    after = engine.snapshot()
+    assert after.frame_version == before.frame_version
+    assert after.events[-1].seq == result.event.seq  # what the user did stays in the journal
+    db = engine.oplog._db  # type: ignore[union-attr]
+    assert db.execute("SELECT COUNT(*) FROM ops").fetchone()[0] == 0
+    changed = run(engine, ops.ChangePool(pool=pool.name, max_proc_units=pool.max_proc_units + 1))
+    assert changed.ok and changed.event.message == ""
+    assert engine.snapshot().frame_version == before.frame_version + 1
+    assert db.execute("SELECT COUNT(*) FROM ops").fetchone()[0] == 1
+    close(engine)

@@ -159,8 +159,23 @@ def test_activation_while_shutting_down_is_refused(engine: Engine) -> None:
     assert result.code == "HSCL0B02"
 
 
-def test_system_power_off_and_on(engine: Engine) -> None:
+def test_system_power_off_is_refused_while_partitions_run(engine: Engine) -> None:
+    before = engine.snapshot().frame
+    active = [p.name for p in before.partitions if p.active]
+    result = engine.execute(ops.PowerOffSystem(immediate=True), ADMIN)
+    assert (result.ok, result.code) == (False, "HSCL1220")
+    assert f"{len(active)} partition(s) are active ({', '.join(active)})" in result.message
+    assert engine.snapshot().frame.system.state == "Operating"
+    # once every partition is down the same request goes through without --force
+    for name in active:
+        run(engine, ops.ShutdownPartition(lpar=name, option="immediate"))
+    engine.step(30)
     run(engine, ops.PowerOffSystem())
+    assert engine.snapshot().frame.system.state == "Power Off In Progress"
+
+
+def test_system_power_off_and_on(engine: Engine) -> None:
+    run(engine, ops.PowerOffSystem(force=True))
     frame = engine.snapshot().frame
     assert frame.system.state == "Power Off In Progress"
     assert all(p.state in ("Shutting Down", "Not Activated") for p in frame.partitions)
@@ -181,13 +196,13 @@ def test_system_power_off_and_on(engine: Engine) -> None:
 def test_power_on_auto_starts_partitions_but_standby_does_not(engine: Engine) -> None:
     run(engine, ops.ChangeProfile(lpar="dev02", profile="default_profile",
                                   changes={"auto_start": True}))
-    run(engine, ops.PowerOffSystem(immediate=True))
+    run(engine, ops.PowerOffSystem(immediate=True, force=True))
     engine.step(5)
     run(engine, ops.PowerOnSystem(standby=True))
     engine.step(60)
     assert engine.snapshot().frame.system.state == "Standby"
     assert state_at(engine, "dev02")[0] == "Not Activated"
-    run(engine, ops.PowerOffSystem(immediate=True))
+    run(engine, ops.PowerOffSystem(immediate=True, force=True))
     engine.step(5)
     run(engine, ops.PowerOnSystem())
     engine.step(60)

@@ -241,7 +241,7 @@ def test_configuration_refusals(engine: Engine, op: ops.Operation, code: str) ->
 
 
 def test_delete_refused_while_clients_use_its_server_adapters(engine: Engine) -> None:
-    ok(engine, ops.PowerOffSystem(immediate=True))
+    ok(engine, ops.PowerOffSystem(immediate=True, force=True))
     engine.step(5)
     result = refused(engine, ops.DeletePartition(lpar="vios1"), "HSCL0B0A")
     assert "oradb01" in result.message

@@ -50,7 +50,7 @@ def test_the_journal_records_the_cli_operation(console) -> None:  # type: ignore
 
 
 def test_system_power(console) -> None:  # type: ignore[no-untyped-def]
-    ok(console, f"chsysstate -m {SYS} -r sys -o off --immed")
+    ok(console, f"chsysstate -m {SYS} -r sys -o off --immed --force")
     console.step(30)
     assert console.snapshot().frame.system.state == "Power Off"
     assert ok(console, f"lssyscfg -r lpar -m {SYS} -F state --filter lpar_ids=3") == \

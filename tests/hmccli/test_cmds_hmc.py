@@ -45,7 +45,7 @@ def as_user(user: str, role: str, store: UserStore, engine: Engine | None = None
 
 
 def power_off(console: LocalConsole) -> None:
-    assert run_command(console, f"chsysstate -m {SYS} -r sys -o off --immed").ok
+    assert run_command(console, f"chsysstate -m {SYS} -r sys -o off --immed --force").ok
     console.step(30)
     assert console.snapshot().frame.system.state == "Power Off"
 

@@ -38,13 +38,26 @@ def field(console: LocalConsole, line: str) -> str:
 
 
 def power_cycle(console: LocalConsole) -> None:
-    ok(console, f"chsysstate -m {SYS} -r sys -o off --immed")
+    ok(console, f"chsysstate -m {SYS} -r sys -o off --immed --force")
     console.step(30)
     ok(console, f"chsysstate -m {SYS} -r sys -o on")
     console.step(70)
 
 
 # ---------------------------------------------------------------- chsyscfg -r sys
+
+
+def test_power_off_needs_force_while_partitions_run(console: LocalConsole) -> None:
+    error = refused(console, f"chsysstate -m {SYS} -r sys -o off")
+    assert error == (f"HSCL1220 The managed system {SYS} cannot be powered off: 9 "
+                     "partition(s) are active (vios1, vios2, oradb01, was01, hana01, ibmi01, "
+                     "dev01, test01, nim01). Shut them down first, or specify --force to shut "
+                     "them down immediately.")
+    assert field(console, f"lssyscfg -r sys -m {SYS} -F state") == "Operating"
+    ok(console, f"chsysstate -m {SYS} -r sys -o off --force")
+    assert field(console, f"lssyscfg -r sys -m {SYS} -F state") == "Power Off In Progress"
+    console.step(30)
+    assert field(console, f"lssyscfg -r sys -m {SYS} -F state") == "Power Off"
 
 
 def test_rename_the_system_and_change_its_policies(console: LocalConsole) -> None:

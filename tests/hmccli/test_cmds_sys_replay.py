@@ -109,7 +109,7 @@ def test_op_test_lmb_and_huge_pages(console: LocalConsole) -> None:
     assert hmc(console, f"lshwres -r mem -m {SYS} --level sys -F mem_region_size") == "256\n"
     assert hmc(console, f"lshwres -r mem -m {SYS} --level sys "
                         "-F configurable_num_sys_huge_pages") == "0\n"
-    hmc(console, f"chsysstate -m {SYS} -r sys -o off --immed")
+    hmc(console, f"chsysstate -m {SYS} -r sys -o off --immed --force")
     console.step(30)
     hmc(console, f"chsysstate -m {SYS} -r sys -o on")
     console.step(70)

@@ -28,6 +28,7 @@ OPERATIONS: list[ops.Operation] = [
       for option in ("delayed", "immediate", "os", "os_immediate") for restart in (False, True)),
     ops.PowerOnSystem(), ops.PowerOnSystem(standby=True),
     ops.PowerOffSystem(), ops.PowerOffSystem(immediate=True),
+    ops.PowerOffSystem(immediate=True, force=True),
     ops.ChangeProcessors(lpar="oradb01", action="add", proc_units=0.5),
     ops.ChangeProcessors(lpar="oradb01", action="remove", procs=2, proc_units=1.25),
     ops.ChangeProcessors(lpar="oradb01", action="move", procs=1, target_lpar="was01"),

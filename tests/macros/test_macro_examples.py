@@ -26,6 +26,11 @@ PASSING = {
     "rename-partition.toml": {"sandbox02": ("Not Activated", None)},
     "save-current-configuration.toml": {"was01": ("Running", 1.5)},
     "edit-profile.toml": {"sandbox01": ("Not Activated", None)},
+    "task-menu-dlpar-memory.toml": {"oradb01": ("Running", 4.0)},
+    "power-off-system-forced.toml": {"oradb01": ("Not Activated", None),
+                                     "vios1": ("Not Activated", None)},
+    "virtual-network-failover.toml": {"vios1": ("Not Activated", None),
+                                      "vios2": ("Running", 1.0)},
 }
 
 
@@ -51,6 +56,8 @@ def test_example_passes(name: str, cli: Cli, tmp_path: Path,
     for lpar, (state, units) in PASSING[name].items():
         assert data["partitions"][lpar]["state"] == state
         assert data["partitions"][lpar]["proc_units"] == units
+    if name == "task-menu-dlpar-memory.toml":  # 262144 MB + the 1024 added from the menu
+        assert data["partitions"]["oradb01"]["memory"] == 263168
 
 
 def test_failing_example_fails_as_documented(cli: Cli,

@@ -119,7 +119,7 @@ def test_record_console_writes_the_macro_on_exit(tmp_path: Path,
 
     async def drive(app: HmcApp) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("down", "4", "1", "q")
+            await pilot.press("down", "4", "1", "q", "y")
 
     def fake_run(self: HmcApp, **_: Any) -> int:
         asyncio.run(drive(self))

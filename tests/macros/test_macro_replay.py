@@ -142,6 +142,9 @@ expect = { error = "HSCL8012" }
 expect = { text = "The partition named nosuch was not found." }
 
 [[step]]
+key = "escape"
+
+[[step]]
 wait = 30
 
 [[step]]
@@ -223,9 +226,10 @@ screenshot = "shots/start.svg"
 
 def test_a_key_that_quits_mid_macro_fails(cli: Cli, write_macro: WriteMacro,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_macro('[[step]]\nkey = "q"\n\n[[step]]\nkey = "down"\n')
+    path = write_macro('[[step]]\nkey = "q"\n\n[[step]]\nkey = "y"\n\n'
+                       '[[step]]\nkey = "down"\n')
     assert cli(["replay", str(path), "--headless"]) == 1
-    assert "step 1 (key): key 'q' quit the console before the macro ended" in \
+    assert "step 2 (key): key 'y' quit the console before the macro ended" in \
         capsys.readouterr().err
     last = write_macro('[[step]]\nkey = "down"\n\n[[step]]\nkey = "q"\n', name="last.toml")
     assert cli(["replay", str(last), "--headless"]) == 0

@@ -96,3 +96,32 @@ async def test_new_events_arrive_while_filtered() -> None:
         await app.run_operation(ActivatePartition(lpar="dev02"))
         await pilot.pause()
         assert column(app, "target") == ["dev02"]
+
+
+async def test_state_and_pool_names_are_not_cut() -> None:
+    """The Result column cut "Not Activated" to "Not Activ", Target "DevTestPool"."""
+    from engine.ops import ChangePool, ShutdownPartition
+
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_operation(ChangePool(pool="DevTestPool", reserved_proc_units=0.25))
+        await app.run_operation(ShutdownPartition(lpar="oradb01", option="immediate"))
+        app.step(600.0)
+        await pilot.pause()
+        widths = {c.key.value: c.width for c in table(app).columns.values()}
+        for key in ("target", "result"):
+            longest = max(len(cell) for cell in column(app, key))
+            assert widths[key] >= longest, (key, column(app, key))
+        assert "Not Activated" in column(app, "result")
+        assert "DevTestPool" in column(app, "target")
+
+
+async def test_a_no_op_shows_no_change() -> None:
+    from engine.ops import ChangePool
+
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        result = await app.run_operation(ChangePool(pool="DevTestPool", max_proc_units=8))
+        await pilot.pause()
+        assert result.ok
+        assert column(app, "result")[0] == "no change"

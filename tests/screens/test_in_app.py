@@ -45,3 +45,23 @@ async def test_each_screen_through_the_app() -> None:
         await wait_for(pilot, lambda: events.row_count >= 1)
         commands = [str(cell) for cell in events.get_column("command")]
         assert any(c.startswith("chsysstate") and "-o on -n dev02" in c for c in commands)
+
+
+async def test_key_5_and_the_command_line_open_the_virtual_networks() -> None:
+    from hmc_tui.screens.vnet import VnetScreen
+
+    console = make_console()
+    app = HmcApp(console, config=Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await wait_for(pilot, lambda: isinstance(app.screen, VnetScreen))
+        assert app.sub_title == "Virtual networks"
+        screen = app.screen
+        assert isinstance(screen, VnetScreen)
+        assert [line[1] for line in screen.cell_lines()] == ["1", "10", "20", "30", "4000"]
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.current_mode == "overview")
+        await pilot.press("colon")
+        app.screen.query_one("#command-input").value = "vnet"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VnetScreen))

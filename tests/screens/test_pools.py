@@ -38,7 +38,7 @@ async def test_shows_each_active_pool() -> None:
         assert table.row_count == 2  # DefaultPool and DevTestPool; the 62 others are inactive
         names = [table.get_cell(f"pool-{pid}", "name") for pid in (0, 1)]
         assert names == ["DefaultPool", "DevTestPool"]
-        assert table.get_cell("pool-1", "max") == "8"
+        assert table.get_cell("pool-1", "size") == "8.00"
         assert table.get_cell("pool-1", "reserved") == "0.50"
         # dev01 and test01 run in DevTestPool: 0.75 + 0.75 entitled + 0.50 reserved
         assert table.get_cell("pool-1", "members") == "2"
@@ -157,7 +157,7 @@ async def test_change_pool_refusal_in_place_then_success() -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PoolsScreen))
         assert app.hmc_console.snapshot().frame.pools[1].max_proc_units == 12
-        assert pools_table(app).get_cell("pool-1", "max") == "12"
+        assert pools_table(app).get_cell("pool-1", "size") == "12.00"
         message = str(app.screen.query_one("#pools-message", Static).content)
         assert "chhwres -r procpool" in message
 
@@ -173,3 +173,57 @@ async def test_viewer_role_cannot_change_pools() -> None:
         await wait_for(pilot, lambda: "HSCL350B" in app.screen.error_text)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, PoolsScreen))
+
+
+async def test_change_pool_maximum_keeps_the_decimal_and_refuses_it() -> None:
+    """A pool's maximum "2.5" once became 25 (the integer field dropped the point)."""
+    app = HostApp(PoolsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangePoolDialog))
+        dialog = app.screen
+        assert isinstance(dialog, ChangePoolDialog)
+        field = dialog.query_one("#max", Input)
+        field.clear()
+        await pilot.press("1", "2", ".", "5")
+        assert field.value == "12.5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert dialog.error_text == "Maximum processing units: 12.5 is not a whole number."
+        assert app.screen is dialog
+        assert app.hmc_console.snapshot().frame.pools[1].max_proc_units == 8
+        field.value = "12"
+        reserved = dialog.query_one("#reserved", Input)
+        reserved.value = "0.5"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PoolsScreen))
+        pool = app.hmc_console.snapshot().frame.pools[1]
+        assert (pool.max_proc_units, pool.reserved_proc_units) == (12, 0.5)
+
+
+async def test_default_pool_size_is_configurable_and_avail_is_this_interval() -> None:
+    """DefaultPool's "Size" was what it could use this interval: a fraction that kept moving
+    with the idle cycles dedicated partitions donate. Size is now the configurable pool (40
+    configurable cores less hana01's 8 dedicated = 32), Avail the interval's figure."""
+    app = HostApp(PoolsScreen)  # the real dispatcher: hana01 donates what it leaves idle
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = pools_table(app)
+        assert table.get_cell("pool-0", "size") == "32.00"
+        for _ in range(3):
+            app.step(5.0)
+            await pilot.pause()
+            assert table.get_cell("pool-0", "size") == "32.00"  # stable
+            live = {p.pool_id: p for p in app.hmc_console.snapshot().pools}
+            assert table.get_cell("pool-0", "avail") == f"{live[0].size:.2f}"
+        legend = str(app.screen.query_one("#pools-legend", Static).content)
+        assert legend == ("Size: configurable cores · Avail: usable this interval "
+                          "(+ donated idle cycles)")
+
+
+def test_graph_axis_follows_the_load_not_the_pool_size() -> None:
+    from hmc_tui.widgets.pool_graph import axis_top
+
+    assert axis_top([5.0, 4.2], [10.0], [40.0]) == 10  # not 40: the load fills the graph
+    assert axis_top([5.0], [6.0], [7.5]) == 8  # a size close above: stretched to show it
+    assert axis_top([0.1], [0.0], [0.0]) == 1

@@ -18,6 +18,7 @@ from engine.store import demo_frame
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.screens.vnet import VnetScreen
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -61,3 +62,8 @@ def test_vios_screen(snap_compare: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_events_screen(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(events_app(), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_vnet_screen(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(HostApp(VnetScreen), terminal_size=size, run_before=settle)

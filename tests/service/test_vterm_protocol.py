@@ -85,6 +85,7 @@ async def test_open_type_one_session_rmvterm_reopen(make_service: ServiceFactory
         term.send("ignored\r")  # a closed terminal sends nothing
         second = Screen()
         again = await asyncio.to_thread(_terminal, bob, TEST01, second)
+        again.send("\r")  # the console kept its place (a password asked): Enter answers it
         await asyncio.to_thread(second.wait, lambda s: "login: " in s.text)
         assert len(first.text) == seen
         # ~. : the holder closes it itself, and it can be opened again at once

@@ -132,6 +132,7 @@ def test_vtmenu_lists_and_opens(vhmc: Hmc) -> None:
     child.send("8\r")
     child.expect_exact(" Opening Virtual Terminal On Partition test01 . . . ")
     child.expect_exact(" Open Completed. \r\n")
+    child.send("\r")  # an earlier test may have had this console: Enter shows its prompt
     child.expect_exact("login: ")
     child.send("~.y")
     child.expect_exact(" Enter Number of Running Partition (q to quit): ")  # back to the menu

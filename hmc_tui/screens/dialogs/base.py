@@ -23,6 +23,7 @@ from engine.service import OpResult
 from engine.snapshot import Snapshot
 from hmc_tui.formatting import ENV_LABELS
 from hmc_tui.screens.host import ConsoleHost, console_host
+from hmc_tui.widgets.dialog_footer import dialog_footer
 
 
 class ActionDialog(ModalScreen[OpResult | None]):
@@ -66,6 +67,7 @@ class ActionDialog(ModalScreen[OpResult | None]):
             with HorizontalGroup(id="buttons"):
                 yield Button(self.OK_LABEL, id="ok", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+        yield dialog_footer()
 
     def fields(self, p: Partition) -> ComposeResult:
         yield from ()

@@ -10,6 +10,8 @@ from textual.containers import HorizontalGroup, VerticalGroup
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from hmc_tui.widgets.dialog_footer import dialog_footer
+
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,6 +33,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with HorizontalGroup(id="buttons"):
                 yield Button(f"{self._yes} (y)", id="yes", variant="error", compact=True)
                 yield Button(f"{self._no} (n)", id="no", compact=True)
+        yield dialog_footer()
 
     def on_mount(self) -> None:
         # Destructive questions start on "No": Enter alone never confirms.

@@ -21,6 +21,7 @@ from engine.ops import ChangeMemory, ChangeProcessors, Operation
 from engine.snapshot import Snapshot
 from hmc_tui.formatting import units
 from hmc_tui.screens.dialogs.base import ActionDialog
+from hmc_tui.widgets.number_input import NumberInput
 
 Resource = Literal["pu", "vp", "procs", "mem"]
 Action = Literal["add", "remove", "move"]
@@ -102,13 +103,18 @@ def describe_range(r: Range | None, p: Partition) -> str:
 class DlparDialog(ActionDialog):
     TITLE_TEXT = "Dynamic partitioning"
 
+    def __init__(self, lpar_id: int, *, resource: Resource | None = None) -> None:
+        super().__init__(lpar_id)
+        self._first = resource  # the resource chosen first (the task menu's Memory...)
+
     def fields(self, p: Partition) -> ComposeResult:
         shared = p.settings().shared
         resources = ("pu", "vp", "mem") if shared else ("procs", "mem")
+        first = self._first if self._first in resources else resources[0]
         yield Label("Resource")
         yield RadioSet(
-            *(RadioButton(RESOURCE_LABELS[r], value=i == 0, id=f"res-{r}")
-              for i, r in enumerate(resources)),
+            *(RadioButton(RESOURCE_LABELS[r], value=r == first, id=f"res-{r}")
+              for r in resources),
             id="resource",
         )
         yield Label("Action")
@@ -118,7 +124,8 @@ class DlparDialog(ActionDialog):
             id="action",
         )
         with HorizontalGroup(id="amount-row"):
-            yield Input(placeholder="amount", id="amount", type="number", compact=True)
+            yield NumberInput(placeholder="amount", id="amount", compact=True,
+                              field=RESOURCE_LABELS[resources[0]], whole=resources[0] != "pu")
             yield Static("", id="unit")
         yield Select[str]([], prompt="target partition", id="target", allow_blank=True,
                             compact=True)
@@ -156,8 +163,8 @@ class DlparDialog(ActionDialog):
         p = self.partition
         r = resource_range(p, frame, self.resource)
         self.query_one("#range", Static).update(describe_range(r, p))
-        amount = self.query_one("#amount", Input)
-        amount.type = "number" if self.resource == "pu" else "integer"
+        self.query_one("#amount", NumberInput).set_kind(RESOURCE_LABELS[self.resource],
+                                                        whole=self.resource != "pu")
         unit = {"pu": "processing units", "vp": "virtual processors", "procs": "processors",
                 "mem": f"MB (multiples of {frame.system.mem_region_size})"}[self.resource]
         self.query_one("#unit", Static).update(unit)
@@ -197,14 +204,13 @@ class DlparDialog(ActionDialog):
         self.update_preview()
 
     def operation(self) -> Operation | str:
-        text = self.query_one("#amount", Input).value.strip()
-        if not text:
+        field = self.query_one("#amount", NumberInput)
+        if not field.value.strip():
             return "Enter the amount to " + ("move." if self.action == "move" else
                                              f"{self.action}.")
-        try:
-            amount = float(text)
-        except ValueError:
-            return f"{text!r} is not a number."
+        amount = field.value_or_error()
+        if isinstance(amount, str):
+            return amount
         kwargs: dict[str, Any] = {"lpar": self.partition.name, "action": self.action}
         if self.action == "move":
             target = self.query_one("#target", Select).value
@@ -214,9 +220,7 @@ class DlparDialog(ActionDialog):
         try:
             if self.resource == "pu":  # unrounded: the engine refuses a step finer than 0.01
                 return ChangeProcessors(proc_units=amount, **kwargs)
-            if amount != int(amount):
-                return f"{RESOURCE_LABELS[self.resource]} are whole numbers."
-            if self.resource in ("vp", "procs"):
+            if self.resource in ("vp", "procs"):  # whole: NumberInput refused "0.5"
                 return ChangeProcessors(procs=int(amount), **kwargs)
             return ChangeMemory(mem=int(amount), **kwargs)
         except ValidationError:

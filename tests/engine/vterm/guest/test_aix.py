@@ -196,3 +196,21 @@ def test_the_shell_speaks_as_ksh(frame: Frame) -> None:
     assert type_line(engine, handle, screen, "echo 'x") == \
         "echo 'x\r\nksh: unexpected EOF while looking for matching `''\r\n# "
     assert type_line(engine, handle, screen, "exit").endswith("\r\nConsole login: ")
+
+
+def test_closing_the_terminal_keeps_the_shell_until_the_partition_boots_again(
+        frame: Frame) -> None:
+    # As on a real console line: closing the vterm does not log out of AIX (admins are told
+    # to log out first), but a new activation starts a new login.
+    engine, handle, screen = logged_in(frame)
+    handle.close()  # type: ignore[attr-defined]
+    handle, screen = open_screen(engine, "lpar1")
+    assert screen.take() == ""  # a reopened console shows nothing until a key
+    assert type_line(engine, handle, screen, "uname") == "uname\r\nAIX\r\n# "
+    handle.close()
+    assert engine.execute(ops.ShutdownPartition(lpar="lpar1", option="immediate"), Actor()).ok
+    engine.step(5)
+    assert engine.execute(ops.ActivatePartition(lpar="lpar1"), Actor()).ok
+    engine.step(60)
+    handle, screen = open_screen(engine, "lpar1")
+    assert screen.take().endswith("Console login: ")
