@@ -35,6 +35,7 @@ from hmc_tui.formatting import ENV_LABELS, SHARING_LABELS
 from hmc_tui.screens.host import ConsoleHost, console_host
 from hmc_tui.screens.resource_fields import ResourceFields, pressed, radios
 from hmc_tui.screens.wizard_form import KIND_LABELS, AdapterKind, FieldError, WizardForm
+from hmc_tui.widgets.number_input import NumberInput
 
 PAGES = ("general", "processors", "memory", "adapters", "summary")
 PAGE_TITLES = {"general": "General", "processors": "Processors", "memory": "Memory",
@@ -96,8 +97,9 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
                 with VerticalGroup(id="page-adapters"):
                     with HorizontalGroup(classes="triple"):
                         yield Static("Maximum virtual adapters", classes="triple-label")
-                        yield Input(f.max_slots, id="max-slots", compact=True,
-                                    classes="triple-input")
+                        yield NumberInput(f.max_slots, field="Maximum virtual adapters",
+                                          whole=True, id="max-slots", compact=True,
+                                          classes="triple-input")
                     yield Label("Adapter type")
                     yield radios("kind", KIND_LABELS, "scsi")
                     yield Label("VIOS (server side, made in the same step)", id="vios-label")
@@ -105,7 +107,8 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
                                            if p.is_vios}, self._first_vios())
                     with HorizontalGroup(id="vlan-row"):
                         yield Static("VLAN", classes="triple-label")
-                        yield Input("1", id="vlan", compact=True, classes="triple-input")
+                        yield NumberInput("1", field="VLAN", whole=True, id="vlan",
+                                          compact=True, classes="triple-input")
                         yield Static("Virtual switch", classes="triple-label")
                         yield Select([(s, s) for s in vswitches(frame)], value="ETHERNET0",
                                      allow_blank=False, id="vswitch", compact=True)

@@ -53,7 +53,9 @@ async def test_wizard_creates_a_partition_with_a_vscsi_pair_on_vios1(
         await type_into(pilot, "#desired-procs", "1.5")
         await pilot.press("enter")
         assert wizard.page_name == "processors"  # refused, with the field named
-        assert wizard.error_text == "Desired processors: '1.5' is not a whole number."
+        assert wizard.error_text == "Desired processors: 1.5 is not a whole number."
+        assert wizard.query_one("#desired-procs", Input).value == "1.5"  # shown as typed
+        assert wizard.query_one("#desired-procs", Input).has_class("-invalid")
         await type_into(pilot, "#desired-procs", "2")
         await pilot.press("enter")
         assert wizard.page_name == "memory"
