@@ -35,6 +35,7 @@ from hmc_tui.formatting import ENV_LABELS, SHARING_LABELS
 from hmc_tui.screens.host import ConsoleHost, console_host
 from hmc_tui.screens.resource_fields import ResourceFields, pressed, radios
 from hmc_tui.screens.wizard_form import KIND_LABELS, AdapterKind, FieldError, WizardForm
+from hmc_tui.widgets.dialog_footer import dialog_footer
 from hmc_tui.widgets.number_input import NumberInput
 
 PAGES = ("general", "processors", "memory", "adapters", "summary")
@@ -127,6 +128,7 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
                 yield Button("Next >", id="next", variant="primary", compact=True)
                 yield Button("Finish", id="finish", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+        yield dialog_footer()  # the screen's own keys (ctrl+n, escape, ...), not the overview's
 
     def _free_id(self) -> int:
         taken = {p.id for p in self.frame.partitions}

@@ -22,6 +22,7 @@ from hmc_tui.formatting import BOOT_MODE_LABELS
 from hmc_tui.screens.host import ConsoleHost, console_host
 from hmc_tui.screens.resource_fields import ResourceFields
 from hmc_tui.screens.wizard_form import FieldError, WizardForm
+from hmc_tui.widgets.dialog_footer import dialog_footer
 
 
 class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None]):
@@ -74,6 +75,7 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
                 yield Button("Copy", id="copy", compact=True)
                 yield Button("Make default", id="default", compact=True)
                 yield Button("Close", id="close", compact=True)
+        yield dialog_footer()  # the screen's own keys (ctrl+n, escape, ...), not the overview's
 
     def _fields(self, p: Partition, frame: Frame) -> ComposeResult:
         yield Label("Profile")
