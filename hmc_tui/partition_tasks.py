@@ -99,7 +99,7 @@ SPECS: tuple[_Spec, ...] = (
           "dlpar", _can_dlpar),
     _Spec("dlpar_mem", "Dynamic partitioning: Memory...", "screen.dlpar_memory", "dlpar",
           _can_dlpar),
-    _Spec("terminal", "Open terminal window", "app.open_terminal", None, _always),
+    _Spec("terminal", "Open terminal window", "screen.terminal", "console", _always),
     _Spec("profiles", "Profiles: manage and edit...", "app.edit_profile", "config", _always),
     _Spec("save", "Save current configuration...", "app.save_profile", "config", _can_save),
     _Spec("rename", "Rename...", "app.rename_partition", "config", _always),

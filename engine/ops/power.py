@@ -100,6 +100,9 @@ class ShutdownPartition(Operation):
         p = ctx.partition(self.lpar)
         if not p.active:
             raise HmcError("HSCL1558", name=p.name)
+        if not self.option.startswith("os") and any(
+                o.lpar_id == p.id and o.kind == "rootvg" for o in ctx.frame.outages):
+            ctx.lifecycle.cancel(p.id)  # the hypervisor stops a hanging OS: no wait for it
         ctx.require_settled(p)
         if self.option.startswith("os") and p.rmc_state != "active":
             raise HmcError("HSCL0DB4", name=p.name)

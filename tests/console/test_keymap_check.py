@@ -39,6 +39,9 @@ async def test_unknown_ids_and_shared_keys_are_named_with_their_line(
     assert app.notices == [
         f"{path}:4: [keymap] 'lpar.activte' is no binding id (did you mean "
         "'lpar.activate'?); ignored",
+        # the terminal window's F1 (the overview) wins over help there
+        f"{path}:7: [keymap] 'app.help' = 'question_mark,f1': key f1 is also show('overview') "
+        "(Overview) on TerminalScreen: two actions on one key, one of them will not run",
         f"{path}:5: [keymap] 'lpar.activate' = 'd': key d is also lpar.dlpar (DLPAR) on "
         "OverviewScreen: two actions on one key, one of them will not run",
     ]

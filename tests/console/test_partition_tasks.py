@@ -14,7 +14,7 @@ from hmc_tui.partition_tasks import NOT_IN_BUILD, partition_tasks
 from hmc_tui.screens.dialogs import ActivateDialog, DlparDialog
 from hmc_tui.screens.task_menu import TaskMenu
 
-EVERY_APP_ACTION = {"open_terminal", "edit_profile", "save_profile", "rename_partition",
+EVERY_APP_ACTION = {"edit_profile", "save_profile", "rename_partition",
                     "delete_partition", "create_partition"}
 
 
@@ -75,11 +75,12 @@ def test_system_off_role_and_missing_actions() -> None:
     assert viewer["delete"] == ("your role hmcviewer does not include partition "
                                 "configuration tasks")
     assert viewer["properties"] == ""
+    assert viewer["terminal"] == "your role hmcviewer does not include partition console tasks"
     operator = reasons(frame, "oradb01", role="hmcoperator")
     assert operator["dlpar_mem"] == "" and operator["rename"].startswith("your role")
     bare = reasons(frame, "sandbox01", app_actions=set())
     assert [k for k, v in bare.items() if v == NOT_IN_BUILD] == [
-        "terminal", "profiles", "save", "rename", "delete", "create"]
+        "profiles", "save", "rename", "delete", "create"]  # the terminal is the screen's
 
 
 def test_unknown_partition_has_no_tasks() -> None:
@@ -151,3 +152,19 @@ async def test_the_menu_says_so_when_its_partition_is_deleted(app: HmcApp,
         assert app.screen is menu
         await pilot.press("escape")
         assert app.screen.__class__.__name__ == "OverviewScreen"
+
+
+async def test_open_terminal_window_from_the_menu(app: HmcApp) -> None:
+    from hmc_tui.screens.terminal import TerminalScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "oradb01")
+        await pilot.press("m")  # the menu's key on the overview
+        menu = app.screen
+        assert isinstance(menu, TaskMenu)
+        index = [t.key for t in menu.tasks].index("terminal")
+        menu.query_one("OptionList").highlighted = index  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TerminalScreen))
+        assert "oradb01" in str(app.screen.query_one("#term-title").render())

@@ -159,7 +159,7 @@ async def test_two_terminals_on_two_partitions(app: HmcApp, console: LocalConsol
 async def test_properties_screen_and_palette_open_it(app: HmcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await select(pilot, "nim01")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # the task menu's first task: Properties
         await wait_for(pilot, lambda: isinstance(app.screen, PropertiesScreen))
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, TerminalScreen))

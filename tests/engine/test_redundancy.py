@@ -114,6 +114,23 @@ def test_single_path_client_loses_its_boot_disk_hangs_then_crashes() -> None:
     assert was is not None and (was.state, was.rmc_state) == ("Running", "active")
 
 
+def test_a_hanging_client_can_still_be_shut_down_immediately() -> None:
+    # Its crash is pending in the schedule, but the hypervisor stops a hung OS at once (as
+    # an HMC's immediate shutdown does); an OS shutdown still needs RMC.
+    e = Engine(single_path_nim01())
+    run(e, ops.ShutdownPartition(lpar="vios1", option="immediate"))
+    e.step(40)  # hung, RMC gone
+    assert not e.execute(ops.ShutdownPartition(lpar="nim01", option="os"), ADMIN).ok
+    run(e, ops.ShutdownPartition(lpar="nim01", option="immediate"))
+    e.step(2)
+    nim = frame_of(e).partition("nim01")
+    assert nim is not None and (nim.state, nim.refcode) == ("Not Activated", "00000000")
+    assert frame_of(e).outages == ()
+    e.step(200)  # the crash that was scheduled does not come
+    nim = frame_of(e).partition("nim01")
+    assert nim is not None and nim.state == "Not Activated"
+
+
 def test_boot_disk_back_before_the_crash_recovers() -> None:
     e = Engine(single_path_nim01())
     run(e, ops.ShutdownPartition(lpar="vios1", option="immediate"))
