@@ -36,6 +36,7 @@ from hmc_tui.screens.host import ConsoleHost, console_host
 from hmc_tui.screens.resource_fields import ResourceFields, pressed, radios
 from hmc_tui.screens.wizard_form import KIND_LABELS, AdapterKind, FieldError, WizardForm
 from hmc_tui.widgets.dialog_footer import dialog_footer
+from hmc_tui.widgets.number_input import NumberInput
 
 PAGES = ("general", "processors", "memory", "adapters", "summary")
 PAGE_TITLES = {"general": "General", "processors": "Processors", "memory": "Memory",
@@ -97,8 +98,9 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
                 with VerticalGroup(id="page-adapters"):
                     with HorizontalGroup(classes="triple"):
                         yield Static("Maximum virtual adapters", classes="triple-label")
-                        yield Input(f.max_slots, id="max-slots", compact=True,
-                                    classes="triple-input")
+                        yield NumberInput(f.max_slots, field="Maximum virtual adapters",
+                                          whole=True, id="max-slots", compact=True,
+                                          classes="triple-input")
                     yield Label("Adapter type")
                     yield radios("kind", KIND_LABELS, "scsi")
                     yield Label("VIOS (server side, made in the same step)", id="vios-label")
@@ -106,7 +108,8 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
                                            if p.is_vios}, self._first_vios())
                     with HorizontalGroup(id="vlan-row"):
                         yield Static("VLAN", classes="triple-label")
-                        yield Input("1", id="vlan", compact=True, classes="triple-input")
+                        yield NumberInput("1", field="VLAN", whole=True, id="vlan",
+                                          compact=True, classes="triple-input")
                         yield Static("Virtual switch", classes="triple-label")
                         yield Select([(s, s) for s in vswitches(frame)], value="ETHERNET0",
                                      allow_blank=False, id="vswitch", compact=True)
@@ -125,7 +128,7 @@ class CreatePartitionWizard(ResourceFields[OpResult | None], ModalScreen[OpResul
                 yield Button("Next >", id="next", variant="primary", compact=True)
                 yield Button("Finish", id="finish", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield dialog_footer()
+        yield dialog_footer()  # the screen's own keys (ctrl+n, escape, ...), not the overview's
 
     def _free_id(self) -> int:
         taken = {p.id for p in self.frame.partitions}

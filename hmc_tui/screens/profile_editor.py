@@ -75,7 +75,7 @@ class ProfileEditor(ResourceFields[OpResult | None], ModalScreen[OpResult | None
                 yield Button("Copy", id="copy", compact=True)
                 yield Button("Make default", id="default", compact=True)
                 yield Button("Close", id="close", compact=True)
-        yield dialog_footer()
+        yield dialog_footer()  # the screen's own keys (ctrl+n, escape, ...), not the overview's
 
     def _fields(self, p: Partition, frame: Frame) -> ComposeResult:
         yield Label("Profile")

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 from engine.model import DEDICATED_MODES, SHARED_MODES, Frame
 from hmc_tui.formatting import SHARING_LABELS
 from hmc_tui.screens.wizard_form import WizardForm
+from hmc_tui.widgets.number_input import NumberInput
 
 # Input id -> WizardForm attribute
 INPUTS = {
@@ -25,14 +26,19 @@ INPUTS = {
 }
 
 
+TRIPLES = {"units": ("processing units", False), "procs": ("processors", True),
+           "mem": ("memory (MB)", True)}  # prefix -> (what, whole numbers)
+
+
 def triple(prefix: str, form: WizardForm, attrs: tuple[str, str, str]) -> ComposeResult:
     """Minimum / desired / maximum on one line: inputs min-PREFIX, desired-PREFIX, max-PREFIX."""
+    what, whole = TRIPLES[prefix]
     with HorizontalGroup(id=f"{prefix}-row", classes="triple"):
         for label, key, attr in zip(("Minimum", "Desired", "Maximum"),
                                     ("min", "desired", "max"), attrs, strict=True):
             yield Static(label, classes="triple-label")
-            yield Input(getattr(form, attr), id=f"{key}-{prefix}", compact=True,
-                        classes="triple-input")
+            yield NumberInput(getattr(form, attr), field=f"{label} {what}", whole=whole,
+                              id=f"{key}-{prefix}", compact=True, classes="triple-input")
 
 
 def radios(set_id: str, choices: dict[str, str], selected: str) -> RadioSet:
@@ -75,7 +81,8 @@ class ResourceFields(Screen[ResultT]):
         yield Select(self.sharing_options(), value=f.sharing_mode, allow_blank=False,
                      id="sharing", compact=True)
         yield Label("Uncapped weight (0-255)", id="weight-label")
-        yield Input(f.weight, id="weight", compact=True)
+        yield NumberInput(f.weight, field="Uncapped weight", whole=True, id="weight",
+                          compact=True)
 
     def memory_fields(self, frame: Frame) -> ComposeResult:
         yield Label("Memory (MB)")

@@ -24,6 +24,7 @@ from engine.model import (
     VirtualScsi,
 )
 from engine.ops import CreatePartition
+from hmc_tui.widgets.number_input import parse_number
 
 AdapterKind = Literal["eth", "scsi", "fc"]
 KIND_LABELS: dict[str, str] = {"eth": "Ethernet", "scsi": "Virtual SCSI client",
@@ -36,19 +37,14 @@ class FieldError(ValueError):
 
 
 def number(label: str, text: str, *, whole: bool) -> float:
-    """The typed value exactly: "2.5" is 2.5, never 25; a fraction where whole numbers are
-    asked is refused, not rounded."""
-    text = text.strip()
-    if not text:
-        raise FieldError(f"{label}: enter a value.")
-    try:
-        value = float(text)
-    except ValueError:
-        raise FieldError(f"{label}: {text!r} is not a number.") from None
-    if value < 0 or value != value or value in (float("inf"), float("-inf")):
-        raise FieldError(f"{label}: {text!r} is not a valid amount.")
-    if whole and value != int(value):
-        raise FieldError(f"{label}: {text!r} is not a whole number.")
+    """The typed value exactly (the console's one parser, hmc_tui/widgets/number_input.py):
+    "2.5" is 2.5, never 25; a fraction where whole numbers are asked is refused, not
+    rounded; no field here takes a negative amount."""
+    value = parse_number(text, label, whole=whole)
+    if isinstance(value, str):
+        raise FieldError(value)
+    if value < 0:
+        raise FieldError(f"{label}: {text.strip()!r} is not a valid amount.")
     return value
 
 

@@ -4,7 +4,7 @@ the VIOS server adapters, rename, save the current configuration, the profile ed
 from __future__ import annotations
 
 from console_helpers import lpar_id, select, table, text, wait_for
-from textual.widgets import Button, Checkbox, Input, RadioButton, Select
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, Select
 
 from engine.model import VirtualScsi
 from hmc_tui.app import HmcApp
@@ -17,6 +17,7 @@ from hmc_tui.screens.dialogs.partition_config import (
 from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.partition_wizard import CreatePartitionWizard
 from hmc_tui.screens.profile_editor import ProfileEditor
+from hmc_tui.screens.task_menu import TaskMenu
 
 SYS = "Server-9080-HEX-SN78H4A21"
 
@@ -52,7 +53,9 @@ async def test_wizard_creates_a_partition_with_a_vscsi_pair_on_vios1(
         await type_into(pilot, "#desired-procs", "1.5")
         await pilot.press("enter")
         assert wizard.page_name == "processors"  # refused, with the field named
-        assert wizard.error_text == "Desired processors: '1.5' is not a whole number."
+        assert wizard.error_text == "Desired processors: 1.5 is not a whole number."
+        assert wizard.query_one("#desired-procs", Input).value == "1.5"  # shown as typed
+        assert wizard.query_one("#desired-procs", Input).has_class("-invalid")
         await type_into(pilot, "#desired-procs", "2")
         await pilot.press("enter")
         assert wizard.page_name == "memory"
@@ -156,12 +159,27 @@ async def test_delete_from_the_properties_screen_returns_to_the_overview(
         app: HmcApp, console: LocalConsole) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await select(pilot, "sandbox01")
-        await pilot.press("enter", "enter", "x")  # task menu, Properties, Delete
+        await app.goto_partition(lpar_id(app, "sandbox01"), properties=True)
+        await pilot.pause()
+        await pilot.press("x")
         assert isinstance(app.screen, DeletePartitionDialog)
         await pilot.click("#ok")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
         assert console.snapshot().frame.partition("sandbox01") is None
+
+
+async def test_the_task_menu_runs_delete_on_its_partition(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "sandbox01")
+        await pilot.press("enter")  # the partition's task menu
+        menu = app.screen
+        assert isinstance(menu, TaskMenu)
+        labels = [t.label for t in menu.tasks]
+        menu.query_one(OptionList).highlighted = labels.index("Delete...")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeletePartitionDialog))
+        assert app.screen.lpar_id == lpar_id(app, "sandbox01")  # type: ignore[attr-defined]
 
 
 async def test_delete_without_vioscfg_keeps_the_server_adapter(

@@ -18,13 +18,14 @@ def test_numbers_are_what_was_typed() -> None:
 
 @pytest.mark.parametrize(("call", "message"), [
     (lambda: whole("Desired processors", "1.5"),
-     "Desired processors: '1.5' is not a whole number."),
+     "Desired processors: 1.5 is not a whole number."),
     (lambda: whole("Desired memory (MB)", "4k"), "Desired memory (MB): '4k' is not a number."),
     (lambda: units_of("Minimum processing units", "0.055"),
      "Minimum processing units: '0.055' is finer than 0.01 processing units."),
     (lambda: number("VLAN", "", whole=True), "VLAN: enter a value."),
     (lambda: number("VLAN", "-3", whole=True), "VLAN: '-3' is not a valid amount."),
-    (lambda: number("VLAN", "nan", whole=True), "VLAN: 'nan' is not a valid amount."),
+    (lambda: number("VLAN", "nan", whole=True), "VLAN: 'nan' is not a number."),
+    (lambda: number("VLAN", "1e3", whole=True), "VLAN: '1e3' is not a number."),
 ])
 def test_bad_numbers_are_refused_naming_the_field(call, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(FieldError) as err:
@@ -75,7 +76,7 @@ def test_maximum_virtual_adapters_leaves_room_for_the_slots() -> None:
     assert form.check_adapters() == (
         "Maximum virtual adapters: 3 leaves no room for slot 3; enter at least 4.")
     form.max_slots = "4.5"
-    assert form.check_adapters() == "Maximum virtual adapters: '4.5' is not a whole number."
+    assert form.check_adapters() == "Maximum virtual adapters: 4.5 is not a whole number."
     form.max_slots = "40"
     op = form.operation(frame)
     assert not isinstance(op, str) and op.profile.max_virtual_slots == 40
