@@ -107,7 +107,7 @@ def uniq(name: str, args: list[str], stdin: str) -> Output:
 def _count(name: str, value: str, *, plus: bool = False) -> tuple[int, bool]:
     from_start = plus and value.startswith("+")
     digits = value[1:] if from_start or value.startswith("-") else value
-    if not digits.isdigit():
+    if not digits.isdecimal():
         raise FilterError(name, f"invalid number of lines: '{value}'", 1)
     return int(digits), from_start
 

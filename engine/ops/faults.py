@@ -74,7 +74,7 @@ def _numbered(frame: Frame, kind: str, target: str, limit: int) -> str:
         n = next(i for i in range(len(taken) + 1) if f"{kind} {i}" not in taken)
         return f"{kind} {n}"
     word, _, number = target.partition(" ")
-    if word != kind or not number.isdigit() or int(number) >= limit:
+    if word != kind or not number.isdecimal() or int(number) >= limit:
         raise HmcError("HSCL1100", kind=kind, reason=f"the target must be '{kind} N' with N "
                        f"from 0 to {limit - 1}, not '{target}'.")
     return f"{kind} {int(number)}"

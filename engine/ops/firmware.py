@@ -112,7 +112,7 @@ def resolve(frame: Frame, text: str, upgrade: bool) -> Level:
         return pool[-1] if pool else now
     for lv in pool:
         release_level = f"{ecnumber(mtm, lv.release)}_{lv.number:03d}"
-        if text in (lv.label, release_level) or (text.isdigit() and int(text) == lv.number):
+        if text in (lv.label, release_level) or (text.isdecimal() and int(text) == lv.number):
             return lv
     offered = ", ".join(f"{lv.label} ({lv.number})" for lv in pool) or "none"
     raise HmcError("HSCL0D01", level=text, name=frame.system.name, mtm=mtm, levels=offered)

@@ -125,7 +125,7 @@ class Sms:
         elif text.lower() == "m" and not page.main:
             del self._pages[1:]
             self._show(io)
-        elif text.isdigit() and 1 <= int(text) <= len(page.items):
+        elif text.isdecimal() and 1 <= int(text) <= len(page.items):
             page.items[int(text) - 1][1](io)
         else:
             io.write(PROMPT if not text else "\r\n" + PROMPT)

@@ -317,7 +317,7 @@ def lsrep_files(cap: Capture) -> list[tuple[int, str, int]]:
         if not in_files or not line.strip():
             continue
         words = line.split()
-        if len(words) < 4 or not words[-3].isdigit():
+        if len(words) < 4 or not words[-3].isdecimal():
             raise cap.error(number, f"expected: NAME SIZE OPTICAL ACCESS: {line[:40]!r}")
         out.append((number, " ".join(words[:-3]), int(words[-3])))
     return out

@@ -214,7 +214,7 @@ def _names(snapshot: Snapshot | None, kind: str, values: dict[str, str]) -> list
     if kind == "profile":
         owner = next((frame.partition(values[f]) for f in ("-p", "-n")
                       if f in values and frame.partition(values[f]) is not None), None)
-        if owner is None and "--id" in values and values["--id"].isdigit():
+        if owner is None and "--id" in values and values["--id"].isdecimal():
             owner = frame.partition(int(values["--id"]))
         parts = [owner] if owner is not None else frame.partitions
         return sorted({prof.name for p in parts for prof in p.profiles})

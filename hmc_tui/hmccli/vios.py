@@ -183,7 +183,7 @@ def relayed(err: HmcError) -> CliError:
 def _size_mb(text: str) -> int:
     """mkrep -size: 10G, 512M (a plain number is megabytes)."""
     number, unit = (text[:-1], text[-1].upper()) if text[-1:].isalpha() else (text, "M")
-    if not number.isdigit() or unit not in ("M", "G") or int(number) == 0:
+    if not number.isdecimal() or unit not in ("M", "G") or int(number) == 0:
         raise UsageError("-size")
     return int(number) * (1024 if unit == "G" else 1)
 

@@ -33,7 +33,7 @@ def attr_table(rows: Sequence[AttrRow], only: Sequence[str]) -> list[str]:
 
 def _lun_id(d: Disk) -> str:
     """The disk's LUN on the storage: its hdisk number (hdisk7 -> 0x7000000000000)."""
-    number = int("".join(ch for ch in d.name if ch.isdigit()) or "0")
+    number = int("".join(ch for ch in d.name if ch.isdecimal()) or "0")
     return f"0x{number:x}000000000000"
 
 

@@ -194,7 +194,7 @@ def _menu_loop(console: Console, stdin: int, out: _Writer) -> CommandResult:
             out("\r\n")
             return CommandResult("", "", status)
         text = answer.strip()
-        if not text.isdigit() or not 1 <= int(text) <= len(parts):
+        if not text.isdecimal() or not 1 <= int(text) <= len(parts):
             out(f"\r\n Invalid entry: {text or '(none)'} \r\n")
             continue
         chosen = parts[int(text) - 1]

@@ -32,6 +32,9 @@ from textual.widget import Widget
 
 __all__ = ["COLUMNS", "ROWS", "TerminalPane", "VtScreen", "key_to_vt"]
 
+# Where an escape or control sequence begins (ESC, and the C1 DCS, CSI and OSC introducers).
+SEQUENCE_START = re.compile(r"(?=[\x1b\x90\x9b\x9d])")
+
 COLUMNS, ROWS = 80, 24
 
 # What a VT100/xterm sends for the keys that are not characters. Arrows follow the cursor key
@@ -195,11 +198,16 @@ class VtScreen:
         if not text.isascii():  # a lone surrogate cannot be written to the user's terminal
             text = text.encode("utf-8", "replace").decode("utf-8")
         text = self.osc_filter(text)
-        try:
-            self.stream.feed(text)
-        except Exception:  # pyte reset its parser; the rest of this chunk is lost, not us
-            self.dropped += 1
-            self.screen.dirty.update(range(ROWS))
+        # Fed a sequence at a time: when pyte fails on a malformed one (it resets its parser),
+        # only that piece is lost, not the good output after it.
+        for part in SEQUENCE_START.split(text):
+            if not part:
+                continue
+            try:
+                self.stream.feed(part)
+            except Exception:
+                self.dropped += 1
+                self.screen.dirty.update(range(ROWS))
         dirty = {row for row in self.screen.dirty if 0 <= row < ROWS}
         self.screen.dirty.clear()
         dirty.update((before, self.screen.cursor.y))

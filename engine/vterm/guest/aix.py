@@ -27,7 +27,7 @@ def usage(text: str) -> Answer:
 def _interval_args(args: list[str]) -> tuple[int, int] | None:
     if not args:
         return 0, 1
-    if len(args) > 2 or not all(a.isdigit() and int(a) > 0 for a in args):
+    if len(args) > 2 or not all(a.isdecimal() and int(a) > 0 for a in args):
         return None
     return int(args[0]), int(args[1]) if len(args) == 2 else 1
 

@@ -185,7 +185,7 @@ def make_partition(r: Reader, hw: HardwareModel, cap: Capture, line: int, rec: R
         else:
             r.warn(f"{cap.source}:{line}: {attr} {value!r} is not a mode name (ignored)")
     priority = rec.get("lpar_avail_priority", "")
-    if priority.isdigit() and int(priority) <= 255:
+    if priority.isdecimal() and int(priority) <= 255:
         compat["lpar_avail_priority"] = int(priority)
     return r.model(
         cap, line, Partition, id=lid, name=rec["name"], env=env,

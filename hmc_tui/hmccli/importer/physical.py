@@ -34,7 +34,7 @@ def read_io(r: Reader, lpars: Lpars) -> list[PhysicalAdapter]:
         description = rec.get("description", "")
         owner_text = rec.get("lpar_id", "none")
         owner = None if owner_text in ("none", "") else (
-            int(owner_text) if owner_text.isdigit() else -1)
+            int(owner_text) if owner_text.isdecimal() else -1)
         if owner is not None and owner not in lpars:
             r.warn(f"{cap.source}:{line}: slot {location} belongs to partition {owner}, "
                    "not in lssyscfg_r_lpar: imported unassigned")
@@ -107,7 +107,7 @@ def derive_ports(r: Reader, lid: int, caps: dict[str, Capture],
             r.warn(f"{err}: capture {caps['lsnports'].key} not used")
             rows = []
         for _, row in rows:
-            if row[3].isdigit():
+            if row[3].isdecimal():
                 npiv[row[0]] = int(row[3])
                 locations.setdefault(row[0], row[1])
     by_description: dict[str, list[str]] = {}

@@ -108,7 +108,7 @@ def _sample_rate(r: Reader) -> int:
         return int(default)
     cap, line, rec = found[0]
     text = r.get(cap, line, rec, "sample_rate", str(default))
-    if not text.isdigit() or int(text) not in SAMPLE_RATES:
+    if not text.isdecimal() or int(text) not in SAMPLE_RATES:
         r.warn(f"{cap.source}:{line}: sample_rate {text!r} is not one of "
                f"{', '.join(map(str, SAMPLE_RATES))}: {default} used")
         return int(default)

@@ -149,3 +149,4 @@ def test_boot_order_is_set_and_kept_across_sessions(frame: Frame) -> None:
     assert "\r\nMain Menu\r\n" in screen2.take()
     typed(engine, handle2, "5\r", "2\r", "6\r")
     assert "Current Boot Sequence\r\n 1.   Interpartition Logical LAN\r\n" in screen2.take()
+
