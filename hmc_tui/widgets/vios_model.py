@@ -24,6 +24,7 @@ from engine.model import (
     VirtualScsi,
 )
 from engine.ops.vio import media_name
+from engine.redundancy import SeaRole, sea_roles
 
 # Span tags: the tree widget maps them to theme colours.
 Tag = Literal["", "name", "ok", "warn", "bad", "dim"]
@@ -255,40 +256,42 @@ def sea_infos(frame: Frame) -> list[SeaInfo]:
     return out
 
 
-def sea_role(info: SeaInfo, all_seas: list[SeaInfo]) -> Label:
-    """HA state as `entstat` would report it: which SEA of a failover pair bridges now.
+SeaRoles = dict[tuple[int, str], SeaRole]
 
-    Peers are SEAs on other VIOS bridging overlapping VLANs on the same vswitch. The lowest
-    trunk priority is the primary; it bridges while its VIOS runs, else a backup takes over.
-    """
-    mode = info.sea.ha_mode
-    if mode == "disabled":
+
+def sea_states(frame: Frame) -> tuple[SeaRoles, SeaRoles]:
+    """Every SEA's role now and as configured (engine.redundancy decides both)."""
+    def by_key(roles: list[SeaRole]) -> SeaRoles:
+        return {(r.vios_id, r.sea): r for r in roles}
+    return by_key(sea_roles(frame)), by_key(sea_roles(frame, ideal=True))
+
+
+def sea_role(info: SeaInfo, states: tuple[SeaRoles, SeaRoles]) -> Label:
+    """HA state as `entstat` would report it. The roles are the engine's
+    (engine.redundancy.sea_roles); this words them, and says when a backup bridges because
+    the SEA meant to be primary cannot (its VIOS down, its link down)."""
+    if info.sea.ha_mode == "disabled":
         return (("ha_mode=disabled (no failover)", "dim"),)
-    peers = [s for s in all_seas
-             if s.vswitch == info.vswitch and s.vlans & info.vlans
-             and s.sea.ha_mode != "disabled"]
+    key = (info.vios.id, info.sea.name)
+    role, meant = states[0][key].state, states[1][key].state
     prio = f" (trunk priority {info.priority})"
-    if mode == "sharing":
+    if role in ("PRIMARY_SH", "BACKUP_SH"):
         return (("SHARING", "ok"), (prio, "dim"))
-    if len(peers) <= 1:
-        return (("ACTIVE, no failover peer", "warn"), (prio, "dim"))
-    primary = min(peers, key=lambda s: (s.priority, s.vios.id))
-    candidates = [s for s in peers if s.vios.state == "Running" and s.sea.ha_mode != "standby"]
-    active = min(candidates, key=lambda s: (s.priority, s.vios.id)) if candidates else None
-    is_active = active is not None and active.vios.id == info.vios.id
-    if primary.vios.id == info.vios.id:
-        if is_active:
+    if role == "PRIMARY":
+        if meant == "PRIMARY":
             return (("PRIMARY", "ok"), (prio, "dim"))
-        return (("PRIMARY", "bad"), (prio + ", not bridging: VIOS " + info.vios.state, "bad"))
-    if is_active:
         return (("BACKUP, bridging", "warn"), (prio + ": primary not available", "warn"))
+    if role in ("UNAVAILABLE", "LIMBO"):
+        why = f"VIOS {info.vios.state}" if role == "UNAVAILABLE" else "physical link down"
+        return (("PRIMARY" if meant == "PRIMARY" else "BACKUP", "bad"),
+                (prio + ", not bridging: " + why, "bad"))
     return (("BACKUP", ""), (prio, "dim"))
-
 
 def sea_items(frame: Frame, v: Partition, parent: str) -> tuple[Item, ...]:
     ents = names.virtual_eths(frame, v)
     ports = {p.name: p for p in names.physical_ports(frame, v.id, "eth")}
     infos = sea_infos(frame)
+    states = sea_states(frame)
     items = []
     for info in (i for i in infos if i.vios.id == v.id):
         sea = info.sea
@@ -326,7 +329,7 @@ def sea_items(frame: Frame, v: Partition, parent: str) -> tuple[Item, ...]:
                 (ents.get(sea.ctl_chan_slot, f"slot {sea.ctl_chan_slot}"), "name"),
                 (f"  C{sea.ctl_chan_slot}{pvid}", ""))))
         label: Label = ((sea.name, "name"), ("  SEA  ", "dim"), (f"ha_mode={sea.ha_mode}  ", ""),
-                        *sea_role(info, infos))
+                        *sea_role(info, states))
         items.append(Item(NodeRef(key, "sea", v.name, None, None, "sea"), label,
                           tuple(children)))
     return tuple(items)

@@ -3,7 +3,7 @@ and VLAN, the partitions' adapters on it and the shared Ethernet adapters (SEAs)
 it to the physical network, each with its ha_mode and failover state.
 
 Pure over the frame: the screen (hmc_tui/screens/vnet.py) only lays the rows out. The SEA
-failover state is vios_model.sea_role's (the one place that decides primary and backup).
+failover state is the engine's (engine.redundancy.sea_roles), worded by vios_model.sea_role.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.model import Frame, VirtualEth
-from hmc_tui.widgets.vios_model import sea_infos, sea_role
+from hmc_tui.widgets.vios_model import sea_infos, sea_role, sea_states
 
 DEFAULT_VSWITCH = "ETHERNET0"  # every managed system has it, adapters or not
 
@@ -55,6 +55,7 @@ class VlanRow:
 def vlan_rows(frame: Frame) -> list[VlanRow]:
     """Every (virtual switch, VLAN) an adapter uses, switch then VLAN in order."""
     infos = sea_infos(frame)
+    states = sea_states(frame)
     trunk_slots = {(i.vios.id, s) for i in infos for s in i.sea.trunk_slots}
     control = {(i.vios.id, i.sea.ctl_chan_slot) for i in infos
                if i.sea.ctl_chan_slot is not None}
@@ -80,7 +81,7 @@ def vlan_rows(frame: Frame) -> list[VlanRow]:
         for info in infos:
             if info.vswitch != vswitch or vlan not in info.vlans:
                 continue
-            label = sea_role(info, infos)
+            label = sea_role(info, states)
             bridges.append(VlanBridge(
                 info.vios.name, info.sea.name, info.sea.physical, info.sea.ha_mode,
                 state=label[0][0], detail="".join(text for text, _ in label[1:]).strip(),

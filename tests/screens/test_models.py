@@ -17,6 +17,7 @@ from hmc_tui.widgets.vios_model import (
     repository_media,
     sea_infos,
     sea_role,
+    sea_states,
     vios_items,
 )
 
@@ -105,13 +106,13 @@ def test_vios_model_of_the_demo_frame() -> None:
 def test_sea_failover_follows_the_primary_vios_state() -> None:
     frame = demo_frame()
     infos = sea_infos(frame)
-    roles = {i.vios.name: "".join(t for t, _ in sea_role(i, infos)) for i in infos}
+    roles = {i.vios.name: "".join(t for t, _ in sea_role(i, sea_states(frame))) for i in infos}
     assert roles["vios1"].startswith("PRIMARY") and roles["vios2"].startswith("BACKUP")
     down = frame.with_partition(frame.partition("vios1").model_copy(  # type: ignore[union-attr]
         update={"state": "Not Activated", "current": None}))
     infos = sea_infos(down)
-    roles = {i.vios.name: "".join(t for t, _ in sea_role(i, infos)) for i in infos}
-    assert "not bridging" in roles["vios1"]
+    roles = {i.vios.name: "".join(t for t, _ in sea_role(i, sea_states(down))) for i in infos}
+    assert roles["vios1"] == "PRIMARY (trunk priority 1), not bridging: VIOS Not Activated"
     assert roles["vios2"].startswith("BACKUP, bridging")
 
 
@@ -133,3 +134,20 @@ def test_what_the_dialogs_offer() -> None:
     assert v1 is not None
     assert mappable_devices(freed, v1)[0][0].name == "hdisk2"
     assert [(p.name, free) for p, free in fc_ports(frame, v)] == [("fcs0", 63), ("fcs1", 63)]
+
+
+def test_sea_roles_are_the_engines_a_dead_link_fails_over_too() -> None:
+    # The VIOS screen and the virtual networks view word engine.redundancy's roles: a
+    # physical link down behind a running VIOS moves the VLANs to the backup as well.
+    from engine import ops
+    from engine.roles import Actor
+    from engine.service import Engine
+
+    engine = Engine(demo_frame())
+    assert engine.execute(ops.InjectFault(kind="port_down", location="vios1:ent0"), Actor()).ok
+    frame = engine.snapshot().frame
+    roles = {i.vios.name: "".join(t for t, _ in sea_role(i, sea_states(frame)))
+             for i in sea_infos(frame)}
+    assert roles == {
+        "vios1": "PRIMARY (trunk priority 1), not bridging: physical link down",
+        "vios2": "BACKUP, bridging (trunk priority 2): primary not available"}
