@@ -19,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from engine.model import Partition
 from engine.snapshot import Snapshot
 from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.status_bar import StatusBar
@@ -84,7 +83,7 @@ class VnetScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._partitions: tuple[Partition, ...] | None = None
+        self._frame_version: int | None = None
         self.rows: list[VlanRow] = []
 
     def compose(self) -> ComposeResult:
@@ -108,10 +107,12 @@ class VnetScreen(Screen[None]):
         self.show_snapshot(console_host(self).snapshot)
 
     def show_snapshot(self, snap: Snapshot) -> None:
-        frame = snap.frame
-        if frame.partitions is self._partitions:
+        # Rebuilt when the frame changed (as the VIOS screen does): partitions, and faults
+        # such as a physical port down, decide the SEA roles; live figures do not.
+        if snap.frame_version == self._frame_version:
             return
-        self._partitions = frame.partitions
+        self._frame_version = snap.frame_version
+        frame = snap.frame
         self.rows = vlan_rows(frame)
         switches = vswitches(frame)
         seas = sum(len(p.seas) for p in frame.partitions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from screen_host import HostApp
 
-from engine.ops import ShutdownPartition
+from engine.ops import InjectFault, ShutdownPartition
 from engine.store import demo_frame
 from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.widgets.vnet_model import vlan_rows, vswitches
@@ -78,3 +78,20 @@ async def test_the_screen_shows_every_vlan_and_follows_a_failover() -> None:
         failed_over = ("PRIMARY (priority 1), not bridging: VIOS Not Activated\n"
                        "BACKUP, bridging (priority 2): primary not available")
         assert screen.cell_lines()[1][5] == failed_over
+
+
+async def test_a_physical_link_down_shows_the_failover() -> None:
+    # A fault changes the SEA roles without changing a partition: the view follows it.
+    app = HostApp(VnetScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, VnetScreen)
+        assert screen.cell_lines()[1][5] == PAIR
+        assert app.hmc_console.execute(
+            InjectFault(kind="port_down", location="vios1:ent0")).ok
+        app.deliver()
+        await pilot.pause()
+        assert screen.cell_lines()[1][5] == (
+            "PRIMARY (priority 1), not bridging: physical link down\n"
+            "BACKUP, bridging (priority 2): primary not available")
