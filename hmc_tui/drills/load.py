@@ -204,7 +204,10 @@ def _names(file: _File, model: ScenarioModel, frame: Frame) -> None:
                              f"(faults: {', '.join(names) or 'none'})")
 
 
-def _frame(file: _File, header: Header, base: Path) -> tuple[Frame, str]:
+def _frame(file: _File, header: Header, base: Path,
+           override: Path | None) -> tuple[Frame, str]:
+    if override is not None:  # --frame FILE: its own errors name it
+        return load_frame(override), str(override)
     if header.frame == DEMO:
         return demo_frame(), DEMO
     path = Path(header.frame).expanduser()
@@ -218,9 +221,11 @@ def _frame(file: _File, header: Header, base: Path) -> tuple[Frame, str]:
         raise
 
 
-def parse_scenario(text: str, source: str, base: Path | None = None) -> Scenario:
+def parse_scenario(text: str, source: str, base: Path | None = None,
+                   frame: Path | None = None) -> Scenario:
     """Validate a scenario's text (`source` names it in errors; frame paths are relative to
-    `base`, by default the current directory)."""
+    `base`, by default the current directory). `frame`: run on this frame file instead of
+    the scenario's (the names it uses are checked against it)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -228,7 +233,7 @@ def parse_scenario(text: str, source: str, base: Path | None = None) -> Scenario
     file = _File(source, text, data)
     _structure(file)
     model = ScenarioModel.model_validate(data)  # the parts were checked above
-    frame, label = _frame(file, model.drill, base or Path.cwd())
+    frame, label = _frame(file, model.drill, base or Path.cwd(), frame)
     _names(file, model, frame)
     return Scenario(model, Path(source), frame, label, text)
 
@@ -237,8 +242,9 @@ def _fields(exc: FrameFileError) -> dict[str, Any]:
     return {"file": exc.file, "reason": exc.reason, "line": exc.line, "where": exc.where}
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Read and validate a scenario file and the frame it names. Runs nothing."""
+def load_scenario(path: Path | str, frame: Path | None = None) -> Scenario:
+    """Read and validate a scenario file and the frame it names (or `frame`). Runs
+    nothing."""
     path = Path(path)
     source = str(path)
     try:
@@ -250,4 +256,4 @@ def load_scenario(path: Path | str) -> Scenario:
     except UnicodeDecodeError as exc:
         raise ScenarioFileError(source, f"not UTF-8 text ({exc.reason})",
                                 line=raw.count(b"\n", 0, exc.start) + 1) from None
-    return parse_scenario(text, source, path.parent)
+    return parse_scenario(text, source, path.parent, frame)

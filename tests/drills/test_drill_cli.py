@@ -142,3 +142,21 @@ def test_console_mode_hook(write: Write, capsys: pytest.CaptureFixture[str]) -> 
             "with --headless --macro M.toml\n")
     else:
         pytest.skip("the console's drill mode is tested with it")
+
+
+def test_frame_option_runs_the_drill_on_another_frame(
+        write: Write, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    frame = tmp_path / "f.toml"
+    frame.write_text((EXAMPLES.parents[1] / "engine" / "frames" / "demo.toml").read_text()
+                     .replace('name = "oradb01"', 'name = "oracle"'))
+    drill = write(QUICK)
+    assert main(["drill", str(drill), "--check", "--frame", str(frame)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"hmc-tui: {drill}:7: check[0].partition: no partition named 'oradb01' in the frame")
+    assert main(["drill", str(drill), "--check", "--frame", str(tmp_path / "none.toml")]) == 2
+    assert capsys.readouterr().err == \
+        f"hmc-tui: {tmp_path / 'none.toml'}: cannot read: No such file or directory\n"
+    drill = write(QUICK.replace('"oradb01"', '"oracle"'))
+    assert main(["drill", str(drill), "--check", "--frame", str(frame)]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == \
+        f"hmc-tui: warning: running the drill on {frame}, not its own frame (demo)"
