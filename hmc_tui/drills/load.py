@@ -233,9 +233,9 @@ def parse_scenario(text: str, source: str, base: Path | None = None,
     file = _File(source, text, data)
     _structure(file)
     model = ScenarioModel.model_validate(data)  # the parts were checked above
-    frame, label = _frame(file, model.drill, base or Path.cwd(), frame)
-    _names(file, model, frame)
-    return Scenario(model, Path(source), frame, label, text)
+    loaded, label = _frame(file, model.drill, base or Path.cwd(), frame)
+    _names(file, model, loaded)
+    return Scenario(model, Path(source), loaded, label, text)
 
 
 def _fields(exc: FrameFileError) -> dict[str, Any]:
