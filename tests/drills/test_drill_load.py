@@ -57,6 +57,9 @@ def error_of(text: str) -> str:
      "'BACKUP_SH', 'LIMBO' or 'UNAVAILABLE' (got 'MASTER')"),
     ('[[fault]]\nkind = "core"\n[[check]]\npaths = "*"\n',
      "d.toml:4: fault[0]: give exactly one of at (engine seconds) or when (a trigger)"),
+    ('[[fault]]\nkind = "crash"\nlocation = "oradb01"\nat = 1\nclear_after = 5\n'
+     '[[check]]\npaths = "*"\n',
+     "d.toml:4: fault[0]: a crash is over when it happened: it has no clear_after"),
     ('[[fault]]\nkind = "melt"\nat = 1\n[[check]]\npaths = "*"\n',
      "d.toml:5: fault[0].kind: Input should be 'port_down', 'core', 'dimm', 'crash', "
      "'power_loss' or 'runaway' (got 'melt')"),
