@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hmc_tui.cli import main
+from hmc_tui.drills import DrillRun
 from tests.drills.conftest import EXAMPLES, HEADER
 
 Write = Callable[..., Path]
@@ -160,3 +163,27 @@ def test_frame_option_runs_the_drill_on_another_frame(
     assert main(["drill", str(drill), "--check", "--frame", str(frame)]) == 0
     assert capsys.readouterr().err.splitlines()[0] == \
         f"hmc-tui: warning: running the drill on {frame}, not its own frame (demo)"
+
+
+def test_console_mode_gets_a_running_drill(write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cmd_drill hands hmc_tui.drills.console.run_drill_console a DrillRun on a started
+    engine with the setup applied, returns its exit status and stops the engine."""
+    seen: dict[str, object] = {}
+
+    def run_drill_console(run: DrillRun, args: object) -> int:
+        seen["running"] = run.console.engine.running  # type: ignore[attr-defined]
+        seen["started_at"] = run.started_at
+        seen["title"] = run.scenario.title
+        seen["run"] = run
+        return 1
+
+    fake = types.ModuleType("hmc_tui.drills.console")
+    fake.run_drill_console = run_drill_console  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "hmc_tui.drills.console", fake)
+    drill = write(QUICK.replace('[[check]]', '[setup]\nrun = 12\n\n[[check]]', 1))
+    assert main(["drill", str(drill)]) == 1
+    assert seen["running"] is True
+    assert seen["started_at"] == 12.0 and seen["title"] == "t"
+    run = seen["run"]
+    assert isinstance(run, DrillRun)
+    assert not run.console.engine.running  # type: ignore[attr-defined]
