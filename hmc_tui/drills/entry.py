@@ -174,6 +174,14 @@ def summary(report: Any) -> list[str]:
     for check in report.checks:
         mark = {"passed": "ok  ", "failed": "FAIL", "pending": "... "}[check.state]
         lines.append(f"  {mark} {check.points:3d}  {check.title}: {check.message}")
+    for fault in report.faults:
+        if fault.time is None:
+            lines.append(f"  fault {fault.name}: never injected")
+        elif not fault.ok:
+            lines.append(f"  fault {fault.name} at {fault.time:g} s refused: {fault.message}")
+        else:
+            repaired = f", repaired at {fault.cleared:g} s" if fault.cleared is not None else ""
+            lines.append(f"  fault {fault.name} ({fault.kind}) at {fault.time:g} s{repaired}")
     for hint in report.hints:
         lines.append(f"  hint ({hint.how}, -{hint.cost}): {hint.text}")
     if report.macro_failure:
