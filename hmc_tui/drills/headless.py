@@ -40,9 +40,14 @@ class DrillDriver(HeadlessDriver):
         self.messages += self.run.tick(self.console.snapshot())
 
     def _step(self, seconds: float) -> None:
+        """Move the engine on by `seconds`, ticking the drill at least every STEP and at
+        each time it has something due (a fault lands at its engine time)."""
         left = seconds
         while left > 1e-9:
             step = min(STEP, left)
+            due = self.run.next_due()
+            if due is not None:
+                step = min(step, max(due - self.console.snapshot().time, 0.01))
             self.console.step(step)
             left -= step
             self._tick()

@@ -197,6 +197,26 @@ class DrillRun:
             messages += self._finish("every check passed", snapshot)
         return self._logged(messages)
 
+    def next_due(self) -> float | None:
+        """Engine time of the next timed thing (a fault, a repair, a hint, a deadline, the
+        time limit): a driver that steps the engine stops there, so it lands on time."""
+        if self.finished:
+            return None
+        times = [self.scenario.time_limit]
+        for fault in self._faults:
+            if fault.time is None and fault.spec.at is not None:
+                times.append(fault.spec.at)
+            elif fault.ok and fault.cleared is None and fault.spec.clear_after is not None \
+                    and fault.time is not None:
+                times.append(fault.time + fault.spec.clear_after)
+        hints = self.scenario.model.hint[len(self._hints):]
+        if hints and hints[0].after is not None:
+            times.append(hints[0].after)
+        times += [c.since + c.spec.within for c in self._checks if c.state == "pending"
+                  and c.since is not None and c.spec.within is not None]
+        due = [t for t in times if t > self.elapsed + 1e-9]
+        return self.started_at + min(due) if due else None
+
     def _logged(self, messages: list[str]) -> list[str]:
         self._log += [LogEntry(time=_t(self.elapsed), text=m) for m in messages]
         return messages

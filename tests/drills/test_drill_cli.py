@@ -187,3 +187,33 @@ def test_console_mode_gets_a_running_drill(write: Write, monkeypatch: pytest.Mon
     run = seen["run"]
     assert isinstance(run, DrillRun)
     assert not run.console.engine.running  # type: ignore[attr-defined]
+
+
+def test_headless_faults_land_on_their_engine_time(
+        write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    drill = write(HEADER + r"""
+[[fault]]
+name = "core"
+kind = "core"
+location = "core 3"
+at = 7.25
+clear_after = 1.5
+[[check]]
+command = "lshwfault -m Server-9080-HEX-SN78H4A21 -r fault"
+match = 'core 3'
+mode = "ever"
+after = "core"
+[[check]]
+title = "repaired"
+command = "lshwfault -m Server-9080-HEX-SN78H4A21 -r fault"
+match = '\A(?![\s\S]*core 3)'
+after = "core"
+""")
+    macro = write(WAIT.replace("wait = 2", "wait = 10"), "m.toml")
+    assert main(["drill", str(drill), "--headless", "--macro", str(macro)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["faults"][0]["time"] == 7.25
+    assert report["faults"][0]["cleared"] == 8.75
+    assert report["checks"][0]["time"] == 7.25
+    assert report["checks"][1]["time"] == 8.75
+    assert report["reason"] == "every check passed"
