@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from engine.errors import HmcError
 from engine.model import Frame
 from engine.store import (
     FrameFileError,
@@ -33,6 +34,7 @@ from hmc_tui.drills.format import (
     CHECK_MODELS,
     CONDITION_MODELS,
     CONDITION_SUBJECTS,
+    CommandCond,
     FaultEntry,
     Header,
     Hint,
@@ -204,6 +206,28 @@ def _names(file: _File, model: ScenarioModel, frame: Frame) -> None:
                              f"(faults: {', '.join(names) or 'none'})")
 
 
+def _read_only(file: _File, model: ScenarioModel, frame: Frame) -> None:
+    """A check's command is run at every evaluation: it must only read (a listing, a VIOS
+    listing through viosvrcmd) and be a command line the HMC takes."""
+    commands = [(i, c.command) for i, c in enumerate(model.check) if isinstance(c, CommandCond)]
+    if not commands:
+        return
+    from engine.service import Engine  # late: only scenarios with command checks need one
+    from hmc_tui.console import LocalConsole
+    from hmc_tui.hmccli import plan_operations
+    from hmc_tui.hmccli.errors import CliError
+
+    console = LocalConsole(Engine(frame))
+    for i, line in commands:
+        try:
+            ops = plan_operations(console, line)
+        except (CliError, HmcError) as exc:
+            raise file.error(("check", i, "command"), " ".join(exc.message.split())) from None
+        if ops:
+            raise file.error(("check", i, "command"), f"{line.split()[0]} would change the "
+                             f"frame ({ops[0].op}); a check's command only reads (ls...)")
+
+
 def _frame(file: _File, header: Header, base: Path,
            override: Path | None) -> tuple[Frame, str]:
     if override is not None:  # --frame FILE: its own errors name it
@@ -235,6 +259,7 @@ def parse_scenario(text: str, source: str, base: Path | None = None,
     model = ScenarioModel.model_validate(data)  # the parts were checked above
     loaded, label = _frame(file, model.drill, base or Path.cwd(), frame)
     _names(file, model, loaded)
+    _read_only(file, model, loaded)
     return Scenario(model, Path(source), loaded, label, text)
 
 
