@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from drill_fake import FakeRun, Hint, Scenario
 
 from engine.snapshot import Snapshot
 from hmc_tui.console import LocalConsole
 
 INSTRUCTIONS = """\
-dev02 is **booting**. Wait until it runs, then activate *sandbox01*.
+Activate **dev02**, then shut *test01* down for maintenance.
 
 - dev02 must reach Running
-- sandbox01 must be Running within 10 engine minutes
+- test01 must be Not Activated within 10 engine minutes
 """
 
 
-def running(name: str):  # type: ignore[no-untyped-def]
+def in_state(name: str, state: str) -> Callable[[Snapshot], bool]:
     def test(snap: Snapshot) -> bool:
         p = snap.frame.partition(name)
-        return p is not None and p.state == "Running"
+        return p is not None and p.state == state
     return test
 
 
 def tiny_run(console: LocalConsole) -> FakeRun:
     scenario = Scenario(
         title="Tiny drill", instructions=INSTRUCTIONS, limit=600.0,
-        checks=[("dev02 is Running", 10, running("dev02")),
-                ("sandbox01 is Running", 20, running("sandbox01"))],
-        hints=[Hint("Select sandbox01 and press a.", 5), Hint("Then Enter twice.", 10)])
+        checks=[("dev02 is Running", 10, in_state("dev02", "Running")),
+                ("test01 is shut down", 20, in_state("test01", "Not Activated"))],
+        hints=[Hint("Select dev02 and press a.", 5), Hint("s on test01.", 10)])
     return FakeRun(scenario, console)

@@ -1,0 +1,180 @@
+"""The drill in the console (issue 15): side panel, clock, checks, hints, score, reports.
+
+Lockstep engine (conftest): engine time moves only when a test steps it, so the clock and
+the times in the report are exact.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from console_helpers import step, text, wait_for
+from drill_helpers import tiny_run
+
+from engine.ops.power import ActivatePartition, ShutdownPartition
+from hmc_tui.console import LocalConsole
+from hmc_tui.drills.console import DrillApp
+from hmc_tui.screens.dialogs import ConfirmDialog
+from hmc_tui.screens.drill_score import DrillScoreScreen
+from hmc_tui.screens.vios import ViosScreen
+from hmc_tui.widgets.drill_panel import DrillPanel, clock_text
+
+SIZE = (120, 40)
+
+
+def drill_app(console: LocalConsole, report: Path) -> DrillApp:
+    return DrillApp(console, tiny_run(console), report_path=report)
+
+
+def panel(app: DrillApp) -> DrillPanel:
+    return app.screen.query_one(DrillPanel)
+
+
+def part(app: DrillApp, name: str) -> str:
+    return text(panel(app).query_one(f"#drill-{name}")).strip()
+
+
+async def test_panel_shows_instructions_and_the_clock_follows_engine_time(
+        console: LocalConsole, tmp_path: Path) -> None:
+    app = drill_app(console, tmp_path / "r.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        assert part(app, "title") == "Tiny drill"
+        assert part(app, "clock") == "Time 0:00 / 10:00  engine time"
+        markdown = panel(app).query_one("#drill-instructions")
+        assert "test01 must be Not Activated within" in markdown.query_one("Markdown").source
+        await step(pilot, console, 90)
+        assert part(app, "clock") == "Time 1:30 / 10:00  engine time"
+        await step(pilot, console, 500)  # under a minute left: said in red
+        assert part(app, "clock") == "Time 9:50 / 10:00  0:10 left  engine time"
+        await pilot.press("3")  # every full screen gets the panel
+        await wait_for(pilot, lambda: isinstance(app.screen, ViosScreen)
+                       and bool(app.screen.query(DrillPanel)))
+        assert part(app, "clock") == "Time 9:50 / 10:00  0:10 left  engine time"
+        await pilot.press("f6")  # hidden everywhere, back with the same key
+        assert not panel(app).display
+        await pilot.press("1")
+        await pilot.pause()
+        assert not panel(app).display
+        await pilot.press("f6")
+        assert panel(app).display
+
+
+async def test_a_check_passes_when_the_frame_satisfies_it(console: LocalConsole,
+                                                          tmp_path: Path) -> None:
+    app = drill_app(console, tmp_path / "r.json")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        assert part(app, "checks") == ("· dev02 is Running  10 pt\n"
+                                       "· test01 is shut down  20 pt")
+        await step(pilot, console, 20)
+        await app.run_operation(ActivatePartition(lpar="dev02"))
+        await step(pilot, console, 5)
+        assert part(app, "checks").startswith("· dev02")  # still booting
+        for _ in range(40):
+            if app.snapshot.frame.partition("dev02").state == "Running":
+                break
+            await step(pilot, console, 5)
+        assert app.snapshot.frame.partition("dev02").state == "Running"
+        passed_at = app.view.elapsed
+        assert part(app, "checks").splitlines()[0] == (
+            f"✓ dev02 is Running  10 pt @{int(passed_at) // 60}:{int(passed_at) % 60:02d}")
+        assert part(app, "score") == "Score 10 / 30"
+        assert "Check passed: dev02 is Running" in [n.message for n in app._notifications]
+
+
+async def test_a_hint_asks_first_and_costs_its_points(console: LocalConsole,
+                                                      tmp_path: Path) -> None:
+    app = drill_app(console, tmp_path / "r.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        assert part(app, "hints") == "f7: next hint (-5 pt, 2 left)"
+        await pilot.press("f7")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Hint 1 of 2 costs 5 points (score now 0 / 30)" in text(
+            app.screen.query_one("#message"))
+        await pilot.press("n")  # refused: nothing revealed, nothing paid
+        assert part(app, "score") == "Score 0 / 30"
+        await pilot.press("f7", "y")
+        await pilot.pause()
+        assert part(app, "score") == "Score -5 / 30"
+        assert part(app, "hints") == ("Hint 1 (-5): Select dev02 and press a.\n"
+                                      "f7: next hint (-10 pt, 1 left)")
+        await pilot.press("f7", "y")
+        await pilot.pause()
+        assert part(app, "score") == "Score -15 / 30"
+        assert part(app, "hints").endswith("No hints left.")
+        await pilot.press("f7")  # nothing left to reveal: no question
+        assert not isinstance(app.screen, ConfirmDialog)
+
+
+async def test_finishing_shows_the_score_with_exact_figures(console: LocalConsole,
+                                                             tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    app = drill_app(console, report)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        await pilot.press("f7", "y")  # -5
+        await app.run_operation(ActivatePartition(lpar="dev02"))
+        await app.run_operation(ShutdownPartition(lpar="test01", option="immediate"))
+        for _ in range(40):
+            if isinstance(app.screen, DrillScoreScreen):
+                break
+            await step(pilot, console, 15)
+        assert isinstance(app.screen, DrillScoreScreen)
+        summary = text(app.screen.query_one("#drill-summary"))
+        assert summary.splitlines()[0].strip() == "PASSED   Score 25 / 30   all checks passed"
+        when = app.report.engine_time
+        assert summary.splitlines()[1].strip() == \
+            f"Engine time {clock_text(when)}   Hints used 1 (-5 points)"
+        rows = [line.split() for line in
+                text(app.screen.query_one("#drill-results")).strip().splitlines()]
+        assert rows[1][:5] == ["✓", "dev02", "is", "Running", "10/10"]
+        assert rows[2][:6] == ["✓", "test01", "is", "shut", "down", "20/20"]
+        assert text(app.screen.query_one("#drill-saved")).strip() == \
+            f"Saved report to {report}"
+        saved = json.loads(report.read_text())
+        assert (saved["passed"], saved["score"], saved["max"], saved["hints_used"]) == \
+            (True, 25, 30, 1)
+        assert saved["engine_time"] == when
+        await pilot.press("escape")  # back to the frame; the drill is over
+        assert not isinstance(app.screen, DrillScoreScreen)
+        await pilot.press("f7")
+        assert not isinstance(app.screen, ConfirmDialog)
+
+
+async def test_giving_up_asks_then_scores_and_saves(console: LocalConsole,
+                                                    tmp_path: Path) -> None:
+    report = tmp_path / "gave-up.json"
+    app = drill_app(console, report)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        await step(pilot, console, 42)
+        await pilot.press("f8")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert app.report is None and not report.exists()
+        await pilot.press("f8", "y")
+        await wait_for(pilot, lambda: isinstance(app.screen, DrillScoreScreen))
+        saved = json.loads(report.read_text())
+        assert (saved["passed"], saved["score"], saved["reason"], saved["engine_time"]) == \
+            (False, 0, "gave up", 42.0)
+
+
+async def test_quitting_mid_drill_asks_and_saves_the_report_abandoned(
+        console: LocalConsole, tmp_path: Path) -> None:
+    report = tmp_path / "quit.json"
+    app = drill_app(console, report)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        await step(pilot, console, 12)
+        await pilot.press("ctrl+q")  # even ctrl+q asks mid-drill
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.query_one("#message", ).content.startswith("The drill is not over")
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_value == 1
+    saved = json.loads(report.read_text())
+    assert (saved["passed"], saved["reason"], saved["engine_time"]) == \
+        (False, "abandoned", 12.0)
