@@ -152,6 +152,8 @@ class DrillApp(HmcApp):
         if action in ("drill_hint", "drill_give_up") and (
                 self._modal_on_top() or self.report is not None):
             return False  # not under a dialog; nothing to ask once the drill is over
+        if action == "toggle_drill_panel" and isinstance(self.screen, DrillScoreScreen):
+            return False  # the score screen has no panel
         return super().check_action(action, parameters)
 
     def action_drill_hint(self) -> None:
