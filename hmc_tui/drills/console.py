@@ -32,6 +32,7 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.screens.dialogs import ConfirmDialog
 from hmc_tui.screens.drill_score import DrillScoreScreen, ScoreLine, ScoreView
 from hmc_tui.widgets.drill_panel import CheckLine, DrillPanel, DrillView, HintLine
+from hmc_tui.widgets.terminal_pane import TerminalPane
 
 PANEL_KEY, HINT_KEY, GIVE_UP_KEY = "f6", "f7", "f8"
 ABANDONED = "abandoned"
@@ -138,8 +139,20 @@ class DrillApp(HmcApp):
             panel = DrillPanel(self.view, HINT_KEY, PANEL_KEYS)
             panel.display = self.panel_shown
             screen.mount(panel)
+            for pane in screen.query(TerminalPane):
+                # The pane takes every key but those reserved (Textual then drops even
+                # priority bindings): the drill's keys stay the drill's in the terminal.
+                pane.reserved = pane.reserved | self.drill_keys()
         elif panels[0].display != self.panel_shown:
             panels[0].display = self.panel_shown
+
+    def drill_keys(self) -> frozenset[str]:
+        """The drill's keys, after the user's [keymap]."""
+        keys: set[str] = set()
+        for binding in Binding.make_bindings(DrillApp.BINDINGS):
+            given = self.config.keymap.get(binding.id or "", binding.key)
+            keys.update(k.strip() for k in given.split(",") if k.strip())
+        return frozenset(keys)
 
     def action_toggle_drill_panel(self) -> None:
         self.panel_shown = not self.panel_shown

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from console_helpers import step, text, wait_for
+from console_helpers import lpar_id, step, text, wait_for
 from drill_helpers import tiny_run
 
 from engine.ops.power import ActivatePartition, ShutdownPartition
@@ -17,6 +17,7 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.drills.console import DrillApp
 from hmc_tui.screens.dialogs import ConfirmDialog
 from hmc_tui.screens.drill_score import DrillScoreScreen
+from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.widgets.drill_panel import DrillPanel, clock_text
 
@@ -178,3 +179,18 @@ async def test_quitting_mid_drill_asks_and_saves_the_report_abandoned(
     saved = json.loads(report.read_text())
     assert (saved["passed"], saved["reason"], saved["engine_time"]) == \
         (False, "abandoned", 12.0)
+
+
+async def test_the_drill_keys_work_in_the_terminal_window(console: LocalConsole,
+                                                          tmp_path: Path) -> None:
+    """The terminal pane takes every key but those reserved: the drill's are reserved."""
+    app = drill_app(console, tmp_path / "r.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        assert await app.open_terminal_window(lpar_id(app, "nim01"))
+        await wait_for(pilot, lambda: isinstance(app.screen, TerminalScreen)
+                       and bool(app.screen.query(DrillPanel)))
+        await pilot.press("f6")
+        assert not panel(app).display
+        await pilot.press("f7")
+        assert isinstance(app.screen, ConfirmDialog)
