@@ -17,6 +17,7 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.drills.console import DrillApp
 from hmc_tui.screens.dialogs import ConfirmDialog
 from hmc_tui.screens.drill_score import DrillScoreScreen
+from hmc_tui.screens.help import help_rows
 from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.widgets.drill_panel import DrillPanel, clock_text
@@ -194,3 +195,17 @@ async def test_the_drill_keys_work_in_the_terminal_window(console: LocalConsole,
         assert not panel(app).display
         await pilot.press("f7")
         assert isinstance(app.screen, ConfirmDialog)
+
+
+async def test_help_and_palette_offer_the_drill_keys(console: LocalConsole,
+                                                     tmp_path: Path) -> None:
+    app = drill_app(console, tmp_path / "r.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        rows = {row.binding_id: (row.keys, row.description) for row in help_rows(app.screen)}
+        assert rows["drill.panel"] == ("f6", "Drill panel")
+        assert rows["drill.hint"] == ("f7", "Hint")
+        assert rows["drill.give_up"] == ("f8", "Give up drill")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Drill: show or hide the panel", "Drill: reveal the next hint",
+                "Drill: give up"} <= set(titles)
