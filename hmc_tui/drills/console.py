@@ -46,26 +46,29 @@ PANEL_KEYS = f"{PANEL_KEY} hides this  {HINT_KEY} hint  {GIVE_UP_KEY} give up"
 def drill_view(run: Any) -> DrillView:
     """The panel's view of `run.status()` (the one place that reads DrillStatus)."""
     status = run.status()
+    hints = run.scenario.model.hint
+    revealed = len(status.hints_revealed)
     return DrillView(
-        title=run.scenario.title, instructions=run.scenario.instructions,
+        title=status.title, instructions=run.scenario.instructions,
         elapsed=status.elapsed, limit=status.limit,
-        checks=tuple(CheckLine(c.name, c.points, c.state, c.at) for c in status.checks),
+        checks=tuple(CheckLine(c.title, c.points, c.state, c.time, c.holds_now)
+                     for c in status.checks),
         hints=tuple(HintLine(h.text, h.cost) for h in status.hints_revealed),
-        hints_left=status.hints_left, next_hint_cost=status.next_hint_cost,
+        hints_left=status.hints_left,
+        next_hint_cost=hints[revealed].cost if revealed < len(hints) else None,
         finished=status.finished, reason=status.reason,
         score=status.score, max_score=status.max_score)
 
 
 def score_view(report: Any, path: Path | None, error: str = "") -> ScoreView:
     """The score screen's view of a DrillReport (the one place that reads it)."""
-    hint_cost = sum(c.points for c in report.checks if c.passed) - report.score
     return ScoreView(
-        title=report.scenario, passed=report.passed, score=report.score, max_score=report.max,
-        reason=report.reason,
-        checks=tuple(ScoreLine(c.name, c.passed, c.points, c.at, c.message)
+        title=report.title, passed=report.passed, score=report.score,
+        max_score=report.max_score, reason=report.reason,
+        checks=tuple(ScoreLine(c.title, c.state == "passed", c.points, c.time, c.message)
                      for c in report.checks),
-        hints_used=report.hints_used, hint_cost=hint_cost, engine_time=report.engine_time,
-        report_path=path, report_error=error)
+        hints_used=len(report.hints), hint_cost=sum(h.cost for h in report.hints),
+        engine_time=report.engine_time, report_path=path, report_error=error)
 
 
 def default_report_path(title: str, now: datetime | None = None) -> Path:

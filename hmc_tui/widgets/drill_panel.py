@@ -27,6 +27,7 @@ class CheckLine:
     points: int
     state: CheckState
     at: float | None  # engine seconds since the drill started, when it passed or failed
+    holds_now: bool | None = None  # a pending check's condition at the last evaluation
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def checks_text(view: DrillView) -> Text:
     text = Text()
     for check in view.checks:
         mark, style = MARKS[check.state]
+        if check.state == "pending" and check.holds_now:
+            mark, style = "○", "bold yellow"  # holds now; decided at the end
         text.append(f"{mark} ", style=style)
         text.append(check.name)
         when = f" @{clock_text(check.at)}" if check.at is not None else ""

@@ -1,10 +1,13 @@
-"""A stand-in DrillRun with the interface of hmc_tui.drills (branch drill) until it is merged:
-checks are predicates on the snapshot, time comes from the engine's snapshots."""
+"""A stand-in DrillRun with the interface of hmc_tui.drills.run (branch drill) until it is
+merged: checks are predicates on the snapshot ("ever" checks), the drill's clock starts at
+the console's engine time when it is made. Field names as in hmc_tui.drills.run."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -15,114 +18,131 @@ from engine.snapshot import Snapshot
 class Hint:
     text: str
     cost: int
-
-
-@dataclass
-class CheckState:
-    name: str
-    points: int
-    state: str = "pending"  # pending / passed / failed
-    at: float | None = None
-    message: str = ""
-
-
-@dataclass
-class DrillStatus:
-    elapsed: float
-    limit: float | None
-    checks: list[CheckState]
-    hints_revealed: list[Hint]
-    hints_left: int
-    next_hint_cost: int | None
-    finished: bool
-    reason: str
-    score: int
-    max_score: int
+    after: float | None = None
 
 
 class CheckResult(BaseModel):
-    name: str
-    passed: bool
+    number: int
+    title: str
     points: int
-    at: float | None
-    message: str
+    state: str = "pending"
+    holds_now: bool | None = None
+    time: float | None = None
+    message: str = ""
+
+
+class HintUsed(BaseModel):
+    text: str
+    cost: int
+    time: float
+    how: str
+
+
+class DrillStatus(BaseModel):
+    title: str
+    elapsed: float
+    limit: float
+    checks: tuple[CheckResult, ...]
+    hints_revealed: tuple[HintUsed, ...]
+    hints_left: int
+    score: int
+    max_score: int
+    finished: bool
+    reason: str
 
 
 class DrillReport(BaseModel):
     scenario: str
+    title: str
     passed: bool
     score: int
-    max: int
+    max_score: int
     reason: str
-    checks: list[CheckResult]
-    hints_used: int
     engine_time: float
+    checks: tuple[CheckResult, ...]
+    hints: tuple[HintUsed, ...]
+
+
+@dataclass
+class Model:
+    hint: list[Hint]
 
 
 @dataclass
 class Scenario:
     title: str
     instructions: str
-    limit: float | None
+    time_limit: float
     checks: list[tuple[str, int, Callable[[Snapshot], bool]]]
     hints: list[Hint] = field(default_factory=list)
+    path: Path = Path("tiny/drill.toml")
+
+    @property
+    def model(self) -> Model:
+        return Model(self.hints)
 
 
 class FakeRun:
-    def __init__(self, scenario: Scenario, console: object) -> None:
+    def __init__(self, scenario: Scenario, console: Any) -> None:
         self.scenario = scenario
         self.console = console
-        self.start: float | None = None
-        self.now = 0.0
-        self.checks = [CheckState(name, points) for name, points, _ in scenario.checks]
-        self.revealed: list[Hint] = []
+        self.started_at = console.snapshot().time
+        self.elapsed = 0.0
+        self.checks = [CheckResult(number=i, title=t, points=p)
+                       for i, (t, p, _) in enumerate(scenario.checks, 1)]
+        self.hints: list[HintUsed] = []
         self.finished = False
         self.reason = ""
 
     def tick(self, snap: Snapshot) -> list[str]:
-        if self.start is None:
-            self.start = snap.time
-        self.now = snap.time - self.start
+        if self.finished:
+            return []
+        self.elapsed = snap.time - self.started_at
         messages = []
-        for state, (_, _, test) in zip(self.checks, self.scenario.checks, strict=True):
-            if state.state == "pending" and test(snap):
-                state.state, state.at = "passed", self.now
-                messages.append(f"Check passed: {state.name}")
-        limit = self.scenario.limit
+        for i, (_, _, test) in enumerate(self.scenario.checks):
+            c = self.checks[i]
+            if c.state == "pending" and test(snap):
+                self.checks[i] = c.model_copy(update={"state": "passed", "time": self.elapsed,
+                                                      "holds_now": True})
+                messages.append(f"Check passed: {c.title}")
         if all(c.state == "passed" for c in self.checks):
-            self.finished, self.reason = True, "all checks passed"
-        elif limit is not None and self.now >= limit:
-            self.finished, self.reason = True, "time limit reached"
-            for c in self.checks:
-                if c.state == "pending":
-                    c.state, c.at, c.message = "failed", self.now, "not done in time"
+            self._finish("every check passed")
+        elif self.elapsed >= self.scenario.time_limit:
+            self._finish("time limit reached")
         return messages
 
-    def status(self) -> DrillStatus:
-        left = self.scenario.hints[len(self.revealed):]
+    def _finish(self, reason: str) -> None:
+        self.finished, self.reason = True, reason
+        self.checks = [c if c.state != "pending" else c.model_copy(update={
+            "state": "failed", "time": self.elapsed, "message": "never held"})
+            for c in self.checks]
+
+    def score(self) -> int:
         passed = sum(c.points for c in self.checks if c.state == "passed")
+        return max(0, passed - sum(h.cost for h in self.hints))
+
+    def status(self) -> DrillStatus:
         return DrillStatus(
-            self.now, self.scenario.limit, list(self.checks), list(self.revealed), len(left),
-            left[0].cost if left else None, self.finished, self.reason,
-            passed - sum(h.cost for h in self.revealed), sum(c.points for c in self.checks))
+            title=self.scenario.title, elapsed=self.elapsed, limit=self.scenario.time_limit,
+            checks=tuple(self.checks), hints_revealed=tuple(self.hints),
+            hints_left=len(self.scenario.hints) - len(self.hints), score=self.score(),
+            max_score=sum(c.points for c in self.checks), finished=self.finished,
+            reason=self.reason)
 
     def reveal_hint(self) -> Hint | None:
-        left = self.scenario.hints[len(self.revealed):]
-        if not left:
+        if len(self.hints) >= len(self.scenario.hints) or self.finished:
             return None
-        self.revealed.append(left[0])
-        return left[0]
+        hint = self.scenario.hints[len(self.hints)]
+        self.hints.append(HintUsed(text=hint.text, cost=hint.cost, time=self.elapsed,
+                                   how="asked"))
+        return hint
 
     def finish(self, reason: str) -> DrillReport:
         if not self.finished:
-            self.finished, self.reason = True, reason
-        for c in self.checks:
-            if c.state == "pending":
-                c.state, c.at, c.message = "failed", self.now, "not done"
-        status = self.status()
+            self.elapsed = self.console.snapshot().time - self.started_at
+            self._finish(reason)
         return DrillReport(
-            scenario=self.scenario.title, passed=all(c.state == "passed" for c in self.checks),
-            score=status.score, max=status.max_score, reason=self.reason,
-            checks=[CheckResult(name=c.name, passed=c.state == "passed", points=c.points,
-                                at=c.at, message=c.message) for c in self.checks],
-            hints_used=len(self.revealed), engine_time=self.now)
+            scenario=str(self.scenario.path), title=self.scenario.title,
+            passed=all(c.state == "passed" for c in self.checks), score=self.score(),
+            max_score=sum(c.points for c in self.checks), reason=self.reason,
+            engine_time=self.elapsed, checks=tuple(self.checks), hints=tuple(self.hints))

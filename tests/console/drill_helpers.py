@@ -26,7 +26,7 @@ def in_state(name: str, state: str) -> Callable[[Snapshot], bool]:
 
 def tiny_run(console: LocalConsole) -> FakeRun:
     scenario = Scenario(
-        title="Tiny drill", instructions=INSTRUCTIONS, limit=600.0,
+        title="Tiny drill", instructions=INSTRUCTIONS, time_limit=600.0,
         checks=[("dev02 is Running", 10, in_state("dev02", "Running")),
                 ("test01 is shut down", 20, in_state("test01", "Not Activated"))],
         hints=[Hint("Select dev02 and press a.", 5), Hint("s on test01.", 10)])
