@@ -108,15 +108,8 @@ def cmd_drill(args: argparse.Namespace) -> int:
 
 def _console(scenario: Any, args: argparse.Namespace) -> int:
     """The console's drill mode (hmc_tui.drills.console, the console's part)."""
-    try:
-        from hmc_tui.drills.console import run_drill_console  # type: ignore[import-not-found]
-    except ModuleNotFoundError as exc:
-        if exc.name != "hmc_tui.drills.console":
-            raise
-        _say("drill: the console's drill mode is not there yet; grade a solution with "
-             "--headless --macro M.toml")
-        return EXIT_USAGE
     from hmc_tui.console import LocalConsole
+    from hmc_tui.drills.console import run_drill_console
     from hmc_tui.drills.run import DrillRun
     from hmc_tui.drills.setup import prepare_engine
 

@@ -1,33 +1,19 @@
-"""A small drill for the console tests (until branch drill's scenarios are merged)."""
+"""A small drill for the console's drill-mode tests: tests/console/drills/tiny.toml on a
+lockstep engine (prepare_engine leaves it stepped; tests step it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
-from drill_fake import FakeRun, Hint, Scenario
-
-from engine.snapshot import Snapshot
 from hmc_tui.console import LocalConsole
+from hmc_tui.drills import DrillRun, load_scenario, prepare_engine
+from hmc_tui.drills.console import DrillApp
 
-INSTRUCTIONS = """\
-Activate **dev02**, then shut *test01* down for maintenance.
-
-- dev02 must reach Running
-- test01 must be Not Activated within 10 engine minutes
-"""
+TINY = Path(__file__).with_name("drills") / "tiny.toml"
 
 
-def in_state(name: str, state: str) -> Callable[[Snapshot], bool]:
-    def test(snap: Snapshot) -> bool:
-        p = snap.frame.partition(name)
-        return p is not None and p.state == state
-    return test
-
-
-def tiny_run(console: LocalConsole) -> FakeRun:
-    scenario = Scenario(
-        title="Tiny drill", instructions=INSTRUCTIONS, time_limit=600.0,
-        checks=[("dev02 is Running", 10, in_state("dev02", "Running")),
-                ("test01 is shut down", 20, in_state("test01", "Not Activated"))],
-        hints=[Hint("Select dev02 and press a.", 5), Hint("s on test01.", 10)])
-    return FakeRun(scenario, console)
+def tiny_drill(report: Path) -> tuple[LocalConsole, DrillApp]:
+    """The lockstep console and the drill app on it, saving its report to `report`."""
+    scenario = load_scenario(TINY)
+    console = LocalConsole(prepare_engine(scenario))
+    return console, DrillApp(console, DrillRun(scenario, console), report_path=report)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from console_helpers import make_console, step, wait_for
-from drill_helpers import tiny_run
+from console_helpers import step, wait_for
+from drill_helpers import tiny_drill
 from textual.pilot import Pilot
 
 from engine.ops.power import ShutdownPartition
@@ -22,10 +22,9 @@ SIZE = (120, 40)
 
 
 def drill_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DrillApp:
-    console = make_console()
     # A relative report path in tmp_path: the score screen names it, the same every run.
     monkeypatch.chdir(tmp_path)
-    return DrillApp(console, tiny_run(console), report_path=Path("drill-report.json"))
+    return tiny_drill(Path("drill-report.json"))[1]
 
 
 async def panel(pilot: Pilot[object]) -> None:
