@@ -99,6 +99,8 @@ class DrillApp(HmcApp):
         self.report_path = report_path or default_report_path(run.scenario.title)
         self.report: Any = None  # the DrillReport once the drill is over
         self.report_saved: Path | None = None
+        self._score_pending = False  # the drill ended under a dialog: score when it closes
+        self._score_error = ""
         self.panel_shown = True
         self.view = drill_view(run)
 
@@ -106,13 +108,14 @@ class DrillApp(HmcApp):
     def on_mount(self) -> None:  # HmcApp.on_mount runs too (Textual calls each class's)
         self.snapshot_signal.subscribe(self, self.drill_tick)
         self.screen_change_signal.subscribe(self, lambda _: self.call_after_refresh(
-            self.ensure_panel))
+            self._screen_changed))
         self.drill_tick(self.snapshot)
         self.call_after_refresh(self.ensure_panel)
 
     def drill_tick(self, snap: Snapshot) -> None:
         """Every applied snapshot: the drill injects due faults, grades, and may finish."""
         if self.report is not None:
+            self._show_score_when_free()
             return
         for message in self.drill.tick(snap):
             self.notify(message, title="Drill", timeout=8)
@@ -120,6 +123,11 @@ class DrillApp(HmcApp):
         if self.view.finished:
             self.finish_drill(self.view.reason)
         self.ensure_panel()
+
+    def _screen_changed(self) -> None:
+        self.ensure_panel()
+        if self.report is not None:
+            self._show_score_when_free()
 
     def show_view(self, view: DrillView) -> None:
         self.view = view
@@ -218,9 +226,17 @@ class DrillApp(HmcApp):
             error = f"{self.report_path}: {exc.strerror or exc}"
             self.notify(f"Report not saved: {error}", severity="error", timeout=10)
         self.show_view(drill_view(self.drill))
-        if show:
+        self._score_error = error
+        self._score_pending = show
+        self._show_score_when_free()
+
+    def _show_score_when_free(self) -> None:
+        """The score screen, once no dialog is open: it would otherwise come up over the
+        dialog, and the Esc meant for the dialog would close the score instead."""
+        if self._score_pending and not self._modal_on_top():
+            self._score_pending = False
             self.push_screen(DrillScoreScreen(score_view(self.report, self.report_saved,
-                                                         error)))
+                                                         self._score_error)))
 
     def action_request_quit(self, ask: bool | None = None) -> None:
         """Mid-drill, quitting asks (both q and ctrl+q) and saves the report abandoned."""
@@ -248,13 +264,14 @@ class DrillApp(HmcApp):
                                 self.action_drill_hint)
             yield SystemCommand("Drill: give up", f"end the drill and see the score "
                                 f"({GIVE_UP_KEY})", self.action_drill_give_up)
-        elif self.report_saved is not None or self.report is not None:
+        else:
             yield SystemCommand("Drill: show the score", "the score screen again",
                                 self.show_score)
 
     def show_score(self) -> None:
         if self.report is not None and not isinstance(self.screen, DrillScoreScreen):
-            self.push_screen(DrillScoreScreen(score_view(self.report, self.report_saved)))
+            self.push_screen(DrillScoreScreen(score_view(self.report, self.report_saved,
+                                                         self._score_error)))
 
 
 # ------------------------------------------------------------------ entry point

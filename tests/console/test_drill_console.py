@@ -14,6 +14,7 @@ from drill_helpers import tiny_drill
 
 from engine.ops.power import ActivatePartition, ShutdownPartition
 from hmc_tui.drills.console import DrillApp
+from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.dialogs import ConfirmDialog
 from hmc_tui.screens.drill_score import DrillScoreScreen
 from hmc_tui.screens.help import help_rows
@@ -203,3 +204,20 @@ async def test_help_and_palette_offer_the_drill_keys(tmp_path: Path) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert {"Drill: show or hide the panel", "Drill: reveal the next hint",
                 "Drill: give up"} <= set(titles)
+
+
+async def test_a_drill_ending_under_a_dialog_shows_its_score_when_the_dialog_closes(
+        tmp_path: Path) -> None:
+    """Else the Esc meant for the : line would close the score screen instead."""
+    console, app = tiny_drill(tmp_path / "r.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        await app.run_operation(ActivatePartition(lpar="dev02"))
+        await app.run_operation(ShutdownPartition(lpar="test01", option="immediate"))
+        await pilot.press("colon")
+        assert isinstance(app.screen, CommandScreen)
+        await step(pilot, console, 60)
+        assert app.report is not None and app.report.passed
+        assert isinstance(app.screen, CommandScreen)  # still the user's
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DrillScoreScreen))
