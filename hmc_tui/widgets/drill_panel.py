@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -23,7 +24,7 @@ MARKS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class CheckLine:
-    name: str
+    title: str
     points: int
     state: CheckState
     at: float | None  # engine seconds since the drill started, when it passed or failed
@@ -71,18 +72,23 @@ def clock_line(view: DrillView) -> Text:
     return line
 
 
-def checks_text(view: DrillView) -> Text:
-    text = Text()
+LEGEND = "✓ passed ✗ failed ○ holds now"
+
+
+def checks_table(view: DrillView) -> Table:
+    """One row per check (wrapped lines indented under the title), then the legend."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=1, no_wrap=True)
+    table.add_column(ratio=1)
     for check in view.checks:
         mark, style = MARKS[check.state]
         if check.state == "pending" and check.holds_now:
             mark, style = "○", "bold yellow"  # holds now; decided at the end
-        text.append(f"{mark} ", style=style)
-        text.append(check.name)
         when = f" @{clock_text(check.at)}" if check.at is not None else ""
-        text.append(f"  {check.points} pt{when}\n", style="dim")
-    text.rstrip()
-    return text
+        table.add_row(Text(mark, style=style),
+                      Text.assemble(check.title, (f"  {check.points} pt{when}", "dim")))
+    table.add_row("", Text(LEGEND, style="dim"))
+    return table
 
 
 def hints_text(view: DrillView, key: str) -> Text:
@@ -156,7 +162,7 @@ class DrillPanel(Vertical):
                 score.append(f"  finished: {view.reason}", style="bold")
             self.query_one("#drill-score", Static).update(score)
         if old is None or old.checks != view.checks:
-            self.query_one("#drill-checks", Static).update(checks_text(view))
+            self.query_one("#drill-checks", Static).update(checks_table(view))
         if old is None or (old.hints, old.next_hint_cost, old.finished) != (
                 view.hints, view.next_hint_cost, view.finished):
             self.query_one("#drill-hints", Static).update(hints_text(view, self.hint_key))

@@ -32,7 +32,8 @@ def panel(app: DrillApp) -> DrillPanel:
 
 
 def part(app: DrillApp, name: str) -> str:
-    return text(panel(app).query_one(f"#drill-{name}")).strip()
+    shown = text(panel(app).query_one(f"#drill-{name}")).strip()
+    return "\n".join(line.rstrip() for line in shown.splitlines())
 
 
 async def test_panel_shows_instructions_and_the_clock_follows_engine_time(
@@ -66,7 +67,8 @@ async def test_a_check_passes_when_the_frame_satisfies_it(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
         assert part(app, "checks") == ("· dev02 is Running  10 pt\n"
-                                       "· test01 is shut down  20 pt")
+                                       "· test01 is shut down  20 pt\n"
+                                       "  ✓ passed ✗ failed ○ holds now")
         await step(pilot, console, 20)
         await app.run_operation(ActivatePartition(lpar="dev02"))
         await step(pilot, console, 5)
