@@ -6,14 +6,16 @@ the times in the report are exact.
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
+import pytest
 from console_helpers import lpar_id, step, text, wait_for
 from drill_helpers import tiny_drill
 
 from engine.ops.power import ActivatePartition, ShutdownPartition
-from hmc_tui.drills.console import DrillApp
+from hmc_tui.drills.console import DrillApp, run_drill_console
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.dialogs import ConfirmDialog
 from hmc_tui.screens.drill_score import DrillScoreScreen
@@ -223,3 +225,19 @@ async def test_a_drill_ending_under_a_dialog_shows_its_score_when_the_dialog_clo
         assert isinstance(app.screen, CommandScreen)  # still the user's
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, DrillScoreScreen))
+
+
+def test_leaving_the_console_any_other_way_still_saves_the_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """run_drill_console: the engine's clock runs while the app does, and an app that ends
+    without the drill finishing (the engine went away) leaves an abandoned report."""
+    console, app = tiny_drill(tmp_path / "unused.json")
+    seen: list[bool] = []
+    monkeypatch.setattr(DrillApp, "run", lambda self: seen.append(console.engine.running))
+    report = tmp_path / "left.json"
+    status = run_drill_console(app.drill, argparse.Namespace(report=report))
+    assert (status, seen, console.engine.running) == (1, [True], False)
+    saved = json.loads(report.read_text())
+    assert (saved["passed"], saved["reason"]) == (False, "abandoned")
+    assert capsys.readouterr().err == f"hmc-tui: drill report saved to {report}\n"
