@@ -118,8 +118,12 @@ def _console(scenario: Any, args: argparse.Namespace) -> int:
     except FrameFileError as exc:
         _say(str(exc))
         return EXIT_USAGE
-    run = DrillRun(scenario, LocalConsole(engine))
-    return int(run_drill_console(run, args))
+    engine.start()  # the drill's clock runs in real time from here (speed: + and -)
+    try:
+        run = DrillRun(scenario, LocalConsole(engine))
+        return int(run_drill_console(run, args))
+    finally:
+        engine.stop()
 
 
 def _headless(scenario: Any, args: argparse.Namespace) -> int:

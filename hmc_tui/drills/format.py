@@ -17,6 +17,7 @@ and `[[check]]` tables (docs/drills.md has the whole format with an example).
     location = "vios1:fcs0"
     at = 60                     # engine seconds into the drill, or:
     # when = "vios1 state Not Activated"   (a condition: injected when it first holds)
+    clear_after = 120           # repaired this long after (optional)
 
     [[hint]]
     text = "lshwfault -r impact names the clients that depend on one VIOS."
@@ -179,6 +180,9 @@ class FaultEntry(Strict):
     restart: bool = True  # crash: the OS reboots after its dump
     at: float | None = Field(default=None, ge=0, allow_inf_nan=False)  # drill seconds
     when: Condition | None = None  # or: when this first holds
+    # Repaired (chhwfault -o clear) this many engine seconds after it was injected: the
+    # power comes back, the port is replaced. None: it stays until someone clears it.
+    clear_after: float | None = Field(default=None, gt=0, allow_inf_nan=False)
 
     @field_validator("when", mode="before")
     @classmethod

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.ops.faults import InjectFault
+from engine.ops.faults import ClearFault, InjectFault
 from engine.roles import Actor
 from engine.service import OpResult
 from engine.snapshot import Snapshot
@@ -71,6 +71,7 @@ class FaultResult(Frozen):
     time: float | None = None  # drill seconds it was injected (None: never)
     ok: bool = False
     message: str = ""  # the refusal, when the engine refused it
+    cleared: float | None = None  # drill seconds it was repaired (clear_after)
 
 
 class DrillStatus(Frozen):
@@ -137,10 +138,12 @@ class _Fault:
     time: float | None = None
     ok: bool = False
     message: str = ""
+    cleared: float | None = None
 
     def result(self) -> FaultResult:
         return FaultResult(name=self.name, kind=self.spec.kind, location=self.spec.location,
-                           time=self.time, ok=self.ok, message=self.message)
+                           time=self.time, ok=self.ok, message=self.message,
+                           cleared=self.cleared)
 
 
 def _t(seconds: float) -> float:
@@ -191,6 +194,7 @@ class DrillRun:
         injected = False
         for fault in self._faults:
             if fault.time is not None:
+                injected |= self._clear(fault, messages)
                 continue
             spec = fault.spec
             if spec.at is not None:
@@ -216,7 +220,20 @@ class DrillRun:
                 messages.append(f"Fault {fault.name} was refused: {result}")
         return injected
 
-    def _execute(self, op: InjectFault) -> OpResult:
+    def _clear(self, fault: _Fault, messages: list[str]) -> bool:
+        after = fault.spec.clear_after
+        if not fault.ok or fault.cleared is not None or after is None or fault.time is None \
+                or self.elapsed < fault.time + after - 1e-9:
+            return False
+        result = self._execute(ClearFault(kind=fault.spec.kind, location=fault.spec.location))
+        fault.cleared = _t(self.elapsed)
+        if result.ok:
+            messages.append(f"Repaired: {fault.name} ({fault.spec.kind})")
+        else:  # the trainee repaired it first (chhwfault -o clear): nothing left to do
+            fault.message = f"not cleared by the drill: {result}"
+        return result.ok
+
+    def _execute(self, op: InjectFault | ClearFault) -> OpResult:
         """As actor "drill" where the engine is ours; a remote engine acts for its user."""
         if isinstance(self.console, LocalConsole):
             return self.console.engine.execute(op, DRILL_ACTOR)
