@@ -37,6 +37,7 @@ from hmc_tui.widgets.terminal_pane import TerminalPane
 PANEL_KEY, HINT_KEY, GIVE_UP_KEY = "f6", "f7", "f8"
 ABANDONED = "abandoned"
 GAVE_UP = "gave up"
+NARROW = 100  # columns: below, the panel starts hidden
 PANEL_KEYS = f"{PANEL_KEY} hides this  {HINT_KEY} hint  {GIVE_UP_KEY} give up"
 
 
@@ -109,6 +110,10 @@ class DrillApp(HmcApp):
         self.snapshot_signal.subscribe(self, self.drill_tick)
         self.screen_change_signal.subscribe(self, lambda _: self.call_after_refresh(
             self._screen_changed))
+        if self.size.width < NARROW:  # the panel would leave the screens too little room
+            self.panel_shown = False
+            self.notify(f"{PANEL_KEY} shows the drill's panel (instructions, clock, checks).",
+                        title="Drill", timeout=10)
         self.drill_tick(self.snapshot)
         self.call_after_refresh(self.ensure_panel)
 

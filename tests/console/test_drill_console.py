@@ -241,3 +241,12 @@ def test_leaving_the_console_any_other_way_still_saves_the_report(
     saved = json.loads(report.read_text())
     assert (saved["passed"], saved["reason"]) == (False, "abandoned")
     assert capsys.readouterr().err == f"hmc-tui: drill report saved to {report}\n"
+
+
+async def test_on_a_narrow_terminal_the_panel_starts_hidden(tmp_path: Path) -> None:
+    _, app = tiny_drill(tmp_path / "r.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        assert not panel(app).display
+        await pilot.press("f6")
+        assert panel(app).display
