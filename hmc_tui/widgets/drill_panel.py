@@ -94,10 +94,11 @@ def checks_table(view: DrillView) -> Table:
 def hints_text(view: DrillView, key: str) -> Text:
     text = Text()
     for n, hint in enumerate(view.hints, 1):
-        text.append(f"Hint {n} (-{hint.cost}): ", style="bold")
+        cost = f"-{hint.cost}" if hint.cost else "free"  # revealed by time: free
+        text.append(f"Hint {n} ({cost}): ", style="bold")
         text.append(f"{hint.text}\n")
     if view.finished:
-        pass
+        pass  # nothing more to reveal
     elif view.next_hint_cost is not None:
         text.append(f"{key}: next hint (-{view.next_hint_cost} pt, {view.hints_left} left)",
                     style="dim")

@@ -22,7 +22,7 @@ from hmc_tui.screens.drill_score import DrillScoreScreen
 from hmc_tui.screens.help import help_rows
 from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
-from hmc_tui.widgets.drill_panel import DrillPanel, clock_text
+from hmc_tui.widgets.drill_panel import DrillPanel, DrillView, HintLine, clock_text, hints_text
 
 SIZE = (120, 40)
 
@@ -250,3 +250,11 @@ async def test_on_a_narrow_terminal_the_panel_starts_hidden(tmp_path: Path) -> N
         assert not panel(app).display
         await pilot.press("f6")
         assert panel(app).display
+
+
+def test_a_hint_revealed_by_time_is_shown_free() -> None:
+    view = DrillView(title="t", instructions="", elapsed=0, limit=60, checks=(),
+                     hints=(HintLine("asked", 5), HintLine("by time", 0)), hints_left=0,
+                     next_hint_cost=None, finished=False, reason="", score=0, max_score=0)
+    assert hints_text(view, "f7").plain == ("Hint 1 (-5): asked\nHint 2 (free): by time\n"
+                                            "No hints left.")
