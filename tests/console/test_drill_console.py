@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from console_helpers import lpar_id, step, text, wait_for
-from drill_helpers import tiny_drill
+from drill_helpers import TINY, tiny_drill
 
 from engine.ops.power import ActivatePartition, ShutdownPartition
+from hmc_tui.cli import main
+from hmc_tui.console import LocalConsole
 from hmc_tui.drills.console import DrillApp, run_drill_console
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.dialogs import ConfirmDialog
@@ -258,3 +260,20 @@ def test_a_hint_revealed_by_time_is_shown_free() -> None:
                      next_hint_cost=None, finished=False, reason="", score=0, max_score=0)
     assert hints_text(view, "f7").plain == ("Hint 1 (-5): asked\nHint 2 (free): by time\n"
                                             "No hints left.")
+
+
+def test_hmc_tui_drill_file_runs_the_console_mode(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hmc-tui drill FILE --report OUT`: the console on the drill's engine, clock running."""
+    apps: list[DrillApp] = []
+
+    def run(self: DrillApp) -> None:
+        apps.append(self)
+        assert isinstance(self.hmc_console, LocalConsole) and self.hmc_console.engine.running
+        self.finish_drill("gave up", show=False)
+
+    monkeypatch.setattr(DrillApp, "run", run)
+    report = tmp_path / "out.json"
+    assert main(["drill", str(TINY), "--report", str(report)]) == 1
+    assert apps[0].drill.scenario.title == "Tiny drill"
+    assert json.loads(report.read_text())["reason"] == "gave up"
