@@ -102,6 +102,7 @@ class DrillApp(HmcApp):
         self.report_saved: Path | None = None
         self._score_pending = False  # the drill ended under a dialog: score when it closes
         self._score_error = ""
+        self._ticked_version = -1  # the snapshot the drill last saw
         self.panel_shown = True
         self.view = drill_view(run)
 
@@ -116,9 +117,19 @@ class DrillApp(HmcApp):
                         title="Drill", timeout=10)
         self.drill_tick(self.snapshot)
         self.call_after_refresh(self.ensure_panel)
+        self.set_interval(1 / self.refresh_hz, self.tick_while_frozen, name="drill-frozen")
+
+    def tick_while_frozen(self) -> None:
+        """A frozen display (space) applies no snapshots, but the drill goes on: faults
+        land on time and the time limit holds."""
+        if self.frozen and self.is_running:
+            snap = self.hmc_console.snapshot()
+            if snap.version != self._ticked_version:
+                self.drill_tick(snap)
 
     def drill_tick(self, snap: Snapshot) -> None:
         """Every applied snapshot: the drill injects due faults, grades, and may finish."""
+        self._ticked_version = snap.version
         if self.report is not None:
             self._show_score_when_free()
             return

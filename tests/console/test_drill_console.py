@@ -277,3 +277,16 @@ def test_hmc_tui_drill_file_runs_the_console_mode(
     assert main(["drill", str(TINY), "--report", str(report)]) == 1
     assert apps[0].drill.scenario.title == "Tiny drill"
     assert json.loads(report.read_text())["reason"] == "gave up"
+
+
+async def test_the_drill_goes_on_while_the_display_is_frozen(tmp_path: Path) -> None:
+    console, app = tiny_drill(tmp_path / "r.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query(DrillPanel)))
+        await pilot.press("space")
+        assert app.frozen
+        console.step(45)
+        assert not app.refresh_from_engine()  # the frame's screens stay as they were
+        app.tick_while_frozen()  # the app's timer, called now
+        await pilot.pause()
+        assert part(app, "clock") == "Time 0:45 / 10:00  engine time"
