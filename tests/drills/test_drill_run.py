@@ -304,3 +304,46 @@ def test_report_json_schema() -> None:
     assert data["reason"] == "every check passed"
     assert [c["kind"] for c in data["checks"]] == ["partition", "partition", "paths", "sea",
                                                   "command", "crashed"]
+
+
+@pytest.mark.parametrize(("condition", "ok", "seen"), [
+    ('partition = "oradb01"\nstate = "Running"\nrmc = "active"', True,
+     "oradb01 is Running, 4.00 PU, 8 procs, 262144 MB, RMC active"),
+    ('partition = "sandbox01"\nrefcode = "AA06000B"', False,
+     "sandbox01 is Not Activated (no current resources), refcode none"),
+    ('paths = "*"', True, "16 paths Enabled on 7 client(s)"),
+    ('paths = "sandbox01"', False, "sandbox01 is Not Activated"),
+    ('sea = "vios1/ent8"\nrole = "PRIMARY"', True, "vios1/ent8 PRIMARY"),
+    ('sea = "vios2"\nrole = "PRIMARY"', False, "vios2/ent8 BACKUP"),
+    ('crashed = "*"', False, "no partition crashed"),
+    ('system = "Operating"', True, "the system is Operating"),
+    ('system = "Standby"', False, "the system is Operating"),
+    ('command = "lssyscfg -r lpar -m Server-9080-HEX-SN78H4A21 -F name '
+     '--filter lpar_names=vios1"\nmatch = "^vios1$"', True, "output matched: vios1"),
+    ('command = "lssyscfg -r lpar -m nosys"\nmatch = "vios1"', False,
+     "output did not match: HSCL8014 The managed system nosys was not found."),
+])
+def test_each_check_kind_on_the_demo_frame(condition: str, ok: bool, seen: str) -> None:
+    run, _ = start(f"[[check]]\n{condition}\n")
+    report = run.finish("done")
+    assert (report.checks[0].state, report.checks[0].message) == (
+        "passed" if ok else "failed", seen)
+    assert report.passed is ok
+
+
+def test_trigger_on_a_sea_role() -> None:
+    run, console = start("""
+[[fault]]
+kind = "core"
+when = { sea = "vios2", role = "PRIMARY" }
+[[check]]
+crashed = "*"
+mode = "never"
+""")
+    run.tick(console.snapshot())
+    console.execute(ShutdownPartition(lpar="vios1", option="immediate"))
+    messages = run_for(run, console, 30)
+    report = run.finish("done")
+    assert messages[0] == "Fault: fault 1 (core)"
+    assert report.faults[0].ok and report.faults[0].time is not None
+    assert console.snapshot().frame.system.configurable_procs == 39  # one core deconfigured
