@@ -28,7 +28,8 @@ from engine.store import atomic_write_bytes, state_dir
 from hmc_tui import app as app_module
 from hmc_tui.app import HmcApp
 from hmc_tui.config import Config, load_config
-from hmc_tui.console import LocalConsole
+from hmc_tui.console import Console, LocalConsole
+from hmc_tui.drills.run import DrillReport, DrillRun
 from hmc_tui.screens.dialogs import ConfirmDialog
 from hmc_tui.screens.drill_score import DrillScoreScreen, ScoreLine, ScoreView
 from hmc_tui.widgets.drill_panel import CheckLine, DrillPanel, DrillView, HintLine
@@ -44,7 +45,7 @@ PANEL_KEYS = f"{PANEL_KEY} hides this  {HINT_KEY} hint  {GIVE_UP_KEY} give up"
 # ------------------------------------------------------------------ the drill, as shown
 
 
-def drill_view(run: Any) -> DrillView:
+def drill_view(run: DrillRun) -> DrillView:
     """The panel's view of `run.status()` (the one place that reads DrillStatus)."""
     status = run.status()
     hints = run.scenario.model.hint
@@ -61,7 +62,7 @@ def drill_view(run: Any) -> DrillView:
         score=status.score, max_score=status.max_score)
 
 
-def score_view(report: Any, path: Path | None, error: str = "") -> ScoreView:
+def score_view(report: DrillReport, path: Path | None, error: str = "") -> ScoreView:
     """The score screen's view of a DrillReport (the one place that reads it)."""
     return ScoreView(
         title=report.title, passed=report.passed, score=report.score,
@@ -93,12 +94,12 @@ class DrillApp(HmcApp):
                 id="drill.give_up"),
     ]
 
-    def __init__(self, console: Any, run: Any, *, report_path: Path | None = None,
+    def __init__(self, console: Console, run: DrillRun, *, report_path: Path | None = None,
                  config: Config | None = None, refresh_hz: float = 5.0) -> None:
         super().__init__(console, config=config, refresh_hz=refresh_hz)
         self.drill = run
         self.report_path = report_path or default_report_path(run.scenario.title)
-        self.report: Any = None  # the DrillReport once the drill is over
+        self.report: DrillReport | None = None  # once the drill is over
         self.report_saved: Path | None = None
         self._score_pending = False  # the drill ended under a dialog: score when it closes
         self._score_error = ""
@@ -155,11 +156,9 @@ class DrillApp(HmcApp):
     def ensure_panel(self) -> None:
         """Every full screen gets a panel the first time it is shown (a mode's screens are
         kept, so once each); dialogs leave the panel of the screen below visible."""
-        try:
-            screen = self.screen
-        except Exception:  # no screen yet or any more
-            return
-        if screen.is_modal or isinstance(screen, DrillScoreScreen) or not screen.is_mounted:
+        screen = self._top()
+        if screen is None or screen.is_modal or isinstance(screen, DrillScoreScreen) or \
+                not screen.is_mounted:
             return
         panels = list(screen.query(DrillPanel))
         if not panels:
@@ -170,8 +169,15 @@ class DrillApp(HmcApp):
                 # The pane takes every key but those reserved (Textual then drops even
                 # priority bindings): the drill's keys stay the drill's in the terminal.
                 pane.reserved = pane.reserved | self.drill_keys()
-        elif panels[0].display != self.panel_shown:
+        else:  # a mode's screen coming back: it may have missed changes meanwhile
             panels[0].display = self.panel_shown
+            panels[0].show(self.view)
+
+    def _top(self) -> Screen[Any] | None:
+        try:
+            return self.screen
+        except Exception:  # no screen yet (starting) or any more (exiting)
+            return None
 
     def drill_keys(self) -> frozenset[str]:
         """The drill's keys, after the user's [keymap]."""
@@ -192,7 +198,7 @@ class DrillApp(HmcApp):
         if action in ("drill_hint", "drill_give_up") and (
                 self._modal_on_top() or self.report is not None):
             return False  # not under a dialog; nothing to ask once the drill is over
-        if action == "toggle_drill_panel" and isinstance(self.screen, DrillScoreScreen):
+        if action == "toggle_drill_panel" and isinstance(self._top(), DrillScoreScreen):
             return False  # the score screen has no panel
         return super().check_action(action, parameters)
 
@@ -249,7 +255,7 @@ class DrillApp(HmcApp):
     def _show_score_when_free(self) -> None:
         """The score screen, once no dialog is open: it would otherwise come up over the
         dialog, and the Esc meant for the dialog would close the score instead."""
-        if self._score_pending and not self._modal_on_top():
+        if self._score_pending and self.report is not None and not self._modal_on_top():
             self._score_pending = False
             self.push_screen(DrillScoreScreen(score_view(self.report, self.report_saved,
                                                          self._score_error)))
@@ -293,7 +299,7 @@ class DrillApp(HmcApp):
 # ------------------------------------------------------------------ entry point
 
 
-def run_drill_console(run: Any, args: argparse.Namespace) -> int:
+def run_drill_console(run: DrillRun, args: argparse.Namespace) -> int:
     """Run the drill in the console until the user quits: 0 when the drill passed, else 1.
     The report is saved when the drill ends (or is abandoned by quitting), to `--report`
     or <state dir>/drills/."""
@@ -303,15 +309,16 @@ def run_drill_console(run: Any, args: argparse.Namespace) -> int:
     # Same trade as run_console: short GIL hand-overs for a responsive UI with the engine
     # thread running.
     sys.setswitchinterval(0.001)
-    started = False
-    if isinstance(console, LocalConsole) and not console.engine.running:
-        console.engine.start()
-        started = True
+    # cmd_drill starts the engine's clock; a caller that did not gets it started here.
+    engine = console.engine if isinstance(console, LocalConsole) else None
+    started = engine is not None and not engine.running
+    if engine is not None and started:
+        engine.start()
     try:
         app.run()
     finally:
-        if started:
-            console.engine.stop()
+        if engine is not None and started:
+            engine.stop()
     if app.report is None:  # left some other way (the engine went away): still a record
         app.finish_drill(ABANDONED, show=False)
     if app.report_saved is not None:
