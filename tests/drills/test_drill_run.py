@@ -224,6 +224,14 @@ points = 5
     assert run.reveal_hint() is None
     report = run.finish("done")
     assert (report.score, report.max_score, report.passed) == (15, 25, False)
+    assert [(e.time, e.text) for e in report.timeline] == [
+        (0.0, "Hint (-4 points): first"), (10.0, "Hint: second"),
+        (10.0, "Hint (-1 points): third"),
+        (10.0, "Check passed: oradb01: state Running (20 points) at 10 s: oradb01 is Running, "
+         "4.00 PU, 8 procs, 262144 MB"),
+        (10.0, "Check FAILED: vios1: state Not Activated (5 points) at 10 s: never held; last "
+         "seen: vios1 is Running, 1.00 PU, 2 procs, 16384 MB"),
+        (10.0, "Drill finished (done): score 15 of 25, failed")]
 
 
 def test_score_never_below_zero_and_pass_score() -> None:
@@ -297,7 +305,8 @@ def test_report_json_schema() -> None:
     data = json.loads(run.finish("done").model_dump_json())
     assert set(data) == {"scenario", "title", "frame", "seed", "passed", "score", "max_score",
                          "pass_score", "reason", "engine_time", "started_at", "checks",
-                         "hints", "faults", "macro", "macro_failure", "wall_seconds"}
+                         "hints", "faults", "timeline", "macro", "macro_failure",
+                         "wall_seconds"}
     assert set(data["checks"][0]) == {"number", "title", "kind", "mode", "points", "state",
                                       "holds_now", "time", "message"}
     assert data["passed"] is True and data["score"] == 100
