@@ -12,7 +12,6 @@ Exit status: 0 the drill passed (or the file is valid), 1 it failed, 2 a file is
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -116,15 +115,8 @@ def cmd_drill(args: argparse.Namespace) -> int:
 
 def _console(scenario: Any, args: argparse.Namespace) -> int:
     """The console's drill mode (hmc_tui.drills.console, the console's part)."""
-    try:  # by name: mypy passes with the module and without it
-        console_mode = importlib.import_module("hmc_tui.drills.console")
-    except ModuleNotFoundError as exc:
-        if exc.name != "hmc_tui.drills.console":
-            raise
-        _say("drill: the console's drill mode is not there yet; grade a solution with "
-             "--headless --macro M.toml")
-        return EXIT_USAGE
     from hmc_tui.console import LocalConsole
+    from hmc_tui.drills.console import run_drill_console
     from hmc_tui.drills.run import DrillRun
     from hmc_tui.drills.setup import prepare_engine
 
@@ -136,7 +128,7 @@ def _console(scenario: Any, args: argparse.Namespace) -> int:
     engine.start()  # the drill's clock runs in real time from here (speed: + and -)
     try:
         run = DrillRun(scenario, LocalConsole(engine))
-        return int(console_mode.run_drill_console(run, args))
+        return int(run_drill_console(run, args))
     finally:
         engine.stop()
 
