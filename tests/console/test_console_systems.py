@@ -109,3 +109,18 @@ async def test_every_screen_shows_the_chosen_system(key: str) -> None:
         await pilot.press(key)
         await pilot.pause()
         assert DR in app.screen.query_one(StatusBar).render().plain
+
+
+async def test_the_palette_finds_partitions_on_every_system() -> None:
+    app = make_app(two_systems())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # into the production E1080
+        await pilot.pause()
+        assert app.snapshot.frame.system.name == PROD
+        await pilot.press("ctrl+p", *"drtest01 on")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.snapshot.frame.system.name == DR
+        assert table(app).selected_id == 3  # drtest01, selected in the DR overview
