@@ -312,9 +312,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         queued = self._ops_running + snap.in_flight
         if queued:
             reasons.append(f"{queued} operation(s) not yet applied")
-        for p in snap.frame.partitions:
-            if p.state in TRANSITIONAL_STATES:
-                reasons.append(f"{p.name} is {p.state}")
+        for frame in snap.frames:  # every managed system's transitions
+            where = f" on {frame.system.name}" if snap.several else ""
+            reasons += [f"{p.name}{where} is {p.state}" for p in frame.partitions
+                        if p.state in TRANSITIONAL_STATES]
         return reasons
 
     # ------------------------------------------------------------------ navigation
