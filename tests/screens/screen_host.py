@@ -70,6 +70,9 @@ class HostApp(App[None]):
         self.deliver()
         return done
 
+    async def open_system(self, key: str | int) -> bool:
+        return False  # no overview in this host
+
     async def goto_partition(self, lpar_id: int, properties: bool = False) -> bool:
         return False  # no overview in this host
 
@@ -137,7 +140,8 @@ class SyntheticUtilConsole(LocalConsole):
             pools.append(PoolLive(pid, size, snap.frame.pool_entitled(pid), used))
         return dataclasses.replace(snap, physc=physc, pools=tuple(pools))
 
-    def utilisation(self, resource: str, key: int, interval: str = "long") -> UtilSeries:
+    def utilisation(self, resource: str, key: int, interval: str = "long",
+                    system: str = "") -> UtilSeries:
         step = 5 if interval == "short" else 30
         now = int(self.snapshot().time)
         size = 8.0 if key else 30.0
