@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.model import Frame, Partition
+from engine.model import RUNNING_STATES, Frame, Partition
 from engine.phyp import N_POOLS, DispatchConfig, Dispatcher
 from engine.snapshot import PoolLive, UtilSeries
 from engine.utilisation import Utilisation
@@ -26,7 +26,7 @@ BOOTING_DEMAND = 0.1
 
 
 def os_up(p: Partition) -> bool:
-    return p.state == "Running" and p.refcode == ""
+    return p.state in RUNNING_STATES and p.refcode == ""
 
 
 class Processors:
