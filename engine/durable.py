@@ -70,7 +70,7 @@ from engine.errors import HmcError, OpLogError
 from engine.journal import Event
 from engine.roles import Actor
 from engine.service import WINDOWS_PER_SECOND, Engine
-from engine.store import FrameFileError, frame_bytes, frame_from_bytes, write_frame_bytes
+from engine.store import FrameFileError, hmc_bytes, hmc_from_bytes, write_frame_bytes
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,8 @@ CREATE INDEX IF NOT EXISTS checkpoints_sha ON checkpoints (sha256);
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY, time REAL NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL,
     op TEXT NOT NULL, target TEXT NOT NULL, command TEXT NOT NULL, ok INTEGER NOT NULL,
-    code TEXT NOT NULL, message TEXT NOT NULL, wall REAL NOT NULL);
+    code TEXT NOT NULL, message TEXT NOT NULL, wall REAL NOT NULL,
+    system TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS events_wall ON events (wall);
 CREATE TABLE IF NOT EXISTS ops_archive (
     seq INTEGER NOT NULL, op TEXT NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL,
@@ -97,7 +98,7 @@ CREATE TABLE IF NOT EXISTS ops_archive (
     archived REAL NOT NULL, reason TEXT NOT NULL);
 """
 EVENT_COLUMNS = ("seq", "time", "user", "role", "op", "target", "command", "ok", "code",
-                 "message", "wall")
+                 "message", "wall", "system")
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,9 @@ class OpLog:
                 raise sqlite3.OperationalError(f"cannot use WAL mode (got {mode})")
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+            if "system" not in columns:  # a database from before several managed systems
+                db.execute("ALTER TABLE events ADD COLUMN system TEXT NOT NULL DEFAULT ''")
         except (OSError, sqlite3.Error) as exc:
             os.close(self._lock_fd)
             raise self._error(exc) from None
@@ -238,7 +242,7 @@ class OpLog:
     @staticmethod
     def _write_events(db: sqlite3.Connection, events: Iterable[Event]) -> None:
         rows = [(e.seq, e.time, e.user, e.role, e.op, e.target, e.command, int(e.ok), e.code,
-                 e.message, e.wall) for e in events]
+                 e.message, e.wall, e.system) for e in events]
         if not rows:
             return
         # OR REPLACE: a flush and an operation's commit may carry the same pending event.
@@ -254,7 +258,7 @@ class OpLog:
         keeps every operation since the last good save)."""
         engine.flush_events()
         state = engine.state()
-        data = frame_bytes(state.frame)
+        data = hmc_bytes(state.hmc)
         sha = _sha(data)
         lifecycle = json.dumps(state.lifecycle, separators=(",", ":"))
 
@@ -371,7 +375,7 @@ def open_engine(frame_path: str | os.PathLike[str], *,
             raise FrameFileError(source, f"cannot read: {exc.strerror or exc}") from None
 
     first = read()
-    frame = frame_from_bytes(first, source)  # a bad file is refused before a db is made
+    frame = hmc_from_bytes(first, source)  # a bad file is refused before a db is made
     oplog = OpLog(db_path_for(frame_path), retention_days=retention_days)
     recovery = Recovery()
     try:
@@ -379,7 +383,7 @@ def open_engine(frame_path: str | os.PathLike[str], *,
         # pruned the checkpoint of the bytes read before) in between.
         raw = read()
         if raw != first:
-            frame = frame_from_bytes(raw, source)
+            frame = hmc_from_bytes(raw, source)
         sha = _sha(raw)
         base = oplog._base(sha)
         if base is None:
@@ -397,7 +401,7 @@ def open_engine(frame_path: str | os.PathLike[str], *,
             recovery.checkpoint_found = True
             recovery.saved_wall = float(base["wall"])
             recovery.saved_time = int(base["windows"]) / WINDOWS_PER_SECOND
-            schedule = (lc.Lifecycle.from_data(json.loads(base["lifecycle"]))
+            schedule = (_schedules(json.loads(base["lifecycle"]))
                         if base["lifecycle"] is not None and not settle else None)
             engine = Engine(frame, lifecycle=schedule, steps=int(base["steps"]),
                             **engine_options)
@@ -423,6 +427,14 @@ def open_engine(frame_path: str | os.PathLike[str], *,
     return engine, recovery
 
 
+def _schedules(data: dict[str, Any] | list[dict[str, Any]]
+               ) -> lc.Lifecycle | list[lc.Lifecycle]:
+    """A checkpoint's lifecycle: one system's schedule, or a list (several systems)."""
+    if isinstance(data, list):
+        return [lc.Lifecycle.from_data(d) for d in data]
+    return lc.Lifecycle.from_data(data)
+
+
 def _replay_one(engine: Engine, rec: OpRecord) -> HmcError | None:
     try:
         op = ops.build(rec.op)
@@ -439,8 +451,8 @@ def save(engine: Engine, frame_path: str | os.PathLike[str]) -> None:
     atomic save. FrameFileError when it cannot be written."""
     oplog = engine.oplog
     if oplog is None:
-        from engine.store import save_frame
+        from engine.store import save_hmc
 
-        save_frame(engine.frame_to_save(), frame_path)
+        save_hmc(engine.hmc_to_save(), frame_path)
         return
     oplog.checkpoint(engine, frame_path)

@@ -166,6 +166,15 @@ MESSAGES: dict[str, str] = {
     "HSCL1220": "The managed system {name} cannot be powered off: {count} partition(s) are "
     "active ({names}). Shut them down first, or specify --force to shut them down "
     "immediately.",
+    # (ours) several managed systems on one HMC (engine/hmc.py); the HMC answers a missing
+    # -m with its usage, which an engine operation has no usage to show
+    "HSCL1300": "The managed system must be specified (-m): this HMC manages {count} "
+    "systems ({names}).",
+    "HSCL1301": "The managed system name {name} is already used by another managed system "
+    "of this HMC.",
+    "HSCL1302": "The managed system {mtms} (type-model*serial) is already managed by this HMC.",
+    "HSCL1303": "The managed system {name} has engine_time {time}, the first system {first}: "
+    "the systems of one HMC share one clock.",
     # (sourced: IBM Support, "HSCLA319 during LPM Validation of AIX NPIV Client") partition
     # mobility (engine/mobility)
     "HSCLA319": "The migrating partition's virtual fibre channel client adapter {slot} cannot "

@@ -30,6 +30,7 @@ class Event(BaseModel):
     code: str = ""  # HSCL code when refused
     message: str = ""  # the HSCL message, or a description of a state change
     wall: float = 0.0  # Unix time it happened: what audit retention (days) counts in
+    system: str = ""  # the managed system's name when the HMC manages several ("" = the only)
 
 
 # The message of an accepted operation that changed nothing (the values it sets were already

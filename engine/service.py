@@ -30,6 +30,7 @@ from engine import lifecycle as lc
 from engine import ops
 from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
+from engine.hmc import Hmc, resolve_index
 from engine.journal import NO_CHANGE, Event, Journal
 from engine.model import Frame
 from engine.redundancy import effects, reconcile
@@ -85,28 +86,67 @@ class OpResult(BaseModel):
 class EngineState:
     """What a checkpoint records, taken at one tick boundary (engine.durable)."""
 
-    frame: Frame  # with engine_time set
-    lifecycle: dict[str, Any]  # Lifecycle.to_data()
+    hmc: Hmc  # every system, with engine_time set
+    # Lifecycle.to_data() of the one system, or a list of them (one per system, in order)
+    lifecycle: dict[str, Any] | list[dict[str, Any]]
     windows: int
     steps: int  # lifecycle steps applied so far
     op_seq: int  # the last logged operation the frame contains
 
+    @property
+    def frame(self) -> Frame:
+        """The first system (one-system callers)."""
+        return self.hmc.systems[0]
+
+
+# A schedule as Engine takes it: one system's, or one per system (several systems)
+Schedules = lc.Lifecycle | list[lc.Lifecycle] | tuple[lc.Lifecycle, ...]
+
+
+class _System:
+    """One managed system's moving parts: its frame, lifecycle schedule, processors (its
+    own PHYP dispatcher and counters) and partition terminals."""
+
+    def __init__(self, frame: Frame, lifecycle: lc.Lifecycle, seed: int,
+                 wake: Callable[[], None]) -> None:
+        self.frame = frame
+        self.lifecycle = lifecycle
+        self.cpu = Processors(frame, seed=seed)
+        self.hub = Hub(wake)
+        self.hub.physc = lambda lpar_id: self.cpu.physc().get(lpar_id, 0.0)
+        self.published: Frame | None = None
+
+
+def system_seed(seed: int, index: int) -> int:
+    """Workload seed of the system at `index`: the first keeps the engine's seed (one-system
+    figures unchanged), the others get their own streams."""
+    return seed + 7919 * index
+
 
 class Engine:
-    def __init__(self, frame: Frame, *, seed: int = 0, mode: ClockMode = "stepped",
-                 speed: float = 1.0, lifecycle: lc.Lifecycle | None = None,
+    def __init__(self, frame: Frame | Hmc, *, seed: int = 0, mode: ClockMode = "stepped",
+                 speed: float = 1.0, lifecycle: Schedules | None = None,
                  steps: int = 0) -> None:
-        """`lifecycle`: the schedule a checkpointed frame was saved with (engine.durable);
-        without one the frame's unfinished transitions are settled."""
-        self._frame = frame if lifecycle is not None else lc.settle(frame)
-        self._windows = round(frame.engine_time * WINDOWS_PER_SECOND)
-        self._lifecycle = lifecycle if lifecycle is not None else lc.Lifecycle()
+        """`frame`: one managed system, or an Hmc with several (one PHYP dispatcher each,
+        all on this engine's one clock). `lifecycle`: the schedule(s) a checkpointed frame
+        was saved with (engine.durable); without, the unfinished transitions are settled."""
+        hmc = Hmc.of(frame)
+        if lifecycle is None:
+            frames = [lc.settle(f) for f in hmc.systems]
+            schedules = [lc.Lifecycle() for _ in frames]
+        else:
+            frames = list(hmc.systems)
+            schedules = [lifecycle] if isinstance(lifecycle, lc.Lifecycle) else list(lifecycle)
+            if len(schedules) != len(frames):
+                raise ValueError(f"{len(schedules)} schedules for {len(frames)} systems")
+        self._windows = round(hmc.engine_time * WINDOWS_PER_SECOND)
         self._steps = steps  # lifecycle steps applied: replay interleaves operations by it
+        self._systems = [_System(f, sch, system_seed(seed, i), self._terminal_input)
+                         for i, (f, sch) in enumerate(zip(frames, schedules, strict=True))]
         self._journal = Journal()
         self._log: OpLog | None = None
         self._op_seq = 0  # last operation written to the log
         self._last_flush = wallclock.monotonic()
-        self._cpu = Processors(self._frame, seed=seed)
         self._queue: deque[tuple[ops.Operation, Actor, Future[OpResult]]] = deque()
         self._lock = threading.RLock()  # guards engine state against concurrent step()s
         self._mode: ClockMode = mode
@@ -115,14 +155,37 @@ class Engine:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()  # terminal input: run a boundary now, not in 50 ms
-        self._hub = Hub(self._terminal_input)
-        self._hub.physc = lambda lpar_id: self._cpu.physc().get(lpar_id, 0.0)
         self._failure: EngineFailure | None = None  # set when the clock thread died
         self._version = 0
         self._frame_version = 0
-        self._published_frame: Frame | None = None
         self._snapshot: Snapshot = self._publish()
-        self._hub.lock = self._lock  # a session closing itself waits for the boundary
+        for sys_ in self._systems:
+            sys_.hub.lock = self._lock  # a session closing itself waits for the boundary
+
+    # ------------------------------------------------------------------ systems
+    @property
+    def system_count(self) -> int:
+        return len(self._systems)
+
+    def _index(self, key: str) -> int:
+        """`key` (name, MTMS, "" for the only one) -> the system's index; HmcError else."""
+        return resolve_index([s.frame for s in self._systems], key)
+
+    def _sys(self, key: str = "") -> _System:
+        return self._systems[self._index(key)]
+
+    @property
+    def _frame(self) -> Frame:
+        """The first system's frame (code that knows one system)."""
+        return self._systems[0].frame
+
+    @property
+    def _cpu(self) -> Processors:
+        return self._systems[0].cpu
+
+    @property
+    def _hub(self) -> Hub:
+        return self._systems[0].hub
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:
@@ -144,11 +207,12 @@ class Engine:
         return self._windows / WINDOWS_PER_SECOND
 
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
-                    interval: Literal["short", "long"] = "long") -> UtilSeries:
-        """Utilisation samples of partition `key` (id) or pool `key`, oldest first:
-        short-term every 5 s (an hour kept), long-term every 30 s (a day kept)."""
+                    interval: Literal["short", "long"] = "long",
+                    system: str = "") -> UtilSeries:
+        """Utilisation samples of partition `key` (id) or pool `key` of `system`, oldest
+        first: short-term every 5 s (an hour kept), long-term every 30 s (a day kept)."""
         with self._lock:
-            return self._cpu.series(resource, key, interval)
+            return self._sys(system).cpu.series(resource, key, interval)
 
     # ------------------------------------------------------------------ writing
     def submit(self, op: ops.Operation, actor: Actor) -> Future[OpResult]:
@@ -170,28 +234,45 @@ class Engine:
 
     # ------------------------------------------------------------------ terminals
     def open_terminal(self, lpar: str | int, actor: Actor, listener: Callable[[str], None],
-                      on_close: Callable[[str], None]) -> TerminalHandle:
+                      on_close: Callable[[str], None], system: str = "") -> TerminalHandle:
         """Open the partition's virtual terminal (mkvterm): HSCL350B without the console
         task, HSCL8012 for no such partition, HSCL1000 when a session is already open. The
         listener gets the current screen at once, then output from the engine thread."""
         authorize(actor, "console")
         with self._lock:
-            p = self._frame.partition(lpar)
+            sys_ = self._sys(system)
+            p = sys_.frame.partition(lpar)
             if p is None:
                 raise HmcError("HSCL8012", name=str(lpar))
-            if self._hub.is_open(p.id):
+            if sys_.hub.is_open(p.id):
                 raise HmcError("HSCL1000")
-            return self._hub.open(self._frame, p, self.time, listener, on_close, self.submit)
+            return sys_.hub.open(sys_.frame, p, self.time, listener, on_close,
+                                 self._submitter(sys_))
 
-    def close_terminal(self, lpar: str | int, actor: Actor) -> bool:
+    def _submitter(self, sys_: _System) -> Callable[[ops.Operation, Actor],
+                                                    Future[OpResult]]:
+        """`submit` for what a system's terminals send: their operations name the system
+        (by MTMS, which a rename does not change) when there are several."""
+        if len(self._systems) == 1:
+            return self.submit
+
+        def submit(op: ops.Operation, actor: Actor) -> Future[OpResult]:
+            if not op.system:
+                op = op.model_copy(update={"system": sys_.frame.mtms})
+            return self.submit(op, actor)
+
+        return submit
+
+    def close_terminal(self, lpar: str | int, actor: Actor, system: str = "") -> bool:
         """Force the partition's terminal session closed (rmvterm); False when none was
         open. The session's on_close gets the reason."""
         authorize(actor, "console")
         with self._lock:
-            p = self._frame.partition(lpar)
+            sys_ = self._sys(system)
+            p = sys_.frame.partition(lpar)
             if p is None:
                 raise HmcError("HSCL8012", name=str(lpar))
-            return self._hub.close(p.id, f"The terminal session was closed by {actor.user}.")
+            return sys_.hub.close(p.id, f"The terminal session was closed by {actor.user}.")
 
     def _terminal_input(self) -> None:
         """Keys were typed: the clock thread runs a boundary at once; without one (stepped
@@ -289,7 +370,8 @@ class Engine:
             windows = min(windows, int(self._speed * WINDOWS_PER_SECOND * 2) + MAX_CHUNK)
             owed -= windows / WINDOWS_PER_SECOND
             owed = min(owed, 1.0)
-            if windows == 0 and not self._queue and not self._hub.pending():
+            if windows == 0 and not self._queue and not any(
+                    sys_.hub.pending() for sys_ in self._systems):
                 continue  # paused and idle: nothing new to publish
             with self._lock:
                 self._advance(windows)
@@ -302,20 +384,26 @@ class Engine:
             if self._windows >= end:
                 break
             chunk = min(end - self._windows, MAX_CHUNK - self._windows % MAX_CHUNK)
-            due = self._lifecycle.next_due()
+            due = self._next_due()
             if due is not None:
                 due_window = -(-round(due * 1e6) // round(WINDOW * 1e6))  # ceil, exact
                 chunk = max(1, min(chunk, due_window - self._windows))
-            self._cpu.run(self._frame, self._windows, chunk)
+            for sys_ in self._systems:
+                sys_.cpu.run(sys_.frame, self._windows, chunk)
             self._windows += chunk
         self._snapshot = self._publish()
+
+    def _next_due(self) -> float | None:
+        """The earliest lifecycle step due on any system."""
+        dues = [d for sys_ in self._systems if (d := sys_.lifecycle.next_due()) is not None]
+        return min(dues) if dues else None
 
     def _boundary(self) -> None:
         """Apply queued operations, then the lifecycle steps that are due."""
         if self._queue:
             self._apply_queue()
         self._lifecycle_steps()
-        if self._hub.open_ids():
+        if any(sys_.hub.open_ids() for sys_ in self._systems):
             self._pump_terminals()
         if (self._log is not None and self._journal.unsaved()
                 and wallclock.monotonic() - self._last_flush >= EVENT_FLUSH_SECONDS):
@@ -324,37 +412,50 @@ class Engine:
     def _pump_terminals(self) -> None:
         """Run the console programs; what they submitted is applied in this same boundary
         (a key takes effect at once), and they see the result before it ends."""
-        self._hub.pump(self._frame, self.time, self.submit)
-        if self._queue:
+        for _ in range(2):  # again after applying what they submitted
+            for sys_ in self._systems:
+                if sys_.hub.open_ids():
+                    sys_.hub.pump(sys_.frame, self.time, self._submitter(sys_))
+            if not self._queue:
+                break
             self._apply_queue()
             self._lifecycle_steps()
-            self._hub.pump(self._frame, self.time, self.submit)
+
+    def _system_field(self, sys_: _System) -> dict[str, str]:
+        """The `system` of a journal event: the system's name when there are several (a
+        one-system journal stays as it always was)."""
+        return {"system": sys_.frame.system.name} if len(self._systems) > 1 else {}
 
     def _lifecycle_steps(self) -> None:
         now = self.time
-        due = self._lifecycle.pop_due(now)
-        before = self._frame
-        for step in due:
-            self._steps += 1
-            self._frame = lc.apply_step(self._frame, step)
-            if step.state is not None:
-                self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
-                                  op="state", target=self._target_name(step.lpar_id),
-                                  command="", ok=True, message=step.state)
-            if step.then is not None:
-                self._followup(step.then)
-        if due:  # what the steps did to paths, SEAs and RMC (once for all due at this time)
-            self._frame = reconcile(self._frame, self._lifecycle, now)
-            for target, message in effects(before, self._frame):
+        for sys_ in self._systems:  # in system order: replay repeats the same order
+            due = sys_.lifecycle.pop_due(now)
+            if not due:
+                continue
+            before = sys_.frame
+            tag = self._system_field(sys_)
+            for step in due:
+                self._steps += 1
+                sys_.frame = lc.apply_step(sys_.frame, step)
+                if step.state is not None:
+                    self._journal.add(time=now, user=SYSTEM_ACTOR.user,
+                                      role=SYSTEM_ACTOR.role, op="state",
+                                      target=self._target_name(step.lpar_id, sys_),
+                                      command="", ok=True, message=step.state, **tag)
+                if step.then is not None:
+                    self._followup(step.then, sys_)
+            # what the steps did to paths, SEAs and RMC (once for all due at this time)
+            sys_.frame = reconcile(sys_.frame, sys_.lifecycle, now)
+            for target, message in effects(before, sys_.frame):
                 self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
                                   op="state", target=target, command="", ok=True,
-                                  message=message)
+                                  message=message, **tag)
 
     def _apply_queue(self) -> None:
         """Apply every queued operation; with a log, the accepted ones are committed to it
         (one transaction, one fsync) before the frame is published or anyone is answered.
         If the log cannot be written, every accepted one is refused and nothing changes."""
-        before = (self._frame, self._lifecycle)
+        before = [(sys_.frame, sys_.lifecycle) for sys_ in self._systems]
         now = self.time
         answered: list[tuple[Future[OpResult], OpResult]] = []
         accepted: list[tuple[int, ops.Operation, Actor, dict[str, Any]]] = []
@@ -362,11 +463,10 @@ class Engine:
         effect_seqs: set[int] = set()
         while self._queue:
             op, actor, fut = self._queue.popleft()
-            command = op.command(self._frame)
-            fields = dict(time=now, user=actor.user, role=actor.role, op=op.op,
-                          target=op.target(), command=command)
+            fields: dict[str, Any] = dict(time=now, user=actor.user, role=actor.role, op=op.op,
+                                          target=op.target(), command="")
             try:
-                ctx = ops.execute(self._frame, self._lifecycle, now, op, actor)
+                changes, data = self._execute(op, actor, now, fields)
             except HmcError as err:
                 event = self._journal.new(**fields, ok=False, code=err.code, message=err.message)
                 answered.append((fut, OpResult(ok=False, event=event, code=err.code,
@@ -377,21 +477,25 @@ class Engine:
                 log.exception("operation %s failed", op.op)
                 fut.set_exception(exc)
                 continue
-            if self._unchanged(ctx):
+            if not changes:
                 event = self._journal.new(**fields, ok=True, message=NO_CHANGE)
-                answered.append((fut, OpResult(ok=True, event=event, data=ctx.data)))
+                answered.append((fut, OpResult(ok=True, event=event, data=data)))
                 events.append(event)
                 continue
-            changed = effects(self._frame, ctx.frame)
-            self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
+            changed: list[tuple[_System, str, str]] = []
+            for i, (frame, lifecycle) in changes.items():
+                sys_ = self._systems[i]
+                changed += [(sys_, t, m) for t, m in effects(sys_.frame, frame)]
+                sys_.frame, sys_.lifecycle = frame, lifecycle
             event = self._journal.new(**fields, ok=True)
-            accepted.append((len(answered), op, actor, ctx.data))
-            answered.append((fut, OpResult(ok=True, event=event, data=ctx.data)))
+            accepted.append((len(answered), op, actor, data))
+            answered.append((fut, OpResult(ok=True, event=event, data=data)))
             events.append(event)
-            for target, message in changed:  # failovers and outages the operation caused
+            for sys_, target, message in changed:  # failovers and outages it caused
                 effect = self._journal.new(time=now, user=SYSTEM_ACTOR.user,
                                            role=SYSTEM_ACTOR.role, op="state", target=target,
-                                           command="", ok=True, message=message)
+                                           command="", ok=True, message=message,
+                                           **self._system_field(sys_))
                 events.append(effect)
                 effect_seqs.add(effect.seq)
         saved = False
@@ -401,7 +505,8 @@ class Engine:
                 self._op_seq = self._log.commit(records, (*self._journal.unsaved(), *events))
                 saved = True
             except OpLogError as err:
-                self._frame, self._lifecycle = before
+                for sys_, (frame, lifecycle) in zip(self._systems, before, strict=True):
+                    sys_.frame, sys_.lifecycle = frame, lifecycle
                 events = [e for e in events if e.seq not in effect_seqs]  # none happened
                 refusal = HmcError("HSCL0C01", file=err.file, reason=err.reason)
                 for index, _, _, _ in accepted:
@@ -420,32 +525,68 @@ class Engine:
             for fut, result in answered:
                 fut.set_result(result)
 
-    def _unchanged(self, ctx: ops.Context) -> bool:
+    def _execute(self, op: ops.Operation, actor: Actor, now: float, fields: dict[str, Any]
+                 ) -> tuple[dict[int, tuple[Frame, lc.Lifecycle]], dict[str, Any]]:
+        """Run `op` on working copies: the systems it changed (index -> new frame and
+        schedule; empty for a no-op) and its data. Fills the event's command and system
+        in `fields` as soon as they are known. HmcError when refused."""
+        if op.spans_systems:
+            frames = tuple(sys_.frame for sys_ in self._systems)
+            fields["command"] = op.command(frames[self._index_or_first(op.system)])
+            multi = ops.execute_systems(
+                frames, tuple(sys_.lifecycle for sys_ in self._systems), now, op, actor)
+            touched = {i: (c.frame, c.lifecycle) for i, c in multi.touched.items()}
+            data = multi.data
+        else:
+            i = self._index_or_first(op.system)
+            sys_ = self._systems[i]
+            fields["command"] = op.command(sys_.frame)
+            fields.update(self._system_field(sys_))
+            i = self._index(op.system)  # HSCL1300 / HSCL8014 now, with the command known
+            ctx = ops.execute(sys_.frame, sys_.lifecycle, now, op, actor)
+            touched = {i: (ctx.frame, ctx.lifecycle)}
+            data = ctx.data
+        changes = {i: change for i, change in touched.items()
+                   if not self._unchanged(self._systems[i], *change)}
+        return changes, data
+
+    def _index_or_first(self, key: str) -> int:
+        """The system `key` names, or the first when it names none (for the journal's
+        command line of an operation about to be refused)."""
+        try:
+            return self._index(key)
+        except HmcError:
+            return 0
+
+    def _unchanged(self, sys_: _System, frame: Frame, lifecycle: lc.Lifecycle) -> bool:
         """The operation left the frame and the schedule as they were (a no-op: chhwres to
         the values already set). Equal frames share their unchanged parts, so this is cheap."""
-        return ctx.frame == self._frame and \
-            ctx.lifecycle.to_data() == self._lifecycle.to_data()
+        return frame == sys_.frame and lifecycle.to_data() == sys_.lifecycle.to_data()
 
     def _record(self, op: ops.Operation, actor: Actor) -> OpRecord:
         from engine.durable import OpRecord  # late: durable builds engines
 
-        return OpRecord(op=op.model_dump(mode="json"), user=actor.user, role=actor.role,
+        data = op.model_dump(mode="json")
+        if not data["system"]:  # the only system: the record reads as it always did
+            del data["system"]
+        return OpRecord(op=data, user=actor.user, role=actor.role,
                         windows=self._windows, steps=self._steps)
 
-    def _apply(self, op: ops.Operation, actor: Actor) -> OpResult:
+    def _apply(self, op: ops.Operation, actor: Actor, sys_: _System) -> OpResult:
         """Apply a follow-up operation of the system (not logged: replaying the lifecycle
         schedule repeats it)."""
-        command = op.command(self._frame)
+        command = op.command(sys_.frame)
+        tag = self._system_field(sys_)
         try:
-            ctx = ops.execute(self._frame, self._lifecycle, self.time, op, actor)
+            ctx = ops.execute(sys_.frame, sys_.lifecycle, self.time, op, actor)
         except HmcError as err:
             event = self._journal.add(time=self.time, user=actor.user, role=actor.role,
                                       op=op.op, target=op.target(), command=command,
-                                      ok=False, code=err.code, message=err.message)
+                                      ok=False, code=err.code, message=err.message, **tag)
             return OpResult(ok=False, event=event, code=err.code, message=err.message)
-        self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
+        sys_.frame, sys_.lifecycle = ctx.frame, ctx.lifecycle
         event = self._journal.add(time=self.time, user=actor.user, role=actor.role, op=op.op,
-                                  target=op.target(), command=command, ok=True)
+                                  target=op.target(), command=command, ok=True, **tag)
         return OpResult(ok=True, event=event, data=ctx.data)
 
     # ------------------------------------------------------------------ the operation log
@@ -470,7 +611,7 @@ class Engine:
         not part of the frame). Returns the error if the operation is refused now."""
         with self._lock:
             while self._steps < steps:
-                due = self._lifecycle.next_due()
+                due = self._next_due()
                 if due is None:
                     break
                 due_window = -(-round(due * 1e6) // round(WINDOW * 1e6))
@@ -480,19 +621,26 @@ class Engine:
                 self._lifecycle_steps()
             self._windows = max(self._windows, windows)
             try:
-                ctx = ops.execute(self._frame, self._lifecycle, self.time, op, actor)
+                changes, _ = self._execute(op, actor, self.time, {})
             except HmcError as err:
                 return err
-            self._frame, self._lifecycle = ctx.frame, ctx.lifecycle
+            for i, (frame, lifecycle) in changes.items():
+                self._systems[i].frame, self._systems[i].lifecycle = frame, lifecycle
             return None  # published once, by attach_log, after the last one
 
     def state(self) -> EngineState:
         """A consistent picture for a checkpoint: taken between two tick boundaries."""
         with self._lock:
+            data = [sys_.lifecycle.to_data() for sys_ in self._systems]
             return EngineState(
-                frame=self._frame.model_copy(update={"engine_time": self.time}),
-                lifecycle=self._lifecycle.to_data(), windows=self._windows, steps=self._steps,
-                op_seq=self._op_seq)
+                hmc=self._hmc(), lifecycle=data[0] if len(data) == 1 else data,
+                windows=self._windows, steps=self._steps, op_seq=self._op_seq)
+
+    def _hmc(self) -> Hmc:
+        """Every system with the current engine time."""
+        return Hmc.model_construct(systems=tuple(
+            sys_.frame.model_copy(update={"engine_time": self.time})
+            for sys_ in self._systems))
 
     def flush_events(self) -> None:
         """Write the events not yet in the log's database (refusals, state changes)."""
@@ -509,39 +657,54 @@ class Engine:
             return
         self._journal.mark_saved(pending[-1].seq)
 
-    def _followup(self, action: tuple) -> None:
+    def _followup(self, action: tuple, sys_: _System) -> None:
         """Actions a finished transition triggers: restart after shutdown, auto-start."""
+        system = sys_.frame.mtms if len(self._systems) > 1 else ""
         if action[0] == "activate":
             _, lpar_id, profile, boot_mode = action
-            p = self._frame.partition(lpar_id)
+            p = sys_.frame.partition(lpar_id)
             if p is not None:
                 self._apply(ops.ActivatePartition(lpar=p.name, profile=profile,
-                                                  boot_mode=boot_mode), SYSTEM_ACTOR)
+                                                  boot_mode=boot_mode, system=system),
+                            SYSTEM_ACTOR, sys_)
         elif action[0] == "auto_start":
-            for p in self._frame.partitions:
+            for p in sys_.frame.partitions:
                 prof = p.profile(p.default_profile)
                 if prof is not None and prof.auto_start and not p.active:
-                    self._apply(ops.ActivatePartition(lpar=p.name), SYSTEM_ACTOR)
+                    self._apply(ops.ActivatePartition(lpar=p.name, system=system),
+                                SYSTEM_ACTOR, sys_)
 
-    def _target_name(self, lpar_id: int) -> str:
+    def _target_name(self, lpar_id: int, sys_: _System) -> str:
         if lpar_id == 0:
             return "system"
-        p = self._frame.partition(lpar_id)
+        p = sys_.frame.partition(lpar_id)
         return p.name if p else str(lpar_id)
 
     def _publish(self) -> Snapshot:
         self._version += 1
-        if self._frame is not self._published_frame:
+        changed = False
+        for sys_ in self._systems:
+            if sys_.frame is not sys_.published:
+                changed = True
+                sys_.published = sys_.frame
+        if changed:
             self._frame_version += 1
-            self._published_frame = self._frame
-        frame = self._frame.model_copy(update={"engine_time": self.time})
+        frames = tuple(sys_.frame.model_copy(update={"engine_time": self.time})
+                       for sys_ in self._systems)
+        physcs = tuple(sys_.cpu.physc() for sys_ in self._systems)
+        pools = tuple(sys_.cpu.pools_live(sys_.frame) for sys_ in self._systems)
         return Snapshot(
             version=self._version, frame_version=self._frame_version, time=self.time,
-            frame=frame, physc=self._cpu.physc(), pools=self._cpu.pools_live(self._frame),
+            frame=frames[0], physc=physcs[0], pools=pools[0],
             clock=ClockState(self._mode, self._speed, self._paused),
             events=self._journal.events(), in_flight=len(self._queue),
+            frames=frames, physcs=physcs, system_pools=pools,
         )
 
     def frame_to_save(self) -> Frame:
-        """The frame with the current engine time, ready for the store."""
+        """The first system with the current engine time (one-system callers)."""
         return self._snapshot.frame
+
+    def hmc_to_save(self) -> Hmc:
+        """Every system with the current engine time, ready for the store."""
+        return Hmc.model_construct(systems=self._snapshot.frames)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -31,8 +31,13 @@ class PoolLive:
 class Snapshot:
     """Published by swapping one reference; safe to read from any thread, never mutated.
 
-    `version` grows with every publish; `frame_version` only when the frame itself changed,
+    `version` grows with every publish; `frame_version` only when a frame itself changed,
     so a reader can skip rebuilding structure when only live figures moved.
+
+    `frames` holds every managed system of the HMC (`physcs`, `system_pools` their live
+    figures, same order). `frame`, `physc` and `pools` are one system's: the first in a
+    snapshot from the engine, the chosen one in `on(key)`'s: a screen about one system takes
+    `snap.on(name)` and reads those three as it always did.
     """
 
     version: int
@@ -44,6 +49,39 @@ class Snapshot:
     clock: ClockState
     events: tuple[Event, ...]
     in_flight: int  # operations queued and not yet applied
+    frames: tuple[Frame, ...] = ()  # every managed system; () = just `frame`
+    physcs: tuple[dict[int, float], ...] = ()
+    system_pools: tuple[tuple[PoolLive, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.frames:  # a snapshot made with one frame (remote clients, tests)
+            object.__setattr__(self, "frames", (self.frame,))
+            object.__setattr__(self, "physcs", (self.physc,))
+            object.__setattr__(self, "system_pools", (self.pools,))
+
+    def index(self, key: str) -> int:
+        """The system `key` names (name or MTMS; "" = the only one): HSCL8014 when
+        unknown, HSCL1300 for "" with several systems."""
+        from engine.hmc import resolve_index  # late: hmc imports errors and the model
+
+        return resolve_index(self.frames, key)
+
+    def system(self, key: str) -> Frame:
+        return self.frames[self.index(key)]
+
+    def on(self, key: str | int) -> Snapshot:
+        """This snapshot about system `key` (name, MTMS or index): its frame, physc and
+        pools in `frame`, `physc` and `pools`."""
+        i = key if isinstance(key, int) else self.index(key)
+        if self.frames[i] is self.frame:
+            return self
+        return replace(self, frame=self.frames[i], physc=self.physcs[i],
+                       pools=self.system_pools[i])
+
+    @property
+    def several(self) -> bool:
+        """The HMC manages more than one system."""
+        return len(self.frames) > 1
 
     @property
     def wall(self) -> datetime:

@@ -28,6 +28,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from engine.errors import HmcError
+from engine.hmc import Hmc
 from engine.model import Frame, default_pool
 
 __all__ = [
@@ -47,9 +48,15 @@ __all__ = [
     "frame_from_bytes",
     "frame_from_toml",
     "frame_to_toml",
+    "hmc_bytes",
+    "hmc_from_bytes",
+    "hmc_from_toml",
+    "hmc_to_toml",
     "load_frame",
+    "load_hmc",
     "private_dir",
     "save_frame",
+    "save_hmc",
     "state_dir",
     "user_frame_path",
     "write_frame_bytes",
@@ -112,6 +119,23 @@ def _drop_none(value: Any) -> Any:
 
 def frame_to_toml(frame: Frame) -> str:
     """The frame as compact TOML: defaults left out, the 64 pools only where configured."""
+    return tomli_w.dumps(_frame_data(frame))
+
+
+def hmc_to_toml(hmc: Hmc) -> str:
+    """One system: exactly today's frame file; several: `format` then one `[[systems]]`
+    table per system, each what a one-system file holds (but `format`)."""
+    if len(hmc.systems) == 1:
+        return frame_to_toml(hmc.systems[0])
+    systems = []
+    for frame in hmc.systems:
+        data = _frame_data(frame)
+        data.pop("format")
+        systems.append(data)
+    return tomli_w.dumps({"format": hmc.systems[0].format, "systems": systems})
+
+
+def _frame_data(frame: Frame) -> dict[str, Any]:
     data: dict[str, Any] = {"format": frame.format}  # always written, so a reader can tell
     data.update(frame.model_dump(mode="json", exclude_defaults=True))
     pools = [
@@ -134,7 +158,8 @@ def frame_to_toml(frame: Frame) -> str:
     ordered: dict[str, Any] = {
         k: data[k] for k in ("format", "engine_time", "system", "pools", "io") if k in data}
     ordered.update(data)  # then the rest (partitions) in model order
-    return tomli_w.dumps(_drop_none(ordered))
+    result: dict[str, Any] = _drop_none(ordered)
+    return result
 
 
 class ReadOnlyFileError(PermissionError):
@@ -243,6 +268,16 @@ def write_frame_bytes(data: bytes, path: PathLike) -> None:
         raise FrameFileError(str(path), f"cannot write: {_os_reason(exc)}") from exc
 
 
+def hmc_bytes(hmc: Hmc) -> bytes:
+    """What save_hmc writes (a one-system Hmc: the same bytes as frame_bytes)."""
+    return hmc_to_toml(hmc).encode("utf-8")
+
+
+def save_hmc(hmc: Hmc, path: PathLike) -> None:
+    """save_frame for every system of the HMC."""
+    write_frame_bytes(hmc_bytes(hmc), path)
+
+
 def save_frame(frame: Frame, path: PathLike) -> None:
     """Write the frame atomically (0600); the directory must exist. A read-only frame file
     is refused (FrameFileError), not replaced."""
@@ -273,25 +308,70 @@ def _toml_error(source: str, text: str, exc: tomllib.TOMLDecodeError) -> FrameFi
 
 
 def frame_from_toml(text: str, source: str, *, check_rules: bool = True) -> Frame:
-    """Parse and validate a frame file's text; `source` names it in errors.
+    """Parse and validate a frame file's text; `source` names it in errors. A file with
+    several managed systems is refused here (load it with hmc_from_toml).
 
     `check_rules=False` skips engine.rules (for tools that repair a rule-breaking frame).
     """
+    data = _parse(text, source)
+    if "systems" in data:
+        raise FrameFileError(source, f"holds {len(data['systems'])} managed systems; this "
+                             "needs a file with one", line=_line_of(text, ("systems", 0)))
+    return _frame_from_data(data, text, source, check_rules=check_rules)
+
+
+def hmc_from_toml(text: str, source: str, *, check_rules: bool = True) -> Hmc:
+    """Parse and validate a frame file with one managed system (today's layout) or several
+    (`[[systems]]`, each what a one-system file holds); errors name the file and line."""
+    data = _parse(text, source)
+    tables = data.get("systems")
+    if tables is None:
+        return Hmc(systems=(_frame_from_data(data, text, source, check_rules=check_rules),))
+    if not isinstance(tables, list) or not tables or not all(
+            isinstance(t, dict) for t in tables):
+        raise FrameFileError(source, "systems must be one or more [[systems]] tables",
+                             line=_line_of(text, ("systems",)), where="systems")
+    extra = sorted(set(data) - {"format", "systems"})
+    if extra:
+        raise FrameFileError(source, "Extra inputs are not permitted beside [[systems]]",
+                             line=_line_of(text, (extra[0],)), where=extra[0])
+    frames = []
+    for i, table in enumerate(tables):
+        table = {"format": data.get("format", 1), **table}
+        frames.append(_frame_from_data(table, text, source, check_rules=check_rules,
+                                       prefix=("systems", i)))
     try:
-        data = tomllib.loads(text)
+        return Hmc(systems=tuple(frames))
+    except HmcError as exc:
+        key = _parse_path(exc.path)
+        raise FrameFileError(source, str(exc), line=_line_of(text, key), where=exc.path,
+                             code=exc.code) from None
+
+
+def _parse(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(source, text, exc) from None
+
+
+def _frame_from_data(data: dict[str, Any], text: str, source: str, *, check_rules: bool,
+                     prefix: PathKey = ()) -> Frame:
+    """One system's table validated; `prefix` locates it in the file (("systems", 1))."""
     try:
         frame = Frame.model_validate(data)
     except ValidationError as exc:
-        raise _validation_error(source, text, data, exc) from None
+        raise _validation_error(source, text, data, exc, prefix) from None
     if check_rules:
         try:
             _check_rules(frame)
         except HmcError as exc:
             key = _model_path_to_file_key(_parse_path(exc.path), data)
+            where = _format_path((*prefix, *(_parse_path(exc.path) or ()))) if prefix \
+                else exc.path
             raise FrameFileError(
-                source, str(exc), line=_line_of(text, key), where=exc.path, code=exc.code
+                source, str(exc), line=_line_of(text, (*prefix, *key) if key else None),
+                where=where, code=exc.code,
             ) from None
     return frame
 
@@ -307,6 +387,21 @@ def _check_rules(frame: Frame) -> None:
     rules.check_frame(frame)
 
 
+def load_hmc(path: PathLike) -> Hmc:
+    """Read, parse and validate a frame file of one or several systems. Never writes."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise FrameFileError(source, f"cannot read: {_os_reason(exc)}") from None
+    return hmc_from_bytes(raw, source)
+
+
+def hmc_from_bytes(raw: bytes, source: str) -> Hmc:
+    """load_hmc without the read."""
+    return hmc_from_toml(_decode(raw, source), source)
+
+
 def load_frame(path: PathLike) -> Frame:
     """Read, parse and validate a frame file. Never writes anything."""
     source = str(path)
@@ -319,14 +414,17 @@ def load_frame(path: PathLike) -> Frame:
 
 def frame_from_bytes(raw: bytes, source: str) -> Frame:
     """A frame file's bytes, decoded, parsed and validated (load_frame without the read)."""
+    return frame_from_toml(_decode(raw, source), source)
+
+
+def _decode(raw: bytes, source: str) -> str:
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FrameFileError(
             source, f"not UTF-8 text (byte {exc.start}: {exc.reason})",
             line=raw.count(b"\n", 0, exc.start) + 1,
         ) from None
-    return frame_from_toml(text, source)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -337,11 +435,11 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _validation_error(
-    source: str, text: str, data: dict[str, Any], exc: ValidationError
+    source: str, text: str, data: dict[str, Any], exc: ValidationError, prefix: PathKey = ()
 ) -> FrameFileError:
     errors = exc.errors(include_url=False)
     first = errors[0]
-    key = _clean_loc(first["loc"], data)
+    key = (*prefix, *_clean_loc(first["loc"], data))
     message = str(first["msg"]).removeprefix("Value error, ")
     value = first.get("input")
     if first["type"] != "missing" and isinstance(value, str | int | float | bool):

@@ -13,7 +13,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from engine.lifecycle import Lifecycle, record_refcodes
 from engine.model import Frame
-from engine.ops.base import Context, Operation
+from engine.ops.base import Context, Operation, SystemsContext
 from engine.ops.config import (
     ChangePartition,
     ChangePool,
@@ -89,14 +89,32 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
             actor: Actor) -> Context:
     """Run one operation against a frame; the returned context holds the new frame and
     schedule. Raises HmcError (nothing changed) when refused."""
-    from engine.rules import check_frame  # late: rules imports the model only
-
     authorize(actor, op.task)
     ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
     op.apply(ctx)
-    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, now)
-    ctx.frame = record_refcodes(frame, ctx.frame, now)
+    _finish(ctx, frame)
+    return ctx
+
+
+def _finish(ctx: Context, before: Frame) -> None:
+    """What follows every operation on a system: redundancy effects, reference codes, and
+    every frame rule on the result."""
+    from engine.rules import check_frame  # late: rules imports the model only
+
+    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, ctx.now)
+    ctx.frame = record_refcodes(before, ctx.frame, ctx.now)
     check_frame(ctx.frame)
+
+
+def execute_systems(frames: tuple[Frame, ...], lifecycles: tuple[Lifecycle, ...], now: float,
+                    op: Operation, actor: Actor) -> SystemsContext:
+    """Run an operation that spans systems (`op.spans_systems`); the returned context holds
+    each touched system's new frame and schedule. HmcError (nothing changed) when refused."""
+    authorize(actor, op.task)
+    ctx = SystemsContext(frames=frames, lifecycles=lifecycles, now=now, actor=actor)
+    op.apply_systems(ctx)
+    for i, sub in ctx.touched.items():
+        _finish(sub, frames[i])
     return ctx
 
 
@@ -109,6 +127,7 @@ __all__ = [
     "RemoveVirtualAdapter", "SetUncapWeight", "ShutdownPartition", "UnloadOptical", "UnmapNpiv",
     "UnmapVscsi", "UpdateFirmware", "build", "execute", "next_free_slot",
 ]
+__all__ += ["SystemsContext", "execute_systems"]  # operations across managed systems
 __all__ += [  # engine/ops/faults.py
     "ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault"]
 __all__ += [  # engine/ops/system.py

@@ -70,6 +70,33 @@ class Context:
         self.frame = self.frame.with_partition(p)
 
 
+@dataclass
+class SystemsContext:
+    """The working state of an operation that spans managed systems (`spans_systems`): one
+    `Context` per system it touched, made on first use; the engine commits them together,
+    each checked by the rules, or none."""
+
+    frames: tuple[Frame, ...]
+    lifecycles: tuple[Lifecycle, ...]
+    now: float
+    actor: Actor
+    touched: dict[int, Context] = field(default_factory=dict)
+    data: dict[str, object] = field(default_factory=dict)
+
+    def index(self, key: str) -> int:
+        from engine.hmc import resolve_index  # late: hmc imports the model only
+
+        return resolve_index(self.frames, key)
+
+    def on(self, key: str | int) -> Context:
+        """The context of system `key` (name, MTMS, or index)."""
+        i = key if isinstance(key, int) else self.index(key)
+        if i not in self.touched:
+            self.touched[i] = Context(frame=self.frames[i], now=self.now,
+                                      lifecycle=self.lifecycles[i].copy(), actor=self.actor)
+        return self.touched[i]
+
+
 class Operation(BaseModel):
     """An operation: validated input, applied atomically by the engine, journaled.
 
@@ -83,8 +110,17 @@ class Operation(BaseModel):
 
     op: str  # the discriminator; each subclass narrows it to its Literal
     task: ClassVar[str]
+    # The managed system it acts on (name or MTMS, engine.hmc.resolve_index); "" = the only
+    # one: with several systems the engine refuses it (HSCL1300), as the HMC wants -m.
+    system: str = ""
+    # True for an operation that spans systems (apply_systems, e.g. a partition migration)
+    spans_systems: ClassVar[bool] = False
 
     def apply(self, ctx: Context) -> None:
+        raise NotImplementedError
+
+    def apply_systems(self, ctx: SystemsContext) -> None:
+        """For `spans_systems` operations: change any system through `ctx.on(key)`."""
         raise NotImplementedError
 
     def target(self) -> str:
