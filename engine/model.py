@@ -420,8 +420,7 @@ class Outage(Frozen):
 MigrationKind = Literal["active", "inactive"]
 # lslparmigr -r lpar migration_state while a migration is under way (docs/mobility.md)
 MigrationState = Literal[
-    "Migration Starting", "Migration In Progress", "Suspending", "Migration Completing",
-    "Migration Stopping", "Recovery Required",
+    "Migration Starting", "Migration In Progress", "Suspending", "Recovery Required",
 ]
 
 
@@ -437,6 +436,7 @@ class Migration(Frozen):
     state: MigrationState = "Migration Starting"
     started: float = Field(default=0.0, ge=0)
     phase_end: float = Field(default=0.0, ge=0)  # end of the timed phase (start, suspend, ...)
+    updated: float = Field(default=0.0, ge=0)  # engine time the copy was last moved on to
     mem_mb: int = Field(default=0, ge=0)
     bandwidth: float = Field(default=0.0, ge=0)  # MB/s between the mover service partitions
     remaining_mb: float = Field(default=0.0, ge=0)  # still to copy

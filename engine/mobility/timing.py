@@ -15,10 +15,11 @@ An active migration goes through timed phases on the engine clock:
 3. Suspending: the partition is suspended, the last R = min(M, B x SUSPEND_WINDOW_S) MB are
    sent (R / B seconds) plus SUSPEND_OVERHEAD_S to move the processor state; it resumes on
    the target. At most SUSPEND_WINDOW_S + SUSPEND_OVERHEAD_S = 1 s.
-4. Migration Completing, COMPLETE_S: the source's adapters and mappings are removed.
+   The partition then runs on the target and its adapters and mappings on the source VIOS
+   are removed.
 
 Total = START_S + max(0, M - B x SUSPEND_WINDOW_S) / (B - D) + min(M, B x SUSPEND_WINDOW_S) / B
-+ SUSPEND_OVERHEAD_S + COMPLETE_S (`estimate`). The engine steps the copy with the dirty rate
++ SUSPEND_OVERHEAD_S (`estimate`). The engine steps the copy with the dirty rate
 it measured over each step (`advance`); with a constant rate the phase ends at the exact time
 the formula gives, whatever the step sizes, because R is linear between steps and the crossing
 time is solved inside the step. An inactive migration only moves the definition: INACTIVE_S.
@@ -36,7 +37,6 @@ DIRTY_MB_PER_CORE = 200.0  # MB of memory a busy core dirties per second
 SUSPEND_WINDOW_S = 0.5  # the copy converges once what is left fits in this much link time
 SUSPEND_OVERHEAD_S = 0.5  # processor state and the switch-over while suspended
 START_S = 5.0
-COMPLETE_S = 3.0
 INACTIVE_S = 10.0
 STALL_S = 120.0  # pre-copy without a new lowest remaining for this long: stopped
 _EPS = 1e-9
@@ -46,7 +46,7 @@ _EPS = 1e-9
 class Estimate:
     precopy_s: float  # inf when the copy never converges
     suspend_s: float
-    total_s: float  # start + pre-copy + suspend + completion (inf: never)
+    total_s: float  # start + pre-copy + suspend (inf: never)
 
     @property
     def converges(self) -> bool:
@@ -75,14 +75,15 @@ def estimate(mem_mb: float, bandwidth: float = MSP_BANDWIDTH_MB_S,
     else:
         precopy = to_copy / (bandwidth - dirty_mb_s)
     return Estimate(precopy_s=precopy, suspend_s=suspend,
-                    total_s=START_S + precopy + suspend + COMPLETE_S)
+                    total_s=START_S + precopy + suspend)
 
 
 def begin_copy(m: Migration, now: float) -> Migration:
     """Leave Migration Starting: the pre-copy starts with all memory to send (or the suspend
     at once when it all fits in the suspend window)."""
     update: dict[str, object] = {"remaining_mb": float(m.mem_mb), "best_mb": float(m.mem_mb),
-                                 "best_at": now, "state": "Migration In Progress"}
+                                 "best_at": now, "updated": now,
+                                 "state": "Migration In Progress"}
     if m.mem_mb <= threshold(m.bandwidth) + _EPS:
         update.update(state="Suspending",
                       phase_end=now + m.mem_mb / m.bandwidth + SUSPEND_OVERHEAD_S)
@@ -100,14 +101,26 @@ def advance(m: Migration, now: float, seconds: float, dirty_mb_s: float) -> Migr
         t = max(0.0, (r - limit) / (b - d))
         return m.model_copy(update={
             "state": "Suspending", "remaining_mb": limit, "sent_mb": m.sent_mb + b * t,
-            "dirty_mb_s": d, "best_mb": limit, "best_at": now + t,
+            "dirty_mb_s": d, "best_mb": limit, "best_at": now + t, "updated": now + t,
             "phase_end": now + t + limit / b + SUSPEND_OVERHEAD_S})
     left = min(float(m.mem_mb), r + (d - b) * seconds)
     update: dict[str, object] = {"remaining_mb": left, "sent_mb": m.sent_mb + b * seconds,
-                                 "dirty_mb_s": d}
+                                 "dirty_mb_s": d, "updated": now + seconds}
     if left < m.best_mb - _EPS:
         update.update(best_mb=left, best_at=now + seconds)
     return m.model_copy(update=update)
+
+
+def next_due(m: Migration) -> float:
+    """When the migration next needs the engine: the end of a timed phase, or during the
+    copy the time it would converge at the last dirty rate (or stall)."""
+    if m.state != "Migration In Progress":
+        return m.phase_end
+    stall = m.best_at + STALL_S
+    if m.dirty_mb_s >= m.bandwidth:
+        return stall
+    return min(stall, m.updated + max(0.0, (m.remaining_mb - threshold(m.bandwidth)))
+               / (m.bandwidth - m.dirty_mb_s))
 
 
 def stalled(m: Migration, now: float) -> bool:

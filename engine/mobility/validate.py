@@ -91,6 +91,10 @@ class Finding:
     severity: Severity
     message: str
     explanation: str
+    fields: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def error(self) -> HmcError:
+        return HmcError(self.code, **self.fields)
 
     def __str__(self) -> str:
         return f"{self.code} {self.message}"
@@ -129,7 +133,8 @@ class Plan:
 
     def add(self, code: str, severity: Severity = "error", /, **fields: object) -> None:
         message = HmcError(code, **fields).message
-        self.findings.append(Finding(code, severity, message, EXPLANATIONS.get(code, "")))
+        self.findings.append(Finding(code, severity, message, EXPLANATIONS.get(code, ""),
+                                     fields))
 
 
 def validate(source: Frame, target: Frame, lpar: Partition,

@@ -18,11 +18,11 @@ def migration(mem_mb: int, bandwidth: float = 1250.0) -> Migration:
 
 def test_idle_32_gb_partition() -> None:
     # 32768 MB at 1250 MB/s, nothing dirtied: (32768 - 625) / 1250 = 25.7144 s of pre-copy,
-    # then 625 MB in 0.5 s + 0.5 s suspended; plus 5 s starting and 3 s completing
+    # then 625 MB in 0.5 s + 0.5 s suspended; plus 5 s starting
     e = estimate(32768, 1250.0, 0.0)
     assert e.precopy_s == pytest.approx(25.7144)
     assert e.suspend_s == pytest.approx(1.0)
-    assert e.total_s == pytest.approx(34.7144)
+    assert e.total_s == pytest.approx(31.7144)
 
 
 def test_busy_partition_takes_longer() -> None:
@@ -30,7 +30,7 @@ def test_busy_partition_takes_longer() -> None:
     assert timing.dirty_rate(2.0) == 400.0
     e = estimate(32768, 1250.0, timing.dirty_rate(2.0))
     assert e.precopy_s == pytest.approx(32143 / 850)  # 37.8153 s
-    assert e.total_s == pytest.approx(5 + 32143 / 850 + 1.0 + 3)
+    assert e.total_s == pytest.approx(5 + 32143 / 850 + 1.0)
 
 
 def test_small_partition_is_copied_while_suspended() -> None:
