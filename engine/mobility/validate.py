@@ -223,7 +223,7 @@ def _identity(out: Plan, target: Frame, p: Partition, o: MigrationOptions) -> No
         i for i in range(1, top + 2) if i not in used)
 
 
-def _msp_candidates(frame: Frame) -> list[Partition]:
+def msp_candidates(frame: Frame) -> list[Partition]:
     return [v for v in frame.partitions
             if v.is_vios and v.msp and serving(v) and v.rmc_state == "active"]
 
@@ -234,7 +234,7 @@ def _msps(out: Plan, source: Frame, target: Frame, o: MigrationOptions,
         return sum(1 for m in others if (m.source_msp if side == "s" else m.dest_msp) == name)
 
     for frame, wanted, side in ((source, o.source_msp, "s"), (target, o.dest_msp, "d")):
-        found = _msp_candidates(frame)
+        found = msp_candidates(frame)
         running = sum(1 for m in others if m.kind == "active" and (
             m.target == frame.system.name or any(x is m for x in frame.migrations)))
         if running >= ACTIVE_SUPPORTED:
