@@ -43,6 +43,8 @@ __all__ = [
     "data_dir",
     "demo_frame",
     "demo_frame_text",
+    "demo_hmc",
+    "demo_hmc_text",
     "ensure_user_frame",
     "frame_bytes",
     "frame_from_bytes",
@@ -68,6 +70,7 @@ CONFIG_DIR_ENV = "HMC_TUI_CONFIG_DIR"
 STATE_DIR_ENV = "HMC_TUI_STATE_DIR"
 FRAME_FILE_NAME = "frame.toml"
 DEMO_FRAME_SOURCE = "engine/frames/demo.toml"  # how errors in the built-in frame are named
+DEMO_HMC_SOURCE = "engine/frames/demo-hmc.toml"  # the two-system demo a first start copies
 
 PathLike = str | os.PathLike[str]
 PathKey = tuple[str | int, ...]  # ("partitions", 3, "profiles", 0, "desired_mem")
@@ -711,6 +714,18 @@ def demo_frame_text() -> str:
     return (resources.files("engine") / "frames" / "demo.toml").read_text("utf-8")
 
 
+def demo_hmc_text() -> str:
+    """The built-in two-system demo (the production E1080 of demo.toml and a DR/test
+    E1050): what a first start copies to the user's frame file."""
+    return (resources.files("engine") / "frames" / "demo-hmc.toml").read_text("utf-8")
+
+
+@functools.cache
+def demo_hmc() -> Hmc:
+    """The built-in two-system demo, parsed once."""
+    return hmc_from_toml(demo_hmc_text(), DEMO_HMC_SOURCE)
+
+
 @functools.cache
 def demo_frame() -> Frame:
     """The built-in demo frame, parsed once (frames are immutable, so sharing it is safe)."""
@@ -745,7 +760,7 @@ def user_frame_path() -> Path:
 
 
 def ensure_user_frame() -> Path:
-    """The user's frame file, created from the demo frame on first start.
+    """The user's frame file, created from the two-system demo on first start.
 
     An existing file is never touched, not even read: a broken one is reported when it is
     loaded, not silently replaced. The demo text is copied verbatim so its comments stay.
@@ -755,7 +770,7 @@ def ensure_user_frame() -> Path:
         return path
     try:
         private_dir(path.parent)
-        atomic_write_bytes(path, demo_frame_text().encode("utf-8"))
+        atomic_write_bytes(path, demo_hmc_text().encode("utf-8"))
     except OSError as exc:
         raise FrameFileError(str(path), f"cannot write: {_os_reason(exc)}") from exc
     return path

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from engine.hmc import Hmc
 from engine.model import Frame, Partition
-from engine.store import FrameFileError, ensure_user_frame, load_frame
+from engine.store import FrameFileError, ensure_user_frame, load_hmc
 from hmc_tui import __version__
 from hmc_tui.config import ConfigFileError
 from hmc_tui.hmccli.entry import add_subcommands as hmccli_commands
@@ -103,8 +104,8 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    """Print the managed system, its pools and its partitions as plain text."""
-    print(format_summary(_frame(args)))
+    """Print each managed system, its pools and its partitions as plain text."""
+    print("\n\n".join(format_summary(frame) for frame in _frame(args).systems))
     return 0
 
 
@@ -115,9 +116,9 @@ def _frame_path(args: argparse.Namespace) -> Path:
     return path if path is not None else ensure_user_frame()
 
 
-def _frame(args: argparse.Namespace) -> Frame:
-    """The frame a subcommand works on."""
-    return load_frame(_frame_path(args))
+def _frame(args: argparse.Namespace) -> Hmc:
+    """The frame file (every managed system) a subcommand works on."""
+    return load_hmc(_frame_path(args))
 
 
 # ---------------------------------------------------------------- parser

@@ -64,7 +64,8 @@ class Console(Protocol):
         ...
 
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
-                    interval: Literal["short", "long"] = "long") -> UtilSeries: ...
+                    interval: Literal["short", "long"] = "long",
+                    system: str = "") -> UtilSeries: ...
 
     def set_speed(self, speed: float) -> None: ...
 
@@ -73,13 +74,13 @@ class Console(Protocol):
     def resume(self) -> None: ...
 
     def open_terminal(self, lpar: str | int, listener: Callable[[str], None],
-                      on_close: Callable[[str], None]) -> Terminal:
+                      on_close: Callable[[str], None], system: str = "") -> Terminal:
         """Open the partition's virtual terminal (mkvterm), as engine.service.Engine
         .open_terminal: HmcError HSCL350B / HSCL8012 / HSCL1000. `listener` is called from
         another thread with output; `on_close(reason)` when someone else closes it."""
         ...
 
-    def close_terminal(self, lpar: str | int) -> bool:
+    def close_terminal(self, lpar: str | int, system: str = "") -> bool:
         """Force the partition's terminal session closed (rmvterm); False when none was."""
         ...
 
@@ -119,8 +120,9 @@ class LocalConsole:
         return await asyncio.wrap_future(self.submit(op))
 
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
-                    interval: Literal["short", "long"] = "long") -> UtilSeries:
-        return self.engine.utilisation(resource, key, interval)
+                    interval: Literal["short", "long"] = "long",
+                    system: str = "") -> UtilSeries:
+        return self.engine.utilisation(resource, key, interval, system)
 
     def set_speed(self, speed: float) -> None:
         self.engine.set_speed(speed)
@@ -135,11 +137,11 @@ class LocalConsole:
         self.engine.step(seconds)
 
     def open_terminal(self, lpar: str | int, listener: Callable[[str], None],
-                      on_close: Callable[[str], None]) -> TerminalHandle:
-        return self.engine.open_terminal(lpar, self.actor, listener, on_close)
+                      on_close: Callable[[str], None], system: str = "") -> TerminalHandle:
+        return self.engine.open_terminal(lpar, self.actor, listener, on_close, system)
 
-    def close_terminal(self, lpar: str | int) -> bool:
-        return self.engine.close_terminal(lpar, self.actor)
+    def close_terminal(self, lpar: str | int, system: str = "") -> bool:
+        return self.engine.close_terminal(lpar, self.actor, system)
 
 
 if TYPE_CHECKING:  # mypy checks that both consoles provide the whole protocol

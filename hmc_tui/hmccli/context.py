@@ -34,6 +34,9 @@ class Ctx:
     allow_files: bool = True  # may -f read local files (off for remote sessions)
     results: list[OpResult] = field(default_factory=list)  # of operations this command ran
     users: UserStore | None = None  # the user store of the user commands (None: the default)
+    # The managed system -m named (its MTMS: a rename does not change it), "" while none
+    # was named; operations this command runs act on it.
+    system_key: str = ""
 
     @classmethod
     def of(cls, console: Console, allow_files: bool = True,
@@ -62,15 +65,26 @@ class Ctx:
 
     # -- lookups that fail the HMC's way
     def system(self, args: Args, required: bool = True) -> None:
-        """Check -m: the system's name or `type-model*serial`; HSCL8014 for another name."""
+        """Resolve -m: a system's name or `type-model*serial` (HSCL8014 for another); from
+        then on `frame` (and `snap`'s live figures) are that system's and the command's
+        operations act on it. Where -m may be omitted the first system stays."""
         value = args.get("-m")
         if value is None:
             if required:
                 raise UsageError("-m")
             return
-        system = self.frame.system
-        if value != system.name and value.upper() != self.frame.mtms.upper():
-            raise HmcError("HSCL8014", name=value)
+        self.use_system(value)
+
+    @property
+    def on_system(self) -> str:
+        """What requests to the console name the system by: its MTMS when the HMC manages
+        several, else "" (the only one, as before several systems)."""
+        return self.system_key if self.snap.several else ""
+
+    def use_system(self, key: str) -> None:
+        """Make system `key` (name or MTMS) the one this command is about."""
+        self.snap = self.snap.on(self.snap.index(key) if key else 0)
+        self.system_key = self.frame.mtms
 
     def partition(self, name: str) -> Partition:
         p = self.frame.partition(name)
@@ -105,6 +119,8 @@ class Ctx:
     # -- changes
     def execute(self, op: Operation) -> OpResult:
         """Run one operation with the console's actor; a refusal becomes the HMC's error."""
+        if self.on_system and not op.system:
+            op = op.model_copy(update={"system": self.on_system})
         result = self.console.execute(op)
         self.results.append(result)
         if not result.ok:

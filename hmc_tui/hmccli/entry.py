@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from engine.durable import db_path_for
 from engine.service import Engine
-from engine.store import FrameFileError, data_dir, ensure_user_frame, load_frame, save_frame
+from engine.store import FrameFileError, data_dir, ensure_user_frame, load_hmc, save_frame
 from hmc_tui.console import Console, LocalConsole
 from hmc_tui.hmccli import run_command
 from hmc_tui.hmccli.capture import capture_script, export
@@ -48,7 +48,7 @@ def _frame_path(args: argparse.Namespace) -> Path:
 
 def _console(path: Path) -> tuple[Engine, LocalConsole]:
     """A read-only engine on the frame file (export)."""
-    engine = Engine(load_frame(path))
+    engine = Engine(load_hmc(path))
     return engine, LocalConsole(engine)
 
 

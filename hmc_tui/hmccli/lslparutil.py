@@ -315,25 +315,29 @@ def _collect(ctx: Ctx, resource: str, f: Filter, interval: str) -> list[Sample]:
     """Every record of the resource: samples at the sample rate (the engine's "long" series)
     and, for partitions, their state and configuration changes."""
     frame = ctx.frame
-    util = ctx.console.utilisation
+    console, system = ctx.console, ctx.on_system
+
+    def util(resource: str, key: int, interval: str) -> UtilSeries:
+        return console.utilisation(resource, key, interval, system)  # type: ignore[arg-type]
+
     out: list[Sample] = []
     if resource in ("lpar", "all"):
         for p in frame.partitions:
             if f.lpar(p):
-                series = util("lpar", p.id, interval)  # type: ignore[arg-type]
+                series = util("lpar", p.id, interval)
                 out += _lpar_events(ctx, p, series, f)
     if not f.allows("event_types", "sample"):
         return out
     if resource in ("sys", "all"):
-        out += _sys_samples(ctx, util("pool", 0, interval))  # type: ignore[arg-type]
+        out += _sys_samples(ctx, util("pool", 0, interval))
     if resource in ("pool", "all"):
-        out += _pool_samples(ctx, util("pool", 0, interval))  # type: ignore[arg-type]
+        out += _pool_samples(ctx, util("pool", 0, interval))
     if resource in ("procpool", "all"):
         for pool in frame.pools:
             if not (pool.is_default or pool.max_proc_units > 0):
                 continue
             if f.allows("pool_names", pool.name) and f.allows("pool_ids", str(pool.id)):
-                series = util("pool", pool.id, interval)  # type: ignore[arg-type]
+                series = util("pool", pool.id, interval)
                 out += _procpool_samples(ctx, pool.id, series)
     return out
 

@@ -272,8 +272,15 @@ def run(ctx: Ctx, args: Args) -> str:
     ctx.system(args, required=resource != "sys")
     if resource == "sys":
         f = parse_filter(args.get("--filter"), args.filters)
-        keep = f.allows("names", ctx.frame.system.name)
-        return render([sys_record(ctx)] if keep else [], fields, header, SYS_ATTRS)
+        # every managed system, unless -m named one
+        indexes = ([ctx.snap.index(ctx.system_key)] if ctx.system_key
+                   else range(len(ctx.snap.frames)))
+        records = []
+        for i in indexes:
+            one = replace(ctx, snap=ctx.snap.on(i))
+            if f.allows("names", one.frame.system.name):
+                records.append(sys_record(one))
+        return render(records, fields, header, SYS_ATTRS)
     if resource == "sysprof":  # the simulator keeps no system profiles
         parse_filter(args.get("--filter"), args.filters)
         return render([], fields, header, SYSPROF_ATTRS)

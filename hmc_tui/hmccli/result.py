@@ -14,6 +14,7 @@ class TerminalRequest:
     command: str  # "mkvterm" or "vtmenu"
     lpar_id: int | None = None
     lpar_name: str = ""
+    system: str = ""  # the managed system's MTMS ("" = the only one)
 
 
 @dataclass(frozen=True)

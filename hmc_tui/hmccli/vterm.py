@@ -68,13 +68,13 @@ class OpenTerminal(CliError):
 def run_mkvterm(ctx: Ctx, args: Args) -> str:
     ctx.system(args)
     p = ctx.target(args, name_flag="-p")
-    raise OpenTerminal(TerminalRequest("mkvterm", p.id, p.name))
+    raise OpenTerminal(TerminalRequest("mkvterm", p.id, p.name, ctx.on_system))
 
 
 def run_rmvterm(ctx: Ctx, args: Args) -> str:
     ctx.system(args)
     p = ctx.target(args, name_flag="-p")
-    ctx.console.close_terminal(p.id)  # nothing open: nothing to close
+    ctx.console.close_terminal(p.id, ctx.on_system)  # nothing open: nothing to close
     # What a V10R3 HMC prints, status 0 (randomparity/hmc-mcp docs/adr/0072, a recorded
     # prototype run); it says the request went out, whether a session was open or not.
     return CLOSE_SENT
@@ -84,4 +84,4 @@ def run_vtmenu(ctx: Ctx, args: Args) -> str:
     ctx.system(args, required=False)
     if not ctx.frame.partitions:
         raise HmcError("HSCL1021", name=ctx.frame.system.name)
-    raise OpenTerminal(TerminalRequest("vtmenu"))
+    raise OpenTerminal(TerminalRequest("vtmenu", system=ctx.on_system))

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.store import FrameFileError, ensure_user_frame, save_frame
+from engine.store import FrameFileError, ensure_user_frame, save_hmc
 from hmc_tui.macros.load import LoadedMacro, MacroFileError, load_macro
 from hmc_tui.macros.replay import ReplayReport
 
@@ -127,7 +127,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             _say(f"not saved: the replay did not finish; {save_to} is unchanged")
         else:
             try:
-                save_frame(console.engine.frame_to_save(), save_to)
+                save_hmc(console.engine.hmc_to_save(), save_to)
             except FrameFileError as exc:
                 _say(str(exc))
                 return EXIT_USAGE

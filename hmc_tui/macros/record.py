@@ -24,8 +24,9 @@ import tomli_w
 from textual import events
 from textual.app import SystemCommand
 
+from engine.hmc import Hmc
 from engine.model import Frame
-from engine.store import FrameFileError, atomic_write_bytes, data_dir, save_frame
+from engine.store import FrameFileError, atomic_write_bytes, data_dir, save_hmc
 from hmc_tui import __version__
 from hmc_tui.macros.format import FORMAT_VERSION
 from hmc_tui.macros.keys import is_key_name, text_to_keys
@@ -49,7 +50,7 @@ def frame_file_for(path: Path) -> Path:
 class Recorder:
     """The steps of one recording and its header; knows nothing about Textual."""
 
-    def __init__(self, path: Path, *, frame: Frame, start_time: float, seed: int = 0,
+    def __init__(self, path: Path, *, frame: Frame | Hmc, start_time: float, seed: int = 0,
                  clock: str = "realtime", speed: float = 1.0, source: str = "",
                  size: tuple[int, int] | None = None, theme: str = "",
                  keymap: dict[str, str] | None = None) -> None:
@@ -141,7 +142,7 @@ class Recorder:
     def save(self) -> Path:
         """Write the start frame, then the macro (both atomically)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        save_frame(self.frame, frame_file_for(self.path))
+        save_hmc(Hmc.of(self.frame), frame_file_for(self.path))
         atomic_write_bytes(self.path, self.to_toml().encode("utf-8"))
         return self.path
 
@@ -179,7 +180,8 @@ class RecordingMixin:
         size = (app.size.width, app.size.height) if app.is_running else None
         config = getattr(app, "config", None)
         self.recorder = Recorder(
-            (path or default_macro_path()).expanduser().absolute(), frame=snap.frame,
+            (path or default_macro_path()).expanduser().absolute(),
+            frame=Hmc.model_construct(systems=snap.frames),
             start_time=snap.time, seed=self.engine_seed, clock=snap.clock.mode,
             speed=snap.clock.speed, source=self.frame_source, size=size,
             theme=getattr(config, "theme", ""), keymap=getattr(config, "keymap", None),

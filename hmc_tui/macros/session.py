@@ -18,8 +18,9 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from engine.hmc import Hmc
 from engine.model import Frame
-from engine.store import demo_frame, ensure_user_frame, load_frame
+from engine.store import demo_frame, ensure_user_frame, load_hmc
 from hmc_tui.app import HmcApp
 from hmc_tui.console import LocalConsole
 from hmc_tui.macros.check import View
@@ -34,22 +35,22 @@ USER = "user"
 
 @dataclass(frozen=True)
 class FrameChoice:
-    frame: Frame
+    frame: Frame | Hmc  # every managed system of the file
     label: str  # how messages name it: "demo", "user (/path/frame.toml)" or a path
     path: Path | None  # the file it came from (None: built-in demo frame)
     warning: str = ""  # set when it is not the frame the macro was recorded on
 
 
-def _load(ref: str, base: Path) -> tuple[Frame, Path | None, str]:
+def _load(ref: str, base: Path) -> tuple[Frame | Hmc, Path | None, str]:
     if ref == DEMO:
         return demo_frame(), None, "the built-in demo frame"
     if ref == USER:
         path = ensure_user_frame()
-        return load_frame(path), path, f"your frame file {path}"
+        return load_hmc(path), path, f"your frame file {path}"
     path = Path(ref).expanduser()
     if not path.is_absolute():
         path = base / path  # recorded next to the macro: travels with it
-    return load_frame(path), path, str(path)
+    return load_hmc(path), path, str(path)
 
 
 def resolve_frame(header: Header, macro_path: Path, override: Path | None) -> FrameChoice:

@@ -39,8 +39,8 @@ def open_terminal(console: Console, request: TerminalRequest, stdin: int = 0,
     """Run mkvterm's session (or vtmenu's menu) on the terminal `stdin`/`stdout`."""
     out = _Writer(stdout)
     if request.lpar_id is None:
-        return _menu(console, stdin, out)
-    return _session(console, request.lpar_id, stdin, out)
+        return _menu(console, stdin, out, request.system)
+    return _session(console, request.lpar_id, stdin, out, request.system)
 
 
 class _Writer:
@@ -62,7 +62,8 @@ class _Writer:
                     return  # the user's terminal is gone; the session ends at the next read
 
 
-def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> CommandResult:
+def _session(console: Console, lpar_id: int, stdin: int, out: _Writer,
+             system: str = "") -> CommandResult:
     wake_r, wake_w = os.pipe()
     why: list[str] = []
     held: list[str] | None = []  # the partition's screen waits for "Open Completed."
@@ -86,7 +87,7 @@ def _session(console: Console, lpar_id: int, stdin: int, out: _Writer) -> Comman
     try:
         out(OPEN_IN_PROGRESS)
         try:
-            handle = console.open_terminal(lpar_id, output, closed)
+            handle = console.open_terminal(lpar_id, output, closed, system)
         except HmcError as exc:
             if exc.code == "HSCL1000":  # the HMC's answer, on stdout, and it exits 0
                 out(ALREADY_OPEN)
@@ -169,20 +170,22 @@ def _restore(fd: int, saved: list[Any] | None) -> None:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def _menu(console: Console, stdin: int, out: _Writer) -> CommandResult:
+def _menu(console: Console, stdin: int, out: _Writer, system: str = "") -> CommandResult:
     """vtmenu: the partitions of the system by number; a number opens that one's terminal
     and, once it is closed, the menu comes back; q quits."""
     saved = _raw(stdin)  # the menu's lines end in "\r\n" and it reads keys one by one
     try:
-        return _menu_loop(console, stdin, out)
+        return _menu_loop(console, stdin, out, system)
     finally:
         _restore(stdin, saved)
 
 
-def _menu_loop(console: Console, stdin: int, out: _Writer) -> CommandResult:
+def _menu_loop(console: Console, stdin: int, out: _Writer, system: str = "") -> CommandResult:
+    """`system`: the MTMS -m named ("" = the first system)."""
     status = 0
     while True:
-        frame = console.snapshot().frame
+        snap = console.snapshot()
+        frame = snap.system(system) if system else snap.frame
         parts = sorted(frame.partitions, key=lambda p: p.id)
         lines = ["", RULE, f" Partitions On Managed System:  {frame.system.name}", RULE]
         lines += [f" {n:3d}) {p.name:<34} {p.state}" for n, p in enumerate(parts, 1)]
@@ -199,7 +202,7 @@ def _menu_loop(console: Console, stdin: int, out: _Writer) -> CommandResult:
             continue
         chosen = parts[int(text) - 1]
         out(f"\r\n Opening Virtual Terminal On Partition {chosen.name} . . . \r\n")
-        result = _session(console, chosen.id, stdin, out)
+        result = _session(console, chosen.id, stdin, out, system)
         if result.stderr:
             out(result.stderr.replace("\n", "\r\n"))
             status = result.exit_code

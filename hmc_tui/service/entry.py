@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.durable import DEFAULT_RETENTION_DAYS, db_path_for, open_engine
 from engine.errors import HmcError
-from engine.store import FrameFileError, ensure_user_frame, load_frame
+from engine.store import FrameFileError, ensure_user_frame, load_hmc
 from hmc_tui.service.paths import default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
 from hmc_tui.service.users import (
@@ -278,7 +278,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     frame_arg: Path | None = getattr(args, "frame", None)
     try:
         frame_path = frame_arg if frame_arg is not None else ensure_user_frame()
-        frame = load_frame(frame_path)
+        frame = load_hmc(frame_path)  # a bad file is refused before anything starts
     except FrameFileError as exc:
         return _fail(str(exc), 2)
     socket_path: Path = args.socket or default_socket_path()

@@ -114,6 +114,7 @@ class UtilRequest(Message):
     resource: Literal["lpar", "pool"]
     key: Annotated[int, Field(ge=0, le=1 << 31)]
     interval: Literal["short", "long"] = "long"
+    system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
 
 
 class SetSpeed(Message):
@@ -141,6 +142,7 @@ class TermOpen(Message):
     type: Literal["term_open"] = "term_open"
     id: RequestId
     lpar: LparRef
+    system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
 
 
 class TermInput(Message):
@@ -159,6 +161,7 @@ class TermRemove(Message):
     type: Literal["term_remove"] = "term_remove"
     id: RequestId
     lpar: LparRef
+    system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
 
 
 Request = (OpRequest | UtilRequest | SetSpeed | Pause | Resume | TermOpen | TermClose
@@ -188,6 +191,11 @@ class Snap(Message):
     events: list[Event]
     sessions: list[SessionInfo] | None = None
     frame: Frame | None = None
+    # Several managed systems: every one (instead of `frame`, on the same condition) and
+    # their live figures (`physc` and `pools` are then the first system's)
+    frames: list[Frame] | None = None
+    physcs: list[list[tuple[int, float]]] | None = None
+    system_pools: list[list[PoolLive]] | None = None
 
 
 class OpDone(Message):
@@ -336,15 +344,17 @@ def _check_finite(value: object, where: str) -> None:
             _check_finite(item, f"{where}[{index}]")
 
 
-def snap_line(head: Snap, events_json: str, frame_json: str | None) -> bytes:
+def snap_line(head: Snap, events_json: str, frame_json: str | None,
+              frames: bool = False) -> bytes:
     """A snap line from a head without events or frame and the already-encoded journal
-    events ("" or comma-separated objects) and frame: the service encodes each event and
-    frame version once, whatever the number of clients."""
-    text = head.model_dump_json(exclude={"events", "frame"},
+    events ("" or comma-separated objects) and frame (`frames`: a JSON list of every
+    system's): the service encodes each event and frame version once, whatever the number
+    of clients."""
+    text = head.model_dump_json(exclude={"events", "frame", "frames"},
                                 exclude_none=True)[:-1]  # without the closing brace
     parts = [text, ',"events":[', events_json, "]"]
     if frame_json is not None:
-        parts += [',"frame":', frame_json]
+        parts += [',"frames":' if frames else ',"frame":', frame_json]
     parts.append("}\n")
     return "".join(parts).encode("utf-8")
 

@@ -118,6 +118,7 @@ class RemoteConsole:
         self._terminals: dict[int, RemoteTerminal] = {}  # term id -> open terminal
         self._changed = threading.Condition()
         self._frame: Frame | None = None
+        self._frames: tuple[Frame, ...] = ()  # several managed systems: every one
         self._events: tuple[Event, ...] = ()
         self._sessions: tuple[p.SessionInfo, ...] = ()
         self._latest: Snapshot | None = None
@@ -218,10 +219,12 @@ class RemoteConsole:
         return snap
 
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
-                    interval: Literal["short", "long"] = "long") -> UtilSeries:
+                    interval: Literal["short", "long"] = "long",
+                    system: str = "") -> UtilSeries:
         """Blocks for one round trip (a Unix-socket request: about a millisecond)."""
         return self._request("util", lambda rid: p.UtilRequest(
-            id=rid, resource=resource, key=key, interval=interval)).result(self.request_timeout)
+            id=rid, resource=resource, key=key, interval=interval, system=system)
+        ).result(self.request_timeout)
 
     # ------------------------------------------------------------------ writing
     def submit(self, op: Operation) -> Future[OpResult]:
@@ -245,14 +248,14 @@ class RemoteConsole:
     def resume(self) -> None:
         self._request("clock", lambda rid: p.Resume(id=rid)).result(self.request_timeout)
 
-    def open_terminal(self, lpar: str | int, listener: Listener, on_close: Listener
-                      ) -> RemoteTerminal:
+    def open_terminal(self, lpar: str | int, listener: Listener, on_close: Listener,
+                      system: str = "") -> RemoteTerminal:
         """Open the partition's virtual terminal (mkvterm) as Engine.open_terminal does:
         HmcError HSCL350B / HSCL8012 / HSCL1000; the current screen follows at once."""
 
         def build(rid: int) -> p.Message:
             self._opening[rid] = (listener, on_close)
-            return p.TermOpen(id=rid, lpar=lpar)
+            return p.TermOpen(id=rid, lpar=lpar, system=system)
 
         future = self._request("term_open", build)
         try:
@@ -263,11 +266,11 @@ class RemoteConsole:
             raise
         return terminal
 
-    def close_terminal(self, lpar: str | int) -> bool:
+    def close_terminal(self, lpar: str | int, system: str = "") -> bool:
         """Force the partition's terminal session closed, wherever it was opened (rmvterm);
         False when none was open."""
-        closed: bool = self._request("term", lambda rid: p.TermRemove(id=rid, lpar=lpar)
-                                     ).result(self.request_timeout)
+        closed: bool = self._request("term", lambda rid: p.TermRemove(
+            id=rid, lpar=lpar, system=system)).result(self.request_timeout)
         return closed
 
     def close(self) -> None:
@@ -367,7 +370,9 @@ class RemoteConsole:
 
     def _apply_snap(self, msg: p.Snap) -> None:
         if msg.frame is not None:
-            self._frame = msg.frame
+            self._frame, self._frames = msg.frame, ()
+        if msg.frames:
+            self._frame, self._frames = msg.frames[0], tuple(msg.frames)
         if self._frame is None:
             raise p.ProtocolError("snap: the first snapshot carries no frame")
         if msg.events:
@@ -376,10 +381,16 @@ class RemoteConsole:
             self._sessions = tuple(msg.sessions)
         # The frame is reused between frame versions; only its clock field moves.
         frame = self._frame.model_copy(update={"engine_time": msg.time})
+        several: dict[str, Any] = {}
+        if self._frames and msg.physcs is not None and msg.system_pools is not None:
+            frames = (frame, *(f.model_copy(update={"engine_time": msg.time})
+                               for f in self._frames[1:]))
+            several = dict(frames=frames, physcs=tuple(dict(x) for x in msg.physcs),
+                           system_pools=tuple(tuple(x) for x in msg.system_pools))
         snap = Snapshot(
             version=msg.version, frame_version=msg.frame_version, time=msg.time, frame=frame,
             physc=dict(msg.physc), pools=tuple(msg.pools), clock=msg.clock,
-            events=self._events, in_flight=msg.in_flight,
+            events=self._events, in_flight=msg.in_flight, **several,
         )
         with self._changed:
             self._latest = snap

@@ -488,7 +488,7 @@ class EngineService:
         try:
             # In a thread: utilisation() takes the engine lock, held during a tick.
             series = await asyncio.to_thread(self.engine.utilisation, msg.resource, msg.key,
-                                             msg.interval)
+                                             msg.interval, msg.system)
             reply = p.UtilDone(id=msg.id, times=list(series.times),
                                counters={k: list(v) for k, v in series.counters.items()})
         except HmcError as exc:
@@ -535,7 +535,7 @@ class EngineService:
         try:
             # In a thread: opening takes the engine lock, held during a tick.
             term.handle = await asyncio.to_thread(self.engine.open_terminal, msg.lpar, actor,
-                                                  output, closed)
+                                                  output, closed, msg.system)
         except Exception as exc:
             if not isinstance(exc, HmcError):
                 log.exception("%s: opening the terminal of %s failed", _who(client), msg.lpar)
@@ -583,7 +583,8 @@ class EngineService:
     async def _term_remove(self, client: _Client, actor: Actor, msg: p.TermRemove) -> None:
         reply: p.Message
         try:
-            closed = await asyncio.to_thread(self.engine.close_terminal, msg.lpar, actor)
+            closed = await asyncio.to_thread(self.engine.close_terminal, msg.lpar, actor,
+                                             msg.system)
             reply = p.TermResult(id=msg.id, closed=closed)
         except Exception as exc:
             if not isinstance(exc, HmcError):
@@ -640,10 +641,14 @@ class EngineService:
             in_flight=snap.in_flight, events=[],
             sessions=(list(self._sessions.values())
                       if client.sent_sessions != self._sessions_version else None),
-            frame=None)
+            frame=None,
+            physcs=([list(physc.items()) for physc in snap.physcs] if snap.several else None),
+            system_pools=([list(pools) for pools in snap.system_pools] if snap.several
+                          else None))
         frame = (self._frame_text(snap) if client.sent_frame_version != snap.frame_version
                  else None)
-        client.send_bytes(p.snap_line(head, self._new_events(client, snap), frame))
+        client.send_bytes(p.snap_line(head, self._new_events(client, snap), frame,
+                                      frames=snap.several))
         client.snaps += 1
         client.sent_version = snap.version
         client.sent_frame_version = snap.frame_version
@@ -652,7 +657,9 @@ class EngineService:
     def _frame_text(self, snap: Snapshot) -> str:
         """The frame's JSON, encoded once per frame version whatever the number of clients."""
         if self._frame_json[0] != snap.frame_version:
-            self._frame_json = (snap.frame_version, snap.frame.model_dump_json())
+            text = (snap.frame.model_dump_json() if not snap.several else
+                    "[" + ",".join(f.model_dump_json() for f in snap.frames) + "]")
+            self._frame_json = (snap.frame_version, text)
         return self._frame_json[1]
 
     def _new_events(self, client: _Client, snap: Snapshot) -> str:

@@ -202,3 +202,43 @@ def test_a_several_system_log_replays(tmp_path: Path) -> None:
     assert recovery.replayed == 0
     assert third.snapshot().frames[1].partition("sandbox01").state == "Error"  # type: ignore[union-attr]
     third.oplog.close()  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- the two-system demo
+
+
+def test_the_demo_hmc_is_the_demo_frame_and_a_dr_e1050() -> None:
+    from engine.store import demo_hmc
+
+    hmc = demo_hmc()
+    assert hmc.systems[0] == demo_frame()  # the one-system demo, unchanged, comes first
+    dr = hmc.systems[1]
+    assert (dr.system.name, dr.mtms, dr.hardware.name) == (
+        "Server-9043-MRX-SN78K3D05", "9043-MRX*78K3D05", "Power E1050")
+    assert [p.name for p in dr.partitions] == ["drvios1", "drvios2", "drtest01"]
+
+    def vlans(frame: Frame) -> set[int]:  # bridged by a SEA of a VIOS
+        out: set[int] = set()
+        for p in frame.partitions:
+            for sea in p.seas:
+                for slot in sea.trunk_slots:
+                    a = p.adapter(slot)
+                    out |= {a.pvid, *a.vlans} if a is not None and a.type == "eth" else set()
+        return out
+
+    assert vlans(dr) == vlans(hmc.systems[0]) == {1, 10, 20, 30}
+    prod_luns = {d.unique_id: d.name for d in hmc.systems[0].io.disks if d.unique_id}
+    dr_luns = {d.unique_id: d.name for d in dr.io.disks if d.unique_id}
+    assert sorted(prod_luns[u] for u in set(prod_luns) & set(dr_luns)) == [
+        "hdisk3", "hdisk5", "hdisk6", "hdisk7"]  # was01, dev01, test01, dev02 rootvg
+    assert dr.pool("DevTestPool") is not None
+
+
+def test_a_first_start_copies_the_two_system_demo(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.store import DATA_DIR_ENV, demo_hmc_text, ensure_user_frame, load_hmc
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    path = ensure_user_frame()
+    assert path.read_text() == demo_hmc_text()
+    assert len(load_hmc(path).systems) == 2

@@ -42,7 +42,7 @@ def synthetic_series(resource: str, key: int, interval: str) -> UtilSeries:
 class UtilConsole(LocalConsole):
     """A local console whose utilisation series are the synthetic ones above."""
 
-    def utilisation(self, resource, key, interval="long"):  # type: ignore[no-untyped-def]
+    def utilisation(self, resource, key, interval="long", system=""):  # type: ignore[no-untyped-def]
         return synthetic_series(resource, key, interval)
 
 

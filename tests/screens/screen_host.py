@@ -137,7 +137,8 @@ class SyntheticUtilConsole(LocalConsole):
             pools.append(PoolLive(pid, size, snap.frame.pool_entitled(pid), used))
         return dataclasses.replace(snap, physc=physc, pools=tuple(pools))
 
-    def utilisation(self, resource: str, key: int, interval: str = "long") -> UtilSeries:
+    def utilisation(self, resource: str, key: int, interval: str = "long",
+                    system: str = "") -> UtilSeries:
         step = 5 if interval == "short" else 30
         now = int(self.snapshot().time)
         size = 8.0 if key else 30.0
