@@ -57,6 +57,7 @@ class MigrationWizard(ActionDialog):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="dialog.cancel"),
         Binding("ctrl+v", "validate", "Validate", id="mobility.validate"),
+        Binding("ctrl+o", "migrate", "Migrate", id="mobility.migrate"),
     ]
     TITLE_TEXT = "Migrate partition"
     OK_LABEL = "Migrate"
@@ -172,6 +173,10 @@ class MigrationWizard(ActionDialog):
 
     def action_validate(self) -> None:
         self.validate()
+
+    def action_migrate(self) -> None:
+        if not self.started:
+            self.submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         # Textual also runs ActionDialog's handler unless the default is prevented
