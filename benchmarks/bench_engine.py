@@ -1,13 +1,15 @@
 """Engine speed and memory: simulated time per wall time at 10 ms windows, on one core.
 
-Run: python benchmarks/bench_engine.py [--hours H] [--faults]
+Run: python benchmarks/bench_engine.py [--hours H] [--faults] [--systems N [--partitions M]]
 
 Prints, for the 1000-partition / 64-pool / 240-core frame and for the demo frame, the ratio
 of simulated to wall time (stepping in ten-second ticks, as the accelerated clock does),
 and the peak RSS once a simulated day of utilisation history is held. With --faults the
 same run starts with faults active (two cores and a DIMM deconfigured, a runaway process,
 a VIOS down where the frame has one: docs/powervm-rules.md section 13), to show what they
-cost per window.
+cost per window. With --systems N one engine (one clock) runs N managed systems of M
+running partitions each (default 8 x 250: one HMC's fleet), then one of them alone: the
+ratio to real time of both, and what one system costs per simulated second.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.frames import large_frame
+from benchmarks.frames import fleet_hmc, large_frame
 from engine import ops
+from engine.hmc import Hmc
 from engine.model import Frame
 from engine.roles import Actor
 from engine.service import Engine
@@ -47,7 +50,8 @@ def inject_faults(engine: Engine) -> None:
                               admin).ok
 
 
-def run(name: str, frame: Frame, hours: float, faults: bool = False) -> None:
+def run(name: str, frame: Frame | Hmc, hours: float, faults: bool = False) -> float:
+    """The ratio of simulated to wall time."""
     engine = Engine(frame, seed=1)
     if faults:
         inject_faults(engine)
@@ -57,16 +61,37 @@ def run(name: str, frame: Frame, hours: float, faults: bool = False) -> None:
     wall0, cpu0 = time.perf_counter(), time.process_time()
     engine.step(seconds)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    print(f"{name}: {len(frame.partitions)} partitions, {seconds:.0f} s simulated in "
+    count = sum(len(f.partitions) for f in Hmc.of(frame).systems)
+    print(f"{name}: {count} partitions, {seconds:.0f} s simulated in "
           f"{wall:.1f} s wall ({cpu:.1f} s CPU): {seconds / wall:.0f}x real time "
           f"({seconds / cpu:.0f}x per CPU second); peak RSS {peak_rss_mb():.0f} MB")
+    return seconds / wall
+
+
+def run_fleet(systems: int, partitions: int, hours: float) -> None:
+    t0 = time.perf_counter()
+    hmc = fleet_hmc(systems, partitions)
+    print(f"built {systems} systems x {partitions} partitions in "
+          f"{time.perf_counter() - t0:.2f} s")
+    ratio = run(f"{systems} systems on one engine", hmc, hours)
+    alone = run("one of them alone", hmc.systems[0], hours)
+    print(f"per system: {1000 / ratio / systems:.2f} ms of wall time per simulated second "
+          f"in the fleet, {1000 / alone:.2f} ms alone; target >= 500x real time: "
+          f"{'met' if ratio >= 500 else 'NOT met'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--hours", type=float, default=24.0, help="simulated hours (default 24)")
     parser.add_argument("--faults", action="store_true", help="run with faults active")
+    parser.add_argument("--systems", type=int, default=0,
+                        help="N managed systems on one engine (e.g. 8)")
+    parser.add_argument("--partitions", type=int, default=250,
+                        help="running partitions per system with --systems (default 250)")
     args = parser.parse_args()
+    if args.systems:
+        run_fleet(args.systems, args.partitions, args.hours)
+        return
     t0 = time.perf_counter()
     big = large_frame()
     print(f"built the large frame in {time.perf_counter() - t0:.2f} s")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 
+from engine.hmc import Hmc
 from engine.model import Frame, Partition, Profile, Resources, SharedPool, Workload
 from engine.rules import check_frame
 from engine.store import demo_frame
@@ -61,3 +62,15 @@ def large_frame(partitions: int = 1000, seed: int = 7) -> Frame:
     frame = Frame(system=system, pools=pools, partitions=tuple(parts))
     check_frame(frame)
     return frame
+
+
+def fleet_hmc(systems: int = 8, partitions: int = 250) -> Hmc:
+    """One HMC managing `systems` large frames of `partitions` running partitions each
+    (each its own seed, name and serial): the several-systems benchmark."""
+    frames = []
+    for i in range(systems):
+        frame = large_frame(partitions, seed=7 + i)
+        serial = f"78F{i:04d}"
+        frames.append(frame.model_copy(update={"system": frame.system.model_copy(
+            update={"name": f"Server-9080-HEX-SN{serial}", "serial": serial})}))
+    return Hmc(systems=tuple(frames))

@@ -553,7 +553,9 @@ class Engine:
         in `fields` as soon as they are known. HmcError when refused."""
         if op.spans_systems:
             frames = tuple(sys_.frame for sys_ in self._systems)
-            fields["command"] = op.command(frames[self._index_or_first(op.system)])
+            source = self._index_or_first(op.system)  # its event is the source system's
+            fields["command"] = op.command(frames[source])
+            fields.update(self._system_field(self._systems[source]))
             multi = ops.execute_systems(
                 frames, tuple(sys_.lifecycle for sys_ in self._systems), now, op, actor)
             touched = {i: (c.frame, c.lifecycle) for i, c in multi.touched.items()}

@@ -67,9 +67,11 @@ from hmc_tui.screens.overview import OverviewScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.system import SystemScreen
+from hmc_tui.screens.systems import SystemsScreen
 from hmc_tui.screens.terminal import TerminalScreen
 from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.screens.vnet import VnetScreen
+from hmc_tui.system_view import SystemView
 from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import route_unhandled_exceptions
 from hmc_tui.widgets.partition_table import COLUMNS
@@ -77,7 +79,8 @@ from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 
 # Engine clock speeds offered by +/- (engine seconds per wall second).
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
-MODE_TITLES = {"overview": "Frame overview", "pools": "Pool utilisation",
+MODE_TITLES = {"systems": "All Systems", "overview": "Frame overview",
+               "pools": "Pool utilisation",
                "vios": "VIOS adapter mapping", "events": "Events", "vnet": "Virtual networks"}
 DIALOGS = {"activate": ActivateDialog, "shutdown": ShutdownDialog, "dlpar": DlparDialog}
 # The app's screen keys, which do not act under a modal screen (a dialog, the : line, help):
@@ -104,6 +107,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     TITLE = "hmc-tui"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "systems": SystemsScreen,
         "overview": OverviewScreen,
         "pools": PoolsScreen,
         "vios": ViosScreen,
@@ -118,6 +122,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "request_quit", "Quit", id="app.quit"),
         Binding("colon", "command_line", "Command", id="app.command"),
+        Binding("0", "goto('systems')", "Systems", id="nav.systems"),
         Binding("1", "goto('overview')", "Overview", id="nav.overview"),
         Binding("2", "goto('pools')", "Pools", id="nav.pools"),
         Binding("3", "goto('vios')", "VIOS", id="nav.vios"),
@@ -143,7 +148,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     def __init__(self, console: Console, *, config: Config | None = None,
                  refresh_hz: float = 5.0) -> None:
         super().__init__()
-        self.hmc_console = console
+        # Several managed systems: the screens see one at a time (hmc_tui/system_view.py)
+        self.system_view = SystemView(console) if console.snapshot().several else None
+        self.hmc_console: Console = self.system_view or console
         self.refresh_hz = refresh_hz
         self.snapshot: Snapshot = console.snapshot()
         self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
@@ -221,6 +228,8 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.set_interval(1 / self.refresh_hz, self.refresh_from_engine, name="engine-pull")
+        if self.system_view is not None:  # the HMC's All Systems view first
+            self.call_later(self.action_goto, "systems")
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10)
         if self.collector is not None:
@@ -303,15 +312,19 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         queued = self._ops_running + snap.in_flight
         if queued:
             reasons.append(f"{queued} operation(s) not yet applied")
-        for p in snap.frame.partitions:
-            if p.state in TRANSITIONAL_STATES:
-                reasons.append(f"{p.name} is {p.state}")
+        for frame in snap.frames:  # every managed system's transitions
+            where = f" on {frame.system.name}" if snap.several else ""
+            reasons += [f"{p.name}{where} is {p.state}" for p in frame.partitions
+                        if p.state in TRANSITIONAL_STATES]
         return reasons
 
     # ------------------------------------------------------------------ navigation
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SCREEN_ACTIONS and self._modal_on_top():
             return False  # a dialog keeps its keys: neither they nor the footer leak
+        if action == "goto" and parameters and parameters[0] == "systems" \
+                and self.system_view is None:
+            return False  # one managed system: its overview is the top
         # No footer key for the screen you are on.
         return not (action == "goto" and parameters and parameters[0] == self.current_mode)
 
@@ -334,6 +347,21 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self.pop_screen()
         elif self.current_mode != self.DEFAULT_MODE:
             await self.action_goto(self.DEFAULT_MODE)
+
+    async def open_system(self, key: str | int) -> bool:
+        """Go into managed system `key`'s overview (index, name or MTMS); the other screens
+        then show it too. False, with HSCL8014 shown, when there is no such system."""
+        try:
+            if self.system_view is not None:
+                self.system_view.select(key)
+            elif not isinstance(key, int):
+                self.snapshot.index(key)  # the only system, by its name or MTMS
+        except HmcError as err:
+            self.notify(str(err), severity="error", timeout=6)
+            return False
+        self.apply_snapshot(self.hmc_console.snapshot())
+        await self.action_goto("overview")
+        return True
 
     async def goto_partition(self, lpar_id: int, properties: bool = False) -> bool:
         """Select a partition in the overview (and open its properties)."""
@@ -483,6 +511,8 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             await self.goto_partition(lpar_id, properties=True)
         elif alias.name in MODE_TITLES:
             await self.action_goto(alias.name)
+        elif alias.name == "system":
+            await self.open_system(alias.arg)
         elif alias.name == "help":
             self.action_help()
         elif alias.name == "quit":
@@ -492,6 +522,11 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         """Why a navigation alias cannot go where it says (the : line then stays open)."""
         if alias.name == "lpar" and self.find_partition(alias.arg) is None:
             return f"HSCL8012 The partition named {alias.arg} was not found."
+        if alias.name == "system":
+            try:
+                self.snapshot.index(alias.arg)
+            except HmcError as err:
+                return str(err)
         return None
 
     def run_alias_here(self, alias: Alias) -> str:

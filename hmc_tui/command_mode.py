@@ -17,6 +17,7 @@ from hmc_tui.hmccli.complete import complete, current_word
 ALIASES: dict[str, tuple[str, str]] = {
     "overview": ("", "frame overview (partitions)"),
     "lpar": ("NAME", "go to a partition and open its properties"),
+    "system": ("NAME", "go to a managed system's overview (name or MTMS)"),
     "pools": ("", "pool utilisation"),
     "vios": ("", "VIOS adapter mappings"),
     "events": ("", "event journal"),

@@ -46,10 +46,34 @@ class PartitionCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for p in self.hmc.snapshot.frame.partitions:
+        snap = self.hmc.snapshot
+        for p in snap.frame.partitions:
             for verb, help_text, callback in self._verbs(p.id):
                 text = f"{verb} {p.name}"
                 score = matcher.match(text)
                 if score > 0:
                     yield Hit(score, matcher.highlight(text), callback,
                               help=f"{help_text} ({p.state})")
+        if not snap.several:
+            return
+        # Search across systems: the other systems' partitions and the systems themselves
+        for frame in snap.frames:
+            text = f"Go to system {frame.system.name}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text),
+                          partial(self.hmc.open_system, frame.mtms),
+                          help=f"{frame.mtms} ({frame.system.state})")
+            if frame is snap.frame:
+                continue
+            for p in frame.partitions:
+                text = f"Go to partition {p.name} on {frame.system.name}"
+                score = matcher.match(text)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(text),
+                              partial(self._goto_on, frame.mtms, p.id),
+                              help=f"{p.state}, ID {p.id}")
+
+    async def _goto_on(self, system: str, lpar_id: int) -> None:
+        if await self.hmc.open_system(system):
+            await self.hmc.goto_partition(lpar_id)

@@ -89,16 +89,21 @@ class TerminalSession:
 
 
 class Terminals:
-    """The sessions this console has open, by partition ID."""
+    """The sessions this console has open, by managed system (MTMS) and partition ID: the
+    console's snapshot names the system it is on (hmc_tui/system_view.py)."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
-        self.sessions: dict[int, TerminalSession] = {}
+        self.sessions: dict[tuple[str, int], TerminalSession] = {}
+
+    def _key(self, lpar_id: int) -> tuple[str, int]:
+        return (self.console.snapshot().frame.mtms, lpar_id)
 
     def get(self, lpar_id: int) -> TerminalSession | None:
-        session = self.sessions.get(lpar_id)
+        key = self._key(lpar_id)
+        session = self.sessions.get(key)
         if session is not None and session.closed:
-            del self.sessions[lpar_id]
+            del self.sessions[key]
             return None
         return session
 
@@ -112,14 +117,15 @@ class Terminals:
         # A remote console asks the service: not on the loop.
         session.link = await asyncio.to_thread(self.console.open_terminal, lpar_id,
                                                session.output, session.closed_elsewhere)
-        self.sessions[lpar_id] = session
+        self.sessions[self._key(lpar_id)] = session
         return session
 
     def close(self, lpar_id: int) -> None:
-        session = self.sessions.pop(lpar_id, None)
+        session = self.sessions.pop(self._key(lpar_id), None)
         if session is not None:
             session.close()
 
     def close_all(self) -> None:
-        for lpar_id in list(self.sessions):
-            self.close(lpar_id)
+        sessions, self.sessions = self.sessions, {}
+        for session in sessions.values():
+            session.close()

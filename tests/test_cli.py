@@ -67,8 +67,9 @@ def test_summary_of_the_users_frame(capsys: pytest.CaptureFixture[str]) -> None:
     assert "DevTestPool" in out and "DefaultPool" in out
     for lpar in frame.partitions:
         assert lpar.name in out and lpar.os_version in out
-    # First start created the user's frame from the demo frame.
-    assert store.user_frame_path().read_text() == demo_frame_text()
+    # First start created the user's frame from the two-system demo: the DR E1050 follows
+    assert store.user_frame_path().read_text() == store.demo_hmc_text()
+    assert "Managed system  Server-9043-MRX-SN78K3D05" in out
 
 
 def test_summary_rows(capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,7 +36,7 @@ from hmc_tui.hmccli.tokens import tokenize
 
 EXTRAS = "hmc-tui_extras"
 HMC_COMMANDS = (
-    "lssyscfg -r sys",
+    "lssyscfg -r sys -m {sys}",  # -m: the one system, when the HMC manages several
     "lssyscfg -r lpar -m {sys}",
     "lssyscfg -r prof -m {sys}",
     "lshwres -r proc -m {sys} --level sys",
@@ -107,10 +107,12 @@ def canonical_key(key: str) -> str:
 # ---------------------------------------------------------------- export
 
 
-def export(console: Console, directory: Path) -> list[Path]:
-    """Write every capture the import reads into `directory` (created if needed)."""
-    directory.mkdir(parents=True, exist_ok=True)
+def export(console: Console, directory: Path, system: str = "") -> list[Path]:
+    """Write every capture the import reads of managed system `system` (name or MTMS; ""
+    = the first) into `directory` (created if needed). HmcError HSCL8014 for no such one."""
     ctx = Ctx.of(console)
+    ctx.use_system(system)
+    directory.mkdir(parents=True, exist_ok=True)
     frame = ctx.frame
     written: list[Path] = []
 

@@ -201,8 +201,8 @@ def _names(snapshot: Snapshot | None, kind: str, values: dict[str, str]) -> list
     if snapshot is None or not kind:
         return []
     frame = snapshot.frame
-    if kind == "system":
-        return [frame.system.name, frame.mtms]
+    if kind == "system":  # every managed system of the HMC
+        return [key for f in snapshot.frames for key in (f.system.name, f.mtms)]
     if kind == "lpar":
         return [p.name for p in frame.partitions]
     if kind == "vios":

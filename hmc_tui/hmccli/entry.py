@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.durable import db_path_for
+from engine.errors import HmcError
+from engine.hmc import Hmc
 from engine.service import Engine
-from engine.store import FrameFileError, data_dir, ensure_user_frame, load_hmc, save_frame
+from engine.store import FrameFileError, data_dir, ensure_user_frame, load_hmc, save_hmc
 from hmc_tui.console import Console, LocalConsole
 from hmc_tui.hmccli import run_command
 from hmc_tui.hmccli.capture import capture_script, export
@@ -147,39 +149,51 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.script:
         print(capture_script(args.system or "SYSTEM", args.target))
         return 0
-    if args.source is None or args.output is None:
+    if not args.source or args.output is None:
         print("hmc-tui import: give DIR|FILE and -o OUT.toml (or --script)", file=sys.stderr)
         return EXIT_BAD_INPUT
     out: Path = args.output
     if out.exists() and not args.force:
         print(f"hmc-tui import: {out} exists (use --force to replace it)", file=sys.stderr)
         return EXIT_BAD_INPUT
+    frames = []
+    for source in args.source:
+        try:
+            imported = import_frame(Path(source))
+        except CaptureError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_BAD_INPUT
+        for warning in imported.warnings:
+            print(f"hmc-tui import: warning: {warning}", file=sys.stderr)
+        frames.append(imported.frame)
     try:
-        imported = import_frame(Path(args.source))
-    except CaptureError as exc:
-        print(exc, file=sys.stderr)
+        save_hmc(Hmc(systems=tuple(frames)), out)
+    except HmcError as exc:  # two captures of the same system
+        print(f"hmc-tui import: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    for warning in imported.warnings:
-        print(f"hmc-tui import: warning: {warning}", file=sys.stderr)
-    try:
-        save_frame(imported.frame, out)
     except FrameFileError as exc:
         print(f"hmc-tui import: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    frame = imported.frame
-    print(f"{out}: {frame.system.name}, {len(frame.partitions)} partitions")
+    for frame in frames:
+        print(f"{out}: {frame.system.name}, {len(frame.partitions)} partitions")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the frame's captures, one file per command, into a directory."""
     _, console = _console(_frame_path(args))
-    try:
-        written = export(console, Path(args.directory))
-    except (OSError, CaptureError) as exc:
-        print(f"hmc-tui export: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    print(f"{args.directory}: {len(written)} capture files")
+    frames = console.snapshot().frames
+    directory = Path(args.directory)
+    # --system: that one into DIR; else the only one into DIR, or each into DIR/NAME
+    targets = ([(args.system, directory)] if args.system else [("", directory)]
+               if len(frames) == 1 else [(f.mtms, directory / f.system.name) for f in frames])
+    for system, where in targets:
+        try:
+            written = export(console, where, system)
+        except (OSError, CaptureError, HmcError) as exc:
+            print(f"hmc-tui export: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{where}: {len(written)} capture files")
     return 0
 
 
@@ -205,8 +219,9 @@ def add_subcommands(subparsers: Any) -> None:
                      help="the command line, quoted as one word or as separate words")
     _add_clock(add("shell", cmd_shell, "an interactive HMC command shell on your frame"))
     imp = add("import", cmd_import, "build a frame file from HMC command captures")
-    imp.add_argument("source", metavar="DIR|FILE", nargs="?",
-                     help="a directory of captures, or one file with '### <command>' sections")
+    imp.add_argument("source", metavar="DIR|FILE", nargs="*",
+                     help="a directory of captures, or one file with '### <command>' "
+                     "sections; several: one managed system each, all in OUT.toml")
     imp.add_argument("-o", "--output", type=Path, metavar="OUT.toml",
                      help="the frame file to write")
     imp.add_argument("--force", action="store_true", help="replace OUT.toml if it exists")
@@ -218,3 +233,6 @@ def add_subcommands(subparsers: Any) -> None:
                      help="with --script: where ssh logs in (default hscroot@HMC)")
     exp = add("export", cmd_export, "write HMC command captures of your frame into DIR")
     exp.add_argument("directory", metavar="DIR")
+    exp.add_argument("-m", "--system", metavar="SYSTEM",
+                     help="the managed system (name or type-model*serial); without it a "
+                     "frame of several systems is written one directory per system")

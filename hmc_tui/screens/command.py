@@ -25,7 +25,8 @@ from hmc_tui.widgets.command_input import CommandInput
 if TYPE_CHECKING:
     from hmc_tui.app import HmcApp
 
-NAVIGATION = {"overview", "lpar", "pools", "vios", "events", "help", "quit", "vnet"}
+NAVIGATION = {"overview", "lpar", "pools", "vios", "events", "help", "quit", "vnet",
+              "system"}
 
 
 class CommandScreen(ModalScreen[Alias | None]):

@@ -147,7 +147,8 @@ class EventsScreen(Screen):
                 f"{event.code} {event.message}".strip()
             when = f"{event_when(self.table.epoch, event):%m/%d/%Y %H:%M:%S}"
             text = (f"{command}\n#{event.seq} {when} · {event.user} ({event.role}) · "
-                    f"{event.op} {event.target}: {outcome}")
+                    f"{event.op} {event.target}"
+                    f"{f' on {event.system}' if event.system else ''}: {outcome}")
         self.query_one("#events-detail", Static).update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -45,6 +45,11 @@ class ConsoleHost(Protocol):
         """Change the shared engine clock and report it (a refusal is shown, not raised)."""
         ...
 
+    async def open_system(self, key: str | int) -> bool:
+        """Go into managed system `key`'s overview (index, name or MTMS); False, with the
+        HMC's message shown, when there is no such system."""
+        ...
+
     async def goto_partition(self, lpar_id: int, properties: bool = False) -> bool:
         """Select a partition in the overview (and open its properties)."""
         ...

@@ -48,7 +48,7 @@ def event_text(epoch: datetime, event: Event) -> str:
     return " ".join((str(event.seq), f"{event_when(epoch, event):%m/%d/%Y %H:%M:%S}",
                      event.user, event.role, event.op,
                      event.target, "ok" if event.ok else "refused", event.code, event.message,
-                     event.command)).lower()
+                     event.command, event.system)).lower()
 
 
 def matches(epoch: datetime, event: Event, needle: str, show_states: bool) -> bool:

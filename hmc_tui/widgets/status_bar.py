@@ -50,8 +50,9 @@ class StatusBar(Widget):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, all_systems: bool = False) -> None:
         super().__init__()
+        self._all_systems = all_systems  # on a view of every managed system (All Systems)
         self._snap: Snapshot | None = None
         self._actor: Actor | None = None
         self._frozen = False
@@ -73,7 +74,8 @@ class StatusBar(Widget):
         actor = console_host(self).hmc_console.actor
         recording = self._is_recording()
         if old is None or actor != self._actor or recording != self._recording or (
-                old.time, old.clock, old.in_flight) != (snap.time, snap.clock, snap.in_flight):
+                old.time, old.clock, old.in_flight, old.frame.mtms) != (
+                snap.time, snap.clock, snap.in_flight, snap.frame.mtms):
             self.refresh()
 
     def _is_recording(self) -> bool:
@@ -91,6 +93,9 @@ class StatusBar(Widget):
             " ", (f"{snap.wall:%Y-%m-%d %H:%M:%S}", "bold"), "  ", clock_label(snap),
             "  │  ", user, others_label(console),
         )
+        if snap.several:  # which managed system this screen is about
+            name = "All Systems" if self._all_systems else snap.frame.system.name
+            left = Text.assemble(" ", (name, "bold"), "  │", left)
         if snap.in_flight:
             left.append(f"  │  {snap.in_flight} queued")
         right = Text(" FROZEN - space resumes ", style="reverse bold") if self._frozen \

@@ -32,6 +32,8 @@ from typing import NamedTuple
 import asyncssh
 import pytest
 
+from engine.store import demo_frame_text
+
 PASSWORD = "ansible-Passw0rd"
 SYSTEM = "Server-9080-HEX-SN78H4A21"  # the demo frame's managed system
 KNOWN_HOSTS = "-o UserKnownHostsFile={known} -o LogLevel=ERROR"
@@ -108,6 +110,10 @@ def served_hmc(*serve_args: str) -> Iterator[Hmc]:
                HMC_TUI_DATA_DIR=str(root / "data"), HMC_TUI_CONFIG_DIR=str(root / "conf"),
                HMC_TUI_STATE_DIR=str(root / "state"))
     (root / "home").mkdir()
+    # The one-system demo these clients' figures pin (a first start copies the two-system
+    # demo, tests/engine/test_multisys.py)
+    (root / "data").mkdir(mode=0o700)
+    (root / "data" / "frame.toml").write_text(demo_frame_text())
     key = asyncssh.generate_private_key("ssh-ed25519")
     key_path = root / "monitor_key"
     key_path.write_bytes(key.export_private_key())

@@ -4,6 +4,7 @@ dispatcher per system, operations naming their system, replay of a several-syste
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -242,3 +243,47 @@ def test_a_first_start_copies_the_two_system_demo(tmp_path: Path,
     path = ensure_user_frame()
     assert path.read_text() == demo_hmc_text()
     assert len(load_hmc(path).systems) == 2
+
+
+# ---------------------------------------------------------------- operations across systems
+
+
+class WeightOnBoth(ops.Operation):
+    """A toy operation across systems: the same partition's weight on two systems."""
+
+    op: str = "weight_on_both"
+    task: ClassVar[str] = "dlpar"
+    spans_systems: ClassVar[bool] = True
+    lpar: str
+    weights: tuple[int, int]
+    other: str
+
+    def apply_systems(self, ctx: ops.SystemsContext) -> None:
+        for key, weight in zip((self.system, self.other), self.weights, strict=True):
+            ops.SetUncapWeight(lpar=self.lpar, uncap_weight=weight).apply(ctx.on(key))
+        ctx.data["done"] = True
+
+    def command(self, frame: Frame) -> str:
+        return f"weight {self.lpar} on {frame.system.name} and {self.other}"
+
+
+def test_an_operation_across_systems_commits_both_or_neither() -> None:
+    engine = Engine(two())
+    prod = "Server-9080-HEX-SN78H4A21"
+    ok = engine.execute(WeightOnBoth(system=prod, other="Server-DR", lpar="was01",
+                                     weights=(10, 20)), ADMIN)
+    assert ok.ok and ok.data == {"done": True}
+    assert (ok.event.system, ok.event.command) == (
+        prod, f"weight was01 on {prod} and Server-DR")
+    weights = [f.partition("was01").current.uncap_weight for f in engine.snapshot().frames]  # type: ignore[union-attr]
+    assert weights == [10, 20]
+    # refused on a system (a capped partition has no weight), or the first one changed and
+    # the second unknown: neither system changes
+    refused = engine.execute(WeightOnBoth(system=prod, other="Server-DR", lpar="nim01",
+                                          weights=(1, 2)), ADMIN)
+    assert refused.code == "HSCL0A0F"
+    refused = engine.execute(WeightOnBoth(system=prod, other="nosuch", lpar="was01",
+                                          weights=(30, 40)), ADMIN)
+    assert refused.code == "HSCL8014"
+    weights = [f.partition("was01").current.uncap_weight for f in engine.snapshot().frames]  # type: ignore[union-attr]
+    assert weights == [10, 20]

@@ -10,7 +10,7 @@ from hmccli_support import SYS
 
 from engine.model import Frame, VirtualEth, Workload
 from engine.service import Engine
-from engine.store import demo_frame, load_frame, save_frame
+from engine.store import demo_frame, demo_hmc, load_frame, load_hmc, save_frame, save_hmc
 from hmc_tui.cli import FRAME_OPTION, SubcommandParser
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import run_command
@@ -201,8 +201,8 @@ def test_frame_option_after_the_subcommand(tmp_path, capsys) -> None:  # type: i
 
 def test_cmd_uses_the_users_frame(tmp_path, monkeypatch, capsys) -> None:  # type: ignore
     monkeypatch.setenv("HMC_TUI_DATA_DIR", str(tmp_path / "data"))
-    assert cli("cmd", "lssyscfg -r sys -F name") == 0
-    assert capsys.readouterr().out == f"{SYS}\n"
+    assert cli("cmd", "lssyscfg -r sys -F name") == 0  # a first start: the two-system demo
+    assert capsys.readouterr().out == f"{SYS}\nServer-9043-MRX-SN78K3D05\n"
     assert (tmp_path / "data" / "frame.toml").exists()
 
 
@@ -234,3 +234,30 @@ def test_imported_frame_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]
     twin = LocalConsole(Engine(import_frame(tmp_path / "c").frame, mode="stepped"))
     assert run_command(twin, f"chsysstate -m {SYS} -r lpar -o on -n dev02").exit_code == 0
     assert isinstance(twin.snapshot().frame.partition("vios1").adapter(2), VirtualEth)
+
+
+def test_several_systems_export_one_directory_each_and_import_into_one_file(
+        tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    frame_file = tmp_path / "frame.toml"
+    save_hmc(demo_hmc(), frame_file)
+    dr = "Server-9043-MRX-SN78K3D05"
+    assert cli("--frame", str(frame_file), "export", str(tmp_path / "out")) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{tmp_path / 'out' / SYS}: 33 capture files", f"{tmp_path / 'out' / dr}: 33 capture files"]
+    out = tmp_path / "both.toml"
+    assert cli("import", str(tmp_path / "out" / SYS), str(tmp_path / "out" / dr),
+               "-o", str(out)) == 0
+    assert load_hmc(out) == demo_hmc()
+    # one system by MTMS; the same capture twice is two systems with one name
+    assert cli("--frame", str(frame_file), "export", str(tmp_path / "dr"),
+               "-m", "9043-MRX*78K3D05") == 0
+    assert import_frame(tmp_path / "dr").frame == demo_hmc().systems[1]
+    again = tmp_path / "again.toml"
+    assert cli("import", str(tmp_path / "dr"), str(tmp_path / "dr"), "-o", str(again)) == 2
+    assert capsys.readouterr().err.endswith(
+        f"hmc-tui import: HSCL1301 The managed system name {dr} is already used by another "
+        "managed system of this HMC.\n")
+    assert not again.exists()
+    assert cli("--frame", str(frame_file), "export", str(tmp_path / "x"), "-m", "nosuch") == 2
+    assert capsys.readouterr().err == (
+        "hmc-tui export: HSCL8014 The managed system nosuch was not found.\n")

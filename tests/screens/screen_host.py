@@ -70,6 +70,9 @@ class HostApp(App[None]):
         self.deliver()
         return done
 
+    async def open_system(self, key: str | int) -> bool:
+        return False  # no overview in this host
+
     async def goto_partition(self, lpar_id: int, properties: bool = False) -> bool:
         return False  # no overview in this host
 

@@ -138,8 +138,9 @@ async def make_service(short_dir: Path) -> AsyncIterator[ServiceFactory]:
     """Engine services without SSH (a real-time engine each), stopped after the test."""
     services: list[EngineService] = []
 
-    async def make(*, users: UserStore | None = None, **options: Any) -> EngineService:
-        engine = Engine(demo_frame(), mode="realtime")
+    async def make(*, users: UserStore | None = None, frame: Any = None,
+                   **options: Any) -> EngineService:
+        engine = Engine(frame or demo_frame(), mode="realtime")
         engine.start()
         service = EngineService(engine, short_dir / f"s{len(services)}.sock", users=users,
                                 **options)
