@@ -33,9 +33,13 @@ def two_systems() -> LocalConsole:
 
 
 async def open_wizard(pilot: Pilot[object], name: str) -> MigrationWizard:
-    await select(pilot, name)
     app = pilot.app
     assert isinstance(app, HmcApp)
+    await pilot.pause()
+    if app.current_mode != "overview":  # the All Systems view first: enter the E1080
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_mode == "overview")
+    await select(pilot, name)
     await app.run_action("migrate_partition")
     await wait_for(pilot, lambda: isinstance(app.screen, MigrationWizard)
                    and app.screen.ready)
