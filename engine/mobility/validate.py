@@ -213,9 +213,9 @@ def _identity(out: Plan, target: Frame, p: Partition, o: MigrationOptions) -> No
         if not 1 <= o.dest_lpar_id <= top:
             out.add("HSCL132C", id=o.dest_lpar_id, system=target.system.name,
                     reason=f"partition IDs are 1 to {top}")
-        elif o.dest_lpar_id in used:
+        elif (holder := target.partition(o.dest_lpar_id)) is not None:
             out.add("HSCL132C", id=o.dest_lpar_id, system=target.system.name,
-                    reason=f"it is the ID of {target.partition(o.dest_lpar_id).name}")  # type: ignore[union-attr]
+                    reason=f"it is the ID of {holder.name}")
         out.dest_lpar_id = o.dest_lpar_id
         return
     # the HMC keeps the partition's ID when it is free on the target, else the lowest free

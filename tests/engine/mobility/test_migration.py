@@ -140,3 +140,14 @@ def test_refusals_carry_the_rule_code(prod: Frame, dr: Frame) -> None:
     assert e.execute(viewer, Actor(user="v", role="hmcviewer")).code == "HSCL350B"
     assert migrate(e, prod, "was01").ok  # type: ignore[attr-defined]
     assert migrate(e, prod, "was01").code == "HSCL132F"  # type: ignore[attr-defined]
+    # a migrating partition is held: no shutdown on the source, no activation of the shell
+    from engine.ops import ActivatePartition, ShutdownPartition
+
+    down = e.execute(ShutdownPartition(system=prod.system.name, lpar="was01",
+                                       option="immediate"), ADMIN)
+    assert (down.code, down.message) == (
+        "HSCL0B02", "The partition was01 is in state Migrating - Running; the operation "
+        "cannot be performed while it is in this state.")
+    assert migrate(e, prod, "dev02").ok  # type: ignore[attr-defined]
+    up = e.execute(ActivatePartition(system=DR, lpar="dev02"), ADMIN)
+    assert up.code == "HSCL0B02"
