@@ -121,6 +121,21 @@ def make_shell(source: Frame, target: Frame, p: Partition, plan: Plan) -> tuple[
     return target.with_partition(shell), lines
 
 
+def served(frame: Frame, lpar_id: int, name: str) -> Lines:
+    """Journal lines for the VIOS server adapters that serve `lpar_id` (the shell's, once
+    the target is ready for the copy)."""
+    lines: Lines = [(name, f"shell partition {name} (ID {lpar_id}) ready on "
+                     f"{frame.system.name}")]
+    for v in frame.partitions:
+        if v.is_vios:
+            names = {**vhosts(v), **vfchosts(v)}
+            lines += [(v.name, f"created {names.get(a.slot, '')} (slot {a.slot}) for {name}")
+                      for a in v.adapters
+                      if not isinstance(a, VirtualEth) and a.side == "server"
+                      and a.remote_lpar_id == lpar_id]
+    return lines
+
+
 def drop_servers(frame: Frame, lpar_id: int) -> tuple[Frame, Lines]:
     """The frame without the VIOS server adapters (and their mappings) that serve `lpar_id`."""
     lines: Lines = []

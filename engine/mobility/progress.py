@@ -67,6 +67,7 @@ def _one(frames: list[Frame], physcs: tuple[dict[int, float], ...], i: int, m: M
                           f"{state}; recovery required (migrlpar -o r)", "HSCL0D0F"))
         return
     if m.state == "Migration Starting" and now >= m.phase_end - _EPS:
+        lines += [Line(j, t, msg) for t, msg in moves.served(frames[j], m.dest_lpar_id, m.name)]
         if m.kind == "inactive":
             _finish(frames, i, j, m, lines)
             return

@@ -57,10 +57,15 @@ def test_active_migration_moves_the_partition_at_the_computed_time(prod: Frame,
     e.step(40)
     converged = 5 + (32768 - 625) / (1250 - 320)
     times = messages(e, "was01")
-    assert times[0] == (5.0, "memory copy started: 32768 MB from vios1 to drvios1 at 1250 MB/s")
-    assert times[1][0] == pytest.approx(converged, abs=0.011)
-    assert times[2][0] == pytest.approx(converged + 1.0, abs=0.011)
-    assert times[2][1] == f"migration complete: was01 is running on {DR} as partition ID 4"
+    assert times[:2] == [
+        (5.0, f"shell partition was01 (ID 4) ready on {DR}"),
+        (5.0, "memory copy started: 32768 MB from vios1 to drvios1 at 1250 MB/s")]
+    assert times[2][0] == pytest.approx(converged, abs=0.011)
+    assert times[3][0] == pytest.approx(converged + 1.0, abs=0.011)
+    assert times[3][1] == f"migration complete: was01 is running on {DR} as partition ID 4"
+    # each VIOS adapter made on the target and removed on the source is a journal line
+    assert messages(e, "drvios2") == [(5.0, "created vhost0 (slot 10) for was01")]
+    assert messages(e, "vios2") == [(times[3][0], "removed vhost1 (slot 14)")]
     snap = e.snapshot()
     assert snap.system(prod.system.name).partition("was01") is None
     moved = snap.system(DR).partition("was01")
