@@ -201,6 +201,9 @@ def _names(snapshot: Snapshot | None, kind: str, values: dict[str, str]) -> list
     if snapshot is None or not kind:
         return []
     frame = snapshot.frame
+    typed = values.get("-m", "")
+    if typed and snapshot.several:  # names of the system -m named
+        frame = next((f for f in snapshot.frames if typed in (f.system.name, f.mtms)), frame)
     if kind == "system":  # every managed system of the HMC
         return [key for f in snapshot.frames for key in (f.system.name, f.mtms)]
     if kind == "lpar":

@@ -347,7 +347,11 @@ def _collect(ctx: Ctx, resource: str, f: Filter, interval: str) -> list[Sample]:
 
 def plan_ch(ctx: Ctx, args: Args) -> list[Operation]:
     ctx.system(args, required=False)
-    return [ChangeSampleRate(sample_rate=args.integer("-s", low=0) or 0)]
+    rate = args.integer("-s", low=0) or 0
+    if ctx.system_key or not ctx.snap.several:
+        return [ChangeSampleRate(sample_rate=rate)]
+    # without -m: every managed system, as the HMC does
+    return [ChangeSampleRate(sample_rate=rate, system=f.mtms) for f in ctx.snap.frames]
 
 
 def run_ch(ctx: Ctx, args: Args) -> str:

@@ -173,8 +173,12 @@ def run(ctx: Ctx, args: Args) -> str:
         ctx.system(args, required=False)
         hw = parse_filter(args.get("--filter"), args.filters)
         wanted = {k: {v.lower() for v in vs} for k, vs in hw.values.items()}
-        found = [r for r in (hardware_record(ctx, e) for e in reversed(ctx.frame.svc_events)
-                             if ctx.wall(e.last_time) >= since)
+        # without -m: every managed system's events, system by system
+        systems = ([ctx] if ctx.system_key else
+                   [replace(ctx, snap=ctx.snap.on(i)) for i in range(len(ctx.snap.frames))])
+        found = [r for one in systems
+                 for r in (hardware_record(one, e) for e in reversed(one.frame.svc_events)
+                           if one.wall(e.last_time) >= since)
                  if all(str(r[FILTER_ATTR[k]]).lower() in vs for k, vs in wanted.items())]
         return render(found, fields, header, known)
     f = parse_filter(args.get("--filter"), args.filters)

@@ -181,8 +181,14 @@ def _menu(console: Console, stdin: int, out: _Writer, system: str = "") -> Comma
 
 
 def _menu_loop(console: Console, stdin: int, out: _Writer, system: str = "") -> CommandResult:
-    """`system`: the MTMS -m named ("" = the first system)."""
+    """`system`: the MTMS -m named; "" with several systems: the managed systems first, as
+    the HMC's vtmenu asks which one."""
     status = 0
+    if not system and console.snapshot().several:
+        chosen_system = _pick_system(console, stdin, out)
+        if chosen_system is None:
+            return CommandResult("", "", status)
+        system = chosen_system
     while True:
         snap = console.snapshot()
         frame = snap.system(system) if system else snap.frame
@@ -206,6 +212,28 @@ def _menu_loop(console: Console, stdin: int, out: _Writer, system: str = "") -> 
         if result.stderr:
             out(result.stderr.replace("\n", "\r\n"))
             status = result.exit_code
+
+
+def _pick_system(console: Console, stdin: int, out: _Writer) -> str | None:
+    """vtmenu's first menu when the HMC manages several systems: the chosen one's MTMS, or
+    None when the user quits."""
+    while True:
+        frames = console.snapshot().frames
+        lines = ["", RULE, " Managed Systems:", RULE]
+        lines += [f" {n:3d}) {f.system.name:<34} {f.system.state}"
+                  for n, f in enumerate(frames, 1)]
+        lines += ["", ""]
+        out("\r\n".join(lines))
+        out(" Enter Number of Managed System: (q to quit): ")
+        answer = _read_line(stdin, out)
+        if answer is None or answer.strip().lower() == "q":
+            out("\r\n")
+            return None
+        text = answer.strip()
+        if text.isdecimal() and 1 <= int(text) <= len(frames):
+            out("\r\n")
+            return frames[int(text) - 1].mtms
+        out(f"\r\n Invalid entry: {text or '(none)'} \r\n")
 
 
 def _read_line(stdin: int, out: _Writer) -> str | None:

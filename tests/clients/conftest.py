@@ -99,8 +99,9 @@ def hmc() -> Iterator[Hmc]:
 
 
 @contextlib.contextmanager
-def served_hmc(*serve_args: str) -> Iterator[Hmc]:
-    """A server of its own (`serve_args` added to `hmc-tui serve`, e.g. `--speed 5`)."""
+def served_hmc(*serve_args: str, frame_text: str = "") -> Iterator[Hmc]:
+    """A server of its own (`serve_args` added to `hmc-tui serve`, e.g. `--speed 5`) on
+    `frame_text` (default: the one-system demo)."""
     _tool("ssh")
     _tool("sshpass")
     root = Path(tempfile.mkdtemp(prefix="hmcc"))  # short: the socket path must fit 108 bytes
@@ -113,7 +114,7 @@ def served_hmc(*serve_args: str) -> Iterator[Hmc]:
     # The one-system demo these clients' figures pin (a first start copies the two-system
     # demo, tests/engine/test_multisys.py)
     (root / "data").mkdir(mode=0o700)
-    (root / "data" / "frame.toml").write_text(demo_frame_text())
+    (root / "data" / "frame.toml").write_text(frame_text or demo_frame_text())
     key = asyncssh.generate_private_key("ssh-ed25519")
     key_path = root / "monitor_key"
     key_path.write_bytes(key.export_private_key())

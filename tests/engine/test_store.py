@@ -21,6 +21,7 @@ from engine.store import (
     frame_from_toml,
     frame_to_toml,
     load_frame,
+    load_hmc,
     save_frame,
     user_frame_path,
 )
@@ -556,8 +557,9 @@ def test_default_locations_use_platformdirs(monkeypatch: pytest.MonkeyPatch) -> 
 def test_ensure_user_frame_creates_once(tmp_path: Path) -> None:
     path = ensure_user_frame()
     assert path == user_frame_path()
-    assert path.read_text() == demo_frame_text()  # copied verbatim, comments and all
-    assert load_frame(path) == demo_frame()
+    # the two-system demo, copied verbatim, comments and all
+    assert path.read_text() == store.demo_hmc_text()
+    assert load_hmc(path).systems[0] == demo_frame()
     path.write_text("# the user's own frame, even a broken one, is never replaced\n")
     mtime = path.stat().st_mtime_ns
     assert ensure_user_frame() == path

@@ -128,3 +128,14 @@ def test_words_and_replacement() -> None:
     line, cursor = replace_word("lssyscfg -r lp -m X", 14, "lpar")
     assert (line, cursor) == ("lssyscfg -r lpar -m X", 16)
     assert common_prefix(["dev01", "dev02"]) == "dev0" and common_prefix([]) == ""
+
+
+def test_names_come_from_the_system_m_names() -> None:
+    from engine.store import demo_hmc
+
+    both = LocalConsole(Engine(demo_hmc())).snapshot()
+    assert complete(both, "lssyscfg -r lpar -m ") == [
+        SYS, "9080-HEX*78H4A21", "Server-9043-MRX-SN78K3D05", "9043-MRX*78K3D05"]
+    assert complete(both, "chsysstate -m Server-9043-MRX-SN78K3D05 -r lpar -o on -n d") == [
+        "drvios1", "drvios2", "drtest01"]
+    assert complete(both, f"chsysstate -m {SYS} -r lpar -o on -n d") == ["dev01", "dev02"]

@@ -75,3 +75,20 @@ def test_utilisation_is_per_system(console: LocalConsole) -> None:
     prod, dr = ok(console, line + SYS), ok(console, line + DR)
     assert prod.startswith("oradb01,") and dr.startswith("oradb01,")
     assert prod != dr  # two dispatchers, two workload streams
+
+
+def test_hardware_events_of_every_system_without_m(console: LocalConsole) -> None:
+    ok(console, f"chhwfault -m {DR} -o inject -t core")
+    line = "lssvcevents -t hardware -F sys_name,refcode"
+    everywhere = ok(console, line)
+    assert everywhere.startswith(f"{DR},")  # the only event, on the DR system
+    assert ok(console, f"{line} -m {SYS}") == "No results were found.\n"
+    assert ok(console, f"{line} -m {DR}") == everywhere
+
+
+def test_chlparutil_without_m_sets_every_system(console: LocalConsole) -> None:
+    ok(console, f"chlparutil -r config -s 300 -m {DR}")
+    line = "lslparutil -r config -F sample_rate -m "
+    assert (ok(console, line + SYS), ok(console, line + DR)) == ("30\n", "300\n")
+    ok(console, "chlparutil -r config -s 60")
+    assert (ok(console, line + SYS), ok(console, line + DR)) == ("60\n", "60\n")

@@ -274,3 +274,25 @@ def test_linux_login_lparstat_dlpar_and_poweroff(vhmc: Hmc) -> None:
     child.expect_exact(OPER_PROMPT)
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_vtmenu_asks_for_the_managed_system_first_when_there_are_several() -> None:
+    from engine.store import demo_hmc_text
+
+    with served_hmc(frame_text=demo_hmc_text()) as both:
+        child = login(both, "ansible", PASSWORD, "vtmenu")
+        child.expect_exact(" Managed Systems:")
+        child.expect_exact(f"   1) {SYSTEM}")
+        child.expect_exact("   2) Server-9043-MRX-SN78K3D05")
+        child.expect_exact(" Enter Number of Managed System: (q to quit): ")
+        child.send("3\r")
+        child.expect_exact(" Invalid entry: 3 ")
+        child.expect_exact(" Enter Number of Managed System: (q to quit): ")
+        child.send("2\r")
+        child.expect_exact(" Partitions On Managed System:  Server-9043-MRX-SN78K3D05")
+        child.expect_exact("   3) drtest01")
+        child.expect_exact(" Enter Number of Running Partition (q to quit): ")
+        child.send("q\r")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
