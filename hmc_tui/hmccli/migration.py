@@ -31,6 +31,7 @@ from engine.mobility.validate import (
     plan,
 )
 from engine.model import Frame, Migration, Partition, VirtualEth
+from engine.ops import Operation
 from engine.ops.mobility import MigratePartition
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CliError, CodedError, UsageError
@@ -200,7 +201,9 @@ def _plan(ctx: Ctx, source: Frame, target: Frame, p: Partition,
     return plan(source, target, p, options, _migrations(ctx))
 
 
-def run_migrlpar(ctx: Ctx, args: Args) -> str:
+def plan_migrlpar(ctx: Ctx, args: Args) -> list[Operation]:
+    """The operations of `migrlpar -o m|s|r` (none for -o v, a read): one per partition,
+    named as given (-m, -t: names or MTMS, resolved by the engine)."""
     option = args.require("-o")
     if option == "set":
         raise CodedError("HSCLC001", what="migrlpar -o set (partition mobility attributes)")
@@ -208,30 +211,43 @@ def run_migrlpar(ctx: Ctx, args: Args) -> str:
     if not any(f in args for f in ("-p", "--id", "--all")):
         raise UsageError("-p", "--id", "--all")
     partitions = _partitions(ctx, args, source)
+    system = args.require("-m")
     if option in ("s", "r"):
         action = "stop" if option == "s" else "recover"
-        for p in partitions:
-            ctx.execute(MigratePartition(system=source.system.name, lpar=p.name,
-                                         action=action))
+        return [MigratePartition(system=system, lpar=p.name, action=action)
+                for p in partitions]
+    if option == "v":
+        return []
+    target = args.require("-t")
+    if "--ip" in args:
+        raise HmcError("HSCL0D0E", name=target)
+    o = _options(args)
+    return [MigratePartition(
+        system=system, lpar=p.name, dest_system=target, dest_lpar_id=o.dest_lpar_id,
+        pool=o.pool, vscsi=o.vscsi, vfc=o.vfc, source_msp=o.source_msp, dest_msp=o.dest_msp)
+        for p in partitions]
+
+
+def run_migrlpar(ctx: Ctx, args: Args) -> str:
+    if args.require("-o") != "v":
+        for op in plan_migrlpar(ctx, args):
+            ctx.execute(op)
         return ""
+    source = _source(ctx, args)
+    if not any(f in args for f in ("-p", "--id", "--all")):
+        raise UsageError("-p", "--id", "--all")
+    partitions = _partitions(ctx, args, source)
     target = _target(ctx, args)
     options = _options(args)
-    if option == "v":
-        lines: list[str] = []
-        failed = False
-        for p in partitions:
-            found = _plan(ctx, source, target, p, options)
-            failed = failed or not found.ok
-            lines += [str(f) for f in sorted(found.findings, key=lambda f: f.severity)]
-        if failed:
-            raise CliError("\n".join(lines))
-        return "\n".join(lines)
+    lines: list[str] = []
+    failed = False
     for p in partitions:
-        ctx.execute(MigratePartition(
-            system=source.system.name, lpar=p.name, dest_system=target.system.name,
-            dest_lpar_id=options.dest_lpar_id, pool=options.pool, vscsi=options.vscsi,
-            vfc=options.vfc, source_msp=options.source_msp, dest_msp=options.dest_msp))
-    return ""
+        found = _plan(ctx, source, target, p, options)
+        failed = failed or not found.ok
+        lines += [str(f) for f in sorted(found.findings, key=lambda f: f.severity)]
+    if failed:
+        raise CliError("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _lpar_record(ctx: Ctx, frame: Frame, p: Partition, m: Migration | None) -> Record:
