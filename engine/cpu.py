@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.model import Frame, Partition
+from engine.model import RUNNING_STATES, Frame, Partition
 from engine.phyp import N_POOLS, DispatchConfig, Dispatcher
 from engine.snapshot import PoolLive, UtilSeries
 from engine.utilisation import Utilisation
@@ -26,7 +26,7 @@ BOOTING_DEMAND = 0.1
 
 
 def os_up(p: Partition) -> bool:
-    return p.state == "Running" and p.refcode == ""
+    return p.state in RUNNING_STATES and p.refcode == ""
 
 
 class Processors:
@@ -89,11 +89,21 @@ class Processors:
             if runaway else None
         self._frame = frame
 
+    def _same_setup(self, frame: Frame) -> bool:
+        """Nothing `_configure` reads has changed (frames share unchanged parts)."""
+        old = self._frame
+        return old is not None and (
+            frame.partitions is old.partitions and frame.pools is old.pools
+            and frame.system is old.system and frame.faults is old.faults)
+
     # ------------------------------------------------------------------ running
     def run(self, frame: Frame, start_window: int, windows: int) -> None:
         """Dispatch `windows` 10 ms windows starting at window `start_window`."""
         if frame is not self._frame:
-            self._configure(frame)
+            if self._same_setup(frame):
+                self._frame = frame  # e.g. only a migration's progress moved on
+            else:
+                self._configure(frame)
         if not self._ids:
             return
         blocks, repeats = self._workloads.demand_blocks(start_window / 100, windows)

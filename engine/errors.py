@@ -175,6 +175,59 @@ MESSAGES: dict[str, str] = {
     "HSCL1302": "The managed system {mtms} (type-model*serial) is already managed by this HMC.",
     "HSCL1303": "The managed system {name} has engine_time {time}, the first system {first}: "
     "the systems of one HMC share one clock.",
+    # (sourced: IBM Support, "HSCLA319 during LPM Validation of AIX NPIV Client") partition
+    # mobility (engine/mobility)
+    "HSCLA319": "The migrating partition's virtual fibre channel client adapter {slot} cannot "
+    "be hosted by the existing Virtual I/O Server (VIOS) partitions on the destination "
+    "managed system. To migrate the partition, set up the necessary VIOS host on the "
+    "destination managed system, then try the operation again.",
+    # (ours) partition mobility validation and migration (engine/mobility, docs/mobility.md);
+    # HSCL1320 quotes the migrlpar man page
+    "HSCL1320": "The partition {name} is a Virtual I/O Server partition. Partition migration "
+    "operations can be performed for AIX, Linux, or IBM i partitions only.",
+    "HSCL1321": "The partition {name} is in state {state}: an active migration needs a "
+    "Running partition, an inactive migration a Not Activated one.",
+    "HSCL1322": "The migration of partition {name} was stopped: its memory changed faster "
+    "({dirty} MB/s) than the mover service partitions could copy it ({bandwidth} MB/s), so "
+    "the copy made no progress for {seconds} seconds. The partition keeps running on "
+    "{system}.",
+    "HSCL1323": "The partition {name} owns the physical I/O adapter {adapter} ({location}); a "
+    "migrating partition may have virtual I/O adapters only.",
+    "HSCL1324": "There is no mover service partition on managed system {system}: an active "
+    "migration needs a running Virtual I/O Server with msp=1 and an active RMC connection "
+    "on each system.",
+    "HSCL1325": "The mover service partition {name} was not found on managed system {system}, "
+    "or it is not a running Virtual I/O Server with msp=1 and an active RMC connection.",
+    "HSCL1326": "The virtual Ethernet adapter in slot {slot} of partition {name} is on VLAN "
+    "{vlan} of virtual switch {vswitch}, which no shared Ethernet adapter bridges on managed "
+    "system {system}.",
+    "HSCL1327": "The virtual SCSI adapter in slot {slot} of partition {name} cannot be hosted "
+    "on the destination managed system: it uses {reason}.",
+    "HSCL1328": "There is not enough memory available on managed system {system} for "
+    "partition {name}: {needed} MB required, {available} MB available.",
+    "HSCL1329": "There are not enough {what} available in {where}managed system {system} for "
+    "partition {name}: {needed} required, {available} available.",
+    "HSCL132A": "The processor compatibility mode {mode} of partition {name} is not supported "
+    "by managed system {system} (it supports {modes}).",
+    "HSCL132B": "A partition named {name} already exists on managed system {system} "
+    "(ID {id}).",
+    "HSCL132C": "The partition ID {id} cannot be used on managed system {system}: {reason}.",
+    "HSCL132D": "The partition {name} does not have an active RMC connection to the "
+    "management console; an active migration needs one.",
+    "HSCL132E": "{name} already runs {count} partition migrations, the most it supports "
+    "({limit}).",
+    "HSCL132F": "The partition {name} is already migrating (state {state}).",
+    "HSCL1330": "The logical memory block size of managed system {target} ({target_lmb} MB) "
+    "differs from that of {source} ({source_lmb} MB); an active migration needs the same "
+    "size on both.",
+    "HSCL1331": "The managed system {name} is in state {state}; a partition migration needs "
+    "both managed systems Operating.",
+    "HSCL1333": "The partition {name} is served by two Virtual I/O Servers on {source} but "
+    "would be served by one on {target}: it loses VIOS redundancy.",
+    "HSCL1334": "The migration input {what} is not valid: {reason}",
+    "HSCL1335": "The migration of partition {name} was stopped by {user}; the partition keeps "
+    "running on {system}.",
+    "HSCL1336": "The migration of partition {name} to {target} failed validation: {reason}",
 }
 
 

@@ -23,7 +23,7 @@ SystemState = Literal[
 ]
 PartitionState = Literal[
     "Not Activated", "Starting", "Running", "Open Firmware", "Shutting Down", "Error",
-    "Not Available",
+    "Not Available", "Migrating - Running", "Migrating - Not Activated",
 ]
 LparEnv = Literal["aixlinux", "os400", "vioserver"]
 ProcMode = Literal["shared", "ded"]
@@ -43,7 +43,10 @@ StartPolicy = Literal["autostart", "userinit", "autorecovery"]
 MirroringMode = Literal["none", "sys_firmware_only"]
 RegionSize = Literal[16, 32, 64, 128, 256]
 HUGE_PAGE_MB = 16384  # the size of one system huge page (lshwres huge_page_size)
-ACTIVE_STATES = ("Starting", "Running", "Open Firmware", "Shutting Down", "Error")
+ACTIVE_STATES = ("Starting", "Running", "Open Firmware", "Shutting Down", "Error",
+                 "Migrating - Running")
+# States in which the OS runs (RMC can be up): a partition being migrated runs on (LPM).
+RUNNING_STATES = ("Running", "Migrating - Running")
 TRANSITIONAL_STATES = ("Starting", "Shutting Down")
 POOL_COUNT = 64
 # A processor compatibility mode as the HMC names it: default, POWER8, POWER9_base, Power10
@@ -130,6 +133,9 @@ class PhysicalPort(Frozen):
     mac: str = ""  # Ethernet ports: 12 hex digits
     npiv: bool = True  # FC: NPIV capable
     max_npiv: int = 64  # FC: target ports (tports)
+    # FC: the SAN fabric the port is zoned on ("" = the one default fabric); partition
+    # mobility needs a target port on the fabric of the client's WWPNs (engine/mobility)
+    fabric: str = ""
     # Properties no capture showed (a port known only from `lsmap -npiv`): their values
     # above are defaults, not what the real port has.
     unknown: tuple[PortProperty, ...] = ()
@@ -338,6 +344,7 @@ class Partition(Frozen):
     sync_curr_profile: Literal[0, 1, 2] = 0  # 2: suspended until the next activate/apply
     vios_license_accepted: bool = True  # a freshly installed VIOS has not accepted it yet
     refcode_history: tuple[RefcodeEntry, ...] = ()  # oldest first, REFCODE_HISTORY at most
+    msp: bool = True  # VIOS only: a mover service partition for partition mobility (msp=1)
 
     @property
     def is_vios(self) -> bool:
@@ -407,6 +414,44 @@ class Outage(Frozen):
     vios_id: int = Field(default=0, ge=0)  # "missing": the VIOS
 
 
+# ---------------------------------------------------------------- partition mobility
+# engine/mobility validates and times a migration; engine/ops/mobility.py runs it.
+
+MigrationKind = Literal["active", "inactive"]
+# lslparmigr -r lpar migration_state while a migration is under way (docs/mobility.md)
+MigrationState = Literal[
+    "Migration Starting", "Migration In Progress", "Suspending", "Recovery Required",
+]
+
+
+class Migration(Frozen):
+    """A partition migration under way, kept by the source frame until it ends. Memory
+    figures are MB; times are engine seconds (engine/mobility/timing.py moves them on)."""
+
+    lpar_id: int = Field(ge=1)  # on the source system
+    name: str
+    kind: MigrationKind
+    target: str  # the target managed system's name
+    dest_lpar_id: int = Field(ge=1)
+    state: MigrationState = "Migration Starting"
+    started: float = Field(default=0.0, ge=0)
+    phase_end: float = Field(default=0.0, ge=0)  # end of the timed phase (start, suspend, ...)
+    updated: float = Field(default=0.0, ge=0)  # engine time the copy was last moved on to
+    mem_mb: int = Field(default=0, ge=0)
+    bandwidth: float = Field(default=0.0, ge=0)  # MB/s between the mover service partitions
+    remaining_mb: float = Field(default=0.0, ge=0)  # still to copy
+    sent_mb: float = Field(default=0.0, ge=0)
+    best_mb: float = Field(default=0.0, ge=0)  # the least remaining so far ...
+    best_at: float = Field(default=0.0, ge=0)  # ... and when (no progress for long: stopped)
+    dirty_mb_s: float = Field(default=0.0, ge=0)  # pages dirtied per second in the last step
+    source_msp: str = ""
+    dest_msp: str = ""
+    pool: str = ""  # the target shared processor pool
+    vscsi: tuple[tuple[int, int], ...] = ()  # client slot -> target VIOS id
+    vfc: tuple[tuple[int, int], ...] = ()
+    error: str = ""  # why it stopped (Recovery Required)
+
+
 # ---------------------------------------------------------------- hardware figures
 
 # One entry per distinct system figures seen (a handful per process): `Frame.hardware` is
@@ -462,6 +507,7 @@ class Frame(Frozen):
     faults: tuple[Fault, ...] = ()
     svc_events: tuple[ServiceEvent, ...] = ()  # oldest first
     outages: tuple[Outage, ...] = ()
+    migrations: tuple[Migration, ...] = ()  # partitions migrating away from this system
 
     @field_validator("pools", mode="after")
     @classmethod

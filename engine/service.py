@@ -32,6 +32,7 @@ from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
 from engine.hmc import Hmc, resolve_index
 from engine.journal import NO_CHANGE, Event, Journal
+from engine.mobility import progress as mobility
 from engine.model import Frame
 from engine.redundancy import effects, reconcile
 from engine.roles import SYSTEM_ACTOR, Actor, authorize
@@ -394,8 +395,11 @@ class Engine:
         self._snapshot = self._publish()
 
     def _next_due(self) -> float | None:
-        """The earliest lifecycle step due on any system."""
+        """The earliest lifecycle step (or migration phase) due on any system."""
         dues = [d for sys_ in self._systems if (d := sys_.lifecycle.next_due()) is not None]
+        if any(sys_.frame.migrations for sys_ in self._systems):
+            due = mobility.next_due(tuple(sys_.frame for sys_ in self._systems))
+            dues += [due] if due is not None else []
         return min(dues) if dues else None
 
     def _boundary(self) -> None:
@@ -403,11 +407,28 @@ class Engine:
         if self._queue:
             self._apply_queue()
         self._lifecycle_steps()
+        if any(sys_.frame.migrations for sys_ in self._systems):
+            self._mobility_steps()
         if any(sys_.hub.open_ids() for sys_ in self._systems):
             self._pump_terminals()
         if (self._log is not None and self._journal.unsaved()
                 and wallclock.monotonic() - self._last_flush >= EVENT_FLUSH_SECONDS):
             self.flush_events()
+
+    def _mobility_steps(self) -> None:
+        """Partition migrations moved on to now (engine/mobility/progress.py), with the
+        cores each partition used over the last step; journal lines for each step."""
+        now = self.time
+        frames, lines = mobility.tick(tuple(sys_.frame for sys_ in self._systems),
+                                      tuple(sys_.cpu.physc() for sys_ in self._systems), now)
+        for sys_, frame in zip(self._systems, frames, strict=True):
+            sys_.frame = frame
+        for line in lines:
+            sys_ = self._systems[line.system]
+            self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
+                              op="migrate", target=line.target, command="", ok=not line.code,
+                              code=line.code, message=line.message,
+                              **self._system_field(sys_))
 
     def _pump_terminals(self) -> None:
         """Run the console programs; what they submitted is applied in this same boundary

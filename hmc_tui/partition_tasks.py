@@ -84,6 +84,16 @@ def _can_save(frame: Frame, p: Partition) -> str:
     return ""
 
 
+def _can_migrate(frame: Frame, p: Partition) -> str:
+    if p.is_vios:
+        return "a Virtual I/O Server does not migrate (HSCL1320)"
+    if p.state.startswith("Migrating"):
+        return f"the partition is already migrating ({p.state})"
+    if p.state not in ("Running", "Not Activated"):
+        return f"the partition must be Running or Not Activated; it is {p.state}"
+    return ""
+
+
 def _always(frame: Frame, p: Partition) -> str:
     return ""
 
@@ -104,6 +114,7 @@ SPECS: tuple[_Spec, ...] = (
     _Spec("save", "Save current configuration...", "app.save_profile", "config", _can_save),
     _Spec("rename", "Rename...", "app.rename_partition", "config", _always),
     _Spec("delete", "Delete...", "app.delete_partition", "config", _can_delete),
+    _Spec("migrate", "Mobility: Migrate...", "app.migrate_partition", "power", _can_migrate),
     _Spec("create", "Create partition...", "app.create_partition", "config",
           lambda frame, p: _system_on(frame)),
 )

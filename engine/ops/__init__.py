@@ -29,6 +29,7 @@ from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsS
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
 from engine.ops.faults import ClearFault, CloseServiceEvent, ConfigureDevices, InjectFault
 from engine.ops.firmware import UpdateFirmware
+from engine.ops.mobility import MigratePartition
 from engine.ops.monitor import ChangeSampleRate
 from engine.ops.partition_config import SaveCurrentConfig
 from engine.ops.power import ActivatePartition, PowerOffSystem, PowerOnSystem, ShutdownPartition
@@ -71,7 +72,8 @@ AnyOperation = Annotated[
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
     | SaveCurrentConfig
     | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent
-    | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
+    | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown
+    | MigratePartition,
     Field(discriminator="op"),
 ]
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(AnyOperation)
@@ -136,3 +138,4 @@ __all__ += [  # engine/ops/system.py
 ]
 __all__ += ["BootFromDevice", "FirmwareReset", "InterruptBoot", "OsShutdown"]  # console.py
 __all__ += ["SaveCurrentConfig"]  # engine/ops/partition_config.py
+__all__ += ["MigratePartition"]  # engine/ops/mobility.py

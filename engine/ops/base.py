@@ -63,7 +63,8 @@ class Context:
 
     def require_settled(self, p: Partition) -> None:
         """Refuse while the partition is in a state transition."""
-        if self.lifecycle.busy(p.id) or p.state in ("Starting", "Shutting Down"):
+        if self.lifecycle.busy(p.id) or p.state in ("Starting", "Shutting Down") \
+                or p.state.startswith("Migrating"):  # LPM: engine/ops/mobility.py
             raise HmcError("HSCL0B02", name=p.name, state=p.state)
 
     def put(self, p: Partition) -> None:

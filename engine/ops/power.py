@@ -17,6 +17,8 @@ def activate(ctx: Context, p: Partition, profile_name: str, boot_mode: BootMode 
     """Reserve the profile's resources (desired, falling back toward the minimums) and
     start the boot sequence. Shared by ActivatePartition, restarts and auto-start."""
     ctx.require_system_on()
+    if p.state.startswith("Migrating"):  # a migration holds it (engine/ops/mobility.py)
+        raise HmcError("HSCL0B02", name=p.name, state=p.state)
     if p.active:
         if p.state in TRANSITIONAL_STATES:
             raise HmcError("HSCL0B02", name=p.name, state=p.state)

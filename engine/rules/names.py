@@ -181,7 +181,7 @@ def _names(ix: FrameIndex) -> Problems:
 TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     ManagedSystem: ("firmware", "ipaddr"),
     PhysicalAdapter: ("location", "description"),
-    PhysicalPort: ("name", "location"),
+    PhysicalPort: ("name", "location", "fabric"),
     Disk: ("name", "unique_id"),
     Partition: ("os_version", "refcode", "rmc_ipaddr", "default_profile", "curr_profile"),
     VscsiMapping: ("vtd", "backing"),

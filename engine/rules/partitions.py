@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.errors import HmcError
-from engine.model import ACTIVE_STATES, WORKLOAD_KINDS, Frame, Partition
+from engine.model import ACTIVE_STATES, RUNNING_STATES, WORKLOAD_KINDS, Frame, Partition
 from engine.rules.adapters import _slots, _slots_ok
 from engine.rules.common import Problems
 from engine.rules.index import FrameIndex
@@ -111,7 +111,7 @@ def _partition_ok(ix: FrameIndex, p: Partition) -> bool:
         max_slots = cur.max_virtual_slots
     if (
         (state != "Not Activated" and ix.frame.system.state == "Power Off")
-        or (p.rmc_state == "active" and state != "Running")
+        or (p.rmc_state == "active" and state not in RUNNING_STATES)
         or p.workload.kind not in WORKLOAD_KINDS
         or (bool(p.workload.params) and bool(param_problem(p.workload.kind, p.workload.params)))
     ):
@@ -136,7 +136,7 @@ def _state(frame: Frame, p: Partition, path: str) -> Problems:
             "HSCL0A0F", f"{path}.state", field="state", value=p.state,
             reason="every partition is Not Activated while the managed system is powered off.",
         )
-    if p.rmc_state == "active" and p.state != "Running":
+    if p.rmc_state == "active" and p.state not in RUNNING_STATES:
         yield HmcError(
             "HSCL0A0F", f"{path}.rmc_state", field="rmc_state", value=p.rmc_state,
             reason=f"RMC can only be active while the partition is Running, not {p.state}.",

@@ -90,7 +90,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(authkeys.LSHMCLDAP, authkeys.run_lshmcldap),
     Command(monhmc.GRAMMAR, monhmc.run),
     Command(lsled.GRAMMAR, lsled.run),
-    Command(migration.MIGRLPAR, migration.run_migrlpar),
+    Command(migration.MIGRLPAR, migration.run_migrlpar, migration.plan_migrlpar),
     Command(migration.LSLPARMIGR, migration.run_lslparmigr),
     *(Command(g, _user_command) for g in usercmds.GRAMMARS),
     Command(vterm.MKVTERM, vterm.run_mkvterm),

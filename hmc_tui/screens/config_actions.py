@@ -1,9 +1,10 @@
 """The partition configuration tasks as app actions, for keys, the palette and task menus.
 
 `action_create_partition`, `action_delete_partition`, `action_edit_profile`,
-`action_save_profile` and `action_rename_partition` act on the partition selected in the
-topmost screen that has one (the overview's cursor, the properties screen's partition), so
-a task menu opened over either can run them with `app.run_action("delete_partition")`.
+`action_save_profile`, `action_rename_partition` and `action_migrate_partition` act on the
+partition selected in the topmost screen that has one (the overview's cursor, the properties
+screen's partition), so a task menu opened over either can run them with
+`app.run_action("delete_partition")`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hmc_tui.screens.dialogs.partition_config import (
     SaveProfileDialog,
 )
 from hmc_tui.screens.host import console_host
+from hmc_tui.screens.mobility_wizard import MigrationWizard
 from hmc_tui.screens.partition_wizard import CreatePartitionWizard
 from hmc_tui.screens.profile_editor import ProfileEditor
 from hmc_tui.screens.properties import PropertiesScreen
@@ -33,6 +35,7 @@ CONFIG_TASKS = (
     ("edit_profile", "Manage profiles", "edit, copy, make default (e)"),
     ("save_profile", "Save current configuration", "to a profile, mksyscfg -o save (w)"),
     ("rename_partition", "Rename partition", "chsyscfg new_name (R)"),
+    ("migrate_partition", "Migrate partition", "Live Partition Mobility: validate, migrate"),
 )
 
 
@@ -85,6 +88,9 @@ class PartitionConfigActions(App[int]):
 
     def action_rename_partition(self) -> None:
         self._on_selected(RenamePartitionDialog)
+
+    def action_migrate_partition(self) -> None:
+        self._on_selected(MigrationWizard)
 
     def config_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette's entries for these tasks."""

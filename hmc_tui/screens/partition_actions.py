@@ -28,6 +28,8 @@ ACTION_BINDINGS: list[BindingType] = [
     Binding("w", "app.save_profile", "Save current configuration", show=False,
             id="lpar.save_config"),
     Binding("R", "app.rename_partition", "Rename partition", show=False, id="lpar.rename"),
+    Binding("L", "app.migrate_partition", "Migrate partition (LPM)", show=False,
+            id="lpar.migrate"),
     Binding("m", "tasks", "Tasks", show=False, id="lpar.tasks"),
 ]
 

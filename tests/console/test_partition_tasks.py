@@ -15,7 +15,7 @@ from hmc_tui.screens.dialogs import ActivateDialog, DlparDialog
 from hmc_tui.screens.task_menu import TaskMenu
 
 EVERY_APP_ACTION = {"edit_profile", "save_profile", "rename_partition",
-                    "delete_partition", "create_partition"}
+                    "delete_partition", "create_partition", "migrate_partition"}
 
 
 def reasons(frame: Frame, name: str, role: str = "hmcsuperadmin",
@@ -32,7 +32,7 @@ def test_a_running_partition_with_rmc() -> None:
         "shutdown": "", "restart": "", "dlpar_proc": "", "dlpar_mem": "", "terminal": "",
         "profiles": "", "save": "", "rename": "",
         "delete": "the partition must be Not Activated to be deleted; it is Running",
-        "create": "",
+        "migrate": "", "create": "",
     }
 
 
@@ -80,7 +80,8 @@ def test_system_off_role_and_missing_actions() -> None:
     assert operator["dlpar_mem"] == "" and operator["rename"].startswith("your role")
     bare = reasons(frame, "sandbox01", app_actions=set())
     assert [k for k, v in bare.items() if v == NOT_IN_BUILD] == [
-        "profiles", "save", "rename", "delete", "create"]  # the terminal is the screen's
+        "profiles", "save", "rename", "delete", "migrate", "create"]  # the terminal: screen's
+    assert reasons(frame, "vios1")["migrate"] == "a Virtual I/O Server does not migrate (HSCL1320)"
 
 
 def test_unknown_partition_has_no_tasks() -> None:

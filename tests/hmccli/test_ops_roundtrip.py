@@ -114,6 +114,15 @@ OPERATIONS: list[ops.Operation] = [
     ops.SaveCurrentConfig(lpar="was01", profile="default_profile", force=True),
     ops.DeletePartition(lpar="sandbox01", vioscfg=True),
     ops.DeletePartition(lpar="sandbox01", vioscfg=True, vdisk=True),
+    # engine/ops/mobility.py (migrlpar; the target is named as given, resolved by the engine)
+    ops.MigratePartition(system="Server-9080-HEX-SN78H4A21", lpar="was01",
+                         dest_system="Server-9043-MRX-SN78K3D05"),
+    ops.MigratePartition(system="Server-9080-HEX-SN78H4A21", lpar="was01",
+                         dest_system="9043-MRX*78K3D05", dest_lpar_id=20, pool="DefaultPool",
+                         vscsi=((2, "drvios1"), (3, "drvios2")), vfc=((4, "drvios1"),),
+                         source_msp="vios1", dest_msp="drvios1"),
+    ops.MigratePartition(system="Server-9080-HEX-SN78H4A21", lpar="was01", action="stop"),
+    ops.MigratePartition(system="Server-9080-HEX-SN78H4A21", lpar="was01", action="recover"),
 ]
 
 

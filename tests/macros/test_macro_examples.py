@@ -31,6 +31,7 @@ PASSING = {
                                      "vios1": ("Not Activated", None)},
     "virtual-network-failover.toml": {"vios1": ("Not Activated", None),
                                       "vios2": ("Running", 1.0)},
+    "migrate-to-dr-and-back.toml": {"was01": ("Running", 1.5)},  # there and back (LPM)
 }
 
 

@@ -130,6 +130,14 @@ class ActionDialog(ModalScreen[OpResult | None]):
             return
         self.run_op(op)
 
+    def dismiss_on_success(self) -> bool:
+        """Close with the result once the operation succeeds (the migration wizard stays
+        open to follow what it started)."""
+        return True
+
+    async def after_success(self) -> None:
+        """What a dialog that stays open does with a success."""
+
     async def confirm(self, op: Operation) -> bool:
         """Destructive dialogs ask first (ShutdownDialog overrides)."""
         return True
@@ -145,8 +153,10 @@ class ActionDialog(ModalScreen[OpResult | None]):
             self.show_error("")
             result = await self.hmc.run_operation(op)
             self.last_result = result
-            if result.ok:
+            if result.ok and self.dismiss_on_success():
                 self.dismiss(result)
+            elif result.ok:
+                await self.after_success()
             else:
                 self.show_error(f"{result.code} {result.message}")
         finally:
