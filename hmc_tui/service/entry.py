@@ -89,6 +89,9 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sub.add_argument("--speed", metavar="N", type=_positive, default=1.0,
                      help="engine seconds per wall second (default 1: real time)")
     sub.add_argument("--no-ssh", action="store_true", help="serve local consoles only")
+    sub.add_argument("--web", metavar="HOST:PORT", type=_listen, default=None,
+                     help="also serve the console in a browser at http://HOST:PORT/ behind a "
+                     "login page (off unless given; e.g. 127.0.0.1:12480)")
     sub.add_argument("--idle-timeout", metavar="SECONDS", type=float, default=1800.0,
                      help="close SSH consoles idle this long (0: never; default 1800)")
     sub.add_argument("--max-sessions", metavar="N", type=int, default=32,
@@ -291,6 +294,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             host_key = load_host_key(host_key_path())
         except HostKeyError as exc:
             return _fail(str(exc))
+    if not args.no_ssh or args.web:  # a door that logs users in needs a first user
         try:
             password_file = store.ensure_initial_admin()
         except (UserError, OSError) as exc:
@@ -307,7 +311,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
                  store: UserStore, host_key: asyncssh.SSHKey | None) -> int:
-    from hmc_tui.service.sshd import HmcSshServer, SshSettings
+    from hmc_tui.service.sshd import HmcSshServer, SshSettings, settings_gate
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
     # The frame file plus every operation acknowledged after its last save (engine.durable).
@@ -319,24 +323,37 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     service = EngineService(engine, socket_path, frame_path=frame_path,
                             save_interval=args.save_interval, users=store)
     ssh: HmcSshServer | None = None
+    web: Any = None  # hmc_tui.web.server.WebConsoleServer, imported only when asked for
+    host, port = args.listen
+    settings = SshSettings(host=host, port=port, idle_timeout=args.idle_timeout,
+                           max_sessions=args.max_sessions,
+                           max_sessions_per_user=args.max_sessions_per_user,
+                           reserved_admin_sessions=args.admin_sessions,
+                           max_unauthenticated=args.max_unauthenticated,
+                           login_timeout=args.login_timeout,
+                           login_delay=args.login_delay)
+    # One gate for every door: failed logins and session slots count across SSH and web.
+    gate = settings_gate(store, settings)
+    command = None
+    if args.console_command:
+        command = [part.replace("{socket}", str(socket_path))
+                   for part in shlex.split(args.console_command)]
     try:
         await service.start()
         if host_key is not None:
-            host, port = args.listen
-            settings = SshSettings(host=host, port=port, idle_timeout=args.idle_timeout,
-                                   max_sessions=args.max_sessions,
-                                   max_sessions_per_user=args.max_sessions_per_user,
-                                   reserved_admin_sessions=args.admin_sessions,
-                                   max_unauthenticated=args.max_unauthenticated,
-                                   login_timeout=args.login_timeout,
-                                   login_delay=args.login_delay)
-            command = None
-            if args.console_command:
-                command = [part.replace("{socket}", str(socket_path))
-                           for part in shlex.split(args.console_command)]
-            ssh = HmcSshServer(service, store, host_key, settings, console_command=command)
+            ssh = HmcSshServer(service, store, host_key, settings, console_command=command,
+                               gate=gate)
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
+        if args.web is not None:
+            from hmc_tui.web.server import WebConsoleServer, WebSettings
+
+            web_host, web_port = args.web
+            web = WebConsoleServer(service, store, gate, WebSettings(
+                host=web_host, port=web_port, idle_timeout=args.idle_timeout),
+                console_command=command)
+            await web.start()
+            print(f"browser console on {web.url}", flush=True)
         print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
               flush=True)
         stop = asyncio.Event()
@@ -348,8 +365,11 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         await stop.wait()
         log.info("stopping")
     finally:
+        if web is not None:
+            await web.stop()
         if ssh is not None:
             await ssh.stop()
+        gate.close()
         engine.stop()
         await service.stop()  # saves the frame, atomically, after the clock stopped
     if service.save_error:

@@ -348,26 +348,8 @@ class HmcSshServer:
 
     def _console_env(self, process: asyncssh.SSHServerProcess[bytes], actor: Actor,
                      origin: str) -> dict[str, str]:
-        """A clean environment: nothing of the client's but its terminal type (its own
-        variables, LD_PRELOAD or PYTHON* included, are never passed on), nothing of the
-        server's but the locations the console needs."""
-        env = {
-            "TERM": process.get_terminal_type() or "xterm-256color",
-            # OpenSSH does not forward COLORTERM; every terminal worth using has truecolor.
-            "COLORTERM": "truecolor",
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "HOME": str(Path.home()),
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            USER_ENV: actor.user,
-            ROLE_ENV: actor.role,
-            ORIGIN_ENV: origin,
-        }
-        for name in (DATA_DIR_ENV, CONFIG_DIR_ENV, STATE_DIR_ENV, "PYTHONPATH",
-                     "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-            if name in os.environ:
-                env[name] = os.environ[name]
-        return env
+        return console_environment(process.get_terminal_type() or "xterm-256color", actor,
+                                   origin)
 
     # ------------------------------------------------------------------ exec
     async def _exec(self, process: asyncssh.SSHServerProcess[bytes], actor: Actor, origin: str,
@@ -409,6 +391,29 @@ class HmcSshServer:
         shell = Rbash(run_hmc, HmcCommandNames(), user=actor.user,
                       limits=Limits(max_seconds=self.settings.exec_timeout))
         return shell.run(line)
+
+
+def console_environment(term: str, actor: Actor, origin: str) -> dict[str, str]:
+    """A console process's clean environment: nothing of the client's but its terminal type
+    (its own variables, LD_PRELOAD or PYTHON* included, are never passed on), nothing of the
+    server's but the locations the console needs."""
+    env = {
+        "TERM": term,
+        # OpenSSH does not forward COLORTERM; every terminal worth using has truecolor.
+        "COLORTERM": "truecolor",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "HOME": str(Path.home()),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        USER_ENV: actor.user,
+        ROLE_ENV: actor.role,
+        ORIGIN_ENV: origin,
+    }
+    for name in (DATA_DIR_ENV, CONFIG_DIR_ENV, STATE_DIR_ENV, "PYTHONPATH",
+                 "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
 
 
 def rbash_argv(socket_path: Path, users_path: Path) -> list[str]:
