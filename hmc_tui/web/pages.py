@@ -56,7 +56,7 @@ def message_page(title: str, message: str) -> str:
 """
 
 
-_LOGOUT = """<form method="post" action="/logout" style="position: fixed; right: 4px; bottom: 4px;
+_LOGOUT = """<form method="post" action="/logout" style="position: fixed; right: 4px; top: 2px;
  z-index: 30; margin: 0;"><button id="logout" type="submit" style="padding: 2px 10px; margin: 0;
  font: 12px menlo, monospace; opacity: 0.7;">Log out USER</button></form>
 </body>"""
