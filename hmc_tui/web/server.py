@@ -155,7 +155,7 @@ class WebConsoleServer:
         if check == "blocked":
             return self._blocked(address, name)
         if check == "wrong":
-            # HSCL0003 is what the HMC's own login says; no hint which of the two was wrong.
+            # The same answer for an unknown user and a wrong password: no hint which it was.
             return _html(login_page(TITLE, "The user ID or password is not valid.", name), 401)
         user = self.store.get(name)
         if user is None:
