@@ -31,6 +31,7 @@ import shlex
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,6 +182,11 @@ class HmcSshServer:
     @property
     def limiter(self) -> LoginLimiter:
         return self.gate.limiter
+
+    @property
+    def auth_executor(self) -> Executor:
+        """The password-hashing threads (the gate's), for other doors that check passwords."""
+        return self.gate.auth_executor
 
     @property
     def active_sessions(self) -> int:
