@@ -29,7 +29,7 @@ Element: TypeAlias = Any  # lxml.etree._Element (lxml ships no type hints)
 _PARSER = ET.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                        remove_blank_text=True)
 
-ATOM_TYPE = "application/atom+xml"
+ATOM_TYPE = "application/atom+xml; charset=UTF-8"
 UOM_TYPE = "application/vnd.ibm.powervm.uom+xml; type={}"
 WEB_TYPE = "application/vnd.ibm.powervm.web+xml; type={}"
 
@@ -113,7 +113,9 @@ def feed(entries: Iterable[Element], *, feed_id: str, self_href: str) -> Element
 
 
 def to_bytes(node: Element) -> bytes:
-    return bytes(ET.tostring(node, encoding="UTF-8", xml_declaration=True, standalone=True))
+    # No XML declaration: pypowervm parses the decoded text, and lxml refuses a str that
+    # declares an encoding (the HMC's feeds have none either).
+    return bytes(ET.tostring(node, encoding="UTF-8", xml_declaration=False))
 
 
 _STAMPS = re.compile(rb"<(published|updated)>[^<]*</(published|updated)>")
