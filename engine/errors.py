@@ -166,6 +166,24 @@ MESSAGES: dict[str, str] = {
     "HSCL1220": "The managed system {name} cannot be powered off: {count} partition(s) are "
     "active ({names}). Shut them down first, or specify --force to shut them down "
     "immediately.",
+    # (ours) the REST API (hmc_tui/rest): logon, sessions, requests, jobs
+    "HSCL1360": "The logon failed: the user name or the password is not correct.",
+    "HSCL1361": "Too many failed logons from {address}; try again in {seconds} seconds.",
+    "HSCL1362": "The password of {user} has expired and must be changed before the REST API "
+    "can be used: log in once over SSH with the password and choose a new one, or run "
+    "`hmc-tui users passwd {user}` on the server.",
+    "HSCL1363": "The session is not valid or has expired (X-API-Session); log on again.",
+    "HSCL1364": "There is no resource at {uri}.",
+    "HSCL1365": "The request is not valid: {reason}",
+    "HSCL1366": "The request body is larger than the {limit} bytes allowed.",
+    "HSCL1367": "The {kind} was changed since it was read (its ETag is now {etag}); read it "
+    "again and resubmit the change.",
+    "HSCL1368": "The job {id} was not found.",
+    "HSCL1369": "The operation {op} is not supported on {kind}.",
+    "HSCL136A": "The method {method} is not allowed on {uri}.",
+    "HSCL136B": "Too many REST API sessions are open ({limit} {who}); log off one first.",
+    "HSCL136C": "The REST API could not complete the request because of an internal error; "
+    "the service log has the detail.",
 }
 
 
