@@ -184,6 +184,11 @@ MESSAGES: dict[str, str] = {
     "HSCL136B": "Too many REST API sessions are open ({limit} {who}); log off one first.",
     "HSCL136C": "The REST API could not complete the request because of an internal error; "
     "the service log has the detail.",
+    # (ours) Performance and Capacity Monitoring over REST (hmc_tui/rest/pcm.py)
+    "HSCL1380": "The performance monitoring preferences are not valid: {reason}",
+    "HSCL1381": "NoOfSamples must be a whole number from 1 to {high}; the value given was "
+    "{value}.",
+    "HSCL1382": "Energy monitoring is not supported by the managed system {name}.",
 }
 
 
