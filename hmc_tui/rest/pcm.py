@@ -525,8 +525,15 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
     engine = ctx.engine
     state = PcmState()
 
-    def series(resource: str, key: int) -> UtilSeries:
-        return engine.utilisation("lpar" if resource == "lpar" else "pool", key, "long")
+    def reader(times: Sequence[float], win: Window) -> Series:
+        """Samples from the window's first one on: a day of them for 1000 partitions is
+        17 M counters, of which a request needs a few."""
+        need = len(times) - list(times).index(win.pairs[0][0])
+
+        def series(resource: str, key: int) -> UtilSeries:
+            return engine.utilisation("lpar" if resource == "lpar" else "pool", key, "long",
+                                      last=need)
+        return series
 
     def base(request: web.Request) -> str:
         return f"{request.scheme}://{request.host}"
@@ -543,8 +550,8 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
                 return p
         raise rest_error(404, "HSCL1364", uri=request.path)
 
-    def timeline(frame: Frame) -> tuple[float, ...]:
-        return series("pool", 0).times
+    def timeline() -> tuple[float, ...]:
+        return engine.utilisation("pool", 0, "long").times
 
     def xml_response(body: bytes) -> web.Response:
         return web.Response(body=body, headers={"Content-Type": xml.ATOM_TYPE})
@@ -589,17 +596,19 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
         require_session(request)
         count = _samples_param(request)
         frame = system(request)
-        win = window(timeline(frame), count)
+        win = window(timeline(), count)
         if frame.system.sample_rate == 0 or not win:
             return web.Response(status=204)
-        return xml_response(system_feed(frame, win, frame.system.sample_rate, base(request)))
+        # 1000 partitions: ~0.1 s of XML building, off the event loop
+        return xml_response(await asyncio.to_thread(
+            system_feed, frame, win, frame.system.sample_rate, base(request)))
 
     async def partition_metrics_feed(request: web.Request) -> web.StreamResponse:
         require_session(request)
         count = _samples_param(request)
         frame = system(request)
         p = partition(request, frame, request.match_info["lpar"])
-        win = window(timeline(frame), count)
+        win = window(timeline(), count)
         if frame.system.sample_rate == 0 or not win:
             return web.Response(status=204)
         return xml_response(partition_feed(frame, p, win, frame.system.sample_rate,
@@ -614,18 +623,22 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
         epoch = frame.system.epoch.replace(tzinfo=UTC)
         start = (_parse_file_stamp(match["start"]) - epoch).total_seconds()
         end = (_parse_file_stamp(match["end"]) - epoch).total_seconds()
-        win = window(timeline(frame), start=start, end=end)
+        times = timeline()
+        win = window(times, start=start, end=end)
         if not win:  # aged out of the kept samples, or never there
             raise rest_error(404, "HSCL1364", uri=request.path)
         rate = int(match["rate"])
+        series = reader(times, win)
         if match["kind"] == "ManagedSystem":
             if match["uuid"].lower() != system_uuid(frame.system).lower():
                 raise rest_error(404, "HSCL1364", uri=request.path)
-            data = system_metrics(frame, series, win, rate)
+            # every partition's counters: off the event loop (1000 partitions: ~0.2 s)
+            text = await asyncio.to_thread(
+                lambda: json.dumps(system_metrics(frame, series, win, rate)))
         else:
             p = partition(request, frame, match["uuid"])
-            data = partition_metrics(frame, p, series, win, rate)
-        return web.Response(text=json.dumps(data), content_type="application/json")
+            text = json.dumps(partition_metrics(frame, p, series, win, rate))
+        return web.Response(text=text, content_type="application/json")
 
     sys_path = PCM_ROOT + "/ManagedSystem/{uuid}"
     return [
