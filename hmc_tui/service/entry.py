@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from engine.durable import DEFAULT_RETENTION_DAYS, db_path_for, open_engine
 from engine.errors import HmcError
 from engine.store import FrameFileError, ensure_user_frame, load_frame
-from hmc_tui.service.paths import default_socket_path, host_key_path
+from hmc_tui.service.paths import data_dir, default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
 from hmc_tui.service.users import (
     INITIAL_ADMIN,
@@ -90,8 +90,10 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                      help="engine seconds per wall second (default 1: real time)")
     sub.add_argument("--no-ssh", action="store_true", help="serve local consoles only")
     sub.add_argument("--web", metavar="HOST:PORT", type=_listen, default=None,
-                     help="also serve the console in a browser at http://HOST:PORT/ behind a "
+                     help="also serve the console in a browser at https://HOST:PORT/ behind a "
                      "login page (off unless given; e.g. 127.0.0.1:12480)")
+    sub.add_argument("--web-http", action="store_true",
+                     help="serve --web as plain HTTP (loopback, or behind a TLS proxy)")
     sub.add_argument("--idle-timeout", metavar="SECONDS", type=float, default=1800.0,
                      help="close SSH consoles idle this long (0: never; default 1800)")
     sub.add_argument("--max-sessions", metavar="N", type=int, default=32,
@@ -294,6 +296,16 @@ def _run_serve(args: argparse.Namespace) -> int:
             host_key = load_host_key(host_key_path())
         except HostKeyError as exc:
             return _fail(str(exc))
+    args.web_tls = None
+    if args.web is not None and not args.web_http:
+        # HTTPS with the data dir's self-signed certificate, the one the REST API uses.
+        from hmc_tui.rest import certificate
+
+        try:
+            cert, key = certificate.load_or_create(data_dir())
+            args.web_tls = (certificate.ssl_context(cert, key), certificate.fingerprint(cert))
+        except (certificate.CertificateError, OSError) as exc:
+            return _fail(str(exc))
     if not args.no_ssh or args.web:  # a door that logs users in needs a first user
         try:
             password_file = store.ensure_initial_admin()
@@ -349,11 +361,13 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
             from hmc_tui.web.server import WebConsoleServer, WebSettings
 
             web_host, web_port = args.web
+            tls, fingerprint = args.web_tls or (None, "")
             web = WebConsoleServer(service, store, gate, WebSettings(
-                host=web_host, port=web_port, idle_timeout=args.idle_timeout),
+                host=web_host, port=web_port, idle_timeout=args.idle_timeout, ssl=tls),
                 console_command=command)
             await web.start()
-            print(f"browser console on {web.url}", flush=True)
+            print(f"browser console on {web.url}"
+                  + (f", certificate {fingerprint}" if fingerprint else ""), flush=True)
         print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
               flush=True)
         stop = asyncio.Event()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,7 +52,10 @@ class WebSettings:
     login_idle: float = 1800.0  # a login without requests ends
     login_lifetime: float = 8 * 3600.0
     hangup_grace: float = 3.0
-    # Chromium refuses Secure cookies over plain http; set behind a TLS-terminating proxy.
+    # HTTPS with this context (`hmc-tui serve --web`: the data dir's self-signed certificate,
+    # the REST API's); None: plain HTTP (--web-http, for loopback or behind a TLS proxy).
+    ssl: ssl.SSLContext | None = None
+    # The cookie is marked Secure under HTTPS; set this too behind a TLS-terminating proxy.
     secure_cookie: bool = False
 
 
@@ -83,7 +87,9 @@ class WebConsoleServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.settings.host}:{self.port}/"
+        scheme = "https" if self.settings.ssl is not None else "http"
+        host = self.settings.host
+        return f"{scheme}://{f'[{host}]' if ':' in host else host}:{self.port}/"
 
     def console_pids(self) -> list[int]:
         return [pid for o in self._open if (pid := o.console.pid) is not None]
@@ -106,7 +112,7 @@ class WebConsoleServer:
         self._runner = web.AppRunner(self.make_app(), access_log=None,
                                      handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, s.host, s.port, backlog=32)
+        site = web.TCPSite(self._runner, s.host, s.port, ssl_context=s.ssl, backlog=32)
         await site.start()
         server = site._server  # aiohttp keeps the listening sockets there
         sockets = getattr(server, "sockets", None) or ()
@@ -169,7 +175,7 @@ class WebConsoleServer:
         log.info("%s logged in from %s (browser)", name, address)
         response = _see_other("/")
         response.set_cookie(COOKIE, login.token, httponly=True, samesite="Strict", path="/",
-                            secure=self.settings.secure_cookie)
+                            secure=self.settings.secure_cookie or self.settings.ssl is not None)
         return response
 
     def _blocked(self, address: str, name: str) -> web.Response:

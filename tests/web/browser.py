@@ -77,7 +77,8 @@ def start_browser(width: int = 1400, height: int = 900) -> Any:
 
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}", "--no-first-run"):
+                f"--window-size={width},{height}", "--no-first-run",
+                "--ignore-certificate-errors"):  # the service's self-signed certificate
         options.add_argument(arg)
     binary = next(path for name in CHROMIUM if (path := shutil.which(name)))
     options.binary_location = binary

@@ -19,6 +19,7 @@ import pytest
 
 from engine.service import Engine
 from engine.store import demo_frame
+from hmc_tui.rest import certificate
 from hmc_tui.service.gate import LoginGate
 from hmc_tui.service.server import EngineService
 from hmc_tui.service.sshd import HmcSshServer, SshSettings
@@ -41,8 +42,10 @@ class WebStack:
         return self.web.url
 
     def client(self) -> aiohttp.ClientSession:
-        """A client that keeps cookies for 127.0.0.1 and does not follow redirects."""
+        """A client that keeps cookies for 127.0.0.1 (the self-signed certificate taken as
+        it is)."""
         return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                     connector=aiohttp.TCPConnector(ssl=False),
                                      timeout=aiohttp.ClientTimeout(total=20))
 
     async def login(self, session: aiohttp.ClientSession, user: str,
@@ -58,7 +61,7 @@ WebStackFactory = Callable[..., Awaitable[WebStack]]
 async def make_web(store: UserStore, dirs: Path) -> AsyncIterator[WebStackFactory]:  # noqa: F811
     stacks: list[WebStack] = []
 
-    async def make(*, with_ssh: bool = False, **settings: Any) -> WebStack:
+    async def make(*, with_ssh: bool = False, tls: bool = False, **settings: Any) -> WebStack:
         engine = Engine(demo_frame(), mode="realtime")
         engine.start()
         service = EngineService(engine, dirs / f"w{len(stacks)}.sock", users=store)
@@ -68,6 +71,9 @@ async def make_web(store: UserStore, dirs: Path) -> AsyncIterator[WebStackFactor
                         if k in settings}
         gate = LoginGate(store, login_delay=0.05, max_login_delay=0.2, **gate_options)
         options: dict[str, Any] = {"port": 0, "hangup_grace": 1.0, "idle_timeout": 0}
+        if tls:  # as `hmc-tui serve --web` does: the REST API's self-signed certificate
+            options["ssl"] = certificate.ssl_context(*certificate.load_or_create(
+                dirs / "data"))
         options.update(settings)
         web = WebConsoleServer(service, store, gate, WebSettings(**options),
                                console_command=[sys.executable, "-m", "hmc_tui", "--connect",

@@ -14,7 +14,7 @@ import pytest
 
 from tests.service.conftest import PASSWORDS
 from tests.web.browser import Screen, browser_missing, row_of, start_browser
-from tests.web.conftest import WebStack
+from tests.web.conftest import WebStackFactory
 
 missing = browser_missing()
 pytestmark = pytest.mark.skipif(missing is not None, reason=str(missing))
@@ -66,7 +66,10 @@ def activate_dev02(driver: Any, url: str) -> dict[str, Any]:
 
 
 
-async def test_log_in_see_the_overview_activate_a_partition(web: WebStack) -> None:
+async def test_log_in_see_the_overview_activate_a_partition(make_web: WebStackFactory
+                                                            ) -> None:
+    web = await make_web(tls=True)  # HTTPS, as `hmc-tui serve --web` serves it
+    assert web.url.startswith("https://")
     driver = await asyncio.to_thread(start_browser)
     try:
         seen = await asyncio.wait_for(asyncio.to_thread(activate_dev02, driver, web.url), 120)

@@ -160,3 +160,18 @@ async def test_removed_user_loses_the_login(web: WebStack) -> None:
         assert (await http.get(web.url, allow_redirects=False)).status == 303
         socket = await http.get(web.url + "ws", allow_redirects=False)
         assert socket.status == 401
+
+
+async def test_https_marks_the_cookie_secure_and_serves_wss(make_web: WebStackFactory) -> None:
+    web = await make_web(tls=True)
+    assert web.url == f"https://127.0.0.1:{web.web.port}/"
+    async with web.client() as http:
+        response = await web.login(http, "oper")
+        assert response.status == 303
+        assert "Secure" in response.headers["Set-Cookie"]
+        page = await http.get(web.url)
+        assert f'"wss://127.0.0.1:{web.web.port}/ws"' in await page.text()
+        socket = await http.ws_connect(web.url + "ws")
+        await wait_until(lambda: len(web.web.console_pids()) == 1)
+        await socket.close()
+        await wait_until(lambda: web.gate.sessions == 0)
