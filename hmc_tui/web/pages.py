@@ -43,6 +43,30 @@ def login_page(title: str, message: str = "", user: str = "") -> str:
 """
 
 
+def password_page(title: str, user: str, message: str = "") -> str:
+    """The forced first-login change: the current password again and a new one twice."""
+    error = f'<p class="error" id="error">{html.escape(message)}</p>' if message else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} - new password</title>
+<style>{_STYLE}</style></head>
+<body><main>
+<h1>{html.escape(title)}</h1>
+<p>The password of {html.escape(user)} has expired and must be changed now.</p>
+{error}
+<form method="post" action="/password">
+<input type="hidden" name="user" value="{html.escape(user)}">
+<label for="password">Current password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" autofocus>
+<label for="new">New password</label>
+<input id="new" name="new" type="password" autocomplete="new-password">
+<label for="retype">Retype the new password</label>
+<input id="retype" name="retype" type="password" autocomplete="new-password">
+<button id="change" type="submit">Change and log in</button>
+</form>
+</main></body></html>
+"""
+
+
 def message_page(title: str, message: str) -> str:
     """A page that only says why (a refused console), with the way back."""
     return f"""<!DOCTYPE html>

@@ -8,6 +8,8 @@ service's own event loop, behind a login page.
   socket (the same `python -m hmc_tui --connect SOCKET` as an SSH console, the same clean
   environment naming the user, role and origin "web ADDRESS"), counted in the gate's session
   slots; the process is asked to quit, then hung up, when the socket closes.
+- `POST /password` (form: user, password, new, retype): the forced change of an expired
+  password (hscroot's generated first one), as SSH asks for it at the first login.
 - `POST /logout`: ends the login and closes its consoles.
 - `/static/...`: textual-serve's JavaScript and CSS (xterm.js).
 """
@@ -32,7 +34,13 @@ from hmc_tui.service.server import EngineService
 from hmc_tui.service.sshd import console_argv
 from hmc_tui.service.users import UserError, UserStore
 from hmc_tui.web.console import WebConsole
-from hmc_tui.web.pages import STATIC_DIR, console_page, login_page, message_page
+from hmc_tui.web.pages import (
+    STATIC_DIR,
+    console_page,
+    login_page,
+    message_page,
+    password_page,
+)
 from hmc_tui.web.sessions import COOKIE, WebLogin, WebLogins
 
 log = logging.getLogger(__name__)
@@ -101,6 +109,7 @@ class WebConsoleServer:
             web.get("/", self.handle_console),
             web.get("/login", self.handle_login_page),
             web.post("/login", self.handle_login),
+            web.post("/password", self.handle_password),
             web.post("/logout", self.handle_logout),
             web.get("/ws", self.handle_websocket),
             web.static("/static", STATIC_DIR),
@@ -167,16 +176,43 @@ class WebConsoleServer:
         if user is None:
             return _html(login_page(TITLE, "The user ID or password is not valid.", name), 401)
         if user.must_change:
-            return _html(login_page(
-                TITLE, f"The password of {name} has expired and must be changed: log in once "
-                "over SSH, or on the server run `hmc-tui users passwd "
-                f"{name}`.", name), 403)
+            log.info("%s from %s must change the password", name, address)
+            return _html(password_page(TITLE, name), 403)
+        return self._logged_in(name, address)
+
+    def _logged_in(self, name: str, address: str) -> web.Response:
         login = self.logins.create(name, address)
         log.info("%s logged in from %s (browser)", name, address)
         response = _see_other("/")
         response.set_cookie(COOKIE, login.token, httponly=True, samesite="Strict", path="/",
                             secure=self.settings.secure_cookie or self.settings.ssl is not None)
         return response
+
+    async def handle_password(self, request: web.Request) -> web.StreamResponse:
+        """The expired password's change: the current one is checked through the gate (a
+        wrong one counts as a failed login), then the store's own rules for the new one."""
+        address = request.remote or "?"
+        if not _same_origin(request):
+            return _html(login_page(TITLE, "The form must be sent from this page."), 403)
+        form = await request.post()
+        name = str(form.get("user", "")).strip()
+        old, new = str(form.get("password", "")), str(form.get("new", ""))
+        if self.gate.blocked(address):
+            return self._blocked(address, name)
+        if new != str(form.get("retype", "")):
+            return _html(password_page(TITLE, name, "The new passwords do not match."), 400)
+        check = await self.gate.check_password(address, name, old)
+        if check == "blocked":
+            return self._blocked(address, name)
+        if check == "wrong":
+            return _html(login_page(TITLE, "The user ID or password is not valid.", name), 401)
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                self.gate.auth_executor, self.store.change_password, name, old, new)
+        except UserError as exc:
+            return _html(password_page(TITLE, name, f"{str(exc).capitalize()}."), 400)
+        log.info("%s changed the password from %s (browser)", name, address)
+        return self._logged_in(name, address)
 
     def _blocked(self, address: str, name: str) -> web.Response:
         wait = self.gate.retry_after(address)

@@ -59,12 +59,32 @@ async def test_wrong_password_is_refused_without_saying_which_part(web: WebStack
         assert (await http.get(web.url, allow_redirects=False)).status == 303
 
 
-async def test_expired_password_must_be_changed_elsewhere(web: WebStack) -> None:
+async def test_expired_password_is_changed_at_the_first_login(web: WebStack) -> None:
     web.store.set_password("oper", "fresh-pass-9", must_change=True)
     async with web.client() as http:
         response = await web.login(http, "oper", "fresh-pass-9")
         assert response.status == 403
-        assert "hmc-tui users passwd oper" in await response.text()
+        assert "The password of oper has expired and must be changed now." in \
+            await response.text()
+        assert (await http.get(web.url, allow_redirects=False)).status == 303  # no login yet
+
+        async def change(old: str, new: str, retype: str) -> aiohttp.ClientResponse:
+            return await http.post(web.url + "password", allow_redirects=False, data={
+                "user": "oper", "password": old, "new": new, "retype": retype})
+
+        mismatch = await change("fresh-pass-9", "brand-new-pw1", "brand-new-pw2")
+        assert mismatch.status == 400 and "do not match" in await mismatch.text()
+        same = await change("fresh-pass-9", "fresh-pass-9", "fresh-pass-9")
+        assert same.status == 400
+        assert "must differ from the current one" in await same.text()
+        wrong = await change("not-the-old-1", "brand-new-pw1", "brand-new-pw1")
+        assert wrong.status == 401
+        done = await change("fresh-pass-9", "brand-new-pw1", "brand-new-pw1")
+        assert done.status == 303 and done.headers["Location"] == "/"
+        assert (await http.get(web.url, allow_redirects=False)).status == 200
+    user = web.store.get("oper")
+    assert user is not None and not user.must_change
+    assert web.store.verify_password("oper", "brand-new-pw1")
 
 
 async def test_five_failures_block_the_address_for_ssh_too(make_web: WebStackFactory) -> None:
