@@ -45,6 +45,10 @@ from hmc_tui.service.users import (
 if TYPE_CHECKING:
     import asyncssh
 
+    from engine.service import Engine
+    from hmc_tui.rest.server import RestServer
+    from hmc_tui.service.sshd import HmcSshServer
+
 
 PROG = "hmc-tui"
 log = logging.getLogger("hmc_tui.service")
@@ -64,6 +68,14 @@ def _listen(text: str) -> tuple[str, int]:
     if not sep or not port.isdecimal() or not 0 <= int(port) <= 65535:
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
     return host.strip("[]") or "127.0.0.1", int(port)
+
+
+REST_DEFAULT = ("127.0.0.1", 12443)  # the HMC's REST port
+
+
+def _rest(text: str) -> tuple[str, int] | None:
+    """`--rest HOST:PORT`, or `off` (None)."""
+    return None if text == "off" else _listen(text)
 
 
 def _positive(text: str) -> float:
@@ -88,7 +100,11 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                      help="engine socket for consoles (default: in the runtime or state dir)")
     sub.add_argument("--speed", metavar="N", type=_positive, default=1.0,
                      help="engine seconds per wall second (default 1: real time)")
-    sub.add_argument("--no-ssh", action="store_true", help="serve local consoles only")
+    sub.add_argument("--no-ssh", action="store_true",
+                     help="serve local consoles only (no SSH; no REST API unless --rest)")
+    sub.add_argument("--rest", metavar="HOST:PORT|off", type=_rest, default=False,
+                     help="HTTPS address of the HMC REST API (default 127.0.0.1:12443; "
+                     "off: none)")
     sub.add_argument("--idle-timeout", metavar="SECONDS", type=float, default=1800.0,
                      help="close SSH consoles idle this long (0: never; default 1800)")
     sub.add_argument("--max-sessions", metavar="N", type=int, default=32,
@@ -299,14 +315,32 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"Created the user {INITIAL_ADMIN} (hmcsuperadmin). Its first password is in "
                   f"{password_file} (readable by you only); it must be changed at the first "
                   f"login, or with `{PROG} users passwd {INITIAL_ADMIN}`.", flush=True)
+    rest_dir = None
+    if _rest_address(args) is not None:
+        from hmc_tui.rest.certificate import CertificateError, load_or_create
+
+        try:  # as for the host key: a certificate problem stops here, before anything runs
+            load_or_create(host_key_path().parent)
+        except (CertificateError, OSError) as exc:
+            return _fail(str(exc))
+        rest_dir = host_key_path().parent
     try:
-        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key))
+        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key,
+                                  rest_dir))
     except (ServiceAlreadyRunning, ValueError, OSError, HmcError) as exc:
         return _fail(str(exc))
 
 
+def _rest_address(args: argparse.Namespace) -> tuple[str, int] | None:
+    """Where the REST API listens: --rest, else the default unless --no-ssh."""
+    if args.rest is False:  # not given
+        return None if args.no_ssh else REST_DEFAULT
+    return args.rest
+
+
 async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
-                 store: UserStore, host_key: asyncssh.SSHKey | None) -> int:
+                 store: UserStore, host_key: asyncssh.SSHKey | None,
+                 rest_dir: Path | None = None) -> int:
     from hmc_tui.service.sshd import HmcSshServer, SshSettings
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
@@ -319,6 +353,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     service = EngineService(engine, socket_path, frame_path=frame_path,
                             save_interval=args.save_interval, users=store)
     ssh: HmcSshServer | None = None
+    rest: RestServer | None = None
     try:
         await service.start()
         if host_key is not None:
@@ -337,6 +372,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
             ssh = HmcSshServer(service, store, host_key, settings, console_command=command)
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
+        if rest_dir is not None:
+            rest = await _start_rest(args, engine, store, ssh, rest_dir)
         print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
               flush=True)
         stop = asyncio.Event()
@@ -348,6 +385,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         await stop.wait()
         log.info("stopping")
     finally:
+        if rest is not None:
+            await rest.stop()
         if ssh is not None:
             await ssh.stop()
         engine.stop()
@@ -360,6 +399,31 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         return _fail(f"the engine failed ({engine.failure}); the frame was saved as it was "
                      "before the failure")
     return 0
+
+
+async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore,
+                      ssh: HmcSshServer | None, cert_dir: Path) -> RestServer:
+    """The REST API (hmc_tui/rest), sharing the SSH server's failed-login throttle and
+    password-hashing threads when SSH runs, so guesses count the same at either door."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hmc_tui.rest.context import RestSettings
+    from hmc_tui.rest.server import RestServer, make_context
+    from hmc_tui.service.logins import LoginLimiter
+
+    host, port = _rest_address(args) or REST_DEFAULT
+    if ssh is not None:
+        limiter, executor = ssh.limiter, ssh.auth_executor
+    else:
+        limiter = LoginLimiter(delay=args.login_delay)
+        executor = ThreadPoolExecutor(1, thread_name_prefix="hmc-auth")
+    ctx = make_context(engine, store, RestSettings(host=host, port=port), limiter=limiter,
+                       executor=executor, login_timeout=args.login_timeout)
+    rest = RestServer(ctx, cert_dir)
+    await rest.start()
+    print(f"REST API on https://{host}:{rest.port}, certificate {rest.fingerprint}",
+          flush=True)
+    return rest
 
 
 # ---------------------------------------------------------------- --connect

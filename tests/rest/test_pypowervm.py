@@ -18,11 +18,11 @@ from tests.rest.conftest import PASSWORDS, Rest
 
 pytest.importorskip("pypowervm")
 
-from pypowervm import adapter as pvm_adapter  # noqa: E402
-from pypowervm.tasks import power  # noqa: E402
-from pypowervm.wrappers import logical_partition as pvm_lpar  # noqa: E402
-from pypowervm.wrappers import managed_system as pvm_ms  # noqa: E402
-from pypowervm.wrappers import virtual_io_server as pvm_vios  # noqa: E402
+from pypowervm import adapter as pvm_adapter
+from pypowervm.tasks import power
+from pypowervm.wrappers import logical_partition as pvm_lpar
+from pypowervm.wrappers import managed_system as pvm_ms
+from pypowervm.wrappers import virtual_io_server as pvm_vios
 
 
 @pytest.fixture
