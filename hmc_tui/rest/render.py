@@ -29,10 +29,11 @@ class RenderCache:
         self._items: OrderedDict[tuple[int, str], Rendered] = OrderedDict()
         self._version = -1
 
-    async def get(self, version: int, key: str, make: Callable[[], tuple[bytes, str]]
-                  ) -> Rendered:
-        """The representation of `key` at frame `version`; `make` returns (body, type) and
-        runs in a worker thread when it is not cached."""
+    async def get(self, version: int, key: str,
+                  make: Callable[[], tuple[bytes, str, str | None]]) -> Rendered:
+        """The representation of `key` at frame `version`; `make` returns (body, type,
+        ETag or None for a digest of the body) and runs in a worker thread when it is not
+        cached."""
         if version != self._version:  # the frame changed: everything rendered is stale
             self._items.clear()
             self._version = version
@@ -40,8 +41,8 @@ class RenderCache:
         if found is not None:
             self._items.move_to_end((version, key))
             return found
-        body, content_type = await asyncio.to_thread(make)
-        rendered = Rendered(body, xml.etag_of(body), content_type)
+        body, content_type, etag = await asyncio.to_thread(make)
+        rendered = Rendered(body, etag or xml.etag_of(body), content_type)
         if version == self._version:
             self._items[(version, key)] = rendered
             while len(self._items) > self.size:

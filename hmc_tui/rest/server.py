@@ -67,7 +67,7 @@ def error_response(request: web.Request, status: int, message: str,
 
 
 def build_app(ctx: RestContext) -> web.Application:
-    from hmc_tui.rest import jobs, uom
+    from hmc_tui.rest import jobs, uom, updates
     from hmc_tui.rest.render import RenderCache
 
     app = web.Application(middlewares=[hmc_errors], client_max_size=ctx.settings.max_body)
@@ -78,6 +78,7 @@ def build_app(ctx: RestContext) -> web.Application:
     app.add_routes([web.put(auth.LOGON_PATH, auth.logon),
                     web.delete(auth.LOGON_PATH, auth.logoff)])
     app.add_routes(jobs.routes())
+    app.add_routes(updates.routes())
     app.add_routes(uom.routes())
     if importlib.util.find_spec("hmc_tui.rest.pcm") is not None:  # engineer web's part
         from hmc_tui.rest import pcm  # type: ignore[attr-defined,unused-ignore]
