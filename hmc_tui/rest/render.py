@@ -24,8 +24,13 @@ class Rendered:
 
 
 class RenderCache:
-    def __init__(self, size: int = 256) -> None:
+    """At most `size` representations and `max_bytes` of bodies (the 1000-partition
+    frame's LogicalPartition feed is about 5 MB, one partition's entry about 5 KB)."""
+
+    def __init__(self, size: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._items: OrderedDict[tuple[int, str], Rendered] = OrderedDict()
         self._version = -1
 
@@ -36,6 +41,7 @@ class RenderCache:
         cached."""
         if version != self._version:  # the frame changed: everything rendered is stale
             self._items.clear()
+            self._bytes = 0
             self._version = version
         found = self._items.get((version, key))
         if found is not None:
@@ -43,8 +49,10 @@ class RenderCache:
             return found
         body, content_type, etag = await asyncio.to_thread(make)
         rendered = Rendered(body, etag or xml.etag_of(body), content_type)
-        if version == self._version:
+        if version == self._version and (version, key) not in self._items:
             self._items[(version, key)] = rendered
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._items) > self.size or self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.body)
         return rendered

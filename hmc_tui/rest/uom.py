@@ -218,11 +218,8 @@ def _vnets(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Fou
 
 def partition_by_uuid(frame: Frame, text: str, vios: bool | None = None) -> Partition | None:
     """The partition with UUID `text` (any case); of the kind asked when `vios` is given."""
-    want = text.upper()
-    for p in frame.partitions:
-        if uuids.partition_uuid(frame.system, p) == want and vios in (None, p.is_vios):
-            return p
-    return None
+    p = uuids.partition_index(frame).get(text.upper())
+    return p if p is not None and vios in (None, p.is_vios) else None
 
 
 def _search(expr: str, missing: Exception) -> tuple[str, str]:
