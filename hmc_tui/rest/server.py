@@ -66,11 +66,17 @@ def error_response(request: web.Request, status: int, message: str,
         **(headers or {}), "Content-Type": xml.WEB_TYPE.format("HttpErrorResponse")})
 
 
+async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
+    # Not aiohttp's "Python/3.11 aiohttp/3.x": no versions for a scanner to match.
+    response.headers["Server"] = "hmc-tui"
+
+
 def build_app(ctx: RestContext) -> web.Application:
     from hmc_tui.rest import jobs, uom, updates
     from hmc_tui.rest.render import RenderCache
 
     app = web.Application(middlewares=[hmc_errors], client_max_size=ctx.settings.max_body)
+    app.on_response_prepare.append(_server_header)
     app[CTX_KEY] = ctx
     app[auth.AUTH_KEY] = ctx.auth
     ctx.jobs = jobs.JobTable(keep=ctx.settings.job_keep, max_jobs=ctx.settings.max_jobs)
