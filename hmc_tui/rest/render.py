@@ -24,26 +24,35 @@ class Rendered:
 
 
 class RenderCache:
-    def __init__(self, size: int = 256) -> None:
+    """At most `size` representations and `max_bytes` of bodies (the 1000-partition
+    frame's LogicalPartition feed is about 5 MB, one partition's entry about 5 KB)."""
+
+    def __init__(self, size: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._items: OrderedDict[tuple[int, str], Rendered] = OrderedDict()
         self._version = -1
 
-    async def get(self, version: int, key: str, make: Callable[[], tuple[bytes, str]]
-                  ) -> Rendered:
-        """The representation of `key` at frame `version`; `make` returns (body, type) and
-        runs in a worker thread when it is not cached."""
+    async def get(self, version: int, key: str,
+                  make: Callable[[], tuple[bytes, str, str | None]]) -> Rendered:
+        """The representation of `key` at frame `version`; `make` returns (body, type,
+        ETag or None for a digest of the body) and runs in a worker thread when it is not
+        cached."""
         if version != self._version:  # the frame changed: everything rendered is stale
             self._items.clear()
+            self._bytes = 0
             self._version = version
         found = self._items.get((version, key))
         if found is not None:
             self._items.move_to_end((version, key))
             return found
-        body, content_type = await asyncio.to_thread(make)
-        rendered = Rendered(body, xml.etag_of(body), content_type)
-        if version == self._version:
+        body, content_type, etag = await asyncio.to_thread(make)
+        rendered = Rendered(body, etag or xml.etag_of(body), content_type)
+        if version == self._version and (version, key) not in self._items:
             self._items[(version, key)] = rendered
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._items) > self.size or self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.body)
         return rendered

@@ -66,11 +66,17 @@ def error_response(request: web.Request, status: int, message: str,
         **(headers or {}), "Content-Type": xml.WEB_TYPE.format("HttpErrorResponse")})
 
 
+async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
+    # Not aiohttp's "Python/3.11 aiohttp/3.x": no versions for a scanner to match.
+    response.headers["Server"] = "hmc-tui"
+
+
 def build_app(ctx: RestContext) -> web.Application:
-    from hmc_tui.rest import jobs, uom
+    from hmc_tui.rest import jobs, uom, updates
     from hmc_tui.rest.render import RenderCache
 
     app = web.Application(middlewares=[hmc_errors], client_max_size=ctx.settings.max_body)
+    app.on_response_prepare.append(_server_header)
     app[CTX_KEY] = ctx
     app[auth.AUTH_KEY] = ctx.auth
     ctx.jobs = jobs.JobTable(keep=ctx.settings.job_keep, max_jobs=ctx.settings.max_jobs)
@@ -78,6 +84,7 @@ def build_app(ctx: RestContext) -> web.Application:
     app.add_routes([web.put(auth.LOGON_PATH, auth.logon),
                     web.delete(auth.LOGON_PATH, auth.logoff)])
     app.add_routes(jobs.routes())
+    app.add_routes(updates.routes())
     app.add_routes(uom.routes())
     if importlib.util.find_spec("hmc_tui.rest.pcm") is not None:  # engineer web's part
         from hmc_tui.rest import pcm  # type: ignore[attr-defined,unused-ignore]

@@ -32,10 +32,16 @@ Urls = objects.Urls
 
 @dataclass(frozen=True)
 class Found:
-    """What a path names: how to render it, and whether it is XML (feed/entry) or JSON."""
+    """What a path names: how to render it (body, and the ETag when it is not a digest of
+    the body: one object's), and whether it is XML (feed/entry) or JSON."""
 
-    render: Callable[[], bytes]
+    render: Callable[[], bytes | tuple[bytes, str]]
     json: bool = False
+
+    def make(self) -> tuple[bytes, str, str | None]:
+        out = self.render()
+        body, etag = out if isinstance(out, tuple) else (out, None)
+        return body, "application/json" if self.json else x.ATOM_TYPE, etag
 
 
 def base_url(request: web.Request) -> str:
@@ -54,8 +60,7 @@ async def read(request: web.Request) -> web.StreamResponse:
     base = base_url(request)
     tail = request.match_info["tail"]
     found = resolve(snap.frame, base, [s for s in tail.split("/") if s], request.path)
-    rendered = await ctx.renders.get(snap.frame_version, f"{base}/{tail}", lambda: (
-        found.render(), "application/json" if found.json else x.ATOM_TYPE))
+    rendered = await ctx.renders.get(snap.frame_version, f"{base}/{tail}", found.make)
     if not rendered.body:  # an empty feed: the HMC answers 204 (pypowervm expects it)
         return web.Response(status=204)
     headers = {"ETag": rendered.etag, "Content-Type": rendered.content_type}
@@ -213,11 +218,8 @@ def _vnets(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Fou
 
 def partition_by_uuid(frame: Frame, text: str, vios: bool | None = None) -> Partition | None:
     """The partition with UUID `text` (any case); of the kind asked when `vios` is given."""
-    want = text.upper()
-    for p in frame.partitions:
-        if uuids.partition_uuid(frame.system, p) == want and vios in (None, p.is_vios):
-            return p
-    return None
+    p = uuids.partition_index(frame).get(text.upper())
+    return p if p is not None and vios in (None, p.is_vios) else None
 
 
 def _search(expr: str, missing: Exception) -> tuple[str, str]:
@@ -229,19 +231,21 @@ def _search(expr: str, missing: Exception) -> tuple[str, str]:
 
 def _entry(obj: x.Element, uuid: str, href: str) -> x.Element:
     kind = x.local(obj.tag)
-    return x.entry(obj, uuid=uuid, self_href=href, content_type=x.UOM_TYPE.format(kind))
+    return x.entry(obj, uuid=uuid, self_href=href, content_type=x.UOM_TYPE.format(kind),
+                   etag=x.object_etag(obj))
 
 
 def _one(make: Callable[[], x.Element], uuid: str, href: str, *, feed: bool = False,
          empty: bool = False) -> Found:
     """One object, as an entry or as a feed of one entry (an empty feed when `empty`)."""
-    def render() -> bytes:
+    def render() -> bytes | tuple[bytes, str]:
         if empty:
             return b""
-        node = _entry(make(), uuid, href if not feed else f"{href}/{uuid}")
+        obj = make()
+        node = _entry(obj, uuid, href if not feed else f"{href}/{uuid}")
         if feed:
-            node = x.feed([node], feed_id=uuid, self_href=href)
-        return x.to_bytes(node)
+            return x.to_bytes(x.feed([node], feed_id=uuid, self_href=href))
+        return x.to_bytes(node), x.object_etag(obj)
     return Found(render)
 
 

@@ -9,9 +9,10 @@ at every start without being written anywhere; a system or partition whose frame
 from __future__ import annotations
 
 import socket
+import threading
 import uuid
 
-from engine.model import ManagedSystem, Partition, Profile
+from engine.model import Frame, ManagedSystem, Partition, Profile
 
 # Our own namespace: uuid5 of the project name under the URL namespace.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/hmc-tui/hmc-tui/rest")
@@ -56,3 +57,19 @@ def console_uuid() -> str:
 
 def job_uuid(job_id: int) -> str:
     return _derive("job", job_id)
+
+
+_INDEX_LOCK = threading.Lock()
+_INDEX: tuple[Frame | None, dict[str, Partition]] = (None, {})
+
+
+def partition_index(frame: Frame) -> dict[str, Partition]:
+    """UUID (upper case) -> partition, built once per frame (frames are immutable): a read
+    of one partition of 1000 otherwise derives 1000 UUIDs to find it."""
+    global _INDEX
+    with _INDEX_LOCK:
+        cached, index = _INDEX
+        if cached is not frame:
+            index = {partition_uuid(frame.system, p): p for p in frame.partitions}
+            _INDEX = (frame, index)
+        return index

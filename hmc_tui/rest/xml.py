@@ -88,8 +88,9 @@ def _stamp(when: datetime | None = None) -> str:
 
 
 def entry(obj: Element, *, uuid: str, self_href: str, content_type: str,
-          title: str | None = None) -> Element:
-    """An Atom entry wrapping `obj`."""
+          title: str | None = None, etag: str = "") -> Element:
+    """An Atom entry wrapping `obj`; with `etag`, the entry carries it as the HMC's feeds
+    do (`<etag:etag>` in the uom namespace, which pypowervm reads for each entry)."""
     node = ET.Element(f"{{{ATOM_NS}}}entry", nsmap={None: ATOM_NS})
     ET.SubElement(node, f"{{{ATOM_NS}}}id").text = uuid
     ET.SubElement(node, f"{{{ATOM_NS}}}title").text = title or obj.tag.rsplit("}", 1)[-1]
@@ -98,8 +99,16 @@ def entry(obj: Element, *, uuid: str, self_href: str, content_type: str,
         ET.SubElement(node, f"{{{ATOM_NS}}}link", {"rel": "SELF", "href": self_href})
     author = ET.SubElement(node, f"{{{ATOM_NS}}}author")
     ET.SubElement(author, f"{{{ATOM_NS}}}name").text = AUTHOR
+    if etag:
+        ET.SubElement(node, f"{{{UOM_NS}}}etag", nsmap={"etag": UOM_NS}).text = etag
     ET.SubElement(node, f"{{{ATOM_NS}}}content", {"type": content_type}).append(obj)
     return node
+
+
+def object_etag(obj: Element) -> str:
+    """The ETag of one object: a digest of its own XML (links included), the same in a
+    feed's entry and in a read of the object alone."""
+    return etag_of(ET.tostring(obj))
 
 
 def feed(entries: Iterable[Element], *, feed_id: str, self_href: str) -> Element:

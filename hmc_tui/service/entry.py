@@ -45,6 +45,11 @@ from hmc_tui.service.users import (
 if TYPE_CHECKING:
     import asyncssh
 
+    from engine.service import Engine
+    from hmc_tui.rest.server import RestServer
+    from hmc_tui.service.gate import LoginGate
+    from hmc_tui.service.sshd import HmcSshServer
+
 
 PROG = "hmc-tui"
 log = logging.getLogger("hmc_tui.service")
@@ -64,6 +69,14 @@ def _listen(text: str) -> tuple[str, int]:
     if not sep or not port.isdecimal() or not 0 <= int(port) <= 65535:
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
     return host.strip("[]") or "127.0.0.1", int(port)
+
+
+REST_DEFAULT = ("127.0.0.1", 12443)  # the HMC's REST port
+
+
+def _rest(text: str) -> tuple[str, int] | None:
+    """`--rest HOST:PORT`, or `off` (None)."""
+    return None if text == "off" else _listen(text)
 
 
 def _positive(text: str) -> float:
@@ -88,7 +101,11 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                      help="engine socket for consoles (default: in the runtime or state dir)")
     sub.add_argument("--speed", metavar="N", type=_positive, default=1.0,
                      help="engine seconds per wall second (default 1: real time)")
-    sub.add_argument("--no-ssh", action="store_true", help="serve local consoles only")
+    sub.add_argument("--no-ssh", action="store_true",
+                     help="serve local consoles only (no SSH; no REST API unless --rest)")
+    sub.add_argument("--rest", metavar="HOST:PORT|off", type=_rest, default=False,
+                     help="HTTPS address of the HMC REST API (default 127.0.0.1:12443; "
+                     "off: none)")
     sub.add_argument("--web", metavar="HOST:PORT", type=_listen, default=None,
                      help="also serve the console in a browser at https://HOST:PORT/ behind a "
                      "login page (off unless given; e.g. 127.0.0.1:12480)")
@@ -306,7 +323,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             args.web_tls = (certificate.ssl_context(cert, key), certificate.fingerprint(cert))
         except (certificate.CertificateError, OSError) as exc:
             return _fail(str(exc))
-    if not args.no_ssh or args.web:  # a door that logs users in needs a first user
+    if not args.no_ssh or args.web or _rest_address(args) is not None:  # doors with logins
         try:
             password_file = store.ensure_initial_admin()
         except (UserError, OSError) as exc:
@@ -315,14 +332,32 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"Created the user {INITIAL_ADMIN} (hmcsuperadmin). Its first password is in "
                   f"{password_file} (readable by you only); it must be changed at the first "
                   f"login, or with `{PROG} users passwd {INITIAL_ADMIN}`.", flush=True)
+    rest_dir = None
+    if _rest_address(args) is not None:
+        from hmc_tui.rest.certificate import CertificateError, load_or_create
+
+        try:  # as for the host key: a certificate problem stops here, before anything runs
+            load_or_create(host_key_path().parent)
+        except (CertificateError, OSError) as exc:
+            return _fail(str(exc))
+        rest_dir = host_key_path().parent
     try:
-        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key))
+        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key,
+                                  rest_dir))
     except (ServiceAlreadyRunning, ValueError, OSError, HmcError) as exc:
         return _fail(str(exc))
 
 
+def _rest_address(args: argparse.Namespace) -> tuple[str, int] | None:
+    """Where the REST API listens: --rest, else the default unless --no-ssh."""
+    if args.rest is False:  # not given
+        return None if args.no_ssh else REST_DEFAULT
+    return args.rest
+
+
 async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
-                 store: UserStore, host_key: asyncssh.SSHKey | None) -> int:
+                 store: UserStore, host_key: asyncssh.SSHKey | None,
+                 rest_dir: Path | None = None) -> int:
     from hmc_tui.service.sshd import HmcSshServer, SshSettings, settings_gate
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
@@ -335,6 +370,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     service = EngineService(engine, socket_path, frame_path=frame_path,
                             save_interval=args.save_interval, users=store)
     ssh: HmcSshServer | None = None
+    rest: RestServer | None = None
     web: Any = None  # hmc_tui.web.server.WebConsoleServer, imported only when asked for
     host, port = args.listen
     settings = SshSettings(host=host, port=port, idle_timeout=args.idle_timeout,
@@ -344,7 +380,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
                            max_unauthenticated=args.max_unauthenticated,
                            login_timeout=args.login_timeout,
                            login_delay=args.login_delay)
-    # One gate for every door: failed logins and session slots count across SSH and web.
+    # One gate for every door: failed logins count across SSH, REST and the browser, and
+    # session slots across SSH and the browser.
     gate = settings_gate(store, settings)
     command = None
     if args.console_command:
@@ -357,6 +394,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
                                gate=gate)
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
+        if rest_dir is not None:
+            rest = await _start_rest(args, engine, store, gate, rest_dir)
         if args.web is not None:
             from hmc_tui.web.server import WebConsoleServer, WebSettings
 
@@ -381,6 +420,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     finally:
         if web is not None:
             await web.stop()
+        if rest is not None:
+            await rest.stop()
         if ssh is not None:
             await ssh.stop()
         gate.close()
@@ -394,6 +435,25 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         return _fail(f"the engine failed ({engine.failure}); the frame was saved as it was "
                      "before the failure")
     return 0
+
+
+async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore,
+                      gate: LoginGate, cert_dir: Path) -> RestServer:
+    """The REST API (hmc_tui/rest), sharing the service's login gate (failed-login throttle
+    and password-hashing threads) with SSH and the browser console, so guesses count the
+    same at every door."""
+    from hmc_tui.rest.context import RestSettings
+    from hmc_tui.rest.server import RestServer, make_context
+
+    host, port = _rest_address(args) or REST_DEFAULT
+    ctx = make_context(engine, store, RestSettings(host=host, port=port),
+                       limiter=gate.limiter, executor=gate.auth_executor,
+                       login_timeout=args.login_timeout)
+    rest = RestServer(ctx, cert_dir)
+    await rest.start()
+    print(f"REST API on https://{host}:{rest.port}, certificate {rest.fingerprint}",
+          flush=True)
+    return rest
 
 
 # ---------------------------------------------------------------- --connect

@@ -18,11 +18,12 @@ from tests.rest.conftest import PASSWORDS, Rest
 
 pytest.importorskip("pypowervm")
 
-from pypowervm import adapter as pvm_adapter  # noqa: E402
-from pypowervm.tasks import power  # noqa: E402
-from pypowervm.wrappers import logical_partition as pvm_lpar  # noqa: E402
-from pypowervm.wrappers import managed_system as pvm_ms  # noqa: E402
-from pypowervm.wrappers import virtual_io_server as pvm_vios  # noqa: E402
+from pypowervm import adapter as pvm_adapter
+from pypowervm import exceptions as pvm_exc
+from pypowervm.tasks import power
+from pypowervm.wrappers import logical_partition as pvm_lpar
+from pypowervm.wrappers import managed_system as pvm_ms
+from pypowervm.wrappers import virtual_io_server as pvm_vios
 
 
 @pytest.fixture
@@ -117,3 +118,36 @@ async def test_a_viewers_power_on_fails_with_the_hmc_authority_error(pinned: Res
     assert ("HSCL350B The user view does not have the appropriate authority to perform "
             "partition and system power tasks.") in message
     assert pinned.engine.snapshot().frame.partition("sandbox01").state == "Not Activated"
+
+
+async def test_pypowervm_dlpar_update_and_a_stale_etag(pinned: Rest) -> None:
+    """wrapper.update() POSTs the edited partition with If-Match: the change is a DLPAR by
+    hscroot; a second update from the same (now stale) wrapper gets 412."""
+    def client() -> tuple[float, int, int, str]:
+        adapter = _session(pinned)
+        system = pvm_ms.System.get(adapter)[0]
+        oradb = next(w for w in pvm_lpar.LPAR.get(adapter, parent=system)
+                     if w.name == "oradb01")
+        stale = pvm_lpar.LPAR.get(adapter, uuid=oradb.uuid)
+        oradb.proc_config.shared_proc_cfg.desired_units = 5.0
+        oradb.mem_config.desired = 262144 + 2048
+        new = oradb.update()
+        stale.proc_config.shared_proc_cfg.desired_units = 3.0
+        try:
+            stale.update()
+        except pvm_exc.HttpError as exc:
+            refused = f"{exc.response.status} {exc.her_wrap.message}"
+        else:
+            refused = "accepted"
+        adapter.session._logoff()
+        return (new.proc_config.shared_proc_cfg.desired_units, new.mem_config.desired,
+                new.mem_config.current, refused)
+
+    units, desired, current, refused = await asyncio.to_thread(client)
+    assert (units, desired, current) == (5.0, 264192, 264192)
+    cur = pinned.engine.snapshot().frame.partition("oradb01").current
+    assert cur is not None and (cur.desired_proc_units, cur.desired_mem) == (5.0, 264192)
+    assert refused.startswith("412 HSCL1367 The partition oradb01 was changed since it was read")
+    events = [(e.user, e.op, e.ok) for e in pinned.engine.snapshot().events
+              if e.target == "oradb01" and e.user == "hscroot"]
+    assert events == [("hscroot", "dlpar_proc", True), ("hscroot", "dlpar_mem", True)]
