@@ -195,3 +195,18 @@ async def test_https_marks_the_cookie_secure_and_serves_wss(make_web: WebStackFa
         await wait_until(lambda: len(web.web.console_pids()) == 1)
         await socket.close()
         await wait_until(lambda: web.gate.sessions == 0)
+
+
+async def test_an_idle_browser_console_is_closed(make_web: WebStackFactory) -> None:
+    web = await make_web(idle_timeout=2.0)
+    async with web.client() as http:
+        assert (await web.login(http, "oper")).status == 303
+        socket = await http.ws_connect(web.url + "ws")
+        await wait_until(lambda: len(web.web.console_pids()) == 1)
+        [pid] = web.web.console_pids()
+        started = time.monotonic()
+        while (await socket.receive(timeout=20)).type not in (
+                aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+            pass
+        assert time.monotonic() - started >= 1.5  # not before the idle time
+        await wait_until(lambda: not alive(pid) and web.gate.sessions == 0)
