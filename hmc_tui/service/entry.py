@@ -373,7 +373,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
         if rest_dir is not None:
-            rest = await _start_rest(args, engine, store, ssh, rest_dir)
+            rest = await _start_rest(args, engine, store, ssh, rest_dir, service)
         print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
               flush=True)
         stop = asyncio.Event()
@@ -402,7 +402,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
 
 
 async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore,
-                      ssh: HmcSshServer | None, cert_dir: Path) -> RestServer:
+                      ssh: HmcSshServer | None, cert_dir: Path,
+                      service: EngineService | None = None) -> RestServer:
     """The REST API (hmc_tui/rest), sharing the SSH server's failed-login throttle and
     password-hashing threads when SSH runs, so guesses count the same at either door."""
     from concurrent.futures import ThreadPoolExecutor
@@ -418,7 +419,7 @@ async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore
         limiter = LoginLimiter(delay=args.login_delay)
         executor = ThreadPoolExecutor(1, thread_name_prefix="hmc-auth")
     ctx = make_context(engine, store, RestSettings(host=host, port=port), limiter=limiter,
-                       executor=executor, login_timeout=args.login_timeout)
+                       executor=executor, login_timeout=args.login_timeout, service=service)
     rest = RestServer(ctx, cert_dir)
     await rest.start()
     print(f"REST API on https://{host}:{rest.port}, certificate {rest.fingerprint}",
