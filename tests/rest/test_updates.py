@@ -87,3 +87,28 @@ async def test_a_viewer_may_not_update_and_a_bad_value_is_refused(rest: Rest) ->
     await asyncio.sleep(0)
     cur = rest.engine.snapshot().frame.partition("was01").current  # type: ignore[union-attr]
     assert cur is not None and cur.desired_mem == 32768
+
+
+async def test_ansible_pool_move_and_sharing_mode(rest: Rest) -> None:
+    """updateProcPool / updateProcSharingMode: the first SharedProcessorPoolID and
+    SharingMode of the partition's XML."""
+    async with rest.client() as http:
+        t = await rest.logon(http)
+    path, dom = await _lpar(rest, t, "was01")
+    dom.xpath("//SharedProcessorPoolID")[0].text = "1"
+    status, text = await call(rest, "POST", path, t, etree.tostring(dom),
+                              **{"Content-Type": LPAR_TYPE})
+    assert status == 200, text
+    assert strip(text).xpath("//CurrentSharedProcessorPoolID")[0].text == "1"
+    path, dom = await _lpar(rest, t, "was01")
+    dom.xpath("//SharingMode")[0].text = "capped"
+    status, text = await call(rest, "POST", path, t, etree.tostring(dom),
+                              **{"Content-Type": LPAR_TYPE})
+    assert status == 400 and "HSCL1369" in error(text)[1]
+    path, dom = await _lpar(rest, t, "dev02")  # not activated: its profile changes
+    dom.xpath("//SharingMode")[0].text = "capped"
+    status, text = await call(rest, "POST", path, t, etree.tostring(dom),
+                              **{"Content-Type": LPAR_TYPE})
+    assert status == 200, text
+    p = rest.engine.snapshot().frame.partition("dev02")
+    assert p is not None and p.settings().sharing_mode == "cap"
