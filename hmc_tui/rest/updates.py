@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 def routes() -> list[web.RouteDef]:
     one = "/{kind:LogicalPartition|VirtualIOServer}/{uuid}"
     return [web.post(PREFIX + one, update),
-            web.post(PREFIX + "/ManagedSystem/{sys}" + one, update)]
+            web.post(PREFIX + "/ManagedSystem/{sys}" + one, update),
+            web.delete(PREFIX + one, delete),
+            web.delete(PREFIX + "/ManagedSystem/{sys}" + one, delete)]
 
 
 def current_etag(frame: Frame, base: str, p: Partition) -> str:
@@ -77,6 +79,26 @@ async def update(request: web.Request) -> web.Response:
                               content_type=x.UOM_TYPE.format(kind)))
     return web.Response(body=body, headers={"Content-Type": x.ATOM_TYPE,
                                             "ETag": x.object_etag(obj)})
+
+
+async def delete(request: web.Request) -> web.Response:
+    """DELETE of a partition (the Ansible collection's deleteLogicalPartition): rmsyscfg as
+    the REST user; its VIOS adapters stay, as without --vioscfg. 204 when gone."""
+    session = require_session(request)
+    ctx = request.app[CTX_KEY]
+    frame = ctx.engine.snapshot().frame
+    kind = request.match_info["kind"]
+    p = partition_by_uuid(frame, request.match_info["uuid"], kind == "VirtualIOServer")
+    if p is None:
+        raise rest_error(404, "HSCL1364", uri=request.path)
+    wanted = request.headers.get("If-Match")
+    etag = current_etag(frame, base_url(request), p)
+    if wanted is not None and wanted.strip('"') != etag:
+        raise rest_error(412, "HSCL1367", kind=f"partition {p.name}", etag=etag)
+    await _apply(ctx.engine, [ops.build({"op": "delete_lpar", "lpar": p.name})],
+                 session.actor)
+    log.info("REST delete of %s by %s", p.name, session.user)
+    return web.Response(status=204)
 
 
 async def _apply(engine: Engine, operations: list[ops.Operation], actor: Actor) -> None:

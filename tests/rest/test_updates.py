@@ -112,3 +112,17 @@ async def test_ansible_pool_move_and_sharing_mode(rest: Rest) -> None:
     assert status == 200, text
     p = rest.engine.snapshot().frame.partition("dev02")
     assert p is not None and p.settings().sharing_mode == "cap"
+
+
+async def test_delete_of_a_partition(rest: Rest) -> None:
+    async with rest.client() as http:
+        t = await rest.logon(http)
+    path, _ = await _lpar(rest, t, "sandbox01")
+    running, _ = await _lpar(rest, t, "dev01")
+    status, text = await call(rest, "DELETE", running, t)
+    assert status == 400 and error(text)[1].startswith("HSCL")  # running: refused
+    status, _ = await call(rest, "DELETE", path, t)
+    assert status == 204
+    assert rest.engine.snapshot().frame.partition("sandbox01") is None
+    status, _ = await call(rest, "GET", path, t)
+    assert status == 404
