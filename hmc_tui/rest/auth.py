@@ -42,6 +42,7 @@ class Session:
     address: str
     created: float
     last_used: float
+    listed: int = 0  # its id in the engine service's session list, when listed there
 
     @property
     def actor(self) -> Actor:
@@ -50,12 +51,16 @@ class Session:
 
 @dataclass
 class SessionTable:
-    """Open REST sessions; a session unused for `idle_timeout` seconds has expired."""
+    """Open REST sessions; a session unused for `idle_timeout` seconds has expired.
+    `on_open(session)` / `on_close(session)` let the engine service list them with its
+    consoles (who is logged on, and from where)."""
 
     idle_timeout: float = 1800.0
     max_sessions: int = 256
     max_per_user: int = 32
     clock: Callable[[], float] = time.monotonic
+    on_open: Callable[[Session], None] | None = None
+    on_close: Callable[[Session], None] | None = None
     _sessions: dict[str, Session] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -70,6 +75,8 @@ class SessionTable:
         now = self.clock()
         session = Session(secrets.token_urlsafe(48), user, role, address, now, now)
         self._sessions[session.token] = session
+        if self.on_open is not None:
+            self.on_open(session)
         return session
 
     def get(self, token: str) -> Session | None:
@@ -79,22 +86,29 @@ class SessionTable:
             return None
         now = self.clock()
         if now - session.last_used > self.idle_timeout:
-            del self._sessions[token]
+            self.close(token)
             return None
         session.last_used = now
         return session
 
     def close(self, token: str) -> bool:
-        return self._sessions.pop(token, None) is not None
+        session = self._sessions.pop(token, None)
+        if session is not None and self.on_close is not None:
+            self.on_close(session)
+        return session is not None
 
     def close_user(self, user: str) -> None:
         for token in [t for t, s in self._sessions.items() if s.user == user]:
-            del self._sessions[token]
+            self.close(token)
+
+    def close_all(self) -> None:
+        for token in list(self._sessions):
+            self.close(token)
 
     def prune(self) -> None:
         horizon = self.clock() - self.idle_timeout
         for token in [t for t, s in self._sessions.items() if s.last_used < horizon]:
-            del self._sessions[token]
+            self.close(token)
 
 
 @dataclass

@@ -54,6 +54,11 @@ def ssl_context(cert: Path, key: Path) -> ssl.SSLContext:
     return context
 
 
+def client_context(cert: Path) -> ssl.SSLContext:
+    """A client's TLS context that trusts exactly this certificate (pinning it)."""
+    return ssl.create_default_context(cafile=str(cert))
+
+
 def fingerprint(cert: Path) -> str:
     """SHA256 of the certificate, colon-separated hex as openssl prints it."""
     try:

@@ -72,9 +72,11 @@ class JobTable:
         self._jobs: OrderedDict[int, Job] = OrderedDict()
         self._ids = itertools.count(int(time.time() * 1000))
 
-    def new(self, **kwargs: object) -> Job:
+    def new(self, *, operation: str, group: str, target: str, request_url: str,
+            params: list[tuple[str, str]], user: str) -> Job:
         self.prune()
-        job = Job(id=next(self._ids), **kwargs)  # type: ignore[arg-type]
+        job = Job(id=next(self._ids), operation=operation, group=group, target=target,
+                  request_url=request_url, params=params, user=user)
         self._jobs[job.id] = job
         return job
 

@@ -9,6 +9,8 @@ activated"), partition types "AIX/Linux", "OS400", "Virtual IO Server", memory i
 
 from __future__ import annotations
 
+import os
+import platform
 from typing import Any
 
 from engine.model import Frame, Partition, Profile, Resources
@@ -64,6 +66,10 @@ def management_console(frame: Frame, urls: Urls, version: str) -> x.Element:
     leaf = x.leaf
     managed = x.child(obj, "ManagedSystems", schema=False)
     x.ET.SubElement(managed, f"{{{x.UOM_NS}}}link", {"href": urls.system(), "rel": "related"})
+    mtms = x.child(obj, "MachineTypeModelAndSerialNumber")
+    leaf(mtms, "MachineType", "7063")  # the HMC appliance's type (7063-CR2)
+    leaf(mtms, "Model", "CR2")
+    leaf(mtms, "SerialNumber", uuids.console_uuid().replace("-", "")[:7].upper())
     leaf(obj, "ManagementConsoleName", "hmc-tui")
     info = x.child(obj, "VersionInfo")
     leaf(info, "BuildLevel", version)
@@ -73,6 +79,10 @@ def management_console(frame: Frame, urls: Urls, version: str) -> x.Element:
     leaf(info, "ServicePackName", "hmc-tui")
     leaf(info, "Version", "V10")
     leaf(obj, "BaseVersion", "V10R1")
+    procs = x.child(obj, "ProcConfiguration")
+    leaf(procs, "NumberOfProcessors", os.cpu_count() or 1)
+    leaf(procs, "ModelName", platform.processor() or platform.machine())
+    leaf(procs, "Architecture", platform.machine())
     return obj
 
 

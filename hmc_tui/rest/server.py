@@ -9,6 +9,7 @@ and answered with a 500 that carries no traceback.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 from collections.abc import Awaitable, Callable
@@ -23,9 +24,12 @@ from hmc_tui.rest import auth, certificate, xml
 from hmc_tui.rest.context import CTX_KEY, RestContext, RestSettings
 from hmc_tui.rest.errors import REASONS, RestError
 from hmc_tui.service.logins import LoginLimiter
+from hmc_tui.service.server import EngineService
 from hmc_tui.service.users import UserStore
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY = 30.0  # seconds between sweeps of expired sessions
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -94,11 +98,19 @@ def build_app(ctx: RestContext) -> web.Application:
 
 
 def make_context(engine: Engine, store: UserStore, settings: RestSettings, *,
-                 limiter: LoginLimiter, executor: Executor,
-                 login_timeout: float = 30.0) -> RestContext:
+                 limiter: LoginLimiter, executor: Executor, login_timeout: float = 30.0,
+                 service: EngineService | None = None) -> RestContext:
+    """With `service`, REST sessions are listed with the service's other sessions."""
     sessions = auth.SessionTable(idle_timeout=settings.session_timeout,
                                  max_sessions=settings.max_sessions,
                                  max_per_user=settings.max_sessions_per_user)
+    if service is not None:
+        def opened(session: auth.Session) -> None:
+            session.listed = service.open_session(session.user, session.role,
+                                                  f"rest {session.address}", "rest").id
+
+        sessions.on_open = opened
+        sessions.on_close = lambda session: service.close_session(session.listed)
     return RestContext(engine=engine, settings=settings, auth=auth.AuthContext(
         store=store, limiter=limiter, executor=executor, sessions=sessions,
         login_timeout=login_timeout))
@@ -114,6 +126,7 @@ class RestServer:
         self.fingerprint = certificate.fingerprint(self.cert)
         self.port = 0
         self._runner: web.AppRunner | None = None
+        self._pruner: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         s = self.ctx.settings
@@ -125,9 +138,20 @@ class RestServer:
         sockets = [sock for srv in [site._server] if srv is not None
                    for sock in getattr(srv, "sockets", ())]
         self.port = sockets[0].getsockname()[1] if sockets else s.port
+        self._pruner = asyncio.create_task(self._prune())
         log.info("REST API listening on %s:%d", s.host, self.port)
 
+    async def _prune(self) -> None:
+        """Expired sessions leave the service's session list within PRUNE_EVERY."""
+        while True:
+            await asyncio.sleep(PRUNE_EVERY)
+            self.ctx.auth.sessions.prune()
+
     async def stop(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            self._pruner = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self.ctx.auth.sessions.close_all()

@@ -80,8 +80,8 @@ def resolve(frame: Frame, base: str, parts: list[str], path: str) -> Found:
         console = uuids.console_uuid()
         if rest not in ([], [console]):
             raise missing
-        obj = lambda: objects.management_console(frame, urls, VERSION)  # noqa: E731
-        return _one(obj, console, f"{base}/ManagementConsole", feed=not rest)
+        return _one(lambda: objects.management_console(frame, urls, VERSION), console,
+                    f"{base}/ManagementConsole", feed=not rest)
     if root == "ManagedSystem":
         return _system(frame, urls, rest, missing)
     if root in PARTITION_KINDS:
@@ -188,9 +188,11 @@ def _vswitches(frame: Frame, urls: Urls, rest: list[str], missing: Exception) ->
                  if uuids.vswitch_uuid(frame.system, n).lower() == rest[0].lower()]
         if len(rest) > 1 or not names:
             raise missing
-    entries = lambda: [_entry(  # noqa: E731
-        objects.virtual_switch(frame, urls, i, n), uuids.vswitch_uuid(frame.system, n),
-        f"{href}/{uuids.vswitch_uuid(frame.system, n)}") for i, n in names]
+    def entries() -> list[x.Element]:
+        return [_entry(objects.virtual_switch(frame, urls, i, n),
+                       uuids.vswitch_uuid(frame.system, n),
+                       f"{href}/{uuids.vswitch_uuid(frame.system, n)}") for i, n in names]
+
     if rest:
         return Found(lambda: x.to_bytes(entries()[0]))
     return Found(lambda: x.to_bytes(x.feed(entries(), feed_id=urls.sys_uuid, self_href=href)))
@@ -206,9 +208,11 @@ def _vnets(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Fou
                 if uuids.vnet_uuid(frame.system, vs, v).lower() == rest[0].lower()]
         if len(rest) > 1 or not nets:
             raise missing
-    entries = lambda: [_entry(  # noqa: E731
-        objects.virtual_network(frame, urls, vs, v), uuids.vnet_uuid(frame.system, vs, v),
-        f"{href}/{uuids.vnet_uuid(frame.system, vs, v)}") for vs, v in nets]
+    def entries() -> list[x.Element]:
+        return [_entry(objects.virtual_network(frame, urls, vs, v),
+                       uuids.vnet_uuid(frame.system, vs, v),
+                       f"{href}/{uuids.vnet_uuid(frame.system, vs, v)}") for vs, v in nets]
+
     if rest:
         return Found(lambda: x.to_bytes(entries()[0]))
     return Found(lambda: x.to_bytes(x.feed(entries(), feed_id=urls.sys_uuid, self_href=href)))

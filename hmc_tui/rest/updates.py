@@ -5,9 +5,10 @@ The body is compared with the partition as it is now, and each difference become
 engine operation the HMC would run for it, with the REST user as actor: on an active
 partition a change of desired processing units, virtual processors or memory is a DLPAR
 (chhwres), of the uncapped weight a weight change; on a partition that is not activated
-the same fields change its default profile (chsyscfg -r prof); a new PartitionName
-renames it. An `If-Match` that is not the object's current ETag gets 412 (HSCL1367) and
-changes nothing; fields we do not model are ignored, as read-only fields are by the HMC.
+the same fields and SharingMode change its default profile (chsyscfg -r prof); a new
+SharedProcessorPoolID moves it to that pool; a new PartitionName renames it. An
+`If-Match` that is not the object's current ETag gets 412 (HSCL1367) and changes
+nothing; fields we do not model are ignored, as read-only fields are by the HMC.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ log = logging.getLogger(__name__)
 def routes() -> list[web.RouteDef]:
     one = "/{kind:LogicalPartition|VirtualIOServer}/{uuid}"
     return [web.post(PREFIX + one, update),
-            web.post(PREFIX + "/ManagedSystem/{sys}" + one, update)]
+            web.post(PREFIX + "/ManagedSystem/{sys}" + one, update),
+            web.delete(PREFIX + one, delete),
+            web.delete(PREFIX + "/ManagedSystem/{sys}" + one, delete)]
 
 
 def current_etag(frame: Frame, base: str, p: Partition) -> str:
@@ -62,7 +65,7 @@ async def update(request: web.Request) -> web.Response:
     except x.BadXml as exc:
         raise rest_error(400, "HSCL1365", reason=str(exc)) from None
     try:
-        operations = changes(p, doc)
+        operations = changes(frame, p, doc)
     except HmcError as exc:
         raise RestError(400, exc) from None
     await _apply(ctx.engine, operations, session.actor)
@@ -76,6 +79,26 @@ async def update(request: web.Request) -> web.Response:
                               content_type=x.UOM_TYPE.format(kind)))
     return web.Response(body=body, headers={"Content-Type": x.ATOM_TYPE,
                                             "ETag": x.object_etag(obj)})
+
+
+async def delete(request: web.Request) -> web.Response:
+    """DELETE of a partition (the Ansible collection's deleteLogicalPartition): rmsyscfg as
+    the REST user; its VIOS adapters stay, as without --vioscfg. 204 when gone."""
+    session = require_session(request)
+    ctx = request.app[CTX_KEY]
+    frame = ctx.engine.snapshot().frame
+    kind = request.match_info["kind"]
+    p = partition_by_uuid(frame, request.match_info["uuid"], kind == "VirtualIOServer")
+    if p is None:
+        raise rest_error(404, "HSCL1364", uri=request.path)
+    wanted = request.headers.get("If-Match")
+    etag = current_etag(frame, base_url(request), p)
+    if wanted is not None and wanted.strip('"') != etag:
+        raise rest_error(412, "HSCL1367", kind=f"partition {p.name}", etag=etag)
+    await _apply(ctx.engine, [ops.build({"op": "delete_lpar", "lpar": p.name})],
+                 session.actor)
+    log.info("REST delete of %s by %s", p.name, session.user)
+    return web.Response(status=204)
 
 
 async def _apply(engine: Engine, operations: list[ops.Operation], actor: Actor) -> None:
@@ -116,10 +139,24 @@ DEDICATED = (*PROC, "DedicatedProcessorConfiguration")
 MEMORY = ("PartitionMemoryConfiguration",)
 
 
-def changes(p: Partition, doc: x.Element) -> list[ops.Operation]:
+SHARING = {text: mode for mode, text in objects.SHARING_MODES.items()}
+
+
+def changes(frame: Frame, p: Partition, doc: x.Element) -> list[ops.Operation]:
     """The engine operations that turn `p` into what `doc` describes."""
     want = objects.wanted(p)
     out: list[ops.Operation] = []
+    mode_text = x.find_text(doc, *PROC, "SharingMode")
+    if mode_text and mode_text not in SHARING:
+        raise HmcError("HSCL1365", reason=f"SharingMode {mode_text!r} is not one of "
+                       f"{', '.join(SHARING)}")
+    mode = SHARING.get(mode_text or "", want.sharing_mode)
+    pool = _number(doc, (*SHARED, "SharedProcessorPoolID"), int) if want.shared else None
+    if pool is not None and pool != want.shared_proc_pool_id:
+        if frame.pool(pool) is None:
+            raise HmcError("HSCL1365", reason=f"there is no shared processor pool {pool}")
+        out.append(ops.build({"op": "move_pool", "lpar": p.name,
+                              "pool": frame.pools[pool].name}))
     name = x.find_text(doc, "PartitionName")
     units = _number(doc, (*SHARED, "DesiredProcessingUnits"), float) if want.shared else None
     procs = _number(doc, (*(SHARED if want.shared else DEDICATED),
@@ -132,13 +169,16 @@ def changes(p: Partition, doc: x.Element) -> list[ops.Operation]:
     d_mem = mem - want.desired_mem if mem is not None else 0
     changed_weight = weight is not None and weight != want.uncap_weight
     if p.current is not None:
+        if mode != want.sharing_mode:  # chhwres cannot change it on a running partition
+            raise HmcError("HSCL1369", op="a change of SharingMode",
+                           kind=f"the running partition {p.name} (change its profile)")
         out += _dlpar_procs(p.name, d_units, d_procs)
         if d_mem:
             out.append(ops.build({"op": "dlpar_mem", "lpar": p.name,
                                   "action": "add" if d_mem > 0 else "remove", "mem": abs(d_mem)}))
         if changed_weight:
             out.append(ops.build({"op": "set_weight", "lpar": p.name, "uncap_weight": weight}))
-    elif d_units or d_procs or d_mem or changed_weight:
+    elif d_units or d_procs or d_mem or changed_weight or mode != want.sharing_mode:
         if p.configured is not None:
             raise HmcError("HSCL1369", op="a change of the current configuration",
                            kind=f"the inactive partition {p.name}")
@@ -151,6 +191,8 @@ def changes(p: Partition, doc: x.Element) -> list[ops.Operation]:
             fields["desired_mem"] = mem
         if changed_weight:
             fields["uncap_weight"] = weight
+        if mode != want.sharing_mode:
+            fields["sharing_mode"] = mode
         out.append(ops.build({"op": "change_profile", "lpar": p.name,
                               "profile": p.default_profile, "changes": fields}))
     if name and name != p.name:

@@ -395,7 +395,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
         if rest_dir is not None:
-            rest = await _start_rest(args, engine, store, gate, rest_dir)
+            rest = await _start_rest(args, engine, store, gate, rest_dir, service)
         if args.web is not None:
             from hmc_tui.web.server import WebConsoleServer, WebSettings
 
@@ -438,7 +438,8 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
 
 
 async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore,
-                      gate: LoginGate, cert_dir: Path) -> RestServer:
+                      gate: LoginGate, cert_dir: Path,
+                      service: EngineService | None = None) -> RestServer:
     """The REST API (hmc_tui/rest), sharing the service's login gate (failed-login throttle
     and password-hashing threads) with SSH and the browser console, so guesses count the
     same at every door."""
@@ -448,7 +449,7 @@ async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore
     host, port = _rest_address(args) or REST_DEFAULT
     ctx = make_context(engine, store, RestSettings(host=host, port=port),
                        limiter=gate.limiter, executor=gate.auth_executor,
-                       login_timeout=args.login_timeout)
+                       login_timeout=args.login_timeout, service=service)
     rest = RestServer(ctx, cert_dir)
     await rest.start()
     print(f"REST API on https://{host}:{rest.port}, certificate {rest.fingerprint}",

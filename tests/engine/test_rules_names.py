@@ -250,6 +250,7 @@ def test_every_text_field_is_classified() -> None:
         ("VirtualFc", "wwpns"), ("Workload", "kind"), ("Workload", "params"),
         ("ManagedSystem", "proc_compat_modes"), ("Partition", "curr_proc_compat_mode"),
         ("Partition", "desired_proc_compat_mode"),
+        ("ManagedSystem", "uuid"), ("Partition", "uuid"),  # UUID_PATTERN (REST API)
     }
     classified = (
         {(m.__name__, f) for m, fields in TEXT_FIELDS.items() for f in fields}

@@ -10,11 +10,12 @@ server's own self-signed certificate: the client pins it, as an admin would.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
 
-from tests.rest.conftest import PASSWORDS, Rest
+from tests.rest.conftest import PASSWORDS, Rest, RestFactory
 
 pytest.importorskip("pypowervm")
 
@@ -151,3 +152,24 @@ async def test_pypowervm_dlpar_update_and_a_stale_etag(pinned: Rest) -> None:
     events = [(e.user, e.op, e.ok) for e in pinned.engine.snapshot().events
               if e.target == "oradb01" and e.user == "hscroot"]
     assert events == [("hscroot", "dlpar_proc", True), ("hscroot", "dlpar_mem", True)]
+
+
+async def test_pypowervm_logs_on_again_when_its_token_expires(
+        make_rest: RestFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    rest = await make_rest(session_timeout=0.5)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(rest.server.cert))
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+
+    def client() -> tuple[str, str, bool]:
+        adapter = _session(rest)
+        first = adapter.session._sessToken
+        name = pvm_ms.System.get(adapter)[0].system_name
+        time.sleep(0.8)  # the token expires: the next read gets 401, pypowervm logs on again
+        again = pvm_ms.System.get(adapter)[0].system_name
+        renewed = adapter.session._sessToken != first
+        adapter.session._logoff()
+        return name, again, renewed
+
+    name, again, renewed = await asyncio.to_thread(client)
+    assert name == again == "Server-9080-HEX-SN78H4A21"
+    assert renewed

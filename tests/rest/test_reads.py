@@ -43,6 +43,10 @@ async def test_console_links_the_system_and_the_system_its_partitions(rest: Rest
     assert status == 200
     links = [e.get("href") for e in etree.fromstring(body).iter(f"{UOM}link")]
     assert links == [f"{rest.url}/rest/api/uom/ManagedSystem/{sys_uuid}"]
+    # What hmci's ManagementConsoleEntry reads besides the links.
+    assert texts(body, "ManagementConsoleName") == ["hmc-tui"]
+    assert texts(body, "MachineType") + texts(body, "Model") == ["7063", "CR2"]
+    assert texts(body, "BaseVersion") == ["V10R1"]
     status, headers, body = await get(rest, f"/rest/api/uom/ManagedSystem/{sys_uuid}", t)
     assert status == 200 and headers["Content-Type"] == "application/atom+xml; charset=UTF-8"
     root = etree.fromstring(body)

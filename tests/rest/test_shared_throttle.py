@@ -51,3 +51,29 @@ async def test_failures_over_rest_and_ssh_block_the_address_at_both(
             await stack.connect("hscroot")
     finally:
         await rest.stop()
+
+
+async def test_rest_sessions_are_listed_with_the_services_sessions(
+        make_stack: StackFactory) -> None:  # noqa: F811
+    stack: Stack = await make_stack()
+    args = argparse.Namespace(rest=("127.0.0.1", 0), no_ssh=False, login_delay=0.05,
+                              login_timeout=30.0)
+    rest = await entry._start_rest(args, stack.engine, stack.store, stack.ssh,
+                                   stack.socket.parent / "data", stack.service)
+    try:
+        async with aiohttp.ClientSession(
+                f"https://127.0.0.1:{rest.port}",
+                connector=aiohttp.TCPConnector(ssl=False)) as http:
+            async with http.put("/rest/api/web/Logon",
+                                data=logon_body("oper", PASSWORDS["oper"]),
+                                headers={"Content-Type": LOGON_TYPE}) as resp:
+                text = await resp.text()
+            token = text.split("X-API-Session", 1)[1].split(">", 1)[1].split("<", 1)[0]
+            listed = [(s.user, s.role, s.origin, s.kind) for s in stack.service.sessions()]
+            assert listed == [("oper", "hmcoperator", "rest 127.0.0.1", "rest")]
+            async with http.delete("/rest/api/web/Logon",
+                                   headers={"X-API-Session": token}) as resp:
+                assert resp.status == 204
+            assert stack.service.sessions() == ()
+    finally:
+        await rest.stop()
