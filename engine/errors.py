@@ -189,6 +189,8 @@ MESSAGES: dict[str, str] = {
     "HSCL1381": "NoOfSamples must be a whole number from 1 to {high}; the value given was "
     "{value}.",
     "HSCL1382": "Energy monitoring is not supported by the managed system {name}.",
+    "HSCL1383": "{name} must be a time such as 2026-01-05T08:00:00Z; the value given was "
+    "{value}.",
 }
 
 

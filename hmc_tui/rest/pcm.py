@@ -8,7 +8,8 @@ the same samples lslparutil prints).
   ChangeSampleRate with the REST user as actor (so a viewer gets HSCL350B). Aggregation and
   short-term monitoring are kept by the REST server (not in the frame file); this frame has no
   energy monitoring (EnergyMonitoringCapable false).
-- `GET /rest/api/pcm/ManagedSystem/{uuid}/ProcessedMetrics?NoOfSamples=N`: an Atom feed with
+- `GET /rest/api/pcm/ManagedSystem/{uuid}/ProcessedMetrics?NoOfSamples=N` (or `StartTS=`,
+  `EndTS=`, ISO 8601 times, for the samples ending between them): an Atom feed with
   one entry for the system whose `application/json` link is the samples' JSON, and one entry
   per active client partition linking to its own feed.
 - `GET /rest/api/pcm/ManagedSystem/{uuid}/LogicalPartition/{uuid}/ProcessedMetrics`: that
@@ -510,11 +511,34 @@ class PcmState:
     prefs: dict[str, PcmPreferences] = field(default_factory=dict)
 
 
-def _samples_param(request: web.Request) -> int:
-    text = request.query.get("NoOfSamples", "1")
-    if not text.isdecimal() or not 1 <= int(text) <= MAX_SAMPLES:
+def _time_param(request: web.Request, name: str, frame: Frame) -> float | None:
+    """StartTS / EndTS (2026-01-05T08:00:00Z, or with an offset) in engine seconds."""
+    text = request.query.get(name)
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise HmcError("HSCL1383", name=name, value=text) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - frame.system.epoch.replace(tzinfo=UTC)).total_seconds()
+
+
+def window_params(request: web.Request, frame: Frame, times: Sequence[float]) -> Window:
+    """The window a feed request asks for: NoOfSamples (the latest N; 1 when no time is
+    given), StartTS and EndTS (samples ending within them; all of them unless NoOfSamples
+    also limits the count)."""
+    start = _time_param(request, "StartTS", frame)
+    end = _time_param(request, "EndTS", frame)
+    text = request.query.get("NoOfSamples")
+    if text is None:
+        count = 1 if start is None and end is None else None
+    elif not text.isdecimal() or not 1 <= int(text) <= MAX_SAMPLES:
         raise HmcError("HSCL1381", value=text, high=MAX_SAMPLES)
-    return int(text)
+    else:
+        count = int(text)
+    return window(times, count, start, end)
 
 
 def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
@@ -594,9 +618,8 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
 
     async def system_metrics_feed(request: web.Request) -> web.StreamResponse:
         require_session(request)
-        count = _samples_param(request)
         frame = system(request)
-        win = window(timeline(), count)
+        win = window_params(request, frame, timeline())
         if frame.system.sample_rate == 0 or not win:
             return web.Response(status=204)
         # 1000 partitions: ~0.1 s of XML building, off the event loop
@@ -605,10 +628,9 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
 
     async def partition_metrics_feed(request: web.Request) -> web.StreamResponse:
         require_session(request)
-        count = _samples_param(request)
         frame = system(request)
         p = partition(request, frame, request.match_info["lpar"])
-        win = window(timeline(), count)
+        win = window_params(request, frame, timeline())
         if frame.system.sample_rate == 0 or not win:
             return web.Response(status=204)
         return xml_response(partition_feed(frame, p, win, frame.system.sample_rate,

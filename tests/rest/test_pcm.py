@@ -203,6 +203,25 @@ async def test_partition_metrics_and_their_links(pcm: Pcm) -> None:
     assert lpar["memory"]["logicalMem"] == 256 * 1024
 
 
+async def test_a_time_window_as_start_and_end(pcm: Pcm) -> None:
+    feed = f"/rest/api/pcm/ManagedSystem/{pcm.sys_uuid}/ProcessedMetrics"
+    async with await pcm.session() as http:
+        util = await hmci_refresh(http, feed + "?StartTS=2026-01-05T08:01:00Z"
+                                  "&EndTS=2026-01-05T08:02:00%2B00:00", "ManagedSystem")
+        assert util is not None
+        assert [s["sampleInfo"]["timeStamp"] for s in util["utilSamples"]] == [
+            "2026-01-05T08:01:00+0000", "2026-01-05T08:01:30+0000", "2026-01-05T08:02:00+0000"]
+        util = await hmci_refresh(http, feed + "?StartTS=2026-01-05T08:01:00Z&NoOfSamples=1",
+                                  "ManagedSystem")
+        assert util is not None
+        assert util["utilInfo"]["startTimeStamp"] == "2026-01-05T08:02:30+0000"
+        async with http.get(feed + "?StartTS=2026-01-06T00:00:00Z") as resp:
+            assert resp.status == 204  # nothing after it yet
+        async with http.get(feed + "?StartTS=yesterday") as resp:
+            assert resp.status == 400
+            assert "HSCL1383 StartTS must be a time such as" in await resp.text()
+
+
 async def test_a_json_link_is_rebuilt_the_same_later(pcm: Pcm) -> None:
     async with await pcm.session() as http:
         async with http.get(f"/rest/api/pcm/ManagedSystem/{pcm.sys_uuid}/ProcessedMetrics"
