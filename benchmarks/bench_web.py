@@ -70,12 +70,12 @@ def main() -> int:
         assert service.stdout is not None
         for line in service.stdout:
             if line.startswith("browser console on"):
+                url = line.split()[3].rstrip(",")  # https://127.0.0.1:PORT/ (self-signed)
                 break
         else:
             print("the service did not start")
             return 1
         cpu_before = cpu_seconds(service.pid)
-        url = f"http://127.0.0.1:{port}/"
         for run in range(args.runs):
             driver = start_browser()
             try:
