@@ -23,7 +23,7 @@ from lxml import etree
 from engine.service import Engine
 from engine.store import demo_frame
 from hmc_tui.rest.context import RestSettings
-from hmc_tui.rest.pcm import PCM_NS
+from hmc_tui.rest.pcm_xml import PCM_NS
 from hmc_tui.rest.server import RestServer, make_context
 from hmc_tui.rest.uuids import partition_uuid, system_uuid
 from hmc_tui.service.logins import LoginLimiter
