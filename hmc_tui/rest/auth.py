@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from engine.roles import Actor
+from engine.text import escape_controls
 from hmc_tui.rest import xml
 from hmc_tui.rest.errors import rest_error
 from hmc_tui.service.logins import Attempt, LoginLimiter
@@ -214,6 +215,6 @@ async def _check_password(auth: AuthContext, address: str, name: str, password: 
         limiter.succeeded(attempt)
         return True
     delay = limiter.failed_attempt(attempt)
-    log.warning("failed REST logon for %s from %s", name, address)
+    log.warning("failed REST logon for %s from %s", escape_controls(name), address)
     await asyncio.sleep(delay)
     return False

@@ -158,8 +158,8 @@ async def run(request: web.Request) -> web.Response:
     else:
         log.info("REST job %d: %s %s for %s", job.id, op, p.name, session.user)
         _start(ctx.engine, operation, session.actor, job)
-        # The engine applies it at its next tick boundary (10 ms): answering with the
-        # finished job spares the client a poll (pypowervm sleeps 1 s before each).
+        # The engine applies it at its next tick boundary: answering with the finished
+        # job spares the client a poll (pypowervm sleeps 1 s before each).
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(job.done.wait(), ANSWER_WAIT)
     return _job_response(request, job)
@@ -313,22 +313,23 @@ def _job_response(request: web.Request, job: Job) -> web.Response:
 
 
 def _job(request: web.Request) -> Job:
+    """The job named in the URL, if the session's user started it (an hmcsuperadmin may
+    read anyone's): others' jobs are 404, as if they did not exist."""
+    session = require_session(request)
     ctx = request.app[CTX_KEY]
     assert ctx.jobs is not None
     text = request.match_info["id"]
     job = ctx.jobs.get(int(text)) if text.isdecimal() else None
-    if job is None:
+    if job is None or (job.user != session.user and session.role != "hmcsuperadmin"):
         raise rest_error(404, "HSCL1368", id=text)
     return job
 
 
 async def read(request: web.Request) -> web.Response:
-    require_session(request)
     return _job_response(request, _job(request))
 
 
 async def delete(request: web.Request) -> web.Response:
-    require_session(request)
     job = _job(request)
     if job.status == "RUNNING":
         raise rest_error(409, "HSCL1365", reason=f"the job {job.id} is still running")

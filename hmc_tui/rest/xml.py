@@ -19,6 +19,8 @@ from typing import Any, TypeAlias
 
 from lxml import etree as ET
 
+from engine.text import escape_controls
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 UOM_NS = "http://www.ibm.com/xmlns/systems/power/firmware/uom/mc/2012_10/"
 WEB_NS = "http://www.ibm.com/xmlns/systems/power/firmware/web/mc/2012_10/"
@@ -176,7 +178,7 @@ def http_error(status: int, uri: str, reason: str, message: str) -> bytes:
     """The HMC's HttpErrorResponse, in an Atom entry (pypowervm's http_error wrapper)."""
     obj = element("HttpErrorResponse", WEB_NS)
     leaf(obj, "HTTPStatus", status)
-    leaf(obj, "RequestURI", uri)
+    leaf(obj, "RequestURI", escape_controls(uri))  # XML cannot hold most control characters
     leaf(obj, "ReasonCode", reason)
     leaf(obj, "Message", message, kb="ROO")
     return to_bytes(entry(obj, uuid="", self_href="", content_type=WEB_TYPE.format(

@@ -169,3 +169,11 @@ async def test_refused_jobs_carry_the_hmc_message(rest: Rest) -> None:
                               job_request("PowerOff", operation="dumprestart"),
                               **{"Content-Type": JOB_TYPE})
     assert "HSCL1369" in text and "COMPLETED_WITH_ERROR" in text
+
+
+async def test_a_control_character_in_the_url_is_shown_escaped(rest: Rest) -> None:
+    async with rest.client() as http:
+        t = await rest.logon(http)
+    status, text = await call(rest, "GET", "/rest/api/uom/Bad%01Name%1b[2J", t)
+    assert status == 404
+    assert error(text)[1] == r"HSCL1364 There is no resource at /rest/api/uom/Bad\x01Name\x1b[2J."

@@ -63,3 +63,21 @@ async def test_bad_power_on_parameters_end_the_job_with_the_reason(rest: Rest) -
         assert results["result"].startswith(reason), results
     now = rest.engine.snapshot().frame.partition("sandbox01")
     assert now is not None and now.state == "Not Activated"
+
+
+async def test_a_job_is_readable_by_its_user_and_superadmins_only(rest: Rest) -> None:
+    frame = rest.engine.snapshot().frame
+    p = frame.partition("sandbox01")
+    assert p is not None
+    base = f"/rest/api/uom/LogicalPartition/{uuids.partition_uuid(frame.system, p)}"
+    async with rest.client() as http:
+        oper, view, root = (await rest.logon(http, "oper"), await rest.logon(http, "view"),
+                            await rest.logon(http))
+    _, text = await call(rest, "PUT", f"{base}/do/PowerOn", oper, job_request("PowerOn"),
+                         **{"Content-Type": JOB_TYPE})
+    job_id = etree.fromstring(text.encode()).findtext(f".//{WEB}JobID")
+    path = f"/rest/api/uom/jobs/{job_id}"
+    assert (await call(rest, "GET", path, oper))[0] == 200
+    assert (await call(rest, "GET", path, view))[0] == 404
+    assert (await call(rest, "DELETE", path, view))[0] == 404
+    assert (await call(rest, "GET", path, root))[0] == 200
