@@ -202,6 +202,7 @@ async def run(n: int, window: float, command: str) -> dict[str, float]:
     port, sock = free_port(), home / "e.sock"
     service = subprocess.Popen(
         [sys.executable, "-m", "hmc_tui.service", "serve", "--listen", f"127.0.0.1:{port}",
+         "--rest", "off",
          "--socket", str(sock), "--max-sessions", str(n + 5), "--idle-timeout", "0",
          "--console-command", command], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
         stderr=open(home / "serve.log", "w"))  # noqa: SIM115

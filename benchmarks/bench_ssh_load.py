@@ -231,6 +231,7 @@ async def run(args: argparse.Namespace) -> None:
 
     service = subprocess.Popen(
         [sys.executable, "-m", "hmc_tui.service", "serve", "--listen", f"127.0.0.1:{port}",
+         "--rest", "off",
          "--socket", str(sock), "--max-sessions", str(args.clients + 20), "--idle-timeout",
          "0", "--save-interval", "3600"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
         stderr=open(log_path, "w"), preexec_fn=limit_fds)  # noqa: SIM115

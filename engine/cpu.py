@@ -129,14 +129,15 @@ class Processors:
             for pool in frame.pools if pool.id == 0 or pool.max_proc_units > 0
         )
 
-    def series(self, resource: str, key: int, interval: str) -> UtilSeries:
+    def series(self, resource: str, key: int, interval: str,
+               last: int | None = None) -> UtilSeries:
         if resource == "lpar":
             if key not in self._ids:
                 return UtilSeries(times=(), counters={})
-            s = self._util.lpar_samples(self._ids.index(key), interval=interval,
+            s = self._util.lpar_samples(self._ids.index(key), last, interval=interval,
                                         newest_first=False)
         else:
-            s = self._util.pool_samples(key, interval=interval, newest_first=False)
+            s = self._util.pool_samples(key, last, interval=interval, newest_first=False)
         counters = {name: tuple(int(v) for v in values) for name, values in s.counters.items()}
         counters["time_cycles"] = tuple(int(v) for v in s.time_cycles)
         return UtilSeries(times=tuple(float(t) for t in s.time), counters=counters)

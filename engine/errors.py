@@ -228,6 +228,31 @@ MESSAGES: dict[str, str] = {
     "HSCL1335": "The migration of partition {name} was stopped by {user}; the partition keeps "
     "running on {system}.",
     "HSCL1336": "The migration of partition {name} to {target} failed validation: {reason}",
+    # (ours) the REST API (hmc_tui/rest): logon, sessions, requests, jobs
+    "HSCL1360": "The logon failed: the user name or the password is not correct.",
+    "HSCL1361": "Too many failed logons from {address}; try again in {seconds} seconds.",
+    "HSCL1362": "The password of {user} has expired and must be changed before the REST API "
+    "can be used: log in once over SSH with the password and choose a new one, or run "
+    "`hmc-tui users passwd {user}` on the server.",
+    "HSCL1363": "The session is not valid or has expired (X-API-Session); log on again.",
+    "HSCL1364": "There is no resource at {uri}.",
+    "HSCL1365": "The request is not valid: {reason}",
+    "HSCL1366": "The request body is larger than the {limit} bytes allowed.",
+    "HSCL1367": "The {kind} was changed since it was read (its ETag is now {etag}); read it "
+    "again and resubmit the change.",
+    "HSCL1368": "The job {id} was not found.",
+    "HSCL1369": "The operation {op} is not supported on {kind}.",
+    "HSCL136A": "The method {method} is not allowed on {uri}.",
+    "HSCL136B": "Too many REST API sessions are open ({limit} {who}); log off one first.",
+    "HSCL136C": "The REST API could not complete the request because of an internal error; "
+    "the service log has the detail.",
+    # (ours) Performance and Capacity Monitoring over REST (hmc_tui/rest/pcm.py)
+    "HSCL1380": "The performance monitoring preferences are not valid: {reason}",
+    "HSCL1381": "NoOfSamples must be a whole number from 1 to {high}; the value given was "
+    "{value}.",
+    "HSCL1382": "Energy monitoring is not supported by the managed system {name}.",
+    "HSCL1383": "{name} must be a time such as 2026-01-05T08:00:00Z; the value given was "
+    "{value}.",
 }
 
 

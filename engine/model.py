@@ -42,6 +42,7 @@ RmcState = Literal["active", "inactive", "none"]
 StartPolicy = Literal["autostart", "userinit", "autorecovery"]
 MirroringMode = Literal["none", "sys_firmware_only"]
 RegionSize = Literal[16, 32, 64, 128, 256]
+UUID_PATTERN = r"^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$"
 HUGE_PAGE_MB = 16384  # the size of one system huge page (lshwres huge_page_size)
 ACTIVE_STATES = ("Starting", "Running", "Open Firmware", "Shutting Down", "Error",
                  "Migrating - Running")
@@ -104,6 +105,7 @@ class ManagedSystem(Frozen):
     # sys_firmware_mem equals the captured one; None = the catalog's base.
     hypervisor_base_mem: int | None = Field(default=None, ge=0)
     sample_rate: SampleRate = 30  # seconds between utilisation samples (lslparutil -r config)
+    uuid: str = Field(default="", pattern=UUID_PATTERN)  # REST API; "": derived (hmc_tui/rest)
 
 
 class SharedPool(Frozen):
@@ -345,6 +347,7 @@ class Partition(Frozen):
     vios_license_accepted: bool = True  # a freshly installed VIOS has not accepted it yet
     refcode_history: tuple[RefcodeEntry, ...] = ()  # oldest first, REFCODE_HISTORY at most
     msp: bool = True  # VIOS only: a mover service partition for partition mobility (msp=1)
+    uuid: str = Field(default="", pattern=UUID_PATTERN)  # REST API; "": derived (hmc_tui/rest)
 
     @property
     def is_vios(self) -> bool:

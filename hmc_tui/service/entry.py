@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from engine.durable import DEFAULT_RETENTION_DAYS, db_path_for, open_engine
 from engine.errors import HmcError
 from engine.store import FrameFileError, ensure_user_frame, load_hmc
-from hmc_tui.service.paths import default_socket_path, host_key_path
+from hmc_tui.service.paths import data_dir, default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
 from hmc_tui.service.users import (
     INITIAL_ADMIN,
@@ -44,6 +44,11 @@ from hmc_tui.service.users import (
 
 if TYPE_CHECKING:
     import asyncssh
+
+    from engine.service import Engine
+    from hmc_tui.rest.server import RestServer
+    from hmc_tui.service.gate import LoginGate
+    from hmc_tui.service.sshd import HmcSshServer
 
 
 PROG = "hmc-tui"
@@ -64,6 +69,14 @@ def _listen(text: str) -> tuple[str, int]:
     if not sep or not port.isdecimal() or not 0 <= int(port) <= 65535:
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
     return host.strip("[]") or "127.0.0.1", int(port)
+
+
+REST_DEFAULT = ("127.0.0.1", 12443)  # the HMC's REST port
+
+
+def _rest(text: str) -> tuple[str, int] | None:
+    """`--rest HOST:PORT`, or `off` (None)."""
+    return None if text == "off" else _listen(text)
 
 
 def _positive(text: str) -> float:
@@ -88,7 +101,16 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                      help="engine socket for consoles (default: in the runtime or state dir)")
     sub.add_argument("--speed", metavar="N", type=_positive, default=1.0,
                      help="engine seconds per wall second (default 1: real time)")
-    sub.add_argument("--no-ssh", action="store_true", help="serve local consoles only")
+    sub.add_argument("--no-ssh", action="store_true",
+                     help="serve local consoles only (no SSH; no REST API unless --rest)")
+    sub.add_argument("--rest", metavar="HOST:PORT|off", type=_rest, default=False,
+                     help="HTTPS address of the HMC REST API (default 127.0.0.1:12443; "
+                     "off: none)")
+    sub.add_argument("--web", metavar="HOST:PORT", type=_listen, default=None,
+                     help="also serve the console in a browser at https://HOST:PORT/ behind a "
+                     "login page (off unless given; e.g. 127.0.0.1:12480)")
+    sub.add_argument("--web-http", action="store_true",
+                     help="serve --web as plain HTTP (loopback, or behind a TLS proxy)")
     sub.add_argument("--idle-timeout", metavar="SECONDS", type=float, default=1800.0,
                      help="close SSH consoles idle this long (0: never; default 1800)")
     sub.add_argument("--max-sessions", metavar="N", type=int, default=32,
@@ -291,6 +313,17 @@ def _run_serve(args: argparse.Namespace) -> int:
             host_key = load_host_key(host_key_path())
         except HostKeyError as exc:
             return _fail(str(exc))
+    args.web_tls = None
+    if args.web is not None and not args.web_http:
+        # HTTPS with the data dir's self-signed certificate, the one the REST API uses.
+        from hmc_tui.rest import certificate
+
+        try:
+            cert, key = certificate.load_or_create(data_dir())
+            args.web_tls = (certificate.ssl_context(cert, key), certificate.fingerprint(cert))
+        except (certificate.CertificateError, OSError) as exc:
+            return _fail(str(exc))
+    if not args.no_ssh or args.web or _rest_address(args) is not None:  # doors with logins
         try:
             password_file = store.ensure_initial_admin()
         except (UserError, OSError) as exc:
@@ -299,15 +332,33 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"Created the user {INITIAL_ADMIN} (hmcsuperadmin). Its first password is in "
                   f"{password_file} (readable by you only); it must be changed at the first "
                   f"login, or with `{PROG} users passwd {INITIAL_ADMIN}`.", flush=True)
+    rest_dir = None
+    if _rest_address(args) is not None:
+        from hmc_tui.rest.certificate import CertificateError, load_or_create
+
+        try:  # as for the host key: a certificate problem stops here, before anything runs
+            load_or_create(host_key_path().parent)
+        except (CertificateError, OSError) as exc:
+            return _fail(str(exc))
+        rest_dir = host_key_path().parent
     try:
-        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key))
+        return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key,
+                                  rest_dir))
     except (ServiceAlreadyRunning, ValueError, OSError, HmcError) as exc:
         return _fail(str(exc))
 
 
+def _rest_address(args: argparse.Namespace) -> tuple[str, int] | None:
+    """Where the REST API listens: --rest, else the default unless --no-ssh."""
+    if args.rest is False:  # not given
+        return None if args.no_ssh else REST_DEFAULT
+    return args.rest
+
+
 async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
-                 store: UserStore, host_key: asyncssh.SSHKey | None) -> int:
-    from hmc_tui.service.sshd import HmcSshServer, SshSettings
+                 store: UserStore, host_key: asyncssh.SSHKey | None,
+                 rest_dir: Path | None = None) -> int:
+    from hmc_tui.service.sshd import HmcSshServer, SshSettings, settings_gate
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
     # The frame file plus every operation acknowledged after its last save (engine.durable).
@@ -319,24 +370,43 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     service = EngineService(engine, socket_path, frame_path=frame_path,
                             save_interval=args.save_interval, users=store)
     ssh: HmcSshServer | None = None
+    rest: RestServer | None = None
+    web: Any = None  # hmc_tui.web.server.WebConsoleServer, imported only when asked for
+    host, port = args.listen
+    settings = SshSettings(host=host, port=port, idle_timeout=args.idle_timeout,
+                           max_sessions=args.max_sessions,
+                           max_sessions_per_user=args.max_sessions_per_user,
+                           reserved_admin_sessions=args.admin_sessions,
+                           max_unauthenticated=args.max_unauthenticated,
+                           login_timeout=args.login_timeout,
+                           login_delay=args.login_delay)
+    # One gate for every door: failed logins count across SSH, REST and the browser, and
+    # session slots across SSH and the browser.
+    gate = settings_gate(store, settings)
+    command = None
+    if args.console_command:
+        command = [part.replace("{socket}", str(socket_path))
+                   for part in shlex.split(args.console_command)]
     try:
         await service.start()
         if host_key is not None:
-            host, port = args.listen
-            settings = SshSettings(host=host, port=port, idle_timeout=args.idle_timeout,
-                                   max_sessions=args.max_sessions,
-                                   max_sessions_per_user=args.max_sessions_per_user,
-                                   reserved_admin_sessions=args.admin_sessions,
-                                   max_unauthenticated=args.max_unauthenticated,
-                                   login_timeout=args.login_timeout,
-                                   login_delay=args.login_delay)
-            command = None
-            if args.console_command:
-                command = [part.replace("{socket}", str(socket_path))
-                           for part in shlex.split(args.console_command)]
-            ssh = HmcSshServer(service, store, host_key, settings, console_command=command)
+            ssh = HmcSshServer(service, store, host_key, settings, console_command=command,
+                               gate=gate)
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
+        if rest_dir is not None:
+            rest = await _start_rest(args, engine, store, gate, rest_dir, service)
+        if args.web is not None:
+            from hmc_tui.web.server import WebConsoleServer, WebSettings
+
+            web_host, web_port = args.web
+            tls, fingerprint = args.web_tls or (None, "")
+            web = WebConsoleServer(service, store, gate, WebSettings(
+                host=web_host, port=web_port, idle_timeout=args.idle_timeout, ssl=tls),
+                console_command=command)
+            await web.start()
+            print(f"browser console on {web.url}"
+                  + (f", certificate {fingerprint}" if fingerprint else ""), flush=True)
         print(f"engine service on {socket_path}, frame {frame_path}; Ctrl-C or SIGTERM to stop",
               flush=True)
         stop = asyncio.Event()
@@ -348,8 +418,13 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         await stop.wait()
         log.info("stopping")
     finally:
+        if web is not None:
+            await web.stop()
+        if rest is not None:
+            await rest.stop()
         if ssh is not None:
             await ssh.stop()
+        gate.close()
         engine.stop()
         await service.stop()  # saves the frame, atomically, after the clock stopped
     if service.save_error:
@@ -360,6 +435,26 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
         return _fail(f"the engine failed ({engine.failure}); the frame was saved as it was "
                      "before the failure")
     return 0
+
+
+async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore,
+                      gate: LoginGate, cert_dir: Path,
+                      service: EngineService | None = None) -> RestServer:
+    """The REST API (hmc_tui/rest), sharing the service's login gate (failed-login throttle
+    and password-hashing threads) with SSH and the browser console, so guesses count the
+    same at every door."""
+    from hmc_tui.rest.context import RestSettings
+    from hmc_tui.rest.server import RestServer, make_context
+
+    host, port = _rest_address(args) or REST_DEFAULT
+    ctx = make_context(engine, store, RestSettings(host=host, port=port),
+                       limiter=gate.limiter, executor=gate.auth_executor,
+                       login_timeout=args.login_timeout, service=service)
+    rest = RestServer(ctx, cert_dir)
+    await rest.start()
+    print(f"REST API on https://{host}:{rest.port}, certificate {rest.fingerprint}",
+          flush=True)
+    return rest
 
 
 # ---------------------------------------------------------------- --connect

@@ -81,7 +81,7 @@ class SessionInfo(Message):
     role: str
     since: float  # wall clock (time.time()) when the session connected
     origin: str  # "ssh 192.0.2.7", "local"
-    kind: str  # "console" (an interactive UI), "exec" (one SSH command), "tool"
+    kind: str  # "console" (an interactive UI), "exec" (one SSH command), "tool", "rest"
 
 
 # ---------------------------------------------------------------- client -> service

@@ -31,7 +31,7 @@ import shlex
 import stat
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,8 @@ from engine.roles import Actor
 from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult, run_command
-from hmc_tui.service.logins import Attempt, LoginLimiter
+from hmc_tui.service.gate import LoginGate
+from hmc_tui.service.logins import LoginLimiter
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
@@ -100,6 +101,16 @@ class SshSettings:
         return max(self.max_sessions - self.reserved_admin_sessions, 1)
 
 
+def settings_gate(store: UserStore, s: SshSettings) -> LoginGate:
+    """A login gate with the throttling and session limits of `s`."""
+    return LoginGate(store, max_failures=s.max_failures, failure_window=s.failure_window,
+                     login_delay=s.login_delay, max_login_delay=s.max_login_delay,
+                     max_auth_per_address=s.max_auth_per_address, max_auth=s.max_auth,
+                     auth_workers=s.auth_workers, max_sessions=s.max_sessions,
+                     max_sessions_per_user=s.max_sessions_per_user,
+                     reserved_admin_sessions=s.reserved_admin_sessions)
+
+
 class HostKeyError(Exception):
     """The host key file is unsafe or unreadable; str() is one line naming it and the fix."""
 
@@ -146,28 +157,21 @@ class HmcSshServer:
     def __init__(self, service: EngineService, store: UserStore, host_key: asyncssh.SSHKey,
                  settings: SshSettings | None = None, *,
                  console_command: Sequence[str] | None = None,
-                 command_runner: CommandRunner | None = None) -> None:
+                 command_runner: CommandRunner | None = None,
+                 gate: LoginGate | None = None) -> None:
         self.service = service
         self.store = store
         self.host_key = host_key
         self.settings = settings or SshSettings()
         self.console_command = list(console_command or console_argv(service.socket_path))
         self._runner = command_runner or run_command
-        s = self.settings
-        self.limiter = LoginLimiter(max_failures=s.max_failures, window=s.failure_window,
-                                    delay=s.login_delay, max_delay=s.max_login_delay,
-                                    max_concurrent_per_address=s.max_auth_per_address,
-                                    max_concurrent=s.max_auth)
-        # Password hashes have threads of their own: on the default executor, which runs
-        # the HMC commands, 200 guesses queued ahead of a legitimate exec delayed it by 9 s.
-        self.auth_executor = ThreadPoolExecutor(s.auth_workers, thread_name_prefix="hmc-auth")
-        self.auth_turns = asyncio.Condition()  # password attempts waiting for a check slot
+        # Passwords and session slots; shared with the service's other doors when given.
+        self._own_gate = gate is None
+        self.gate = gate or settings_gate(store, self.settings)
         self.port = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._connections: set[asyncssh.SSHServerConnection] = set()
         self._unauthenticated: dict[str, list[_Connection]] = {}  # address -> oldest first
-        self._sessions = 0
-        self._user_sessions: dict[str, int] = {}
         self._consoles: dict[int, PtySession] = {}  # pid -> session
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -176,8 +180,18 @@ class HmcSshServer:
         return str(self.host_key.get_fingerprint("sha256"))
 
     @property
+    def limiter(self) -> LoginLimiter:
+        return self.gate.limiter
+
+    @property
+    def auth_executor(self) -> Executor:
+        """The password-hashing threads (the gate's), for other doors that check passwords."""
+        return self.gate.auth_executor
+
+    @property
     def active_sessions(self) -> int:
-        return self._sessions
+        """Sessions open through every door sharing this server's gate."""
+        return self.gate.sessions
 
     @property
     def unauthenticated(self) -> int:
@@ -215,14 +229,10 @@ class HmcSshServer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._acceptor.wait_closed(), 2.0)
             self._acceptor = None
-        self.auth_executor.shutdown(wait=False, cancel_futures=True)
+        if self._own_gate:
+            self.gate.close()
 
     # ------------------------------------------------------------------ before login
-    async def next_turn(self) -> None:
-        """A password check ended: let the attempts waiting for a slot look again."""
-        async with self.auth_turns:
-            self.auth_turns.notify_all()
-
     def _admit(self, conn: _Connection) -> bool:
         """Whether a new connection may start logging in; may drop another one for it."""
         s = self.settings
@@ -260,22 +270,6 @@ class HmcSshServer:
             log.error("%s", exc)
             return None
 
-    def _slot_refusal(self, username: str, role: str) -> str | None:
-        """Why `username` may not open one more session now, or None."""
-        s = self.settings
-        if self._sessions >= s.max_sessions:
-            return (f"the maximum number of sessions ({s.max_sessions}) is in use; "
-                    "try again later.")
-        if role != "hmcsuperadmin" and self._sessions >= s.open_sessions:
-            return (f"all {s.open_sessions} sessions open to users other than hmcsuperadmin "
-                    f"are in use ({s.max_sessions - s.open_sessions} of {s.max_sessions} are "
-                    "kept for hmcsuperadmin users); try again later.")
-        mine = self._user_sessions.get(username, 0)
-        if s.max_sessions_per_user and mine >= s.max_sessions_per_user:
-            return (f"the user {username} already has {mine} sessions open, the most one user "
-                    "may have; close one first.")
-        return None
-
     async def _session(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         """asyncssh's process factory: one call per channel (shell, exec or subsystem)."""
         try:
@@ -304,7 +298,7 @@ class HmcSshServer:
                     f"and choose a new one, or on the server run `hmc-tui users passwd "
                     f"{username}`.")
             return
-        refusal = self._slot_refusal(username, user.role)
+        refusal = self.gate.claim(username, user.role)
         if refusal is not None:
             _refuse(process, refusal)
             return
@@ -312,8 +306,6 @@ class HmcSshServer:
         peer = process.get_extra_info("peername")
         origin = f"ssh {peer[0]}" if peer else "ssh"
         command = (process.command or "").strip()
-        self._sessions += 1
-        self._user_sessions[username] = self._user_sessions.get(username, 0) + 1
         try:
             pty = process.get_terminal_type() is not None
             if pty and (command == "shell" or (not command and user.shell == "rbash")):
@@ -333,12 +325,7 @@ class HmcSshServer:
             else:
                 await self._console(process, actor, origin)
         finally:
-            self._sessions -= 1
-            left = self._user_sessions[username] - 1
-            if left:
-                self._user_sessions[username] = left
-            else:
-                del self._user_sessions[username]
+            self.gate.release(username)
 
     async def _console(self, process: asyncssh.SSHServerProcess[bytes], actor: Actor,
                        origin: str, argv: Sequence[str] | None = None) -> None:
@@ -367,26 +354,8 @@ class HmcSshServer:
 
     def _console_env(self, process: asyncssh.SSHServerProcess[bytes], actor: Actor,
                      origin: str) -> dict[str, str]:
-        """A clean environment: nothing of the client's but its terminal type (its own
-        variables, LD_PRELOAD or PYTHON* included, are never passed on), nothing of the
-        server's but the locations the console needs."""
-        env = {
-            "TERM": process.get_terminal_type() or "xterm-256color",
-            # OpenSSH does not forward COLORTERM; every terminal worth using has truecolor.
-            "COLORTERM": "truecolor",
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "HOME": str(Path.home()),
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            USER_ENV: actor.user,
-            ROLE_ENV: actor.role,
-            ORIGIN_ENV: origin,
-        }
-        for name in (DATA_DIR_ENV, CONFIG_DIR_ENV, STATE_DIR_ENV, "PYTHONPATH",
-                     "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-            if name in os.environ:
-                env[name] = os.environ[name]
-        return env
+        return console_environment(process.get_terminal_type() or "xterm-256color", actor,
+                                   origin)
 
     # ------------------------------------------------------------------ exec
     async def _exec(self, process: asyncssh.SSHServerProcess[bytes], actor: Actor, origin: str,
@@ -428,6 +397,29 @@ class HmcSshServer:
         shell = Rbash(run_hmc, HmcCommandNames(), user=actor.user,
                       limits=Limits(max_seconds=self.settings.exec_timeout))
         return shell.run(line)
+
+
+def console_environment(term: str, actor: Actor, origin: str) -> dict[str, str]:
+    """A console process's clean environment: nothing of the client's but its terminal type
+    (its own variables, LD_PRELOAD or PYTHON* included, are never passed on), nothing of the
+    server's but the locations the console needs."""
+    env = {
+        "TERM": term,
+        # OpenSSH does not forward COLORTERM; every terminal worth using has truecolor.
+        "COLORTERM": "truecolor",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "HOME": str(Path.home()),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        USER_ENV: actor.user,
+        ROLE_ENV: actor.role,
+        ORIGIN_ENV: origin,
+    }
+    for name in (DATA_DIR_ENV, CONFIG_DIR_ENV, STATE_DIR_ENV, "PYTHONPATH",
+                 "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
 
 
 def rbash_argv(socket_path: Path, users_path: Path) -> list[str]:
@@ -532,36 +524,12 @@ class _Connection(asyncssh.SSHServer):
         return False
 
     async def _check_password(self, username: str, password: str) -> bool:
-        """Whether `password` is `username`'s, throttled: the failure is counted before the
-        hash is checked and released only if it was right; beyond the concurrency caps an
-        attempt waits for its turn (bounded by the pre-login caps and login_timeout)."""
-        owner = self._owner
-        async with owner.auth_turns:
-            while (attempt := owner.limiter.begin(self.address)) == "busy":
-                await owner.auth_turns.wait()
-        if attempt == "blocked":
+        """Whether `password` is `username`'s, throttled by the shared gate; a blocked address
+        is disconnected with the time it must wait."""
+        check = await self._owner.gate.check_password(self.address, username, password)
+        if check == "blocked":
             self._refuse_blocked()
-            return False
-        assert isinstance(attempt, Attempt)
-        try:
-            ok = await asyncio.get_running_loop().run_in_executor(
-                owner.auth_executor, owner.store.verify_password, username, password)
-        except UserError as exc:
-            log.error("%s", exc)
-            ok = False
-        except BaseException:
-            owner.limiter.failed_attempt(attempt)
-            await owner.next_turn()
-            raise
-        if ok:
-            owner.limiter.succeeded(attempt)
-            await owner.next_turn()
-            return True
-        delay = owner.limiter.failed_attempt(attempt)
-        await owner.next_turn()
-        log.warning("failed password for %s from %s", username, self.address)
-        await asyncio.sleep(delay)
-        return False
+        return check == "ok"
 
     async def validate_password(self, username: str, password: str) -> bool:
         if not await self._check_password(username, password):
@@ -581,7 +549,7 @@ class _Connection(asyncssh.SSHServer):
             return False
         try:
             await asyncio.get_running_loop().run_in_executor(
-                self._owner.auth_executor, self._owner.store.change_password, username,
+                self._owner.gate.auth_executor, self._owner.store.change_password, username,
                 old_password, new_password)
         except UserError as exc:
             # The client asks again for a new password; the message says what was wrong.

@@ -129,7 +129,8 @@ def served_hmc(*serve_args: str, frame_text: str = "") -> Iterator[Hmc]:
                    check=True, capture_output=True)
     log = root / "serve.log"  # a file, not a pipe: a full pipe would stall the server
     with log.open("w") as out:
-        server = subprocess.Popen([*hmc_tui, "serve", "--listen", "127.0.0.1:0", "--socket",
+        server = subprocess.Popen([*hmc_tui, "serve", "--listen", "127.0.0.1:0", "--rest", "off",
+                                   "--socket",
                                    str(root / "e.sock"), *serve_args], env=env, stdout=out,
                                   stderr=subprocess.STDOUT, text=True)
     port = 0

@@ -254,6 +254,7 @@ def test_every_text_field_is_classified() -> None:
         # VIOS; its error is the engine's own text (engine/mobility/progress.py)
         ("Migration", "name"), ("Migration", "target"), ("Migration", "source_msp"),
         ("Migration", "dest_msp"), ("Migration", "pool"), ("Migration", "error"),
+        ("ManagedSystem", "uuid"), ("Partition", "uuid"),  # UUID_PATTERN (REST API)
     }
     classified = (
         {(m.__name__, f) for m, fields in TEXT_FIELDS.items() for f in fields}

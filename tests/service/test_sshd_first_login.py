@@ -205,7 +205,7 @@ async def test_first_start_writes_the_password_to_a_private_file(dirs: Path) -> 
     env = dict(os.environ)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "hmc_tui.service", "serve", "--listen", "127.0.0.1:0",
-        "--socket", str(dirs / "first.sock"), stdout=asyncio.subprocess.PIPE,
+        "--rest", "off", "--socket", str(dirs / "first.sock"), stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE, env=env)
     try:
         assert process.stdout is not None

@@ -1,0 +1,257 @@
+"""uom reads: `GET /rest/api/uom/...` as feeds, entries and `quick` JSON.
+
+One route takes every uom path and `resolve()` walks its segments (the HMC's URL grammar:
+a root type, a UUID, a child type, a UUID, `quick`/`quick/All`, `search/(Name=='X')`), so
+an unknown path is a 404 HttpErrorResponse like any other refusal. Bodies are rendered per
+frame version (render.py) with an ETag; `If-None-Match` with the current one gets a 304.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from engine.model import Frame, Partition
+from hmc_tui import __version__ as VERSION
+from hmc_tui.rest import objects, uuids
+from hmc_tui.rest import xml as x
+from hmc_tui.rest.auth import require_session
+from hmc_tui.rest.context import CTX_KEY
+from hmc_tui.rest.errors import rest_error
+
+PREFIX = "/rest/api/uom"
+PARTITION_KINDS = ("LogicalPartition", "VirtualIOServer")
+SEARCH = re.compile(r"^\((\w+)==(['\"]?)(.*)\2\)$")
+Urls = objects.Urls
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a path names: how to render it (body, and the ETag when it is not a digest of
+    the body: one object's), and whether it is XML (feed/entry) or JSON."""
+
+    render: Callable[[], bytes | tuple[bytes, str]]
+    json: bool = False
+
+    def make(self) -> tuple[bytes, str, str | None]:
+        out = self.render()
+        body, etag = out if isinstance(out, tuple) else (out, None)
+        return body, "application/json" if self.json else x.ATOM_TYPE, etag
+
+
+def base_url(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}{PREFIX}"
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get(PREFIX + "/{tail:.*}", read)]
+
+
+async def read(request: web.Request) -> web.StreamResponse:
+    require_session(request)
+    ctx = request.app[CTX_KEY]
+    assert ctx.renders is not None
+    snap = ctx.engine.snapshot()
+    base = base_url(request)
+    tail = request.match_info["tail"]
+    found = resolve(snap.frame, base, [s for s in tail.split("/") if s], request.path)
+    rendered = await ctx.renders.get(snap.frame_version, f"{base}/{tail}", found.make)
+    if not rendered.body:  # an empty feed: the HMC answers 204 (pypowervm expects it)
+        return web.Response(status=204)
+    headers = {"ETag": rendered.etag, "Content-Type": rendered.content_type}
+    if request.headers.get("If-None-Match") == rendered.etag:
+        return web.Response(status=304, headers={"ETag": rendered.etag})
+    return web.Response(body=rendered.body, headers=headers)
+
+
+def resolve(frame: Frame, base: str, parts: list[str], path: str) -> Found:
+    """The object or feed `parts` (the path below /rest/api/uom) names; 404 otherwise."""
+    urls = objects.Urls(base, frame)
+    missing = rest_error(404, "HSCL1364", uri=path)
+    if not parts:
+        raise missing
+    root, rest = parts[0], parts[1:]
+    if root == "ManagementConsole":
+        console = uuids.console_uuid()
+        if rest not in ([], [console]):
+            raise missing
+        return _one(lambda: objects.management_console(frame, urls, VERSION), console,
+                    f"{base}/ManagementConsole", feed=not rest)
+    if root == "ManagedSystem":
+        return _system(frame, urls, rest, missing)
+    if root in PARTITION_KINDS:
+        return _partitions(frame, urls, root, rest, missing, f"{base}/{root}")
+    raise missing
+
+
+def _system(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Found:
+    s = frame.system
+    href = f"{urls.base}/ManagedSystem"
+    if rest == ["quick", "All"]:
+        return _json(lambda: [objects.system_quick(frame, urls)])
+    if len(rest) == 2 and rest[0] == "search":
+        key, value = _search(rest[1], missing)
+        if key != "SystemName":
+            raise missing
+        return _one(lambda: objects.managed_system(frame, urls), urls.sys_uuid, href,
+                    feed=True, empty=value != s.name)
+    if not rest:
+        return _one(lambda: objects.managed_system(frame, urls), urls.sys_uuid, href, feed=True)
+    if rest[0].lower() != urls.sys_uuid.lower():
+        raise missing
+    sub = rest[1:]
+    if not sub:
+        return _one(lambda: objects.managed_system(frame, urls), urls.sys_uuid, href)
+    if sub == ["quick"]:
+        return _json(lambda: objects.system_quick(frame, urls))
+    kind, tail = sub[0], sub[1:]
+    if kind in PARTITION_KINDS:
+        return _partitions(frame, urls, kind, tail, missing, f"{urls.system()}/{kind}")
+    if kind == "SharedProcessorPool":
+        return _pools(frame, urls, tail, missing)
+    if kind == "VirtualSwitch":
+        return _vswitches(frame, urls, tail, missing)
+    if kind == "VirtualNetwork":
+        return _vnets(frame, urls, tail, missing)
+    raise missing
+
+
+def _partitions(frame: Frame, urls: Urls, kind: str, rest: list[str], missing: Exception,
+                href: str) -> Found:
+    vios = kind == "VirtualIOServer"
+    members = [p for p in frame.partitions if p.is_vios == vios]
+    if rest == ["quick", "All"]:
+        return _json(lambda: [objects.partition_quick(frame, urls, p) for p in members])
+    if len(rest) == 2 and rest[0] == "search":
+        key, value = _search(rest[1], missing)
+        if key != "PartitionName":
+            raise missing
+        members = [p for p in members if p.name == value]
+        rest = []
+    if not rest:
+        return Found(lambda: x.to_bytes(x.feed(
+            [_entry(objects.partition(frame, urls, p), uuids.partition_uuid(frame.system, p),
+                    urls.lpar(p)) for p in members],
+            feed_id=uuids.system_uuid(frame.system), self_href=href))
+            if members else b"")
+    p = partition_by_uuid(frame, rest[0], vios)
+    if p is None:
+        raise missing
+    sub = rest[1:]
+    puuid = uuids.partition_uuid(frame.system, p)
+    if not sub:
+        return _one(lambda: objects.partition(frame, urls, p), puuid, f"{href}/{puuid}")
+    if sub == ["quick"]:
+        return _json(lambda: objects.partition_quick(frame, urls, p))
+    if sub[0] == "LogicalPartitionProfile" and len(sub) <= 2:
+        profs = list(p.profiles)
+        if len(sub) == 2:
+            profs = [q for q in profs
+                     if uuids.profile_uuid(frame.system, p, q).lower() == sub[1].lower()]
+            if not profs:
+                raise missing
+            q = profs[0]
+            return _one(lambda: objects.profile(frame, urls, p, q),
+                        uuids.profile_uuid(frame.system, p, q), urls.profile(p, q))
+        return Found(lambda: x.to_bytes(x.feed(
+            [_entry(objects.profile(frame, urls, p, q), uuids.profile_uuid(frame.system, p, q),
+                    urls.profile(p, q)) for q in profs],
+            feed_id=puuid, self_href=f"{urls.top_lpar(p)}/LogicalPartitionProfile")))
+    raise missing
+
+
+def _pools(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Found:
+    ids = objects.active_pools(frame)
+    href = f"{urls.system()}/SharedProcessorPool"
+    if rest:
+        ids = [i for i in ids if uuids.pool_uuid(frame.system, i).lower() == rest[0].lower()]
+        if len(rest) > 1 or not ids:
+            raise missing
+        i = ids[0]
+        return _one(lambda: objects.shared_pool(frame, urls, i),
+                    uuids.pool_uuid(frame.system, i), urls.pool(i))
+    return Found(lambda: x.to_bytes(x.feed(
+        [_entry(objects.shared_pool(frame, urls, i), uuids.pool_uuid(frame.system, i),
+                urls.pool(i)) for i in ids], feed_id=urls.sys_uuid, self_href=href)))
+
+
+def _vswitches(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Found:
+    names = list(enumerate(objects.vswitches(frame)))
+    href = f"{urls.system()}/VirtualSwitch"
+    if rest:
+        names = [(i, n) for i, n in names
+                 if uuids.vswitch_uuid(frame.system, n).lower() == rest[0].lower()]
+        if len(rest) > 1 or not names:
+            raise missing
+    def entries() -> list[x.Element]:
+        return [_entry(objects.virtual_switch(frame, urls, i, n),
+                       uuids.vswitch_uuid(frame.system, n),
+                       f"{href}/{uuids.vswitch_uuid(frame.system, n)}") for i, n in names]
+
+    if rest:
+        return Found(lambda: x.to_bytes(entries()[0]))
+    return Found(lambda: x.to_bytes(x.feed(entries(), feed_id=urls.sys_uuid, self_href=href)))
+
+
+def _vnets(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Found:
+    nets = list(objects.vlans(frame))
+    href = f"{urls.system()}/VirtualNetwork"
+    if rest == ["quick", "All"]:
+        return _json(lambda: [objects.vnet_quick(frame, urls, vs, v) for vs, v in nets])
+    if rest:
+        nets = [(vs, v) for vs, v in nets
+                if uuids.vnet_uuid(frame.system, vs, v).lower() == rest[0].lower()]
+        if len(rest) > 1 or not nets:
+            raise missing
+    def entries() -> list[x.Element]:
+        return [_entry(objects.virtual_network(frame, urls, vs, v),
+                       uuids.vnet_uuid(frame.system, vs, v),
+                       f"{href}/{uuids.vnet_uuid(frame.system, vs, v)}") for vs, v in nets]
+
+    if rest:
+        return Found(lambda: x.to_bytes(entries()[0]))
+    return Found(lambda: x.to_bytes(x.feed(entries(), feed_id=urls.sys_uuid, self_href=href)))
+
+
+# ---------------------------------------------------------------- helpers
+
+def partition_by_uuid(frame: Frame, text: str, vios: bool | None = None) -> Partition | None:
+    """The partition with UUID `text` (any case); of the kind asked when `vios` is given."""
+    p = uuids.partition_index(frame).get(text.upper())
+    return p if p is not None and vios in (None, p.is_vios) else None
+
+
+def _search(expr: str, missing: Exception) -> tuple[str, str]:
+    m = SEARCH.match(expr)
+    if m is None:
+        raise missing
+    return m.group(1), m.group(3)
+
+
+def _entry(obj: x.Element, uuid: str, href: str) -> x.Element:
+    kind = x.local(obj.tag)
+    return x.entry(obj, uuid=uuid, self_href=href, content_type=x.UOM_TYPE.format(kind),
+                   etag=x.object_etag(obj))
+
+
+def _one(make: Callable[[], x.Element], uuid: str, href: str, *, feed: bool = False,
+         empty: bool = False) -> Found:
+    """One object, as an entry or as a feed of one entry (an empty feed when `empty`)."""
+    def render() -> bytes | tuple[bytes, str]:
+        if empty:
+            return b""
+        obj = make()
+        node = _entry(obj, uuid, href if not feed else f"{href}/{uuid}")
+        if feed:
+            return x.to_bytes(x.feed([node], feed_id=uuid, self_href=href))
+        return x.to_bytes(node), x.object_etag(obj)
+    return Found(render)
+
+
+def _json(make: Callable[[], Any]) -> Found:
+    return Found(lambda: json.dumps(make(), indent=1).encode(), json=True)
