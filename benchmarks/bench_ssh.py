@@ -1,6 +1,6 @@
 """N concurrent SSH console sessions against one engine service: figures, not a test.
 
-    python benchmarks/bench_ssh.py [--sessions 10 25 50] [--window 15]
+    python benchmarks/bench_ssh.py [--sessions 10 25 50] [--window 15] [--frame demo|large]
 
 For each N it starts `hmc-tui serve` (a subprocess, private temporary data dir, a free
 loopback port), opens N SSH sessions with a PTY (asyncssh client, 120x35), each running the
@@ -191,8 +191,15 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(n: int, window: float, command: str) -> dict[str, float]:
+async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[str, float]:
     home = Path(tempfile.mkdtemp(prefix="hmcb", dir="/tmp"))
+    frame_args: list[str] = []
+    if frame == "large":  # benchmarks/frames.py: 1000 partitions in 64 pools
+        from benchmarks.frames import large_frame
+        from engine.store import save_frame
+
+        save_frame(large_frame(), home / "large.toml")
+        frame_args = ["--frame", str(home / "large.toml")]
     env = dict(os.environ, HMC_TUI_DATA_DIR=str(home / "data"),
                HMC_TUI_STATE_DIR=str(home / "state"), HMC_TUI_CONFIG_DIR=str(home / "cfg"),
                PYTHONPATH=str(REPO))
@@ -201,8 +208,9 @@ async def run(n: int, window: float, command: str) -> dict[str, float]:
     UserStore(home / "data" / "users.toml").add("bench", "hmcoperator", password=PASSWORD)
     port, sock = free_port(), home / "e.sock"
     service = subprocess.Popen(
-        [sys.executable, "-m", "hmc_tui.service", "serve", "--listen", f"127.0.0.1:{port}",
-         "--socket", str(sock), "--max-sessions", str(n + 5), "--idle-timeout", "0",
+        [sys.executable, "-m", "hmc_tui.service", *frame_args, "serve",
+         "--listen", f"127.0.0.1:{port}", "--socket", str(sock),
+         "--max-sessions", str(n + 5), "--idle-timeout", "0",
          "--console-command", command], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
         stderr=open(home / "serve.log", "w"))  # noqa: SIM115
     sessions: list[Session] = []
@@ -274,22 +282,26 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=15.0, help="seconds of typing")
     parser.add_argument("--console", choices=("app", "stub"), default="app",
                         help="the real console, or a stub without Textual (path baseline)")
+    parser.add_argument("--frame", choices=("demo", "large"), default="demo",
+                        help="the demo frame, or benchmarks/frames.py's 1000 partitions")
     args = parser.parse_args()
     command = console_command(args.console)
     print(f"console: {command}")
-    print(f"machine: {os.cpu_count()} CPUs, load before {os.getloadavg()[0]:.2f}")
+    print(f"frame: {args.frame}; machine: {os.cpu_count()} CPUs, "
+          f"load before {os.getloadavg()[0]:.2f}")
     header = ("N", "ratio", "RSS MB", "PSS MB", "svc MB", "keys", "p50 ms", "p95 ms", "max ms",
               "lost", "svc CPU%", "cons CPU%", "idle CPU%", "start s")
     print("  ".join(f"{h:>9}" for h in header))
     for n in args.sessions:
-        r = asyncio.run(run(n, args.window, command))
+        r = asyncio.run(run(n, args.window, command, args.frame))
         cells = (f"{r['sessions']:.0f}" + (f" ({r['failed']:.0f} failed)" if r["failed"] else ""),
                  f"{r['ratio']:.3f}", f"{r['rss']:.1f}", f"{r['pss']:.1f}",
                  f"{r['service_rss']:.1f}", f"{r['keys']:.0f}", f"{r['p50']:.0f}",
                  f"{r['p95']:.0f}", f"{r['max']:.0f}", f"{r['timeouts']:.0f}",
                  f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}", f"{r['idle_cpu']:.0f}",
                  f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}")
-        print("  ".join(f"{c:>9}" for c in cells), flush=True)
+        print("  ".join(f"{c:>9}" for c in cells) + f"  load {os.getloadavg()[0]:.2f}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,11 @@ class Console(Protocol):
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
                     interval: Literal["short", "long"] = "long") -> UtilSeries: ...
 
+    def pace(self, interval: float) -> None:
+        """How often the front end wants new snapshots (0: as often as they come): an idle
+        remote console asks the service for fewer, so nobody parses what nobody sees."""
+        ...
+
     def set_speed(self, speed: float) -> None: ...
 
     def pause(self) -> None: ...
@@ -121,6 +126,9 @@ class LocalConsole:
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
                     interval: Literal["short", "long"] = "long") -> UtilSeries:
         return self.engine.utilisation(resource, key, interval)
+
+    def pace(self, interval: float) -> None:
+        """Nothing to do: an in-process engine's snapshot is a reference read."""
 
     def set_speed(self, speed: float) -> None:
         self.engine.set_speed(speed)
