@@ -210,7 +210,8 @@ async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[
     service = subprocess.Popen(
         [sys.executable, "-m", "hmc_tui.service", *frame_args, "serve",
          "--listen", f"127.0.0.1:{port}", "--socket", str(sock),
-         "--max-sessions", str(n + 5), "--idle-timeout", "0",
+         "--max-sessions", str(n + 5), "--max-sessions-per-user", str(n + 5),
+         "--idle-timeout", "0",
          "--console-command", command], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
         stderr=open(home / "serve.log", "w"))  # noqa: SIM115
     sessions: list[Session] = []
