@@ -91,6 +91,27 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def is_template(pid: int) -> bool:
+    """The console template process (hmc_tui/service/prefork.py), which forks the consoles;
+    its children carry the same command line, so it is told by being the service's child."""
+    with contextlib.suppress(OSError):
+        return b"hmc_tui.service.prefork" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return False
+
+
+def consoles_of(service: int) -> tuple[list[int], list[int]]:
+    """(console pids, template pids): consoles are the service's children, or the
+    template's when they are forked."""
+    consoles, templates = [], []
+    for pid in children(service):
+        if is_template(pid):
+            templates.append(pid)
+            consoles += children(pid)
+        else:
+            consoles.append(pid)
+    return consoles, templates
+
+
 def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -232,7 +253,7 @@ async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[
             startups += [o[1] for o in opened if o is not None]
             failed += sum(1 for o in opened if o is None)
         await asyncio.sleep(3.0)  # let startup work settle
-        consoles = children(service.pid)
+        consoles, templates = consoles_of(service.pid)
         idle0 = sum(cpu_seconds(pid) for pid in consoles)
         await asyncio.sleep(5.0)  # nobody types: what live updates alone cost
         idle_cpu = (sum(cpu_seconds(pid) for pid in consoles) - idle0) / 5.0 * 100
@@ -245,6 +266,7 @@ async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[
         cpu = {pid: cpu_seconds(pid) - cpu0[pid] for pid in cpu0}
         mem = [memory_mb(pid) for pid in consoles]
         service_mem = memory_mb(service.pid)
+        template_mem = [memory_mb(pid) for pid in templates]
         latencies = [x for s in sessions for x in s.latencies]
         observer.close()
         return {
@@ -257,6 +279,7 @@ async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[
             "rss": statistics.mean(m[0] for m in mem) if mem else float("nan"),
             "pss": statistics.mean(m[1] for m in mem) if mem else float("nan"),
             "service_rss": service_mem[0],
+            "template_pss": sum(m[1] for m in template_mem),
             "keys": len(latencies),
             "timeouts": sum(s.timeouts for s in sessions),
             "p50": pct(latencies, 0.5) * 1000,
@@ -290,13 +313,14 @@ def main() -> None:
     print(f"console: {command}")
     print(f"frame: {args.frame}; machine: {os.cpu_count()} CPUs, "
           f"load before {os.getloadavg()[0]:.2f}")
-    header = ("N", "ratio", "RSS MB", "PSS MB", "svc MB", "keys", "p50 ms", "p95 ms", "max ms",
-              "lost", "svc CPU%", "cons CPU%", "idle CPU%", "start s")
+    header = ("N", "ratio", "RSS MB", "PSS MB", "tmpl PSS", "svc MB", "keys", "p50 ms",
+              "p95 ms", "max ms", "lost", "svc CPU%", "cons CPU%", "idle CPU%", "start s")
     print("  ".join(f"{h:>9}" for h in header))
     for n in args.sessions:
         r = asyncio.run(run(n, args.window, command, args.frame))
         cells = (f"{r['sessions']:.0f}" + (f" ({r['failed']:.0f} failed)" if r["failed"] else ""),
                  f"{r['ratio']:.3f}", f"{r['rss']:.1f}", f"{r['pss']:.1f}",
+                 f"{r['template_pss']:.1f}",
                  f"{r['service_rss']:.1f}", f"{r['keys']:.0f}", f"{r['p50']:.0f}",
                  f"{r['p95']:.0f}", f"{r['max']:.0f}", f"{r['timeouts']:.0f}",
                  f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}", f"{r['idle_cpu']:.0f}",
