@@ -103,10 +103,9 @@ class Prefork:
     async def _ensure(self) -> socket.socket:
         if self.process is not None and self.process.returncode is None and self._control:
             return self._control
-        if self._control is not None:
-            self._control.close()
-            log.warning("the console template process ended (%s); starting a new one",
-                        self.process.returncode if self.process else "?")
+        if self._control is not None or self.process is not None:
+            self._discard()
+            log.warning("the console template process ended; starting a new one")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = await asyncio.create_subprocess_exec(
@@ -121,10 +120,32 @@ class Prefork:
         self._control = ours
         return ours
 
+    def _discard(self) -> None:
+        """Forget the template (dead, or its socket broken); the next spawn starts one."""
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+        self.process = None
+
     async def spawn(self, argv: Sequence[str], env: Mapping[str, str], cwd: str | None,
                     slave: int) -> ForkedChild:
-        """Fork a console on the PTY `slave` running `argv` (`python -m ...` or `python
-        SCRIPT ...`) with exactly `env`."""
+        """Fork a console on the PTY `slave` running `argv` (`can_fork`) with exactly
+        `env`. A template found dead on the way (its socket broken before it answered) is
+        replaced and the request made once more."""
+        try:
+            return await self._spawn_once(argv, env, cwd, slave)
+        except OSError as exc:
+            log.warning("the console template process did not answer (%s); starting a new "
+                        "one", exc)
+            async with self._lock:
+                self._discard()
+            return await self._spawn_once(argv, env, cwd, slave)
+
+    async def _spawn_once(self, argv: Sequence[str], env: Mapping[str, str],
+                          cwd: str | None, slave: int) -> ForkedChild:
         request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": cwd}).encode()
         ours, theirs = socket.socketpair()
         try:
@@ -140,7 +161,7 @@ class Prefork:
         try:
             line = await asyncio.wait_for(reader.readline(), START_TIMEOUT)
             if not line.startswith(b"pid "):
-                raise OSError("the console template process did not start the console")
+                raise ConnectionError("the console template process closed the request")
             return ForkedChild(int(line.split()[1]), reader, writer)
         except BaseException:
             writer.close()
@@ -150,12 +171,13 @@ class Prefork:
         if self._control is not None:
             self._control.close()  # the template exits on EOF; its consoles carry on
             self._control = None
-        if self.process is not None and self.process.returncode is None:
+        process, self.process = self.process, None
+        if process is not None and process.returncode is None:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.process.wait(), 5.0)
-            if self.process.returncode is None:
-                self.process.kill()
-                await self.process.wait()
+                await asyncio.wait_for(process.wait(), 5.0)
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
 
 
 def _alive(pid: int) -> bool:
@@ -279,13 +301,24 @@ def _child(request: dict[str, Any], slave: int, status: int, inherited: list[int
         os._exit(code)
 
 
-def _run(argv: list[str]) -> int:
-    """`python ARGS` for ARGS = argv[1:]: `-m MODULE ...` or `SCRIPT ...`."""
+def can_fork(argv: Sequence[str]) -> bool:
+    """Whether the template can run `argv` as that command would run: this interpreter
+    with `-m MODULE ...`, `-c CODE ...` or `SCRIPT ...` (no other interpreter options)."""
     args = argv[1:]
-    if len(args) >= 2 and args[0] == "-m":
+    return (bool(argv) and argv[0] == sys.executable and bool(args)
+            and ((args[0] in ("-m", "-c") and len(args) >= 2) or not args[0].startswith("-")))
+
+
+def _run(argv: list[str]) -> int:
+    """`python ARGS` for ARGS = argv[1:] (can_fork)."""
+    args = argv[1:]
+    if args[0] == "-m":
         sys.argv = [args[1], *args[2:]]
         runpy.run_module(args[1], run_name="__main__", alter_sys=True)
-    elif args:
+    elif args[0] == "-c":
+        sys.argv = ["-c", *args[2:]]
+        exec(compile(args[1], "<string>", "exec"), {"__name__": "__main__"})
+    else:
         sys.argv = list(args)
         runpy.run_path(args[0], run_name="__main__")
     return 0

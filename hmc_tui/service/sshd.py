@@ -42,7 +42,7 @@ from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_wri
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult, run_command
 from hmc_tui.service.logins import Attempt, LoginLimiter
-from hmc_tui.service.prefork import Prefork
+from hmc_tui.service.prefork import Prefork, can_fork
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
@@ -357,7 +357,7 @@ class HmcSshServer:
         env = self._console_env(process, actor, origin)
         argv = list(argv or self.console_command)
         # Only a command this interpreter runs can be forked from the template.
-        forked = self._prefork is not None and argv[0] == sys.executable
+        forked = self._prefork is not None and can_fork(argv)
         session = PtySession(process, argv, env,
                              cwd=str(Path.home()),
                              idle_timeout=self.settings.idle_timeout,

@@ -73,7 +73,6 @@ async def test_rate_spaces_snaps_and_a_faster_rate_sends_one_at_once(
 
 async def test_an_idle_console_backs_off_and_wakes_at_once(
         make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_module, "ACTIVE_FOR", 0.5)
     service = await make_service()
     console = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor())
     app = HmcApp(console)
@@ -81,6 +80,7 @@ async def test_an_idle_console_backs_off_and_wakes_at_once(
         async with app.run_test(size=(120, 35)) as pilot:
             (client,) = service._clients.values()
             assert not app.idle and client.interval == 0.0
+            monkeypatch.setattr(app_module, "ACTIVE_FOR", 0.5)
             await wait_until(lambda: app.idle and client.interval == app_module.IDLE_INTERVAL, 3)
             # Idle: snapshots come every IDLE_INTERVAL seconds, the display follows them.
             seen = client.snaps
