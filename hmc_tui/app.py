@@ -104,7 +104,7 @@ TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in
                         "-m SYSTEM -p PARTITION.\n")
 
 
-ACTIVE_FOR = 15.0  # seconds after the last key or click during which refresh_hz applies
+ACTIVE_FOR = 5.0  # seconds after the last key or click during which refresh_hz applies
 IDLE_INTERVAL = 2.0  # seconds between refreshes after that
 WAKE_DELAY = 0.03  # after the first key of an idle console: the newest snapshot's way here
 
