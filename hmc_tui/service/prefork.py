@@ -23,6 +23,7 @@ shares the imported pages copy-on-write and runs the console in milliseconds.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import fcntl
 import gc
@@ -295,6 +296,12 @@ def _child(request: dict[str, Any], slave: int, status: int, inherited: list[int
         with contextlib.suppress(Exception):
             traceback.print_exc()
     finally:
+        # What a normal interpreter exit does (atexit handlers, logging's flush), without
+        # unwinding into the template's loop.
+        with contextlib.suppress(Exception):
+            atexit._run_exitfuncs()
+        with contextlib.suppress(Exception):
+            logging.shutdown()
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
