@@ -234,6 +234,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._active_since = time.monotonic()
         self._pull = self.set_interval(1 / self.refresh_hz, self._pull_tick, name="engine-pull")
+        self.hmc_console.pace(1 / self.refresh_hz)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10)
         if self.collector is not None:
@@ -268,7 +269,8 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self._pull.stop()
         interval = IDLE_INTERVAL if idle else 1 / self.refresh_hz
         self._pull = self.set_interval(interval, self._pull_tick, name="engine-pull")
-        self.hmc_console.pace(IDLE_INTERVAL if idle else 0.0)
+        # Active: no more snapshots than the timer shows (the service publishes at 10 Hz).
+        self.hmc_console.pace(IDLE_INTERVAL if idle else 1 / self.refresh_hz)
         if not idle:  # the service pushes the newest snapshot on `pace`: show it at once
             self._active_since = time.monotonic()
             self.set_timer(WAKE_DELAY, self.refresh_from_engine)
