@@ -91,8 +91,10 @@ async def test_an_idle_console_backs_off_and_wakes_at_once(
             woken = time.monotonic()
             await pilot.press("down")
             await wait_until(lambda: app.snapshot.frame.partition("dev01").settings()
-                             .uncap_weight == 99, 1.0, step=0.01)
-            assert time.monotonic() - woken < 0.3  # not the 2 s an idle console waits
+                             .uncap_weight == 99, 1.5, step=0.01)
+            # Not the 2 s an idle console waits (30 ms plus the key's way when the machine
+            # is not shared with a dozen other busy processes).
+            assert time.monotonic() - woken < 1.0
             assert not app.idle and client.interval == 0.2
     finally:
         console.close()
