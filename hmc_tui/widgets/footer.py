@@ -20,17 +20,16 @@ class Footer(TextualFooter):
     _shown: tuple[Any, ...] | None = None
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
-            return
-        # A screen being switched away from is told too, with the next screen's keys
-        # active: nothing to show there; it is told again when it is back.
-        if self.is_attached and screen is self.screen and screen.is_current:
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            # A screen being switched away from is told too, with the next screen's keys
+            # active: nothing to show there; it is told again when it is back.
+            if not screen.is_current:
+                return
             shown = self._what_it_shows()
             if shown == self._shown:
                 return
             self._shown = shown
-            self.call_after_refresh(self.recompose)
+        super().bindings_changed(screen)
 
     def _what_it_shows(self) -> tuple[Any, ...]:
         active = self.screen.active_bindings
