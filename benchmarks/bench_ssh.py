@@ -1,6 +1,6 @@
 """N concurrent SSH console sessions against one engine service: figures, not a test.
 
-    python benchmarks/bench_ssh.py [--sessions 10 25 50] [--window 15]
+    python benchmarks/bench_ssh.py [--sessions 10 25 50] [--window 15] [--frame demo|large]
 
 For each N it starts `hmc-tui serve` (a subprocess, private temporary data dir, a free
 loopback port), opens N SSH sessions with a PTY (asyncssh client, 120x35), each running the
@@ -14,8 +14,9 @@ real console, and then, while every session types one key every 0.5-1.5 s:
   new screen's text ("Busiest partitions" / "sorted by ID") arrives back through SSH; p50,
   p95 and max;
 - CPU used by the service process and by all consoles over the window (and by the
-  consoles over 5 s before it, when nobody types: the cost of live updates alone);
-- console start: SSH login to the first screen, p50/max.
+  consoles over 5 s before it, when nobody has typed for 8 s: live updates alone);
+- console start: SSH login to the first screen, p50/max, and the CPU seconds a console used
+  to get there (load-independent: what one more login costs).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ STUB_KEYS = ((b"x", b"KEY 78"), (b"y", b"KEY 79"))
 STUB_READY = b"READY"
 KEYS, FIRST_SCREEN = APP_KEYS, APP_READY
 PASSWORD = "bench-password"
+IDLE_AFTER = 8.0  # seconds after the last login before idle CPU is measured
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -89,6 +91,27 @@ def children(pid: int) -> list[int]:
                 if int(fields[1]) == pid:
                     out.append(int(entry.name))
     return out
+
+
+def is_template(pid: int) -> bool:
+    """The console template process (hmc_tui/service/prefork.py), which forks the consoles;
+    its children carry the same command line, so it is told by being the service's child."""
+    with contextlib.suppress(OSError):
+        return b"hmc_tui.service.prefork" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return False
+
+
+def consoles_of(service: int) -> tuple[list[int], list[int]]:
+    """(console pids, template pids): consoles are the service's children, or the
+    template's when they are forked."""
+    consoles, templates = [], []
+    for pid in children(service):
+        if is_template(pid):
+            templates.append(pid)
+            consoles += children(pid)
+        else:
+            consoles.append(pid)
+    return consoles, templates
 
 
 def cpu_seconds(pid: int) -> float:
@@ -191,8 +214,15 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(n: int, window: float, command: str) -> dict[str, float]:
+async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[str, float]:
     home = Path(tempfile.mkdtemp(prefix="hmcb", dir="/tmp"))
+    frame_args: list[str] = []
+    if frame == "large":  # benchmarks/frames.py: 1000 partitions in 64 pools
+        from benchmarks.frames import large_frame
+        from engine.store import save_frame
+
+        save_frame(large_frame(), home / "large.toml")
+        frame_args = ["--frame", str(home / "large.toml")]
     env = dict(os.environ, HMC_TUI_DATA_DIR=str(home / "data"),
                HMC_TUI_STATE_DIR=str(home / "state"), HMC_TUI_CONFIG_DIR=str(home / "cfg"),
                PYTHONPATH=str(REPO))
@@ -201,9 +231,10 @@ async def run(n: int, window: float, command: str) -> dict[str, float]:
     UserStore(home / "data" / "users.toml").add("bench", "hmcoperator", password=PASSWORD)
     port, sock = free_port(), home / "e.sock"
     service = subprocess.Popen(
-        [sys.executable, "-m", "hmc_tui.service", "serve", "--listen", f"127.0.0.1:{port}",
-         "--rest", "off",
-         "--socket", str(sock), "--max-sessions", str(n + 5), "--idle-timeout", "0",
+        [sys.executable, "-m", "hmc_tui.service", *frame_args, "serve",
+         "--listen", f"127.0.0.1:{port}", "--rest", "off", "--socket", str(sock),
+         "--max-sessions", str(n + 5), "--max-sessions-per-user", str(n + 5),
+         "--idle-timeout", "0",
          "--console-command", command], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
         stderr=open(home / "serve.log", "w"))  # noqa: SIM115
     sessions: list[Session] = []
@@ -223,10 +254,15 @@ async def run(n: int, window: float, command: str) -> dict[str, float]:
             sessions += [o[0] for o in opened if o is not None]
             startups += [o[1] for o in opened if o is not None]
             failed += sum(1 for o in opened if o is None)
-        await asyncio.sleep(3.0)  # let startup work settle
-        consoles = children(service.pid)
+        consoles, templates = consoles_of(service.pid)
+        # CPU each console used to get to its first screen (a forked one: since the fork):
+        # what one more login costs the machine, whatever its load.
+        start_cpu = statistics.mean(cpu_seconds(pid) for pid in consoles) if consoles else 0.0
+        # Nobody types for IDLE_AFTER seconds, then for 5 s: what live updates alone cost
+        # (a console backs off once nobody typed for 5 s: hmc_tui/app.py ACTIVE_FOR).
+        await asyncio.sleep(IDLE_AFTER)
         idle0 = sum(cpu_seconds(pid) for pid in consoles)
-        await asyncio.sleep(5.0)  # nobody types: what live updates alone cost
+        await asyncio.sleep(5.0)
         idle_cpu = (sum(cpu_seconds(pid) for pid in consoles) - idle0) / 5.0 * 100
         cpu0 = {pid: cpu_seconds(pid) for pid in [service.pid, *consoles]}
         wall0, engine0 = time.monotonic(), observer.snapshot().time
@@ -237,6 +273,7 @@ async def run(n: int, window: float, command: str) -> dict[str, float]:
         cpu = {pid: cpu_seconds(pid) - cpu0[pid] for pid in cpu0}
         mem = [memory_mb(pid) for pid in consoles]
         service_mem = memory_mb(service.pid)
+        template_mem = [memory_mb(pid) for pid in templates]
         latencies = [x for s in sessions for x in s.latencies]
         observer.close()
         return {
@@ -245,10 +282,12 @@ async def run(n: int, window: float, command: str) -> dict[str, float]:
             "consoles": len(consoles),
             "startup_p50": statistics.median(startups),
             "startup_max": max(startups),
+            "start_cpu": start_cpu,
             "ratio": engine_advanced / wall,
             "rss": statistics.mean(m[0] for m in mem) if mem else float("nan"),
             "pss": statistics.mean(m[1] for m in mem) if mem else float("nan"),
             "service_rss": service_mem[0],
+            "template_pss": sum(m[1] for m in template_mem),
             "keys": len(latencies),
             "timeouts": sum(s.timeouts for s in sessions),
             "p50": pct(latencies, 0.5) * 1000,
@@ -275,22 +314,28 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=15.0, help="seconds of typing")
     parser.add_argument("--console", choices=("app", "stub"), default="app",
                         help="the real console, or a stub without Textual (path baseline)")
+    parser.add_argument("--frame", choices=("demo", "large"), default="demo",
+                        help="the demo frame, or benchmarks/frames.py's 1000 partitions")
     args = parser.parse_args()
     command = console_command(args.console)
     print(f"console: {command}")
-    print(f"machine: {os.cpu_count()} CPUs, load before {os.getloadavg()[0]:.2f}")
-    header = ("N", "ratio", "RSS MB", "PSS MB", "svc MB", "keys", "p50 ms", "p95 ms", "max ms",
-              "lost", "svc CPU%", "cons CPU%", "idle CPU%", "start s")
+    print(f"frame: {args.frame}; machine: {os.cpu_count()} CPUs, "
+          f"load before {os.getloadavg()[0]:.2f}")
+    header = ("N", "ratio", "RSS MB", "PSS MB", "tmpl PSS", "svc MB", "keys", "p50 ms",
+              "p95 ms", "max ms", "lost", "svc CPU%", "cons CPU%", "idle CPU%", "start s",
+              "start CPU")
     print("  ".join(f"{h:>9}" for h in header))
     for n in args.sessions:
-        r = asyncio.run(run(n, args.window, command))
+        r = asyncio.run(run(n, args.window, command, args.frame))
         cells = (f"{r['sessions']:.0f}" + (f" ({r['failed']:.0f} failed)" if r["failed"] else ""),
                  f"{r['ratio']:.3f}", f"{r['rss']:.1f}", f"{r['pss']:.1f}",
+                 f"{r['template_pss']:.1f}",
                  f"{r['service_rss']:.1f}", f"{r['keys']:.0f}", f"{r['p50']:.0f}",
                  f"{r['p95']:.0f}", f"{r['max']:.0f}", f"{r['timeouts']:.0f}",
                  f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}", f"{r['idle_cpu']:.0f}",
-                 f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}")
-        print("  ".join(f"{c:>9}" for c in cells), flush=True)
+                 f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}", f"{r['start_cpu']:.2f}")
+        print("  ".join(f"{c:>9}" for c in cells) + f"  load {os.getloadavg()[0]:.2f}",
+              flush=True)
 
 
 if __name__ == "__main__":

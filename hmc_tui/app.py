@@ -9,6 +9,9 @@ Contract the screens rely on (hmc_tui/screens/host.py declares it; docs/architec
   unchanged `version`, stores it, calls `show_snapshot(snap)` on the active screen (and on the
   screens a modal dialog covers) and publishes it on `app.snapshot_signal`. Screens refresh
   from `app.snapshot` when resumed. Space freezes the display; the engine keeps running.
+  Nobody typing for ACTIVE_FOR seconds, the timer slows to IDLE_INTERVAL (a real HMC
+  refreshes in seconds) and asks the console for as few snapshots (`Console.pace`); the
+  next key or click brings the newest snapshot at once and the full rate back.
 - `await app.run_operation(op) -> OpResult`: applies an operation without blocking the UI;
   success is notified briefly, callers show refusals in place.
 - `run_console(console, config=None) -> int`: the entry point `hmc-tui` calls.
@@ -32,6 +35,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.timer import Timer
 
 from engine.errors import HmcError
 from engine.model import TRANSITIONAL_STATES
@@ -103,6 +107,11 @@ TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in
                         "-m SYSTEM -p PARTITION.\n")
 
 
+ACTIVE_FOR = 5.0  # seconds after the last key or click during which refresh_hz applies
+IDLE_INTERVAL = 2.0  # seconds between refreshes after that
+WAKE_DELAY = 0.03  # after the first key of an idle console: the newest snapshot's way here
+
+
 class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     TITLE = "hmc-tui"
     CSS_PATH = "app.tcss"
@@ -161,6 +170,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.notices: list[str] = []  # problems found at start, shown once mounted
         self._ops_running = 0
         self.last_input = 0.0  # monotonic time of the last key or click
+        self.idle = False  # refreshing at IDLE_INTERVAL (nobody typed for ACTIVE_FOR)
+        self._active_since = time.monotonic()
+        self._pull: Timer | None = None
         self._config_writable = True
         self.settings_path: Path | None = None
         keymap_source: Path | None = None  # the file the keymap was read from, if any
@@ -227,7 +239,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     # ------------------------------------------------------------------ start
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.set_interval(1 / self.refresh_hz, self.refresh_from_engine, name="engine-pull")
+        self._active_since = time.monotonic()
+        self._pull = self.set_interval(1 / self.refresh_hz, self._pull_tick, name="engine-pull")
+        self.hmc_console.pace(1 / self.refresh_hz)
         if self.system_view is not None:  # the HMC's All Systems view first
             self.call_later(self.action_goto, "systems")
         for notice in self.notices:
@@ -245,7 +259,30 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self.last_input = time.monotonic()
             if self.collector is not None:
                 self.collector.input_seen()
+            if self.idle:
+                self._set_idle(False)
         await super().on_event(event)
+
+    # ------------------------------------------------------------------ pacing
+    def _pull_tick(self) -> None:
+        if (not self.idle and time.monotonic() - max(self.last_input, self._active_since)
+                > ACTIVE_FOR):
+            self._set_idle(True)
+        self.refresh_from_engine()
+
+    def _set_idle(self, idle: bool) -> None:
+        """Switch the snapshot timer (and what the console asks of the service) between the
+        full rate and IDLE_INTERVAL."""
+        self.idle = idle
+        if self._pull is not None:
+            self._pull.stop()
+        interval = IDLE_INTERVAL if idle else 1 / self.refresh_hz
+        self._pull = self.set_interval(interval, self._pull_tick, name="engine-pull")
+        # Active: no more snapshots than the timer shows (the service publishes at 10 Hz).
+        self.hmc_console.pace(IDLE_INTERVAL if idle else 1 / self.refresh_hz)
+        if not idle:  # the service pushes the newest snapshot on `pace`: show it at once
+            self._active_since = time.monotonic()
+            self.set_timer(WAKE_DELAY, self.refresh_from_engine)
 
     # ------------------------------------------------------------------ snapshots
     def refresh_from_engine(self) -> bool:

@@ -67,6 +67,11 @@ class Console(Protocol):
                     interval: Literal["short", "long"] = "long",
                     system: str = "") -> UtilSeries: ...
 
+    def pace(self, interval: float) -> None:
+        """How often the front end wants new snapshots (0: as often as they come): an idle
+        remote console asks the service for fewer, so nobody parses what nobody sees."""
+        ...
+
     def set_speed(self, speed: float) -> None: ...
 
     def pause(self) -> None: ...
@@ -123,6 +128,9 @@ class LocalConsole:
                     interval: Literal["short", "long"] = "long",
                     system: str = "") -> UtilSeries:
         return self.engine.utilisation(resource, key, interval, system)
+
+    def pace(self, interval: float) -> None:
+        """Nothing to do: an in-process engine's snapshot is a reference read."""
 
     def set_speed(self, speed: float) -> None:
         self.engine.set_speed(speed)

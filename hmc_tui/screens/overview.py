@@ -7,12 +7,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from engine.snapshot import Snapshot
 from hmc_tui.screens.partition_actions import PartitionActions
 from hmc_tui.screens.sort_picker import SortPicker
 from hmc_tui.screens.system import SystemScreen
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.partition_table import COLUMNS, PartitionTable
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.system_header import SystemHeader

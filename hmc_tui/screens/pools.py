@@ -18,7 +18,7 @@ from typing import ClassVar, Literal
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from engine.model import Frame
 from engine.service import OpResult
@@ -26,6 +26,7 @@ from engine.snapshot import PoolLive, Snapshot
 from hmc_tui.console import Console
 from hmc_tui.hmccli.lshwres import physical_pool_size
 from hmc_tui.screens.host import console_host
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.pool_data import (
     EntitledHistory,
     history_label,

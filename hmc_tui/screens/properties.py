@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
 from engine.model import Frame, Partition, Resources, VirtualEth, VirtualFc, VirtualScsi
 from engine.snapshot import Snapshot, UtilSeries
@@ -29,6 +29,7 @@ from hmc_tui.formatting import (
     units,
 )
 from hmc_tui.screens.partition_actions import PartitionActions
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 
 TABS = ("general", "processors", "memory", "adapters", "utilisation", "profiles")

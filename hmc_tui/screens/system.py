@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from engine.snapshot import Snapshot
 from hmc_tui.screens.dialogs.system_power import PowerOffDialog, PowerOnDialog
 from hmc_tui.screens.host import ConsoleHost, console_host
 from hmc_tui.system_pages import PAGE_TITLES, PAGES, Row, system_pages
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 
 COLUMNS = ("Property", "Value", "Attribute")

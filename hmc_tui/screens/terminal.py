@@ -21,11 +21,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from engine.snapshot import Snapshot
 from hmc_tui.screens.host import ConsoleHost, console_host
 from hmc_tui.terminals import TerminalSession
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.terminal_pane import TerminalPane
 
 __all__ = ["CLOSE_KEY", "TerminalScreen", "TildeEscape"]

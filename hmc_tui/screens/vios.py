@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from engine import vios as names
 from engine.model import Frame
@@ -28,6 +28,7 @@ from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.screens.dialogs.confirm import ConfirmDialog
 from hmc_tui.screens.host import console_host
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.vios_dialogs import LoadOpticalDialog, MapNpivDialog, MapVscsiDialog
 from hmc_tui.widgets.vios_model import NodeRef, vios_items

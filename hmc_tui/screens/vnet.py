@@ -17,10 +17,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from engine.snapshot import Snapshot
 from hmc_tui.screens.host import console_host
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.vnet_model import VlanRow, vlan_rows, vswitches
 

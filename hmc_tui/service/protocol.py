@@ -16,12 +16,14 @@ Client -> service (the first line must be the hello):
     term_close {id, term}                             close it from this side (~.)
     term_remove {id, lpar}                            force a partition's terminal closed
                                                       (rmvterm, whoever opened it)
+    rate       {interval}                             snaps at most every `interval` seconds
+                                                      (no reply; an idle console slows down)
 
 Service -> client:
 
     welcome    {proto, session, role}                 the role the user store grants
     snap       {version, frame_version, time, physc, pools, clock, in_flight, events,
-                [sessions], [frame]}                  at most 10 per second, newest only
+                [sessions], [frame] | [frame_diff]}   at most 10 per second, newest only
     op_result  {id, result}  util_result {id, times, counters}  clock_result {id}
     error      {id, code, message, path, fields}      a refused request (id 0: no request)
     role       {role, reason}                         the user's role changed in the store
@@ -34,8 +36,12 @@ Service -> client:
 A terminal's output is never dropped while the client reads (a console shows every byte);
 a client that stops reading is cut off at the hard buffer like any other.
 
-A snap carries the whole frame only when `frame_version` changed since the last snap that
-client received (frames are tens of kB; live figures a few hundred bytes), the session list
+A snap carries the frame only when `frame_version` changed since the last snap that client
+received (frames are tens of kB, 1.5 MB with 1000 partitions; live figures a few hundred
+bytes): as a `frame_diff` (framediff.py: the partitions, pools and other pieces that changed,
+against the frame version the client has) while the service still holds that version, else
+whole (the first snap, a client far behind). A client also says how often it wants snaps
+(`rate`: an idle console asks for fewer). The session list
 only when it changed, and only the journal events the client has not seen yet (at most the
 last 2000 on connecting). Snaps a slow client cannot take are dropped, not queued: the next
 one it gets is complete because it is computed against what it last got. The service writes
@@ -59,8 +65,10 @@ from engine.model import Frame
 from engine.roles import Role
 from engine.service import MAX_SPEED, OpResult
 from engine.snapshot import ClockState, PoolLive
+from hmc_tui.service.framediff import FrameDiff
 
-PROTOCOL_VERSION = 2  # 2: typed messages under "type" (1 used "t" and untyped replies)
+# 2: typed messages under "type" (1 used "t" and untyped replies); 3: frame diffs, rate
+PROTOCOL_VERSION = 3
 MAX_CLIENT_LINE = 1 << 20  # bytes: a client line is one request; anything longer is abuse
 BAD_REQUEST = "HSCL0F04"  # engine/errors.py: a request the protocol refuses
 
@@ -164,9 +172,16 @@ class TermRemove(Message):
     system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
 
 
+class Rate(Message):
+    """How often this client wants snaps: the service sends at most one per `interval`."""
+
+    type: Literal["rate"] = "rate"
+    interval: Annotated[float, Field(ge=0.0, le=60.0)]
+
+
 Request = (OpRequest | UtilRequest | SetSpeed | Pause | Resume | TermOpen | TermClose
            | TermRemove)
-ClientMessage = Annotated[Hello | Request | TermInput, Field(discriminator="type")]
+ClientMessage = Annotated[Hello | Request | TermInput | Rate, Field(discriminator="type")]
 
 
 # ---------------------------------------------------------------- service -> client
@@ -196,6 +211,7 @@ class Snap(Message):
     frames: list[Frame] | None = None
     physcs: list[list[tuple[int, float]]] | None = None
     system_pools: list[list[PoolLive]] | None = None
+    frame_diff: FrameDiff | None = None  # instead of `frame`: against the client's version
 
 
 class OpDone(Message):
@@ -265,7 +281,7 @@ Reply = OpDone | UtilDone | ClockDone | ErrorReply | TermOpened | TermResult
 Pushed = RoleChanged | Close | TermOutput | TermClosed  # not answers to a request
 ServiceMessage = Annotated[Welcome | Snap | Reply | Pushed, Field(discriminator="type")]
 
-_CLIENT: TypeAdapter[Hello | Request | TermInput] = TypeAdapter(ClientMessage)
+_CLIENT: TypeAdapter[Hello | Request | TermInput | Rate] = TypeAdapter(ClientMessage)
 _SERVICE: TypeAdapter[Welcome | Snap | Reply | Pushed] = TypeAdapter(ServiceMessage)
 
 
@@ -301,7 +317,7 @@ def encode(message: Message) -> bytes:
     return message.model_dump_json().encode("utf-8") + b"\n"
 
 
-def read_client(line: bytes) -> Hello | Request | TermInput:
+def read_client(line: bytes) -> Hello | Request | TermInput | Rate:
     return _read(_CLIENT, line)
 
 
@@ -345,16 +361,18 @@ def _check_finite(value: object, where: str) -> None:
 
 
 def snap_line(head: Snap, events_json: str, frame_json: str | None,
-              frames: bool = False) -> bytes:
+              frames: bool = False, diff_json: str | None = None) -> bytes:
     """A snap line from a head without events or frame and the already-encoded journal
     events ("" or comma-separated objects) and frame (`frames`: a JSON list of every
-    system's): the service encodes each event and frame version once, whatever the number
-    of clients."""
-    text = head.model_dump_json(exclude={"events", "frame", "frames"},
+    system's) or frame diff: the service encodes each event, frame version and diff once,
+    whatever the number of clients."""
+    text = head.model_dump_json(exclude={"events", "frame", "frames", "frame_diff"},
                                 exclude_none=True)[:-1]  # without the closing brace
     parts = [text, ',"events":[', events_json, "]"]
     if frame_json is not None:
         parts += [',"frames":' if frames else ',"frame":', frame_json]
+    elif diff_json is not None:
+        parts += [',"frame_diff":', diff_json]
     parts.append("}\n")
     return "".join(parts).encode("utf-8")
 

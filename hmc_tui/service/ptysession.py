@@ -22,8 +22,9 @@ import signal
 import struct
 import termios
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import asyncssh
 
@@ -43,6 +44,23 @@ class PtyOutcome:
     reason: str  # "exited", "disconnected", "idle", "shutdown"
 
 
+class Child(Protocol):
+    """The console process as PtySession uses it: asyncio's Process, or one forked by the
+    template process (prefork.ForkedChild)."""
+
+    pid: int
+
+    @property
+    def returncode(self) -> int | None: ...
+
+    async def wait(self) -> int: ...
+
+
+# (argv, env, cwd, pty slave fd) -> the started console: how a console is started instead of
+# spawning argv (prefork.Prefork.spawn); it must make the slave the controlling terminal.
+Spawner = Callable[[Sequence[str], Mapping[str, str], str | None, int], Awaitable[Child]]
+
+
 def _set_size(fd: int, cols: int, rows: int) -> None:
     if cols > 0 and rows > 0:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -60,7 +78,8 @@ class PtySession:
     def __init__(self, process: asyncssh.SSHServerProcess[bytes], argv: Sequence[str],
                  env: Mapping[str, str], *, cwd: str | None = None, idle_timeout: float = 0.0,
                  hangup_grace: float = 3.0,
-                 on_spawn: Callable[[int], None] | None = None) -> None:
+                 on_spawn: Callable[[int], None] | None = None,
+                 spawner: Spawner | None = None) -> None:
         self.process = process
         self.argv = list(argv)
         self.env = dict(env)
@@ -68,6 +87,7 @@ class PtySession:
         self.idle_timeout = idle_timeout
         self.hangup_grace = hangup_grace
         self.on_spawn = on_spawn
+        self.spawner = spawner
         self.pid: int | None = None
         self.last_input = time.monotonic()
         self._master = -1
@@ -89,10 +109,14 @@ class PtySession:
         try:
             _set_size(master, cols or 80, rows or 24)
             os.set_blocking(master, False)
-            child = await asyncio.create_subprocess_exec(
-                *self.argv, stdin=slave, stdout=slave, stderr=slave, env=self.env,
-                cwd=self.cwd, start_new_session=True, preexec_fn=_take_controlling_tty,
-                close_fds=True)
+            child: Child
+            if self.spawner is not None:
+                child = await self.spawner(self.argv, self.env, self.cwd, slave)
+            else:
+                child = await asyncio.create_subprocess_exec(
+                    *self.argv, stdin=slave, stdout=slave, stderr=slave, env=self.env,
+                    cwd=self.cwd, start_new_session=True, preexec_fn=_take_controlling_tty,
+                    close_fds=True)
         except BaseException:
             os.close(master)
             os.close(slave)
@@ -145,7 +169,7 @@ class PtySession:
                 f"hmc-tui: the console {what}; the frame is unaffected. "
                 "Reconnect to start a new console.\r\n").encode())
 
-    async def _hang_up(self, child: asyncio.subprocess.Process) -> None:
+    async def _hang_up(self, child: Child) -> None:
         """SIGHUP to the whole process group (the console's session), SIGKILL if it lingers."""
         for sig, wait in ((signal.SIGHUP, self.hangup_grace), (signal.SIGKILL, 5.0)):
             if child.returncode is not None:

@@ -34,6 +34,7 @@ from engine.ops import Operation
 from engine.roles import Actor
 from engine.service import OpResult, check_speed
 from engine.snapshot import Snapshot, UtilSeries
+from hmc_tui.service import framediff
 from hmc_tui.service import protocol as p
 
 USER_ENV = "HMC_TUI_USER"
@@ -119,6 +120,8 @@ class RemoteConsole:
         self._changed = threading.Condition()
         self._frame: Frame | None = None
         self._frames: tuple[Frame, ...] = ()  # several managed systems: every one
+        self._frame_version = -1  # the version of `_frame` (frame diffs apply to it)
+        self._pace = 0.0  # the snap interval last asked of the service (`rate`)
         self._events: tuple[Event, ...] = ()
         self._sessions: tuple[p.SessionInfo, ...] = ()
         self._latest: Snapshot | None = None
@@ -236,6 +239,15 @@ class RemoteConsole:
 
     async def run(self, op: Operation) -> OpResult:
         return await asyncio.wait_for(asyncio.wrap_future(self.submit(op)), self.request_timeout)
+
+    def pace(self, interval: float) -> None:
+        """Ask the service for at most one snapshot every `interval` seconds (0: all of
+        them); a shorter interval than before brings the newest one at once."""
+        if interval == self._pace or self._closed.is_set() or self._sock is None:
+            return
+        self._pace = interval
+        with contextlib.suppress(OSError):  # a gone service is noticed by the reader
+            self._send(p.Rate(interval=interval))
 
     def set_speed(self, speed: float) -> None:
         speed = check_speed(speed)  # HSCL0F01 here, without a round trip
@@ -371,10 +383,20 @@ class RemoteConsole:
     def _apply_snap(self, msg: p.Snap) -> None:
         if msg.frame is not None:
             self._frame, self._frames = msg.frame, ()
-        if msg.frames:
+        elif msg.frames:
             self._frame, self._frames = msg.frames[0], tuple(msg.frames)
+        elif msg.frame_diff is not None:  # one managed system only (the service's rule)
+            if self._frame is None or msg.frame_diff.base != self._frame_version:
+                raise p.ProtocolError(f"snap: a frame diff against version "
+                                      f"{msg.frame_diff.base}, this console has "
+                                      f"{self._frame_version}")
+            try:
+                self._frame = framediff.apply(msg.frame_diff, self._frame)
+            except ValueError as exc:
+                raise p.ProtocolError(f"snap: {exc}") from None
         if self._frame is None:
             raise p.ProtocolError("snap: the first snapshot carries no frame")
+        self._frame_version = msg.frame_version
         if msg.events:
             self._events = (self._events + tuple(msg.events))[-EVENT_LIMIT:]
         if msg.sessions is not None:

@@ -33,10 +33,12 @@ from typing import Any
 
 from engine import durable, ops
 from engine.errors import HmcError
+from engine.model import Frame
 from engine.roles import ALLOWED, Actor
 from engine.service import Engine, EngineFailure, OpResult
 from engine.snapshot import Snapshot
 from engine.store import FrameFileError
+from hmc_tui.service import framediff
 from hmc_tui.service import protocol as p
 from hmc_tui.service.paths import check_socket_path
 from hmc_tui.service.users import UserError, UserStore
@@ -48,6 +50,8 @@ HARD_BUFFER = 8 * 1024 * 1024  # above this (replies it never reads) the client 
 HELLO_TIMEOUT = 5.0
 INITIAL_EVENTS = 2000  # journal events a new client gets; later ones arrive as they happen
 USERS_CHECK = 1.0  # seconds between checks of the user store (a stat when nothing changed)
+FRAME_HISTORY = 16  # frame versions kept to send diffs against (a client further behind
+# gets the whole frame)
 
 
 class ServiceAlreadyRunning(RuntimeError):
@@ -70,6 +74,8 @@ class _Client:
     event_seq: int | None = None  # last journal seq sent; None before the first snap
     snaps: int = 0
     dropped: int = 0
+    interval: float = 0.0  # the client's `rate`: at most one snap per interval seconds
+    next_push: float = 0.0  # monotonic time before which the publish loop skips it
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     terminals: dict[int, _Term] = field(default_factory=dict)  # term id -> open terminal
 
@@ -132,6 +138,8 @@ class EngineService:
         self._tasks: list[asyncio.Task[None]] = []
         self._save_lock = asyncio.Lock()
         self._frame_json: tuple[int, str] = (-1, "")
+        self._frames: dict[int, Frame] = {}  # frame version -> frame, the last FRAME_HISTORY
+        self._diff_json: dict[tuple[int, int], str] = {}  # (from, to) -> encoded FrameDiff
         self._event_json: dict[int, str] = {}
         self.saves = 0
         self.save_error = ""  # why the last save failed ("" when it succeeded)
@@ -338,6 +346,9 @@ class EngineService:
             if isinstance(msg, p.TermInput):  # keys: no reply, checked when it was opened
                 self._term_input(client, msg)
                 return
+            if isinstance(msg, p.Rate):  # no reply; faster at once (a key was typed)
+                self._set_rate(client, msg.interval)
+                return
         except p.ProtocolError as exc:
             client.bad_requests += 1
             if client.bad_requests <= 5 or client.bad_requests % 1000 == 0:  # no log flood
@@ -364,6 +375,13 @@ class EngineService:
             self._spawn(client, self._term_remove(client, actor, msg))
         else:
             self._clock(client, actor, msg)
+
+    def _set_rate(self, client: _Client, interval: float) -> None:
+        faster = interval < client.interval
+        client.interval = interval
+        client.next_push = time.monotonic() + interval if not faster else 0.0
+        if faster:  # the user is back: the newest figures now, not at the next slow turn
+            self._push(client, self.engine.snapshot())
 
     # ------------------------------------------------------------------ rights
     def _authorise(self, client: _Client, request_id: int) -> Actor | None:
@@ -612,7 +630,10 @@ class EngineService:
                 except Exception:  # never let it stop publishing
                     log.exception("checking the user store failed")
             snap = self.engine.snapshot()
+            now = time.monotonic()
             for client in list(self._clients.values()):
+                if now < client.next_push:
+                    continue  # an idle console asked for fewer snaps (`rate`)
                 try:
                     self._push(client, snap)
                 except Exception:  # one broken client must not stop publishing to the rest
@@ -645,11 +666,16 @@ class EngineService:
             physcs=([list(physc.items()) for physc in snap.physcs] if snap.several else None),
             system_pools=([list(pools) for pools in snap.system_pools] if snap.several
                           else None))
-        frame = (self._frame_text(snap) if client.sent_frame_version != snap.frame_version
-                 else None)
+        frame = diff = None
+        if client.sent_frame_version != snap.frame_version:
+            # Diffs are of one frame: several managed systems are sent whole.
+            diff = None if snap.several else self._diff_text(client.sent_frame_version, snap)
+            frame = self._frame_text(snap) if diff is None else None
         client.send_bytes(p.snap_line(head, self._new_events(client, snap), frame,
-                                      frames=snap.several))
+                                      frames=snap.several, diff_json=diff))
         client.snaps += 1
+        if client.interval:
+            client.next_push = time.monotonic() + client.interval
         client.sent_version = snap.version
         client.sent_frame_version = snap.frame_version
         client.sent_sessions = self._sessions_version
@@ -661,6 +687,26 @@ class EngineService:
                     "[" + ",".join(f.model_dump_json() for f in snap.frames) + "]")
             self._frame_json = (snap.frame_version, text)
         return self._frame_json[1]
+
+    def _diff_text(self, base: int, snap: Snapshot) -> str | None:
+        """The encoded diff from frame version `base` (what the client has) to the
+        snapshot's frame, computed once per pair whatever the number of clients; None when
+        `base` is too old to be kept (or the client has no frame yet)."""
+        if snap.frame_version not in self._frames:
+            self._frames[snap.frame_version] = snap.frame
+            if len(self._frames) > FRAME_HISTORY:
+                del self._frames[min(self._frames)]
+                oldest = min(self._frames)
+                self._diff_json = {k: v for k, v in self._diff_json.items() if k[0] >= oldest}
+        old = self._frames.get(base)
+        if old is None:
+            return None
+        key = (base, snap.frame_version)
+        text = self._diff_json.get(key)
+        if text is None:
+            text = self._diff_json[key] = framediff.diff(
+                old, self._frames[snap.frame_version], base=base).model_dump_json()
+        return text
 
     def _new_events(self, client: _Client, snap: Snapshot) -> str:
         events = snap.events

@@ -43,6 +43,7 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult, run_command
 from hmc_tui.service.gate import LoginGate
 from hmc_tui.service.logins import LoginLimiter
+from hmc_tui.service.prefork import Prefork, can_fork
 from hmc_tui.service.ptysession import TERMINAL_RESET, PtySession
 from hmc_tui.service.remote import ORIGIN_ENV, ROLE_ENV, USER_ENV
 from hmc_tui.service.server import EngineService
@@ -83,6 +84,9 @@ class SshSettings:
     login_timeout: float = 30.0  # to authenticate after connecting
     exec_timeout: float = 60.0  # for one exec'd HMC command
     hangup_grace: float = 3.0  # SIGHUP -> SIGKILL for a console whose client left
+    # Consoles (`python ...` commands) forked from a template process that has imported
+    # them already (prefork.py): milliseconds to start and shared memory, not seconds each.
+    prefork: bool = True
 
     def __post_init__(self) -> None:
         for name in ("max_sessions", "max_failures", "max_auth_per_address", "max_auth",
@@ -174,6 +178,7 @@ class HmcSshServer:
         self._unauthenticated: dict[str, list[_Connection]] = {}  # address -> oldest first
         self._consoles: dict[int, PtySession] = {}  # pid -> session
         self._tasks: set[asyncio.Task[None]] = set()
+        self._prefork: Prefork | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -214,6 +219,9 @@ class HmcSshServer:
         sockets = self._acceptor.sockets
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("SSH listening on %s:%d", s.host, self.port)
+        if s.prefork:  # started now: it imports while nobody waits for a console yet
+            self._prefork = Prefork(_server_env(), cwd=str(Path.home()))
+            await self._prefork.start()
 
     async def stop(self) -> None:
         if self._acceptor is not None:
@@ -231,6 +239,9 @@ class HmcSshServer:
             self._acceptor = None
         if self._own_gate:
             self.gate.close()
+        if self._prefork is not None:
+            await self._prefork.stop()
+            self._prefork = None
 
     # ------------------------------------------------------------------ before login
     def _admit(self, conn: _Connection) -> bool:
@@ -331,11 +342,15 @@ class HmcSshServer:
                        origin: str, argv: Sequence[str] | None = None) -> None:
         """The console (or, with `argv`, the HMC prompt) in a PTY process of its own."""
         env = self._console_env(process, actor, origin)
-        session = PtySession(process, list(argv or self.console_command), env,
+        argv = list(argv or self.console_command)
+        # Only a command this interpreter runs can be forked from the template.
+        forked = self._prefork is not None and can_fork(argv)
+        session = PtySession(process, argv, env,
                              cwd=str(Path.home()),
                              idle_timeout=self.settings.idle_timeout,
                              hangup_grace=self.settings.hangup_grace,
-                             on_spawn=lambda pid: self._consoles.__setitem__(pid, session))
+                             on_spawn=lambda pid: self._consoles.__setitem__(pid, session),
+                             spawner=self._prefork.spawn if forked and self._prefork else None)
         try:
             outcome = await session.run()
         finally:
@@ -403,17 +418,24 @@ def console_environment(term: str, actor: Actor, origin: str) -> dict[str, str]:
     """A console process's clean environment: nothing of the client's but its terminal type
     (its own variables, LD_PRELOAD or PYTHON* included, are never passed on), nothing of the
     server's but the locations the console needs."""
-    env = {
+    return {
+        **_server_env(),
         "TERM": term,
         # OpenSSH does not forward COLORTERM; every terminal worth using has truecolor.
         "COLORTERM": "truecolor",
+        USER_ENV: actor.user,
+        ROLE_ENV: actor.role,
+        ORIGIN_ENV: origin,
+    }
+
+
+def _server_env() -> dict[str, str]:
+    """What a console process keeps of the server's environment: the locations it needs."""
+    env = {
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "HOME": str(Path.home()),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        USER_ENV: actor.user,
-        ROLE_ENV: actor.role,
-        ORIGIN_ENV: origin,
     }
     for name in (DATA_DIR_ENV, CONFIG_DIR_ENV, STATE_DIR_ENV, "PYTHONPATH",
                  "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):

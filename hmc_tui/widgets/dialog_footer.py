@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from hmc_tui.widgets.footer import Footer
 
 
 def dialog_footer() -> Footer:

@@ -1,0 +1,343 @@
+"""Console processes forked from a template that has already imported the console.
+
+Starting `python -m hmc_tui --connect SOCKET` for every SSH session cost 2.4-3.1 s of a
+loaded 2-core machine (the interpreter, Textual, pydantic and the engine imported again each
+time) and 58-75 MB PSS per console. The template process (`python -m
+hmc_tui.service.prefork FD MODULE...`) imports the console once and then only forks: a child
+shares the imported pages copy-on-write and runs the console in milliseconds.
+
+- The SSH server (`Prefork`, below) talks to the template over a SOCK_SEQPACKET socketpair:
+  one message per session with the command line, the environment and the working directory,
+  and two descriptors (SCM_RIGHTS): the session's PTY slave and one end of a status
+  socketpair, on which the template answers `pid N` at once and `exit CODE` when the child
+  ends (the template is the child's parent and reaps it).
+- The child becomes what a spawned console was: a session leader whose controlling
+  terminal is the PTY (so SIGWINCH and hang-up work as before), the PTY on fds 0-2, the
+  session's environment only, then `python ARGS` emulated with runpy (`-m MODULE ...` or a
+  script path): the console's own code and exit status are unchanged.
+- Isolation: every console is still a process of its own; a crash (or a kill) ends that
+  child only. If the template itself dies, running consoles carry on (the SSH side then
+  watches their pids) and the next session starts a new template.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import fcntl
+import gc
+import importlib
+import json
+import logging
+import os
+import random
+import runpy
+import select
+import signal
+import socket
+import sys
+import termios
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST = 1 << 20  # bytes: one spawn request (command line and environment)
+START_TIMEOUT = 60.0  # seconds for the template to answer a spawn (it may still be importing)
+# What the template imports before its first fork: the console and the HMC prompt.
+PRELOAD = ("hmc_tui.app", "hmc_tui.service.entry", "hmc_tui.cli", "hmc_tui.rbash")
+
+
+# ---------------------------------------------------------------- the SSH server's side
+
+
+class ForkedChild:
+    """A console forked by the template: the part of asyncio.subprocess.Process that
+    PtySession uses (pid, returncode, wait)."""
+
+    def __init__(self, pid: int, reader: asyncio.StreamReader,
+                 writer: asyncio.StreamWriter) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._reader = reader
+        self._writer = writer
+        self._done: asyncio.Future[None] | None = None
+
+    async def wait(self) -> int:
+        if self._done is None:
+            self._done = asyncio.ensure_future(self._watch())
+        await asyncio.shield(self._done)  # a timed-out waiter must not cancel the watch
+        assert self.returncode is not None
+        return self.returncode
+
+    async def _watch(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            line = await self._reader.readline()
+            if line.startswith(b"exit "):
+                self.returncode = int(line.split()[1])
+        self._writer.close()
+        if self.returncode is None:  # the template died: follow the orphan by its pid
+            while _alive(self.pid):
+                await asyncio.sleep(0.1)
+            self.returncode = 1
+
+
+class Prefork:
+    """The template process, started on first use and again if it died."""
+
+    def __init__(self, env: Mapping[str, str], cwd: str | None = None,
+                 preload: Sequence[str] = PRELOAD) -> None:
+        self.env = dict(env)
+        self.cwd = cwd
+        self.preload = list(preload)
+        self.process: asyncio.subprocess.Process | None = None
+        self._control: socket.socket | None = None
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        async with self._lock:
+            await self._ensure()
+
+    async def _ensure(self) -> socket.socket:
+        if self.process is not None and self.process.returncode is None and self._control:
+            return self._control
+        if self._control is not None or self.process is not None:
+            self._discard()
+            log.warning("the console template process ended; starting a new one")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "hmc_tui.service.prefork", str(theirs.fileno()),
+                *self.preload, pass_fds=[theirs.fileno()], env=self.env, cwd=self.cwd,
+                stdin=asyncio.subprocess.DEVNULL, start_new_session=True)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self._control = ours
+        return ours
+
+    def _discard(self) -> None:
+        """Forget the template (dead, or its socket broken); the next spawn starts one."""
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+        self.process = None
+
+    async def spawn(self, argv: Sequence[str], env: Mapping[str, str], cwd: str | None,
+                    slave: int) -> ForkedChild:
+        """Fork a console on the PTY `slave` running `argv` (`can_fork`) with exactly
+        `env`. A template found dead on the way (its socket broken before it answered) is
+        replaced and the request made once more."""
+        try:
+            return await self._spawn_once(argv, env, cwd, slave)
+        except OSError as exc:
+            log.warning("the console template process did not answer (%s); starting a new "
+                        "one", exc)
+            async with self._lock:
+                self._discard()
+            return await self._spawn_once(argv, env, cwd, slave)
+
+    async def _spawn_once(self, argv: Sequence[str], env: Mapping[str, str],
+                          cwd: str | None, slave: int) -> ForkedChild:
+        request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": cwd}).encode()
+        ours, theirs = socket.socketpair()
+        try:
+            async with self._lock:
+                control = await self._ensure()
+                socket.send_fds(control, [request], [slave, theirs.fileno()])
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours)
+        try:
+            line = await asyncio.wait_for(reader.readline(), START_TIMEOUT)
+            if not line.startswith(b"pid "):
+                raise ConnectionError("the console template process closed the request")
+            return ForkedChild(int(line.split()[1]), reader, writer)
+        except BaseException:
+            writer.close()
+            raise
+
+    async def stop(self) -> None:
+        if self._control is not None:
+            self._control.close()  # the template exits on EOF; its consoles carry on
+            self._control = None
+        process, self.process = self.process, None
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), 5.0)
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie nobody reaps (an orphan's new parent may not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+# ---------------------------------------------------------------- the template process
+
+
+def template_main(control_fd: int, preload: Sequence[str]) -> int:
+    control = socket.socket(fileno=control_fd)
+    for name in preload:
+        importlib.import_module(name)
+    warm_up()
+    gc.collect()
+    gc.freeze()  # what is shared stays shared: the collector no longer touches these pages
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w)
+    children: dict[int, socket.socket] = {}
+    while True:
+        try:
+            ready, _, _ = select.select([control.fileno(), wake_r], [], [], 5.0)
+        except InterruptedError:
+            continue
+        if wake_r in ready:
+            with contextlib.suppress(BlockingIOError):
+                os.read(wake_r, 4096)
+        _reap(children)
+        if control.fileno() not in ready:
+            continue
+        try:
+            data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 2)
+        except InterruptedError:
+            continue
+        if not data:
+            return 0  # the SSH server is gone: running consoles carry on by themselves
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            continue
+        slave, status = fds
+        try:
+            request = json.loads(data)
+        except ValueError:
+            os.close(slave)
+            os.close(status)
+            continue
+        pid = os.fork()
+        if pid == 0:
+            _child(request, slave, status, [control.fileno(), wake_r, wake_w,
+                                            *(s.fileno() for s in children.values())])
+        os.close(slave)
+        sock = socket.socket(fileno=status)
+        with contextlib.suppress(OSError):
+            sock.sendall(f"pid {pid}\n".encode())
+        children[pid] = sock
+
+
+def warm_up() -> None:
+    """Import what every console imports only once it runs (the terminal driver and its
+    input parser), so that no child pays for it."""
+    for name in ("textual.drivers.linux_driver", "textual._xterm_parser",
+                 "textual.drivers._writer_thread", "textual.drivers._input_reader"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def _reap(children: dict[int, socket.socket]) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        sock = children.pop(pid, None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+            sock.close()
+
+
+def _child(request: dict[str, Any], slave: int, status: int, inherited: list[int]) -> None:
+    """In the forked child: become the session's console; never returns."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in (*inherited, status):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        os.setsid()
+        for target in (0, 1, 2):
+            os.dup2(slave, target)
+        if slave > 2:
+            os.close(slave)
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        random.seed()  # not the template's sequence, shared by every child
+        code = _run(list(request["argv"]))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            traceback.print_exc()
+    finally:
+        # What a normal interpreter exit does (atexit handlers, logging's flush), without
+        # unwinding into the template's loop.
+        with contextlib.suppress(Exception):
+            atexit._run_exitfuncs()
+        with contextlib.suppress(Exception):
+            logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+
+def can_fork(argv: Sequence[str]) -> bool:
+    """Whether the template can run `argv` as that command would run: this interpreter
+    with `-m MODULE ...`, `-c CODE ...` or `SCRIPT ...` (no other interpreter options)."""
+    args = argv[1:]
+    return (bool(argv) and argv[0] == sys.executable and bool(args)
+            and ((args[0] in ("-m", "-c") and len(args) >= 2) or not args[0].startswith("-")))
+
+
+def _run(argv: list[str]) -> int:
+    """`python ARGS` for ARGS = argv[1:] (can_fork)."""
+    args = argv[1:]
+    if args[0] == "-m":
+        sys.argv = [args[1], *args[2:]]
+        runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+    elif args[0] == "-c":
+        sys.argv = ["-c", *args[2:]]
+        exec(compile(args[1], "<string>", "exec"), {"__name__": "__main__"})
+    else:
+        sys.argv = list(args)
+        runpy.run_path(args[0], run_name="__main__")
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or not sys.argv[1].isdigit():
+        print("usage: python -m hmc_tui.service.prefork FD [MODULE...]", file=sys.stderr)
+        return 2
+    return template_main(int(sys.argv[1]), sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,100 @@
+"""Snapshots at scale: frame changes travel as diffs, an idle console asks for fewer snaps
+(`rate`) and gets the newest one at once when its user is back (the app's idle back-off)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from engine import ops
+from engine.roles import Actor
+from hmc_tui import app as app_module
+from hmc_tui.app import HmcApp
+from hmc_tui.service import protocol as p
+from hmc_tui.service.remote import RemoteConsole
+from hmc_tui.service.server import EngineService
+
+from .conftest import RawClient, ServiceFactory, wait_until
+
+
+async def test_frame_changes_travel_as_diffs(make_service: ServiceFactory) -> None:
+    service = await make_service()
+    raw = await RawClient.hello(service)
+    first = await raw.next(p.Snap)
+    assert isinstance(first, p.Snap) and first.frame is not None and first.frame_diff is None
+    console = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor())
+    try:
+        service.engine.execute(ops.SetUncapWeight(lpar="dev01", uncap_weight=77), Actor())
+        while True:  # the first snap of the new frame version
+            snap = await raw.next(p.Snap)
+            assert isinstance(snap, p.Snap)
+            if snap.frame_version != first.frame_version:
+                break
+        assert snap.frame is None and snap.frame_diff is not None
+        assert snap.frame_diff.base == first.frame_version
+        assert list(snap.frame_diff.tuples) == ["partitions"]
+        assert [i["name"] for i in snap.frame_diff.tuples["partitions"].items] == ["dev01"]
+        # The remote console rebuilt the same frame as the engine's from the diff.
+        await asyncio.to_thread(console.wait_for, lambda s: s.frame_version == snap.frame_version,
+                                5.0)
+        engine_frame = service.engine.snapshot().frame
+        assert console.snapshot().frame.partitions == engine_frame.partitions
+        assert console.snapshot().frame.partition("dev01").settings().uncap_weight == 77
+    finally:
+        console.close()
+        raw.close()
+
+
+async def test_rate_spaces_snaps_and_a_faster_rate_sends_one_at_once(
+        make_service: ServiceFactory) -> None:
+    service: EngineService = await make_service(publish_hz=20)
+    raw = await RawClient.hello(service)
+    await raw.next(p.Snap)
+    raw.send(p.encode(p.Rate(interval=1.0)))
+    await raw.next(p.Snap)  # one may have been on its way
+    arrivals = []
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 2.6:
+        with_timeout = max(0.01, 2.6 - (time.monotonic() - t0))
+        try:
+            await raw.next(p.Snap, timeout=with_timeout)
+        except TimeoutError:
+            break
+        arrivals.append(time.monotonic() - t0)
+    assert 2 <= len(arrivals) <= 3, arrivals  # at 20 Hz that would be about 52
+    raw.send(p.encode(p.Rate(interval=0.0)))
+    sent = time.monotonic()
+    await raw.next(p.Snap, timeout=0.5)
+    assert time.monotonic() - sent < 0.04  # pushed on the rate message, not at a later turn
+    raw.close()
+
+
+async def test_an_idle_console_backs_off_and_wakes_at_once(
+        make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = await make_service()
+    console = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor())
+    app = HmcApp(console)
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            (client,) = service._clients.values()
+            await wait_until(lambda: client.interval == 0.2, 3)  # refresh_hz 5: no more snaps
+            assert not app.idle
+            monkeypatch.setattr(app_module, "ACTIVE_FOR", 0.5)
+            await wait_until(lambda: app.idle and client.interval == app_module.IDLE_INTERVAL, 3)
+            # Idle: snapshots come every IDLE_INTERVAL seconds, the display follows them.
+            seen = client.snaps
+            await asyncio.sleep(1.0)
+            assert client.snaps - seen <= 1
+            service.engine.execute(ops.SetUncapWeight(lpar="dev01", uncap_weight=99), Actor())
+            woken = time.monotonic()
+            await pilot.press("down")
+            await wait_until(lambda: app.snapshot.frame.partition("dev01").settings()
+                             .uncap_weight == 99, 1.5, step=0.01)
+            # Not the 2 s an idle console waits (30 ms plus the key's way when the machine
+            # is not shared with a dozen other busy processes).
+            assert time.monotonic() - woken < 1.0
+            assert not app.idle and client.interval == 0.2
+    finally:
+        console.close()
