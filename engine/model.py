@@ -365,17 +365,20 @@ class Partition(Frozen):
 # engine/ops/faults.py injects and clears faults; engine/redundancy.py derives what they do
 # (docs/powervm-rules.md section 13).
 
-FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway"]
+FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway", "memleak",
+                    "noisy"]
 
 
 class Fault(Frozen):
     """A fault in the frame now: what failed, where, since when (engine seconds)."""
 
     kind: FaultKind
-    # port location code, "core N", "dimm N", partition name (crash, runaway) or "system"
+    # port location code, "core N", "dimm N", partition name (crash, runaway, memleak,
+    # noisy) or "system"
     target: str
     since: float = Field(default=0.0, ge=0)
-    amount: int = Field(default=0, ge=0)  # cores (core) or MB (dimm) taken out of service
+    # cores (core) or MB (dimm) taken out of service; memleak: MB leaked per engine minute
+    amount: int = Field(default=0, ge=0)
     problem_num: int = Field(default=0, ge=0)  # the serviceable event it opened
 
 

@@ -21,6 +21,7 @@ from engine.errors import HmcError
 from engine.hmcsyntax import name
 from engine.model import Fault, FaultKind, Frame, ServiceEvent
 from engine.ops.base import Context, Operation
+from engine.workload_faults import DEFAULT_LEAK_MB_PER_MIN
 
 # SRCs of the serviceable events (ours: in the families IBM uses, B7xx platform firmware /
 # I/O, B1xx service processor detected processor and memory errors, 11xx power (SPCN),
@@ -82,8 +83,9 @@ def _numbered(frame: Frame, kind: str, target: str, limit: int) -> str:
 
 class InjectFault(Operation):
     """Break something: a physical port, a core, a DIMM, a partition's OS, the power, or
-    start a runaway process in a partition (a workload fault: engine/cpu.py pins its
-    demand at its virtual processors)."""
+    start a workload fault in a partition: a runaway process or a noisy neighbour
+    (engine/cpu.py pins its demand at its virtual processors), a memory leak (it pages:
+    engine/workload_faults.py)."""
 
     op: Literal["inject_fault"] = "inject_fault"
     task: ClassVar[str] = "config"
@@ -91,6 +93,7 @@ class InjectFault(Operation):
     location: str = ""  # becomes Fault.target; port: location code or PARTITION:PORT
     size_gb: int | None = Field(default=None, ge=1)  # dimm: the DIMM's size
     restart: bool = True  # crash: the OS reboots after its dump (AIX's autorestart=true)
+    rate: int | None = Field(default=None, ge=1)  # memleak: MB leaked per engine minute
 
     def apply(self, ctx: Context) -> None:
         frame = ctx.frame
@@ -98,12 +101,8 @@ class InjectFault(Operation):
         if self.kind == "crash":
             self._crash(ctx)
             return
-        if self.kind == "runaway":  # a workload fault: no serviceable event
-            p = ctx.partition(self.location)
-            if any(f.kind == "runaway" and f.target == p.name for f in frame.faults):
-                raise HmcError("HSCL1102", what=f"runaway {p.name}", name=system.name)
-            fault = Fault(kind="runaway", target=p.name, since=ctx.now)
-            ctx.frame = frame.model_copy(update={"faults": (*frame.faults, fault)})
+        if self.kind in ("runaway", "memleak", "noisy"):  # workload faults: no event
+            self._workload(ctx)
             return
         if self.kind == "power_loss":
             target = "system"
@@ -153,6 +152,18 @@ class InjectFault(Operation):
         ctx.frame = frame.model_copy(update={"faults": (*frame.faults, fault)})
         ctx.data["problem_num"] = problem
 
+    def _workload(self, ctx: Context) -> None:
+        frame = ctx.frame
+        p = ctx.partition(self.location)
+        if any(f.kind == self.kind and f.target == p.name for f in frame.faults):
+            raise HmcError("HSCL1102", what=f"{self.kind} {p.name}", name=frame.system.name)
+        r = p.current if p.current is not None else p.settings()
+        if self.kind == "noisy" and not (r.shared and not r.capped and r.uncap_weight > 0):
+            raise HmcError("HSCL1110", name=p.name)
+        amount = (self.rate or DEFAULT_LEAK_MB_PER_MIN) if self.kind == "memleak" else 0
+        fault = Fault(kind=self.kind, target=p.name, since=ctx.now, amount=amount)
+        ctx.frame = frame.model_copy(update={"faults": (*frame.faults, fault)})
+
     def _crash(self, ctx: Context) -> None:
         p = ctx.partition(self.location)
         if not p.active:
@@ -195,6 +206,8 @@ class InjectFault(Operation):
             cmd += f" --size {self.size_gb}"
         if self.kind == "crash" and not self.restart:
             cmd += " --norestart"
+        if self.rate is not None:
+            cmd += f" --rate {self.rate}"
         return cmd
 
 

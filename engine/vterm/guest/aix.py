@@ -1,5 +1,5 @@
 """AIX's console: boot, `Console login:`, root's ksh and its commands, answered from the
-frame: lparstat, mpstat, prtconf, lsdev, lscfg, lspath, uname, oslevel, who, hostname,
+frame: lparstat, mpstat, vmstat, prtconf, lsdev, lscfg, lspath, uname, oslevel, who, hostname,
 date; shutdown / reboot / halt shut the partition down in the engine."""
 
 from __future__ import annotations
@@ -40,7 +40,18 @@ def lparstat_cmd(env: Env, args: list[str]) -> Answer:
     if counts is None:
         return usage("Usage: lparstat { -i | [ Interval [ Count ] ] }\n")
     physc = env.io.physc
-    lines = ["", *lparstat.header(env.frame, p)] + [lparstat.line(p, physc)] * counts[1]
+    wait = lparstat.wait_pct(env.frame, p, env.io.now)
+    lines = ["", *lparstat.header(env.frame, p)] + [lparstat.line(p, physc, wait)] * counts[1]
+    return "".join(f"{line}\n" for line in lines), "", 0
+
+
+def vmstat_cmd(env: Env, args: list[str]) -> Answer:
+    counts = _interval_args(args)
+    if counts is None:
+        return usage("Usage: vmstat [ Interval [ Count ] ]\n")
+    p, io = env.partition, env.io
+    row = lparstat.vmstat_line(env.frame, p, io.physc, io.now)
+    lines = ["", *lparstat.vmstat_header(p)] + [row] * counts[1]
     return "".join(f"{line}\n" for line in lines), "", 0
 
 
@@ -62,7 +73,13 @@ def live_job(env: Env, name: str, interval: int, count: int) -> LiveJob | None:
         head = ["", *lparstat.header(env.frame, p)]
 
         def report(io: TermIO) -> list[str]:
-            return [lparstat.line(io.partition, io.physc)]
+            wait = lparstat.wait_pct(io.frame, io.partition, io.now)
+            return [lparstat.line(io.partition, io.physc, wait)]
+    elif name == "vmstat":
+        head = ["", *lparstat.vmstat_header(p)]
+
+        def report(io: TermIO) -> list[str]:
+            return [lparstat.vmstat_line(io.frame, io.partition, io.physc, io.now)]
     else:
         head = ["", *lparstat.mpstat(p, env.io.physc)[:3]]
 
@@ -267,7 +284,8 @@ def halt_cmd(env: Env, args: list[str]) -> Answer:
 
 
 COMMANDS: dict[str, Command] = {
-    "lparstat": lparstat_cmd, "mpstat": mpstat_cmd, "lsdev": lsdev_cmd, "lscfg": lscfg_cmd,
+    "lparstat": lparstat_cmd, "mpstat": mpstat_cmd, "vmstat": vmstat_cmd, "lsdev": lsdev_cmd,
+    "lscfg": lscfg_cmd,
     "lspath": lspath_cmd, "prtconf": prtconf_cmd, "uname": uname_cmd, "oslevel": oslevel_cmd,
     "who": who_cmd, "shutdown": shutdown_cmd, "reboot": reboot_cmd, "halt": halt_cmd,
 }
