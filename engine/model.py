@@ -101,6 +101,7 @@ class ManagedSystem(Frozen):
     # sys_firmware_mem equals the captured one; None = the catalog's base.
     hypervisor_base_mem: int | None = Field(default=None, ge=0)
     sample_rate: SampleRate = 30  # seconds between utilisation samples (lslparutil -r config)
+    callhome: bool = True  # the HMC calls serviceable events home (chsacfg -t callhome)
 
 
 class SharedPool(Frozen):
@@ -366,7 +367,7 @@ class Partition(Frozen):
 # (docs/powervm-rules.md section 13).
 
 FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway", "memleak",
-                    "noisy"]
+                    "noisy", "callhome_down"]
 
 
 class Fault(Frozen):
@@ -374,12 +375,15 @@ class Fault(Frozen):
 
     kind: FaultKind
     # port location code, "core N", "dimm N", partition name (crash, runaway, memleak,
-    # noisy) or "system"
+    # noisy), "system" or "hmc" (callhome_down: the HMC's link to IBM)
     target: str
     since: float = Field(default=0.0, ge=0)
     # cores (core) or MB (dimm) taken out of service; memleak: MB leaked per engine minute
     amount: int = Field(default=0, ge=0)
     problem_num: int = Field(default=0, ge=0)  # the serviceable event it opened
+
+
+CallHomeState = Literal["Pending", "Sent", "Failed", "Disabled", "Not required"]
 
 
 class ServiceEvent(Frozen):
@@ -393,9 +397,12 @@ class ServiceEvent(Frozen):
     last_time: float = Field(default=0.0, ge=0)
     status: Literal["Open", "Closed"] = "Open"
     callhome_intended: bool = True
-    # Call-home: "Sent" when the event was reported to IBM, "Not required" for events that
-    # are not called home (ours: every call home succeeds at once).
-    call_home: Literal["Sent", "Not required"] = "Sent"
+    # Call home (engine/ops/faults.py): "Pending" until `callhome_due`, then "Sent" (or
+    # "Failed" while the HMC's call-home link is down: a callhome_down fault); "Disabled"
+    # when call home was off (chsacfg), "Not required" for events not called home or closed
+    # before their call home was made.
+    call_home: CallHomeState = "Sent"
+    callhome_due: float = Field(default=0.0, ge=0)  # engine seconds
 
 
 class Outage(Frozen):

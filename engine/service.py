@@ -32,6 +32,7 @@ from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
 from engine.journal import NO_CHANGE, Event, Journal
 from engine.model import Frame
+from engine.ops.faults import settle_callhome
 from engine.redundancy import effects, reconcile
 from engine.roles import SYSTEM_ACTOR, Actor, authorize
 from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
@@ -344,7 +345,7 @@ class Engine:
             if step.then is not None:
                 self._followup(step.then)
         if due:  # what the steps did to paths, SEAs and RMC (once for all due at this time)
-            self._frame = reconcile(self._frame, self._lifecycle, now)
+            self._frame = settle_callhome(reconcile(self._frame, self._lifecycle, now), now)
             for target, message in effects(before, self._frame):
                 self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
                                   op="state", target=target, command="", ok=True,

@@ -27,7 +27,14 @@ from engine.ops.config import (
 )
 from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsShutdown
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
-from engine.ops.faults import ClearFault, CloseServiceEvent, ConfigureDevices, InjectFault
+from engine.ops.faults import (
+    ClearFault,
+    CloseServiceEvent,
+    ConfigureDevices,
+    InjectFault,
+    SetCallHome,
+    settle_callhome,
+)
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.monitor import ChangeSampleRate
 from engine.ops.partition_config import SaveCurrentConfig
@@ -70,7 +77,7 @@ AnyOperation = Annotated[
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
     | SaveCurrentConfig
-    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent
+    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent | SetCallHome
     | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown,
     Field(discriminator="op"),
 ]
@@ -95,6 +102,7 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
     ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
     op.apply(ctx)
     ctx.frame = reconcile(ctx.frame, ctx.lifecycle, now)
+    ctx.frame = settle_callhome(ctx.frame, now)
     ctx.frame = record_refcodes(frame, ctx.frame, now)
     check_frame(ctx.frame)
     return ctx
@@ -110,7 +118,7 @@ __all__ = [
     "UnmapVscsi", "UpdateFirmware", "build", "execute", "next_free_slot",
 ]
 __all__ += [  # engine/ops/faults.py
-    "ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault"]
+    "ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault", "SetCallHome"]
 __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",

@@ -11,6 +11,7 @@ hmc-tui's own). They exist so that users, instructors and drills can rehearse fa
     chhwfault -m SYS -o inject -t runaway -l LPAR        (a process pins every VP of LPAR)
     chhwfault -m SYS -o inject -t memleak -l LPAR [--rate MB]  (leaks MB a minute: it pages)
     chhwfault -m SYS -o inject -t noisy -l LPAR          (an uncapped LPAR takes its pool)
+    chhwfault -m SYS -o inject -t callhome_down          (the HMC's call home fails)
     chhwfault -m SYS -o clear -t KIND [-l TARGET]         (the repair; without -l the latest)
     chhwfault -m SYS -o cfgmgr -l LPAR                    (the client OS's cfgmgr: Missing paths)
     lshwfault -m SYS -r fault | sea | path -p LPAR       (faults, SEA roles, a client's paths)
@@ -33,7 +34,8 @@ from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.shared_flags import FIELDS, HEADER, SYSTEM
 
-KINDS = ("port_down", "core", "dimm", "crash", "power_loss", "runaway", "memleak", "noisy")
+KINDS = ("port_down", "core", "dimm", "crash", "power_loss", "runaway", "memleak", "noisy",
+         "callhome_down")
 FAULT_ATTRS = ("kind", "target", "since", "amount", "problem_num")
 SEA_ATTRS = ("vios", "sea", "vswitch", "priority", "ha_mode", "state", "vlans")
 PATH_ATTRS = ("name", "status", "parent", "connection", "vios", "server", "port")
@@ -52,7 +54,7 @@ CHHWFAULT = Grammar(
                   "paths left Missing)"),
         Flag("-t", metavar="<fault type>", choices=KINDS, required=True,
              help="port_down, core, dimm, crash, power_loss,\n"
-                  "runaway, memleak or noisy"),
+                  "runaway, memleak, noisy or callhome_down"),
         Flag("-l", metavar="<target>", names="text",
              help="port_down: LPAR:PORT or the port's location\n"
                   "code; core/dimm: \"core N\" / \"dimm N\";\n"
@@ -80,6 +82,7 @@ CHHWFAULT = Grammar(
                 required=("-l",)),
         Variant({"-o": "inject", "-t": "noisy"}, flags=("-m", "-o", "-t", "-l"),
                 required=("-l",)),
+        Variant({"-o": "inject", "-t": "callhome_down"}, flags=("-m", "-o", "-t")),
     ),
 )
 
