@@ -417,6 +417,15 @@ class Outage(Frozen):
     vios_id: int = Field(default=0, ge=0)  # "missing": the VIOS
 
 
+class SeaTakeover(Frozen):
+    """An SEA taking over bridging from another of its failover group (a failover, or the
+    failback to the primary): it bridges only from `until` (engine/redundancy.py)."""
+
+    vios_id: int = Field(ge=1)
+    sea: str  # ent8
+    until: float = Field(default=0.0, ge=0)  # engine seconds
+
+
 # ---------------------------------------------------------------- hardware figures
 
 # One entry per distinct system figures seen (a handful per process): `Frame.hardware` is
@@ -472,6 +481,7 @@ class Frame(Frozen):
     faults: tuple[Fault, ...] = ()
     svc_events: tuple[ServiceEvent, ...] = ()  # oldest first
     outages: tuple[Outage, ...] = ()
+    sea_takeovers: tuple[SeaTakeover, ...] = ()  # SEAs still in their failover delay
 
     @field_validator("pools", mode="after")
     @classmethod

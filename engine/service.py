@@ -345,7 +345,8 @@ class Engine:
             if step.then is not None:
                 self._followup(step.then)
         if due:  # what the steps did to paths, SEAs and RMC (once for all due at this time)
-            self._frame = settle_callhome(reconcile(self._frame, self._lifecycle, now), now)
+            self._frame = settle_callhome(
+                reconcile(self._frame, self._lifecycle, now, before=before), now)
             for target, message in effects(before, self._frame):
                 self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
                                   op="state", target=target, command="", ok=True,

@@ -101,7 +101,7 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
     authorize(actor, op.task)
     ctx = Context(frame=frame, now=now, lifecycle=lifecycle.copy(), actor=actor)
     op.apply(ctx)
-    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, now)
+    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, now, before=frame)
     ctx.frame = settle_callhome(ctx.frame, now)
     ctx.frame = record_refcodes(frame, ctx.frame, now)
     check_frame(ctx.frame)
