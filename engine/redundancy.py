@@ -115,6 +115,7 @@ class SeaRole:
     ha_mode: str
     state: SeaState
     vlans: tuple[int, ...]  # the VLANs this SEA bridges now (none unless PRIMARY*/BACKUP_SH)
+    taking_over: bool = False  # BACKUP in its takeover delay: it bridges soon
 
 
 # ---------------------------------------------------------------- who is up
@@ -362,7 +363,7 @@ def sea_roles(frame: Frame, *, ideal: bool = False, settled: bool = False) -> li
             result[(e.vios.id, e.sea.name)] = SeaRole(
                 vios=e.vios.name, vios_id=e.vios.id, sea=e.sea.name, vswitch=e.vswitch,
                 priority=_priority(e.vios, e.sea), ha_mode=e.sea.ha_mode, state=state,
-                vlans=vlans)
+                vlans=vlans, taking_over=e.up and (e.vios.id, e.sea.name) in held)
     return [result[k] for k in sorted(result)]
 
 
