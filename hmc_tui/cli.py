@@ -20,6 +20,7 @@ from engine.model import Frame, Partition
 from engine.store import FrameFileError, ensure_user_frame, load_frame
 from hmc_tui import __version__
 from hmc_tui.config import ConfigFileError
+from hmc_tui.drills.entry import add_subcommands as drill_commands
 from hmc_tui.hmccli.entry import add_subcommands as hmccli_commands
 from hmc_tui.macros.entry import add_record_option
 from hmc_tui.macros.entry import add_subcommands as macro_commands
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     hmccli_commands(commands)
     macro_commands(commands)
     service_commands(commands)
+    drill_commands(commands)
     return parser
 
 

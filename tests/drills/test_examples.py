@@ -1,0 +1,46 @@
+"""Every drill under examples/drills/: its solution passes (exit 0), its wrong answer fails
+(exit 1), and both grade the same twice (the JSON report, wall time aside). In-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hmc_tui.cli import main
+from tests.drills.conftest import EXAMPLES
+
+DRILLS = sorted(p.parent.name for p in EXAMPLES.glob("*/drill.toml"))
+
+
+def test_the_three_first_drills_are_there() -> None:
+    assert {"vios-maintenance", "wont-boot", "power-loss"} <= set(DRILLS)
+    for name in DRILLS:
+        assert {p.name for p in (EXAMPLES / name).glob("*.toml")} >= {
+            "drill.toml", "solution.toml", "wrong.toml"}
+
+
+def grade(name: str, macro: str, out: Path) -> tuple[int, dict]:
+    code = main(["drill", str(EXAMPLES / name / "drill.toml"), "--headless", "--macro",
+                 str(EXAMPLES / name / f"{macro}.toml"), "--report", str(out)])
+    data = json.loads(out.read_text())
+    del data["wall_seconds"]
+    return code, data
+
+
+@pytest.mark.parametrize("name", DRILLS)
+@pytest.mark.parametrize(("macro", "code"), [("solution", 0), ("wrong", 1)])
+def test_example_grades_as_stated_and_deterministically(name: str, macro: str, code: int,
+                                                        tmp_path: Path) -> None:
+    first_code, first = grade(name, macro, tmp_path / "one.json")
+    assert first_code == code
+    assert first["passed"] is (code == 0)
+    assert first["macro_failure"] == ""  # the recording itself replays as recorded
+    if code == 0:
+        assert first["score"] == first["max_score"]
+        assert all(c["state"] == "passed" for c in first["checks"])
+    else:
+        assert any(c["state"] == "failed" for c in first["checks"])
+    second_code, second = grade(name, macro, tmp_path / "two.json")
+    assert (second_code, second) == (first_code, first)
