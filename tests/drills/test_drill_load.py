@@ -59,7 +59,7 @@ def error_of(text: str) -> str:
      "d.toml:4: fault[0]: give exactly one of at (engine seconds) or when (a trigger)"),
     ('[[fault]]\nkind = "melt"\nat = 1\n[[check]]\npaths = "*"\n',
      "d.toml:5: fault[0].kind: Input should be 'port_down', 'core', 'dimm', 'crash', "
-     "'power_loss' or 'runaway' (got 'melt')"),
+     "'power_loss', 'runaway', 'memleak', 'noisy' or 'callhome_down' (got 'melt')"),
     ('[[fault]]\nkind = "crash"\nlocation = "oradb01"\nwhen = "vios1 stat Running"\n'
      '[[check]]\npaths = "*"\n',
      'd.toml:7: fault[0].when: a trigger is "PARTITION state STATE" or a condition table '
