@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 
 from engine import redundancy
+from engine.lifecycle import os_family
 from engine.vterm.guest import boot, devices, lparstat
 from engine.vterm.guest.power import os_shutdown
 from engine.vterm.guest.session import GuestSession, LiveJob
@@ -76,6 +77,8 @@ def live_job(env: Env, name: str, interval: int, count: int) -> LiveJob | None:
             wait = lparstat.wait_pct(io.frame, io.partition, io.now)
             return [lparstat.line(io.partition, io.physc, wait)]
     elif name == "vmstat":
+        if os_family(p) != "aix":
+            return None  # Linux's vmstat is not modelled: the shell says so
         head = ["", *lparstat.vmstat_header(p)]
 
         def report(io: TermIO) -> list[str]:
