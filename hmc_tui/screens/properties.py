@@ -199,7 +199,7 @@ class PropertiesScreen(PartitionActions):
                 yield Static(id="memory-body")
             with TabPane("Virtual adapters", id="adapters"):
                 yield DataTable(id="adapters-table", cursor_type="row")
-            with TabPane("Paths/Storage", id="paths"):
+            with TabPane("Paths", id="paths"):  # disk paths: 80 columns fit every tab
                 yield Static("", id="paths-info")
                 yield DataTable(id="paths-table", cursor_type="row")
             with TabPane("Utilisation", id="utilisation"):

@@ -1,4 +1,4 @@
-"""The partition properties' Paths/Storage tab: each client disk's paths through each VIOS
+"""The partition properties' Paths (storage) tab: each client disk's paths through each VIOS
 and their state, as the engine derives them (engine.redundancy.client_paths)."""
 
 from __future__ import annotations
