@@ -194,6 +194,8 @@ class FaultEntry(Strict):
     def _one_time(self) -> FaultEntry:
         if (self.at is None) == (self.when is None):
             raise ValueError("give exactly one of at (engine seconds) or when (a trigger)")
+        if self.kind == "crash" and self.clear_after is not None:
+            raise ValueError("a crash is over when it happened: it has no clear_after")
         return self
 
 

@@ -17,9 +17,7 @@ from hmc_tui.console import LocalConsole
 from hmc_tui.drills.load import Scenario
 from hmc_tui.drills.run import DrillReport, DrillRun
 from hmc_tui.drills.setup import prepare_engine
-from hmc_tui.macros.check import Outcome, evaluate
-from hmc_tui.macros.format import Condition
-from hmc_tui.macros.headless import POLL_SECONDS, REFRESH_HZ, HeadlessDriver, replay_config
+from hmc_tui.macros.headless import REFRESH_HZ, HeadlessDriver, replay_config
 from hmc_tui.macros.load import LoadedMacro
 from hmc_tui.macros.replay import ReplayReport, Runner
 from hmc_tui.macros.session import ReplayApp
@@ -39,18 +37,18 @@ class DrillDriver(HeadlessDriver):
     def _tick(self) -> None:
         self.messages += self.run.tick(self.console.snapshot())
 
-    def _step(self, seconds: float) -> None:
+    def step_engine(self, seconds: float) -> None:
+        """Move the engine on by `seconds`, ticking the drill at least every STEP and at
+        each time it has something due (a fault lands at its engine time)."""
         left = seconds
         while left > 1e-9:
             step = min(STEP, left)
+            due = self.run.next_due()
+            if due is not None:
+                step = min(step, max(due - self.console.snapshot().time, 0.01))
             self.console.step(step)
             left -= step
             self._tick()
-
-    async def advance(self, seconds: float, wall_ms: int | None = None) -> None:
-        if seconds > 0:
-            self._step(seconds)
-            await self._show()
 
     async def press(self, key: str) -> None:
         await super().press(key)
@@ -59,17 +57,6 @@ class DrillDriver(HeadlessDriver):
     async def type_text(self, keys: list[str]) -> None:
         await super().type_text(keys)
         self._tick()
-
-    async def wait_for(self, condition: Condition, timeout: float) -> Outcome:
-        waited = 0.0
-        outcome = evaluate(condition, self.view())
-        while not outcome.ok and waited < timeout - 1e-9:
-            step = min(POLL_SECONDS, timeout - waited)
-            self._step(step)
-            waited += step
-            await self._show()
-            outcome = evaluate(condition, self.view())
-        return outcome
 
 
 async def run_graded(scenario: Scenario, loaded: LoadedMacro) -> tuple[DrillReport, list[str]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from engine.errors import HmcError
 from engine.model import Frame
 from engine.store import (
     FrameFileError,
@@ -33,6 +34,7 @@ from hmc_tui.drills.format import (
     CHECK_MODELS,
     CONDITION_MODELS,
     CONDITION_SUBJECTS,
+    CommandCond,
     FaultEntry,
     Header,
     Hint,
@@ -204,7 +206,32 @@ def _names(file: _File, model: ScenarioModel, frame: Frame) -> None:
                              f"(faults: {', '.join(names) or 'none'})")
 
 
-def _frame(file: _File, header: Header, base: Path) -> tuple[Frame, str]:
+def _read_only(file: _File, model: ScenarioModel, frame: Frame) -> None:
+    """A check's command is run at every evaluation: it must only read (a listing, a VIOS
+    listing through viosvrcmd) and be a command line the HMC takes."""
+    commands = [(i, c.command) for i, c in enumerate(model.check) if isinstance(c, CommandCond)]
+    if not commands:
+        return
+    from engine.service import Engine  # late: only scenarios with command checks need one
+    from hmc_tui.console import LocalConsole
+    from hmc_tui.hmccli import plan_operations
+    from hmc_tui.hmccli.errors import CliError
+
+    console = LocalConsole(Engine(frame))
+    for i, line in commands:
+        try:
+            ops = plan_operations(console, line)
+        except (CliError, HmcError) as exc:
+            raise file.error(("check", i, "command"), " ".join(exc.message.split())) from None
+        if ops:
+            raise file.error(("check", i, "command"), f"{line.split()[0]} would change the "
+                             f"frame ({ops[0].op}); a check's command only reads (ls...)")
+
+
+def _frame(file: _File, header: Header, base: Path,
+           override: Path | None) -> tuple[Frame, str]:
+    if override is not None:  # --frame FILE: its own errors name it
+        return load_frame(override), str(override)
     if header.frame == DEMO:
         return demo_frame(), DEMO
     path = Path(header.frame).expanduser()
@@ -218,9 +245,11 @@ def _frame(file: _File, header: Header, base: Path) -> tuple[Frame, str]:
         raise
 
 
-def parse_scenario(text: str, source: str, base: Path | None = None) -> Scenario:
+def parse_scenario(text: str, source: str, base: Path | None = None,
+                   frame: Path | None = None) -> Scenario:
     """Validate a scenario's text (`source` names it in errors; frame paths are relative to
-    `base`, by default the current directory)."""
+    `base`, by default the current directory). `frame`: run on this frame file instead of
+    the scenario's (the names it uses are checked against it)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -228,17 +257,19 @@ def parse_scenario(text: str, source: str, base: Path | None = None) -> Scenario
     file = _File(source, text, data)
     _structure(file)
     model = ScenarioModel.model_validate(data)  # the parts were checked above
-    frame, label = _frame(file, model.drill, base or Path.cwd())
-    _names(file, model, frame)
-    return Scenario(model, Path(source), frame, label, text)
+    loaded, label = _frame(file, model.drill, base or Path.cwd(), frame)
+    _names(file, model, loaded)
+    _read_only(file, model, loaded)
+    return Scenario(model, Path(source), loaded, label, text)
 
 
 def _fields(exc: FrameFileError) -> dict[str, Any]:
     return {"file": exc.file, "reason": exc.reason, "line": exc.line, "where": exc.where}
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Read and validate a scenario file and the frame it names. Runs nothing."""
+def load_scenario(path: Path | str, frame: Path | None = None) -> Scenario:
+    """Read and validate a scenario file and the frame it names (or `frame`). Runs
+    nothing."""
     path = Path(path)
     source = str(path)
     try:
@@ -250,4 +281,4 @@ def load_scenario(path: Path | str) -> Scenario:
     except UnicodeDecodeError as exc:
         raise ScenarioFileError(source, f"not UTF-8 text ({exc.reason})",
                                 line=raw.count(b"\n", 0, exc.start) + 1) from None
-    return parse_scenario(text, source, path.parent)
+    return parse_scenario(text, source, path.parent, frame)

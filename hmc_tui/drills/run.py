@@ -33,7 +33,7 @@ from hmc_tui.drills.format import Hint as HintEntry
 from hmc_tui.drills.load import Scenario
 
 __all__ = ["DRILL_ACTOR", "CheckResult", "DrillReport", "DrillRun", "DrillStatus",
-           "FaultResult", "Hint", "HintUsed"]
+           "FaultResult", "Hint", "HintUsed", "LogEntry"]
 
 DRILL_ACTOR = Actor(user="drill", role="hmcsuperadmin")
 CheckState = Literal["pending", "passed", "failed"]
@@ -74,6 +74,11 @@ class FaultResult(Frozen):
     cleared: float | None = None  # drill seconds it was repaired (clear_after)
 
 
+class LogEntry(Frozen):
+    time: float  # drill seconds
+    text: str  # what tick() said then
+
+
 class DrillStatus(Frozen):
     title: str
     elapsed: float  # drill seconds (engine seconds since the drill started)
@@ -105,6 +110,7 @@ class DrillReport(Frozen):
     checks: tuple[CheckResult, ...]
     hints: tuple[HintUsed, ...]
     faults: tuple[FaultResult, ...]
+    timeline: tuple[LogEntry, ...] = ()  # every message the drill gave, in order
     macro: str | None = None  # headless: the macro graded
     macro_failure: str = ""  # headless: the macro step that failed, if one did
     wall_seconds: float = 0.0
@@ -162,6 +168,7 @@ class DrillRun:
         self._checks = [_Check(c, i, since=None if c.after else 0.0)
                         for i, c in enumerate(scenario.model.check, start=1)]
         self._hints: list[HintUsed] = []
+        self._log: list[LogEntry] = []
         self._frame_version = -1
         self.finished = False
         self.reason = ""
@@ -188,6 +195,30 @@ class DrillRun:
             messages += self._finish("time limit reached", snapshot)
         elif self._complete():
             messages += self._finish("every check passed", snapshot)
+        return self._logged(messages)
+
+    def next_due(self) -> float | None:
+        """Engine time of the next timed thing (a fault, a repair, a hint, a deadline, the
+        time limit): a driver that steps the engine stops there, so it lands on time."""
+        if self.finished:
+            return None
+        times = [self.scenario.time_limit]
+        for fault in self._faults:
+            if fault.time is None and fault.spec.at is not None:
+                times.append(fault.spec.at)
+            elif fault.ok and fault.cleared is None and fault.spec.clear_after is not None \
+                    and fault.time is not None:
+                times.append(fault.time + fault.spec.clear_after)
+        hints = self.scenario.model.hint[len(self._hints):]
+        if hints and hints[0].after is not None:
+            times.append(hints[0].after)
+        times += [c.since + c.spec.within for c in self._checks if c.state == "pending"
+                  and c.since is not None and c.spec.within is not None]
+        due = [t for t in times if t > self.elapsed + 1e-9]
+        return self.started_at + min(due) if due else None
+
+    def _logged(self, messages: list[str]) -> list[str]:
+        self._log += [LogEntry(time=_t(self.elapsed), text=m) for m in messages]
         return messages
 
     def _inject(self, snap: Snapshot, changed: bool, messages: list[str]) -> bool:
@@ -302,6 +333,7 @@ class DrillRun:
         hint = hints[len(self._hints)]
         self._hints.append(HintUsed(text=hint.text, cost=hint.cost, time=_t(self.elapsed),
                                     how="asked"))
+        self._logged([f"Hint (-{hint.cost} points): {hint.text}"])
         return hint
 
     # ------------------------------------------------------------------ the end
@@ -339,7 +371,7 @@ class DrillRun:
         snap = self.console.snapshot()
         if not self.finished:
             self.elapsed = max(self.elapsed, snap.time - self.started_at)
-            self._finish(reason, snap)
+            self._logged(self._finish(reason, snap))
         return self.report()
 
     def score(self) -> int:
@@ -371,6 +403,7 @@ class DrillRun:
             pass_score=self.scenario.model.drill.pass_score, reason=self.reason,
             engine_time=_t(self.elapsed), started_at=_t(self.started_at),
             checks=tuple(c.result() for c in self._checks), hints=tuple(self._hints),
-            faults=tuple(f.result() for f in self._faults), macro=self.macro,
+            faults=tuple(f.result() for f in self._faults), timeline=tuple(self._log),
+            macro=self.macro,
             macro_failure=self.macro_failure,
             wall_seconds=round(time.monotonic() - self._wall, 3))

@@ -52,9 +52,13 @@ class HeadlessDriver(Driver):
         self.app.refresh_from_engine()
         await self.pilot.pause()
 
+    def step_engine(self, seconds: float) -> None:
+        """Every move of the engine's clock (a drill's grader ticks its drill here)."""
+        self.console.step(seconds)
+
     async def advance(self, seconds: float, wall_ms: int | None = None) -> None:
         if seconds > 0:
-            self.console.step(seconds)
+            self.step_engine(seconds)
             await self._show()
 
     async def press(self, key: str) -> None:
@@ -75,7 +79,7 @@ class HeadlessDriver(Driver):
         outcome = evaluate(condition, self.view())
         while not outcome.ok and waited < timeout - 1e-9:
             step = min(POLL_SECONDS, timeout - waited)
-            self.console.step(step)
+            self.step_engine(step)
             waited += step
             if ui:
                 await self._show()

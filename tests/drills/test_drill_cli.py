@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hmc_tui.cli import main
+from hmc_tui.drills import DrillRun
 from tests.drills.conftest import EXAMPLES, HEADER
 
 Write = Callable[..., Path]
@@ -142,3 +145,75 @@ def test_console_mode_hook(write: Write, capsys: pytest.CaptureFixture[str]) -> 
             "with --headless --macro M.toml\n")
     else:
         pytest.skip("the console's drill mode is tested with it")
+
+
+def test_frame_option_runs_the_drill_on_another_frame(
+        write: Write, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    frame = tmp_path / "f.toml"
+    frame.write_text((EXAMPLES.parents[1] / "engine" / "frames" / "demo.toml").read_text()
+                     .replace('name = "oradb01"', 'name = "oracle"'))
+    drill = write(QUICK)
+    assert main(["drill", str(drill), "--check", "--frame", str(frame)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"hmc-tui: {drill}:7: check[0].partition: no partition named 'oradb01' in the frame")
+    assert main(["drill", str(drill), "--check", "--frame", str(tmp_path / "none.toml")]) == 2
+    assert capsys.readouterr().err == \
+        f"hmc-tui: {tmp_path / 'none.toml'}: cannot read: No such file or directory\n"
+    drill = write(QUICK.replace('"oradb01"', '"oracle"'))
+    assert main(["drill", str(drill), "--check", "--frame", str(frame)]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == \
+        f"hmc-tui: warning: running the drill on {frame}, not its own frame (demo)"
+
+
+def test_console_mode_gets_a_running_drill(write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cmd_drill hands hmc_tui.drills.console.run_drill_console a DrillRun on a started
+    engine with the setup applied, returns its exit status and stops the engine."""
+    seen: dict[str, object] = {}
+
+    def run_drill_console(run: DrillRun, args: object) -> int:
+        seen["running"] = run.console.engine.running  # type: ignore[attr-defined]
+        seen["started_at"] = run.started_at
+        seen["title"] = run.scenario.title
+        seen["run"] = run
+        return 1
+
+    fake = types.ModuleType("hmc_tui.drills.console")
+    fake.run_drill_console = run_drill_console  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "hmc_tui.drills.console", fake)
+    drill = write(QUICK.replace('[[check]]', '[setup]\nrun = 12\n\n[[check]]', 1))
+    assert main(["drill", str(drill)]) == 1
+    assert seen["running"] is True
+    assert seen["started_at"] == 12.0 and seen["title"] == "t"
+    run = seen["run"]
+    assert isinstance(run, DrillRun)
+    assert not run.console.engine.running  # type: ignore[attr-defined]
+
+
+def test_headless_faults_land_on_their_engine_time(
+        write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    drill = write(HEADER + r"""
+[[fault]]
+name = "core"
+kind = "core"
+location = "core 3"
+at = 7.25
+clear_after = 1.5
+[[check]]
+command = "lshwfault -m Server-9080-HEX-SN78H4A21 -r fault"
+match = 'core 3'
+mode = "ever"
+after = "core"
+[[check]]
+title = "repaired"
+command = "lshwfault -m Server-9080-HEX-SN78H4A21 -r fault"
+match = '\A(?![\s\S]*core 3)'
+after = "core"
+""")
+    macro = write(WAIT.replace("wait = 2", "wait = 10"), "m.toml")
+    assert main(["drill", str(drill), "--headless", "--macro", str(macro)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["faults"][0]["time"] == 7.25
+    assert report["faults"][0]["cleared"] == 8.75
+    assert report["checks"][0]["time"] == 7.25
+    assert report["checks"][1]["time"] == 8.75
+    assert report["reason"] == "every check passed"

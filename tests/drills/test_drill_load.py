@@ -50,6 +50,16 @@ def error_of(text: str) -> str:
     ('[[check]]\ncommand = "lssyscfg -r sys"\nmatch = "(("\n',
      "d.toml:6: check[0].match: not a regular expression: missing ), unterminated subpattern "
      "at position 1 (got '((')"),
+    ('[[check]]\ncommand = "chsysstate -m Server-9080-HEX-SN78H4A21 -r lpar -o on -n dev02 '
+     '-f default_profile"\nmatch = "x"\n',
+     "d.toml:5: check[0].command: chsysstate would change the frame (activate); a check's "
+     "command only reads (ls...)"),
+    ('[[check]]\ncommand = "lssyscfg -r nope"\nmatch = "x"\n',
+     "d.toml:5: check[0].command: The command entered is either missing a required parameter "
+     "or a parameter value is invalid. The parameters that are missing or have an invalid "
+     "value are -r. Please check your entry and retry the command."),
+    ('[[check]]\ncommand = "nosuch x"\nmatch = "x"\n',
+     "d.toml:5: check[0].command: rbash: nosuch: command not found"),
     ('[[check]]\nsea = "oradb01"\nrole = "PRIMARY"\n',
      "d.toml:5: check[0].sea: no VIOS named 'oradb01' in the frame (vios1, vios2)"),
     ('[[check]]\nsea = "vios1"\nrole = "MASTER"\n',
@@ -57,6 +67,9 @@ def error_of(text: str) -> str:
      "'BACKUP_SH', 'LIMBO' or 'UNAVAILABLE' (got 'MASTER')"),
     ('[[fault]]\nkind = "core"\n[[check]]\npaths = "*"\n',
      "d.toml:4: fault[0]: give exactly one of at (engine seconds) or when (a trigger)"),
+    ('[[fault]]\nkind = "crash"\nlocation = "oradb01"\nat = 1\nclear_after = 5\n'
+     '[[check]]\npaths = "*"\n',
+     "d.toml:4: fault[0]: a crash is over when it happened: it has no clear_after"),
     ('[[fault]]\nkind = "melt"\nat = 1\n[[check]]\npaths = "*"\n',
      "d.toml:5: fault[0].kind: Input should be 'port_down', 'core', 'dimm', 'crash', "
      "'power_loss', 'runaway', 'memleak', 'noisy' or 'callhome_down' (got 'melt')"),

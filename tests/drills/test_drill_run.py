@@ -224,6 +224,14 @@ points = 5
     assert run.reveal_hint() is None
     report = run.finish("done")
     assert (report.score, report.max_score, report.passed) == (15, 25, False)
+    assert [(e.time, e.text) for e in report.timeline] == [
+        (0.0, "Hint (-4 points): first"), (10.0, "Hint: second"),
+        (10.0, "Hint (-1 points): third"),
+        (10.0, "Check passed: oradb01: state Running (20 points) at 10 s: oradb01 is Running, "
+         "4.00 PU, 8 procs, 262144 MB"),
+        (10.0, "Check FAILED: vios1: state Not Activated (5 points) at 10 s: never held; last "
+         "seen: vios1 is Running, 1.00 PU, 2 procs, 16384 MB"),
+        (10.0, "Drill finished (done): score 15 of 25, failed")]
 
 
 def test_score_never_below_zero_and_pass_score() -> None:
@@ -297,10 +305,54 @@ def test_report_json_schema() -> None:
     data = json.loads(run.finish("done").model_dump_json())
     assert set(data) == {"scenario", "title", "frame", "seed", "passed", "score", "max_score",
                          "pass_score", "reason", "engine_time", "started_at", "checks",
-                         "hints", "faults", "macro", "macro_failure", "wall_seconds"}
+                         "hints", "faults", "timeline", "macro", "macro_failure",
+                         "wall_seconds"}
     assert set(data["checks"][0]) == {"number", "title", "kind", "mode", "points", "state",
                                       "holds_now", "time", "message"}
     assert data["passed"] is True and data["score"] == 100
     assert data["reason"] == "every check passed"
     assert [c["kind"] for c in data["checks"]] == ["partition", "partition", "paths", "sea",
                                                   "command", "crashed"]
+
+
+@pytest.mark.parametrize(("condition", "ok", "seen"), [
+    ('partition = "oradb01"\nstate = "Running"\nrmc = "active"', True,
+     "oradb01 is Running, 4.00 PU, 8 procs, 262144 MB, RMC active"),
+    ('partition = "sandbox01"\nrefcode = "AA06000B"', False,
+     "sandbox01 is Not Activated (no current resources), refcode none"),
+    ('paths = "*"', True, "16 paths Enabled on 7 client(s)"),
+    ('paths = "sandbox01"', False, "sandbox01 is Not Activated"),
+    ('sea = "vios1/ent8"\nrole = "PRIMARY"', True, "vios1/ent8 PRIMARY"),
+    ('sea = "vios2"\nrole = "PRIMARY"', False, "vios2/ent8 BACKUP"),
+    ('crashed = "*"', False, "no partition crashed"),
+    ('system = "Operating"', True, "the system is Operating"),
+    ('system = "Standby"', False, "the system is Operating"),
+    ('command = "lssyscfg -r lpar -m Server-9080-HEX-SN78H4A21 -F name '
+     '--filter lpar_names=vios1"\nmatch = "^vios1$"', True, "output matched: vios1"),
+    ('command = "lssyscfg -r lpar -m nosys"\nmatch = "vios1"', False,
+     "output did not match: HSCL8014 The managed system nosys was not found."),
+])
+def test_each_check_kind_on_the_demo_frame(condition: str, ok: bool, seen: str) -> None:
+    run, _ = start(f"[[check]]\n{condition}\n")
+    report = run.finish("done")
+    assert (report.checks[0].state, report.checks[0].message) == (
+        "passed" if ok else "failed", seen)
+    assert report.passed is ok
+
+
+def test_trigger_on_a_sea_role() -> None:
+    run, console = start("""
+[[fault]]
+kind = "core"
+when = { sea = "vios2", role = "PRIMARY" }
+[[check]]
+crashed = "*"
+mode = "never"
+""")
+    run.tick(console.snapshot())
+    console.execute(ShutdownPartition(lpar="vios1", option="immediate"))
+    messages = run_for(run, console, 30)
+    report = run.finish("done")
+    assert messages[0] == "Fault: fault 1 (core)"
+    assert report.faults[0].ok and report.faults[0].time is not None
+    assert console.snapshot().frame.system.configurable_procs == 39  # one core deconfigured
