@@ -427,3 +427,17 @@ def test_ping_in_a_client_shows_the_takeover_gap_rmc_stays() -> None:
     e.step(5)
     back = type_line(e, handle, screen, "ping -c 1 10.0.0.1")
     assert "1 packets transmitted, 1 packets received, 0% packet loss" in back
+
+
+def test_a_takeover_made_moot_is_dropped() -> None:
+    # the link is back before vios2 took over: vios1 bridges again at once, nothing pending
+    e = Engine(demo_frame())
+    run(e, ops.InjectFault(kind="port_down", location="vios1:ent0"))
+    e.step(2)
+    assert roles(frame_of(e)) == [("vios1", "LIMBO", ()), ("vios2", "BACKUP", ())]
+    run(e, ops.ClearFault(kind="port_down", location="vios1:ent0"))
+    assert roles(frame_of(e)) == [("vios1", "PRIMARY", (1, 10, 20, 30)), ("vios2", "BACKUP", ())]
+    assert frame_of(e).sea_takeovers == ()
+    e.step(10)
+    assert roles(frame_of(e))[0] == ("vios1", "PRIMARY", (1, 10, 20, 30))
+    assert [role.taking_over for role in r.sea_roles(frame_of(e))] == [False, False]
