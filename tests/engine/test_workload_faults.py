@@ -10,6 +10,7 @@ from engine.roles import Actor
 from engine.service import Engine
 from engine.store import demo_frame
 from engine.workload_faults import memory
+from tests.engine.vterm.guest.test_aix import type_line
 
 ADMIN = Actor()
 
@@ -105,3 +106,20 @@ def test_memleak_default_rate_and_command() -> None:
         "chhwfault -m Server-9080-HEX-SN78H4A21 -o inject -t memleak -l dev01"
     assert ops.InjectFault(kind="memleak", location="dev01", rate=64).command(
         e.snapshot().frame).endswith("-l dev01 --rate 64")
+
+
+def test_the_victims_lparstat_shows_its_lost_share() -> None:
+    from tests.engine.vterm.helpers import open_screen
+
+    e = Engine(steady(demo_frame(), {"dev01": (1.0, 64), "test01": (0.1, 128)}, 2.7), seed=0)
+    handle, screen = open_screen(e, "dev01")
+    screen.take()
+    type_line(e, handle, screen, "root")
+    assert type_line(e, handle, screen, "root").endswith("# ")
+    e.step(60)
+    line = type_line(e, handle, screen, "lparstat").split("\r\n")[-2].split()
+    assert (line[4], line[5]) == ("2.00", "400.0")  # physc, %entc of its 0.50 PU
+    assert e.execute(ops.InjectFault(kind="noisy", location="test01"), ADMIN).ok
+    e.step(60)
+    line = type_line(e, handle, screen, "lparstat").split("\r\n")[-2].split()
+    assert (line[4], line[5]) == ("0.90", "180.0")
