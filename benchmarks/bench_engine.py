@@ -6,10 +6,11 @@ Prints, for the 1000-partition / 64-pool / 240-core frame and for the demo frame
 of simulated to wall time (stepping in ten-second ticks, as the accelerated clock does),
 and the peak RSS once a simulated day of utilisation history is held. With --faults the
 same run starts with faults active (two cores and a DIMM deconfigured, a runaway process,
-a VIOS down where the frame has one: docs/powervm-rules.md section 13), to show what they
-cost per window. With --systems N one engine (one clock) runs N managed systems of M
-running partitions each (default 8 x 250: one HMC's fleet), then one of them alone: the
-ratio to real time of both, and what one system costs per simulated second.
+a memory leak paging, a noisy neighbour, a VIOS down where the frame has one (its SEA's
+failover delay included): docs/powervm-rules.md section 13), to show what they cost per
+window. With --systems N one engine (one clock) runs N managed systems of M running
+partitions each (default 8 x 250: one HMC's fleet), then one of them alone: the ratio to
+real time of both, and what one system costs per simulated second.
 """
 
 from __future__ import annotations
@@ -44,6 +45,18 @@ def inject_faults(engine: Engine) -> None:
                  if not p.is_vios and p.state == "Running"), None)
     if busy is not None:  # a runaway process: the per-window demand floor is in the path
         assert engine.execute(ops.InjectFault(kind="runaway", location=busy.name), admin).ok
+    running = [p for p in engine.snapshot().frame.partitions
+               if not p.is_vios and p.state == "Running" and p.current is not None]
+    leaky = next((p for p in running if busy is None or p.name != busy.name), None)
+    if leaky is not None:  # a memory leak: the paging CPU is added every run
+        assert engine.execute(ops.InjectFault(kind="memleak", location=leaky.name, rate=64),
+                              admin).ok
+    noisy = next((p for p in running if p.current is not None and p.current.shared
+                  and not p.current.capped and p.current.uncap_weight > 0
+                  and p.name not in (busy.name if busy else "", leaky.name if leaky else "")),
+                 None)
+    if noisy is not None:  # a noisy neighbour: a second pinned demand
+        assert engine.execute(ops.InjectFault(kind="noisy", location=noisy.name), admin).ok
     vios = next((p for p in engine.snapshot().frame.partitions if p.is_vios), None)
     if vios is not None:
         assert engine.execute(ops.ShutdownPartition(lpar=vios.name, option="immediate"),

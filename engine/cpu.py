@@ -19,6 +19,7 @@ from engine.phyp import N_POOLS, DispatchConfig, Dispatcher
 from engine.snapshot import PoolLive, UtilSeries
 from engine.utilisation import Utilisation
 from engine.workload import Workloads
+from engine.workload_faults import PINNED, leaking, memory
 
 # Share of a partition's workload demand while it is not running its OS: firmware,
 # boot and shutdown still burn a little CPU.
@@ -81,12 +82,15 @@ class Processors:
         self._scale = np.array(
             [1.0 if os_up(p) else BOOTING_DEMAND if p.active else 0.0 for p in parts],
             dtype=np.float32)
-        # A runaway process (a "runaway" fault, engine/ops/faults.py) keeps every virtual
-        # processor of its partition busy whatever the workload asks.
-        runaway = {f.target for f in frame.faults if f.kind == "runaway"}
+        # A runaway process or a noisy neighbour (faults, engine/ops/faults.py) keeps every
+        # virtual processor of its partition busy whatever the workload asks.
+        runaway = {f.target for f in frame.faults if f.kind in PINNED}
         self._floor = np.array([vps[i] if p.name in runaway and os_up(p) else 0.0
                                 for i, p in enumerate(parts)], dtype=np.float32) \
             if runaway else None
+        # A memory leak: paging costs CPU growing with engine time (engine/workload_faults.py)
+        self._leaks = [(row, parts[row], vps[row]) for row, _ in leaking(frame)
+                       if os_up(parts[row])]
         self._frame = frame
 
     def _same_setup(self, frame: Frame) -> bool:
@@ -110,8 +114,20 @@ class Processors:
         demand = blocks * self._scale
         if self._floor is not None:
             demand = np.maximum(demand, self._floor)
+        if self._leaks:
+            demand = self._paging(frame, demand, start_window / 100)
         totals = self._dispatcher.run(demand, repeats)
         self._util.add(totals, windows, (start_window + windows) / 100)
+
+    def _paging(self, frame: Frame, demand: np.ndarray, now: float) -> np.ndarray:
+        """Demand plus the CPU a leaking partition spends paging (its figure at the start of
+        the run: runs are a tick, at most a second)."""
+        demand = np.array(demand, order="F")
+        for row, p, vps in self._leaks:
+            extra = memory(frame, p, now).paging_cpu * vps
+            if extra:
+                demand[:, row] = np.minimum(demand[:, row] + extra, vps)
+        return demand
 
     # ------------------------------------------------------------------ reading
     def physc(self) -> dict[int, float]:

@@ -161,6 +161,10 @@ MESSAGES: dict[str, str] = {
     "HSCL1105": "The managed system {name} has lost power (SRC {src}); it cannot be powered "
     "on until power is restored.",
     "HSCL1106": "The serviceable event with problem number {num} was not found.",
+    # (ours) workload faults, SEA failover, call home (engine/ops/faults.py)
+    "HSCL1110": "The partition {name} is not an uncapped shared processor partition; a "
+    "noisy neighbour takes its pool's spare capacity, which only an uncapped partition "
+    "can do.",
     # (ours) managed-system power (engine/ops/power.py); IBM documents chsysstate's --force
     # but not the message of the refusal it overrides
     "HSCL1220": "The managed system {name} cannot be powered off: {count} partition(s) are "

@@ -106,6 +106,7 @@ class ManagedSystem(Frozen):
     hypervisor_base_mem: int | None = Field(default=None, ge=0)
     sample_rate: SampleRate = 30  # seconds between utilisation samples (lslparutil -r config)
     uuid: str = Field(default="", pattern=UUID_PATTERN)  # REST API; "": derived (hmc_tui/rest)
+    callhome: bool = True  # the HMC calls serviceable events home (chsacfg -t callhome)
 
 
 class SharedPool(Frozen):
@@ -375,18 +376,24 @@ class Partition(Frozen):
 # engine/ops/faults.py injects and clears faults; engine/redundancy.py derives what they do
 # (docs/powervm-rules.md section 13).
 
-FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway"]
+FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway", "memleak",
+                    "noisy", "callhome_down"]
 
 
 class Fault(Frozen):
     """A fault in the frame now: what failed, where, since when (engine seconds)."""
 
     kind: FaultKind
-    # port location code, "core N", "dimm N", partition name (crash, runaway) or "system"
+    # port location code, "core N", "dimm N", partition name (crash, runaway, memleak,
+    # noisy), "system" or "hmc" (callhome_down: the HMC's link to IBM)
     target: str
     since: float = Field(default=0.0, ge=0)
-    amount: int = Field(default=0, ge=0)  # cores (core) or MB (dimm) taken out of service
+    # cores (core) or MB (dimm) taken out of service; memleak: MB leaked per engine minute
+    amount: int = Field(default=0, ge=0)
     problem_num: int = Field(default=0, ge=0)  # the serviceable event it opened
+
+
+CallHomeState = Literal["Pending", "Sent", "Failed", "Disabled", "Not required"]
 
 
 class ServiceEvent(Frozen):
@@ -400,9 +407,12 @@ class ServiceEvent(Frozen):
     last_time: float = Field(default=0.0, ge=0)
     status: Literal["Open", "Closed"] = "Open"
     callhome_intended: bool = True
-    # Call-home: "Sent" when the event was reported to IBM, "Not required" for events that
-    # are not called home (ours: every call home succeeds at once).
-    call_home: Literal["Sent", "Not required"] = "Sent"
+    # Call home (engine/ops/faults.py): "Pending" until `callhome_due`, then "Sent" (or
+    # "Failed" while the HMC's call-home link is down: a callhome_down fault); "Disabled"
+    # when call home was off (chsacfg), "Not required" for events not called home or closed
+    # before their call home was made.
+    call_home: CallHomeState = "Sent"
+    callhome_due: float = Field(default=0.0, ge=0)  # engine seconds
 
 
 class Outage(Frozen):
@@ -453,6 +463,13 @@ class Migration(Frozen):
     vscsi: tuple[tuple[int, int], ...] = ()  # client slot -> target VIOS id
     vfc: tuple[tuple[int, int], ...] = ()
     error: str = ""  # why it stopped (Recovery Required)
+class SeaTakeover(Frozen):
+    """An SEA taking over bridging from another of its failover group (a failover, or the
+    failback to the primary): it bridges only from `until` (engine/redundancy.py)."""
+
+    vios_id: int = Field(ge=1)
+    sea: str  # ent8
+    until: float = Field(default=0.0, ge=0)  # engine seconds
 
 
 # ---------------------------------------------------------------- hardware figures
@@ -511,6 +528,7 @@ class Frame(Frozen):
     svc_events: tuple[ServiceEvent, ...] = ()  # oldest first
     outages: tuple[Outage, ...] = ()
     migrations: tuple[Migration, ...] = ()  # partitions migrating away from this system
+    sea_takeovers: tuple[SeaTakeover, ...] = ()  # SEAs still in their failover delay
 
     @field_validator("pools", mode="after")
     @classmethod

@@ -7,7 +7,9 @@ Everything here is derived from the frame (its partitions' states, VIOS mappings
   virtual Fibre Channel (NPIV) adapters and the state of each path, as AIX's `lspath`
   shows them (Enabled, Failed, Missing);
 - `sea_roles`: the role of every Shared Ethernet Adapter in its failover group per
-  `ha_mode` and trunk priority (PRIMARY, BACKUP, PRIMARY_SH, BACKUP_SH, ...);
+  `ha_mode` and trunk priority (PRIMARY, BACKUP, PRIMARY_SH, BACKUP_SH, ...); an SEA
+  taking over from another (failover, failback) bridges only after SEA_TAKEOVER_SECONDS
+  (`frame.sea_takeovers`, placed by `reconcile`);
 - `has_network`: whether a partition still reaches the network (so RMC reaches it);
 - `reconcile`: the frame after applying what the above imply to stored state: RMC lost and
   regained, a boot disk lost (the OS hangs, then crashes) and found again, paths left
@@ -35,6 +37,7 @@ from engine.model import (
     Frame,
     Outage,
     Partition,
+    SeaTakeover,
     SharedEthernetAdapter,
     VirtualEth,
     VirtualFc,
@@ -65,6 +68,13 @@ LOST_DISK_CODES: dict[str, tuple[str, ...]] = {
 CRASHED = frozenset(c for codes in (*CRASH_CODES.values(), *LOST_DISK_CODES.values())
                     for c in codes)  # a Running partition showing one of these is dumping
 DUMP_SECONDS = 10.0  # between the first crash code and the last
+# An SEA taking over bridging from another (the backup when the primary fails, the primary
+# when it returns) starts after this delay: the keep-alives on the control channel stop,
+# the backup notices, the switch relearns the MACs. IBM's Redbook SG24-7940 (PowerVM
+# Virtualization) warns of up to 30 s depending on the switch's spanning tree and advises
+# PortFast; ours: 5 s, a switch set as advised.
+SEA_TAKEOVER_SECONDS = 5.0
+TAKEOVER_TIMER = 1_000_000  # lifecycle keys -(TAKEOVER_TIMER + 100 x VIOS id + SEA index)
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ class SeaRole:
     ha_mode: str
     state: SeaState
     vlans: tuple[int, ...]  # the VLANs this SEA bridges now (none unless PRIMARY*/BACKUP_SH)
+    taking_over: bool = False  # BACKUP in its takeover delay: it bridges soon
 
 
 # ---------------------------------------------------------------- who is up
@@ -295,7 +306,7 @@ class _Sea:
     trunks: list[tuple[int, tuple[int, ...]]]
 
 
-def sea_roles(frame: Frame, *, ideal: bool = False) -> list[SeaRole]:
+def sea_roles(frame: Frame, *, ideal: bool = False, settled: bool = False) -> list[SeaRole]:
     """The role of every SEA now, by VIOS id then SEA name.
 
     SEAs on the same virtual switch bridging overlapping VLANs form a failover group unless
@@ -306,8 +317,12 @@ def sea_roles(frame: Frame, *, ideal: bool = False) -> list[SeaRole]:
     BACKUP_SH the rest). The roles follow the SEAs' health at once, so a failed primary's
     VLANs move to the backup and come back when it returns (failback, as ha_mode=auto does).
     A down VIOS's SEA is UNAVAILABLE; an SEA whose physical link is down is LIMBO.
+    An SEA still in its takeover delay (`frame.sea_takeovers`) is not elected: it stays
+    BACKUP, and the one it takes over from bridges until then if it still can (failback),
+    else nobody does (failover: the gap). `settled`: as if every takeover were done.
     `ideal`: as if every VIOS were up and no port down (what the configuration intends).
     """
+    held = set() if ideal or settled else {(t.vios_id, t.sea) for t in frame.sea_takeovers}
     seas: list[_Sea] = []
     for p in frame.partitions:
         if not p.is_vios:
@@ -329,7 +344,8 @@ def sea_roles(frame: Frame, *, ideal: bool = False) -> list[SeaRole]:
             home.append(entry)
     result: dict[tuple[int, str], SeaRole] = {}
     for group in groups:
-        live = sorted((e for e in group if e.up), key=lambda e: (
+        live = sorted((e for e in group if e.up and (e.vios.id, e.sea.name) not in held),
+                      key=lambda e: (
             e.sea.ha_mode == "standby", _priority(e.vios, e.sea), e.vios.id))
         roles: dict[int, tuple[SeaState, tuple[int, ...]]] = {}
         if live:
@@ -347,7 +363,7 @@ def sea_roles(frame: Frame, *, ideal: bool = False) -> list[SeaRole]:
             result[(e.vios.id, e.sea.name)] = SeaRole(
                 vios=e.vios.name, vios_id=e.vios.id, sea=e.sea.name, vswitch=e.vswitch,
                 priority=_priority(e.vios, e.sea), ha_mode=e.sea.ha_mode, state=state,
-                vlans=vlans)
+                vlans=vlans, taking_over=e.up and (e.vios.id, e.sea.name) in held)
     return [result[k] for k in sorted(result)]
 
 
@@ -355,10 +371,11 @@ def _flat(trunks: list[tuple[int, tuple[int, ...]]]) -> tuple[int, ...]:
     return tuple(sorted({v for _, vs in trunks for v in vs}))
 
 
-def bridged_vlans(frame: Frame, *, ideal: bool = False) -> dict[str, frozenset[int]]:
+def bridged_vlans(frame: Frame, *, ideal: bool = False,
+                  settled: bool = False) -> dict[str, frozenset[int]]:
     """vswitch -> the VLANs some SEA bridges to the physical network now."""
     out: dict[str, set[int]] = {}
-    for role in sea_roles(frame, ideal=ideal):
+    for role in sea_roles(frame, ideal=ideal, settled=settled):
         out.setdefault(role.vswitch, set()).update(role.vlans)
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -393,11 +410,60 @@ def has_network(frame: Frame, p: Partition, *, ideal: bool = False,
 
 def _quiet(frame: Frame) -> bool:
     """Nothing can have failed: no fault, no outage to undo, every VIOS serving."""
-    return (not frame.faults and not frame.outages
+    return (not frame.faults and not frame.outages and not frame.sea_takeovers
             and all(serving(p) for p in frame.partitions if p.is_vios))
 
 
-def reconcile(frame: Frame, lifecycle: lc.Lifecycle, now: float) -> Frame:
+def _timer(frame: Frame, vios_id: int, sea: str) -> int:
+    """The lifecycle key of an SEA's takeover delay (below 0: no partition's)."""
+    vios = frame.partition(vios_id)
+    index = next((i for i, x in enumerate(vios.seas) if x.name == sea), 0) if vios else 0
+    return -(TAKEOVER_TIMER + 100 * vios_id + index)
+
+
+def _takeovers(frame: Frame, before: Frame | None, lifecycle: lc.Lifecycle,
+               now: float) -> Frame:
+    """Drop the takeovers that are done, or moot (the SEA would not bridge anyway: the one
+    it took over from is back first, or it failed itself); start one for each SEA that
+    would bridge VLANs another SEA of its vswitch bridged before, unless it was already
+    taking over then (its delay just ended). Each start schedules a step at its end, so
+    `reconcile` runs then."""
+    kept = tuple(t for t in frame.sea_takeovers if t.until > now + 1e-9)
+    if kept:
+        bridging = {(r.vios_id, r.sea) for r in sea_roles(frame, settled=True) if r.vlans}
+        for t in kept:
+            if (t.vios_id, t.sea) not in bridging:
+                lifecycle.cancel(_timer(frame, t.vios_id, t.sea))
+        kept = tuple(t for t in kept if (t.vios_id, t.sea) in bridging)
+    if kept != frame.sea_takeovers:
+        frame = frame.model_copy(update={"sea_takeovers": kept})
+    if before is None or before is frame or (_quiet(before) and _quiet(frame)):
+        return frame
+    old = sea_roles(before)
+    was_held = {(t.vios_id, t.sea) for t in before.sea_takeovers}
+    for _ in range(4):  # a held SEA can hand the election to a third one: again
+        new = []
+        for role in sea_roles(frame):
+            key = (role.vios_id, role.sea)
+            if not role.vlans or key in was_held:
+                continue
+            if any((o.vios_id, o.sea) == key and o.vlans for o in old):
+                continue  # it bridged before: no takeover
+            if any(o.vswitch == role.vswitch and set(o.vlans) & set(role.vlans) for o in old):
+                new.append(SeaTakeover(vios_id=role.vios_id, sea=role.sea,
+                                       until=now + SEA_TAKEOVER_SECONDS))
+        if not new:
+            return frame
+        for t in new:
+            lifecycle.schedule(_timer(frame, t.vios_id, t.sea), now,
+                               [(SEA_TAKEOVER_SECONDS, None, None, None)])
+        was_held |= {(t.vios_id, t.sea) for t in new}
+        frame = frame.model_copy(update={"sea_takeovers": (*frame.sea_takeovers, *new)})
+    return frame
+
+
+def reconcile(frame: Frame, lifecycle: lc.Lifecycle, now: float,
+              before: Frame | None = None) -> Frame:
     """The frame with the effects of failures (and repairs) applied to stored state; the
     lifecycle gets the hang and crash steps of a partition whose boot disk lost its paths.
 
@@ -408,13 +474,17 @@ def reconcile(frame: Frame, lifecycle: lc.Lifecycle, now: float) -> Frame:
       "rootvg" outage; HANG_SECONDS later RMC stops, CRASH_SECONDS later it ends in `Error`
       with its OS's crash codes. If a path comes back before the crash the steps are
       cancelled and RMC returns.
+    - SEA takeovers (given the frame `before` the change): an SEA that takes over bridging
+      does so SEA_TAKEOVER_SECONDS later (`frame.sea_takeovers`); RMC does not notice so
+      short a gap (it is computed as if the takeover were done).
     """
+    frame = _takeovers(frame, before, lifecycle, now)
     if _quiet(frame):
         return frame
     outages: dict[OutageKey, Outage] = {(o.lpar_id, o.kind, o.vios_id): o
                                         for o in frame.outages}
     index = _Index(frame)
-    bridged = bridged_vlans(frame)
+    bridged = bridged_vlans(frame, settled=True)
     ideal = bridged_vlans(frame, ideal=True)
     parts = []
     changed = False

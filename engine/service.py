@@ -34,6 +34,7 @@ from engine.hmc import Hmc, resolve_index
 from engine.journal import NO_CHANGE, Event, Journal
 from engine.mobility import progress as mobility
 from engine.model import Frame
+from engine.ops.faults import settle_callhome
 from engine.redundancy import effects, reconcile
 from engine.roles import SYSTEM_ACTOR, Actor, authorize
 from engine.snapshot import ClockMode, ClockState, Snapshot, UtilSeries
@@ -467,7 +468,8 @@ class Engine:
                 if step.then is not None:
                     self._followup(step.then, sys_)
             # what the steps did to paths, SEAs and RMC (once for all due at this time)
-            sys_.frame = reconcile(sys_.frame, sys_.lifecycle, now)
+            sys_.frame = settle_callhome(
+                reconcile(sys_.frame, sys_.lifecycle, now, before=before), now)
             for target, message in effects(before, sys_.frame):
                 self._journal.add(time=now, user=SYSTEM_ACTOR.user, role=SYSTEM_ACTOR.role,
                                   op="state", target=target, command="", ok=True,

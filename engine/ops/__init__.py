@@ -27,7 +27,14 @@ from engine.ops.config import (
 )
 from engine.ops.console import BootFromDevice, FirmwareReset, InterruptBoot, OsShutdown
 from engine.ops.dlpar import ChangeMemory, ChangeProcessors, SetUncapWeight
-from engine.ops.faults import ClearFault, CloseServiceEvent, ConfigureDevices, InjectFault
+from engine.ops.faults import (
+    ClearFault,
+    CloseServiceEvent,
+    ConfigureDevices,
+    InjectFault,
+    SetCallHome,
+    settle_callhome,
+)
 from engine.ops.firmware import UpdateFirmware
 from engine.ops.mobility import MigratePartition
 from engine.ops.monitor import ChangeSampleRate
@@ -71,7 +78,7 @@ AnyOperation = Annotated[
     | AcceptViosLicense | UpdateFirmware
     | CreateOptical | LoadOptical | UnloadOptical | CreateRepository | ChangeSampleRate
     | SaveCurrentConfig
-    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent
+    | InjectFault | ClearFault | ConfigureDevices | CloseServiceEvent | SetCallHome
     | InterruptBoot | BootFromDevice | FirmwareReset | OsShutdown
     | MigratePartition,
     Field(discriminator="op"),
@@ -99,11 +106,12 @@ def execute(frame: Frame, lifecycle: Lifecycle, now: float, op: Operation,
 
 
 def _finish(ctx: Context, before: Frame) -> None:
-    """What follows every operation on a system: redundancy effects, reference codes, and
-    every frame rule on the result."""
+    """What follows every operation on a system: redundancy effects, call-home states,
+    reference codes, and every frame rule on the result."""
     from engine.rules import check_frame  # late: rules imports the model only
 
-    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, ctx.now)
+    ctx.frame = reconcile(ctx.frame, ctx.lifecycle, ctx.now, before=before)
+    ctx.frame = settle_callhome(ctx.frame, ctx.now)
     ctx.frame = record_refcodes(before, ctx.frame, ctx.now)
     check_frame(ctx.frame)
 
@@ -131,7 +139,7 @@ __all__ = [
 ]
 __all__ += ["SystemsContext", "execute_systems"]  # operations across managed systems
 __all__ += [  # engine/ops/faults.py
-    "ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault"]
+    "ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault", "SetCallHome"]
 __all__ += [  # engine/ops/system.py
     "AcceptViosLicense", "ApplyProfile", "ChangeSystem", "ChangeSystemMemory",
     "NetbootPartition", "SetProfileSync",

@@ -21,6 +21,7 @@ from engine.errors import HmcError
 from engine.hmcsyntax import name
 from engine.model import Fault, FaultKind, Frame, ServiceEvent
 from engine.ops.base import Context, Operation
+from engine.workload_faults import DEFAULT_LEAK_MB_PER_MIN
 
 # SRCs of the serviceable events (ours: in the families IBM uses, B7xx platform firmware /
 # I/O, B1xx service processor detected processor and memory errors, 11xx power (SPCN),
@@ -32,24 +33,56 @@ SRC: dict[str, str] = {
 DEFAULT_DIMM_GB = 64
 HMC_NAME = "hmc"  # the analyzing HMC of every event (hmc_tui's lshmc hostname)
 CRASH_RESTART_SECONDS = 5.0  # after the last dump code, the reboot begins (ours)
+CALLHOME_SECONDS = 30.0  # from the event to the end of the HMC's call home (ours)
+
+
+def _callhome_timer(number: int) -> int:
+    """The lifecycle key of an event's call home: below 0, so no partition's (a due step
+    on it changes nothing itself; the engine settles call homes after due steps)."""
+    return -number
 
 
 def open_event(ctx: Context, refcode: str, text: str, fru: str,
                callhome: bool = True) -> int:
-    """Log a serviceable event; its problem number."""
+    """Log a serviceable event; its problem number. One meant to be called home is
+    "Pending" for CALLHOME_SECONDS (then `settle_callhome`), "Disabled" while the system's
+    call home is off."""
     events = ctx.frame.svc_events
     number = max((e.problem_num for e in events), default=0) + 1
+    state = ("Not required" if not callhome else "Pending" if ctx.frame.system.callhome
+             else "Disabled")
+    due = ctx.now + CALLHOME_SECONDS if state == "Pending" else 0.0
     event = ServiceEvent(problem_num=number, refcode=refcode, text=text, fru=fru,
                          first_time=ctx.now, last_time=ctx.now, callhome_intended=callhome,
-                         call_home="Sent" if callhome else "Not required")
+                         call_home=state, callhome_due=due)
+    if state == "Pending":
+        ctx.lifecycle.schedule(_callhome_timer(number), ctx.now, [(CALLHOME_SECONDS, None,
+                                                                   None, None)])
     ctx.frame = ctx.frame.model_copy(update={"svc_events": (*events, event)})
     return number
 
 
 def close_event(ctx: Context, number: int) -> None:
-    events = tuple(e.model_copy(update={"status": "Closed", "last_time": ctx.now})
-                   if e.problem_num == number else e for e in ctx.frame.svc_events)
+    """Closed: a call home not yet made is not made ("Not required")."""
+    ctx.lifecycle.cancel(_callhome_timer(number))
+    events = tuple(e.model_copy(update={
+        "status": "Closed", "last_time": ctx.now,
+        "call_home": "Not required" if e.call_home == "Pending" else e.call_home})
+        if e.problem_num == number else e for e in ctx.frame.svc_events)
     ctx.frame = ctx.frame.model_copy(update={"svc_events": events})
+
+
+def settle_callhome(frame: Frame, now: float) -> Frame:
+    """Call homes due by `now`: "Sent", or "Failed" while the HMC's call-home link is down
+    (a callhome_down fault)."""
+    if not any(e.call_home == "Pending" and e.callhome_due <= now + 1e-9
+               for e in frame.svc_events):
+        return frame
+    result = "Failed" if any(f.kind == "callhome_down" for f in frame.faults) else "Sent"
+    events = tuple(e.model_copy(update={"call_home": result})
+                   if e.call_home == "Pending" and e.callhome_due <= now + 1e-9 else e
+                   for e in frame.svc_events)
+    return frame.model_copy(update={"svc_events": events})
 
 
 def _find_port(frame: Frame, target: str) -> tuple[str, str, str]:
@@ -82,8 +115,9 @@ def _numbered(frame: Frame, kind: str, target: str, limit: int) -> str:
 
 class InjectFault(Operation):
     """Break something: a physical port, a core, a DIMM, a partition's OS, the power, or
-    start a runaway process in a partition (a workload fault: engine/cpu.py pins its
-    demand at its virtual processors)."""
+    start a workload fault in a partition: a runaway process or a noisy neighbour
+    (engine/cpu.py pins its demand at its virtual processors), a memory leak (it pages:
+    engine/workload_faults.py)."""
 
     op: Literal["inject_fault"] = "inject_fault"
     task: ClassVar[str] = "config"
@@ -91,6 +125,7 @@ class InjectFault(Operation):
     location: str = ""  # becomes Fault.target; port: location code or PARTITION:PORT
     size_gb: int | None = Field(default=None, ge=1)  # dimm: the DIMM's size
     restart: bool = True  # crash: the OS reboots after its dump (AIX's autorestart=true)
+    rate: int | None = Field(default=None, ge=1)  # memleak: MB leaked per engine minute
 
     def apply(self, ctx: Context) -> None:
         frame = ctx.frame
@@ -98,11 +133,13 @@ class InjectFault(Operation):
         if self.kind == "crash":
             self._crash(ctx)
             return
-        if self.kind == "runaway":  # a workload fault: no serviceable event
-            p = ctx.partition(self.location)
-            if any(f.kind == "runaway" and f.target == p.name for f in frame.faults):
-                raise HmcError("HSCL1102", what=f"runaway {p.name}", name=system.name)
-            fault = Fault(kind="runaway", target=p.name, since=ctx.now)
+        if self.kind in ("runaway", "memleak", "noisy"):  # workload faults: no event
+            self._workload(ctx)
+            return
+        if self.kind == "callhome_down":
+            if any(f.kind == "callhome_down" for f in frame.faults):
+                raise HmcError("HSCL1102", what="callhome_down", name=system.name)
+            fault = Fault(kind="callhome_down", target=HMC_NAME, since=ctx.now)
             ctx.frame = frame.model_copy(update={"faults": (*frame.faults, fault)})
             return
         if self.kind == "power_loss":
@@ -153,6 +190,18 @@ class InjectFault(Operation):
         ctx.frame = frame.model_copy(update={"faults": (*frame.faults, fault)})
         ctx.data["problem_num"] = problem
 
+    def _workload(self, ctx: Context) -> None:
+        frame = ctx.frame
+        p = ctx.partition(self.location)
+        if any(f.kind == self.kind and f.target == p.name for f in frame.faults):
+            raise HmcError("HSCL1102", what=f"{self.kind} {p.name}", name=frame.system.name)
+        r = p.current if p.current is not None else p.settings()
+        if self.kind == "noisy" and not (r.shared and not r.capped and r.uncap_weight > 0):
+            raise HmcError("HSCL1110", name=p.name)
+        amount = (self.rate or DEFAULT_LEAK_MB_PER_MIN) if self.kind == "memleak" else 0
+        fault = Fault(kind=self.kind, target=p.name, since=ctx.now, amount=amount)
+        ctx.frame = frame.model_copy(update={"faults": (*frame.faults, fault)})
+
     def _crash(self, ctx: Context) -> None:
         p = ctx.partition(self.location)
         if not p.active:
@@ -185,16 +234,20 @@ class InjectFault(Operation):
         ctx.frame = ctx.frame.model_copy(update={"system": system})
 
     def target(self) -> str:
+        if self.kind == "callhome_down":
+            return HMC_NAME
         return self.location if self.location and self.kind != "power_loss" else "system"
 
     def command(self, frame: Frame) -> str:
         cmd = f"chhwfault -m {name(frame.system.name)} -o inject -t {self.kind}"
-        if self.location and self.kind != "power_loss":
+        if self.location and self.kind not in ("power_loss", "callhome_down"):
             cmd += f" -l {name(self.location)}"
         if self.size_gb is not None:
             cmd += f" --size {self.size_gb}"
         if self.kind == "crash" and not self.restart:
             cmd += " --norestart"
+        if self.rate is not None:
+            cmd += f" --rate {self.rate}"
         return cmd
 
 
@@ -285,6 +338,27 @@ class CloseServiceEvent(Operation):
         return f"chsvcevent -o close -p {self.problem_num} -h {HMC_NAME}"
 
 
+class SetCallHome(Operation):
+    """chsacfg -t callhome -o enable|disable -s all|SYSTEM: whether the HMC calls the
+    system's serviceable events home. Events opened while it is off are "Disabled" (not
+    called home later); a pending call home goes on."""
+
+    op: Literal["callhome"] = "callhome"
+    task: ClassVar[str] = "config"
+    enabled: bool
+
+    def apply(self, ctx: Context) -> None:
+        system = ctx.frame.system.model_copy(update={"callhome": self.enabled})
+        ctx.frame = ctx.frame.model_copy(update={"system": system})
+
+    def target(self) -> str:
+        return "system"
+
+    def command(self, frame: Frame) -> str:
+        how = "enable" if self.enabled else "disable"
+        return f"chsacfg -t callhome -o {how} -s {name(frame.system.name)}"
+
+
 def faults_of(frame: Frame, kind: str) -> list[Fault]:
     return [f for f in frame.faults if f.kind == kind]
 
@@ -293,5 +367,5 @@ def power_lost(frame: Frame) -> bool:
     return any(f.kind == "power_loss" for f in frame.faults)
 
 
-__all__ = ["ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault",
-           "close_event", "faults_of", "open_event", "power_lost"]
+__all__ = ["ClearFault", "CloseServiceEvent", "ConfigureDevices", "InjectFault", "SetCallHome",
+           "close_event", "faults_of", "open_event", "power_lost", "settle_callhome"]

@@ -52,6 +52,7 @@ from engine.model import (
     PhysicalPort,
     Profile,
     RefcodeEntry,
+    SeaTakeover,
     ServiceEvent,
     SharedEthernetAdapter,
     SharedPool,
@@ -191,6 +192,7 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     RefcodeEntry: ("refcode",),
     Fault: ("target",),
     ServiceEvent: ("refcode", "text", "fru"),
+    SeaTakeover: ("sea",),
 }
 _GET = {model: attrgetter(*fields) for model, fields in TEXT_FIELDS.items()}
 
@@ -234,6 +236,7 @@ def _all_text(frame: Frame) -> list[str]:
     fault_event = _GET[ServiceEvent]
     for e in frame.svc_events:
         out.extend(fault_event(e))
+    out.extend(t.sea for t in frame.sea_takeovers)
     return out
 
 
@@ -258,3 +261,5 @@ def _text_models(frame: Frame) -> Iterator[tuple[str, BaseModel]]:
         yield f"faults[{k}]", f
     for k, e in enumerate(frame.svc_events):
         yield f"svc_events[{k}]", e
+    for k, t in enumerate(frame.sea_takeovers):
+        yield f"sea_takeovers[{k}]", t

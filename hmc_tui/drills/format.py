@@ -178,6 +178,7 @@ class FaultEntry(Strict):
     location: str = ""  # as chhwfault -l: a port (vios1:fcs0), "core N", a partition
     size_gb: int | None = Field(default=None, ge=1)  # dimm
     restart: bool = True  # crash: the OS reboots after its dump
+    rate: int | None = Field(default=None, ge=1)  # memleak: MB leaked per engine minute
     at: float | None = Field(default=None, ge=0, allow_inf_nan=False)  # drill seconds
     when: Condition | None = None  # or: when this first holds
     # Repaired (chhwfault -o clear) this many engine seconds after it was injected: the

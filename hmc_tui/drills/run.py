@@ -236,7 +236,8 @@ class DrillRun:
             if not due:
                 continue
             result = self._execute(InjectFault(kind=spec.kind, location=spec.location,
-                                               size_gb=spec.size_gb, restart=spec.restart))
+                                               size_gb=spec.size_gb, restart=spec.restart,
+                                               rate=spec.rate))
             fault.time = _t(self.elapsed)
             fault.ok = result.ok
             fault.message = "" if result.ok else str(result)

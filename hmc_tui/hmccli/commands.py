@@ -75,6 +75,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command(hmcinfo.LSSYSCONN, hmcinfo.run_lssysconn),
     Command(svcevents.GRAMMAR, svcevents.run),
     Command(svcevents.CHSVCEVENT, svcevents.run_ch, svcevents.plan_ch),
+    Command(svcevents.CHSACFG, svcevents.run_sacfg, svcevents.plan_sacfg),
     Command(hwfault.CHHWFAULT, hwfault.run, hwfault.plan),  # hmc-tui's own, not the HMC's
     Command(hwfault.LSHWFAULT, hwfault.run_ls),
     Command(vios.GRAMMAR, vios.run, vios.plan),

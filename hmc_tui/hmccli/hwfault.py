@@ -9,6 +9,9 @@ hmc-tui's own). They exist so that users, instructors and drills can rehearse fa
     chhwfault -m SYS -o inject -t crash -l LPAR [--norestart]
     chhwfault -m SYS -o inject -t power_loss
     chhwfault -m SYS -o inject -t runaway -l LPAR        (a process pins every VP of LPAR)
+    chhwfault -m SYS -o inject -t memleak -l LPAR [--rate MB]  (leaks MB a minute: it pages)
+    chhwfault -m SYS -o inject -t noisy -l LPAR          (an uncapped LPAR takes its pool)
+    chhwfault -m SYS -o inject -t callhome_down          (the HMC's call home fails)
     chhwfault -m SYS -o clear -t KIND [-l TARGET]         (the repair; without -l the latest)
     chhwfault -m SYS -o cfgmgr -l LPAR                    (the client OS's cfgmgr: Missing paths)
     lshwfault -m SYS -r fault | sea | path -p LPAR       (faults, SEA roles, a client's paths)
@@ -31,7 +34,8 @@ from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.shared_flags import FIELDS, HEADER, SYSTEM
 
-KINDS = ("port_down", "core", "dimm", "crash", "power_loss", "runaway")
+KINDS = ("port_down", "core", "dimm", "crash", "power_loss", "runaway", "memleak", "noisy",
+         "callhome_down")
 FAULT_ATTRS = ("kind", "target", "since", "amount", "problem_num")
 SEA_ATTRS = ("vios", "sea", "vswitch", "priority", "ha_mode", "state", "vlans")
 PATH_ATTRS = ("name", "status", "parent", "connection", "vios", "server", "port")
@@ -49,13 +53,17 @@ CHHWFAULT = Grammar(
              help="inject, clear, or cfgmgr (run the\npartition OS's cfgmgr: configures the\n"
                   "paths left Missing)"),
         Flag("-t", metavar="<fault type>", choices=KINDS, required=True,
-             help="port_down, core, dimm, crash, power_loss\nor runaway"),
+             help="port_down, core, dimm, crash, power_loss,\n"
+                  "runaway, memleak, noisy or callhome_down"),
         Flag("-l", metavar="<target>", names="text",
              help="port_down: LPAR:PORT or the port's location\n"
                   "code; core/dimm: \"core N\" / \"dimm N\";\n"
-                  "crash, runaway, cfgmgr: the partition's name"),
+                  "crash, runaway, memleak, noisy, cfgmgr:\n"
+                  "the partition's name"),
         Flag("--size", metavar="<GB>", names="number", help="dimm: its size (default 64)"),
         Flag("--norestart", SWITCH, help="crash: the OS does not reboot after its dump"),
+        Flag("--rate", metavar="<MB per minute>", names="number",
+             help="memleak: MB leaked per minute (default\n512)"),
     ),
     (
         Variant({"-o": "clear"}, flags=("-m", "-o", "-t", "-l")),
@@ -70,6 +78,11 @@ CHHWFAULT = Grammar(
         Variant({"-o": "inject", "-t": "power_loss"}, flags=("-m", "-o", "-t")),
         Variant({"-o": "inject", "-t": "runaway"}, flags=("-m", "-o", "-t", "-l"),
                 required=("-l",)),
+        Variant({"-o": "inject", "-t": "memleak"}, flags=("-m", "-o", "-t", "-l", "--rate"),
+                required=("-l",)),
+        Variant({"-o": "inject", "-t": "noisy"}, flags=("-m", "-o", "-t", "-l"),
+                required=("-l",)),
+        Variant({"-o": "inject", "-t": "callhome_down"}, flags=("-m", "-o", "-t")),
     ),
 )
 
@@ -109,7 +122,8 @@ def plan(ctx: Ctx, args: Args) -> list[Operation]:
         return [ClearFault(kind=kind, location=location)]
     return [InjectFault(kind=kind, location=location,
                         size_gb=args.integer("--size", low=1),
-                        restart="--norestart" not in args)]
+                        restart="--norestart" not in args,
+                        rate=args.integer("--rate", low=1))]
 
 
 def run(ctx: Ctx, args: Args) -> str:

@@ -25,9 +25,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from engine.errors import HmcError
 from engine.journal import Event
 from engine.model import ServiceEvent
-from engine.ops import CloseServiceEvent, Operation
+from engine.ops import CloseServiceEvent, Operation, SetCallHome
 from hmc_tui.hmccli.context import Ctx, hmc_time
 from hmc_tui.hmccli.filters import parse_filter
 from hmc_tui.hmccli.format import Record, render
@@ -41,10 +42,10 @@ HARDWARE_ATTRS = (
     "sys_mtms", "enclosure_mtms", "firmware_fix", "text", "created_time", "reporting_name",
     "reporting_mtms", "failing_mtms", "analyzing_hmc", "event_time", "files",
     "approval_state", "callhome_intended", "duplicate_count", "event_severity",
-    "analyzing_mtms", "ref_code_extn", "sys_refcode", "fru_details",
+    "analyzing_mtms", "ref_code_extn", "sys_refcode", "fru_details", "callhome_status",
 )
 HARDWARE_FILTERS = ("problem_nums", "status", "approval_state", "callhome_intended",
-                    "refcodes")
+                    "refcodes", "callhome_status")
 CONSOLE_ATTRS = ("time", "text", "user_name", "task_role", "operation", "target", "result",
                  "command")
 DEFAULT_DAYS = 7
@@ -64,7 +65,8 @@ GRAMMAR = Grammar(
              help="events of the last this many minutes"),
         replace(FILTER, help="user_names, targets, operations (console);\n"
                              "problem_nums, status, approval_state,\n"
-                             "callhome_intended, refcodes (hardware)"),
+                             "callhome_intended, refcodes,\n"
+                             "callhome_status (hardware)"),
         replace(FIELDS, help="the attributes to be listed:\n"
                              "  time, text, user_name, task_role,\n"
                              "  operation, target, result, command"),
@@ -95,6 +97,35 @@ CHSVCEVENT = Grammar(
         Variant({"-o": "closeall"}, flags=("-o",)),
     ),
 )
+
+
+CHSACFG = Grammar(
+    "chsacfg", "enable or disable call home",
+    "Enables or disables calling the serviceable events of a managed\n"
+    "system home to IBM. Events opened while call home is disabled are\n"
+    "not called home.",
+    (
+        Flag("-t", choices=("callhome",), required=True, help="callhome"),
+        Flag("-o", choices=("enable", "disable"), required=True, help="enable or disable"),
+        Flag("-s", metavar="<managed system>", names="text", required=True,
+             help="all, or the managed system's name or\ntype-model*serial"),
+    ),
+    (Variant({"-t": "callhome"}, flags=("-t", "-o", "-s")),),
+)
+
+
+def plan_sacfg(ctx: Ctx, args: Args) -> list[Operation]:
+    target = args.require("-s")
+    system = ctx.frame.system
+    if target != "all" and target != system.name and target.upper() != ctx.frame.mtms.upper():
+        raise HmcError("HSCL8014", name=target)
+    return [SetCallHome(enabled=args.require("-o") == "enable")]
+
+
+def run_sacfg(ctx: Ctx, args: Args) -> str:
+    for op in plan_sacfg(ctx, args):
+        ctx.execute(op)
+    return ""
 
 
 def plan_ch(ctx: Ctx, args: Args) -> list[Operation]:
@@ -129,7 +160,7 @@ def record(ctx: Ctx, event: Event) -> Record:
 
 FILTER_ATTR = {"problem_nums": "problem_num", "status": "status",
                "approval_state": "approval_state", "callhome_intended": "callhome_intended",
-               "refcodes": "refcode"}
+               "refcodes": "refcode", "callhome_status": "callhome_status"}
 
 
 def hardware_record(ctx: Ctx, event: ServiceEvent) -> Record:
@@ -152,6 +183,9 @@ def hardware_record(ctx: Ctx, event: ServiceEvent) -> Record:
         "duplicate_count": "0", "event_severity": "0", "analyzing_mtms": mtms,
         "ref_code_extn": "00000000", "sys_refcode": event.refcode + "00000000",
         "fru_details": fru,
+        # ours (no source for the attribute name): Pending, Sent, Failed, Disabled or
+        # "Not required" (engine/ops/faults.py)
+        "callhome_status": event.call_home,
     }
 
 

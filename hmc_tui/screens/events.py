@@ -3,7 +3,10 @@
 Every operation any console runs (accepted or refused, with its HSCL code) and every lifecycle
 state change is journaled by the engine. New events are appended to the table as snapshots
 bring them; `/` filters incrementally by text and `s` hides the lifecycle ("state") events.
-The line under the table shows the selected event's full command and message.
+The line under the table shows the selected event's full command and message. Below it,
+the serviceable events (the SRCs faults logged, `lssvcevents -t hardware`) with their
+call-home state; `c` closes the selected one through the engine (CloseServiceEvent, a
+superadmin task: a refusal is shown in the line under it).
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from engine.journal import Event
+from engine.ops import CloseServiceEvent
 from engine.snapshot import Snapshot
 from hmc_tui.screens.host import console_host
 from hmc_tui.widgets.event_table import MAX_ROWS, EventTable, event_when, matches
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
+from hmc_tui.widgets.svc_event_table import SvcEventTable
 
 
 class FilterInput(Input):
@@ -44,6 +49,7 @@ class EventsScreen(Screen):
         Binding("slash", "filter", "Filter", id="events.filter"),
         Binding("s", "toggle_states", "Hide/show states", id="events.states"),
         Binding("ctrl+l", "clear_filter", "Clear filter", id="events.clear_filter"),
+        Binding("c", "close_svc_event", "Close svc event", id="events.close_svc"),
     ]
 
     DEFAULT_CSS = """
@@ -53,6 +59,9 @@ class EventsScreen(Screen):
     EventsScreen #events-filter.-open { display: block; }
     EventsScreen #events-detail { height: 2; padding: 0 1; background: $boost;
                                   color: $foreground; }
+    EventsScreen #svc-title { height: 1; background: $panel; padding: 0 1; }
+    EventsScreen #svc-table { height: 7; }
+    EventsScreen #svc-detail { height: 1; padding: 0 1; color: $foreground; }
     """
 
     def __init__(self) -> None:
@@ -69,6 +78,9 @@ class EventsScreen(Screen):
                           id="events-filter")
         yield EventTable(id="events-table")
         yield Static("", id="events-detail")
+        yield Static("", id="svc-title")
+        yield SvcEventTable(id="svc-table")
+        yield Static("", id="svc-detail")
         yield StatusBar()
         yield Footer()
 
@@ -83,6 +95,10 @@ class EventsScreen(Screen):
     def table(self) -> EventTable:
         return self.query_one("#events-table", EventTable)
 
+    @property
+    def svc_table(self) -> SvcEventTable:
+        return self.query_one("#svc-table", SvcEventTable)
+
     # ------------------------------------------------------------------ the app contract
     def _refresh_from_app(self) -> None:
         self.show_snapshot(console_host(self).snapshot)
@@ -95,6 +111,13 @@ class EventsScreen(Screen):
         self._snap = snap
         if first:
             self.table.epoch = snap.frame.system.epoch
+            self.svc_table.epoch = snap.frame.system.epoch
+        if self.svc_table.show(snap.frame.svc_events):
+            svc = snap.frame.svc_events
+            opened = sum(1 for e in svc if e.status == "Open")
+            self.query_one("#svc-title", Static).update(
+                f"Serviceable events · {opened} open of {len(svc)} · c closes the selected one"
+                if svc else "Serviceable events · none")
         events = snap.events
         if events and events[-1].seq != self._last_seq:
             new: list[Event] = []
@@ -154,6 +177,21 @@ class EventsScreen(Screen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._update_detail()
+
+    # ------------------------------------------------------------------ serviceable events
+    async def action_close_svc_event(self) -> None:
+        event = self.svc_table.selected
+        detail = self.query_one("#svc-detail", Static)
+        if event is None:
+            detail.update("No serviceable event to close.")
+            return
+        if event.status == "Closed":
+            detail.update(f"Problem {event.problem_num} is already closed.")
+            return
+        result = await console_host(self).run_operation(
+            CloseServiceEvent(problem_num=event.problem_num))
+        detail.update(f"Problem {event.problem_num} closed." if result.ok
+                      else f"{result.code} {result.message}")
 
     # ------------------------------------------------------------------ filter
     def action_filter(self) -> None:

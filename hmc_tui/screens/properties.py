@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
 from engine.model import Frame, Partition, Resources, VirtualEth, VirtualFc, VirtualScsi
+from engine.redundancy import client_paths
 from engine.snapshot import Snapshot, UtilSeries
 from hmc_tui.formatting import (
     BOOT_MODE_LABELS,
@@ -32,7 +33,7 @@ from hmc_tui.screens.partition_actions import PartitionActions
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 
-TABS = ("general", "processors", "memory", "adapters", "utilisation", "profiles")
+TABS = ("general", "processors", "memory", "adapters", "paths", "utilisation", "profiles")
 SAMPLE_SECONDS = 5.0  # the engine's short-term sample interval: no point asking more often
 PHYSC_COUNTERS = ("capped_cycles", "uncapped_cycles", "time_cycles")
 SPARK_SAMPLES = 240  # 20 minutes of 5 s samples: more than a wide terminal shows
@@ -145,6 +146,9 @@ def adapter_row(a: VirtualScsi | VirtualFc | VirtualEth, p: Partition,
 
 ADAPTER_COLUMNS = ("Slot", "Type", "Side", "Remote partition", "Remote slot", "Details",
                    "Required", "Location code")
+# A client disk's paths through each VIOS, as its lspath shows them (engine.redundancy)
+PATH_COLUMNS = ("Disk", "Path", "Via", "VIOS", "Server adapter", "FC port", "Status")
+PATH_STYLE = {"Enabled": "green", "Failed": "bold red", "Missing": "yellow"}
 PROFILE_COLUMNS = ("Profile", "Mode", "PU min/des/max", "VP min/des/max", "Memory MB min/des/max",
                    "Pool", "Boot", "Auto start")
 
@@ -196,6 +200,9 @@ class PropertiesScreen(PartitionActions):
                 yield Static(id="memory-body")
             with TabPane("Virtual adapters", id="adapters"):
                 yield DataTable(id="adapters-table", cursor_type="row")
+            with TabPane("Paths", id="paths"):  # disk paths: 80 columns fit every tab
+                yield Static("", id="paths-info")
+                yield DataTable(id="paths-table", cursor_type="row")
             with TabPane("Utilisation", id="utilisation"):
                 yield Static("", id="util-info")
                 yield Sparkline([], summary_function=max, id="util-spark")
@@ -207,6 +214,7 @@ class PropertiesScreen(PartitionActions):
     def on_mount(self) -> None:
         self.query_one("#adapters-table", DataTable).add_columns(*ADAPTER_COLUMNS)
         self.query_one("#profiles-table", DataTable).add_columns(*PROFILE_COLUMNS)
+        self.query_one("#paths-table", DataTable).add_columns(*PATH_COLUMNS)
         self.show_snapshot(self.hmc.snapshot)
 
     def on_screen_resume(self) -> None:
@@ -258,6 +266,7 @@ class PropertiesScreen(PartitionActions):
         self.query_one("#processors-body", Static).update(
             kv_table(processor_rows(p, frame, physc)))
         self.query_one("#memory-body", Static).update(kv_table(memory_rows(p, frame)))
+        self._render_paths(p, frame)  # a VIOS or a port elsewhere changes them
         if not changed_partition:
             return  # adapters and profiles depend on this partition only
         adapters = self.query_one("#adapters-table", DataTable)
@@ -268,6 +277,28 @@ class PropertiesScreen(PartitionActions):
         profiles.clear()
         for row in profile_rows(p, frame):
             profiles.add_row(*row)
+
+    def _render_paths(self, p: Partition, frame: Frame) -> None:
+        """Every path of every client disk and its state: the engine's (client_paths)."""
+        paths = [] if p.is_vios else client_paths(frame, p)
+        table = self.query_one("#paths-table", DataTable)
+        table.clear()
+        for x in paths:
+            table.add_row(x.disk, x.parent, "vSCSI" if x.via == "vscsi" else "NPIV", x.vios,
+                          x.server, x.port or "-",
+                          Text(x.status, style=PATH_STYLE.get(x.status, "")))
+        disks = sorted({x.disk for x in paths})
+        lost = sorted({x.disk for x in paths} - {x.disk for x in paths
+                                                  if x.status == "Enabled"})
+        if p.is_vios:
+            info = "A VIOS serves disks: its mappings are on the VIOS screen (3)."
+        elif not paths:
+            info = "No virtual SCSI or NPIV disks."
+        else:
+            failed = sum(1 for x in paths if x.status != "Enabled")
+            info = (f"{len(disks)} disk(s), {len(paths)} path(s), {failed} not Enabled"
+                    + (f"; no path left: {', '.join(lost)}" if lost else ""))
+        self.query_one("#paths-info", Static).update(info)
 
     def _show_utilisation(self, p: Partition, snap: Snapshot, physc: float | None) -> None:
         ent = p.current.entitlement if p.current is not None else None

@@ -128,6 +128,10 @@ class SystemHeader(Widget):
             "system-header--ok" if s.state == "Operating" else "system-header--warning",
             partial=True)
         name = Text.assemble((s.name, label), "  ", (s.state, state))
+        attention = attention_text(frame)
+        if attention:
+            name.append_text(Text.assemble("  ", (attention, self.get_component_rich_style(
+                "system-header--warning", partial=True))))
         if self.screen.size.height < SHORT_TERMINAL:
             name.append(f"   avail {procs:.2f} PU, {mem_gb(mem)} GB")
             return [name]
@@ -150,3 +154,18 @@ class SystemHeader(Widget):
             lines += [cpu, memory]
         lines.append(Text.assemble(("Pools      ", label), " ", _pools(snap, width - 12)))
         return lines
+
+
+def attention_text(frame: Frame) -> str:
+    """The attention mark while serviceable events are open (the system attention LED is
+    on: lsled) or faults are present (workload faults open no event)."""
+    events = sum(1 for e in frame.svc_events if e.status == "Open")
+    faults = len(frame.faults)
+    if not events and not faults:
+        return ""
+    parts = []
+    if events:
+        parts.append(f"{events} open event{'s' if events > 1 else ''}")
+    if faults:
+        parts.append(f"{faults} fault{'s' if faults > 1 else ''}")
+    return "! Attention: " + ", ".join(parts)

@@ -275,6 +275,8 @@ def sea_role(info: SeaInfo, states: tuple[SeaRoles, SeaRoles]) -> Label:
     key = (info.vios.id, info.sea.name)
     role, meant = states[0][key].state, states[1][key].state
     prio = f" (trunk priority {info.priority})"
+    if states[0][key].taking_over:  # the engine's takeover delay (failover, failback)
+        return (("BACKUP, taking over", "warn"), (prio + ": failover in progress", "warn"))
     if role in ("PRIMARY_SH", "BACKUP_SH"):
         return (("SHARING", "ok"), (prio, "dim"))
     if role == "PRIMARY":

@@ -253,6 +253,9 @@ async def test_properties_tabs_follow_the_partition(app: HmcApp,
             await pilot.press("right_square_bracket")
         assert screen.query_one(TabbedContent).active == "adapters"
         assert screen.query_one("#adapters-table").row_count == 3  # type: ignore[attr-defined]
+        await pilot.press("right_square_bracket")  # its disk paths through both VIOS
+        assert screen.query_one(TabbedContent).active == "paths"
+        assert screen.query_one("#paths-table").row_count == 2  # type: ignore[attr-defined]
         await pilot.press("right_square_bracket")  # utilisation: the engine's samples
         spark = screen.query_one(Sparkline)
         await step(pilot, console, 30)

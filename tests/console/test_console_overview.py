@@ -242,3 +242,26 @@ async def test_a_reversed_column_keeps_its_ties_by_id(app: HmcApp) -> None:
             assert running == [1, 2, 3, 4, 5, 6, 7, 8, 11]  # by ID either way
         states = [t.cell_text(i, "state") for i in t.shown_ids()]
         assert states == sorted(states, key=str.lower, reverse=True)
+
+
+async def test_the_header_shows_an_attention_mark_while_faults_are_open(
+        app: HmcApp, console: LocalConsole) -> None:
+    from engine.ops import ClearFault, CloseServiceEvent, InjectFault
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(SystemHeader)
+        assert "Attention" not in str(header.render())
+        await app.run_operation(InjectFault(kind="core"))
+        await app.run_operation(InjectFault(kind="noisy", location="was01"))
+        await step(pilot, console, 1)
+        first = str(header.render()).splitlines()[0]
+        assert first.startswith("Server-9080-HEX-SN78H4A21  Operating  "
+                                "! Attention: 1 open event, 2 faults")
+        await app.run_operation(CloseServiceEvent(problem_num=1))
+        await step(pilot, console, 1)
+        assert "! Attention: 2 faults" in str(header.render())
+        await app.run_operation(ClearFault(kind="core"))
+        await app.run_operation(ClearFault(kind="noisy", location="was01"))
+        await step(pilot, console, 1)
+        assert "Attention" not in str(header.render())

@@ -28,7 +28,7 @@ def error_of(text: str) -> str:
 @pytest.mark.parametrize(("body", "message"), [
     ('[[check]]\npartition = "vios1"\nstate = "Runing"\n',
      "d.toml:6: check[0].state: Input should be 'Not Activated', 'Starting', 'Running', "
-     "'Open Firmware', 'Shutting Down', 'Error' or 'Not Available' (got 'Runing')"),
+     "'Open Firmware', 'Shutting Down', 'Error', 'Not Available', 'Migrating - Running' or 'Migrating - Not Activated' (got 'Runing')"),
     ('[[check]]\npartition = "vios9"\nstate = "Running"\n',
      "d.toml:5: check[0].partition: no partition named 'vios9' in the frame (dev01, dev02, "
      "hana01, ibmi01, nim01, oradb01, sandbox01, test01, vios1, vios2, was01)"),
@@ -72,7 +72,7 @@ def error_of(text: str) -> str:
      "d.toml:4: fault[0]: a crash is over when it happened: it has no clear_after"),
     ('[[fault]]\nkind = "melt"\nat = 1\n[[check]]\npaths = "*"\n',
      "d.toml:5: fault[0].kind: Input should be 'port_down', 'core', 'dimm', 'crash', "
-     "'power_loss' or 'runaway' (got 'melt')"),
+     "'power_loss', 'runaway', 'memleak', 'noisy' or 'callhome_down' (got 'melt')"),
     ('[[fault]]\nkind = "crash"\nlocation = "oradb01"\nwhen = "vios1 stat Running"\n'
      '[[check]]\npaths = "*"\n',
      'd.toml:7: fault[0].when: a trigger is "PARTITION state STATE" or a condition table '
@@ -80,7 +80,7 @@ def error_of(text: str) -> str:
     ('[[fault]]\nkind = "crash"\nlocation = "oradb01"\n'
      'when = { partition = "vios1", state = "Gone" }\n[[check]]\npaths = "*"\n',
      "d.toml:7: fault[0].when.state: Input should be 'Not Activated', 'Starting', 'Running', "
-     "'Open Firmware', 'Shutting Down', 'Error' or 'Not Available' (got 'Gone')"),
+     "'Open Firmware', 'Shutting Down', 'Error', 'Not Available', 'Migrating - Running' or 'Migrating - Not Activated' (got 'Gone')"),
     ('[[fault]]\nkind = "crash"\nlocation = "nosuch"\nat = 5\n[[check]]\npaths = "*"\n',
      "d.toml:6: fault[0].location: no partition named 'nosuch' in the frame (dev01, dev02, "
      "hana01, ibmi01, nim01, oradb01, sandbox01, test01, vios1, vios2, was01)"),

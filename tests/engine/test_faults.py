@@ -47,14 +47,15 @@ def test_each_fault_opens_its_serviceable_event() -> None:
     assert [(s.problem_num, s.refcode, s.text, s.fru, s.first_time, s.status, s.call_home)
             for s in f.svc_events] == [
         (1, "B7006A8A", "Fibre Channel port link down (fcs0 of vios1)",
-         "U78DA.ND0.WZS0A21-P0-C1-T1", 0.0, "Open", "Sent"),
+         "U78DA.ND0.WZS0A21-P0-C1-T1", 0.0, "Open", "Pending"),
         (2, "B7006A8B", "Ethernet port link down (ent0 of vios2)",
-         "U78DA.ND0.WZS0A21-P0-C8-T1", 0.0, "Open", "Sent"),
-        (3, "B113E504", "Processor core deconfigured (core 0)", "core 0", 0.0, "Open", "Sent"),
-        (4, "B124E504", "Memory DIMM deconfigured (dimm 0)", "dimm 0", 0.0, "Open", "Sent"),
+         "U78DA.ND0.WZS0A21-P0-C8-T1", 0.0, "Open", "Pending"),
+        (3, "B113E504", "Processor core deconfigured (core 0)", "core 0", 0.0, "Open",
+         "Pending"),
+        (4, "B124E504", "Memory DIMM deconfigured (dimm 0)", "dimm 0", 0.0, "Open", "Pending"),
         (5, "B2008105", "Partition test01 terminated abnormally (system dump)", "test01",
          1.0, "Open", "Not required"),
-        (6, "11002630", "Loss of AC power to the system", "system", 1.0, "Open", "Sent"),
+        (6, "11002630", "Loss of AC power to the system", "system", 1.0, "Open", "Pending"),
     ]
     assert [(x.kind, x.target, x.amount, x.problem_num) for x in f.faults] == [
         ("port_down", "U78DA.ND0.WZS0A21-P0-C1-T1", 0, 1),
@@ -64,6 +65,8 @@ def test_each_fault_opens_its_serviceable_event() -> None:
     run(e, ops.ClearFault(kind="core"))
     closed = e.snapshot().frame.svc_events[2]
     assert (closed.status, closed.first_time, closed.last_time) == ("Closed", 0.0, 5.0)
+    # closed before its call home was made: not made
+    assert closed.call_home == "Not required"
 
 
 def test_core_deconfigured_shrinks_configurable_procs_running_partitions_keep_running() -> None:
@@ -173,6 +176,11 @@ FAULT = st.one_of(
     st.builds(lambda gb: ops.InjectFault(kind="dimm", size_gb=gb), st.sampled_from([16, 64])),
     st.builds(lambda name: ops.InjectFault(kind="runaway", location=name),
               st.sampled_from(["was01", "hana01", "vios2"])),
+    st.builds(lambda name, rate: ops.InjectFault(kind="memleak", location=name, rate=rate),
+              st.sampled_from(["was01", "dev01"]), st.sampled_from([None, 64, 4096])),
+    st.builds(lambda name: ops.InjectFault(kind="noisy", location=name),
+              st.sampled_from(["was01", "test01"])),
+    st.just(ops.InjectFault(kind="callhome_down")),
 )
 
 
@@ -190,7 +198,7 @@ def test_faults_injected_and_cleared_leave_the_frame_as_before(
         try:
             ctx = ops.execute(frame, lifecycle, 0.0, op, ADMIN)
         except HmcError as err:
-            assert err.code == "HSCL1102"  # the same port (or runaway partition) twice
+            assert err.code == "HSCL1102"  # the same port (or workload fault) twice
             continue
         frame, lifecycle = ctx.frame, ctx.lifecycle
         injected.append(frame.faults[-1])
@@ -200,7 +208,8 @@ def test_faults_injected_and_cleared_leave_the_frame_as_before(
                           ops.ClearFault(kind=fault.kind, location=fault.target), ADMIN)
         frame, lifecycle = ctx.frame, ctx.lifecycle
     assert without_events(frame) == without_events(DEMO)
-    hardware = sum(1 for fault in injected if fault.kind != "runaway")  # runaway opens none
+    hardware = sum(1 for fault in injected if fault.kind not in (  # these open none
+        "runaway", "memleak", "noisy", "callhome_down"))
     assert [e.status for e in frame.svc_events] == ["Closed"] * hardware
     assert lifecycle.next_due() is None
 

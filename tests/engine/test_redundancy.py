@@ -198,16 +198,29 @@ def test_sea_failover_and_failback() -> None:
     e = Engine(demo_frame())
     assert roles(frame_of(e)) == [("vios1", "PRIMARY", (1, 10, 20, 30)), ("vios2", "BACKUP", ())]
     run(e, ops.ShutdownPartition(lpar="vios1"))
+    # the backup takes over after SEA_TAKEOVER_SECONDS (5 s): nothing is bridged meanwhile
+    assert roles(frame_of(e)) == [("vios1", "UNAVAILABLE", ()), ("vios2", "BACKUP", ())]
+    assert [(t.vios_id, t.sea, t.until) for t in frame_of(e).sea_takeovers] == [
+        (2, "ent8", 5.0)]
+    was01 = frame_of(e).partition("was01")
+    assert was01 is not None and r.has_network(frame_of(e), was01) is False  # the gap
+    e.step(4.99)
+    assert roles(frame_of(e))[1] == ("vios2", "BACKUP", ())
+    e.step(0.01)
     assert roles(frame_of(e)) == [
         ("vios1", "UNAVAILABLE", ()), ("vios2", "PRIMARY", (1, 10, 20, 30))]
-    e.step(10)
+    assert frame_of(e).sea_takeovers == ()
+    e.step(5)
     run(e, ops.ActivatePartition(lpar="vios1"))
     e.step(51)
     assert roles(frame_of(e))[1] == ("vios2", "PRIMARY", (1, 10, 20, 30))
-    e.step(1)  # vios1's OS is up: ha_mode=auto fails back to the better priority
+    e.step(1)  # vios1's OS is up: ha_mode=auto fails back, 5 s later; vios2 bridges until
+    assert roles(frame_of(e)) == [("vios1", "BACKUP", ()), ("vios2", "PRIMARY", (1, 10, 20, 30))]
+    e.step(5)
     assert roles(frame_of(e)) == [("vios1", "PRIMARY", (1, 10, 20, 30)), ("vios2", "BACKUP", ())]
-    # clients kept their network through it all
+    # clients kept RMC through it all: a gap of seconds is not an RMC outage
     assert all(p.rmc_state == "active" for p in frame_of(e).partitions if p.name in CLIENTS)
+    assert frame_of(e).outages == ()
 
 
 def with_sea(frame: Frame, vios: str, **changes: object) -> Frame:
@@ -225,8 +238,12 @@ def test_standby_keeps_the_better_priority_sea_backup() -> None:
 def test_physical_link_down_fails_over_and_back() -> None:
     e = Engine(demo_frame())
     run(e, ops.InjectFault(kind="port_down", location="vios1:ent0"))
+    assert roles(frame_of(e)) == [("vios1", "LIMBO", ()), ("vios2", "BACKUP", ())]
+    e.step(5)
     assert roles(frame_of(e)) == [("vios1", "LIMBO", ()), ("vios2", "PRIMARY", (1, 10, 20, 30))]
     run(e, ops.ClearFault(kind="port_down", location="vios1:ent0"))
+    assert roles(frame_of(e))[0] == ("vios1", "BACKUP", ())
+    e.step(5)
     assert roles(frame_of(e))[0] == ("vios1", "PRIMARY", (1, 10, 20, 30))
 
 
@@ -315,12 +332,16 @@ def test_failover_and_outages_are_journaled() -> None:
               if ev.op == "state" and ("SEA" in ev.message or "disk" in ev.message)]
     assert states == [
         (0.0, "vios1", "SEA ent8 UNAVAILABLE"),
-        (0.0, "vios2", "SEA ent8 PRIMARY (VLANs 1,10,20,30)"),
         (0.0, "nim01", "boot disk lost its last path: I/O hangs"),
-        (62.0, "vios1", "SEA ent8 PRIMARY (VLANs 1,10,20,30)"),
-        (62.0, "vios2", "SEA ent8 BACKUP"),
+        (5.0, "vios2", "SEA ent8 PRIMARY (VLANs 1,10,20,30)"),  # after the takeover delay
+        (62.0, "vios1", "SEA ent8 BACKUP"),
         (62.0, "nim01", "boot disk path restored"),
     ]
+    e.step(5)
+    states = [(ev.time, ev.target, ev.message) for ev in e.snapshot().events
+              if ev.op == "state" and "SEA" in ev.message]
+    assert states[-2:] == [(67.0, "vios1", "SEA ent8 PRIMARY (VLANs 1,10,20,30)"),
+                           (67.0, "vios2", "SEA ent8 BACKUP")]
 
 
 def test_client_booted_while_a_vios_was_down_has_missing_paths_until_cfgmgr() -> None:
@@ -380,3 +401,43 @@ def test_a_hung_partition_can_still_be_shut_down() -> None:
     nim = frame_of(e).partition("nim01")
     assert nim is not None and (nim.state, nim.refcode) == ("Not Activated", "00000000")
     assert frame_of(e).outages == ()
+
+
+def test_ping_in_a_client_shows_the_takeover_gap_rmc_stays() -> None:
+    from tests.engine.vterm.guest.test_aix import type_line
+    from tests.engine.vterm.helpers import open_screen
+
+    e = Engine(demo_frame())
+    handle, screen = open_screen(e, "was01")
+    screen.take()
+    type_line(e, handle, screen, "root")
+    assert type_line(e, handle, screen, "root").endswith("# ")
+    ok = type_line(e, handle, screen, "ping -c 2 10.0.0.1")
+    assert ok == ("ping -c 2 10.0.0.1\r\nPING 10.0.0.1: (10.0.0.1): 56 data bytes\r\n"
+                  "64 bytes from 10.0.0.1: icmp_seq=0 ttl=255 time=0 ms\r\n"
+                  "64 bytes from 10.0.0.1: icmp_seq=1 ttl=255 time=0 ms\r\n\r\n"
+                  "----10.0.0.1 PING Statistics----\r\n"
+                  "2 packets transmitted, 2 packets received, 0% packet loss\r\n"
+                  "round-trip min/avg/max = 0/0/0 ms\r\n# ")
+    run(e, ops.ShutdownPartition(lpar="vios1", option="immediate"))
+    lost = type_line(e, handle, screen, "ping -c 2 10.0.0.1")
+    assert "2 packets transmitted, 0 packets received, 100% packet loss" in lost
+    assert "icmp_seq" not in lost
+    assert frame_of(e).partition("was01").rmc_state == "active"  # type: ignore[union-attr]
+    e.step(5)
+    back = type_line(e, handle, screen, "ping -c 1 10.0.0.1")
+    assert "1 packets transmitted, 1 packets received, 0% packet loss" in back
+
+
+def test_a_takeover_made_moot_is_dropped() -> None:
+    # the link is back before vios2 took over: vios1 bridges again at once, nothing pending
+    e = Engine(demo_frame())
+    run(e, ops.InjectFault(kind="port_down", location="vios1:ent0"))
+    e.step(2)
+    assert roles(frame_of(e)) == [("vios1", "LIMBO", ()), ("vios2", "BACKUP", ())]
+    run(e, ops.ClearFault(kind="port_down", location="vios1:ent0"))
+    assert roles(frame_of(e)) == [("vios1", "PRIMARY", (1, 10, 20, 30)), ("vios2", "BACKUP", ())]
+    assert frame_of(e).sea_takeovers == ()
+    e.step(10)
+    assert roles(frame_of(e))[0] == ("vios1", "PRIMARY", (1, 10, 20, 30))
+    assert [role.taking_over for role in r.sea_roles(frame_of(e))] == [False, False]

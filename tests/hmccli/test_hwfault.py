@@ -101,3 +101,23 @@ def test_chsvcevent_closes_events(run) -> None:  # type: ignore[no-untyped-def]
     assert run("chsvcevent -o closeall").exit_code == 0
     assert run(f"lsled -r sa -t phys -m {SYS}").stdout == "state=off\n"
     assert run(f"lshwfault -m {SYS} -r fault -F kind,target").stdout == "core,core 0\n"
+
+
+def test_call_home_status_and_chsacfg(run, console: LocalConsole) -> None:  # type: ignore
+    assert run(f"{INJ} -t core").exit_code == 0
+    fields = "lssvcevents -t hardware -F problem_num,callhome_intended,callhome_status"
+    assert run(fields).stdout == "1,true,Pending\n"
+    console.step(30)
+    assert run(fields).stdout == "1,true,Sent\n"
+    assert run(f"chsacfg -t callhome -o disable -s {SYS}").exit_code == 0
+    assert run(f"{INJ} -t memleak -l test01 --rate 64").exit_code == 0  # no event
+    assert run(f"{INJ} -t dimm").exit_code == 0
+    assert run(fields).stdout == "2,true,Disabled\n1,true,Sent\n"
+    assert run("lssvcevents -t hardware --filter callhome_status=disabled -F problem_num"
+               ).stdout == "2\n"
+    bad = run("chsacfg -t callhome -o enable -s nosuch")
+    assert (bad.exit_code, bad.stdout + bad.stderr) != (0, "")
+    assert "HSCL8014" in bad.stdout + bad.stderr
+    assert run("chsacfg -t callhome -o enable -s all").exit_code == 0
+    assert run(f"lshwfault -m {SYS} -r fault -F kind,target,amount").stdout == \
+        "core,core 0,1\nmemleak,test01,64\ndimm,dimm 0,65536\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from screen_host import HostApp, wait_for
 from textual.widgets import Input, Static
 
-from engine.ops import ActivatePartition, UnmapVscsi
+from engine.ops import ActivatePartition, CloseServiceEvent, UnmapVscsi
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.widgets.event_table import EventTable
 
@@ -125,3 +125,62 @@ async def test_a_no_op_shows_no_change() -> None:
         await pilot.pause()
         assert result.ok
         assert column(app, "result")[0] == "no change"
+
+
+async def test_serviceable_events_with_call_home_and_closing_one() -> None:
+    from engine.ops import InjectFault
+
+    app = HostApp(EventsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        title = app.screen.query_one("#svc-title", Static)
+        assert str(title.content) == "Serviceable events · none"
+        assert (await app.run_operation(InjectFault(kind="core"))).ok
+        assert (await app.run_operation(InjectFault(kind="port_down",
+                                                    location="vios1:fcs0"))).ok
+        await pilot.pause()
+        svc = app.screen.query_one("#svc-table")
+        rows = [[str(c) for c in svc.get_row_at(i)] for i in range(svc.row_count)]
+        assert rows == [
+            ["2", "B7006A8A", "Open", "08:00:00", "08:00:00", "Pending",
+             "Fibre Channel port link down (fcs0 of vios1)"],
+            ["1", "B113E504", "Open", "08:00:00", "08:00:00", "Pending",
+             "Processor core deconfigured (core 0)"]]
+        assert str(title.content) == ("Serviceable events · 2 open of 2 · c closes the "
+                                      "selected one")
+        app.step(30)
+        await pilot.pause()
+        assert [str(svc.get_row_at(i)[5]) for i in range(2)] == ["Sent", "Sent"]
+        svc.focus()
+        assert svc.selected.problem_num == 1  # type: ignore[attr-defined]  # kept selected
+        await pilot.press("k", "c")  # up to the newest, problem 2, and close it
+        await pilot.pause()
+        assert app.operations[-1] == CloseServiceEvent(problem_num=2)
+        assert [str(svc.get_row_at(i)[2]) for i in range(2)] == ["Closed", "Open"]
+        detail = app.screen.query_one("#svc-detail", Static)
+        assert str(detail.content) == "Problem 2 closed."
+        assert str(title.content) == ("Serviceable events · 1 open of 2 · c closes the "
+                                      "selected one")
+        await pilot.press("c")
+        await pilot.pause()
+        assert str(detail.content) == "Problem 2 is already closed."
+
+
+async def test_an_operator_may_not_close_a_serviceable_event() -> None:
+    from screen_host import make_console
+
+    from engine.ops import InjectFault
+    from engine.roles import Actor
+
+    console = make_console(actor=Actor(user="op", role="hmcoperator"))
+    assert console.engine.execute(InjectFault(kind="core"), Actor()).ok
+    app = HostApp(EventsScreen, console=console)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#svc-table").focus()
+        await pilot.press("c")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#svc-detail", Static).content)
+        assert detail.startswith("HSCL350B ")
+        svc = app.screen.query_one("#svc-table")
+        assert str(svc.get_row_at(0)[2]) == "Open"

@@ -148,6 +148,13 @@ def test_sea_roles_are_the_engines_a_dead_link_fails_over_too() -> None:
     frame = engine.snapshot().frame
     roles = {i.vios.name: "".join(t for t, _ in sea_role(i, sea_states(frame)))
              for i in sea_infos(frame)}
+    assert roles == {  # during the SEA failover delay (5 s)
+        "vios1": "PRIMARY (trunk priority 1), not bridging: physical link down",
+        "vios2": "BACKUP, taking over (trunk priority 2): failover in progress"}
+    engine.step(5)
+    frame = engine.snapshot().frame
+    roles = {i.vios.name: "".join(t for t, _ in sea_role(i, sea_states(frame)))
+             for i in sea_infos(frame)}
     assert roles == {
         "vios1": "PRIMARY (trunk priority 1), not bridging: physical link down",
         "vios2": "BACKUP, bridging (trunk priority 2): primary not available"}

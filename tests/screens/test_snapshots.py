@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from screen_host import HostApp, SyntheticUtilConsole
 
-from engine.ops import ActivatePartition, ChangeProcessors, UnmapVscsi
+from engine.ops import ActivatePartition, ChangeProcessors, InjectFault, UnmapVscsi
 from engine.service import Engine
 from engine.store import demo_frame
 from hmc_tui.screens.events import EventsScreen
 from hmc_tui.screens.pools import PoolsScreen
+from hmc_tui.screens.properties import PropertiesScreen
 from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.screens.vnet import VnetScreen
 
@@ -67,3 +68,24 @@ def test_events_screen(snap_compare: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_vnet_screen(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(HostApp(VnetScreen), terminal_size=size, run_before=settle)
+
+
+def faults_app(screen: Any) -> HostApp:
+    """The demo frame 40 s after vios1's fcs1 and a core failed (call homes sent)."""
+    app = HostApp(screen)
+    console = app.hmc_console
+    console.execute(InjectFault(kind="port_down", location="vios1:fcs1"))
+    console.step(10.0)
+    console.execute(InjectFault(kind="core"))
+    console.step(30.0)
+    app.snapshot = console.snapshot()
+    return app
+
+
+def test_events_screen_serviceable_events(snap_compare: Any) -> None:
+    assert snap_compare(faults_app(EventsScreen), terminal_size=(120, 40), run_before=settle)
+
+
+def test_properties_paths_tab(snap_compare: Any) -> None:
+    app = faults_app(lambda: PropertiesScreen(5, tab="paths"))  # hana01 over NPIV
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settle)

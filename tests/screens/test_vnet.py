@@ -92,6 +92,12 @@ async def test_a_physical_link_down_shows_the_failover() -> None:
             InjectFault(kind="port_down", location="vios1:ent0")).ok
         app.deliver()
         await pilot.pause()
+        assert screen.cell_lines()[1][5] == (  # the SEA failover delay (5 s)
+            "PRIMARY (priority 1), not bridging: physical link down\n"
+            "BACKUP, taking over (priority 2): failover in progress")
+        app.hmc_console.step(5)
+        app.deliver()
+        await pilot.pause()
         assert screen.cell_lines()[1][5] == (
             "PRIMARY (priority 1), not bridging: physical link down\n"
             "BACKUP, bridging (priority 2): primary not available")

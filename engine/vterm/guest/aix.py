@@ -1,5 +1,5 @@
 """AIX's console: boot, `Console login:`, root's ksh and its commands, answered from the
-frame: lparstat, mpstat, prtconf, lsdev, lscfg, lspath, uname, oslevel, who, hostname,
+frame: lparstat, mpstat, vmstat, ping, prtconf, lsdev, lscfg, lspath, uname, oslevel, who, hostname,
 date; shutdown / reboot / halt shut the partition down in the engine."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 
 from engine import redundancy
+from engine.lifecycle import os_family
 from engine.vterm.guest import boot, devices, lparstat
 from engine.vterm.guest.power import os_shutdown
 from engine.vterm.guest.session import GuestSession, LiveJob
@@ -40,7 +41,18 @@ def lparstat_cmd(env: Env, args: list[str]) -> Answer:
     if counts is None:
         return usage("Usage: lparstat { -i | [ Interval [ Count ] ] }\n")
     physc = env.io.physc
-    lines = ["", *lparstat.header(env.frame, p)] + [lparstat.line(p, physc)] * counts[1]
+    wait = lparstat.wait_pct(env.frame, p, env.io.now)
+    lines = ["", *lparstat.header(env.frame, p)] + [lparstat.line(p, physc, wait)] * counts[1]
+    return "".join(f"{line}\n" for line in lines), "", 0
+
+
+def vmstat_cmd(env: Env, args: list[str]) -> Answer:
+    counts = _interval_args(args)
+    if counts is None:
+        return usage("Usage: vmstat [ Interval [ Count ] ]\n")
+    p, io = env.partition, env.io
+    row = lparstat.vmstat_line(env.frame, p, io.physc, io.now)
+    lines = ["", *lparstat.vmstat_header(p)] + [row] * counts[1]
     return "".join(f"{line}\n" for line in lines), "", 0
 
 
@@ -62,7 +74,15 @@ def live_job(env: Env, name: str, interval: int, count: int) -> LiveJob | None:
         head = ["", *lparstat.header(env.frame, p)]
 
         def report(io: TermIO) -> list[str]:
-            return [lparstat.line(io.partition, io.physc)]
+            wait = lparstat.wait_pct(io.frame, io.partition, io.now)
+            return [lparstat.line(io.partition, io.physc, wait)]
+    elif name == "vmstat":
+        if os_family(p) != "aix":
+            return None  # Linux's vmstat is not modelled: the shell says so
+        head = ["", *lparstat.vmstat_header(p)]
+
+        def report(io: TermIO) -> list[str]:
+            return [lparstat.vmstat_line(io.frame, io.partition, io.physc, io.now)]
     else:
         head = ["", *lparstat.mpstat(p, env.io.physc)[:3]]
 
@@ -181,6 +201,31 @@ def lspath_cmd(env: Env, args: list[str]) -> Answer:
     return "".join(f"{line}\n" for line in lines), "", 0
 
 
+def ping_cmd(env: Env, args: list[str]) -> Answer:
+    """`ping [-c COUNT] HOST`: replies while the partition reaches the network
+    (engine.redundancy.has_network, an SEA takeover's gap included), answered at once;
+    without -c, 5 packets (ours: AIX's ping runs until ^C)."""
+    count, hosts = 5, list(args)
+    if hosts[:1] == ["-c"]:
+        if len(hosts) < 2 or not hosts[1].isdecimal() or int(hosts[1]) == 0:
+            return usage("0821-062 ping: -c: The count is not valid.\n")
+        count, hosts = min(int(hosts[1]), 100), hosts[2:]
+    if len(hosts) != 1 or hosts[0].startswith("-"):
+        return usage("Usage: ping [-c Count] Host\n")
+    host = hosts[0]
+    up = redundancy.has_network(env.frame, env.partition) is True
+    lines = [f"PING {host}: ({host}): 56 data bytes"]
+    if up:
+        lines += [f"64 bytes from {host}: icmp_seq={i} ttl=255 time=0 ms" for i in range(count)]
+    received = count if up else 0
+    lines += ["", f"----{host} PING Statistics----",
+              f"{count} packets transmitted, {received} packets received, "
+              f"{100 - received * 100 // count}% packet loss"]
+    if up:
+        lines.append("round-trip min/avg/max = 0/0/0 ms")
+    return "".join(f"{line}\n" for line in lines), "", 0 if up else 1
+
+
 def prtconf_cmd(env: Env, args: list[str]) -> Answer:
     frame, p = env.frame, env.partition
     r = lparstat.resources(p)
@@ -267,7 +312,8 @@ def halt_cmd(env: Env, args: list[str]) -> Answer:
 
 
 COMMANDS: dict[str, Command] = {
-    "lparstat": lparstat_cmd, "mpstat": mpstat_cmd, "lsdev": lsdev_cmd, "lscfg": lscfg_cmd,
+    "lparstat": lparstat_cmd, "mpstat": mpstat_cmd, "vmstat": vmstat_cmd, "lsdev": lsdev_cmd,
+    "lscfg": lscfg_cmd, "ping": ping_cmd,
     "lspath": lspath_cmd, "prtconf": prtconf_cmd, "uname": uname_cmd, "oslevel": oslevel_cmd,
     "who": who_cmd, "shutdown": shutdown_cmd, "reboot": reboot_cmd, "halt": halt_cmd,
 }

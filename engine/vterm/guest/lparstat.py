@@ -1,20 +1,25 @@
-"""lparstat and mpstat as AIX prints them, from the frame and the dispatcher's figures.
+"""lparstat, mpstat and vmstat as AIX prints them, from the frame and the dispatcher's figures.
 
 `lparstat -i` is the `Label : value` listing (labels padded to 43 columns, AIX 7.x order,
 as in published AIX output; docs/guest-os.md); the interval form prints the "System
 configuration" header, the column titles and one line per interval with physc (cores the
 dispatcher gave the partition) and %entc (physc / entitlement). The OS-side percentages
 (%user, %sys, %idle, lbusy) are derived from physc: busy is physc over what the partition
-could use without waiting (its entitlement, or physc when it runs above it).
+could use without waiting (its entitlement, or physc when it runs above it). A partition
+that pages (a memory leak, engine/workload_faults.py) shows it in vmstat's pi/po, avm and
+fre and as %wait (WAIT_AT_FULL_OVERCOMMIT at full overcommitment, taken from the busy and
+idle time alike, ours).
 """
 
 from __future__ import annotations
 
 from engine.model import Frame, Partition, Resources
+from engine.workload_faults import PAGES_PER_MB, memory
 
 LABEL = 43  # "Unallocated Variable Memory Capacity Weight" is the longest label
 SMT = 4  # AIX's default SMT mode on POWER8 and later
 NONE = "-"
+WAIT_AT_FULL_OVERCOMMIT = 40.0  # %wait of a partition paging at full overcommitment (ours)
 
 
 def physical_pool(frame: Frame) -> float:
@@ -124,14 +129,19 @@ def busy(p: Partition, physc: float) -> float:
     return min(physc / max(ent, physc, 1e-9), 1.0)
 
 
-def line(p: Partition, physc: float) -> str:
+def wait_pct(frame: Frame, p: Partition, now: float) -> float:
+    """%wait: the I/O wait of paging (0 while the partition's memory fits)."""
+    return WAIT_AT_FULL_OVERCOMMIT * min(memory(frame, p, now).overcommit, 1.0)
+
+
+def line(p: Partition, physc: float, wait: float = 0.0) -> str:
     r = resources(p)
-    b = busy(p, physc) * 100
+    b = busy(p, physc) * (100 - wait)  # time waiting on paging I/O is not run
     user, sys = b * 0.8, b * 0.2
-    idle = max(100.0 - user - sys, 0.0)
+    idle = max(100.0 - user - sys - wait, 0.0)
     entc = physc / r.entitlement * 100 if r.entitlement else 0.0
     vcsw = int(physc * 400) + 50 * r.desired_procs
-    return (f"{user:5.1f} {sys:5.1f} {0.0:6.1f} {idle:6.1f} {physc:5.2f} {entc:5.1f} "
+    return (f"{user:5.1f} {sys:5.1f} {wait:6.1f} {idle:6.1f} {physc:5.2f} {entc:5.1f} "
             f"{b * 0.9:6.1f} {vcsw:5d} {0:5d}")
 
 
@@ -155,3 +165,34 @@ def mpstat(p: Partition, physc: float) -> list[str]:
     rows.append(f"ALL {b * 80:5.1f} {b * 20:5.1f} {0.0:5.1f} {100 - b * 100:5.1f} {physc:5.2f} "
                 f"{entc:5.1f}")
     return rows
+
+
+# ---------------------------------------------------------------- vmstat
+
+
+def vmstat_header(p: Partition) -> list[str]:
+    r = resources(p)
+    ent = f" ent={r.entitlement:.2f}" if r.shared else ""
+    return [f"System configuration: lcpu={r.desired_procs * SMT} mem={r.desired_mem}MB{ent}", "",
+            "kthr    memory              page              faults              cpu",
+            "----- ----------- ------------------------ ------------ -----------------------",
+            " r  b   avm   fre  re  pi  po  fr   sr  cy  in   sy  cs us sy id wa    pc    ec"]
+
+
+def vmstat_line(frame: Frame, p: Partition, physc: float, now: float) -> str:
+    """One vmstat interval: avm/fre in 4 KB pages, pi/po pages per second (what the OS
+    pages to and from paging space), fr/sr the page stealer at work while it pages."""
+    r = resources(p)
+    m = memory(frame, p, now)
+    wa = round(wait_pct(frame, p, now))
+    b = busy(p, physc) * (100 - wa)
+    us, sy = round(b * 0.8), round(b * 0.2)
+    idle = max(100 - us - sy - wa, 0)
+    ec = physc / r.entitlement * 100 if r.entitlement else 0.0
+    pi, po = round(m.page_in), round(m.page_out)
+    fr, sr = po, po * 2 if po else 0
+    runq, blocked = max(round(physc * SMT / 2), 0), 1 if po else 0
+    return (f"{runq:2d} {blocked:2d} {round(m.comp * PAGES_PER_MB):5d} "
+            f"{round(m.free * PAGES_PER_MB):5d} {0:3d} {pi:3d} {po:3d} {fr:3d} {sr:4d} {0:3d} "
+            f"{12 + pi // 10:3d} {400 + round(physc * 300):4d} {150 + round(physc * 100):3d} "
+            f"{us:2d} {sy:2d} {idle:2d} {wa:2d} {physc:5.2f} {ec:5.1f}")

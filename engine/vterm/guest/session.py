@@ -4,8 +4,9 @@ boot messages, its login (password not echoed), a shell, the shutdown lines.
 Phases: "boot" (stages printed as engine time passes, the rest at once when the OS is up)
 -> "login" -> "password" -> "shell" -> "down" (the partition is shutting down: keys are
 ignored). A session opened on a partition whose OS is already up starts at its login
-prompt. `lparstat N [M]` / `mpstat N [M]` typed alone run live: one report every N engine
-seconds from the dispatcher's figures, ^C stops them; in a pipeline they answer at once.
+prompt. `lparstat N [M]` / `mpstat N [M]` / `vmstat N [M]` typed alone run live: one report
+every N engine seconds from the dispatcher's figures, ^C stops them; in a pipeline they
+answer at once.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from engine.vterm.guest.users import check_password
 from engine.vterm.lineedit import EOF, INTERRUPT, LineEditor
 from engine.vterm.program import TermIO
 
-LIVE = re.compile(r"^\s*(lparstat|mpstat)\s+(\d+)(?:\s+(\d+))?\s*$")
+LIVE = re.compile(r"^\s*(lparstat|mpstat|vmstat)\s+(\d+)(?:\s+(\d+))?\s*$")
 MAX_REPORTS = 1000  # an interval command without a count stops after this many
 
 
