@@ -28,7 +28,8 @@ def error_of(text: str) -> str:
 @pytest.mark.parametrize(("body", "message"), [
     ('[[check]]\npartition = "vios1"\nstate = "Runing"\n',
      "d.toml:6: check[0].state: Input should be 'Not Activated', 'Starting', 'Running', "
-     "'Open Firmware', 'Shutting Down', 'Error', 'Not Available', 'Migrating - Running' or 'Migrating - Not Activated' (got 'Runing')"),
+     "'Open Firmware', 'Shutting Down', 'Error', 'Not Available', 'Migrating - Running' or "
+     "'Migrating - Not Activated' (got 'Runing')"),
     ('[[check]]\npartition = "vios9"\nstate = "Running"\n',
      "d.toml:5: check[0].partition: no partition named 'vios9' in the frame (dev01, dev02, "
      "hana01, ibmi01, nim01, oradb01, sandbox01, test01, vios1, vios2, was01)"),
@@ -80,7 +81,8 @@ def error_of(text: str) -> str:
     ('[[fault]]\nkind = "crash"\nlocation = "oradb01"\n'
      'when = { partition = "vios1", state = "Gone" }\n[[check]]\npaths = "*"\n',
      "d.toml:7: fault[0].when.state: Input should be 'Not Activated', 'Starting', 'Running', "
-     "'Open Firmware', 'Shutting Down', 'Error', 'Not Available', 'Migrating - Running' or 'Migrating - Not Activated' (got 'Gone')"),
+     "'Open Firmware', 'Shutting Down', 'Error', 'Not Available', 'Migrating - Running' or "
+     "'Migrating - Not Activated' (got 'Gone')"),
     ('[[fault]]\nkind = "crash"\nlocation = "nosuch"\nat = 5\n[[check]]\npaths = "*"\n',
      "d.toml:6: fault[0].location: no partition named 'nosuch' in the frame (dev01, dev02, "
      "hana01, ibmi01, nim01, oradb01, sandbox01, test01, vios1, vios2, was01)"),
