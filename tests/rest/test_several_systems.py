@@ -202,3 +202,23 @@ async def test_pcm_of_the_second_system(two: Two) -> None:
                             "?NoOfSamples=1") as resp:
             assert resp.status == 200
 
+
+
+async def test_pypowervm_update_of_a_partition_on_the_second_system(two: Two) -> None:
+    """wrapper.update() of drtest01 (not activated): its default profile changes, on the
+    second system, with the operation naming that system."""
+    def client() -> int:
+        adapter = _adapter(two)
+        drtest = pvm_lpar.LPAR.get(adapter, uuid=two.lpar(1, "drtest01"))  # root-level URL
+        drtest.mem_config.desired = 24576
+        new = drtest.update()
+        adapter.session._logoff()
+        return int(new.mem_config.desired)
+
+    assert await asyncio.to_thread(client) == 24576
+    snap = two.engine.snapshot()
+    drtest = snap.frames[1].partition("drtest01")
+    prof = drtest.profile("default_profile") if drtest is not None else None
+    assert prof is not None and prof.desired_mem == 24576
+    assert [(e.op, e.target, e.ok, e.system) for e in snap.events if e.user == "hscroot"] == [
+        ("change_profile", "drtest01", True, SECOND)]
