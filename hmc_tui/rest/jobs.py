@@ -27,12 +27,12 @@ from engine.errors import HmcError
 from engine.model import Frame, Partition
 from engine.roles import Actor
 from engine.service import Engine, OpResult
-from hmc_tui.rest import uuids
+from hmc_tui.rest import systems, uuids
 from hmc_tui.rest import xml as x
 from hmc_tui.rest.auth import require_session
 from hmc_tui.rest.context import CTX_KEY
 from hmc_tui.rest.errors import rest_error
-from hmc_tui.rest.uom import PARTITION_KINDS, PREFIX, partition_by_uuid
+from hmc_tui.rest.uom import PARTITION_KINDS, PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -107,27 +107,32 @@ def routes() -> list[web.RouteDef]:
     ]
 
 
-def _target(request: web.Request) -> tuple[Frame, Partition, str, str]:
+def _target(request: web.Request) -> tuple[Frame, Partition, str, str, str]:
+    """The partition the URL names, its system, the kind and operation, and the `system`
+    the engine operation names ("" with one system)."""
     ctx = request.app[CTX_KEY]
-    frame = ctx.engine.snapshot().frame
+    snap = ctx.engine.snapshot()
     kind, op = request.match_info["kind"], request.match_info["op"]
     sys_uuid = request.match_info.get("sys")
     missing = rest_error(404, "HSCL1364", uri=request.path)
-    if sys_uuid is not None and sys_uuid.lower() != uuids.system_uuid(frame.system).lower():
+    frame = systems.by_uuid(snap, sys_uuid) if sys_uuid is not None else None
+    if sys_uuid is not None and frame is None:
         raise missing
-    p = partition_by_uuid(frame, request.match_info["uuid"], kind == "VirtualIOServer")
-    if p is None:
+    found = systems.partition(snap, request.match_info["uuid"], kind == "VirtualIOServer",
+                              frame)
+    if found is None:
         raise missing
+    frame, p = found
     if op not in OPERATIONS:
         raise rest_error(400, "HSCL1369", op=op, kind=kind)
     assert kind in PARTITION_KINDS
-    return frame, p, kind, op
+    return frame, p, kind, op, systems.key(snap, frame)
 
 
 async def template(request: web.Request) -> web.Response:
     """The JobRequest to fill in and PUT back (pypowervm's job_request_power_off.txt)."""
     require_session(request)
-    _, _, kind, op = _target(request)
+    _, _, kind, op, _ = _target(request)
     obj = _job_request(op, kind, [])
     body = x.to_bytes(x.entry(obj, uuid=uuids.job_uuid(0), self_href="",
                               content_type=x.WEB_TYPE.format("JobRequest")))
@@ -138,7 +143,7 @@ async def run(request: web.Request) -> web.Response:
     session = require_session(request)
     ctx = request.app[CTX_KEY]
     assert ctx.jobs is not None
-    frame, p, kind, op = _target(request)
+    frame, p, kind, op, system = _target(request)
     try:
         doc = x.parse(await request.read(), "JobRequest")
     except x.BadXml as exc:
@@ -152,7 +157,7 @@ async def run(request: web.Request) -> web.Response:
     job = ctx.jobs.new(operation=op, group=kind, target=puuid,
                        request_url=f"{kind}/{puuid}/do/{op}", params=params, user=session.user)
     try:
-        operation = build_operation(op, p, params, frame)
+        operation = build_operation(op, p, params, frame, system)
     except HmcError as exc:
         job.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), ("result", str(exc))])
     else:
@@ -222,10 +227,10 @@ POWER_OFF = {("shutdown", False): "delayed", ("shutdown", True): "immediate",
              ("osshutdown", False): "os", ("osshutdown", True): "os_immediate"}
 
 
-def build_operation(op: str, p: Partition, params: list[tuple[str, str]], frame: Frame
-                    ) -> ops.Operation:
-    """The engine operation a PowerOn/PowerOff JobRequest asks for; HmcError when a
-    parameter is not one the HMC takes."""
+def build_operation(op: str, p: Partition, params: list[tuple[str, str]], frame: Frame,
+                    system: str = "") -> ops.Operation:
+    """The engine operation a PowerOn/PowerOff JobRequest asks for, on managed system
+    `system` ("" = the only one); HmcError when a parameter is not one the HMC takes."""
     values = dict(params)
 
     def flag(name: str) -> bool:
@@ -235,7 +240,7 @@ def build_operation(op: str, p: Partition, params: list[tuple[str, str]], frame:
         return value == "true"
 
     if op == "PowerOn":
-        data: dict[str, object] = {"op": "activate", "lpar": p.name}
+        data: dict[str, object] = {"op": "activate", "lpar": p.name, "system": system}
         if "LogicalPartitionProfile" in values:
             want = values["LogicalPartitionProfile"].lower()
             prof = next((q for q in p.profiles
@@ -254,7 +259,7 @@ def build_operation(op: str, p: Partition, params: list[tuple[str, str]], frame:
     if option is None:
         raise HmcError("HSCL1369", op=f"PowerOff operation={operation}", kind=p.name)
     return _build({"op": "shutdown", "lpar": p.name, "option": option,
-                   "restart": flag("restart")})
+                   "restart": flag("restart"), "system": system})
 
 
 def _build(data: dict[str, object]) -> ops.Operation:

@@ -61,11 +61,13 @@ def state(p: Partition) -> str:
 
 # ---------------------------------------------------------------- ManagementConsole
 
-def management_console(frame: Frame, urls: Urls, version: str) -> x.Element:
+def management_console(systems: list[Urls], version: str) -> x.Element:
+    """The HMC itself, linking every managed system it manages."""
     obj = x.element("ManagementConsole", atom_id=uuids.console_uuid())
     leaf = x.leaf
     managed = x.child(obj, "ManagedSystems", schema=False)
-    x.ET.SubElement(managed, f"{{{x.UOM_NS}}}link", {"href": urls.system(), "rel": "related"})
+    for urls in systems:
+        x.ET.SubElement(managed, f"{{{x.UOM_NS}}}link", {"href": urls.system(), "rel": "related"})
     mtms = x.child(obj, "MachineTypeModelAndSerialNumber")
     leaf(mtms, "MachineType", "7063")  # the HMC appliance's type (7063-CR2)
     leaf(mtms, "Model", "CR2")

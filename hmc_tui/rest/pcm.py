@@ -39,7 +39,7 @@ from engine.errors import HmcError
 from engine.model import Frame, Partition
 from engine.ops import ChangeSampleRate
 from engine.snapshot import UtilSeries
-from hmc_tui.rest import xml
+from hmc_tui.rest import systems, xml
 from hmc_tui.rest.context import RestContext
 from hmc_tui.rest.pcm_samples import (
     Series,
@@ -58,7 +58,7 @@ from hmc_tui.rest.pcm_xml import (
     preferences_feed,
     system_feed,
 )
-from hmc_tui.rest.uuids import partition_uuid, system_uuid
+from hmc_tui.rest.uuids import system_uuid
 
 DEFAULT_RATE = 30  # what enabling long-term monitoring sets when sampling was off
 MAX_SAMPLES = 2880  # the long-term samples the engine keeps
@@ -110,46 +110,49 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
     engine = ctx.engine
     state = PcmState()
 
-    def reader(times: Sequence[float], win: Window) -> Series:
-        """Samples from the window's first one on: a day of them for 1000 partitions is
-        17 M counters, of which a request needs a few."""
+    def reader(times: Sequence[float], win: Window, on: str) -> Series:
+        """Samples of system `on` from the window's first one on: a day of them for 1000
+        partitions is 17 M counters, of which a request needs a few."""
         need = len(times) - list(times).index(win.pairs[0][0])
 
         def series(resource: str, key: int) -> UtilSeries:
             return engine.utilisation("lpar" if resource == "lpar" else "pool", key, "long",
-                                      last=need)
+                                      system=on, last=need)
         return series
 
     def base(request: web.Request) -> str:
         return f"{request.scheme}://{request.host}"
 
-    def system(request: web.Request) -> Frame:
-        frame = engine.snapshot().frame
-        if request.match_info["uuid"].lower() != system_uuid(frame.system).lower():
+    def system(request: web.Request) -> tuple[Frame, str]:
+        """The managed system the URL's UUID names, and the key the engine knows it by
+        ("" when it is the only one); 404 for another UUID."""
+        snap = engine.snapshot()
+        frame = systems.by_uuid(snap, request.match_info["uuid"])
+        if frame is None:
             raise rest_error(404, "HSCL1364", uri=request.path)
-        return frame
+        return frame, systems.key(snap, frame)
 
     def partition(request: web.Request, frame: Frame, uuid: str) -> Partition:
-        for p in frame.partitions:
-            if partition_uuid(frame.system, p).lower() == uuid.lower():
-                return p
-        raise rest_error(404, "HSCL1364", uri=request.path)
+        found = systems.partition(engine.snapshot(), uuid, frame=frame)
+        if found is None:
+            raise rest_error(404, "HSCL1364", uri=request.path)
+        return found[1]
 
-    def timeline() -> tuple[float, ...]:
-        return engine.utilisation("pool", 0, "long").times
+    def timeline(on: str) -> tuple[float, ...]:
+        return engine.utilisation("pool", 0, "long", system=on).times
 
     def xml_response(body: bytes) -> web.Response:
         return web.Response(body=body, headers={"Content-Type": xml.ATOM_TYPE})
 
     async def get_preferences(request: web.Request) -> web.StreamResponse:
         require_session(request)
-        frame = system(request)
+        frame, _ = system(request)
         prefs = state.prefs.get(system_uuid(frame.system), PcmPreferences())
         return xml_response(preferences_feed(frame, prefs, base(request)))
 
     async def post_preferences(request: web.Request) -> web.StreamResponse:
         session = require_session(request)
-        frame = system(request)
+        frame, on = system(request)
         try:
             wanted = parse_preferences(await request.read())
         except HmcError as exc:
@@ -161,11 +164,11 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
         if long_term is not None and long_term != (frame.system.sample_rate > 0):
             rate = DEFAULT_RATE if long_term else 0
             # execute(): applied at the next tick boundary, or at once without a clock thread
-            result = await asyncio.to_thread(engine.execute, ChangeSampleRate(sample_rate=rate),
-                                             session.actor)
+            result = await asyncio.to_thread(
+                engine.execute, ChangeSampleRate(sample_rate=rate, system=on), session.actor)
             if not result.ok:  # a viewer: HSCL350B, the HMC's authority error
                 raise RestError(403 if result.code == "HSCL350B" else 400, str(result))
-            frame = engine.snapshot().frame
+            frame = engine.snapshot().system(frame.mtms)
         current = state.prefs.get(sys_id, PcmPreferences())
         changes = {k: v for k, v in wanted.items() if k in ("aggregation", "short_term",
                                                              "compute_ltm")}
@@ -179,8 +182,8 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
 
     async def system_metrics_feed(request: web.Request) -> web.StreamResponse:
         require_session(request)
-        frame = system(request)
-        win = window_params(request, frame, timeline())
+        frame, on = system(request)
+        win = window_params(request, frame, timeline(on))
         if frame.system.sample_rate == 0 or not win:
             return web.Response(status=204)
         # 1000 partitions: ~0.1 s of XML building, off the event loop
@@ -189,9 +192,9 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
 
     async def partition_metrics_feed(request: web.Request) -> web.StreamResponse:
         require_session(request)
-        frame = system(request)
+        frame, on = system(request)
         p = partition(request, frame, request.match_info["lpar"])
-        win = window_params(request, frame, timeline())
+        win = window_params(request, frame, timeline(on))
         if frame.system.sample_rate == 0 or not win:
             return web.Response(status=204)
         return xml_response(partition_feed(frame, p, win, frame.system.sample_rate,
@@ -202,24 +205,32 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
         match = JSON_NAME.match(request.match_info["name"])
         if match is None:
             raise rest_error(404, "HSCL1364", uri=request.path)
-        frame = engine.snapshot().frame
+        # The file names the system, or the partition on whichever system holds it.
+        snap = engine.snapshot()
+        found: tuple[Frame, Partition | None] | None
+        if match["kind"] == "ManagedSystem":
+            frame = systems.by_uuid(snap, match["uuid"])
+            found = None if frame is None else (frame, None)
+        else:
+            found = systems.partition(snap, match["uuid"])
+        if found is None:
+            raise rest_error(404, "HSCL1364", uri=request.path)
+        frame, p = found
+        on = systems.key(snap, frame)
         epoch = frame.system.epoch.replace(tzinfo=UTC)
         start = (parse_file_stamp(match["start"]) - epoch).total_seconds()
         end = (parse_file_stamp(match["end"]) - epoch).total_seconds()
-        times = timeline()
+        times = timeline(on)
         win = window(times, start=start, end=end)
         if not win:  # aged out of the kept samples, or never there
             raise rest_error(404, "HSCL1364", uri=request.path)
         rate = int(match["rate"])
-        series = reader(times, win)
-        if match["kind"] == "ManagedSystem":
-            if match["uuid"].lower() != system_uuid(frame.system).lower():
-                raise rest_error(404, "HSCL1364", uri=request.path)
+        series = reader(times, win, on)
+        if p is None:
             # every partition's counters: off the event loop (1000 partitions: ~0.2 s)
             text = await asyncio.to_thread(
                 lambda: json.dumps(system_metrics(frame, series, win, rate)))
         else:
-            p = partition(request, frame, match["uuid"])
             text = json.dumps(partition_metrics(frame, p, series, win, rate))
         return web.Response(text=text, content_type="application/json")
 

@@ -17,8 +17,9 @@ from typing import Any
 from aiohttp import web
 
 from engine.model import Frame, Partition
+from engine.snapshot import Snapshot
 from hmc_tui import __version__ as VERSION
-from hmc_tui.rest import objects, uuids
+from hmc_tui.rest import objects, systems, uuids
 from hmc_tui.rest import xml as x
 from hmc_tui.rest.auth import require_session
 from hmc_tui.rest.context import CTX_KEY
@@ -59,7 +60,7 @@ async def read(request: web.Request) -> web.StreamResponse:
     snap = ctx.engine.snapshot()
     base = base_url(request)
     tail = request.match_info["tail"]
-    found = resolve(snap.frame, base, [s for s in tail.split("/") if s], request.path)
+    found = resolve(snap, base, [s for s in tail.split("/") if s], request.path)
     rendered = await ctx.renders.get(snap.frame_version, f"{base}/{tail}", found.make)
     if not rendered.body:  # an empty feed: the HMC answers 204 (pypowervm expects it)
         return web.Response(status=204)
@@ -69,9 +70,9 @@ async def read(request: web.Request) -> web.StreamResponse:
     return web.Response(body=rendered.body, headers=headers)
 
 
-def resolve(frame: Frame, base: str, parts: list[str], path: str) -> Found:
+def resolve(snap: Snapshot, base: str, parts: list[str], path: str) -> Found:
     """The object or feed `parts` (the path below /rest/api/uom) names; 404 otherwise."""
-    urls = objects.Urls(base, frame)
+    every = [objects.Urls(base, f) for f in snap.frames]
     missing = rest_error(404, "HSCL1364", uri=path)
     if not parts:
         raise missing
@@ -80,30 +81,30 @@ def resolve(frame: Frame, base: str, parts: list[str], path: str) -> Found:
         console = uuids.console_uuid()
         if rest not in ([], [console]):
             raise missing
-        return _one(lambda: objects.management_console(frame, urls, VERSION), console,
+        return _one(lambda: objects.management_console(every, VERSION), console,
                     f"{base}/ManagementConsole", feed=not rest)
     if root == "ManagedSystem":
-        return _system(frame, urls, rest, missing)
-    if root in PARTITION_KINDS:
-        return _partitions(frame, urls, root, rest, missing, f"{base}/{root}")
+        return _systems(snap, every, rest, missing)
+    if root in PARTITION_KINDS:  # root-level: the partitions of every managed system
+        return _partitions(every, root, rest, missing, f"{base}/{root}")
     raise missing
 
 
-def _system(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Found:
-    s = frame.system
-    href = f"{urls.base}/ManagedSystem"
+def _systems(snap: Snapshot, every: list[Urls], rest: list[str], missing: Exception) -> Found:
+    href = f"{every[0].base}/ManagedSystem"
     if rest == ["quick", "All"]:
-        return _json(lambda: [objects.system_quick(frame, urls)])
+        return _json(lambda: [objects.system_quick(u.frame, u) for u in every])
     if len(rest) == 2 and rest[0] == "search":
         key, value = _search(rest[1], missing)
         if key != "SystemName":
             raise missing
-        return _one(lambda: objects.managed_system(frame, urls), urls.sys_uuid, href,
-                    feed=True, empty=value != s.name)
+        return _system_feed([u for u in every if u.frame.system.name == value], href)
     if not rest:
-        return _one(lambda: objects.managed_system(frame, urls), urls.sys_uuid, href, feed=True)
-    if rest[0].lower() != urls.sys_uuid.lower():
+        return _system_feed(every, href)
+    frame = systems.by_uuid(snap, rest[0])
+    if frame is None:
         raise missing
+    urls = objects.Urls(every[0].base, frame)
     sub = rest[1:]
     if not sub:
         return _one(lambda: objects.managed_system(frame, urls), urls.sys_uuid, href)
@@ -111,7 +112,7 @@ def _system(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Fo
         return _json(lambda: objects.system_quick(frame, urls))
     kind, tail = sub[0], sub[1:]
     if kind in PARTITION_KINDS:
-        return _partitions(frame, urls, kind, tail, missing, f"{urls.system()}/{kind}")
+        return _partitions([urls], kind, tail, missing, f"{urls.system()}/{kind}")
     if kind == "SharedProcessorPool":
         return _pools(frame, urls, tail, missing)
     if kind == "VirtualSwitch":
@@ -121,27 +122,44 @@ def _system(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Fo
     raise missing
 
 
-def _partitions(frame: Frame, urls: Urls, kind: str, rest: list[str], missing: Exception,
+def _system_feed(chosen: list[Urls], href: str) -> Found:
+    """A feed of these managed systems (empty: 204, as the HMC answers a search that
+    finds none); with one, the feed of one entry the one-system HMC served."""
+    if len(chosen) == 1:
+        u = chosen[0]
+        return _one(lambda: objects.managed_system(u.frame, u), u.sys_uuid, href, feed=True)
+    return Found(lambda: x.to_bytes(x.feed(
+        [_entry(objects.managed_system(u.frame, u), u.sys_uuid, f"{href}/{u.sys_uuid}")
+         for u in chosen], feed_id=uuids.console_uuid(), self_href=href)) if chosen else b"")
+
+
+def _partitions(scope: list[Urls], kind: str, rest: list[str], missing: Exception,
                 href: str) -> Found:
+    """The partitions (or VIOSes) of the systems in `scope`: one system under
+    /ManagedSystem/{uuid}, every system at the root."""
     vios = kind == "VirtualIOServer"
-    members = [p for p in frame.partitions if p.is_vios == vios]
+    members = [(u, p) for u in scope for p in u.frame.partitions if p.is_vios == vios]
     if rest == ["quick", "All"]:
-        return _json(lambda: [objects.partition_quick(frame, urls, p) for p in members])
+        return _json(lambda: [objects.partition_quick(u.frame, u, p) for u, p in members])
     if len(rest) == 2 and rest[0] == "search":
         key, value = _search(rest[1], missing)
         if key != "PartitionName":
             raise missing
-        members = [p for p in members if p.name == value]
+        members = [(u, p) for u, p in members if p.name == value]
         rest = []
     if not rest:
+        feed_id = scope[0].sys_uuid if len(scope) == 1 else uuids.console_uuid()
         return Found(lambda: x.to_bytes(x.feed(
-            [_entry(objects.partition(frame, urls, p), uuids.partition_uuid(frame.system, p),
-                    urls.lpar(p)) for p in members],
-            feed_id=uuids.system_uuid(frame.system), self_href=href))
+            [_entry(objects.partition(u.frame, u, p), uuids.partition_uuid(u.frame.system, p),
+                    u.lpar(p)) for u, p in members],
+            feed_id=feed_id, self_href=href))
             if members else b"")
-    p = partition_by_uuid(frame, rest[0], vios)
-    if p is None:
+    found = next(((u, p) for u in scope
+                  if (p := partition_by_uuid(u.frame, rest[0], vios)) is not None), None)
+    if found is None:
         raise missing
+    urls, p = found
+    frame = urls.frame
     sub = rest[1:]
     puuid = uuids.partition_uuid(frame.system, p)
     if not sub:

@@ -25,12 +25,13 @@ from engine.lifecycle import DLPAR_SECONDS
 from engine.model import Frame, Partition
 from engine.roles import Actor
 from engine.service import Engine
-from hmc_tui.rest import objects, uuids
+from engine.snapshot import Snapshot
+from hmc_tui.rest import objects, systems, uuids
 from hmc_tui.rest import xml as x
 from hmc_tui.rest.auth import require_session
 from hmc_tui.rest.context import CTX_KEY
 from hmc_tui.rest.errors import RestError, rest_error
-from hmc_tui.rest.uom import PREFIX, base_url, partition_by_uuid
+from hmc_tui.rest.uom import PREFIX, base_url
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,26 @@ def current_etag(frame: Frame, base: str, p: Partition) -> str:
     return x.object_etag(objects.partition(frame, objects.Urls(base, frame), p))
 
 
+def _target(request: web.Request) -> tuple[Snapshot, Frame, Partition]:
+    """The partition the URL names and its managed system (under /ManagedSystem/{uuid} only
+    that system's; at the root whichever holds it); 404 otherwise."""
+    snap = request.app[CTX_KEY].engine.snapshot()
+    sys_uuid = request.match_info.get("sys")
+    frame = systems.by_uuid(snap, sys_uuid) if sys_uuid is not None else None
+    found = None if sys_uuid is not None and frame is None else systems.partition(
+        snap, request.match_info["uuid"], request.match_info["kind"] == "VirtualIOServer",
+        frame)
+    if found is None:
+        raise rest_error(404, "HSCL1364", uri=request.path)
+    return snap, *found
+
+
 async def update(request: web.Request) -> web.Response:
     session = require_session(request)
     ctx = request.app[CTX_KEY]
     base = base_url(request)
-    frame = ctx.engine.snapshot().frame
     kind = request.match_info["kind"]
-    p = partition_by_uuid(frame, request.match_info["uuid"], kind == "VirtualIOServer")
-    if p is None:
-        raise rest_error(404, "HSCL1364", uri=request.path)
+    snap, frame, p = _target(request)
     etag = current_etag(frame, base, p)
     wanted = request.headers.get("If-Match")
     if wanted is not None and wanted.strip('"') != etag:
@@ -65,12 +77,12 @@ async def update(request: web.Request) -> web.Response:
     except x.BadXml as exc:
         raise rest_error(400, "HSCL1365", reason=str(exc)) from None
     try:
-        operations = changes(frame, p, doc)
+        operations = changes(frame, p, doc, systems.key(snap, frame))
     except HmcError as exc:
         raise RestError(400, exc) from None
     await _apply(ctx.engine, operations, session.actor)
     log.info("REST update of %s by %s: %d operation(s)", p.name, session.user, len(operations))
-    frame = ctx.engine.snapshot().frame
+    frame = ctx.engine.snapshot().system(frame.mtms)  # the same system, as it is now
     now = frame.partition(p.id) or p
     urls = objects.Urls(base, frame)
     obj = objects.partition(frame, urls, now)
@@ -86,16 +98,13 @@ async def delete(request: web.Request) -> web.Response:
     the REST user; its VIOS adapters stay, as without --vioscfg. 204 when gone."""
     session = require_session(request)
     ctx = request.app[CTX_KEY]
-    frame = ctx.engine.snapshot().frame
-    kind = request.match_info["kind"]
-    p = partition_by_uuid(frame, request.match_info["uuid"], kind == "VirtualIOServer")
-    if p is None:
-        raise rest_error(404, "HSCL1364", uri=request.path)
+    snap, frame, p = _target(request)
     wanted = request.headers.get("If-Match")
     etag = current_etag(frame, base_url(request), p)
     if wanted is not None and wanted.strip('"') != etag:
         raise rest_error(412, "HSCL1367", kind=f"partition {p.name}", etag=etag)
-    await _apply(ctx.engine, [ops.build({"op": "delete_lpar", "lpar": p.name})],
+    await _apply(ctx.engine, [ops.build({"op": "delete_lpar", "lpar": p.name,
+                                         "system": systems.key(snap, frame)})],
                  session.actor)
     log.info("REST delete of %s by %s", p.name, session.user)
     return web.Response(status=204)
@@ -142,8 +151,10 @@ MEMORY = ("PartitionMemoryConfiguration",)
 SHARING = {text: mode for mode, text in objects.SHARING_MODES.items()}
 
 
-def changes(frame: Frame, p: Partition, doc: x.Element) -> list[ops.Operation]:
-    """The engine operations that turn `p` into what `doc` describes."""
+def changes(frame: Frame, p: Partition, doc: x.Element, system: str = ""
+            ) -> list[ops.Operation]:
+    """The engine operations that turn `p` (on managed system `system`, "" = the only one)
+    into what `doc` describes."""
     want = objects.wanted(p)
     out: list[ops.Operation] = []
     mode_text = x.find_text(doc, *PROC, "SharingMode")
@@ -198,7 +209,8 @@ def changes(frame: Frame, p: Partition, doc: x.Element) -> list[ops.Operation]:
     if name and name != p.name:
         last = p.name
         out = [*out, ops.build({"op": "change_lpar", "lpar": last, "new_name": name})]
-    return out
+    # Every step acts on the partition's own system (a plain str field: no revalidation).
+    return [o.model_copy(update={"system": system}) for o in out] if system else out
 
 
 def _dlpar_procs(lpar: str, d_units: float, d_procs: int) -> list[ops.Operation]:

@@ -60,16 +60,21 @@ def job_uuid(job_id: int) -> str:
 
 
 _INDEX_LOCK = threading.Lock()
-_INDEX: tuple[Frame | None, dict[str, Partition]] = (None, {})
+_INDEX_SIZE = 16  # frames whose index is kept: every managed system's current one
+_INDEX: list[tuple[Frame, dict[str, Partition]]] = []
 
 
 def partition_index(frame: Frame) -> dict[str, Partition]:
     """UUID (upper case) -> partition, built once per frame (frames are immutable): a read
-    of one partition of 1000 otherwise derives 1000 UUIDs to find it."""
-    global _INDEX
+    of one partition of 1000 otherwise derives 1000 UUIDs to find it. One per managed
+    system is kept, so reads that alternate between systems do not rebuild them."""
     with _INDEX_LOCK:
-        cached, index = _INDEX
-        if cached is not frame:
-            index = {partition_uuid(frame.system, p): p for p in frame.partitions}
-            _INDEX = (frame, index)
+        for i, (cached, index) in enumerate(_INDEX):
+            if cached is frame:
+                if i:
+                    _INDEX.insert(0, _INDEX.pop(i))
+                return index
+        index = {partition_uuid(frame.system, p): p for p in frame.partitions}
+        _INDEX.insert(0, (frame, index))
+        del _INDEX[_INDEX_SIZE:]
         return index
