@@ -14,12 +14,17 @@ the same way):
 `apply(diff(a, b), a) == b` for any two frames (tests/service/test_framediff.py, hypothesis);
 the diff travels as JSON and `apply` validates only the pieces it carries, reusing every
 other object of the old frame.
+
+Several managed systems (`diff_systems`, `apply_systems`): one diff per system, None for a
+system whose only change is its clock (`engine_time`, the same in every system and carried
+by every snap as `time`), so a change on one system sends nothing about the others.
 """
 
 from __future__ import annotations
 
 import functools
 import typing
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -80,6 +85,31 @@ def apply(change: FrameDiff, frame: Frame) -> Frame:
         except KeyError as exc:
             raise ValueError(f"frame diff: {name} has no item with id {exc}") from None
     return frame.model_copy(update=update)
+
+
+def diff_systems(a: Sequence[Frame], b: Sequence[Frame], base: int = 0
+                 ) -> list[FrameDiff | None]:
+    """What turns every system of `a` into the same system of `b`; None for a system whose
+    only change is `engine_time`. ValueError when the number of systems differs."""
+    if len(a) != len(b):
+        raise ValueError(f"frame diff: {len(a)} systems against {len(b)}")
+    out: list[FrameDiff | None] = []
+    for old, new in zip(a, b, strict=True):
+        change = diff(old, new, base=base)
+        clock_only = not change.tuples and set(change.fields) <= {"engine_time"}
+        out.append(None if clock_only else change)
+    return out
+
+
+def apply_systems(changes: Sequence[FrameDiff | None], frames: Sequence[Frame],
+                  engine_time: float) -> tuple[Frame, ...]:
+    """`frames` with `changes` applied, a system without a change moved to `engine_time`
+    (the snap's `time`); ValueError when they do not fit these frames."""
+    if len(changes) != len(frames):
+        raise ValueError(f"frame diff: {len(changes)} systems, the frames have {len(frames)}")
+    return tuple(apply(change, frame) if change is not None
+                 else frame.model_copy(update={"engine_time": engine_time})
+                 for change, frame in zip(changes, frames, strict=True))
 
 
 def _keyed(old: tuple[Any, ...], new: tuple[Any, ...]) -> TupleDiff:

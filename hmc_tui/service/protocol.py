@@ -24,6 +24,7 @@ Service -> client:
     welcome    {proto, session, role}                 the role the user store grants
     snap       {version, frame_version, time, physc, pools, clock, in_flight, events,
                 [sessions], [frame] | [frame_diff]}   at most 10 per second, newest only
+               (several managed systems: [frames] | [frame_diffs], physcs, system_pools)
     op_result  {id, result}  util_result {id, times, counters}  clock_result {id}
     error      {id, code, message, path, fields}      a refused request (id 0: no request)
     role       {role, reason}                         the user's role changed in the store
@@ -40,10 +41,12 @@ A snap carries the frame only when `frame_version` changed since the last snap t
 received (frames are tens of kB, 1.5 MB with 1000 partitions; live figures a few hundred
 bytes): as a `frame_diff` (framediff.py: the partitions, pools and other pieces that changed,
 against the frame version the client has) while the service still holds that version, else
-whole (the first snap, a client far behind). A client also says how often it wants snaps
-(`rate`: an idle console asks for fewer). The session list
-only when it changed, and only the journal events the client has not seen yet (at most the
-last 2000 on connecting). Snaps a slow client cannot take are dropped, not queued: the next
+whole (the first snap, a client far behind). With several managed systems the same holds
+with `frames` (every system, whole) and `frame_diffs` (one entry per system, in the order of
+`frames`: its diff, or null when that system did not change). A client also says how
+often it wants snaps (`rate`: an idle console asks for fewer). The session list only when
+it changed, and only the journal events the client has not seen yet (at most the last 2000
+on connecting). Snaps a slow client cannot take are dropped, not queued: the next
 one it gets is complete because it is computed against what it last got. The service writes
 a snap by splicing cached JSON (`snap_line`); it reads back as the `Snap` model.
 
@@ -67,8 +70,11 @@ from engine.service import MAX_SPEED, OpResult
 from engine.snapshot import ClockState, PoolLive
 from hmc_tui.service.framediff import FrameDiff
 
-# 2: typed messages under "type" (1 used "t" and untyped replies); 3: frame diffs, rate
-PROTOCOL_VERSION = 3
+# 2: typed messages under "type" (1 used "t" and untyped replies); 3: frame diffs, rate;
+# 4: `frame_diffs` (several managed systems). A version 3 client is still served: it gets
+# what version 3 sent (every system whole on each frame change), byte for byte.
+PROTOCOL_VERSION = 4
+SERVED_VERSIONS = (3, 4)
 MAX_CLIENT_LINE = 1 << 20  # bytes: a client line is one request; anything longer is abuse
 BAD_REQUEST = "HSCL0F04"  # engine/errors.py: a request the protocol refuses
 
@@ -212,6 +218,8 @@ class Snap(Message):
     physcs: list[list[tuple[int, float]]] | None = None
     system_pools: list[list[PoolLive]] | None = None
     frame_diff: FrameDiff | None = None  # instead of `frame`: against the client's version
+    # Several managed systems, instead of `frames`: one per system, None = unchanged
+    frame_diffs: list[FrameDiff | None] | None = None
 
 
 class OpDone(Message):
@@ -363,16 +371,17 @@ def _check_finite(value: object, where: str) -> None:
 def snap_line(head: Snap, events_json: str, frame_json: str | None,
               frames: bool = False, diff_json: str | None = None) -> bytes:
     """A snap line from a head without events or frame and the already-encoded journal
-    events ("" or comma-separated objects) and frame (`frames`: a JSON list of every
-    system's) or frame diff: the service encodes each event, frame version and diff once,
-    whatever the number of clients."""
-    text = head.model_dump_json(exclude={"events", "frame", "frames", "frame_diff"},
+    events ("" or comma-separated objects) and frame or frame diff (`frames`: a JSON list,
+    one per system, of frames or of diffs and nulls): the service encodes each event, frame
+    version and diff once, whatever the number of clients."""
+    text = head.model_dump_json(exclude={"events", "frame", "frames", "frame_diff",
+                                         "frame_diffs"},
                                 exclude_none=True)[:-1]  # without the closing brace
     parts = [text, ',"events":[', events_json, "]"]
     if frame_json is not None:
         parts += [',"frames":' if frames else ',"frame":', frame_json]
     elif diff_json is not None:
-        parts += [',"frame_diff":', diff_json]
+        parts += [',"frame_diffs":' if frames else ',"frame_diff":', diff_json]
     parts.append("}\n")
     return "".join(parts).encode("utf-8")
 

@@ -385,15 +385,19 @@ class RemoteConsole:
             self._frame, self._frames = msg.frame, ()
         elif msg.frames:
             self._frame, self._frames = msg.frames[0], tuple(msg.frames)
-        elif msg.frame_diff is not None:  # one managed system only (the service's rule)
-            if self._frame is None or msg.frame_diff.base != self._frame_version:
-                raise p.ProtocolError(f"snap: a frame diff against version "
-                                      f"{msg.frame_diff.base}, this console has "
-                                      f"{self._frame_version}")
+        elif msg.frame_diff is not None:
+            frame = self._diff_base([msg.frame_diff])
             try:
-                self._frame = framediff.apply(msg.frame_diff, self._frame)
+                self._frame = framediff.apply(msg.frame_diff, frame)
             except ValueError as exc:
                 raise p.ProtocolError(f"snap: {exc}") from None
+        elif msg.frame_diffs is not None:  # several systems: only those that changed
+            self._diff_base(msg.frame_diffs)
+            try:
+                self._frames = framediff.apply_systems(msg.frame_diffs, self._frames, msg.time)
+            except ValueError as exc:
+                raise p.ProtocolError(f"snap: {exc}") from None
+            self._frame = self._frames[0]
         if self._frame is None:
             raise p.ProtocolError("snap: the first snapshot carries no frame")
         self._frame_version = msg.frame_version
@@ -419,6 +423,17 @@ class RemoteConsole:
             self._changed.notify_all()
         if self.on_snapshot is not None:
             self.on_snapshot(snap)
+
+    def _diff_base(self, changes: list[framediff.FrameDiff | None]) -> Frame:
+        """The frame diffs apply to: they must be against the version this console has."""
+        for change in changes:
+            if change is not None and (self._frame is None
+                                       or change.base != self._frame_version):
+                raise p.ProtocolError(f"snap: a frame diff against version {change.base}, "
+                                      f"this console has {self._frame_version}")
+        if self._frame is None:
+            raise p.ProtocolError("snap: a frame diff before any frame")
+        return self._frame
 
     def _apply_reply(self, msg: p.Reply) -> None:
         with self._pending_lock:

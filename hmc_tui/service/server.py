@@ -66,6 +66,7 @@ class _Client:
     actor: Actor  # the rights requests run with: the user store's role, kept current
     writer: asyncio.StreamWriter
     tracked: bool = False  # the user is in the user store, so its rights follow the store
+    proto: int = p.PROTOCOL_VERSION  # the version its hello spoke (p.SERVED_VERSIONS)
     closing: bool = False  # the service ended the session; nothing more is sent or read
     bad_requests: int = 0
     sent_version: int = -1
@@ -138,8 +139,10 @@ class EngineService:
         self._tasks: list[asyncio.Task[None]] = []
         self._save_lock = asyncio.Lock()
         self._frame_json: tuple[int, str] = (-1, "")
-        self._frames: dict[int, Frame] = {}  # frame version -> frame, the last FRAME_HISTORY
-        self._diff_json: dict[tuple[int, int], str] = {}  # (from, to) -> encoded FrameDiff
+        # frame version -> every system's frame, the last FRAME_HISTORY versions
+        self._frames: dict[int, tuple[Frame, ...]] = {}
+        # (from, to) -> the encoded FrameDiff (several systems: the list of them)
+        self._diff_json: dict[tuple[int, int], str] = {}
         self._event_json: dict[int, str] = {}
         self.saves = 0
         self.save_error = ""  # why the last save failed ("" when it succeeded)
@@ -302,18 +305,20 @@ class EngineService:
             hello = p.read_client(line)
             if not isinstance(hello, p.Hello):
                 raise p.ProtocolError(f"the first message must be a hello, not {hello.type}")
-            if hello.proto != p.PROTOCOL_VERSION:
+            if hello.proto not in p.SERVED_VERSIONS:
+                served = " and ".join(str(v) for v in p.SERVED_VERSIONS)
                 raise p.ProtocolError(f"protocol version {hello.proto} is not served (this "
-                                      f"service speaks version {p.PROTOCOL_VERSION})")
+                                      f"service speaks versions {served})")
             actor, tracked = self._admit(hello)
         except (p.ProtocolError, HmcError) as exc:
             log.warning("refused a console: %s", exc)
             writer.write(p.encode(p.Close(reason=str(exc))))
             return None
         session = self.open_session(actor.user, actor.role, hello.origin, hello.kind)
-        client = _Client(session=session, actor=actor, writer=writer, tracked=tracked)
+        client = _Client(session=session, actor=actor, writer=writer, tracked=tracked,
+                         proto=hello.proto)
         self._clients[session.id] = client
-        client.send(p.Welcome(proto=p.PROTOCOL_VERSION, session=session.id, role=actor.role))
+        client.send(p.Welcome(proto=hello.proto, session=session.id, role=actor.role))
         self._push(client, self.engine.snapshot())  # don't make it wait for the next tick
         return client
 
@@ -668,8 +673,9 @@ class EngineService:
                           else None))
         frame = diff = None
         if client.sent_frame_version != snap.frame_version:
-            # Diffs are of one frame: several managed systems are sent whole.
-            diff = None if snap.several else self._diff_text(client.sent_frame_version, snap)
+            # Version 3 clients know no `frame_diffs`: several systems go to them whole.
+            whole = snap.several and client.proto < 4
+            diff = None if whole else self._diff_text(client.sent_frame_version, snap)
             frame = self._frame_text(snap) if diff is None else None
         client.send_bytes(p.snap_line(head, self._new_events(client, snap), frame,
                                       frames=snap.several, diff_json=diff))
@@ -691,21 +697,28 @@ class EngineService:
     def _diff_text(self, base: int, snap: Snapshot) -> str | None:
         """The encoded diff from frame version `base` (what the client has) to the
         snapshot's frame, computed once per pair whatever the number of clients; None when
-        `base` is too old to be kept (or the client has no frame yet)."""
+        `base` is too old to be kept (or the client has no frame yet). Several systems: a
+        JSON list with each system's diff, or null for a system that did not change (but for
+        its clock); None when the number of systems changed."""
         if snap.frame_version not in self._frames:
-            self._frames[snap.frame_version] = snap.frame
+            self._frames[snap.frame_version] = snap.frames
             if len(self._frames) > FRAME_HISTORY:
                 del self._frames[min(self._frames)]
                 oldest = min(self._frames)
                 self._diff_json = {k: v for k, v in self._diff_json.items() if k[0] >= oldest}
-        old = self._frames.get(base)
-        if old is None:
+        old, new = self._frames.get(base), self._frames[snap.frame_version]
+        if old is None or len(old) != len(new):
             return None
         key = (base, snap.frame_version)
         text = self._diff_json.get(key)
         if text is None:
-            text = self._diff_json[key] = framediff.diff(
-                old, self._frames[snap.frame_version], base=base).model_dump_json()
+            if not snap.several:  # one system: the diff itself, as protocol version 3 had it
+                text = framediff.diff(old[0], new[0], base=base).model_dump_json()
+            else:
+                text = "[" + ",".join("null" if change is None else change.model_dump_json()
+                                      for change in framediff.diff_systems(old, new, base))
+                text += "]"
+            self._diff_json[key] = text
         return text
 
     def _new_events(self, client: _Client, snap: Snapshot) -> str:

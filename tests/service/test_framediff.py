@@ -1,13 +1,16 @@
-"""Frame diffs (hmc_tui/service/framediff.py): apply(diff(a, b), a) == b, through JSON."""
+"""Frame diffs (hmc_tui/service/framediff.py): apply(diff(a, b), a) == b, through JSON, for
+one system and for several."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from benchmarks.frames import large_frame
 from engine.model import Fault, Frame, ServiceEvent
-from engine.store import demo_frame
+from engine.store import demo_frame, demo_hmc
 from hmc_tui.service import framediff
 from hmc_tui.service.framediff import FrameDiff
 
@@ -102,3 +105,54 @@ def test_a_diff_for_another_frame_is_refused() -> None:
         assert "no item with id 2" in str(exc)
     else:
         raise AssertionError("a diff for another frame was applied")
+
+
+HMC = demo_hmc().systems
+
+
+@st.composite
+def edited_systems(draw: st.DrawFn, frames: tuple[Frame, ...]) -> tuple[Frame, ...]:
+    """Each system edited or left alone, one clock for all of them (as an Hmc has)."""
+    out = [draw(edited(f)) if draw(st.booleans()) else f for f in frames]
+    clock = draw(st.floats(0, 1e9, allow_nan=False))
+    return tuple(f.model_copy(update={"engine_time": clock}) for f in out)
+
+
+def systems_over_the_wire(changes: list[FrameDiff | None]) -> list[FrameDiff | None]:
+    wire = "[" + ",".join("null" if c is None else c.model_dump_json() for c in changes) + "]"
+    return TypeAdapter(list[FrameDiff | None]).validate_json(wire)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_apply_of_diffs_gives_every_new_system(data: st.DataObject) -> None:
+    a = data.draw(edited_systems(HMC))
+    b = data.draw(edited_systems(a))
+    changes = framediff.diff_systems(a, b, base=5)
+    for old, new, change in zip(a, b, changes, strict=True):
+        # A system that did not change (but for the clock) travels as None.
+        same = old.model_copy(update={"engine_time": new.engine_time}) == new
+        assert (change is None) == same
+    assert framediff.apply_systems(systems_over_the_wire(changes), a, b[0].engine_time) == b
+
+
+def test_a_change_on_the_second_system_says_nothing_of_the_first() -> None:
+    first, second = HMC
+    parts = list(second.partitions)
+    parts[0] = parts[0].model_copy(update={"state": "Shutting Down"})
+    later = (first.model_copy(update={"engine_time": 9.5}),
+             second.model_copy(update={"engine_time": 9.5, "partitions": tuple(parts)}))
+    changes = framediff.diff_systems(HMC, later, base=2)
+    assert changes[0] is None
+    assert changes[1] is not None and changes[1].base == 2
+    assert [i["id"] for i in changes[1].tuples["partitions"].items] == [parts[0].id]
+    result = framediff.apply_systems(changes, HMC, 9.5)
+    assert result == later
+    assert result[0].partitions is first.partitions  # the unchanged system is reused
+
+
+def test_diffs_for_another_number_of_systems_are_refused() -> None:
+    with pytest.raises(ValueError, match="2 systems against 1"):
+        framediff.diff_systems(HMC, HMC[:1])
+    with pytest.raises(ValueError, match="1 systems, the frames have 2"):
+        framediff.apply_systems([None], HMC, 0.0)

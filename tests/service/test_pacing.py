@@ -98,3 +98,36 @@ async def test_an_idle_console_backs_off_and_wakes_at_once(
             assert not app.idle and client.interval == 0.2
     finally:
         console.close()
+
+
+async def test_one_system_snaps_are_the_same_bytes_for_protocol_3_and_4(
+        make_service: ServiceFactory) -> None:
+    """Protocol 4 only added `frame_diffs` (several systems): with one system a version 4
+    console gets what a version 3 console gets, byte for byte."""
+    service = await make_service()
+    clients = []
+    for proto in (3, 4):
+        reader, writer = await asyncio.open_unix_connection(str(service.socket_path))
+        writer.write(b'{"type":"hello","proto":%d,"user":"hscroot","role":"hmcsuperadmin"}\n'
+                     % proto)
+        clients.append(RawClient(reader, writer))
+    try:
+        async def snap_lines(raw: RawClient) -> dict[int, bytes]:
+            lines: dict[int, bytes] = {}
+            while len(lines) < 6:
+                line = await asyncio.wait_for(raw.reader.readline(), 5)
+                message = p.read_service(line)
+                if isinstance(message, p.Snap):
+                    lines[message.version] = line
+            return lines
+
+        await asyncio.gather(*(snap_lines(raw) for raw in clients))  # sessions settle
+        service.engine.execute(ops.SetUncapWeight(lpar="dev01", uncap_weight=77), Actor())
+        old, new = await asyncio.gather(*(snap_lines(raw) for raw in clients))
+        common = sorted(set(old) & set(new))
+        assert len(common) >= 3
+        assert [old[v] for v in common] == [new[v] for v in common]
+        assert any(b'"frame_diff":{' in old[v] for v in common)  # the change is among them
+    finally:
+        for raw in clients:
+            raw.close()

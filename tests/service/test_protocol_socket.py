@@ -97,7 +97,7 @@ async def test_an_operation_the_engine_refuses_keeps_its_hmc_code(
 
 @pytest.mark.parametrize(("first", "reason"), [
     (b'{"type":"hello","proto":1,"user":"a","role":"hmcviewer"}',
-     "protocol version 1 is not served (this service speaks version 3)"),
+     "protocol version 1 is not served (this service speaks versions 3 and 4)"),
     (b'{"type":"pause","id":1}', "the first message must be a hello, not pause"),
     (b'{"t":"hello","proto":1,"user":"a","role":"hmcviewer"}',
      "message: Unable to extract tag using discriminator 'type'"),
