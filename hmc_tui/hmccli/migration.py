@@ -81,7 +81,8 @@ MIGRLPAR = Grammar(
         Flag("-n", metavar="<profile name>", names="profile"),
         Flag("-r", choices=("sys", "lpar")),
         Flag("-i", metavar='"<input data>"', names="text"),
-        Flag("-w", metavar="<wait minutes>", names="number"),
+        Flag("-w", metavar="<wait minutes>", names="number",
+             help="the most minutes to wait for the\nmigration to end (0: return once started)"),
         Flag("-d", metavar="<detail level>", names="number"),
         *(Flag(f, metavar="<1|2>", names="number")
           for f in ("--redundantvios", "--mpio", "--vlanbridge", "--vsi", "--uuid",

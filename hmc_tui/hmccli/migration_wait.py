@@ -9,9 +9,9 @@ How the wait passes time depends on who owns the engine clock (docs/mobility.md 
 - `hmc-tui cmd` (the catch-up clock, `--clock wall` or `stopped`): the front end hands the
   command its engine's `step`, and the command steps the engine through the migration, as
   the catch-up steps it; engine time moves on by exactly the migration's duration;
-- a lockstep clock nobody handed over (tests, headless macro replay, drill setup): the
-  driver owns time, so the command returns once the migration started (poll it with
-  `lslparmigr -r lpar`), as `-w 0` does everywhere.
+- a lockstep clock nobody handed over (tests, headless macro replay, drill setup), or a
+  paused one (`:pause`): nobody moves time for the command, so it returns once the
+  migration started (poll it with `lslparmigr -r lpar`), as `-w 0` does everywhere.
 
 `-w WAIT` bounds the wait to WAIT minutes of engine time (migrlpar's man page: the most the
 HMC waits on the partition's operating system). When it passes with the migration still
@@ -119,9 +119,10 @@ def wait(ctx: Ctx, waited: list[Waited], minutes: float | None,
     line when one failed. Returns at once on a lockstep clock nobody handed over."""
     if not waited or minutes == 0:
         return
-    live = ctx.console.snapshot().clock.mode != "stepped"
-    if not live and step is None:
-        return
+    clock = ctx.console.snapshot().clock
+    live = clock.mode != "stepped"
+    if (not live and step is None) or (live and clock.paused):
+        return  # nobody moves time for this command: the migration waits with the clock
     start = ctx.console.snapshot().time
     deadline = start + minutes * 60 if minutes is not None else None
     errors: dict[int, str] = {}

@@ -122,6 +122,18 @@ def test_w_must_be_whole_minutes(two: LocalConsole) -> None:
     assert on(two, SYS, "was01") == "Running"  # refused before anything started
 
 
+def test_a_paused_clock_returns_once_started() -> None:
+    engine = Engine(flat_frames(), mode="accelerated", speed=200.0)
+    console = LocalConsole(engine)
+    engine.start()
+    try:
+        engine.pause()
+        assert run_command(console, WAS01) == CommandResult("", "", 0)
+        assert on(console, SYS, "was01") == "Migrating - Running"
+    finally:
+        engine.stop()
+
+
 def test_running_clock_is_polled_until_the_migration_ends() -> None:
     engine = Engine(flat_frames(), mode="accelerated", speed=200.0)
     console = LocalConsole(engine)
