@@ -232,6 +232,9 @@ MESSAGES: dict[str, str] = {
     "HSCL1335": "The migration of partition {name} was stopped by {user}; the partition keeps "
     "running on {system}.",
     "HSCL1336": "The migration of partition {name} to {target} failed validation: {reason}",
+    "HSCL1337": "The migration of partition {name} did not complete within {minutes} "
+    "minute(s), the wait time given (migrlpar -w): it was stopped and the partition keeps "
+    "running on {system}.",
     # (ours) the REST API (hmc_tui/rest): logon, sessions, requests, jobs
     "HSCL1360": "The logon failed: the user name or the password is not correct.",
     "HSCL1361": "Too many failed logons from {address}; try again in {seconds} seconds.",

@@ -4,7 +4,7 @@ and `[[check]]` tables (docs/drills.md has the whole format with an example).
     [drill]
     title = "VIOS maintenance without an outage"
     instructions = '''markdown shown to the trainee'''
-    frame = "demo"              # "demo" (built in) or a frame file relative to this file
+    frame = "demo"              # "demo", "demo-hmc" (built in) or a frame file (relative)
     seed = 0
     time_limit = 1800           # engine seconds from the start of the drill
 
@@ -70,7 +70,7 @@ class Header(Strict):
     format: Literal[1] = FORMAT_VERSION
     title: str = Field(min_length=1)
     instructions: str = ""  # markdown
-    frame: str = "demo"  # "demo" or a frame file relative to the scenario file
+    frame: str = "demo"  # "demo", "demo-hmc" or a frame file relative to the scenario file
     seed: int = 0
     time_limit: float = Field(default=1800.0, gt=0, allow_inf_nan=False)  # engine seconds
     pass_score: int | None = Field(default=None, ge=0)  # None: every check must pass

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import HmcError
+from engine.hmc import Hmc
 from engine.model import Frame
 from engine.store import (
     FrameFileError,
@@ -27,7 +28,8 @@ from engine.store import (
     _short_repr,
     _toml_error,
     demo_frame,
-    load_frame,
+    demo_hmc,
+    load_hmc,
 )
 from hmc_tui.drills.format import (
     ALL,
@@ -50,6 +52,7 @@ __all__ = ["Scenario", "ScenarioFileError", "load_scenario", "parse_scenario"]
 SECTIONS: dict[str, type[BaseModel]] = {"drill": Header, "setup": Setup}
 ARRAYS = ("fault", "hint", "check")
 DEMO = "demo"
+DEMO_HMC = "demo-hmc"  # the two-system demo (production E1080, DR E1050): mobility drills
 
 
 class ScenarioFileError(FrameFileError):
@@ -60,9 +63,14 @@ class ScenarioFileError(FrameFileError):
 class Scenario:
     model: ScenarioModel
     path: Path
-    frame: Frame  # the frame the drill runs on, as loaded (setup not applied)
-    frame_label: str  # "demo" or the frame file's path
+    hmc: Hmc  # every managed system the drill runs on, as loaded (setup not applied)
+    frame_label: str  # "demo", "demo-hmc" or the frame file's path
     text: str = ""  # the file's text, to name the line of a setup command that fails
+
+    @property
+    def frame(self) -> Frame:
+        """The first managed system: the one conditions without a command look at."""
+        return self.hmc.systems[0]
 
     def error(self, key: PathKey, reason: str) -> ScenarioFileError:
         """A problem found while running the scenario (a setup command refused)."""
@@ -206,7 +214,7 @@ def _names(file: _File, model: ScenarioModel, frame: Frame) -> None:
                              f"(faults: {', '.join(names) or 'none'})")
 
 
-def _read_only(file: _File, model: ScenarioModel, frame: Frame) -> None:
+def _read_only(file: _File, model: ScenarioModel, frame: Hmc) -> None:
     """A check's command is run at every evaluation: it must only read (a listing, a VIOS
     listing through viosvrcmd) and be a command line the HMC takes."""
     commands = [(i, c.command) for i, c in enumerate(model.check) if isinstance(c, CommandCond)]
@@ -229,16 +237,19 @@ def _read_only(file: _File, model: ScenarioModel, frame: Frame) -> None:
 
 
 def _frame(file: _File, header: Header, base: Path,
-           override: Path | None) -> tuple[Frame, str]:
+           override: Path | None) -> tuple[Hmc, str]:
+    """The scenario's systems: a built-in demo or a frame file (one system or several)."""
     if override is not None:  # --frame FILE: its own errors name it
-        return load_frame(override), str(override)
+        return load_hmc(override), str(override)
     if header.frame == DEMO:
-        return demo_frame(), DEMO
+        return Hmc.of(demo_frame()), DEMO
+    if header.frame == DEMO_HMC:
+        return demo_hmc(), DEMO_HMC
     path = Path(header.frame).expanduser()
     if not path.is_absolute():
         path = base / path  # next to the scenario: travels with it
     try:
-        return load_frame(path), str(path)
+        return load_hmc(path), str(path)
     except FrameFileError as exc:
         if exc.line is None and exc.reason.startswith("cannot read"):
             raise file.error(("drill", "frame"), f"{path}: {exc.reason}") from None
@@ -258,7 +269,7 @@ def parse_scenario(text: str, source: str, base: Path | None = None,
     _structure(file)
     model = ScenarioModel.model_validate(data)  # the parts were checked above
     loaded, label = _frame(file, model.drill, base or Path.cwd(), frame)
-    _names(file, model, loaded)
+    _names(file, model, loaded.systems[0])
     _read_only(file, model, loaded)
     return Scenario(model, Path(source), loaded, label, text)
 

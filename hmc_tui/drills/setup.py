@@ -21,7 +21,7 @@ def prepare_engine(scenario: Scenario) -> Engine:
     setup command is refused."""
     from hmc_tui.drills.run import DRILL_ACTOR
 
-    engine = Engine(scenario.frame, seed=scenario.seed, mode="stepped")
+    engine = Engine(scenario.hmc, seed=scenario.seed, mode="stepped")
     console = LocalConsole(engine, DRILL_ACTOR)
     setup = scenario.model.setup
     for i, line in enumerate(setup.commands):

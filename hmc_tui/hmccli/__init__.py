@@ -13,6 +13,7 @@ Public entry points:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from engine.errors import HmcError
 from engine.ops import Operation
@@ -36,11 +37,14 @@ def _lines(text: str) -> str:
 
 
 def run_command(console: Console, line: str, *, allow_files: bool = True,
-                users: UserStore | None = None) -> CommandResult:
+                users: UserStore | None = None,
+                step: Callable[[float], None] | None = None) -> CommandResult:
     """Run one HMC command line; errors come back as `HSCLxxxx ...` on stderr, status 1.
 
     `allow_files=False` refuses `-f FILE` (remote sessions must not read the server's files);
-    `users` is the user store the user commands act on (None: the data dir's).
+    `users` is the user store the user commands act on (None: the data dir's); `step`, the
+    engine's step when the caller hands the command a stopped clock to drive (`hmc-tui cmd`:
+    migrlpar -o m steps it through the migration it waits for).
     """
     try:
         words = tokenize(line)
@@ -55,7 +59,7 @@ def run_command(console: Console, line: str, *, allow_files: bool = True,
         if command is None:
             raise CommandNotFound(name)
         args = command.parse(rest)
-        ctx = Ctx.of(console, allow_files=allow_files, users=users)
+        ctx = Ctx.of(console, allow_files=allow_files, users=users, step=step)
         return CommandResult(_lines(command.run(ctx, args)), "", 0)
     except ShowUsage as exc:
         text = _lines(usage(exc.command))

@@ -6,6 +6,7 @@ the engine clock runs; changes go to the console as operations with the console'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -37,12 +38,17 @@ class Ctx:
     # The managed system -m named (its MTMS: a rename does not change it), "" while none
     # was named; operations this command runs act on it.
     system_key: str = ""
+    # The engine's `step` when the front end hands this command the clock (`hmc-tui cmd`):
+    # a command that waits for the engine (migrlpar -o m) steps it; None: the clock is
+    # running, or someone else's (lockstep).
+    step: Callable[[float], None] | None = None
 
     @classmethod
     def of(cls, console: Console, allow_files: bool = True,
-           users: UserStore | None = None) -> Ctx:
+           users: UserStore | None = None,
+           step: Callable[[float], None] | None = None) -> Ctx:
         return cls(console=console, snap=console.snapshot(), allow_files=allow_files,
-                   users=users)
+                   users=users, step=step)
 
     def user_store(self) -> UserStore:
         """The store given, else the data dir's (opened only by a user command)."""

@@ -96,7 +96,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if isinstance(frame, int):
         return frame
     try:
-        result = run_command(LocalConsole(frame.engine), line)
+        result = run_command(LocalConsole(frame.engine), line, step=frame.engine.step)
         sys.stdout.write(result.stdout)
         sys.stderr.write(result.stderr)
         saved = _save(frame, "cmd", always=frame.clock == "wall")

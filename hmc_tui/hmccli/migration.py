@@ -2,8 +2,9 @@
 
 `migrlpar -o v` validates (engine/mobility/validate.py on the snapshot's frames) and prints
 every finding, errors first refusing with exit 1; `-o m` validates and starts the migration
-(engine/ops/mobility.py: the first error refuses it with its own code) and returns once it
-has started, as `migrlpar` does with `-w 0` (poll with `lslparmigr -r lpar`); `-o s` stops
+(engine/ops/mobility.py: the first error refuses it with its own code) and waits until it
+ends, as the HMC's command does (hmccli/migration_wait.py: `-w WAIT` bounds the wait, `-w 0`
+returns once started; poll with `lslparmigr -r lpar`); `-o s` stops
 and `-o r` recovers one (HSCL0D0F when none is in progress). `-i` takes dest_lpar_id,
 shared_proc_pool_name, virtual_scsi_mappings and virtual_fc_mappings
 ("slot/vios[/id],..."), source_msp_name and dest_msp_name. A target behind another console
@@ -33,11 +34,13 @@ from engine.mobility.validate import (
 from engine.model import Frame, Migration, Partition, VirtualEth
 from engine.ops import Operation
 from engine.ops.mobility import MigratePartition
+from hmc_tui.hmccli import migration_wait
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CliError, CodedError, UsageError
 from hmc_tui.hmccli.filters import parse_filter
 from hmc_tui.hmccli.format import Record, render
 from hmc_tui.hmccli.grammar import SWITCH, Flag, Grammar, Variant
+from hmc_tui.hmccli.migration_wait import Waited
 from hmc_tui.hmccli.options import Args
 from hmc_tui.hmccli.shared_flags import FIELDS, FILTER, FORCE, HEADER, LPAR_ID, SYSTEM
 from hmc_tui.hmccli.tokens import parse_attrs, split_items
@@ -78,7 +81,8 @@ MIGRLPAR = Grammar(
         Flag("-n", metavar="<profile name>", names="profile"),
         Flag("-r", choices=("sys", "lpar")),
         Flag("-i", metavar='"<input data>"', names="text"),
-        Flag("-w", metavar="<wait minutes>", names="number"),
+        Flag("-w", metavar="<wait minutes>", names="number",
+             help="the most minutes to wait for the\nmigration to end (0: return once started)"),
         Flag("-d", metavar="<detail level>", names="number"),
         *(Flag(f, metavar="<1|2>", names="number")
           for f in ("--redundantvios", "--mpio", "--vlanbridge", "--vsi", "--uuid",
@@ -228,10 +232,30 @@ def plan_migrlpar(ctx: Ctx, args: Args) -> list[Operation]:
         for p in partitions]
 
 
+def _wait_minutes(args: Args) -> float | None:
+    """-w WAIT: whole minutes (None: wait until the migration ends)."""
+    text = args.get("-w")
+    if text is None:
+        return None
+    if not text.isdecimal():
+        raise HmcError("HSCL1334", what="-w", reason=f"{text!r} is not a whole number of "
+                       "minutes")
+    return float(text)
+
+
 def run_migrlpar(ctx: Ctx, args: Args) -> str:
-    if args.require("-o") != "v":
+    option = args.require("-o")
+    if option != "v":
+        minutes = _wait_minutes(args) if option == "m" else None
+        waited = []
         for op in plan_migrlpar(ctx, args):
             ctx.execute(op)
+            if isinstance(op, MigratePartition) and op.action == "migrate":
+                p = _source(ctx, args).partition(op.lpar)
+                assert p is not None  # plan_migrlpar found it
+                waited.append(Waited(source=_source(ctx, args).mtms, lpar_id=p.id,
+                                     name=p.name, since=ctx.console.snapshot().time))
+        migration_wait.wait(ctx, waited, minutes, ctx.step)
         return ""
     source = _source(ctx, args)
     if not any(f in args for f in ("-p", "--id", "--all")):

@@ -127,6 +127,32 @@ def test_frame_next_to_the_scenario(write: Write, tmp_path: Path) -> None:
     assert load_scenario(path).frame_label == str(tmp_path / "mine.toml")
 
 
+def test_several_systems_demo_hmc_and_a_frame_file(write: Write, tmp_path: Path) -> None:
+    """"demo-hmc" is the two-system demo; a frame file of several systems keeps them all;
+    partition conditions are checked against the first."""
+    two = parse_scenario('[drill]\ntitle = "t"\nframe = "demo-hmc"\n[[check]]\n'
+                         'partition = "was01"\nstate = "Running"\n', "d.toml")
+    assert two.frame_label == "demo-hmc"
+    assert [f.system.name for f in two.hmc.systems] == [
+        "Server-9080-HEX-SN78H4A21", "Server-9043-MRX-SN78K3D05"]
+    assert two.frame is two.hmc.systems[0]
+    (tmp_path / "pair.toml").write_text((EXAMPLES.parents[1] / "engine" / "frames" /
+                                         "demo-hmc.toml").read_text())
+    path = write('[drill]\ntitle = "t"\nframe = "pair.toml"\n[[check]]\n'
+                 'partition = "drvios1"\nstate = "Running"\n')
+    assert str(caught_error(path)).startswith(
+        f"{path}:5: check[0].partition: no partition named 'drvios1' in the frame (dev01, ")
+    path = write('[drill]\ntitle = "t"\nframe = "pair.toml"\n[[check]]\n'
+                 'partition = "was01"\nstate = "Running"\n')
+    assert len(load_scenario(path).hmc.systems) == 2
+
+
+def caught_error(path: Path) -> ScenarioFileError:
+    with pytest.raises(ScenarioFileError) as caught:
+        load_scenario(path)
+    return caught.value
+
+
 def test_not_utf8(write: Write, tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_bytes(b'[drill]\ntitle = "\xff"\n')

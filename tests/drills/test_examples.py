@@ -44,3 +44,20 @@ def test_example_grades_as_stated_and_deterministically(name: str, macro: str, c
         assert any(c["state"] == "failed" for c in first["checks"])
     second_code, second = grade(name, macro, tmp_path / "two.json")
     assert (second_code, second) == (first_code, first)
+
+
+def test_lpm_evacuate_grades_the_mobility_checks(tmp_path: Path) -> None:
+    """The reference solution ran both partitions on the DR frame (test01, 16 GB, from 25 s
+    of the drill; was01, 32 GB, from 40 s: the engine ticks the drill every engine second)
+    and brought them home; the wrong answer's shutdowns fail the mobility checks and keep
+    only the end state."""
+    code, solution = grade("lpm-evacuate", "solution", tmp_path / "s.json")
+    assert code == 0
+    assert [(c["title"], c["state"], c["time"]) for c in solution["checks"][:2]] == [
+        ("was01 ran on the DR frame", "passed", 40.0),
+        ("test01 ran on the DR frame", "passed", 25.0)]
+    code, wrong = grade("lpm-evacuate", "wrong", tmp_path / "w.json")
+    assert (code, wrong["score"]) == (1, 45)
+    assert [c["title"] for c in wrong["checks"] if c["state"] == "failed"] == [
+        "was01 ran on the DR frame", "test01 ran on the DR frame",
+        "No outage of was01 or test01 on the production frame"]

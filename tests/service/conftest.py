@@ -95,9 +95,9 @@ async def make_stack(store: UserStore, dirs: Path) -> AsyncIterator[StackFactory
     stacks: list[Stack] = []
 
     async def make(*, console: list[str] | None = None, runner: Any = None,
-                   speed: float = 1.0, **settings: Any) -> Stack:
+                   speed: float = 1.0, frame: Any = None, **settings: Any) -> Stack:
         mode = "realtime" if speed == 1.0 else "accelerated"
-        engine = Engine(demo_frame(), mode=mode, speed=speed)
+        engine = Engine(frame or demo_frame(), mode=mode, speed=speed)
         engine.start()
         socket = dirs / f"e{len(stacks)}.sock"
         service = EngineService(engine, socket, users=store)
