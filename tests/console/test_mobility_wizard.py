@@ -87,8 +87,10 @@ async def test_validate_lists_findings_then_migrate_with_progress() -> None:
 
 
 async def validated(pilot: Pilot[object]) -> None:
-    await open_wizard(pilot, "oradb01")
-    await pilot.click("#validate")
+    wizard = await open_wizard(pilot, "oradb01")
+    await pilot.press("ctrl+v")  # a key, not a click: no mouse hover left on the screen
+    # the findings are drawn on the next refresh: wait for them, not for a fixed pause
+    await wait_for(pilot, lambda: str(wizard.query_one("#findings", Static).content) != "")
     await pilot.pause()
 
 
