@@ -55,9 +55,14 @@ async def test_pypowervm_reads_the_frame_as_the_engine_has_it(pinned: Rest) -> N
         vnets = [(n.name, n.vlan, n.tagged) for n in pvm_net.VNet.get(adapter, parent=system)]
         switches = [(w.name, w.mode) for w in pvm_net.VSwitch.get(adapter, parent=system)]
         console = pvm_mc.ManagementConsole.get(adapter)[0]
+        seas = [(v.name, sea.dev_name, sea.pvid, sea.ha_mode, sea.is_primary,
+                 sea.backing_device.dev_name, sea.primary_adpt.pvid,
+                 list(sea.primary_adpt.tagged_vlans), sea.primary_adpt.trunk_pri,
+                 sea.primary_adpt.virtual_slot_number) for v in vioses for sea in v.seas]
         adapter.session._logoff()
         return {"system": system, "lpars": lpars, "vioses": vioses, "one": one,
-                "pools": pools, "vnets": vnets, "switches": switches, "console": console}
+                "pools": pools, "vnets": vnets, "switches": switches, "console": console,
+                "seas": seas}
 
     got = await asyncio.to_thread(client)
     frame = pinned.engine.snapshot().frame
@@ -93,6 +98,10 @@ async def test_pypowervm_reads_the_frame_as_the_engine_has_it(pinned: Rest) -> N
     assert got["vnets"][:2] == [("VLAN1-ETHERNET0", 1, False), ("VLAN10-ETHERNET0", 10, True)]
     assert len(got["vnets"]) == 5
     assert got["console"].name == "hmc-tui"
+    # The SEA pair of the demo frame: vios1's is the primary (trunk priority 1).
+    assert sorted(got["seas"]) == [
+        ("vios1", "ent8", 1, "auto", True, "ent0", 1, [10, 20, 30], 1, 2),
+        ("vios2", "ent8", 1, "auto", False, "ent0", 1, [10, 20, 30], 2, 2)]
     assert got["console"].mtms.mtms_str.startswith("7063-CR2*")
     assert len(pinned.server.ctx.auth.sessions) == 0  # logged off
 
