@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -181,6 +182,7 @@ def main() -> int:
     finally:
         service.send_signal(signal.SIGTERM)
         service.wait(30)
+        shutil.rmtree(home, ignore_errors=True)
     return 0
 
 

@@ -13,7 +13,8 @@ import os
 import platform
 from typing import Any
 
-from engine.model import Frame, Partition, Profile, Resources
+from engine.model import Frame, Partition, Profile, Resources, VirtualEth
+from engine.redundancy import sea_roles
 from hmc_tui.rest import uuids
 from hmc_tui.rest import xml as x
 
@@ -189,7 +190,47 @@ def partition(frame: Frame, urls: Urls, p: Partition) -> x.Element:
     leaf(obj, "BootMode", BOOT_MODES[p.boot_mode], kb="CUD")
     leaf(obj, "CurrentProfile", p.curr_profile)
     leaf(obj, "DefaultProfile", p.default_profile, kb="CUD")
+    if p.is_vios and p.seas:
+        _seas(obj, frame, urls, p)
     return obj
+
+
+def _seas(obj: x.Element, frame: Frame, urls: Urls, p: Partition) -> None:
+    """A VIOS's shared Ethernet adapters (pypowervm's network.SEA): the physical port
+    bridged, the trunk adapters with their VLANs and priority, and whether the SEA is the
+    primary of its failover group now (engine.redundancy decides it, as lshwres shows)."""
+    leaf = x.leaf
+    roles = {r.sea: r for r in sea_roles(frame) if r.vios_id == p.id}
+    switches = vswitches(frame)
+    seas = x.child(obj, "SharedEthernetAdapters")
+    for sea in p.seas:
+        one = x.child(seas, "SharedEthernetAdapter", schema=False)
+        one.set("schemaVersion", x.SCHEMA_VERSION)
+        x.link(one, "AssignedVirtualIOServer", urls.lpar(p), kb="ROR")
+        backing = x.child(one, "BackingDeviceChoice", schema=False)
+        device = x.child(backing, "EthernetBackingDevice")
+        leaf(device, "DeviceName", sea.physical)
+        default = p.adapter(sea.default_slot)
+        leaf(one, "HighAvailabilityMode", sea.ha_mode, kb="CUD")
+        leaf(one, "DeviceName", sea.name)
+        leaf(one, "PortVLANID", default.pvid if isinstance(default, VirtualEth) else 1)
+        trunks = x.child(one, "TrunkAdapters", schema=False)
+        for slot in sea.trunk_slots:
+            a = p.adapter(slot)
+            if not isinstance(a, VirtualEth):
+                continue
+            t = x.child(trunks, "TrunkAdapter")
+            leaf(t, "LocationCode", frame.location(p.id, slot))
+            leaf(t, "RequiredAdapter", a.required)
+            leaf(t, "VirtualSlotNumber", slot)
+            leaf(t, "PortVLANID", a.pvid)
+            leaf(t, "TaggedVLANIDs", " ".join(str(v) for v in a.vlans))
+            leaf(t, "TaggedVLANSupported", a.ieee or bool(a.vlans))
+            leaf(t, "TrunkPriority", a.trunk_priority)
+            leaf(t, "VirtualSwitchID", switches.index(a.vswitch) if a.vswitch in switches
+                 else 0)
+        role = roles.get(sea.name)
+        leaf(one, "IsPrimary", role is not None and role.state.startswith("PRIMARY"))
 
 
 def wanted(p: Partition) -> Resources:

@@ -33,6 +33,12 @@ class RenderCache:
         self._bytes = 0
         self._items: OrderedDict[tuple[int, str], Rendered] = OrderedDict()
         self._version = -1
+        # Renders in progress: concurrent first reads of one URL wait for one render
+        # instead of each rendering the 1000-partition feed again.
+        self._pending: dict[tuple[int, str], asyncio.Future[Rendered]] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     async def get(self, version: int, key: str,
                   make: Callable[[], tuple[bytes, str, str | None]]) -> Rendered:
@@ -47,8 +53,21 @@ class RenderCache:
         if found is not None:
             self._items.move_to_end((version, key))
             return found
-        body, content_type, etag = await asyncio.to_thread(make)
+        pending = self._pending.get((version, key))
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Rendered] = asyncio.get_running_loop().create_future()
+        self._pending[(version, key)] = future
+        try:
+            body, content_type, etag = await asyncio.to_thread(make)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody waits
+            raise
+        finally:
+            del self._pending[(version, key)]
         rendered = Rendered(body, etag or xml.etag_of(body), content_type)
+        future.set_result(rendered)
         if version == self._version and (version, key) not in self._items:
             self._items[(version, key)] = rendered
             self._bytes += len(body)

@@ -107,10 +107,14 @@ def entry(obj: Element, *, uuid: str, self_href: str, content_type: str,
     return node
 
 
+_HOSTS = re.compile(rb'href="https?://[^/"]*')
+
+
 def object_etag(obj: Element) -> str:
-    """The ETag of one object: a digest of its own XML (links included), the same in a
-    feed's entry and in a read of the object alone."""
-    return etag_of(ET.tostring(obj))
+    """The ETag of one object: a digest of its own XML, the same in a feed's entry and in
+    a read of the object alone, whatever host name the client reached us by (links are
+    absolute: their scheme and host are left out of the digest)."""
+    return etag_of(_HOSTS.sub(b'href="', ET.tostring(obj)))
 
 
 def feed(entries: Iterable[Element], *, feed_id: str, self_href: str) -> Element:

@@ -82,11 +82,14 @@ async def make_rest(rest_dir: Path, rest_store: UserStore) -> AsyncIterator[Rest
     made: list[Rest] = []
     executor = ThreadPoolExecutor(1)
 
-    async def make(frame: Frame | None = None, *, speed: float = 1.0,
+    async def make(frame: Frame | None = None, *, speed: float = 1.0, stepped: bool = False,
                    limiter: LoginLimiter | None = None, **settings: Any) -> Rest:
-        engine = Engine(frame or demo_frame(), mode="realtime" if speed == 1.0 else "accelerated",
-                        speed=speed)
-        engine.start()
+        if stepped:  # no clock thread: operations apply when asked (engine.execute)
+            engine = Engine(frame or demo_frame(), mode="stepped")
+        else:
+            engine = Engine(frame or demo_frame(),
+                            mode="realtime" if speed == 1.0 else "accelerated", speed=speed)
+            engine.start()
         limiter = limiter or LoginLimiter(delay=0.01, max_delay=0.05)
         ctx = make_context(engine, rest_store, RestSettings(port=0, **settings),
                            limiter=limiter, executor=executor)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 
 from hmc_tui.rest import uuids
-from tests.rest.conftest import Rest
+from tests.rest.conftest import Rest, RestFactory
 from tests.rest.test_errors import JOB_TYPE, WEB, call, job_request
 
 
@@ -81,3 +81,20 @@ async def test_a_job_is_readable_by_its_user_and_superadmins_only(rest: Rest) ->
     assert (await call(rest, "GET", path, view))[0] == 404
     assert (await call(rest, "DELETE", path, view))[0] == 404
     assert (await call(rest, "GET", path, root))[0] == 200
+
+
+async def test_jobs_run_on_an_engine_without_a_clock_thread(make_rest: RestFactory) -> None:
+    rest = await make_rest(stepped=True)
+    assert not rest.engine.running
+    frame = rest.engine.snapshot().frame
+    p = frame.partition("sandbox01")
+    assert p is not None
+    base = f"/rest/api/uom/LogicalPartition/{uuids.partition_uuid(frame.system, p)}"
+    async with rest.client() as http:
+        t = await rest.logon(http)
+    status, text = await call(rest, "PUT", f"{base}/do/PowerOn", t, job_request("PowerOn"),
+                              **{"Content-Type": JOB_TYPE})
+    assert status == 200
+    assert _results(text) == ("COMPLETED_OK", {"returnCode": "0"})
+    now = rest.engine.snapshot().frame.partition("sandbox01")
+    assert now is not None and now.state == "Starting"

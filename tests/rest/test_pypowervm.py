@@ -24,6 +24,9 @@ from pypowervm import exceptions as pvm_exc
 from pypowervm.tasks import power
 from pypowervm.wrappers import logical_partition as pvm_lpar
 from pypowervm.wrappers import managed_system as pvm_ms
+from pypowervm.wrappers import management_console as pvm_mc
+from pypowervm.wrappers import network as pvm_net
+from pypowervm.wrappers import shared_proc_pool as pvm_spp
 from pypowervm.wrappers import virtual_io_server as pvm_vios
 
 
@@ -47,8 +50,19 @@ async def test_pypowervm_reads_the_frame_as_the_engine_has_it(pinned: Rest) -> N
         lpars = pvm_lpar.LPAR.get(adapter, parent=system)
         vioses = pvm_vios.VIOS.get(adapter, parent=system)
         one = pvm_lpar.LPAR.get(adapter, uuid=lpars[0].uuid)
+        pools = [(p.id, p.name, p.max_proc_units, p.curr_rsrv_proc_units)
+                 for p in pvm_spp.SharedProcPool.get(adapter, parent=system)]
+        vnets = [(n.name, n.vlan, n.tagged) for n in pvm_net.VNet.get(adapter, parent=system)]
+        switches = [(w.name, w.mode) for w in pvm_net.VSwitch.get(adapter, parent=system)]
+        console = pvm_mc.ManagementConsole.get(adapter)[0]
+        seas = [(v.name, sea.dev_name, sea.pvid, sea.ha_mode, sea.is_primary,
+                 sea.backing_device.dev_name, sea.primary_adpt.pvid,
+                 list(sea.primary_adpt.tagged_vlans), sea.primary_adpt.trunk_pri,
+                 sea.primary_adpt.virtual_slot_number) for v in vioses for sea in v.seas]
         adapter.session._logoff()
-        return {"system": system, "lpars": lpars, "vioses": vioses, "one": one}
+        return {"system": system, "lpars": lpars, "vioses": vioses, "one": one,
+                "pools": pools, "vnets": vnets, "switches": switches, "console": console,
+                "seas": seas}
 
     got = await asyncio.to_thread(client)
     frame = pinned.engine.snapshot().frame
@@ -79,6 +93,16 @@ async def test_pypowervm_reads_the_frame_as_the_engine_has_it(pinned: Rest) -> N
     assert sorted(v.name for v in got["vioses"]) == ["vios1", "vios2"]
     assert {v.env for v in got["vioses"]} == {"Virtual IO Server"}
     assert got["one"].name == got["lpars"][0].name
+    assert got["pools"] == [(0, "DefaultPool", 40.0, 0.0), (1, "DevTestPool", 8.0, 0.5)]
+    assert got["switches"] == [("ETHERNET0", "Veb")]
+    assert got["vnets"][:2] == [("VLAN1-ETHERNET0", 1, False), ("VLAN10-ETHERNET0", 10, True)]
+    assert len(got["vnets"]) == 5
+    assert got["console"].name == "hmc-tui"
+    # The SEA pair of the demo frame: vios1's is the primary (trunk priority 1).
+    assert sorted(got["seas"]) == [
+        ("vios1", "ent8", 1, "auto", True, "ent0", 1, [10, 20, 30], 1, 2),
+        ("vios2", "ent8", 1, "auto", False, "ent0", 1, [10, 20, 30], 2, 2)]
+    assert got["console"].mtms.mtms_str.startswith("7063-CR2*")
     assert len(pinned.server.ctx.auth.sessions) == 0  # logged off
 
 

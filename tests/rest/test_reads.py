@@ -128,3 +128,15 @@ async def test_etag_is_stable_304_on_match_and_changes_with_the_object(rest: Res
     assert status == 200 and changed["ETag"] != first["ETag"]
     assert texts(body, "PartitionState") == ["starting"]
 
+
+
+async def test_an_objects_etag_does_not_depend_on_the_host_name_used(rest: Rest) -> None:
+    t = await token(rest)
+    frame = rest.engine.snapshot().frame
+    p = frame.partition("nim01")
+    assert p is not None
+    path = f"/rest/api/uom/LogicalPartition/{uuids.partition_uuid(frame.system, p)}"
+    _, by_ip, body_ip = await get(rest, path, t)
+    _, by_name, body_name = await get(rest, path, t, Host=f"localhost:{rest.server.port}")
+    assert b"https://localhost:" in body_name and b"https://localhost:" not in body_ip
+    assert by_ip["ETag"] == by_name["ETag"]
