@@ -392,12 +392,7 @@ def _check_rules(frame: Frame) -> None:
 
 def load_hmc(path: PathLike) -> Hmc:
     """Read, parse and validate a frame file of one or several systems. Never writes."""
-    source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise FrameFileError(source, f"cannot read: {_os_reason(exc)}") from None
-    return hmc_from_bytes(raw, source)
+    return hmc_from_bytes(_read(path), str(path))
 
 
 def hmc_from_bytes(raw: bytes, source: str) -> Hmc:
@@ -407,17 +402,19 @@ def hmc_from_bytes(raw: bytes, source: str) -> Hmc:
 
 def load_frame(path: PathLike) -> Frame:
     """Read, parse and validate a frame file. Never writes anything."""
-    source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise FrameFileError(source, f"cannot read: {_os_reason(exc)}") from None
-    return frame_from_bytes(raw, source)
+    return frame_from_bytes(_read(path), str(path))
 
 
 def frame_from_bytes(raw: bytes, source: str) -> Frame:
     """A frame file's bytes, decoded, parsed and validated (load_frame without the read)."""
     return frame_from_toml(_decode(raw, source), source)
+
+
+def _read(path: PathLike) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise FrameFileError(str(path), f"cannot read: {_os_reason(exc)}") from None
 
 
 def _decode(raw: bytes, source: str) -> str:

@@ -46,6 +46,7 @@ from hmc_tui.drills.format import (
     parse_when,
     subject_of,
 )
+from hmc_tui.macros.load import read_text
 
 __all__ = ["Scenario", "ScenarioFileError", "load_scenario", "parse_scenario"]
 
@@ -282,14 +283,4 @@ def load_scenario(path: Path | str, frame: Path | None = None) -> Scenario:
     """Read and validate a scenario file and the frame it names (or `frame`). Runs
     nothing."""
     path = Path(path)
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioFileError(source, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioFileError(source, f"not UTF-8 text ({exc.reason})",
-                                line=raw.count(b"\n", 0, exc.start) + 1) from None
-    return parse_scenario(text, source, path.parent, frame)
+    return parse_scenario(read_text(path, ScenarioFileError), str(path), path.parent, frame)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -311,15 +311,19 @@ def parse_macro(text: str, source: str) -> tuple[Macro, list[int]]:
 def load_macro(path: Path | str) -> LoadedMacro:
     """Read and validate a macro file. Never runs or writes anything."""
     path = Path(path)
-    source = str(path)
+    macro, lines = parse_macro(read_text(path, MacroFileError), str(path))
+    return LoadedMacro(macro, path, lines)
+
+
+def read_text(path: Path, error: Callable[..., Exception]) -> str:
+    """A UTF-8 file's text; what keeps it from being read is `error(file, reason, line=N)`
+    (macros and drill scenarios say it alike)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise MacroFileError(source, f"cannot read: {exc.strerror or exc}") from None
+        raise error(str(path), f"cannot read: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise MacroFileError(source, f"not UTF-8 text ({exc.reason})", line) from None
-    macro, lines = parse_macro(text, source)
-    return LoadedMacro(macro, path, lines)
+        raise error(str(path), f"not UTF-8 text ({exc.reason})",
+                    line=raw.count(b"\n", 0, exc.start) + 1) from None

@@ -239,27 +239,38 @@ def wanted(p: Partition) -> Resources:
     return p.current or p.configured or p.settings()
 
 
+def _dedicated(ded: x.Element, r: Resources) -> None:
+    """A DedicatedProcessorConfiguration's figures (a partition's wanted ones or a profile's)."""
+    for tag, value in (("DesiredProcessors", r.desired_procs),
+                       ("MaximumProcessors", r.max_procs), ("MinimumProcessors", r.min_procs)):
+        x.leaf(ded, tag, value, kb="CUD")
+
+
+def _shared(shr: x.Element, r: Resources) -> None:
+    """A SharedProcessorConfiguration's figures, in the schema's order."""
+    for tag, value in (
+        ("DesiredProcessingUnits", r.desired_proc_units or 0.0),
+        ("DesiredVirtualProcessors", r.desired_procs),
+        ("MaximumProcessingUnits", r.max_proc_units or 0.0),
+        ("MaximumVirtualProcessors", r.max_procs),
+        ("MinimumProcessingUnits", r.min_proc_units or 0.0),
+        ("MinimumVirtualProcessors", r.min_procs),
+        ("SharedProcessorPoolID", r.shared_proc_pool_id),
+        ("UncappedWeight", r.uncap_weight),
+    ):
+        x.leaf(shr, tag, value, kb="CUD")
+
+
 def _processors(obj: x.Element, p: Partition) -> None:
     want = wanted(p)
     cur = p.current
     leaf = x.leaf
     cfg = x.child(obj, "PartitionProcessorConfiguration")
     if not want.shared:
-        ded = x.child(cfg, "DedicatedProcessorConfiguration")
-        leaf(ded, "DesiredProcessors", want.desired_procs, kb="CUD")
-        leaf(ded, "MaximumProcessors", want.max_procs, kb="CUD")
-        leaf(ded, "MinimumProcessors", want.min_procs, kb="CUD")
+        _dedicated(x.child(cfg, "DedicatedProcessorConfiguration"), want)
     leaf(cfg, "HasDedicatedProcessors", not want.shared, kb="CUD")
     if want.shared:
-        shr = x.child(cfg, "SharedProcessorConfiguration")
-        leaf(shr, "DesiredProcessingUnits", want.desired_proc_units or 0.0, kb="CUD")
-        leaf(shr, "DesiredVirtualProcessors", want.desired_procs, kb="CUD")
-        leaf(shr, "MaximumProcessingUnits", want.max_proc_units or 0.0, kb="CUD")
-        leaf(shr, "MaximumVirtualProcessors", want.max_procs, kb="CUD")
-        leaf(shr, "MinimumProcessingUnits", want.min_proc_units or 0.0, kb="CUD")
-        leaf(shr, "MinimumVirtualProcessors", want.min_procs, kb="CUD")
-        leaf(shr, "SharedProcessorPoolID", want.shared_proc_pool_id, kb="CUD")
-        leaf(shr, "UncappedWeight", want.uncap_weight, kb="CUD")
+        _shared(x.child(cfg, "SharedProcessorConfiguration"), want)
     leaf(cfg, "SharingMode", SHARING_MODES[want.sharing_mode], kb="CUD")
     if cur is None:
         return
@@ -346,20 +357,9 @@ def profile(frame: Frame, urls: Urls, p: Partition, prof: Profile) -> x.Element:
     leaf(proc, "HasDedicatedProcessors", not prof.shared, kb="CUD")
     leaf(proc, "SharingMode", SHARING_MODES[prof.sharing_mode], kb="CUD")
     if prof.shared:
-        shr = x.child(proc, "SharedProcessorConfiguration")
-        leaf(shr, "DesiredProcessingUnits", prof.desired_proc_units or 0.0, kb="CUD")
-        leaf(shr, "DesiredVirtualProcessors", prof.desired_procs, kb="CUD")
-        leaf(shr, "MaximumProcessingUnits", prof.max_proc_units or 0.0, kb="CUD")
-        leaf(shr, "MaximumVirtualProcessors", prof.max_procs, kb="CUD")
-        leaf(shr, "MinimumProcessingUnits", prof.min_proc_units or 0.0, kb="CUD")
-        leaf(shr, "MinimumVirtualProcessors", prof.min_procs, kb="CUD")
-        leaf(shr, "SharedProcessorPoolID", prof.shared_proc_pool_id, kb="CUD")
-        leaf(shr, "UncappedWeight", prof.uncap_weight, kb="CUD")
+        _shared(x.child(proc, "SharedProcessorConfiguration"), prof)
     else:
-        ded = x.child(proc, "DedicatedProcessorConfiguration")
-        leaf(ded, "DesiredProcessors", prof.desired_procs, kb="CUD")
-        leaf(ded, "MaximumProcessors", prof.max_procs, kb="CUD")
-        leaf(ded, "MinimumProcessors", prof.min_procs, kb="CUD")
+        _dedicated(x.child(proc, "DedicatedProcessorConfiguration"), prof)
     return obj
 
 

@@ -56,6 +56,19 @@ class Child(Protocol):
     async def wait(self) -> int: ...
 
 
+async def hang_up(child: Child, grace: float, what: str = "console process") -> None:
+    """SIGHUP to the whole process group (the console's session), SIGKILL if it lingers."""
+    for sig, wait in ((signal.SIGHUP, grace), (signal.SIGKILL, 5.0)):
+        if child.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, sig)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(child.wait(), wait)
+    if child.returncode is None:
+        log.error("%s %d survived SIGKILL", what, child.pid)
+
+
 # (argv, env, cwd, pty slave fd) -> the started console: how a console is started instead of
 # spawning argv (prefork.Prefork.spawn); it must make the slave the controlling terminal.
 Spawner = Callable[[Sequence[str], Mapping[str, str], str | None, int], Awaitable[Child]]
@@ -136,7 +149,7 @@ class PtySession:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             reason = next(tasks[t] for t in tasks if t in done)
             if child.returncode is None:
-                await self._hang_up(child)
+                await hang_up(child, self.hangup_grace)
             else:
                 # The console ended by itself: let its last output (screen reset) through.
                 with contextlib.suppress(TimeoutError):
@@ -150,7 +163,7 @@ class PtySession:
                 self._loop.remove_writer(master)
             os.close(master)
             if child.returncode is None:  # cancelled from outside: still no orphan
-                await self._hang_up(child)
+                await hang_up(child, self.hangup_grace)
         code = child.returncode if child.returncode is not None else 1
         if reason == "disconnected":
             return PtyOutcome(None, reason)
@@ -168,18 +181,6 @@ class PtySession:
             self.process.stdout.write(TERMINAL_RESET + (
                 f"hmc-tui: the console {what}; the frame is unaffected. "
                 "Reconnect to start a new console.\r\n").encode())
-
-    async def _hang_up(self, child: Child) -> None:
-        """SIGHUP to the whole process group (the console's session), SIGKILL if it lingers."""
-        for sig, wait in ((signal.SIGHUP, self.hangup_grace), (signal.SIGKILL, 5.0)):
-            if child.returncode is not None:
-                return
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(child.pid, sig)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(child.wait(), wait)
-        if child.returncode is None:
-            log.error("console process %d survived SIGKILL", child.pid)
 
     # ------------------------------------------------------------------ output
     def _read_output(self) -> None:

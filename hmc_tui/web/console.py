@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import signal
 from asyncio.subprocess import Process
 from collections.abc import Awaitable, Callable, Sequence
 from importlib.metadata import version
@@ -22,6 +20,7 @@ from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 from engine.roles import Actor
+from hmc_tui.service.ptysession import hang_up
 from hmc_tui.service.sshd import console_environment
 
 log = logging.getLogger(__name__)
@@ -74,14 +73,5 @@ class WebConsole(AppService):
         process = self._process
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.stop(), self.hangup_grace)
-        if process is None:
-            return
-        for sig, wait in ((signal.SIGHUP, self.hangup_grace), (signal.SIGKILL, 5.0)):
-            if process.returncode is not None:
-                break
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, sig)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(process.wait(), wait)
-        if process.returncode is None:
-            log.error("browser console process %d survived SIGKILL", process.pid)
+        if process is not None:
+            await hang_up(process, self.hangup_grace, "browser console process")
