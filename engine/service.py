@@ -176,19 +176,6 @@ class Engine:
     def _sys(self, key: str = "") -> _System:
         return self._systems[self._index(key)]
 
-    @property
-    def _frame(self) -> Frame:
-        """The first system's frame (code that knows one system)."""
-        return self._systems[0].frame
-
-    @property
-    def _cpu(self) -> Processors:
-        return self._systems[0].cpu
-
-    @property
-    def _hub(self) -> Hub:
-        return self._systems[0].hub
-
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:
         """The newest snapshot; never blocks."""

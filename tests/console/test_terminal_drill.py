@@ -26,7 +26,7 @@ async def test_sms_boot_from_iso_drill(tmp_path: Path) -> None:
     assert {s.status for s in report.steps} == {"ok"}
     assert report.partitions["nim01"] == {"state": "Running", "refcode": "", "proc_units": 0.5,
                                           "procs": 1, "memory": 8192}
-    assert console.engine._hub.open_ids() == ()  # the window closed its session
+    assert console.engine._systems[0].hub.open_ids() == ()  # the window closed its session
     # The boot went through SMS: nim01 stopped at Open Firmware before the CD-ROM boot.
     by_kind = [(s.kind, s.detail) for s in report.steps]
     assert ("wait", "after 8.00 s: nim01 is Open Firmware, 0.50 PU, 1 procs, 8192 MB") in by_kind

@@ -29,7 +29,7 @@ SYSTEM = "Server-9080-HEX-SN78H4A21"
 
 def hub_open(console: LocalConsole) -> tuple[int, ...]:
     """Partitions with an open terminal session in the engine (any front end's)."""
-    return console.engine._hub.open_ids()
+    return console.engine._systems[0].hub.open_ids()
 
 
 def captured_notices(app: HmcApp) -> list[str]:

@@ -82,7 +82,7 @@ def _break(engine: Engine, gate: threading.Event | None = None) -> None:
         if gate is not None:
             gate.wait(5)
         raise RuntimeError("injected dispatch fault")
-    engine._cpu.run = run  # type: ignore[method-assign]  # the fault being injected
+    engine._systems[0].cpu.run = run  # type: ignore[method-assign]  # the fault being injected
 
 
 def test_a_dead_clock_thread_is_recorded_and_refuses_work_at_once() -> None:
