@@ -101,6 +101,9 @@ class SystemView:
                     system: str = "") -> UtilSeries:
         return self.inner.utilisation(resource, key, interval, system or self.system)
 
+    def pace(self, interval: float) -> None:
+        self.inner.pace(interval)
+
     def set_speed(self, speed: float) -> None:
         self.inner.set_speed(speed)
 
