@@ -25,7 +25,8 @@ WORDS = ["-r", "-m", SYS, "-F", "--filter", "--header", "-o", "-n", "--id", "-p"
          "\\", "==", ",", "=,", "-", "--", "--help", "uncap_weight=5", "-s", "9"]
 SENTENCE = re.escape(USAGE_SENTENCE).replace(r"\{params\}", ".*")
 INVALID = re.escape(INVALID_ATTRIBUTE).replace(r"\{name\}", ".*")
-USER_COMMAND = "(lshmcusr|mkhmcusr|rmhmcusr|chhmcusr): .+"  # the user store's own refusals
+# the user store's own refusals
+USER_COMMAND = "(lshmcusr|mkhmcusr|rmhmcusr|chhmcusr|mkauthkeys): .+"
 # A VIOS command's failure is relayed in the VIOS's own words (engine/ops/vio.py)
 VIOS = "|".join(re.sub(r"\\\{\w+\\\}", ".*", re.escape(text)).replace(r"\ ", r"\s+")
                 for text in VIOS_MESSAGES.values())
