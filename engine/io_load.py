@@ -159,14 +159,15 @@ def _disk_routes(frame: Frame, p: Partition, ix: _Index) -> list[Route]:
 
 
 def routes(frame: Frame) -> dict[int, tuple[Route, ...]]:
-    """Where each client partition's load goes now (VIOS partitions have no routes)."""
+    """Where each active client partition's load goes now (a VIOS has no routes: its load
+    is its clients')."""
     bridges: dict[tuple[str, int], tuple[int, str]] = {}
     for role in sea_roles(frame):
         for vlan in role.vlans:
             bridges.setdefault((role.vswitch, vlan), (role.vios_id, role.sea))
     ix = _Index(frame)
     return {p.id: tuple(_net_routes(frame, p, bridges) + _disk_routes(frame, p, ix))
-            for p in frame.partitions if not p.is_vios}
+            for p in frame.partitions if p.active and not p.is_vios}
 
 
 # ---------------------------------------------------------------- counters

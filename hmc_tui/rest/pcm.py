@@ -226,12 +226,14 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
             raise rest_error(404, "HSCL1364", uri=request.path)
         rate = int(match["rate"])
         series = reader(times, win, on)
+        need = len(times) - list(times).index(win.pairs[0][0])
         if p is None:
             # every partition's counters: off the event loop (1000 partitions: ~0.2 s)
-            text = await asyncio.to_thread(
-                lambda: json.dumps(system_metrics(frame, series, win, rate)))
+            text = await asyncio.to_thread(lambda: json.dumps(system_metrics(
+                frame, series, win, rate, io=engine.io_load(on, last=need))))
         else:
-            text = json.dumps(partition_metrics(frame, p, series, win, rate))
+            io = engine.io_load(on, last=need, lpars={p.id})
+            text = json.dumps(partition_metrics(frame, p, series, win, rate, io=io))
         return web.Response(text=text, content_type="application/json")
 
     sys_path = PCM_ROOT + "/ManagedSystem/{uuid}"
