@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.model import Frame, Partition, VirtualEth, VirtualFc, VirtualScsi
-from engine.redundancy import _Index, client_disks, sea_roles
+from engine.redundancy import _Index, client_disks, sea_roles, serving
 from engine.utilisation import PROC_CYCLES_PER_SECOND
 from engine.workload import _mix, _uniform
 
@@ -202,7 +202,11 @@ class Epoch:
     routes: dict[int, tuple[Route, ...]]
     adapters: tuple[Adapter, ...]  # every adapter seen so far
     adapter_base: FloatArray  # [2, A] their counters at start
-    weights: FloatArray  # [n, A] share of partition i's family load on adapter a
+    # sparse [n, A]: the share of partition rows[k]'s load on adapter cols[k] is shares[k]
+    rows: npt.NDArray[np.int64]
+    cols: npt.NDArray[np.int64]
+    shares: FloatArray
+    net: npt.NDArray[np.bool_]  # per entry: a network adapter (else storage)
 
 
 def _build(start: float, ids: tuple[int, ...], used: FloatArray, rates: FloatArray,
@@ -214,14 +218,19 @@ def _build(start: float, ids: tuple[int, ...], used: FloatArray, rates: FloatArr
             seen.update(dict.fromkeys(r.path))
     adapters = tuple(seen)
     col = {a: j for j, a in enumerate(adapters)}
-    weights = np.zeros((len(ids), len(adapters)))
+    rows, cols, shares, net = [], [], [], []
     for i, lpar_id in enumerate(ids):
         for r in route_map.get(lpar_id, ()):
             for a in r.path:
-                weights[i, col[a]] += r.share
+                rows.append(i)
+                cols.append(col[a])
+                shares.append(r.share)
+                net.append(r.family == "net")
     adapter_base = np.zeros((2, len(adapters)))
     adapter_base[:, :len(known)] = known_base
-    return Epoch(start, ids, used, rates, base, route_map, adapters, adapter_base, weights)
+    return Epoch(start, ids, used, rates, base, route_map, adapters, adapter_base,
+                 np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                 np.array(shares, dtype=np.float64), np.array(net, dtype=bool))
 
 
 def _evaluate(e: Epoch, used: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -230,11 +239,30 @@ def _evaluate(e: Epoch, used: FloatArray) -> tuple[FloatArray, FloatArray]:
     d = used - e.used  # [S, n]
     load = e.rates[:, None, :] * d[None, :, :]  # [4, S, n]
     parts = e.base[:, None, :] + load
-    net = np.array([a.family == "net" for a in e.adapters])
-    adapters = np.empty((2, d.shape[0], len(e.adapters)))
+    adapters = np.zeros((2, len(e.adapters), d.shape[0]))  # adapter-major for add.at
     for k in range(2):
-        adapters[k] = np.where(net, load[k] @ e.weights, load[2 + k] @ e.weights)
-    return parts, adapters + e.adapter_base[:, None, :]
+        # network entries carry received / sent (metrics 0, 1), storage read / written (2, 3)
+        flow = np.where(e.net[:, None], load[k].T[e.rows], load[2 + k].T[e.rows])
+        np.add.at(adapters[k], e.cols, flow * e.shares[:, None])
+    return parts, adapters.transpose(0, 2, 1) + e.adapter_base[:, None, :]
+
+
+def _inputs(frame: Frame) -> tuple[object, ...]:
+    """What routes and rates read: whether each VIOS serves and its adapters, mappings and
+    SEAs, each client's activity, adapters and workload, the faults, takeovers, outages and
+    physical I/O (compared by identity: the frame's models are immutable and shared
+    between versions), so a VIOS's or a client's boot steps do not reroute."""
+    return (frame.faults, frame.sea_takeovers, frame.outages, frame.io,
+            *((p.id, serving(p), p.adapters, p.vscsi_mappings, p.npiv_mappings, p.seas)
+              if p.is_vios else (p.id, p.active, p.adapters, p.workload)
+              for p in frame.partitions))
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(
+        x is y or (isinstance(x, tuple) and isinstance(y, tuple) and len(x) == len(y)
+                   and all(u is v or u == v for u, v in zip(x, y, strict=True)))
+        for x, y in zip(a, b, strict=True))
 
 
 class IoLoad:
@@ -250,9 +278,9 @@ class IoLoad:
         """The frame at engine `time` (cycles `used` per id now): a new epoch when what it
         routes or the rates changed. Epochs that ended before `keep_after` (the oldest
         sample kept) are dropped."""
-        seen = (frame.partitions, frame.faults, frame.sea_takeovers, frame.outages, frame.io)
-        if self.epochs and all(a is b for a, b in zip(seen, self._seen, strict=True)):
-            return
+        seen = _inputs(frame)
+        if self.epochs and _same(seen, self._seen):
+            return  # e.g. a partition's boot moved on a step: nothing routed changed
         self._seen = seen
         route_map = routes(frame)
         parts = {p.id: p for p in frame.partitions}
