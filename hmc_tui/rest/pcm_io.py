@@ -33,9 +33,10 @@ class IoRates:
         at = {round(float(t), 6): i for i, t in enumerate(io.times)}
         self.io = io
         self.pairs = [(at.get(round(a, 6)), at.get(round(b, 6))) for a, b in pairs]
-        self.owned: dict[int, list[Adapter]] = {}
-        for a in io.adapters:
-            self.owned.setdefault(a.owner, []).append(a)
+        self._by_slot: dict[tuple[int, str, int], Adapter] = {
+            (a.owner, a.kind, a.slot): a for a in io.adapters if a.slot >= 0}
+        self._by_name: dict[tuple[int, str, str], Adapter] = {
+            (a.owner, a.kind, a.name): a for a in io.adapters}
 
     def adapter(self, a: Adapter, k: int) -> tuple[float, float]:
         """(received, sent) or (read, written) bytes per second in interval k."""
@@ -50,9 +51,9 @@ class IoRates:
         return float(d[0]), float(d[1])
 
     def find(self, owner: int, kind: str, slot: int = -1, name: str = "") -> Adapter | None:
-        return next((a for a in self.owned.get(owner, ())
-                     if a.kind == kind and (a.slot == slot if slot >= 0 else a.name == name)),
-                    None)
+        if slot >= 0:
+            return self._by_slot.get((owner, kind, slot))
+        return self._by_name.get((owner, kind, name))
 
 
 def _net(received: float, sent: float, physical: bool = False) -> dict[str, Any]:
