@@ -21,8 +21,9 @@ the same samples lslparutil prints).
   the JSON is rebuilt from the counters and a link stays valid while its samples are kept.
 
 No samples yet (fewer than two at the sample rate, or sampling off): 204 No Content, as the
-HMC answers when it has no data. Figures the engine does not model (network, storage,
-utilizedMem, dispatch wait times) are left out rather than made up; hmci reads them as 0.
+HMC answers when it has no data. Network, storage and memory in use come from the engine's
+I/O load (engine/io_load.py, hmc_tui/rest/pcm_io.py); figures the engine does not model
+(dispatch wait times, SR-IOV, energy) are left out rather than made up; hmci reads them as 0.
 """
 
 from __future__ import annotations
