@@ -114,3 +114,33 @@ def test_same_seed_same_counters() -> None:
         return [float(v) for a in sorted(s.adapters) for v in s.adapters[a].ravel()]
 
     assert run() == run()
+
+
+def test_an_fc_port_fault_moves_npiv_load_to_the_other_path() -> None:
+    e = Engine(demo_frame(), seed=1)
+    e.step(30)
+    assert e.execute(ops.InjectFault(kind="port_down", location="vios1:fcs1"), ADMIN).ok
+    e.step(60)
+    s = e.io_load(last=3)  # samples at 30, 60, 90: the fault came at 30
+    # hana01's SAN disk: both vFC paths shared the load; now vios2's carries all of it
+    assert [(r.path[0].name, r.share) for r in s.routes[5] if r.family == "disk"] == [
+        ("fscsi1", 1.0)]
+    assert delta(s.adapters[Adapter(1, "fcs", "fcs1")]) == [0.0, 0.0]
+    assert delta(s.adapters[Adapter(2, "fcs", "fcs1")])[0] == pytest.approx(
+        delta(s.partitions[5])[2], rel=1e-12)
+
+
+def test_an_activated_partition_starts_moving_bytes() -> None:
+    e = Engine(demo_frame(), seed=1)
+    e.step(30)
+    assert 9 not in e.io_load().routes  # dev02 is Not Activated
+    assert e.execute(ops.ActivatePartition(lpar="dev02"), ADMIN).ok
+    e.step(150)
+    s = e.io_load(last=2)
+    assert [r.path[1] for r in s.routes[9] if r.family == "net"] == [SEA1]
+    p = e.snapshot().frame.partition(9)
+    assert p is not None
+    used = used_core_seconds(e, 9, 2)
+    assert used > 0
+    assert delta(s.partitions[9]) == pytest.approx(
+        [r * used for r in io.rates_of(1, p)], rel=1e-9)
