@@ -76,7 +76,7 @@ async def _server_header(request: web.Request, response: web.StreamResponse) -> 
 
 
 def build_app(ctx: RestContext) -> web.Application:
-    from hmc_tui.rest import jobs, uom, updates
+    from hmc_tui.rest import jobs, system_jobs, uom, updates
     from hmc_tui.rest.render import RenderCache
 
     app = web.Application(middlewares=[hmc_errors], client_max_size=ctx.settings.max_body)
@@ -88,6 +88,7 @@ def build_app(ctx: RestContext) -> web.Application:
     app.add_routes([web.put(auth.LOGON_PATH, auth.logon),
                     web.delete(auth.LOGON_PATH, auth.logoff)])
     app.add_routes(jobs.routes())
+    app.add_routes(system_jobs.routes())
     app.add_routes(updates.routes())
     app.add_routes(uom.routes())
     if importlib.util.find_spec("hmc_tui.rest.pcm") is not None:  # engineer web's part
@@ -142,15 +143,20 @@ class RestServer:
         log.info("REST API listening on %s:%d", s.host, self.port)
 
     async def _prune(self) -> None:
-        """Expired sessions leave the service's session list within PRUNE_EVERY."""
+        """Expired sessions leave the service's session list, and finished jobs past their
+        keep time leave memory, within PRUNE_EVERY (even when no new job comes)."""
         while True:
             await asyncio.sleep(PRUNE_EVERY)
             self.ctx.auth.sessions.prune()
+            if self.ctx.jobs is not None:
+                self.ctx.jobs.prune()
 
     async def stop(self) -> None:
         if self._pruner is not None:
             self._pruner.cancel()
             self._pruner = None
+        if self.ctx.jobs is not None:
+            self.ctx.jobs.cancel_all()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
