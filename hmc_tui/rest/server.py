@@ -21,6 +21,7 @@ from aiohttp import web
 from engine.errors import HmcError
 from engine.service import Engine
 from hmc_tui.rest import auth, certificate, xml
+from hmc_tui.rest.connections import CappedRunner, ConnectionCap
 from hmc_tui.rest.context import CTX_KEY, RestContext, RestSettings
 from hmc_tui.rest.errors import REASONS, RestError
 from hmc_tui.service.logins import LoginLimiter
@@ -32,6 +33,20 @@ log = logging.getLogger(__name__)
 PRUNE_EVERY = 30.0  # seconds between sweeps of expired sessions
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CAP_KEY: web.AppKey[ConnectionCap] = web.AppKey("connections", ConnectionCap)
+
+
+@web.middleware
+async def refuse_excess(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A connection over its address's cap gets the HMC's 503 and is closed."""
+    cap = request.app[CAP_KEY]
+    if not cap.excess(request.protocol):
+        return await handler(request)
+    response = error_response(request, 503, str(HmcError(
+        "HSCL1372", address=request.remote or "?", limit=cap.per_address)),
+        {"Connection": "close", "Retry-After": "1"})
+    response.force_close()
+    return response
 
 
 @web.middleware
@@ -79,9 +94,11 @@ def build_app(ctx: RestContext) -> web.Application:
     from hmc_tui.rest import jobs, system_jobs, uom, updates
     from hmc_tui.rest.render import RenderCache
 
-    app = web.Application(middlewares=[hmc_errors], client_max_size=ctx.settings.max_body)
+    app = web.Application(middlewares=[refuse_excess, hmc_errors],
+                          client_max_size=ctx.settings.max_body)
     app.on_response_prepare.append(_server_header)
     app[CTX_KEY] = ctx
+    app[CAP_KEY] = ConnectionCap(ctx.settings.max_connections_per_address)
     app[auth.AUTH_KEY] = ctx.auth
     ctx.jobs = jobs.JobTable(keep=ctx.settings.job_keep, max_jobs=ctx.settings.max_jobs)
     ctx.renders = RenderCache()
@@ -131,8 +148,9 @@ class RestServer:
 
     async def start(self) -> None:
         s = self.ctx.settings
-        self._runner = web.AppRunner(build_app(self.ctx), access_log=None,
-                                     handle_signals=False)
+        app = build_app(self.ctx)
+        self._runner = CappedRunner(app, app[CAP_KEY], access_log=None, handle_signals=False,
+                                    keepalive_timeout=s.keepalive_timeout)
         await self._runner.setup()
         site = web.TCPSite(self._runner, s.host, s.port, ssl_context=self.ssl, backlog=64)
         await site.start()
