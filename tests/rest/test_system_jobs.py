@@ -9,6 +9,7 @@ import time
 import pytest
 from lxml import etree
 
+from engine.store import demo_hmc
 from hmc_tui.rest import uuids
 from hmc_tui.rest.errors import RestError
 from hmc_tui.rest.jobs import JobTable
@@ -172,3 +173,34 @@ def test_the_job_table_drops_finished_jobs_by_age_and_count_never_running_ones()
         assert len(table) == 1 and table.get(fourth) is not None
 
     asyncio.run(fill())
+
+
+async def test_a_job_on_the_second_system_powers_that_one_only(make_rest: RestFactory) -> None:
+    rest = await make_rest(demo_hmc(), speed=40.0)  # type: ignore[arg-type]
+    frames = rest.engine.snapshot().frames
+    second = frames[1].system
+    async with rest.client() as http:
+        t = await rest.logon(http)
+    status, text = await call(rest, "PUT", f"/rest/api/uom/ManagedSystem/"
+                              f"{uuids.system_uuid(second)}/do/PowerOff", t,
+                              job_request("PowerOff", immediate="true", force="true"),
+                              **{"Content-Type": JOB_TYPE})
+    assert status == 200
+    job_id, _, _ = _job(text)
+    assert (await _poll(rest, t, job_id))[0] == "COMPLETED_OK"
+    after = rest.engine.snapshot()
+    assert [f.system.state for f in after.frames] == ["Operating", "Power Off"]
+    assert [(e.op, e.system) for e in after.events if e.user == "hscroot"] == [
+        ("system_off", second.name)]
+
+
+def test_a_canceled_job_keeps_its_end_when_the_late_result_comes() -> None:
+    async def go() -> None:
+        table = JobTable()
+        job = table.new(operation="PowerOn", group="LogicalPartition", target="x",
+                        request_url="u", params=[], user="oper")
+        job.cancel("oper")
+        job.finish("COMPLETED_OK", [("returnCode", "0")])  # the engine's answer, too late
+        assert (job.status, job.results[0]) == ("COMPLETED_WITH_ERROR", ("returnCode", "1"))
+
+    asyncio.run(go())
