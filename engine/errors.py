@@ -261,6 +261,8 @@ MESSAGES: dict[str, str] = {
     "and try again.",
     "HSCL1373": "Too many jobs are running ({limit}); wait for one to end and try again.",
     "HSCL1374": "The managed system {name} did not reach the state {want}: it is {state}.",
+    "HSCL1375": "The partition {name} on {system} did not reach Not Activated: it is "
+    "{state}.",
     # (ours) Performance and Capacity Monitoring over REST (hmc_tui/rest/pcm.py)
     "HSCL1380": "The performance monitoring preferences are not valid: {reason}",
     "HSCL1381": "NoOfSamples must be a whole number from 1 to {high}; the value given was "

@@ -192,7 +192,14 @@ async def run(request: web.Request) -> web.Response:
         job.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), ("result", str(exc))])
     else:
         log.info("REST job %d: %s %s for %s", job.id, op, p.name, session.user)
-        _start(ctx.engine, operation, session.actor, job)
+        then = None
+        if op == "PowerOff":  # the HMC's ends when the partition is down (pypowervm times
+            # it out and escalates to an immediate shutdown): so may a client cancel it
+            restart = getattr(operation, "restart", False)
+
+            def then() -> None:
+                watch_partition(ctx.engine, job, frame.system.name, puuid, p.name, restart)
+        _start(ctx.engine, operation, session.actor, job, then)
         # The engine applies it at its next tick boundary: answering with the finished
         # job spares the client a poll (pypowervm sleeps 1 s before each).
         with contextlib.suppress(TimeoutError):
@@ -246,6 +253,56 @@ def _start(engine: Engine, operation: ops.Operation, actor: Actor, job: Job,
 
 
 _TASKS: set[asyncio.Task[None]] = set()
+POLL = 0.1  # seconds between looks at the state a running job waits for
+
+
+def watch(job: Job, read: Callable[[], str | None], reached: Callable[[str], bool],
+          refusal: Callable[[str | None], HmcError | None],
+          then: Callable[[], None] | None = None) -> None:
+    """Wait (in `job.waiter`) until `read()` gives a state `reached` accepts: then `then()`,
+    or the job ends COMPLETED_OK. A state `refusal` objects to (None: the object is gone)
+    ends it COMPLETED_WITH_ERROR with that error; cancel stops the waiting."""
+
+    async def wait() -> None:
+        while job.status == "RUNNING":
+            state = read()
+            if state is not None and reached(state):
+                if then is not None:
+                    then()
+                else:
+                    job.finish("COMPLETED_OK", [("returnCode", "0")])
+                return
+            error = refusal(state)
+            if error is not None:
+                job.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), ("result", str(error))])
+                return
+            await asyncio.sleep(POLL)
+
+    job.waiter = asyncio.get_running_loop().create_task(wait())
+
+
+def watch_partition(engine: Engine, job: Job, system: str, puuid: str, name: str,
+                    restart: bool) -> None:
+    """A partition PowerOff job: done when the partition is Not Activated, or with restart
+    when it has left Shutting Down (its activation has begun)."""
+
+    def read() -> str | None:
+        for frame in engine.snapshot().frames:
+            p = uuids.partition_index(frame).get(puuid)
+            if p is not None:
+                return p.state
+        return None
+
+    def reached(state: str) -> bool:
+        return state != "Shutting Down" if restart else state == "Not Activated"
+
+    def refusal(state: str | None) -> HmcError | None:
+        if state in (None, "Error"):
+            return HmcError("HSCL1375", name=name, system=system,
+                            state=state or "removed")
+        return None
+
+    watch(job, read, reached, refusal)
 
 
 def _params(doc: x.Element) -> list[tuple[str, str]]:

@@ -42,13 +42,13 @@ from hmc_tui.rest.jobs import (
     _params,
     _start,
     job_flag,
+    watch,
 )
 from hmc_tui.rest.uom import PREFIX
 
 log = logging.getLogger(__name__)
 
 GROUP = "ManagedSystem"
-POLL = 0.1  # seconds between looks at the system's state while a job waits for it
 POWER_ON = {"on": False, "onstandby": True}  # operation= -> standby
 
 
@@ -122,8 +122,7 @@ async def run(request: web.Request) -> web.Response:
         ("Operating",) if op == "PowerOn" else ("Power Off",)
 
     def applied() -> None:  # on the loop, once the engine has applied the operation
-        job.waiter = asyncio.get_running_loop().create_task(
-            _wait(ctx.engine, sys_uuid, job, want, session.actor, system, restart))
+        _wait(ctx.engine, sys_uuid, job, want, session.actor, system, restart)
 
     _start(ctx.engine, operation, session.actor, job, then=applied)
     with contextlib.suppress(TimeoutError):
@@ -131,29 +130,25 @@ async def run(request: web.Request) -> web.Response:
     return _job_response(request, job)
 
 
-async def _wait(engine: Engine, sys_uuid: str, job: Job, want: tuple[str, ...], actor: Actor,
-                system: str, restart: bool) -> None:
+def _wait(engine: Engine, sys_uuid: str, job: Job, want: tuple[str, ...], actor: Actor,
+          system: str, restart: bool) -> None:
     """Until the system is in a `want` state: then the job ends COMPLETED_OK (or, with
     `restart`, powers on again and waits for Operating). Power Off while powering on, or
     Error, ends it with HSCL1374."""
-    while job.status == "RUNNING":
+
+    def read() -> str | None:
         frame = systems.by_uuid(engine.snapshot(), sys_uuid)
-        state = frame.system.state if frame is not None else "removed"
-        if state in want:
-            if restart:
-                _start(engine, ops.PowerOnSystem(system=system), actor, job,
-                       then=lambda: _again(engine, sys_uuid, job, actor, system))
-                return
-            job.finish("COMPLETED_OK", [("returnCode", "0")])
-            return
-        if state in ("Error", "removed") or (state == "Power Off" and "Power Off" not in want):
-            name = frame.system.name if frame is not None else sys_uuid
-            job.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), ("result", str(HmcError(
-                "HSCL1374", name=name, want=" or ".join(want), state=state)))])
-            return
-        await asyncio.sleep(POLL)
+        return frame.system.state if frame is not None else None
 
+    def refusal(state: str | None) -> HmcError | None:
+        if state in (None, "Error") or (state == "Power Off" and "Power Off" not in want):
+            frame = systems.by_uuid(engine.snapshot(), sys_uuid)
+            return HmcError("HSCL1374", name=frame.system.name if frame else sys_uuid,
+                            want=" or ".join(want), state=state or "removed")
+        return None
 
-def _again(engine: Engine, sys_uuid: str, job: Job, actor: Actor, system: str) -> None:
-    job.waiter = asyncio.get_running_loop().create_task(
-        _wait(engine, sys_uuid, job, ("Operating",), actor, system, False))
+    def power_on_again() -> None:
+        _start(engine, ops.PowerOnSystem(system=system), actor, job,
+               then=lambda: _wait(engine, sys_uuid, job, ("Operating",), actor, system, False))
+
+    watch(job, read, lambda state: state in want, refusal, power_on_again if restart else None)

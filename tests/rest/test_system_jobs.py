@@ -204,3 +204,43 @@ def test_a_canceled_job_keeps_its_end_when_the_late_result_comes() -> None:
         assert (job.status, job.results[0]) == ("COMPLETED_WITH_ERROR", ("returnCode", "1"))
 
     asyncio.run(go())
+
+
+def _lpar_path(rest: Rest, name: str, op: str) -> str:
+    frame = rest.engine.snapshot().frame
+    p = frame.partition(name)
+    assert p is not None
+    return f"/rest/api/uom/LogicalPartition/{uuids.partition_uuid(frame.system, p)}/do/{op}"
+
+
+async def test_a_partition_power_off_runs_until_down_and_can_be_canceled(rest: Rest) -> None:
+    async with rest.client() as http:
+        t = await rest.logon(http, "oper")
+    # An OS shutdown takes 30 s at real time: the job is still RUNNING at the answer.
+    status, text = await call(rest, "PUT", _lpar_path(rest, "dev01", "PowerOff"), t,
+                              job_request("PowerOff", operation="osshutdown"),
+                              **{"Content-Type": JOB_TYPE})
+    job_id, state, _ = _job(text)
+    assert (status, state) == (200, "RUNNING")
+    assert (await call(rest, "POST", f"/rest/api/uom/jobs/{job_id}/cancel", t))[0] == 200
+    state, results = await _poll(rest, t, job_id)
+    assert (state, results["result"]) == ("COMPLETED_WITH_ERROR", (
+        f"HSCL1370 The job {job_id} was canceled by oper; what it had already started in "
+        "the managed system goes on."))
+    p = rest.engine.snapshot().frame.partition("dev01")
+    assert p is not None and p.state == "Shutting Down"
+
+
+async def test_a_partition_power_off_with_restart_ends_once_it_starts_again(
+        make_rest: RestFactory) -> None:
+    rest = await make_rest(speed=10.0)
+    async with rest.client() as http:
+        t = await rest.logon(http)
+    _, text = await call(rest, "PUT", _lpar_path(rest, "dev01", "PowerOff"), t,
+                         job_request("PowerOff", immediate="true", restart="true"),
+                         **{"Content-Type": JOB_TYPE})
+    state, _ = await _poll(rest, t, _job(text)[0])
+    assert state == "COMPLETED_OK"
+    p = rest.engine.snapshot().frame.partition("dev01")
+    assert p is not None and p.active
+    assert [e.op for e in rest.engine.snapshot().events if e.user == "hscroot"] == ["shutdown"]
