@@ -15,7 +15,9 @@ from tests.rest.conftest import Rest, RestFactory
 pytest.importorskip("pypowervm")
 
 from pypowervm import exceptions as pvm_exc
+from pypowervm.tasks import power
 from pypowervm.wrappers import job as pvm_job
+from pypowervm.wrappers import logical_partition as pvm_lpar
 from pypowervm.wrappers import managed_system as pvm_ms
 
 from tests.rest.test_pypowervm import _session
@@ -76,3 +78,32 @@ async def test_pypowervm_cancels_a_job_that_outlives_its_timeout(
     snap = rest.engine.snapshot()
     assert snap.frame.system.state == "Power Off In Progress"  # the power-off goes on
     assert [(e.op, e.ok) for e in snap.events if e.user == "hscroot"] == [("system_off", True)]
+
+
+async def test_pypowervm_escalates_a_soft_power_off_that_times_out(
+        rest: Rest, pin: pytest.MonkeyPatch) -> None:
+    """power_off_progressive: an OS immediate shutdown (10 s here) with a 1 s timeout is
+    canceled, then the VSP hard (immediate) shutdown overtakes it and ends the job."""
+    pin.setenv("REQUESTS_CA_BUNDLE", str(rest.server.cert))
+
+    def client() -> None:
+        adapter = _session(rest)
+        try:
+            system = pvm_ms.System.get(adapter)[0]
+            dev01 = next(w for w in pvm_lpar.LPAR.get(adapter, parent=system)
+                         if w.name == "dev01")
+            power.power_off_progressive(dev01, timeout=1)
+            for thread in threading.enumerate():
+                if isinstance(thread, pvm_job.CancelJobThread):
+                    thread.join(10)
+        finally:
+            adapter.session._logoff()
+
+    start = time.monotonic()
+    await asyncio.to_thread(client)
+    assert time.monotonic() - start < 9  # not the 10 s of the OS shutdown
+    snap = rest.engine.snapshot()
+    assert snap.frame.partition("dev01").state == "Not Activated"  # type: ignore[union-attr]
+    assert [(e.op, e.ok) for e in snap.events if e.user == "hscroot"] == [
+        ("shutdown", True), ("shutdown", True)]
+    assert rest.server.ctx.jobs is not None and len(rest.server.ctx.jobs) == 0
