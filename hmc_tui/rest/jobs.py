@@ -174,15 +174,7 @@ async def run(request: web.Request) -> web.Response:
     ctx = request.app[CTX_KEY]
     assert ctx.jobs is not None
     frame, p, kind, op, system = _target(request)
-    try:
-        doc = x.parse(await request.read(), "JobRequest")
-    except x.BadXml as exc:
-        raise rest_error(400, "HSCL1365", reason=str(exc)) from None
-    name = x.find_text(doc, "RequestedOperation", "OperationName")
-    if name != op:
-        raise rest_error(400, "HSCL1365", reason=f"the JobRequest's OperationName is {name!r}, "
-                         f"the URL's operation is {op}")
-    params = _params(doc)
+    params = await job_parameters(request, op)
     puuid = uuids.partition_uuid(frame.system, p)
     job = ctx.jobs.new(operation=op, group=kind, target=puuid,
                        request_url=f"{kind}/{puuid}/do/{op}", params=params, user=session.user)
@@ -205,6 +197,20 @@ async def run(request: web.Request) -> web.Response:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(job.done.wait(), ANSWER_WAIT)
     return _job_response(request, job)
+
+
+async def job_parameters(request: web.Request, op: str) -> list[tuple[str, str]]:
+    """The parameters of the request's JobRequest for `op`; 400 (HSCL1365) when the body is
+    not one, or names another operation than the URL."""
+    try:
+        doc = x.parse(await request.read(), "JobRequest")
+    except x.BadXml as exc:
+        raise rest_error(400, "HSCL1365", reason=str(exc)) from None
+    name = x.find_text(doc, "RequestedOperation", "OperationName")
+    if name != op:
+        raise rest_error(400, "HSCL1365", reason=f"the JobRequest's OperationName is {name!r}, "
+                         f"the URL's operation is {op}")
+    return _params(doc)
 
 
 def _start(engine: Engine, operation: ops.Operation, actor: Actor, job: Job,

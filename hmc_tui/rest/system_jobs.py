@@ -39,9 +39,9 @@ from hmc_tui.rest.jobs import (
     Job,
     _job_request,
     _job_response,
-    _params,
     _start,
     job_flag,
+    job_parameters,
     watch,
 )
 from hmc_tui.rest.uom import PREFIX
@@ -98,15 +98,7 @@ async def run(request: web.Request) -> web.Response:
     ctx = request.app[CTX_KEY]
     assert ctx.jobs is not None
     frame, op, system = _system(request)
-    try:
-        doc = x.parse(await request.read(), "JobRequest")
-    except x.BadXml as exc:
-        raise rest_error(400, "HSCL1365", reason=str(exc)) from None
-    name = x.find_text(doc, "RequestedOperation", "OperationName")
-    if name != op:
-        raise rest_error(400, "HSCL1365", reason=f"the JobRequest's OperationName is {name!r}, "
-                         f"the URL's operation is {op}")
-    params = _params(doc)
+    params = await job_parameters(request, op)
     sys_uuid = uuids.system_uuid(frame.system)
     job = ctx.jobs.new(operation=op, group=GROUP, target=sys_uuid,
                        request_url=f"{GROUP}/{sys_uuid}/do/{op}", params=params,
