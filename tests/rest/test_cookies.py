@@ -11,6 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from hmc_tui.rest import uuids
 from tests.rest.conftest import LOGON_TYPE, PASSWORDS, Rest, logon_body
 from tests.rest.test_errors import call, error
 
@@ -36,6 +37,9 @@ async def test_logon_sets_the_hmcs_cookies_and_a_jar_client_reads_with_them(
         async with http.get("/rest/api/uom/ManagedSystem") as resp:  # no header: the jar's
             assert resp.status == 200
             assert "Server-9080-HEX-SN78H4A21" in await resp.text()
+        system = uuids.system_uuid(rest.engine.snapshot().frame.system)
+        async with http.get(f"/rest/api/pcm/ManagedSystem/{system}/preferences") as resp:
+            assert resp.status == 200  # PCM too: nmon2influxdb reads ProcessedMetrics so
         async with http.delete("/rest/api/web/Logon") as resp:
             assert resp.status == 204
         assert [c.key for c in http.cookie_jar] == []  # logoff expired them
