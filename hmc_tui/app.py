@@ -43,6 +43,7 @@ from engine.ops import Operation
 from engine.service import OpResult
 from engine.snapshot import Snapshot
 from engine.store import atomic_write_bytes, config_dir, data_dir
+from hmc_tui import partition_search
 from hmc_tui.command_history import history_path, load_history
 from hmc_tui.command_mode import Alias
 from hmc_tui.config import (
@@ -443,16 +444,6 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         if isinstance(screen, TerminalScreen) and screen.lpar_id == lpar_id:
             self.pop_screen()
 
-    def find_partition(self, name: str) -> int | None:
-        """Exact name, else case-insensitive, else a unique case-insensitive prefix."""
-        parts = self.snapshot.frame.partitions
-        for test in (lambda n: n == name, lambda n: n.lower() == name.lower()):
-            found = [p.id for p in parts if test(p.name)]
-            if found:
-                return found[0]
-        prefixed = [p.id for p in parts if p.name.lower().startswith(name.lower())]
-        return prefixed[0] if len(prefixed) == 1 else None
-
     # ------------------------------------------------------------------ global actions
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -541,11 +532,13 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     async def run_alias(self, alias: Alias) -> None:
         """Aliases that leave the command line: navigation, help, quit."""
         if alias.name == "lpar":
-            lpar_id = self.find_partition(alias.arg)
-            if lpar_id is None:
-                self.notify(self.alias_error(alias) or "", severity="error")
+            found = partition_search.find(self.snapshot, alias.arg, alias.system)
+            if isinstance(found, str):
+                self.notify(found, severity="error", timeout=8)
                 return
-            await self.goto_partition(lpar_id, properties=True)
+            if found.system != (self.system_view.index if self.system_view else 0):
+                await self.open_system(found.system)
+            await self.goto_partition(found.lpar_id, properties=True)
         elif alias.name in MODE_TITLES:
             await self.action_goto(alias.name)
         elif alias.name == "system":
@@ -557,8 +550,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
     def alias_error(self, alias: Alias) -> str | None:
         """Why a navigation alias cannot go where it says (the : line then stays open)."""
-        if alias.name == "lpar" and self.find_partition(alias.arg) is None:
-            return f"HSCL8012 The partition named {alias.arg} was not found."
+        if alias.name == "lpar":
+            found = partition_search.find(self.snapshot, alias.arg, alias.system)
+            return found if isinstance(found, str) else None
         if alias.name == "system":
             try:
                 self.snapshot.index(alias.arg)
