@@ -162,6 +162,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.system_view = SystemView(console) if console.snapshot().several else None
         self.hmc_console: Console = self.system_view or console
         self.refresh_hz = refresh_hz
+        self.commands_running = 0  # `:` line commands under way (migrlpar -o m waits)
         self.snapshot: Snapshot = console.snapshot()
         self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
         # The : line's history is the user's own and survives restarts (command_history.py).
@@ -266,10 +267,19 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
     # ------------------------------------------------------------------ pacing
     def _pull_tick(self) -> None:
-        if (not self.idle and time.monotonic() - max(self.last_input, self._active_since)
-                > ACTIVE_FOR):
+        live = self._moving()
+        if (not self.idle and not live
+                and time.monotonic() - max(self.last_input, self._active_since) > ACTIVE_FOR):
             self._set_idle(True)
+        elif self.idle and live:
+            self._set_idle(False)
         self.refresh_from_engine()
+
+    def _moving(self) -> bool:
+        """Something the screens show moving that nobody typed for: a `:` command waiting
+        (migrlpar -o m) or a partition migration on any system. The console then keeps its
+        full pace, so both systems' views follow the move (not one look every 2 s)."""
+        return self.commands_running > 0 or any(f.migrations for f in self.snapshot.frames)
 
     def _set_idle(self, idle: bool) -> None:
         """Switch the snapshot timer (and what the console asks of the service) between the
@@ -581,8 +591,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     async def run_hmc_command(self, line: str) -> CommandResult:
         """One HMC command line (run_command never raises). It may wait for the engine: off
         the UI thread. A remote (SSH) session must not make the server read files (-f)."""
-        result = await asyncio.to_thread(run_command, self.hmc_console, line,
-                                         allow_files=not self.hmc_console.restricted)
+        self.commands_running += 1
+        try:
+            result = await asyncio.to_thread(run_command, self.hmc_console, line,
+                                             allow_files=not self.hmc_console.restricted)
+        finally:
+            self.commands_running -= 1
         self.refresh_from_engine()
         request = result.terminal
         if request is not None and request.lpar_id is not None:  # mkvterm: the window
