@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import ops
+from engine import durable, ops
 from engine.durable import open_engine
 from engine.hmc import Hmc
 from engine.model import Frame, Workload
@@ -93,4 +93,38 @@ def test_replay_puts_the_migration_where_it_was(tmp_path: Path, prod: Frame, dr:
 
     assert done(again) == done(reference) == [pytest.approx(3 + 5 + 32143 / 930 + 1,
                                                             abs=0.01)]
+    crash(again)
+
+
+def test_a_checkpoint_taken_mid_copy_resumes_it(tmp_path: Path, prod: Frame,
+                                                dr: Frame) -> None:
+    """Saved while the memory is being copied, then a crash after one more operation: the
+    frame file holds the migration, the replay moves it on from there to the same bytes."""
+    source = prod.system.name
+    prod = flat(prod, "was01", 0.4)
+    path = tmp_path / "frame.toml"
+    save_hmc(Hmc(systems=(prod, dr)), path)
+    engine, _ = open_engine(path)
+    reference = Engine(Hmc(systems=(prod, dr)))
+    for e in (engine, reference):
+        assert e.execute(MigratePartition(system=source, lpar="was01", dest_system=DR),
+                         ADMIN).ok
+        e.step(12.37)
+    durable.save(engine, path)  # 7.37 s into the copy
+    for e in (engine, reference):
+        e.step(6)
+        assert e.execute(ops.SetUncapWeight(lpar="dev01", uncap_weight=10, system=source),
+                         ADMIN).ok
+    crash(engine)
+    again, recovery = open_engine(path)
+    assert (recovery.checkpoint_found, recovery.replayed) == (True, 1)
+    m = migration(again)
+    # 13.37 s of copy: 16712.5 MB sent, 32768 - 13.37 x 930 = 20333.9 MB left
+    assert (m.state, m.sent_mb, round(m.remaining_mb, 6)) == (  # type: ignore[attr-defined]
+        "Migration In Progress", 16712.5, 20333.9)
+    assert again.state().hmc == reference.state().hmc
+    again.step(40)
+    reference.step(40)
+    assert again.state().hmc == reference.state().hmc
+    assert again.state().hmc.systems[1].partition("was01").state == "Running"  # type: ignore[union-attr]
     crash(again)
