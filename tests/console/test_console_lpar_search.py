@@ -12,7 +12,9 @@ from engine.roles import Actor
 from engine.service import Engine
 from engine.store import demo_hmc
 from hmc_tui.app import HmcApp
+from hmc_tui.command_mode import Alias, complete_line, parse_alias
 from hmc_tui.console import LocalConsole
+from hmc_tui.partition_search import Found, find
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.properties import PropertiesScreen
 
@@ -89,3 +91,21 @@ async def test_a_name_on_two_systems_asks_which() -> None:
         await pilot.pause()
         await colon(pilot, "lpar was01 -m")
         assert panel_lines(app)[-1] == "usage: :lpar NAME [-m SYSTEM]"
+
+
+def test_lpar_alias_forms() -> None:
+    assert parse_alias("lpar was01 -m DR") == Alias("lpar", "was01", "DR")
+    assert parse_alias("lpar -m DR was01") == Alias("lpar", "was01", "DR")
+    assert parse_alias("lpar DR/was01") == Alias("lpar", "DR/was01")
+    assert parse_alias("lpar a b -m DR") == "usage: :lpar NAME [-m SYSTEM]"
+
+
+def test_find_by_name_mtms_and_qualified_name() -> None:
+    snap = Engine(demo_hmc(), mode="stepped").snapshot()
+    assert find(snap, "drtest01") == Found(1, 3)
+    assert find(snap, "9043-MRX*78K3D05/drtest01") == Found(1, 3)  # MTMS, as -m takes it
+    assert find(snap, "drtest01", "9043-MRX*78K3D05") == Found(1, 3)
+    assert find(snap, "DRVIOS") == "HSCL8012 The partition named DRVIOS was not found."
+    assert find(snap, "drvios1") == Found(1, 1)
+    # Tab completes partition names of every system
+    assert complete_line(snap, "lpar drt", 8) == ["drtest01"]
