@@ -19,7 +19,7 @@ import numpy as np
 from engine.model import RUNNING_STATES, Frame, Partition
 from engine.phyp import N_POOLS, DispatchConfig, Dispatcher
 from engine.snapshot import PoolLive, UtilSeries
-from engine.utilisation import PROC_CYCLES_PER_SECOND, Utilisation
+from engine.utilisation import PROC_CYCLES_PER_SECOND, WINDOW_SECONDS, Utilisation
 from engine.workload import Workloads
 from engine.workload_faults import PINNED, leaking, memory
 
@@ -157,6 +157,11 @@ class Processors:
         """Physical cores used per partition over the last tick."""
         live = self._util.live_physc
         return {lpar_id: round(float(live[row]), 4) for row, lpar_id in enumerate(self._ids)}
+
+    def core_seconds(self) -> dict[int, float]:
+        """Core-seconds each partition used since this engine started (unrounded)."""
+        used = self._util.used * WINDOW_SECONDS
+        return {lpar_id: float(used[row]) for row, lpar_id in enumerate(self._ids)}
 
     def pools_live(self, frame: Frame) -> tuple[PoolLive, ...]:
         used, size = self._util.live_pool_used, self._util.live_pool_size

@@ -28,7 +28,8 @@ The rules:
 3. Replay on start (`open_engine`). Hash the frame file, find the checkpoint with that sha,
    build the engine from the file with the checkpoint's lifecycle schedule, then re-apply
    every later operation in order, each after the same number of lifecycle steps and at
-   the same engine window as it first ran. A file that matches no checkpoint was written by
+   the same engine window as it first ran (partition migrations under way in between move
+   on as they did: Engine.replay). A file that matches no checkpoint was written by
    someone else (edited by hand, another tool): it is loaded as it is; operations left in
    the log are moved to `ops_archive` with a warning, and a checkpoint for the file's bytes
    as they are becomes the base for this run.

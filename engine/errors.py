@@ -235,6 +235,12 @@ MESSAGES: dict[str, str] = {
     "HSCL1337": "The migration of partition {name} did not complete within {minutes} "
     "minute(s), the wait time given (migrlpar -w): it was stopped and the partition keeps "
     "running on {system}.",
+    "HSCL1338": "Storage protection is off: the inactive migration of partition {name} moves "
+    "it without its virtual {kind} adapter in slot {slot}, which no Virtual I/O Server of "
+    "{system} can host.",
+    "HSCL1339": "Storage protection cannot be turned off for the active migration of "
+    "partition {name} (--protectstorage 2 applies to inactive migrations): its virtual "
+    "storage must be reachable on the target.",
     # (ours) the REST API (hmc_tui/rest): logon, sessions, requests, jobs
     "HSCL1360": "The logon failed: the user name or the password is not correct.",
     "HSCL1361": "Too many failed logons from {address}; try again in {seconds} seconds.",

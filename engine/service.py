@@ -118,6 +118,22 @@ class _System:
         self.hub = Hub(wake)
         self.hub.physc = lambda lpar_id: self.cpu.physc().get(lpar_id, 0.0)
         self.published: Frame | None = None
+        # the cores' use at the last migration tick, and when (`busy_cores`)
+        self.mob_used: dict[int, float] = {}
+        self.mob_time = frame.engine_time
+
+    def busy_cores(self, now: float) -> dict[int, float]:
+        """The cores each partition used on average since the last migration tick: the
+        exact integral of the dispatch however the ticks fell, so a migration's copy does
+        not depend on them (a replay's ticks fall elsewhere than the run's); the last
+        tick's figures when no time passed."""
+        used = self.cpu.core_seconds()
+        dt = now - self.mob_time
+        # rounded to 1e-7 cores: the dispatcher sums in float32, a flat workload stays flat
+        busy = ({k: round((v - self.mob_used.get(k, v)) / dt, 7) for k, v in used.items()}
+                if dt > 0 else self.cpu.physc())
+        self.mob_used, self.mob_time = used, now
+        return busy
 
 
 def system_seed(seed: int, index: int) -> int:
@@ -417,7 +433,8 @@ class Engine:
         cores each partition used over the last step; journal lines for each step."""
         now = self.time
         frames, lines = mobility.tick(tuple(sys_.frame for sys_ in self._systems),
-                                      tuple(sys_.cpu.physc() for sys_ in self._systems), now)
+                                      tuple(sys_.busy_cores(now) for sys_ in self._systems),
+                                      now)
         for sys_, frame in zip(self._systems, frames, strict=True):
             sys_.frame = frame
         for line in lines:
@@ -627,20 +644,10 @@ class Engine:
 
     def replay(self, windows: int, steps: int, op: ops.Operation, actor: Actor) -> HmcError | None:
         """Re-apply a logged operation where it happened: after the lifecycle steps that had
-        been applied before it (`steps`), at engine window `windows`. Only before the clock
-        runs; processors are not dispatched over the skipped time (utilisation history is
-        not part of the frame). Returns the error if the operation is refused now."""
+        been applied before it (`steps`), at engine window `windows` (`_replay_to`). Only
+        before the clock runs. Returns the error if the operation is refused now."""
         with self._lock:
-            while self._steps < steps:
-                due = self._next_due()
-                if due is None:
-                    break
-                due_window = -(-round(due * 1e6) // round(WINDOW * 1e6))
-                if due_window > windows:
-                    break
-                self._windows = max(self._windows, due_window)
-                self._lifecycle_steps()
-            self._windows = max(self._windows, windows)
+            self._replay_to(windows, steps)
             try:
                 changes, _ = self._execute(op, actor, self.time, {})
             except HmcError as err:
@@ -648,6 +655,37 @@ class Engine:
             for i, (frame, lifecycle) in changes.items():
                 self._systems[i].frame, self._systems[i].lifecycle = frame, lifecycle
             return None  # published once, by attach_log, after the last one
+
+    def _replay_to(self, windows: int, steps: int) -> None:
+        """Move to window `windows` as the run did: the lifecycle steps it had applied
+        (`steps`) at their times and, while a partition migration is under way, the
+        processors dispatched and the migration moved on at each boundary as `_advance`
+        does, since the copy depends on the pages the partition dirtied (a flat workload
+        gives the same bytes exactly; a noisy one the same up to where the run's tick
+        boundaries fell). Without a migration the time is skipped: utilisation history is
+        not part of the frame."""
+        while True:
+            if self._steps < steps:
+                self._lifecycle_steps()
+            migrating = any(sys_.frame.migrations for sys_ in self._systems)
+            if migrating:
+                self._mobility_steps()
+            if self._windows >= windows:
+                break
+            end = windows
+            dues = [d for sys_ in self._systems if (d := sys_.lifecycle.next_due()) is not None
+                    ] if self._steps < steps else []
+            if migrating:
+                due = mobility.next_due(tuple(sys_.frame for sys_ in self._systems))
+                dues += [due] if due is not None else []
+                end = min(end, self._windows + MAX_CHUNK - self._windows % MAX_CHUNK)
+            for due in dues:
+                due_window = -(-round(due * 1e6) // round(WINDOW * 1e6))  # ceil, exact
+                end = min(end, max(due_window, self._windows + 1))
+            if migrating:
+                for sys_ in self._systems:
+                    sys_.cpu.run(sys_.frame, self._windows, end - self._windows)
+            self._windows = end
 
     def state(self) -> EngineState:
         """A consistent picture for a checkpoint: taken between two tick boundaries."""

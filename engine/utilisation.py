@@ -176,6 +176,9 @@ class Utilisation:
         self._acc_used = np.zeros(n)
         self._acc_pool = np.zeros((2, N_POOLS))
         self._acc_windows = 0
+        # core-windows used per row since the engine started, unrounded: a migration's dirty
+        # rate is its difference between two ticks, whatever their spacing (engine/mobility)
+        self.used = np.zeros(n)
 
     # ------------------------------------------------------------------ updates
 
@@ -222,6 +225,7 @@ class Utilisation:
 
     def _live(self, totals: Totals, windows: int) -> None:
         self._acc_used += totals.used
+        self.used += totals.used
         self._acc_pool += (totals.pool_used, totals.pool_size)
         self._acc_windows += windows
         if self._acc_windows * WINDOW_SECONDS >= LIVE_SECONDS - 1e-9:
@@ -251,6 +255,7 @@ class Utilisation:
 
         self.lpar, self._frac = take(self.lpar), take(self._frac)
         self.live_physc, self._acc_used = take(self.live_physc), take(self._acc_used)
+        self.used = take(self.used)
         for name, ring in (("short", self.short), ("long", self.long)):
             ring.remap(rows)
             born = take(self.first_seq[name])

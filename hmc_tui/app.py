@@ -43,6 +43,7 @@ from engine.ops import Operation
 from engine.service import OpResult
 from engine.snapshot import Snapshot
 from engine.store import atomic_write_bytes, config_dir, data_dir
+from hmc_tui import partition_search
 from hmc_tui.command_history import history_path, load_history
 from hmc_tui.command_mode import Alias
 from hmc_tui.config import (
@@ -161,6 +162,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.system_view = SystemView(console) if console.snapshot().several else None
         self.hmc_console: Console = self.system_view or console
         self.refresh_hz = refresh_hz
+        self.commands_running = 0  # `:` line commands under way (migrlpar -o m waits)
         self.snapshot: Snapshot = console.snapshot()
         self.snapshot_signal: Signal[Snapshot] = Signal(self, "snapshot")
         # The : line's history is the user's own and survives restarts (command_history.py).
@@ -265,10 +267,19 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
     # ------------------------------------------------------------------ pacing
     def _pull_tick(self) -> None:
-        if (not self.idle and time.monotonic() - max(self.last_input, self._active_since)
-                > ACTIVE_FOR):
+        live = self._moving()
+        if (not self.idle and not live
+                and time.monotonic() - max(self.last_input, self._active_since) > ACTIVE_FOR):
             self._set_idle(True)
+        elif self.idle and live:
+            self._set_idle(False)
         self.refresh_from_engine()
+
+    def _moving(self) -> bool:
+        """Something the screens show moving that nobody typed for: a `:` command waiting
+        (migrlpar -o m) or a partition migration on any system. The console then keeps its
+        full pace, so both systems' views follow the move (not one look every 2 s)."""
+        return self.commands_running > 0 or any(f.migrations for f in self.snapshot.frames)
 
     def _set_idle(self, idle: bool) -> None:
         """Switch the snapshot timer (and what the console asks of the service) between the
@@ -443,16 +454,6 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         if isinstance(screen, TerminalScreen) and screen.lpar_id == lpar_id:
             self.pop_screen()
 
-    def find_partition(self, name: str) -> int | None:
-        """Exact name, else case-insensitive, else a unique case-insensitive prefix."""
-        parts = self.snapshot.frame.partitions
-        for test in (lambda n: n == name, lambda n: n.lower() == name.lower()):
-            found = [p.id for p in parts if test(p.name)]
-            if found:
-                return found[0]
-        prefixed = [p.id for p in parts if p.name.lower().startswith(name.lower())]
-        return prefixed[0] if len(prefixed) == 1 else None
-
     # ------------------------------------------------------------------ global actions
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -541,11 +542,13 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     async def run_alias(self, alias: Alias) -> None:
         """Aliases that leave the command line: navigation, help, quit."""
         if alias.name == "lpar":
-            lpar_id = self.find_partition(alias.arg)
-            if lpar_id is None:
-                self.notify(self.alias_error(alias) or "", severity="error")
+            found = partition_search.find(self.snapshot, alias.arg, alias.system)
+            if isinstance(found, str):
+                self.notify(found, severity="error", timeout=8)
                 return
-            await self.goto_partition(lpar_id, properties=True)
+            if found.system != (self.system_view.index if self.system_view else 0):
+                await self.open_system(found.system)
+            await self.goto_partition(found.lpar_id, properties=True)
         elif alias.name in MODE_TITLES:
             await self.action_goto(alias.name)
         elif alias.name == "system":
@@ -557,8 +560,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
     def alias_error(self, alias: Alias) -> str | None:
         """Why a navigation alias cannot go where it says (the : line then stays open)."""
-        if alias.name == "lpar" and self.find_partition(alias.arg) is None:
-            return f"HSCL8012 The partition named {alias.arg} was not found."
+        if alias.name == "lpar":
+            found = partition_search.find(self.snapshot, alias.arg, alias.system)
+            return found if isinstance(found, str) else None
         if alias.name == "system":
             try:
                 self.snapshot.index(alias.arg)
@@ -587,8 +591,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     async def run_hmc_command(self, line: str) -> CommandResult:
         """One HMC command line (run_command never raises). It may wait for the engine: off
         the UI thread. A remote (SSH) session must not make the server read files (-f)."""
-        result = await asyncio.to_thread(run_command, self.hmc_console, line,
-                                         allow_files=not self.hmc_console.restricted)
+        self.commands_running += 1
+        try:
+            result = await asyncio.to_thread(run_command, self.hmc_console, line,
+                                             allow_files=not self.hmc_console.restricted)
+        finally:
+            self.commands_running -= 1
         self.refresh_from_engine()
         request = result.terminal
         if request is not None and request.lpar_id is not None:  # mkvterm: the window

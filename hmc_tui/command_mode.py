@@ -37,6 +37,7 @@ SHORT: dict[str, str] = {"q": "quit", "o": "overview", "p": "pools", "v": "vios"
 class Alias:
     name: str
     arg: str = ""
+    system: str = ""  # :lpar NAME -m SYSTEM
 
 
 def parse_alias(line: str) -> Alias | str | None:
@@ -52,6 +53,12 @@ def parse_alias(line: str) -> Alias | str | None:
         return None
     hint = ALIASES[name][0]
     args = words[1:]
+    if name == "lpar" and "-m" in args:
+        at = args.index("-m")
+        rest = args[:at] + args[at + 2:]
+        if at + 1 >= len(args) or len(rest) != 1:
+            return "usage: :lpar NAME [-m SYSTEM]"
+        return Alias("lpar", rest[0], args[at + 1])
     if hint and len(args) != 1:
         if name == "lpar" and not args:
             return Alias("overview")
@@ -73,7 +80,8 @@ def complete_line(snapshot: Snapshot | None, line: str, cursor: int) -> list[str
     word = current_word(line, cursor)
     head = line[:word.start].split()
     if head and SHORT.get(head[0], head[0]) == "lpar" and len(head) == 1:
-        names = [p.name for p in snapshot.frame.partitions] if snapshot is not None else []
+        frames = snapshot.frames if snapshot is not None else ()
+        names = dict.fromkeys(p.name for f in frames for p in f.partitions)  # every system
         return [n for n in names if n.startswith(word.text)]
     if head and SHORT.get(head[0], head[0]) in ALIASES:
         return []

@@ -77,7 +77,12 @@ def make_shell(source: Frame, target: Frame, p: Partition, plan: Plan) -> tuple[
         chosen = (plan.vscsi if isinstance(a, VirtualScsi) else plan.vfc).get(a.slot)
         v = target.partition(chosen) if chosen else None
         src = source.partition(a.remote_lpar_id or 0)
-        if v is None or src is None:
+        if src is None:
+            continue
+        if v is None:  # storage protection off (--protectstorage 2): it stays behind
+            kind = "SCSI" if isinstance(a, VirtualScsi) else "fibre channel"
+            lines.append((p.name, f"virtual {kind} adapter in slot {a.slot} left behind: "
+                          "storage protection is off"))
             continue
         slot = _free_slot(v)
         update: dict[str, object] = {}

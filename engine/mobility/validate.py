@@ -82,6 +82,11 @@ EXPLANATIONS: dict[str, str] = {
     "HSCL1333": "The migration can proceed, but the partition will depend on one VIOS on "
     "the target. Add a second VIOS serving the same storage and VLANs to keep redundancy.",
     "HSCL8015": "Name a shared processor pool configured on the target system.",
+    "HSCL1338": "Storage protection is off (migrlpar --protectstorage 2, the wizard's "
+    "\"override virtual storage errors\"): the definition moves without this adapter. "
+    "Map its storage on a target VIOS and add the adapter before activating the partition.",
+    "HSCL1339": "Only an inactive migration may leave virtual storage behind; for an active "
+    "one the storage must be reachable on the target, so its findings stay errors.",
 }
 
 
@@ -92,6 +97,8 @@ class Finding:
     message: str
     explanation: str
     fields: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # what the VIOS found (its VIOS_DETAILED_ERROR lines; migrlpar -d 2 and up prints them)
+    details: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def error(self) -> HmcError:
         return HmcError(self.code, **self.fields)
@@ -110,6 +117,9 @@ class MigrationOptions:
     vfc: tuple[tuple[int, str], ...] = ()
     source_msp: str = ""
     dest_msp: str = ""
+    # migrlpar --protectstorage 1 (True, the default): the virtual storage must be reachable
+    # on the target; 2 lets an inactive migration move without the adapters it cannot host
+    protect_storage: bool = True
 
 
 @dataclass
@@ -131,10 +141,11 @@ class Plan:
     def ok(self) -> bool:
         return not self.errors
 
-    def add(self, code: str, severity: Severity = "error", /, **fields: object) -> None:
+    def add(self, code: str, severity: Severity = "error", details: tuple[str, ...] = (),
+            /, **fields: object) -> None:
         message = HmcError(code, **fields).message
         self.findings.append(Finding(code, severity, message, EXPLANATIONS.get(code, ""),
-                                     fields))
+                                     fields, details))
 
 
 def validate(source: Frame, target: Frame, lpar: Partition,
@@ -283,12 +294,25 @@ def _pick(candidates: list[Partition], target: Frame, source_rank: int) -> Parti
     return candidates[0]
 
 
+def _storage_severity(out: Plan, p: Partition, o: MigrationOptions) -> Severity:
+    """Storage findings are errors unless storage protection is off for an inactive
+    migration (--protectstorage 2); an active one always verifies the storage (HSCL1339)."""
+    if o.protect_storage:
+        return "error"
+    if out.kind == "active":
+        out.add("HSCL1339", "warning", name=p.name)
+        return "error"
+    return "warning"
+
+
 def _storage(out: Plan, source: Frame, target: Frame, p: Partition, o: MigrationOptions) -> None:
     chosen_scsi, chosen_fc = dict(o.vscsi), dict(o.vfc)
+    sev = _storage_severity(out, p, o)
     vios_t = [v for v in target.partitions if v.is_vios and serving(v)]
     seen = {(owner, d.unique_id) for d in target.io.disks if d.unique_id for owner in d.owners}
     disks = {(owner, d.name): d for d in source.io.disks for owner in d.owners}
     used_s: set[int] = set()
+    storage: list[VirtualScsi | VirtualFc] = []
     for a in sorted(p.adapters, key=lambda a: a.slot):
         if isinstance(a, VirtualEth) or a.side != "client":
             continue
@@ -296,6 +320,7 @@ def _storage(out: Plan, source: Frame, target: Frame, p: Partition, o: Migration
         if src is None:
             continue
         used_s.add(src.id)
+        storage.append(a)
         pool = [v for v in vios_t if not chosen_scsi.get(a.slot, chosen_fc.get(a.slot))
                 or v.name == chosen_scsi.get(a.slot, chosen_fc.get(a.slot))]
         if isinstance(a, VirtualScsi):
@@ -313,30 +338,65 @@ def _storage(out: Plan, source: Frame, target: Frame, p: Partition, o: Migration
                 elif not d.unique_id:
                     problem = f"{d.name} of {src.name}, whose unique_id is not known"
                 if problem:
-                    out.add("HSCL1327", slot=a.slot, name=p.name, reason=problem)
+                    what = d.kind if d is not None else "media"
+                    out.add("HSCL1327", sev, (f"{src.name}: {m.vtd} maps {m.backing or '-'} "
+                                              f"({what}), not a physical volume",),
+                            slot=a.slot, name=p.name, reason=problem)
                     continue
                 need.append(d.unique_id)  # type: ignore[union-attr]
             fits = [v for v in pool if all((v.id, u) in seen for u in need)]
             if not fits:
                 if need:
-                    out.add("HSCL1327", slot=a.slot, name=p.name,
+                    details = tuple(f"{v.name}: no physical volume with unique_id {u}"
+                                    for v in pool for u in need if (v.id, u) not in seen)
+                    out.add("HSCL1327", sev, details or (f"{target.system.name}: no running "
+                                                         "VIOS",),
+                            slot=a.slot, name=p.name,
                             reason=f"{', '.join(need)}, which no running VIOS of "
                             f"{target.system.name} sees")
                 elif not pool:
-                    out.add("HSCL1327", slot=a.slot, name=p.name,
+                    out.add("HSCL1327", sev, (f"{target.system.name}: no running VIOS",),
+                            slot=a.slot, name=p.name,
                             reason=f"no running VIOS of {target.system.name} to host it")
                 continue
             out.vscsi[a.slot] = _pick(fits, target, _vios_order(source, src.id)).id
         elif isinstance(a, VirtualFc):
             fits = _npiv_hosts(source, target, src, a, pool)
             if not fits or a.wwpns is None:
-                out.add("HSCLA319", slot=a.slot)
+                out.add("HSCLA319", sev, _npiv_details(source, target, src, a, pool),
+                        slot=a.slot)
                 continue
             out.vfc[a.slot] = _pick(fits, target, _vios_order(source, src.id)).id
+    if sev == "warning":
+        for a in storage:
+            if a.slot not in (out.vscsi if isinstance(a, VirtualScsi) else out.vfc):
+                out.add("HSCL1338", "warning", name=p.name, slot=a.slot,
+                        kind="SCSI" if isinstance(a, VirtualScsi) else "fibre channel",
+                        system=target.system.name)
     used_t = set(out.vscsi.values()) | set(out.vfc.values())
     if len(used_s) >= 2 and len(used_t) == 1:
         out.add("HSCL1333", "warning", name=p.name, source=source.system.name,
                 target=target.system.name)
+
+
+def _npiv_details(source: Frame, target: Frame, src: Partition, a: VirtualFc,
+                  pool: list[Partition]) -> tuple[str, ...]:
+    """What each target VIOS lacks for a vFC adapter (VIOS_DETAILED_ERROR lines, in the
+    style of IBM's example: the client WWPNs, then the VIOS's finding)."""
+    mapped = next((m.port for m in src.npiv_mappings if m.vfchost_slot == a.remote_slot), "")
+    fabric = _fabric_of(source, src, mapped) or "the default fabric"
+    lines = [f"Client WWPNs: {' '.join(a.wwpns) if a.wwpns else 'none'}"]
+    for v in pool:
+        ports = [port for ad in target.io.adapters if ad.owner == v.id and ad.kind == "fc"
+                 for port in ad.ports]
+        if not ports:
+            lines.append(f"{v.name}: There are no FC adapters")
+        else:
+            lines.append(f"{v.name}: no NPIV port that is up, on {fabric}, with a free "
+                         "target port")
+    if not pool:
+        lines.append(f"{target.system.name}: no running VIOS")
+    return tuple(lines)
 
 
 def _fabric_of(frame: Frame, vios: Partition, port_name: str) -> str | None:

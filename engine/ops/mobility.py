@@ -35,11 +35,12 @@ class MigratePartition(Operation):
     vfc: tuple[tuple[int, str], ...] = ()
     source_msp: str = ""
     dest_msp: str = ""
+    protect_storage: bool = True  # migrlpar --protectstorage 1 (2: False)
 
     def options(self) -> MigrationOptions:
         return MigrationOptions(dest_lpar_id=self.dest_lpar_id, pool=self.pool,
                                 vscsi=self.vscsi, vfc=self.vfc, source_msp=self.source_msp,
-                                dest_msp=self.dest_msp)
+                                dest_msp=self.dest_msp, protect_storage=self.protect_storage)
 
     def _partition(self, frame: Frame) -> Partition:
         key: str | int = self.lpar_id if self.lpar_id is not None else self.lpar
@@ -110,6 +111,8 @@ class MigratePartition(Operation):
         if self.action == "migrate":
             line += f" -t {name(self.dest_system)}"
         line += f" {who}"
+        if not self.protect_storage:
+            line += " --protectstorage 2"
         items = []
         if self.dest_lpar_id is not None:
             items.append(f"dest_lpar_id={self.dest_lpar_id}")

@@ -34,7 +34,7 @@ from engine.mobility.validate import (
 from engine.model import Frame, Migration, Partition, VirtualEth
 from engine.ops import Operation
 from engine.ops.mobility import MigratePartition
-from hmc_tui.hmccli import migration_wait
+from hmc_tui.hmccli import migration_detail, migration_wait
 from hmc_tui.hmccli.context import Ctx
 from hmc_tui.hmccli.errors import CliError, CodedError, UsageError
 from hmc_tui.hmccli.filters import parse_filter
@@ -83,10 +83,13 @@ MIGRLPAR = Grammar(
         Flag("-i", metavar='"<input data>"', names="text"),
         Flag("-w", metavar="<wait minutes>", names="number",
              help="the most minutes to wait for the\nmigration to end (0: return once started)"),
-        Flag("-d", metavar="<detail level>", names="number"),
+        Flag("-d", metavar="<detail level>", names="number",
+             help="1 (lowest) to 5: how much of what the\nVIOS found -o v prints"),
+        Flag("--protectstorage", metavar="<1|2>", names="number",
+             help="1: the virtual storage must be reachable\non the target (default); 2: an "
+             "inactive\nmigration may leave it behind"),
         *(Flag(f, metavar="<1|2>", names="number")
-          for f in ("--redundantvios", "--mpio", "--vlanbridge", "--vsi", "--uuid",
-                    "--protectstorage")),
+          for f in ("--redundantvios", "--mpio", "--vlanbridge", "--vsi", "--uuid")),
         FORCE, Flag("-v", SWITCH), Flag("--nodetails", SWITCH),
     ),
     (
@@ -176,9 +179,10 @@ INPUTS = ("dest_lpar_id", "shared_proc_pool_name", "virtual_scsi_mappings",
 
 
 def _options(args: Args) -> MigrationOptions:
+    protect = migration_detail.protect_storage(args)
     text = args.get("-i")
     if text is None:
-        return MigrationOptions()
+        return MigrationOptions(protect_storage=protect)
     values: dict[str, str] = {}
     for name, op, value in parse_attrs(text):
         if name not in INPUTS or op != "=":
@@ -193,7 +197,8 @@ def _options(args: Args) -> MigrationOptions:
         pool=values.get("shared_proc_pool_name", ""),
         vscsi=_pairs(values.get("virtual_scsi_mappings", ""), "virtual_scsi_mappings"),
         vfc=_pairs(values.get("virtual_fc_mappings", ""), "virtual_fc_mappings"),
-        source_msp=values.get("source_msp_name", ""), dest_msp=values.get("dest_msp_name", ""))
+        source_msp=values.get("source_msp_name", ""), dest_msp=values.get("dest_msp_name", ""),
+        protect_storage=protect)
 
 
 def _migrations(ctx: Ctx) -> list[Migration]:
@@ -211,6 +216,8 @@ def plan_migrlpar(ctx: Ctx, args: Args) -> list[Operation]:
     option = args.require("-o")
     if option == "set":
         raise CodedError("HSCLC001", what="migrlpar -o set (partition mobility attributes)")
+    migration_detail.detail_level(args)  # bad values are refused whatever the operation
+    migration_detail.protect_storage(args)
     source = _source(ctx, args)
     if not any(f in args for f in ("-p", "--id", "--all")):
         raise UsageError("-p", "--id", "--all")
@@ -228,7 +235,8 @@ def plan_migrlpar(ctx: Ctx, args: Args) -> list[Operation]:
     o = _options(args)
     return [MigratePartition(
         system=system, lpar=p.name, dest_system=target, dest_lpar_id=o.dest_lpar_id,
-        pool=o.pool, vscsi=o.vscsi, vfc=o.vfc, source_msp=o.source_msp, dest_msp=o.dest_msp)
+        pool=o.pool, vscsi=o.vscsi, vfc=o.vfc, source_msp=o.source_msp, dest_msp=o.dest_msp,
+        protect_storage=o.protect_storage)
         for p in partitions]
 
 
@@ -263,12 +271,13 @@ def run_migrlpar(ctx: Ctx, args: Args) -> str:
     partitions = _partitions(ctx, args, source)
     target = _target(ctx, args)
     options = _options(args)
+    level = migration_detail.detail_level(args)
     lines: list[str] = []
     failed = False
     for p in partitions:
         found = _plan(ctx, source, target, p, options)
         failed = failed or not found.ok
-        lines += [str(f) for f in sorted(found.findings, key=lambda f: f.severity)]
+        lines += migration_detail.lines(found, p, target, level)
     if failed:
         raise CliError("\n".join(lines))
     return "\n".join(lines)

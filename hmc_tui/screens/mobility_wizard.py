@@ -247,4 +247,6 @@ def findings_text(found: Plan) -> Text:
         out.append(f"{f.message}\n")
         if f.explanation:
             out.append(f"    {f.explanation}\n", style="italic")
+        for line in f.details:  # what the VIOS found (migrlpar -d 2)
+            out.append(f"    {line}\n", style="dim")
     return out

@@ -57,6 +57,9 @@ async def test_validate_lists_findings_then_migrate_with_progress() -> None:
         shown = text(wizard.query_one("#findings", Static))
         assert "ERROR HSCL1327 The virtual SCSI adapter in slot 2 of partition nim01" in shown
         assert "Logical volumes and virtual optical media stay behind" in shown
+        # and what the VIOS found, as migrlpar -d 2 prints it
+        assert "    vios1: vtopt0 maps /var/vio/VMLibrary/aix73_tl2.iso (file), not a " \
+            "physical volume" in shown
         await pilot.click("#ok")  # refused by the validation shown, nothing started
         await pilot.pause()
         assert not console.snapshot().frames[0].migrations
