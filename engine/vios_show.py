@@ -30,6 +30,8 @@ NO_SEA = "NO SHARED ETHERNET ADAPTER FOUND"
 LIBRARY = "/var/vio/VMLibrary/"
 PORTS_LOGGED_IN = 2  # target ports each logged-in client sees on the fabric
 SWWPNS = 2048  # WWPNs an NPIV port supports
+ROOTVG_SIZE_MB = 102272  # lsrep's Parent Size / Parent Free of the repository's pool
+ROOTVG_FREE_MB = 73216
 
 
 # ---------------------------------------------------------------- small helpers
@@ -339,7 +341,7 @@ def lsrep_lines(frame: Frame, v: Partition) -> list[str]:
     optical = {m.backing: m.vtd for m in v.vscsi_mappings}
     lines = [
         "Size(mb) Free(mb) Parent Pool         Parent Size      Parent Free",
-        f"{size:>8} {size - used:>8} {'rootvg':<19} {'102272':>11} {'73216':>16}",
+        f"{size:>8} {size - used:>8} {'rootvg':<19} {ROOTVG_SIZE_MB:>11} {ROOTVG_FREE_MB:>16}",
         "",
         f"{'Name':<53} {'File Size':>9} {'Optical':<15} Access",
     ]
