@@ -1,0 +1,171 @@
+"""Mapping changes in a `POST` of an edited VirtualIOServer, as pypowervm's scsi_mapper
+(add_vscsi_mapping, remove_maps) and vfc_mapper (add_map on an existing adapter,
+remove_maps) send them: the client reads the VIOS with the mapping groups, edits the
+VirtualSCSIMappings / VirtualFibreChannelMappings lists and posts the whole VIOS back.
+
+The posted lists are compared with the VIOS as it is now and each difference becomes the
+engine operation the VIOS command for it runs (the same ones `viosvrcmd` runs):
+
+- a vSCSI mapping gone from the list: `rmvdev -vtd` (unmap_vscsi); the adapters stay;
+- a new vSCSI mapping on an existing server adapter: `mkvdev -vdev` (map_vscsi) for a
+  PhysicalVolume or VirtualDisk, `mkvdev -fbo` + `loadopt` for VirtualOpticalMedia;
+- a vFC mapping whose Port is gone (or the mapping gone): `vfcmap -fcp` (unmap_npiv); a
+  Port on an existing vfchost: `vfcmap -fcp fcsN` (map_npiv).
+
+A mapping that needs new virtual adapters (no server slot: pypowervm's "use the next
+free slot") is refused (HSCL1384): this console does not create the adapter pair in a
+VIOS update (chhwres -r virtualio does); so is a storage kind the frame does not model
+(HSCL1385, a shared storage pool LU) and a slot that is not a server adapter of the VIOS
+(HSCL1386). A list the body leaves out (a group not read) changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine import ops
+from engine import vios as names
+from engine.errors import HmcError
+from engine.model import Frame, Partition
+from engine.ops.vio import LIBRARY, media_name
+from hmc_tui.rest import xml as x
+
+STORAGE_KINDS = ("PhysicalVolume", "VirtualDisk", "VirtualOpticalMedia")
+STORAGE_NAMES = {"PhysicalVolume": "VolumeName", "VirtualDisk": "DiskName",
+                 "VirtualOpticalMedia": "MediaName"}
+
+
+@dataclass(frozen=True)
+class Posted:
+    """One VirtualSCSIMapping of the body: server slot (None: a new adapter), the storage
+    kind and name (None: none), the target device name (None: the VIOS picks one)."""
+
+    slot: int | None
+    kind: str | None
+    name: str | None
+    vtd: str | None
+
+
+def _children(node: x.Element, tag: str) -> list[x.Element]:
+    return [c for c in node if x.local(c.tag) == tag]
+
+
+def _first(node: x.Element, tag: str) -> x.Element | None:
+    found = _children(node, tag)
+    return found[0] if found else None
+
+
+def _slot(mapping: x.Element, vios: str) -> int | None:
+    text = x.find_text(mapping, "ServerAdapter", "VirtualSlotNumber")
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise HmcError("HSCL1365", reason=f"VirtualSlotNumber {text!r} of a mapping on "
+                       f"{vios} is not a number") from None
+
+
+def _posted_scsi(mapping: x.Element, vios: str) -> Posted:
+    kind = name = None
+    storage = _first(mapping, "Storage")
+    inner = [c for c in storage if x.local(c.tag)] if storage is not None else []
+    if inner:
+        kind = x.local(inner[0].tag)
+        if kind not in STORAGE_KINDS:
+            raise HmcError("HSCL1385", kind=kind, vios=vios)
+        name = x.find_text(inner[0], STORAGE_NAMES[kind]) or None
+    target = _first(mapping, "TargetDevice")
+    vtds = [c for c in target if x.local(c.tag)] if target is not None else []
+    vtd = (x.find_text(vtds[0], "TargetName") or None) if vtds else None
+    return Posted(_slot(mapping, vios), kind, name, vtd)
+
+
+def changes(frame: Frame, v: Partition, doc: x.Element) -> list[ops.Operation]:
+    """The operations that turn the VIOS `v`'s mappings into the lists `doc` holds."""
+    out: list[ops.Operation] = []
+    scsi = _first(doc, "VirtualSCSIMappings")
+    if scsi is not None:
+        out += _scsi_changes(frame, v, [_posted_scsi(m, v.name) for m in
+                                        _children(scsi, "VirtualSCSIMapping")])
+    fc = _first(doc, "VirtualFibreChannelMappings")
+    if fc is not None:
+        out += _fc_changes(v, _children(fc, "VirtualFibreChannelMapping"))
+    return out
+
+
+def _scsi_changes(frame: Frame, v: Partition, posted: list[Posted]) -> list[ops.Operation]:
+    vhosts = names.vhosts(v)
+    files = {d.name for d in frame.io.disks if d.kind == "file"}
+    for p in posted:
+        if p.slot is None:
+            raise HmcError("HSCL1384", vios=v.name, what="A virtual SCSI mapping")
+        if p.slot not in vhosts:
+            raise HmcError("HSCL1386", vios=v.name, slot=p.slot, kind="virtual SCSI")
+    # An existing mapping stays when the body still has it: by its target device name,
+    # else (a client that dropped the TargetDevice) by slot and storage.
+    kept: set[str] = set()
+    added: list[Posted] = []
+    for p in posted:
+        if p.kind is None and p.vtd is None:
+            continue  # an adapter with no storage: nothing to map
+        same = next((m for m in v.vscsi_mappings if m.vhost_slot == p.slot
+                     and m.vtd not in kept
+                     and (m.vtd == p.vtd if p.vtd else _backing_name(m.backing, files)
+                          == p.name)), None)
+        if same is not None:
+            kept.add(same.vtd)
+        elif p.kind is not None:
+            added.append(p)
+    out: list[ops.Operation] = [
+        ops.build({"op": "unmap_vscsi", "vios": v.name, "vtd": m.vtd})
+        for m in v.vscsi_mappings if m.vtd not in kept]
+    used = set(kept)
+    for p in added:
+        assert p.slot is not None and p.name is not None
+        if p.kind == "VirtualOpticalMedia":
+            vtd = p.vtd or next(f"vtopt{n}" for n in range(len(used) + 1)
+                                if f"vtopt{n}" not in used)
+            used.add(vtd)
+            out.append(ops.build({"op": "create_optical", "vios": v.name,
+                                  "vhost_slot": p.slot, "vtd": vtd}))
+            out.append(ops.build({"op": "load_optical", "vios": v.name, "vtd": vtd,
+                                  "media": p.name}))
+        else:
+            data: dict[str, object] = {"op": "map_vscsi", "vios": v.name,
+                                       "vhost_slot": p.slot, "backing": p.name}
+            if p.vtd:
+                data["vtd"] = p.vtd
+                used.add(p.vtd)
+            out.append(ops.build(data))
+    return out
+
+
+def _backing_name(backing: str, files: set[str]) -> str:
+    """A mapping's storage as the body names it: media by file name, disks as they are."""
+    return media_name(backing) if backing in files or backing.startswith(LIBRARY) else backing
+
+
+def _fc_changes(v: Partition, posted: list[x.Element]) -> list[ops.Operation]:
+    vfchosts = names.vfchosts(v)
+    wanted: dict[int, str | None] = {}
+    for mapping in posted:
+        slot = _slot(mapping, v.name)
+        if slot is None:
+            raise HmcError("HSCL1384", vios=v.name, what="A virtual fibre channel mapping")
+        if slot not in vfchosts:
+            raise HmcError("HSCL1386", vios=v.name, slot=slot, kind="virtual fibre channel")
+        wanted[slot] = (x.find_text(mapping, "Port", "PortName")
+                        or x.find_text(mapping, "ServerAdapter", "MapPort") or None)
+    now = {m.vfchost_slot: m.port for m in v.npiv_mappings}
+    out: list[ops.Operation] = []
+    for slot in vfchosts:
+        port = wanted.get(slot)
+        if port == now.get(slot):
+            continue
+        if port is None:
+            out.append(ops.build({"op": "unmap_npiv", "vios": v.name, "vfchost_slot": slot}))
+        else:
+            out.append(ops.build({"op": "map_npiv", "vios": v.name, "vfchost_slot": slot,
+                                  "port": port}))
+    return out
