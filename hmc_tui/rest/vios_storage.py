@@ -80,7 +80,9 @@ def _group(parent: x.Element, tag: str, group: str) -> x.Element:
 def before_network(obj: x.Element, frame: Frame, urls: Urls, p: Partition,
                    groups: frozenset[str] | None) -> None:
     """The storage elements that come before SharedEthernetAdapters in a VirtualIOServer:
-    MediaRepositories and PhysicalVolumes."""
+    the physical FC adapters of its I/O configuration (in every view), MediaRepositories
+    and PhysicalVolumes."""
+    _io_configuration(obj, frame, p)
     if not _has(groups, STORAGE):
         return
     repos = _group(obj, "MediaRepositories", STORAGE)
@@ -111,6 +113,35 @@ def after_network(obj: x.Element, frame: Frame, urls: Urls, p: Partition,
         vscsi = _group(obj, "VirtualSCSIMappings", SCSI)
         for slot, name in names.vhosts(p).items():
             _vscsi_mappings(vscsi, frame, urls, p, slot, name)
+
+
+def _io_configuration(obj: x.Element, frame: Frame, p: Partition) -> None:
+    """PartitionIOConfiguration with the VIOS's physical FC adapters and their ports
+    (pypowervm's VIOS.pfc_ports, which vfc_mapper uses to find the VIOS of a port WWPN);
+    the NPIV figures are lsnports' tports and aports."""
+    cfg = x.child(obj, "PartitionIOConfiguration")
+    slots = x.child(cfg, "ProfileIOSlots")
+    for a in frame.io.adapters:
+        if a.owner != p.id or a.kind != "fc":
+            continue
+        slot = x.child(slots, "ProfileIOSlot")
+        assoc = x.child(slot, "AssociatedIOSlot")
+        x.leaf(assoc, "Description", a.description)
+        related = x.child(assoc, "RelatedIOAdapter", schema=False)
+        fc = _element(related, "PhysicalFibreChannelAdapter")
+        x.leaf(fc, "Description", a.description)
+        x.leaf(fc, "DynamicReconfigurationConnectorName", a.location)
+        x.leaf(fc, "PhysicalLocation", a.location)
+        ports = x.child(fc, "PhysicalFibreChannelPorts")
+        for port in a.ports:
+            _fc_port(ports, "PhysicalFibreChannelPort", port, _available(p, port))
+        x.leaf(assoc, "SlotDynamicReconfigurationConnectorName", a.location)
+        x.leaf(slot, "IsRequired", False, kb="CUD")
+
+
+def _available(v: Partition, port: PhysicalPort) -> int:
+    """NPIV ports still free on a physical port (lsnports: aports)."""
+    return port.max_npiv - sum(1 for m in v.npiv_mappings if m.port == port.name)
 
 
 # ---------------------------------------------------------------- storage devices
@@ -264,6 +295,8 @@ def _vscsi_mappings(parent: x.Element, frame: Frame, urls: Urls, v: Partition, s
 def _fc_port(parent: x.Element, tag: str, port: PhysicalPort, available: int) -> None:
     node = x.child(parent, tag)
     node.set("kb", "CUR" if tag == "Port" else "CUD")
+    if tag == "PhysicalFibreChannelPort":  # a list member: no kb/kxe
+        del node.attrib["kb"], node.attrib["kxe"]
     x.leaf(node, "LocationCode", port.location)
     x.leaf(node, "PortName", port.name, kb="CUR")
     x.leaf(node, "WWPN", port.wwpn, kb="CUR")
@@ -280,8 +313,7 @@ def _vfc_mapping(parent: x.Element, frame: Frame, urls: Urls, v: Partition, slot
     if mapping is not None:
         port = next((pt for pt in names.physical_ports(frame, v.id, "fc")
                      if pt.name == mapping.port), None)
-    available = (port.max_npiv - sum(1 for m in v.npiv_mappings if m.port == port.name)
-                 if port is not None else 0)
+    available = _available(v, port) if port is not None else 0
     paired = _client_of(frame, v, server)
     one = _element(parent, "VirtualFibreChannelMapping")
     if paired is not None:

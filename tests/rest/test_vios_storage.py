@@ -125,6 +125,11 @@ async def test_every_mapping_of_vios1_and_vios2_as_lsmap_shows_it(
                 assert m.client_adapter.loc_code == f[11]
                 client = frame.partition(m.client_adapter.lpar_id)
                 assert client is not None and client.name == f[3]
+        # lsnports: the physical FC ports of the I/O configuration, free and total NPIV ports
+        ports = [line.split() for line in _cli(rest, name, "lsnports")[1:]]
+        assert [(p.name, p.loc_code, p.npiv_available_ports, p.npiv_total_ports)
+                for p in vios.pfc_ports] == [(f[0], f[1], int(f[4]), int(f[3])) for f in ports]
+        assert len(ports) == 2
         # lspv -size: every hdisk with its size in MB
         sizes = [line.split() for line in _cli(rest, name, "lspv -size")[1:]]
         assert [(pv.name, pv.capacity) for pv in vios.phys_vols] == [
@@ -206,3 +211,126 @@ async def test_a_vios_with_no_mappings(make_rest: RestFactory, pin: Any) -> None
     assert [f[6] for f in npiv] == ["", ""]
     assert [p.avail_for_use for p in vios.phys_vols] == [True] * 7  # every disk is free
     assert vgs == []
+
+
+def _vios_uuid(adapter: pvm_adapter.Adapter, name: str) -> str:
+    return next(v.uuid for v in pvm_vios.VIOS.get(adapter) if v.name == name)
+
+
+def _lpar_uuid(adapter: pvm_adapter.Adapter, name: str) -> str:
+    from pypowervm.wrappers import logical_partition as pvm_lpar
+    return next(p.uuid for p in pvm_lpar.LPAR.get(adapter) if p.name == name)
+
+
+async def test_pypowervm_scsi_mapper_removes_and_adds_mappings(
+        make_rest: RestFactory, pin: Any) -> None:
+    """remove_pv_mapping / add_vscsi_mapping / remove_vopt_mapping as a PowerVC-era
+    client calls them: each a POST of the VIOS that becomes rmvdev / mkvdev / mkvdev -fbo
+    + loadopt on the VIOS, as lsmap then shows it."""
+    from pypowervm.tasks import scsi_mapper
+
+    rest = pin(await make_rest())  # a running clock: the updates are engine operations
+
+    def client() -> list[str]:
+        adapter = _adapter(rest)
+        vios1 = _vios_uuid(adapter, "vios1")
+        dev02 = _lpar_uuid(adapter, "dev02")
+        client_id = next(p.id for p in rest.engine.snapshot().frame.partitions
+                         if p.name == "dev02")
+        _, removed = scsi_mapper.remove_pv_mapping(adapter, vios1, client_id, "hdisk7")
+        steps = [f"removed {[s.name for s in removed]}"]
+        pv = pvm_stor.PV.bld(adapter, "hdisk7")
+        scsi_mapper.add_vscsi_mapping(None, vios1, dev02, pv)
+        scsi_mapper.remove_vopt_mapping(adapter, vios1, 11, media_name="aix73_tl2.iso")
+        vopt = pvm_stor.VOptMedia.bld_ref(adapter, "aix73_tl2.iso")
+        scsi_mapper.add_vscsi_mapping(None, vios1, dev02, vopt)
+        adapter.session._logoff()
+        return steps
+
+    steps = await asyncio.to_thread(client)
+    assert steps == ["removed ['hdisk7']"]
+    frame = rest.engine.snapshot().frame
+    dev02 = next(p for p in frame.partitions if p.name == "dev02")
+    assert dev02.id == 9
+    lsmap = _vscsi_cli(_cli(rest, "vios1", "lsmap -all -fmt ,"))
+    assert lsmap["vhost5"][2] == [
+        ("vtscsi3", "0x8100000000000000", "hdisk7"),
+        ("vtopt0", "0x8200000000000000", "/var/vio/VMLibrary/aix73_tl2.iso")]
+    assert lsmap["vhost7"][2] == [("nim01_rootvg", "0x8100000000000000", "hdisk8")]
+    vios1 = frame.partition(1)
+    assert vios1 is not None
+    assert [(m.vhost_slot, m.vtd, m.lun) for m in vios1.vscsi_mappings
+            if m.vhost_slot in (19, 21)] == [(21, "nim01_rootvg", 1), (19, "vtscsi3", 1),
+                                              (19, "vtopt0", 2)]
+
+
+async def test_mapping_changes_that_need_new_adapters_are_refused(
+        make_rest: RestFactory, pin: Any) -> None:
+    """add_vscsi_mapping for a partition with no adapter pair on the VIOS asks for a new
+    one: HSCL1384, and nothing changes."""
+    from pypowervm import exceptions as pvm_exc
+    from pypowervm.tasks import scsi_mapper
+
+    rest = pin(await make_rest())
+    before = rest.engine.snapshot().frame.partition(1)
+
+    def client() -> str:
+        adapter = _adapter(rest)
+        vios1 = _vios_uuid(adapter, "vios1")
+        hana = _lpar_uuid(adapter, "hana01")  # NPIV only: no vSCSI adapter on vios1
+        try:
+            scsi_mapper.add_vscsi_mapping(None, vios1, hana, pvm_stor.PV.bld(adapter, "hdisk3"))
+        except pvm_exc.HttpError as exc:
+            return f"{exc.response.status} {exc.her_wrap.message}"
+        finally:
+            adapter.session._logoff()
+        return "accepted"
+
+    said = await asyncio.to_thread(client)
+    assert said.startswith("400 HSCL1384 A virtual SCSI mapping of the Virtual I/O Server "
+                           "vios1 needs a new virtual adapter"), said
+    assert rest.engine.snapshot().frame.partition(1) == before
+
+
+async def test_pypowervm_vfc_mapper_unmaps_and_maps_a_port(
+        make_rest: RestFactory, pin: Any) -> None:
+    """vfc_mapper.remove_maps + update unmaps vfchost0 (vfcmap -fcp; the adapters stay, so
+    the mapping reads back with no Port); vfc_mapper.add_map finds that mapping by the
+    client's WWPNs and puts the port back (vfcmap -fcp fcs0). The physical port is found by
+    its WWPN in the VIOS's I/O configuration, as lsnports counts its free NPIV ports."""
+    from pypowervm.tasks import vfc_mapper
+
+    rest = pin(await make_rest())
+
+    def client() -> list[Any]:
+        adapter = _adapter(rest)
+        uuid = _vios_uuid(adapter, "vios1")
+        oradb = _lpar_uuid(adapter, "oradb01")
+
+        def read() -> Any:
+            return pvm_vios.VIOS.wrap(adapter.read(pvm_vios.VIOS.schema_type, root_id=uuid,
+                                                   xag=[pvm_c.XAG.VIO_FMAP]))
+
+        vios = read()
+        pfc = [(p.name, p.wwpn, p.npiv_available_ports) for p in vios.pfc_ports]
+        removed = vfc_mapper.remove_maps(vios, 3)
+        vios.update()
+        unmapped = [(m.server_adapter.name, m.backing_port) for m in read().vfc_mappings]
+        vios = read()
+        port_map = ("10000090FAB1C200", "C0507610A8C40000 C0507610A8C40001")
+        added = vfc_mapper.add_map(vios, None, oradb, port_map)
+        vios.update()
+        again = [(m.server_adapter.name, m.backing_port and m.backing_port.name)
+                 for m in read().vfc_mappings]
+        adapter.session._logoff()
+        return [pfc, len(removed), unmapped, added is not None, again]
+
+    pfc, removed, unmapped, added, again = await asyncio.to_thread(client)
+    assert pfc == [("fcs0", "10000090FAB1C200", 63), ("fcs1", "10000090FAB1C201", 63)]
+    assert removed == 1
+    assert unmapped[0] == ("vfchost0", None)
+    assert added
+    assert again == [("vfchost0", "fcs0"), ("vfchost1", "fcs1")]
+    npiv = [line.split(",")[:7] for line in _cli(rest, "vios1", "lsmap -all -npiv -fmt ,")]
+    assert [(f[0], f[5], f[6]) for f in npiv] == [
+        ("vfchost0", "LOGGED_IN", "fcs0"), ("vfchost1", "LOGGED_IN", "fcs1")]
