@@ -1,0 +1,142 @@
+"""A VIOS's storage groups over raw HTTP: which `?group=` view carries which elements,
+one ETag whatever the view, the VolumeGroup feed and entry, and the refusals of a VIOS
+update whose mappings this console cannot apply (HSCL1384-1386, roles)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from engine.model import Frame
+from hmc_tui.rest import uuids, vios_storage
+from tests.rest.conftest import Rest
+from tests.rest.test_errors import call, error
+
+UOM = "{http://www.ibm.com/xmlns/systems/power/firmware/uom/mc/2012_10/}"
+VIOS_TYPE = "application/vnd.ibm.powervm.uom+xml; type=VirtualIOServer"
+STORAGE_TAGS = ("MediaRepositories", "PhysicalVolumes", "StoragePools",
+                "VirtualFibreChannelMappings", "VirtualSCSIMappings")
+
+
+async def _token(rest: Rest, user: str = "hscroot") -> str:
+    async with rest.client() as http:
+        return await rest.logon(http, user)
+
+
+def _path(rest: Rest, name: str) -> str:
+    frame: Frame = rest.engine.snapshot().frame
+    p = frame.partition(name)
+    assert p is not None
+    return (f"/rest/api/uom/ManagedSystem/{uuids.system_uuid(frame.system)}"
+            f"/VirtualIOServer/{uuids.partition_uuid(frame.system, p)}")
+
+
+async def _get(rest: Rest, path: str, token: str) -> tuple[int, str, etree._Element | None]:
+    async with rest.client() as http, http.get(path, headers={"X-API-Session": token}) as r:
+        body = await r.read()
+        return r.status, r.headers.get("ETag", ""), etree.fromstring(body) if body else None
+
+
+def _present(root: etree._Element) -> dict[str, str | None]:
+    vios = root.find(f".//{UOM}VirtualIOServer")
+    assert vios is not None
+    return {tag: el.get("group") for tag in STORAGE_TAGS
+            if (el := vios.find(f"{UOM}{tag}")) is not None}
+
+
+async def test_group_views_and_one_etag(rest: Rest) -> None:
+    t = await _token(rest, "view")
+    path = _path(rest, "vios1")
+    views = {}
+    for query in ("", "?group=None", "?group=ViosSCSIMapping",
+                  "?group=ViosFCMapping,ViosStorage", "?group=All"):
+        status, etag, root = await _get(rest, path + query, t)
+        assert status == 200 and root is not None
+        views[query] = (_present(root), etag,
+                        len(root.findall(f".//{UOM}VirtualSCSIMapping")),
+                        len(root.findall(f".//{UOM}PhysicalFibreChannelPort")))
+    every = {"MediaRepositories": "ViosStorage", "PhysicalVolumes": "ViosStorage",
+             "StoragePools": "ViosStorage", "VirtualFibreChannelMappings": "ViosFCMapping",
+             "VirtualSCSIMappings": "ViosSCSIMapping"}
+    assert views[""][:1] == views["?group=All"][:1] == (every,)
+    assert views["?group=None"][0] == {}
+    assert views["?group=ViosSCSIMapping"][0] == {"VirtualSCSIMappings": "ViosSCSIMapping"}
+    assert set(views["?group=ViosFCMapping,ViosStorage"][0]) == set(every) - {
+        "VirtualSCSIMappings"}
+    assert {v[1] for v in views.values()} == {views[""][1]}  # one ETag: the object's
+    assert [v[2] for v in views.values()] == [9, 0, 9, 0, 9]
+    # the I/O configuration's two FC ports are in every view; FC mappings add theirs
+    assert [v[3] for v in views.values()] == [2, 2, 2, 2, 2]
+    # the feed of VIOSes with a group: each entry's ETag is the object's too
+    status, _, feed = await _get(rest, path.rsplit("/", 1)[0] + "?group=None", t)
+    assert status == 200 and feed is not None
+    assert feed.findtext(".//{http://www.w3.org/2005/Atom}entry/" + UOM + "etag") == views[""][1]
+
+
+async def test_volume_group_feed_and_entry(rest: Rest) -> None:
+    t = await _token(rest, "view")
+    frame: Frame = rest.engine.snapshot().frame
+    vios1 = frame.partition("vios1")
+    assert vios1 is not None
+    vg = vios_storage.vg_uuid(frame, vios1, "rootvg")
+    top = "/rest/api/uom/VirtualIOServer/" + uuids.partition_uuid(frame.system, vios1)
+    status, _, feed = await _get(rest, f"{top}/VolumeGroup", t)
+    assert status == 200 and feed is not None
+    assert [e.text for e in feed.iter(f"{UOM}GroupName")] == ["rootvg"]
+    assert [e.text for e in feed.iter(f"{UOM}GroupCapacity")] == ["99.875"]  # 102272 MB
+    assert [e.text for e in feed.iter(f"{UOM}FreeSpace")] == ["71.5"]  # 73216 MB
+    status, _, one = await _get(rest, f"{top}/VolumeGroup/{vg}", t)
+    assert status == 200 and one is not None
+    assert [e.text for e in one.iter(f"{UOM}MediaName")] == ["aix73_tl2.iso"]
+    status, _, root = await _get(rest, _path(rest, "vios1") + "?group=ViosStorage", t)
+    assert root is not None
+    assert [e.get("href") for e in root.iter(f"{UOM}link") if "VolumeGroup" in
+            (e.get("href") or "")] == [f"{rest.url}{top}/VolumeGroup/{vg}"]
+    status, body = await call(rest, "GET", f"{top}/VolumeGroup/{vg[:-1]}0", t)
+    assert (status, error(body)[1].split()[0]) == (404, "HSCL1364")
+    status, _, _ = await _get(rest, _path(rest, "vios2") + "/VolumeGroup", t)
+    assert status == 204  # vios2 has no repository: no volume group the frame models
+    oradb = frame.partition("oradb01")
+    assert oradb is not None
+    status, _ = await call(rest, "GET", "/rest/api/uom/LogicalPartition/"
+                           f"{uuids.partition_uuid(frame.system, oradb)}/VolumeGroup", t)
+    assert status == 404
+
+
+async def _post(rest: Rest, token: str, old: str, new: str) -> tuple[int, str]:
+    """Read vios1 with its vSCSI mappings, replace `old` by `new` in it, post it back."""
+    path = _path(rest, "vios1")
+    async with rest.client() as http, http.get(
+            path + "?group=ViosSCSIMapping", headers={"X-API-Session": token}) as r:
+        text = await r.text()
+        etag = r.headers["ETag"]
+    root = etree.fromstring(text.encode())
+    vios = root.find(f".//{UOM}VirtualIOServer")
+    body = etree.tostring(vios).decode()
+    assert old in body, old
+    return await call(rest, "POST", path, token, body.replace(old, new, 1),
+                      **{"Content-Type": VIOS_TYPE, "If-Match": etag})
+
+
+async def test_updates_this_console_cannot_apply_are_refused(rest: Rest) -> None:
+    before = rest.engine.snapshot().frame.partition("vios1")
+    t = await _token(rest)
+    pv = '<PhysicalVolume schemaVersion="V1_0">'
+    lu = '<LogicalUnit schemaVersion="V1_0"><UnitName>lu1</UnitName></LogicalUnit>'
+    slot = '<VirtualSlotNumber kb="COD" kxe="false">{}<'
+    for old, new, code, words in (
+            (pv, lu + pv, "HSCL1385", "The storage type LogicalUnit"),
+            (slot.format(13), slot.format(2), "HSCL1386",
+             "Slot 2 of the Virtual I/O Server vios1 is not a virtual SCSI server adapter"),
+            (slot.format(13), slot.format("x13"), "HSCL1365",
+             "The request is not valid: VirtualSlotNumber 'x13'"),
+    ):
+        status, body = await _post(rest, t, old, new)
+        assert status == 400, body
+        said = error(body)[1]
+        assert said.startswith(f"{code} {words}"), said
+    # a viewer's real change (hdisk2 unmapped from oradb01) is refused by role
+    view = await _token(rest, "view")
+    target = '<TargetName kb="CUR" kxe="false">{}<'
+    status, body = await _post(rest, view, target.format("oradb01_rootvg"), target.format("x"))
+    assert (status, error(body)[1].split()[0]) == (403, "HSCL350B")
+    assert rest.engine.snapshot().frame.partition("vios1") == before
