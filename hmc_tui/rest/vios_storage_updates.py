@@ -102,8 +102,9 @@ def _scsi_changes(frame: Frame, v: Partition, posted: list[Posted]) -> list[ops.
             raise HmcError("HSCL1384", vios=v.name, what="A virtual SCSI mapping")
         if p.slot not in vhosts:
             raise HmcError("HSCL1386", vios=v.name, slot=p.slot, kind="virtual SCSI")
-    # An existing mapping stays when the body still has it: by its target device name,
-    # else (a client that dropped the TargetDevice) by slot and storage.
+    # An existing mapping stays when the body still has it: by its target device name (with
+    # the same storage, if the body names one), else (a client that dropped the
+    # TargetDevice) by slot and storage. A VTD posted with other storage is a new mapping.
     kept: set[str] = set()
     added: list[Posted] = []
     for p in posted:
@@ -111,8 +112,8 @@ def _scsi_changes(frame: Frame, v: Partition, posted: list[Posted]) -> list[ops.
             continue  # an adapter with no storage: nothing to map
         same = next((m for m in v.vscsi_mappings if m.vhost_slot == p.slot
                      and m.vtd not in kept
-                     and (m.vtd == p.vtd if p.vtd else _backing_name(m.backing, files)
-                          == p.name)), None)
+                     and (p.vtd is None or m.vtd == p.vtd)
+                     and (p.name is None or _backing_name(m.backing, files) == p.name)), None)
         if same is not None:
             kept.add(same.vtd)
         elif p.kind is not None:

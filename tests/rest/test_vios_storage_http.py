@@ -134,9 +134,39 @@ async def test_updates_this_console_cannot_apply_are_refused(rest: Rest) -> None
         assert status == 400, body
         said = error(body)[1]
         assert said.startswith(f"{code} {words}"), said
+    # what the VIOS refuses comes back as its own message, as over viosvrcmd
+    vhost6 = "V10-C2</ServerLocationCode></ServerAdapter>"  # vhost6 has no VTD
+    status, body = await _post(rest, t, vhost6, vhost6 + "<Storage><PhysicalVolume><VolumeName>"
+                               "hdisk99</VolumeName></PhysicalVolume></Storage>")
+    said = error(body)[1]
+    assert (status, said.split()[0]) == (400, "HSCL2970"), said
+    assert "hdisk99" in said
     # a viewer's real change (hdisk2 unmapped from oradb01) is refused by role
     view = await _token(rest, "view")
     target = '<TargetName kb="CUR" kxe="false">{}<'
     status, body = await _post(rest, view, target.format("oradb01_rootvg"), target.format("x"))
     assert (status, error(body)[1].split()[0]) == (403, "HSCL350B")
     assert rest.engine.snapshot().frame.partition("vios1") == before
+
+
+def test_a_vios_posted_back_unchanged_or_with_a_vtd_moved_to_other_storage() -> None:
+    """The diff alone (no server): the VIOS as read is no change; a VTD name posted with
+    other storage is rmvdev of the old device and mkvdev of the new one under that name."""
+    from engine.store import demo_frame
+    from hmc_tui.rest import objects, vios_storage_updates
+    from hmc_tui.rest import xml as x
+
+    frame = demo_frame()
+    urls = objects.Urls("https://h/rest/api/uom", frame)
+    for v in frame.partitions[:2]:
+        doc = x.parse(x.to_bytes(objects.partition(frame, urls, v)), "VirtualIOServer")
+        assert vios_storage_updates.changes(frame, v, doc) == []
+    v = frame.partitions[0]
+    text = x.to_bytes(objects.partition(frame, urls, v, frozenset({"ViosSCSIMapping"})))
+    old = b'<VolumeName kb="CUR" kxe="false">hdisk2<'
+    doc = x.parse(text.replace(old, old.replace(b"hdisk2", b"hdisk9"), 1), "VirtualIOServer")
+    assert [o.model_dump(exclude={"system"}) for o in
+            vios_storage_updates.changes(frame, v, doc)] == [
+        {"op": "unmap_vscsi", "vios": "vios1", "vtd": "oradb01_rootvg"},
+        {"op": "map_vscsi", "vios": "vios1", "vhost_slot": 13, "backing": "hdisk9",
+         "vtd": "oradb01_rootvg", "force": False}]
