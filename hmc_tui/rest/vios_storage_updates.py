@@ -21,6 +21,7 @@ VIOS update (chhwres -r virtualio does); so is a storage kind the frame does not
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine import ops
@@ -33,6 +34,7 @@ from hmc_tui.rest import xml as x
 STORAGE_KINDS = ("PhysicalVolume", "VirtualDisk", "VirtualOpticalMedia")
 STORAGE_NAMES = {"PhysicalVolume": "VolumeName", "VirtualDisk": "DiskName",
                  "VirtualOpticalMedia": "MediaName"}
+DEVICE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$")  # an AIX device name
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,15 @@ def _posted_scsi(mapping: x.Element, vios: str) -> Posted:
         if kind not in STORAGE_KINDS:
             raise HmcError("HSCL1385", kind=kind, vios=vios)
         name = x.find_text(inner[0], STORAGE_NAMES[kind]) or None
+        if name is None:
+            raise HmcError("HSCL1365", reason=f"the {kind} of a mapping on {vios} has no "
+                           f"{STORAGE_NAMES[kind]}")
     target = _first(mapping, "TargetDevice")
     vtds = [c for c in target if x.local(c.tag)] if target is not None else []
     vtd = (x.find_text(vtds[0], "TargetName") or None) if vtds else None
+    if vtd is not None and not DEVICE_NAME.match(vtd):
+        raise HmcError("HSCL1365", reason=f"TargetName {vtd!r} of a mapping on {vios} is not "
+                       "a device name (letters, digits, _ . -, at most 15 characters)")
     return Posted(_slot(mapping, vios), kind, name, vtd)
 
 

@@ -129,6 +129,12 @@ async def test_updates_this_console_cannot_apply_are_refused(rest: Rest) -> None
              "Slot 2 of the Virtual I/O Server vios1 is not a virtual SCSI server adapter"),
             (slot.format(13), slot.format("x13"), "HSCL1365",
              "The request is not valid: VirtualSlotNumber 'x13'"),
+            ('kxe="false">oradb01_rootvg<', 'kxe="false">a b;rm<', "HSCL1365",
+             "The request is not valid: TargetName 'a b;rm' of a mapping on vios1 is not a "
+             "device name"),
+            ('<VolumeName kb="CUR" kxe="false">hdisk2</VolumeName>', "", "HSCL1365",
+             "The request is not valid: the PhysicalVolume of a mapping on vios1 has no "
+             "VolumeName"),
     ):
         status, body = await _post(rest, t, old, new)
         assert status == 400, body
