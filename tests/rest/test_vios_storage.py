@@ -48,6 +48,10 @@ def _read_vioses(rest: Rest) -> dict[str, Any]:
     """Every VIOS read with the three storage groups, its VGs, by name."""
     adapter = _adapter(rest)
     out: dict[str, Any] = {}
+    # the feed with the groups holds what the single reads below hold
+    feed = {v.name: (len(v.scsi_mappings), len(v.vfc_mappings), len(v.phys_vols))
+            for v in pvm_vios.VIOS.get(adapter, xag=XAGS)}
+    out["feed"] = feed
     for light in pvm_vios.VIOS.get(adapter):
         vios = pvm_vios.VIOS.wrap(adapter.read(pvm_vios.VIOS.schema_type, root_id=light.uuid,
                                                xag=XAGS))
@@ -97,6 +101,7 @@ async def test_every_mapping_of_vios1_and_vios2_as_lsmap_shows_it(
         make_rest: RestFactory, pin: Any) -> None:
     rest = pin(await make_rest(stepped=True))
     got = await asyncio.to_thread(_read_vioses, rest)
+    feed = got.pop("feed")
     assert sorted(got) == ["vios1", "vios2"]
     frame = rest.engine.snapshot().frame
     counts = {}
@@ -134,7 +139,7 @@ async def test_every_mapping_of_vios1_and_vios2_as_lsmap_shows_it(
         sizes = [line.split() for line in _cli(rest, name, "lspv -size")[1:]]
         assert [(pv.name, pv.capacity) for pv in vios.phys_vols] == [
             (n, int(mb)) for n, _, mb in sizes]
-    assert counts == {"vios1": (9, 2, 7), "vios2": (7, 2, 7)}
+    assert counts == feed == {"vios1": (9, 2, 7), "vios2": (7, 2, 7)}
 
     vios1, vgs1 = got["vios1"]
     # vhost7 (slot 21) serves nim01 (id 11, client slot 2): its rootvg disk and the DVD
@@ -198,7 +203,9 @@ async def test_a_vios_with_no_mappings(make_rest: RestFactory, pin: Any) -> None
     frame = frame.model_copy(update={"partitions": tuple(
         bare if p.id == 2 else p for p in frame.partitions)})
     rest = pin(await make_rest(frame, stepped=True))
-    vios, vgs = (await asyncio.to_thread(_read_vioses, rest))["vios2"]
+    got = await asyncio.to_thread(_read_vioses, rest)
+    assert got["feed"]["vios2"] == (7, 2, 7)
+    vios, vgs = got["vios2"]
     cli_map = _vscsi_cli(_cli(rest, "vios2", "lsmap -all -fmt ,"))
     assert [(m.server_adapter.name, m.server_adapter.loc_code, m.backing_storage,
              m.target_dev) for m in vios.scsi_mappings] == [
