@@ -32,6 +32,7 @@ PORTS_LOGGED_IN = 2  # target ports each logged-in client sees on the fabric
 SWWPNS = 2048  # WWPNs an NPIV port supports
 ROOTVG_SIZE_MB = 102272  # lsrep's Parent Size / Parent Free of the repository's pool
 ROOTVG_FREE_MB = 73216
+DISK_DESCRIPTION = "MPIO IBM 2145 FC Disk"  # lsdev's description of the frame's SAN LUNs
 
 
 # ---------------------------------------------------------------- small helpers
@@ -262,7 +263,7 @@ def devices(frame: Frame, v: Partition) -> list[dict[str, str]]:
         add(m.vtd, "", _vtd_kind(disks.get(m.backing), m.backing), vhost)
     for d in disks_of(frame, v):
         if d.kind == "disk":
-            add(d.name, "", "MPIO IBM 2145 FC Disk", "fscsi0")
+            add(d.name, "", DISK_DESCRIPTION, "fscsi0")
     return out
 
 

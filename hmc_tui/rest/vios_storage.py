@@ -33,7 +33,13 @@ from engine.model import (
     VscsiMapping,
 )
 from engine.ops.vio import media_name, repository
-from engine.vios_show import ROOTVG_FREE_MB, ROOTVG_SIZE_MB, disks_of, lun_text
+from engine.vios_show import (
+    DISK_DESCRIPTION,
+    ROOTVG_FREE_MB,
+    ROOTVG_SIZE_MB,
+    disks_of,
+    lun_text,
+)
 from hmc_tui.rest import uuids
 from hmc_tui.rest import xml as x
 
@@ -43,9 +49,7 @@ if TYPE_CHECKING:  # objects.py calls this module: no import cycle at run time
 STORAGE = "ViosStorage"
 SCSI = "ViosSCSIMapping"
 FC = "ViosFCMapping"
-GROUPS = (STORAGE, SCSI, FC)
 ANY_SLOT = 65535  # a server adapter that accepts any client partition / slot
-DESCRIPTION = "MPIO IBM 2145 FC Disk"  # as lsdev describes the frame's SAN LUNs
 LIBRARY_NAME = "VMLibrary"  # /var/vio/VMLibrary
 
 
@@ -163,7 +167,7 @@ def udid(d: Disk) -> str:
 def _physical_volume(parent: x.Element, d: Disk, *, free: bool | None = None) -> x.Element:
     leaf = x.leaf
     pv = _element(parent, "PhysicalVolume")
-    leaf(pv, "Description", DESCRIPTION, kb="CUD")
+    leaf(pv, "Description", DISK_DESCRIPTION, kb="CUD")
     leaf(pv, "PersistentReserveKeyValue", "none")
     leaf(pv, "ReservePolicy", "NoReserve", kb="CUD")  # lsdev: reserve_policy no_reserve
     leaf(pv, "UniqueDeviceID", udid(d))
