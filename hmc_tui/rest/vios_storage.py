@@ -37,6 +37,7 @@ from engine.vios_show import (
     DISK_DESCRIPTION,
     ROOTVG_FREE_MB,
     ROOTVG_SIZE_MB,
+    client_of,
     disks_of,
     lun_text,
 )
@@ -235,8 +236,9 @@ def _adapter(parent: x.Element, tag: str, side: str, loc: str, lpar_id: int, slo
 
 def _client_of(frame: Frame, v: Partition, server: VirtualScsi | VirtualFc
                ) -> tuple[Partition, VirtualScsi | VirtualFc] | None:
-    """The client partition and its adapter paired with a server adapter, if configured."""
-    client = frame.partition(server.remote_lpar_id) if server.remote_lpar_id else None
+    """The client partition and its adapter paired with a server adapter: the one it names,
+    or the one connected to an adapter open to any partition (vios_show.client_of)."""
+    client = client_of(frame, v, server.slot)
     if client is None:
         return None
     adapter = next((a for a in client.adapters if type(a) is type(server)
@@ -270,8 +272,11 @@ def _vscsi_mappings(parent: x.Element, frame: Frame, urls: Urls, v: Partition, s
         if m is not None and m.backing:
             x.leaf(sa, "BackingDeviceName", media_name(m.backing)
                    if disk is not None and disk.kind == "file" else m.backing, kb="CUR")
-        x.leaf(sa, "RemoteLogicalPartitionID", server.remote_lpar_id or ANY_SLOT, kb="CUR")
-        x.leaf(sa, "RemoteSlotNumber", server.remote_slot or ANY_SLOT, kb="CUA")
+        # An adapter open to any partition reports the client connected to it, as lsmap.
+        x.leaf(sa, "RemoteLogicalPartitionID", paired[0].id if paired else
+               server.remote_lpar_id or ANY_SLOT, kb="CUR")
+        x.leaf(sa, "RemoteSlotNumber", paired[1].slot if paired else
+               server.remote_slot or ANY_SLOT, kb="CUA")
         if paired is not None:
             x.leaf(sa, "ServerLocationCode", frame.location(paired[0].id, paired[1].slot),
                    kb="CUR")

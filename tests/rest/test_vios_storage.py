@@ -271,32 +271,56 @@ async def test_pypowervm_scsi_mapper_removes_and_adds_mappings(
                                               (19, "vtopt0", 2)]
 
 
-async def test_mapping_changes_that_need_new_adapters_are_refused(
+async def test_mappings_for_a_partition_with_no_adapter_pair_create_one(
         make_rest: RestFactory, pin: Any) -> None:
-    """add_vscsi_mapping for a partition with no adapter pair on the VIOS asks for a new
-    one: HSCL1384, and nothing changes."""
-    from pypowervm import exceptions as pvm_exc
-    from pypowervm.tasks import scsi_mapper
+    """add_vscsi_mapping and vfc_mapper.add_map for hana01, which has no vSCSI adapter on
+    vios1 and no second vFC pair: the adapter pair is made in the next free slots (the
+    server's open to any partition, the client's pointing at it: chhwres -r virtualio -o a
+    on both, DLPAR: both run) and mapped onto, as lsmap then shows with hana01 as client."""
+    from pypowervm.tasks import scsi_mapper, vfc_mapper
 
     rest = pin(await make_rest())
-    before = rest.engine.snapshot().frame.partition(1)
+    frame = rest.engine.snapshot().frame
+    free = {p.id: next(s for s in range(2, 99) if p.adapter(s) is None)
+            for p in frame.partitions if p.name in ("vios1", "hana01")}
 
-    def client() -> str:
+    def client() -> list[Any]:
         adapter = _adapter(rest)
         vios1 = _vios_uuid(adapter, "vios1")
-        hana = _lpar_uuid(adapter, "hana01")  # NPIV only: no vSCSI adapter on vios1
-        try:
-            scsi_mapper.add_vscsi_mapping(None, vios1, hana, pvm_stor.PV.bld(adapter, "hdisk3"))
-        except pvm_exc.HttpError as exc:
-            return f"{exc.response.status} {exc.her_wrap.message}"
-        finally:
-            adapter.session._logoff()
-        return "accepted"
+        hana = _lpar_uuid(adapter, "hana01")
+        scsi_mapper.remove_pv_mapping(adapter, vios1, 4, "hdisk3")  # free a disk first
+        scsi_mapper.add_vscsi_mapping(None, vios1, hana, pvm_stor.PV.bld(adapter, "hdisk3"))
+        vios = pvm_vios.VIOS.wrap(adapter.read(pvm_vios.VIOS.schema_type, root_id=vios1,
+                                               xag=[pvm_c.XAG.VIO_FMAP, pvm_c.XAG.VIO_SMAP]))
+        port_map = ("10000090FAB1C201", "C0507610A8C4FFF0 C0507610A8C4FFF1")
+        assert vfc_mapper.add_map(vios, None, hana, port_map) is not None
+        vios = vios.update()
+        # pypowervm now finds hana01's mapping by its UUID, as it would on the HMC
+        found = scsi_mapper.find_maps(vios.scsi_mappings, client_lpar_id=hana)
+        by_id = scsi_mapper.find_maps(vios.scsi_mappings, client_lpar_id=5)
+        adapter.session._logoff()
+        return [[m.target_dev.name for m in found], [m.target_dev.name for m in by_id]]
 
-    said = await asyncio.to_thread(client)
-    assert said.startswith("400 HSCL1384 A virtual SCSI mapping of the Virtual I/O Server "
-                           "vios1 needs a new virtual adapter"), said
-    assert rest.engine.snapshot().frame.partition(1) == before
+    assert await asyncio.to_thread(client) == [["vtscsi0"], ["vtscsi0"]]
+    frame = rest.engine.snapshot().frame
+    vios1, hana = frame.partition("vios1"), frame.partition("hana01")
+    assert vios1 is not None and hana is not None and hana.id == 5
+    s1, s2 = free[1], free[1] + 1  # the next free server slots: vSCSI, then vFC
+    c1 = free[5]
+    assert [(a.type, a.slot, a.side, a.remote_lpar_id, a.remote_slot)
+            for a in vios1.adapters if a.slot in (s1, s2)] == [
+        ("scsi", s1, "server", None, None), ("fc", s2, "server", None, None)]
+    assert [(a.type, a.slot, a.remote_lpar_id, a.remote_slot, getattr(a, "wwpns", None))
+            for a in hana.adapters if a.slot in (c1, c1 + 1)] == [
+        ("scsi", c1, 1, s1, None),
+        ("fc", c1 + 1, 1, s2, ("c0507610a8c4fff0", "c0507610a8c4fff1"))]
+    lsmap = _vscsi_cli(_cli(rest, "vios1", "lsmap -all -fmt ,"))
+    new = [v for v in lsmap.values() if v[0].endswith(f"-C{s1}")]
+    assert new == [(f"U9080.HEX.78H4A21-V1-C{s1}", 5,
+                    [("vtscsi0", "0x8100000000000000", "hdisk3")])]
+    npiv = [line.split(",") for line in _cli(rest, "vios1", "lsmap -all -npiv -fmt ,")]
+    assert [(f[1], f[2], f[3], f[5], f[6]) for f in npiv if f[1].endswith(f"-C{s2}")] == [
+        (f"U9080.HEX.78H4A21-V1-C{s2}", "5", "hana01", "LOGGED_IN", "fcs1")]
 
 
 async def test_pypowervm_vfc_mapper_unmaps_and_maps_a_port(

@@ -176,3 +176,27 @@ def test_a_vios_posted_back_unchanged_or_with_a_vtd_moved_to_other_storage() -> 
         {"op": "unmap_vscsi", "vios": "vios1", "vtd": "oradb01_rootvg"},
         {"op": "map_vscsi", "vios": "vios1", "vhost_slot": 13, "backing": "hdisk9",
          "vtd": "oradb01_rootvg", "force": False}]
+
+
+def test_a_new_mapping_that_names_no_client_is_refused() -> None:
+    """No server slot and no AssociatedLogicalPartition: no adapter pair can be made."""
+    from engine.errors import HmcError
+    from engine.store import demo_frame
+    from hmc_tui.rest import objects, vios_storage_updates
+    from hmc_tui.rest import xml as x
+
+    frame = demo_frame()
+    v = frame.partitions[0]
+    urls = objects.Urls("https://h/rest/api/uom", frame)
+    text = x.to_bytes(objects.partition(frame, urls, v, frozenset({"ViosFCMapping"})))
+    bare = (b'<VirtualFibreChannelMapping schemaVersion="V1_0"><Port><PortName>fcs0</PortName>'
+            b"</Port><ServerAdapter><AdapterType>Server</AdapterType></ServerAdapter>"
+            b"</VirtualFibreChannelMapping></VirtualFibreChannelMappings>")
+    doc = x.parse(text.replace(b"</VirtualFibreChannelMappings>", bare), "VirtualIOServer")
+    try:
+        vios_storage_updates.changes(frame, v, doc)
+    except HmcError as exc:
+        assert str(exc).startswith("HSCL1384 A virtual fibre channel mapping of the Virtual "
+                                   "I/O Server vios1 has no server slot"), str(exc)
+    else:
+        raise AssertionError("accepted")
