@@ -1,6 +1,7 @@
 """Engine speed and memory: simulated time per wall time at 10 ms windows, on one core.
 
 Run: python benchmarks/bench_engine.py [--hours H] [--faults] [--systems N [--partitions M]]
+     python benchmarks/bench_engine.py --io [--hours H]
 
 Prints, for the 1000-partition / 64-pool / 240-core frame and for the demo frame, the ratio
 of simulated to wall time (stepping in ten-second ticks, as the accelerated clock does),
@@ -10,7 +11,10 @@ a memory leak paging, a noisy neighbour, a VIOS down where the frame has one (it
 failover delay included): docs/powervm-rules.md section 13), to show what they cost per
 window. With --systems N one engine (one clock) runs N managed systems of M running
 partitions each (default 8 x 250: one HMC's fleet), then one of them alone: the ratio to
-real time of both, and what one system costs per simulated second.
+real time of both, and what one system costs per simulated second. With --io the wired
+frame (benchmarks/frames.wired_frame: 989 clients with network and vSCSI through two VIOS)
+runs H hours, then vios1 fails and comes back (two SEA failovers and every disk path moved):
+the CPU seconds of each part and of reading the I/O load counters (engine/io_load.py).
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ import argparse
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.frames import fleet_hmc, large_frame
+from benchmarks.frames import fleet_hmc, large_frame, wired_frame
 from engine import ops
 from engine.hmc import Hmc
 from engine.model import Frame
@@ -93,6 +98,27 @@ def run_fleet(systems: int, partitions: int, hours: float) -> None:
           f"{'met' if ratio >= 500 else 'NOT met'}")
 
 
+def run_io(hours: float) -> None:
+    engine = Engine(wired_frame(), seed=1)
+    admin = Actor()
+    engine.step(60)
+
+    def cpu(what: str, action: Callable[[], object]) -> None:
+        t = time.process_time()
+        action()
+        print(f"{what}: {time.process_time() - t:.3f} s CPU")
+
+    cpu(f"wired frame, {hours * 3600:.0f} s simulated", lambda: engine.step(hours * 3600))
+    for last in (2, 120):
+        cpu(f"reading the I/O counters of every adapter, {last} samples",
+            lambda last=last: engine.io_load(last=last))
+    cpu("vios1 shut down, 120 s (the SEA fails over)", lambda: (
+        engine.execute(ops.ShutdownPartition(lpar="vios1", option="immediate"), admin),
+        engine.step(120)))
+    cpu("vios1 activated, 120 s (boot, failback)", lambda: (
+        engine.execute(ops.ActivatePartition(lpar="vios1"), admin), engine.step(120)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--hours", type=float, default=24.0, help="simulated hours (default 24)")
@@ -101,7 +127,12 @@ def main() -> None:
                         help="N managed systems on one engine (e.g. 8)")
     parser.add_argument("--partitions", type=int, default=250,
                         help="running partitions per system with --systems (default 250)")
+    parser.add_argument("--io", action="store_true",
+                        help="the wired frame's I/O load and a VIOS failover (engine/io_load.py)")
     args = parser.parse_args()
+    if args.io:
+        run_io(args.hours)
+        return
     if args.systems:
         run_fleet(args.systems, args.partitions, args.hours)
         return

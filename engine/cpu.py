@@ -12,14 +12,19 @@ solves such a run of windows once and weights its sums by the window count
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from engine.model import RUNNING_STATES, Frame, Partition
 from engine.phyp import N_POOLS, DispatchConfig, Dispatcher
 from engine.snapshot import PoolLive, UtilSeries
-from engine.utilisation import Utilisation
+from engine.utilisation import PROC_CYCLES_PER_SECOND, Utilisation
 from engine.workload import Workloads
 from engine.workload_faults import PINNED, leaking, memory
+
+if TYPE_CHECKING:
+    from engine.io_load import IoSeries
 
 # Share of a partition's workload demand while it is not running its OS: firmware,
 # boot and shutdown still burn a little CPU.
@@ -38,6 +43,10 @@ class Processors:
         self._ids: list[int] = []
         self._workload_key: tuple | None = None  # None: never built (frames may be empty)
         self._util = Utilisation(0, start_time=frame.engine_time)
+        # late: engine.io_load routes through engine.redundancy, which imports os_up from here
+        from engine.io_load import IoLoad
+
+        self._io = IoLoad(seed)
         self._configure(frame)
 
     # ------------------------------------------------------------------ configuration
@@ -92,6 +101,19 @@ class Processors:
         self._leaks = [(row, parts[row], vps[row]) for row, _ in leaking(frame)
                        if os_up(parts[row])]
         self._frame = frame
+        self._io_update(frame)
+
+    def _io_update(self, frame: Frame) -> None:
+        """Network and storage load (engine/io_load.py): a new epoch when the frame's routes
+        or rates changed, with every counter as it is now."""
+        ring = self._util.long
+        oldest = float(ring.time[ring.seq % ring.capacity]) if len(ring) == ring.capacity else None
+        self._io.update(frame, self._util.time, self._ids, self._used(), keep_after=oldest)
+
+    def _used(self) -> np.ndarray:
+        """Cycles each partition has used so far (capped + uncapped - idle)."""
+        lpar = self._util.lpar
+        return (lpar[1] + lpar[2] - lpar[3]).astype(np.float64)
 
     def _same_setup(self, frame: Frame) -> bool:
         """Nothing `_configure` reads has changed (frames share unchanged parts)."""
@@ -106,6 +128,7 @@ class Processors:
         if frame is not self._frame:
             if self._same_setup(frame):
                 self._frame = frame  # e.g. only a migration's progress moved on
+                self._io_update(frame)  # an SEA takeover ends, a path comes back
             else:
                 self._configure(frame)
         if not self._ids:
@@ -144,6 +167,13 @@ class Processors:
                      used=round(float(used[pool.id]), 4))
             for pool in frame.pools if pool.id == 0 or pool.max_proc_units > 0
         )
+
+    def io_series(self, last: int | None = None, want: set[int] | None = None) -> IoSeries:
+        """Network and storage counters at the last `last` long-term samples (all kept if
+        None), oldest first; partitions of `want` only (None: every one)."""
+        times, cycles, lpar, _ = self._util.block(last, "long", newest_first=False)
+        used = (lpar[:, 1] + lpar[:, 2] - lpar[:, 3]).astype(np.float64)
+        return self._io.series(times, cycles / PROC_CYCLES_PER_SECOND, self._ids, used, want)
 
     def series(self, resource: str, key: int, interval: str,
                last: int | None = None) -> UtilSeries:

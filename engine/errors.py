@@ -253,6 +253,16 @@ MESSAGES: dict[str, str] = {
     "HSCL136B": "Too many REST API sessions are open ({limit} {who}); log off one first.",
     "HSCL136C": "The REST API could not complete the request because of an internal error; "
     "the service log has the detail.",
+    # (ours) REST jobs, cookies and connections (hmc_tui/rest: jobs, system_jobs, connections)
+    "HSCL1370": "The job {id} was canceled by {user}; what it had already started in the "
+    "managed system goes on.",
+    "HSCL1371": "The job {id} has already ended ({status}); it cannot be canceled.",
+    "HSCL1372": "Too many connections from {address} ({limit} allowed at once); close one "
+    "and try again.",
+    "HSCL1373": "Too many jobs are running ({limit}); wait for one to end and try again.",
+    "HSCL1374": "The managed system {name} did not reach the state {want}: it is {state}.",
+    "HSCL1375": "The partition {name} on {system} did not reach Not Activated: it is "
+    "{state}.",
     # (ours) Performance and Capacity Monitoring over REST (hmc_tui/rest/pcm.py)
     "HSCL1380": "The performance monitoring preferences are not valid: {reason}",
     "HSCL1381": "NoOfSamples must be a whole number from 1 to {high}; the value given was "

@@ -31,6 +31,7 @@ from engine import ops
 from engine.cpu import Processors
 from engine.errors import HmcError, OpLogError
 from engine.hmc import Hmc, resolve_index
+from engine.io_load import IoSeries
 from engine.journal import NO_CHANGE, Event, Journal
 from engine.mobility import progress as mobility
 from engine.model import Frame
@@ -203,6 +204,13 @@ class Engine:
         the `last` ones when given (a day of samples for 1000 partitions is 17 M counters)."""
         with self._lock:
             return self._sys(system).cpu.series(resource, key, interval, last)
+
+    def io_load(self, system: str = "", last: int | None = None,
+                lpars: set[int] | None = None) -> IoSeries:
+        """Network and storage counters of `system` at its last `last` long-term samples,
+        oldest first (engine/io_load.py); partitions `lpars` only (None: every one)."""
+        with self._lock:
+            return self._sys(system).cpu.io_series(last, lpars)
 
     # ------------------------------------------------------------------ writing
     def submit(self, op: ops.Operation, actor: Actor) -> Future[OpResult]:

@@ -102,7 +102,10 @@ class ShutdownPartition(Operation):
         p = ctx.partition(self.lpar)
         if not p.active:
             raise HmcError("HSCL1558", name=p.name)
-        ctx.require_settled(p)
+        # An immediate shutdown may overtake a slower one under way (the operator's, or
+        # pypowervm's, escalation when an OS shutdown takes too long); nothing else may.
+        if not (self.option == "immediate" and p.state == "Shutting Down"):
+            ctx.require_settled(p)
         if self.option.startswith("os") and p.rmc_state != "active":
             raise HmcError("HSCL0DB4", name=p.name)
         then = ("activate", p.id, p.curr_profile or p.default_profile, p.boot_mode) \

@@ -8,6 +8,12 @@ and a demoted user's rights drop at once.
 
 A session is an opaque random token (X-API-Session), kept in memory only: a restart logs
 every client off, and pypowervm logs on again at its first 401, as with a real HMC.
+
+Clients that keep a cookie jar instead of the header (nmon2influxdb, older hmci, curl -c/-b
+scripts) get the session back as the HMC sets it at logon: cookies JSESSIONID (Path=/rest)
+and CCFWSESSION (Path=/), Secure and HttpOnly, plus SameSite=Strict so a web page in a
+browser cannot ride them. Either cookie is accepted when the header is absent; the header
+wins when both are sent.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ log = logging.getLogger(__name__)
 
 SESSION_HEADER = "X-API-Session"
 LOGON_PATH = "/rest/api/web/Logon"
+# The cookies an HMC sets at logon, and the paths it sets them for.
+SESSION_COOKIES = {"JSESSIONID": "/rest", "CCFWSESSION": "/"}
 
 
 @dataclass
@@ -131,7 +139,7 @@ def require_session(request: web.Request) -> Session:
     """The request's session, with the user store's role now; 401 (HSCL1363) when the token
     is missing, unknown or expired, or its user was removed."""
     auth = request.app[AUTH_KEY]
-    token = request.headers.get(SESSION_HEADER, "")
+    token = request_token(request)
     session = auth.sessions.get(token) if token else None
     if session is None:
         raise rest_error(401, "HSCL1363")
@@ -145,6 +153,15 @@ def require_session(request: web.Request) -> Session:
         raise rest_error(401, "HSCL1363")
     session.role = user.role
     return session
+
+
+def request_token(request: web.Request) -> str:
+    """The X-API-Session header, else the JSESSIONID or CCFWSESSION cookie ("" if none)."""
+    token = request.headers.get(SESSION_HEADER, "")
+    if token:
+        return token
+    return next((request.cookies[name] for name in SESSION_COOKIES if request.cookies.get(name)),
+                "")
 
 
 def peer(request: web.Request) -> str:
@@ -174,8 +191,12 @@ async def logon(request: web.Request) -> web.Response:
     log.info("%s logged on to the REST API from %s", name, address)
     obj = xml.element("LogonResponse", xml.WEB_NS)
     xml.leaf(obj, SESSION_HEADER, session.token)
-    return web.Response(body=xml.to_bytes(obj), headers={
+    response = web.Response(body=xml.to_bytes(obj), headers={
         "Content-Type": xml.WEB_TYPE.format("LogonResponse"), "X-MC-Type": "HMC"})
+    for cookie, path in SESSION_COOKIES.items():
+        response.set_cookie(cookie, session.token, path=path, secure=True, httponly=True,
+                            samesite="Strict")
+    return response
 
 
 async def logoff(request: web.Request) -> web.Response:
@@ -183,7 +204,10 @@ async def logoff(request: web.Request) -> web.Response:
     session = require_session(request)
     auth.sessions.close(session.token)
     log.info("%s logged off the REST API", session.user)
-    return web.Response(status=204)
+    response = web.Response(status=204)
+    for cookie, path in SESSION_COOKIES.items():  # the client's jar forgets them
+        response.del_cookie(cookie, path=path, secure=True, httponly=True, samesite="Strict")
+    return response
 
 
 async def _check_password(auth: AuthContext, address: str, name: str, password: str) -> bool:

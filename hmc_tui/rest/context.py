@@ -25,7 +25,9 @@ class RestSettings:
     max_sessions: int = 256
     max_sessions_per_user: int = 32
     job_keep: float = 600.0  # seconds a finished job stays readable
-    max_jobs: int = 1000  # jobs kept (running and finished) before the oldest are dropped
+    max_jobs: int = 1000  # jobs kept; when full the oldest finished go, running ones never
+    max_connections_per_address: int = 32  # open connections from one address; 0: no cap
+    keepalive_timeout: float = 60.0  # seconds an idle connection stays open
 
 
 @dataclass

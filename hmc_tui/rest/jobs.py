@@ -6,7 +6,10 @@ viewer's PowerOn ends COMPLETED_WITH_ERROR with HSCL350B, as the HMC reports a r
 operation: pypowervm's recorded job_response_completed_failed.txt). The result parameters
 are the HMC's: `returnCode` (0 or 1) and, on failure, `result` with the HSCL message, which
 both pypowervm (get_job_message) and the Ansible collection (fetchJobStatus) read.
-Finished jobs stay readable for `job_keep` seconds, or until the client DELETEs them.
+Finished jobs stay readable for `job_keep` seconds, or until the client DELETEs them;
+at most `max_jobs` are kept. `POST .../jobs/{id}/cancel` (pypowervm's Job.cancel_job)
+cancels a running one: it ends COMPLETED_WITH_ERROR with HSCL1370 (what it had started in
+the engine stays done, as on the HMC). Managed-system jobs are in system_jobs.py.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import itertools
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -55,12 +59,22 @@ class Job:
     status: str = "RUNNING"
     results: list[tuple[str, str]] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    waiter: asyncio.Task[None] | None = None  # a system job waiting for the state it asked
 
     def finish(self, status: str, results: list[tuple[str, str]]) -> None:
+        if self.status != "RUNNING":  # canceled first: the late result is not its end
+            return
         self.status = status
         self.results = results
         self.completed = time.time()
         self.done.set()
+
+    def cancel(self, user: str) -> None:
+        """End a running job as the HMC ends a canceled one; its waiter stops."""
+        self.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), (
+            "result", str(HmcError("HSCL1370", id=self.id, user=user)))])
+        if self.waiter is not None:
+            self.waiter.cancel()
 
 
 class JobTable:
@@ -72,9 +86,14 @@ class JobTable:
         self._jobs: OrderedDict[int, Job] = OrderedDict()
         self._ids = itertools.count(int(time.time() * 1000))
 
+    def __len__(self) -> int:
+        return len(self._jobs)
+
     def new(self, *, operation: str, group: str, target: str, request_url: str,
             params: list[tuple[str, str]], user: str) -> Job:
         self.prune()
+        if len(self._jobs) >= self.max_jobs:  # every one kept is still running
+            raise rest_error(503, "HSCL1373", limit=self.max_jobs)
         job = Job(id=next(self._ids), operation=operation, group=group, target=target,
                   request_url=request_url, params=params, user=user)
         self._jobs[job.id] = job
@@ -87,12 +106,21 @@ class JobTable:
         self._jobs.pop(job_id, None)
 
     def prune(self) -> None:
+        """Drop jobs finished over `keep` seconds ago, then the oldest finished ones while
+        the table is full (running jobs are never dropped: a client is polling them)."""
         horizon = time.time() - self.keep
         for job in list(self._jobs.values()):
             if job.status != "RUNNING" and job.completed < horizon:
                 del self._jobs[job.id]
-        while len(self._jobs) >= self.max_jobs:
-            self._jobs.popitem(last=False)
+        finished = (j.id for j in list(self._jobs.values()) if j.status != "RUNNING")
+        while len(self._jobs) >= self.max_jobs and (oldest := next(finished, None)):
+            del self._jobs[oldest]
+
+    def cancel_all(self) -> None:
+        """At shutdown: no waiter outlives the server."""
+        for job in self._jobs.values():
+            if job.waiter is not None:
+                job.waiter.cancel()
 
 
 def routes() -> list[web.RouteDef]:
@@ -104,6 +132,8 @@ def routes() -> list[web.RouteDef]:
         web.put(PREFIX + "/ManagedSystem/{sys}" + do, run),
         web.get(PREFIX + "/jobs/{id}", read),
         web.delete(PREFIX + "/jobs/{id}", delete),
+        web.post(PREFIX + "/jobs/{id}/cancel", cancel),
+        web.put(PREFIX + "/jobs/{id}/cancel", cancel),
     ]
 
 
@@ -144,15 +174,7 @@ async def run(request: web.Request) -> web.Response:
     ctx = request.app[CTX_KEY]
     assert ctx.jobs is not None
     frame, p, kind, op, system = _target(request)
-    try:
-        doc = x.parse(await request.read(), "JobRequest")
-    except x.BadXml as exc:
-        raise rest_error(400, "HSCL1365", reason=str(exc)) from None
-    name = x.find_text(doc, "RequestedOperation", "OperationName")
-    if name != op:
-        raise rest_error(400, "HSCL1365", reason=f"the JobRequest's OperationName is {name!r}, "
-                         f"the URL's operation is {op}")
-    params = _params(doc)
+    params = await job_parameters(request, op)
     puuid = uuids.partition_uuid(frame.system, p)
     job = ctx.jobs.new(operation=op, group=kind, target=puuid,
                        request_url=f"{kind}/{puuid}/do/{op}", params=params, user=session.user)
@@ -162,7 +184,14 @@ async def run(request: web.Request) -> web.Response:
         job.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), ("result", str(exc))])
     else:
         log.info("REST job %d: %s %s for %s", job.id, op, p.name, session.user)
-        _start(ctx.engine, operation, session.actor, job)
+        then = None
+        if op == "PowerOff":  # the HMC's ends when the partition is down (pypowervm times
+            # it out and escalates to an immediate shutdown): so may a client cancel it
+            restart = getattr(operation, "restart", False)
+
+            def then() -> None:
+                watch_partition(ctx.engine, job, frame.system.name, puuid, p.name, restart)
+        _start(ctx.engine, operation, session.actor, job, then)
         # The engine applies it at its next tick boundary: answering with the finished
         # job spares the client a poll (pypowervm sleeps 1 s before each).
         with contextlib.suppress(TimeoutError):
@@ -170,8 +199,24 @@ async def run(request: web.Request) -> web.Response:
     return _job_response(request, job)
 
 
-def _start(engine: Engine, operation: ops.Operation, actor: Actor, job: Job) -> None:
-    """Submit the operation; the job finishes when the engine has applied (or refused) it."""
+async def job_parameters(request: web.Request, op: str) -> list[tuple[str, str]]:
+    """The parameters of the request's JobRequest for `op`; 400 (HSCL1365) when the body is
+    not one, or names another operation than the URL."""
+    try:
+        doc = x.parse(await request.read(), "JobRequest")
+    except x.BadXml as exc:
+        raise rest_error(400, "HSCL1365", reason=str(exc)) from None
+    name = x.find_text(doc, "RequestedOperation", "OperationName")
+    if name != op:
+        raise rest_error(400, "HSCL1365", reason=f"the JobRequest's OperationName is {name!r}, "
+                         f"the URL's operation is {op}")
+    return _params(doc)
+
+
+def _start(engine: Engine, operation: ops.Operation, actor: Actor, job: Job,
+           then: Callable[[], None] | None = None) -> None:
+    """Submit the operation; the job finishes when the engine has applied (or refused) it,
+    or, with `then`, goes on with `then()` once it is applied."""
     loop = asyncio.get_running_loop()
 
     def finished(future: Future[OpResult]) -> None:  # on the event loop
@@ -184,7 +229,10 @@ def _start(engine: Engine, operation: ops.Operation, actor: Actor, job: Job) -> 
             log.exception("REST job %d failed", job.id)
             job.finish("FAILED", [("returnCode", "1"), ("result", str(HmcError("HSCL136C")))])
             return
-        if result.ok:
+        if result.ok and then is not None:
+            if job.status == "RUNNING":
+                then()
+        elif result.ok:
             job.finish("COMPLETED_OK", [("returnCode", "0")])
         else:
             job.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), ("result", str(result))])
@@ -211,6 +259,56 @@ def _start(engine: Engine, operation: ops.Operation, actor: Actor, job: Job) -> 
 
 
 _TASKS: set[asyncio.Task[None]] = set()
+POLL = 0.1  # seconds between looks at the state a running job waits for
+
+
+def watch(job: Job, read: Callable[[], str | None], reached: Callable[[str], bool],
+          refusal: Callable[[str | None], HmcError | None],
+          then: Callable[[], None] | None = None) -> None:
+    """Wait (in `job.waiter`) until `read()` gives a state `reached` accepts: then `then()`,
+    or the job ends COMPLETED_OK. A state `refusal` objects to (None: the object is gone)
+    ends it COMPLETED_WITH_ERROR with that error; cancel stops the waiting."""
+
+    async def wait() -> None:
+        while job.status == "RUNNING":
+            state = read()
+            if state is not None and reached(state):
+                if then is not None:
+                    then()
+                else:
+                    job.finish("COMPLETED_OK", [("returnCode", "0")])
+                return
+            error = refusal(state)
+            if error is not None:
+                job.finish("COMPLETED_WITH_ERROR", [("returnCode", "1"), ("result", str(error))])
+                return
+            await asyncio.sleep(POLL)
+
+    job.waiter = asyncio.get_running_loop().create_task(wait())
+
+
+def watch_partition(engine: Engine, job: Job, system: str, puuid: str, name: str,
+                    restart: bool) -> None:
+    """A partition PowerOff job: done when the partition is Not Activated, or with restart
+    when it has left Shutting Down (its activation has begun)."""
+
+    def read() -> str | None:
+        for frame in engine.snapshot().frames:
+            p = uuids.partition_index(frame).get(puuid)
+            if p is not None:
+                return p.state
+        return None
+
+    def reached(state: str) -> bool:
+        return state != "Shutting Down" if restart else state == "Not Activated"
+
+    def refusal(state: str | None) -> HmcError | None:
+        if state in (None, "Error"):
+            return HmcError("HSCL1375", name=name, system=system,
+                            state=state or "removed")
+        return None
+
+    watch(job, read, reached, refusal)
 
 
 def _params(doc: x.Element) -> list[tuple[str, str]]:
@@ -227,6 +325,14 @@ POWER_OFF = {("shutdown", False): "delayed", ("shutdown", True): "immediate",
              ("osshutdown", False): "os", ("osshutdown", True): "os_immediate"}
 
 
+def job_flag(values: dict[str, str], name: str) -> bool:
+    """A true/false job parameter (absent: false); HmcError for any other value."""
+    value = values.get(name, "false").lower()
+    if value not in ("true", "false"):
+        raise HmcError("HSCL1365", reason=f"job parameter {name} must be true or false")
+    return value == "true"
+
+
 def build_operation(op: str, p: Partition, params: list[tuple[str, str]], frame: Frame,
                     system: str = "") -> ops.Operation:
     """The engine operation a PowerOn/PowerOff JobRequest asks for, on managed system
@@ -234,10 +340,7 @@ def build_operation(op: str, p: Partition, params: list[tuple[str, str]], frame:
     values = dict(params)
 
     def flag(name: str) -> bool:
-        value = values.get(name, "false").lower()
-        if value not in ("true", "false"):
-            raise HmcError("HSCL1365", reason=f"job parameter {name} must be true or false")
-        return value == "true"
+        return job_flag(values, name)
 
     if op == "PowerOn":
         data: dict[str, object] = {"op": "activate", "lpar": p.name, "system": system}
@@ -332,6 +435,18 @@ def _job(request: web.Request) -> Job:
 
 async def read(request: web.Request) -> web.Response:
     return _job_response(request, _job(request))
+
+
+async def cancel(request: web.Request) -> web.Response:
+    """pypowervm's cancel_job (a POST with no body, answered 200 without one), then it polls
+    the job until it is no longer RUNNING and deletes it. A finished job: 409, HSCL1371."""
+    job = _job(request)
+    session = require_session(request)
+    if job.status != "RUNNING":
+        raise rest_error(409, "HSCL1371", id=job.id, status=job.status)
+    log.info("REST job %d (%s) canceled by %s", job.id, job.operation, session.user)
+    job.cancel(session.user)
+    return web.Response(status=200)
 
 
 async def delete(request: web.Request) -> web.Response:

@@ -21,8 +21,9 @@ the same samples lslparutil prints).
   the JSON is rebuilt from the counters and a link stays valid while its samples are kept.
 
 No samples yet (fewer than two at the sample rate, or sampling off): 204 No Content, as the
-HMC answers when it has no data. Figures the engine does not model (network, storage,
-utilizedMem, dispatch wait times) are left out rather than made up; hmci reads them as 0.
+HMC answers when it has no data. Network, storage and memory in use come from the engine's
+I/O load (engine/io_load.py, hmc_tui/rest/pcm_io.py); figures the engine does not model
+(dispatch wait times, SR-IOV, energy) are left out rather than made up; hmci reads them as 0.
 """
 
 from __future__ import annotations
@@ -226,12 +227,14 @@ def pcm_routes(ctx: RestContext) -> list[web.RouteDef]:
             raise rest_error(404, "HSCL1364", uri=request.path)
         rate = int(match["rate"])
         series = reader(times, win, on)
+        need = len(times) - list(times).index(win.pairs[0][0])
         if p is None:
             # every partition's counters: off the event loop (1000 partitions: ~0.2 s)
-            text = await asyncio.to_thread(
-                lambda: json.dumps(system_metrics(frame, series, win, rate)))
+            text = await asyncio.to_thread(lambda: json.dumps(system_metrics(
+                frame, series, win, rate, io=engine.io_load(on, last=need))))
         else:
-            text = json.dumps(partition_metrics(frame, p, series, win, rate))
+            io = engine.io_load(on, last=need, lpars={p.id})
+            text = json.dumps(partition_metrics(frame, p, series, win, rate, io=io))
         return web.Response(text=text, content_type="application/json")
 
     sys_path = PCM_ROOT + "/ManagedSystem/{uuid}"

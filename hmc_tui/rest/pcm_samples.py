@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from engine.io_load import IoSeries
 from engine.model import Frame, Partition
 from engine.snapshot import UtilSeries
+from hmc_tui.rest.pcm_io import IoRates, client_io, utilized_mem, vios_io
 from hmc_tui.rest.uuids import mtms, partition_uuid, system_uuid
 
 UTIL_VERSION = "1.3.0"
@@ -163,24 +165,30 @@ def _processor(p: Partition, r: LparRates) -> dict[str, Any]:
     return block
 
 
-def lpar_util(p: Partition, uuid: str, r: LparRates) -> dict[str, Any]:
-    """One partition in `lparsUtil` (a client partition's own ProcessedMetrics)."""
+def lpar_util(p: Partition, uuid: str, r: LparRates, io: dict[str, Any] | None = None,
+              used_mem: float = 0.0) -> dict[str, Any]:
+    """One partition in `lparsUtil` (a client partition's own ProcessedMetrics); `io` its
+    network and storage blocks (hmc_tui/rest/pcm_io.py), `used_mem` the MB its OS uses."""
     mem = p.settings().desired_mem if p.active else 0
     return {
         "id": p.id, "uuid": uuid, "name": p.name, "state": p.state,
         "type": ENV_TYPES[p.env], "osType": _os_type(p), "affinityScore": 100,
-        "memory": {"logicalMem": _v(mem), "backedPhysicalMem": _v(mem)},
+        "memory": {"logicalMem": _v(mem), "backedPhysicalMem": _v(mem),
+                   "utilizedMem": _v(used_mem)},
         "processor": _processor(p, r),
+        **(io or {}),
     }
 
 
-def vios_util(p: Partition, uuid: str, r: LparRates) -> dict[str, Any]:
+def vios_util(p: Partition, uuid: str, r: LparRates, io: dict[str, Any] | None = None,
+              used_mem: float = 0.0) -> dict[str, Any]:
     """One VIOS in the managed system's `viosUtil`."""
     mem = p.settings().desired_mem if p.active else 0
     return {
         "id": p.id, "uuid": uuid, "name": p.name, "state": p.state, "affinityScore": 100,
-        "memory": {"assignedMem": _v(mem)},
+        "memory": {"assignedMem": _v(mem), "utilizedMem": _v(used_mem)},
         "processor": _processor(p, r),
+        **(io or {}),
     }
 
 
@@ -205,9 +213,14 @@ def _physical_pool_size(frame: Frame) -> float:
 
 
 def system_metrics(frame: Frame, series: Series, win: Window, rate: int,
-                   lpar_uuid: Uuid | None = None) -> dict[str, Any]:
-    """The managed system's ProcessedMetrics JSON for the intervals of `win`."""
+                   lpar_uuid: Uuid | None = None, io: IoSeries | None = None
+                   ) -> dict[str, Any]:
+    """The managed system's ProcessedMetrics JSON for the intervals of `win`; `io` the
+    engine's network and storage counters (engine/io_load.py) over them, if read."""
     uuid_of = lpar_uuid or (lambda p: partition_uuid(frame.system, p))
+    io_rates = IoRates(io, win.pairs) if io is not None else None
+    vioses = [p for p in frame.partitions if p.is_vios and p.active]
+    uuids = {p.id: uuid_of(p) for p in frame.partitions} if vioses and io_rates else {}
     per_lpar = {p.id: lpar_rates(series("lpar", p.id), win) for p in frame.partitions}
     active_pools = [pool for pool in frame.pools if pool.id == 0 or pool.max_proc_units > 0]
     pool_rates = {pool.id: rates(series("pool", pool.id), win) for pool in active_pools}
@@ -267,20 +280,26 @@ def system_metrics(frame: Frame, series: Series, win: Window, rate: int,
                 },
                 "sharedProcessorPool": shared_pools,
             },
-            "viosUtil": [vios_util(p, uuid_of(p), per_lpar[p.id][k])
-                         for p in frame.partitions if p.is_vios and p.active],
+            "viosUtil": [vios_util(
+                p, uuid_of(p), per_lpar[p.id][k],
+                vios_io(frame, p, io_rates, k, uuids) if io_rates else None,
+                utilized_mem(frame, p, t)) for p in vioses],
         })
     return {"systemUtil": {"utilInfo": _util_info(frame, win, rate), "utilSamples": samples}}
 
 
 def partition_metrics(frame: Frame, p: Partition, series: Series, win: Window, rate: int,
-                      lpar_uuid: Uuid | None = None) -> dict[str, Any]:
+                      lpar_uuid: Uuid | None = None, io: IoSeries | None = None
+                      ) -> dict[str, Any]:
     """One partition's ProcessedMetrics JSON (sampleType LogicalPartition, lparsUtil)."""
     uuid = (lpar_uuid or (lambda q: partition_uuid(frame.system, q)))(p)
     per = lpar_rates(series("lpar", p.id), win)
+    io_rates = IoRates(io, win.pairs) if io is not None else None
     samples = [{
         "sampleType": "LogicalPartition",
         "sampleInfo": _sample_info(frame, t),
-        "lparsUtil": [lpar_util(p, uuid, per[k])],
+        "lparsUtil": [lpar_util(p, uuid, per[k],
+                                client_io(frame, p, io_rates, k) if io_rates else None,
+                                utilized_mem(frame, p, t))],
     } for k, (_, t) in enumerate(win.pairs)]
     return {"systemUtil": {"utilInfo": _util_info(frame, win, rate), "utilSamples": samples}}

@@ -21,6 +21,7 @@ from aiohttp import web
 from engine.errors import HmcError
 from engine.service import Engine
 from hmc_tui.rest import auth, certificate, xml
+from hmc_tui.rest.connections import CappedRunner, ConnectionCap
 from hmc_tui.rest.context import CTX_KEY, RestContext, RestSettings
 from hmc_tui.rest.errors import REASONS, RestError
 from hmc_tui.service.logins import LoginLimiter
@@ -32,6 +33,20 @@ log = logging.getLogger(__name__)
 PRUNE_EVERY = 30.0  # seconds between sweeps of expired sessions
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CAP_KEY: web.AppKey[ConnectionCap] = web.AppKey("connections", ConnectionCap)
+
+
+@web.middleware
+async def refuse_excess(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A connection over its address's cap gets the HMC's 503 and is closed."""
+    cap = request.app[CAP_KEY]
+    if not cap.excess(request.protocol):
+        return await handler(request)
+    response = error_response(request, 503, str(HmcError(
+        "HSCL1372", address=request.remote or "?", limit=cap.per_address)),
+        {"Connection": "close", "Retry-After": "1"})
+    response.force_close()
+    return response
 
 
 @web.middleware
@@ -76,18 +91,21 @@ async def _server_header(request: web.Request, response: web.StreamResponse) -> 
 
 
 def build_app(ctx: RestContext) -> web.Application:
-    from hmc_tui.rest import jobs, uom, updates
+    from hmc_tui.rest import jobs, system_jobs, uom, updates
     from hmc_tui.rest.render import RenderCache
 
-    app = web.Application(middlewares=[hmc_errors], client_max_size=ctx.settings.max_body)
+    app = web.Application(middlewares=[refuse_excess, hmc_errors],
+                          client_max_size=ctx.settings.max_body)
     app.on_response_prepare.append(_server_header)
     app[CTX_KEY] = ctx
+    app[CAP_KEY] = ConnectionCap(ctx.settings.max_connections_per_address)
     app[auth.AUTH_KEY] = ctx.auth
     ctx.jobs = jobs.JobTable(keep=ctx.settings.job_keep, max_jobs=ctx.settings.max_jobs)
     ctx.renders = RenderCache()
     app.add_routes([web.put(auth.LOGON_PATH, auth.logon),
                     web.delete(auth.LOGON_PATH, auth.logoff)])
     app.add_routes(jobs.routes())
+    app.add_routes(system_jobs.routes())
     app.add_routes(updates.routes())
     app.add_routes(uom.routes())
     if importlib.util.find_spec("hmc_tui.rest.pcm") is not None:  # engineer web's part
@@ -130,8 +148,9 @@ class RestServer:
 
     async def start(self) -> None:
         s = self.ctx.settings
-        self._runner = web.AppRunner(build_app(self.ctx), access_log=None,
-                                     handle_signals=False)
+        app = build_app(self.ctx)
+        self._runner = CappedRunner(app, app[CAP_KEY], access_log=None, handle_signals=False,
+                                    keepalive_timeout=s.keepalive_timeout)
         await self._runner.setup()
         site = web.TCPSite(self._runner, s.host, s.port, ssl_context=self.ssl, backlog=64)
         await site.start()
@@ -142,15 +161,20 @@ class RestServer:
         log.info("REST API listening on %s:%d", s.host, self.port)
 
     async def _prune(self) -> None:
-        """Expired sessions leave the service's session list within PRUNE_EVERY."""
+        """Expired sessions leave the service's session list, and finished jobs past their
+        keep time leave memory, within PRUNE_EVERY (even when no new job comes)."""
         while True:
             await asyncio.sleep(PRUNE_EVERY)
             self.ctx.auth.sessions.prune()
+            if self.ctx.jobs is not None:
+                self.ctx.jobs.prune()
 
     async def stop(self) -> None:
         if self._pruner is not None:
             self._pruner.cancel()
             self._pruner = None
+        if self.ctx.jobs is not None:
+            self.ctx.jobs.cancel_all()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -106,6 +106,11 @@ def _add_serve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sub.add_argument("--rest", metavar="HOST:PORT|off", type=_rest, default=False,
                      help="HTTPS address of the HMC REST API (default 127.0.0.1:12443; "
                      "off: none)")
+    sub.add_argument("--rest-max-connections", metavar="N", type=_count, default=32,
+                     help="REST connections one address may hold open (0: no cap; "
+                     "default 32); more get 503")
+    sub.add_argument("--rest-keepalive", metavar="SECONDS", type=_positive, default=60.0,
+                     help="close idle REST connections after this long (default 60)")
     sub.add_argument("--web", metavar="HOST:PORT", type=_listen, default=None,
                      help="also serve the console in a browser at https://HOST:PORT/ behind a "
                      "login page (off unless given; e.g. 127.0.0.1:12480)")
@@ -447,7 +452,11 @@ async def _start_rest(args: argparse.Namespace, engine: Engine, store: UserStore
     from hmc_tui.rest.server import RestServer, make_context
 
     host, port = _rest_address(args) or REST_DEFAULT
-    ctx = make_context(engine, store, RestSettings(host=host, port=port),
+    defaults = RestSettings()  # for callers whose args predate these options
+    settings = RestSettings(host=host, port=port, max_connections_per_address=getattr(
+        args, "rest_max_connections", defaults.max_connections_per_address),
+        keepalive_timeout=getattr(args, "rest_keepalive", defaults.keepalive_timeout))
+    ctx = make_context(engine, store, settings,
                        limiter=gate.limiter, executor=gate.auth_executor,
                        login_timeout=args.login_timeout, service=service)
     rest = RestServer(ctx, cert_dir)

@@ -159,6 +159,20 @@ def test_activation_while_shutting_down_is_refused(engine: Engine) -> None:
     assert result.code == "HSCL0B02"
 
 
+def test_an_immediate_shutdown_overtakes_a_slower_one_and_nothing_else_does(
+        engine: Engine) -> None:
+    run(engine, ops.ShutdownPartition(lpar="was01", option="os"))  # 30 s
+    engine.step(5)
+    for slower in ("delayed", "os", "os_immediate"):
+        result = engine.execute(ops.ShutdownPartition(lpar="was01", option=slower), ADMIN)
+        assert (result.ok, result.code) == (False, "HSCL0B02"), slower
+    run(engine, ops.ShutdownPartition(lpar="was01", option="immediate"))  # 2 s from now
+    engine.step(1.99)
+    assert state_at(engine, "was01")[0] == "Shutting Down"
+    engine.step(0.01)
+    assert state_at(engine, "was01") == ("Not Activated", "00000000", "inactive")
+
+
 def test_system_power_off_is_refused_while_partitions_run(engine: Engine) -> None:
     before = engine.snapshot().frame
     active = [p.name for p in before.partitions if p.active]

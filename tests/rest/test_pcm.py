@@ -20,6 +20,9 @@ import aiohttp
 import pytest
 from lxml import etree
 
+from engine import ops
+from engine.io_load import Adapter
+from engine.roles import Actor
 from engine.service import Engine
 from engine.store import demo_frame
 from hmc_tui.rest.context import RestSettings
@@ -312,3 +315,95 @@ async def test_preferences_follow_the_sample_rate_and_the_role(pcm: Pcm) -> None
     async with (aiohttp.ClientSession(pcm.url, connector=aiohttp.TCPConnector(ssl=False))
                 as anon, anon.get(path) as resp):
         assert resp.status == 401
+
+
+# ---------------------------------------------------------------- network, storage, memory
+
+
+def io_rate(engine: Engine, adapter: Adapter, start: float, end: float) -> list[float]:
+    """(received, sent) or (read, written) bytes per second of an adapter, from the
+    engine's I/O load counters (engine/io_load.py)."""
+    s = engine.io_load()
+    i, j = list(s.times).index(start), list(s.times).index(end)
+    values = s.adapters[adapter]
+    return [round(float(values[m, j] - values[m, i]) / (s.seconds[j] - s.seconds[i]), 3)
+            for m in (0, 1)]
+
+
+async def test_network_and_storage_as_hmci_reads_them(pcm: Pcm) -> None:
+    async with await pcm.session() as http:
+        util = await hmci_refresh(
+            http, f"/rest/api/pcm/ManagedSystem/{pcm.sys_uuid}/ProcessedMetrics?NoOfSamples=1",
+            "ManagedSystem")
+        assert util is not None
+        lpar = await hmci_refresh(
+            http, f"/rest/api/pcm/ManagedSystem/{pcm.sys_uuid}/LogicalPartition/"
+            f"{pcm.lpar_uuid('oradb01')}/ProcessedMetrics?NoOfSamples=1", "LogicalPartition")
+        assert lpar is not None
+    e = pcm.engine
+    vios = {v["name"]: v for v in util["utilSamples"][0]["viosUtil"]}
+    # vios1 bridges every client (its SEA is PRIMARY); vios2's SEA is the idle backup
+    [sea] = vios["vios1"]["network"]["sharedAdapters"]
+    assert (sea["id"], sea["type"], sea["bridgedAdapters"]) == ("ent8", "sea", ["ent0", "ent4"])
+    assert [sea["receivedBytes"], sea["sentBytes"]] == io_rate(
+        e, Adapter(1, "sea", "ent8"), 120.0, 150.0)
+    assert sea["sentBytes"] > 1e6 and sea["sentPackets"] == round(sea["sentBytes"] / 1024, 3)
+    assert sea["transferredBytes"] == pytest.approx(sea["sentBytes"] + sea["receivedBytes"],
+                                                    abs=0.002)
+    assert vios["vios2"]["network"]["sharedAdapters"][0]["sentBytes"] == 0.0
+    ports = {a["id"]: a for a in vios["vios1"]["network"]["genericAdapters"]}
+    assert ports["ent0"]["sentBytes"] == sea["sentBytes"]  # the SEA's physical port
+    frame = e.snapshot().frame
+    clients = {pcm.lpar_uuid(p.name) for p in frame.partitions if p.active and not p.is_vios}
+    assert set(vios["vios1"]["network"]["clientLpars"]) == clients
+    assert vios["vios2"]["network"]["clientLpars"] == []
+    # storage: vhosts and FC ports, NPIV clients on both VIOS
+    vhosts = {a["id"]: a for a in vios["vios1"]["storage"]["genericVirtualAdapters"]}
+    assert [vhosts["vhost0"]["readBytes"], vhosts["vhost0"]["writeBytes"]] == io_rate(
+        e, Adapter(1, "vhost", "vhost0", 13), 120.0, 150.0)
+    fcs = {a["id"]: a for a in vios["vios2"]["storage"]["fiberChannelAdapters"]}
+    assert [fcs["fcs0"]["readBytes"], fcs["fcs0"]["writeBytes"]] == io_rate(
+        e, Adapter(2, "fcs", "fcs0"), 120.0, 150.0)
+    assert fcs["fcs0"]["readBytes"] > 0 and fcs["fcs0"]["runningSpeed"] == 8.0
+    # oradb01's own view: its virtual Ethernet adapter through vios1's SEA carries what the
+    # engine counted for it; its vSCSI disk through vhost0 (fail_over), NPIV over both VIOS
+    [sample] = lpar["utilSamples"]
+    [oradb] = sample["lparsUtil"]
+    [eth] = oradb["network"]["virtualEthernetAdapters"]
+    assert (eth["vlanId"], eth["viosId"], eth["sharedEthernetAdapterId"]) == (10, 1, "ent8")
+    assert [eth["receivedBytes"], eth["sentBytes"]] == io_rate(
+        e, Adapter(3, "veth", "C10", 10), 120.0, 150.0)
+    s = e.io_load()
+    i, j = list(s.times).index(120.0), list(s.times).index(150.0)
+    net_in = (s.partitions[3][0, j] - s.partitions[3][0, i]) / 30
+    assert eth["receivedBytes"] == round(net_in, 3)
+    storage = oradb["storage"]
+    assert [(a["id"], a["viosId"]) for a in storage["genericVirtualAdapters"]] == [
+        ("vhost0", 1), ("vhost0", 2)]
+    assert storage["genericVirtualAdapters"][1]["readBytes"] == 0.0  # the standby path
+    vfc = storage["virtualFiberChannelAdapters"]
+    assert [a["viosId"] for a in vfc] == [1, 2] and vfc[0]["readBytes"] == vfc[1]["readBytes"]
+    disk_read = (s.partitions[3][2, j] - s.partitions[3][2, i]) / 30
+    assert storage["genericVirtualAdapters"][0]["readBytes"] + 2 * vfc[0]["readBytes"] == \
+        pytest.approx(disk_read, abs=0.002)
+    assert vfc[0]["numOfReads"] == round(vfc[0]["readBytes"] / 65536, 3)
+    # memory in use: the OS's computational memory (40 % of its 256 GB: no leak)
+    assert oradb["memory"]["utilizedMem"] == round(0.4 * 256 * 1024, 3)
+    assert vios["vios1"]["memory"]["utilizedMem"] == round(0.4 * 16 * 1024, 3)
+
+
+async def test_a_memory_leak_shows_in_memory_in_use(pcm: Pcm) -> None:
+    admin = Actor()
+    assert pcm.engine.execute(ops.InjectFault(kind="memleak", location="nim01", rate=600),
+                              admin).ok
+    pcm.engine.step(60)  # 600 MB a minute for 60 s (the leak started at 150 s)
+    async with await pcm.session() as http:
+        util = await hmci_refresh(
+            http, f"/rest/api/pcm/ManagedSystem/{pcm.sys_uuid}/LogicalPartition/"
+            f"{pcm.lpar_uuid('nim01')}/ProcessedMetrics?NoOfSamples=2", "LogicalPartition")
+    assert util is not None
+    nim = pcm.engine.snapshot().frame.partition("nim01")
+    assert nim is not None and nim.current is not None
+    base = 0.4 * nim.current.desired_mem
+    assert [s["lparsUtil"][0]["memory"]["utilizedMem"] for s in util["utilSamples"]] == [
+        round(base + 300, 3), round(base + 600, 3)]
