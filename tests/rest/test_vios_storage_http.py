@@ -4,6 +4,7 @@ update whose mappings this console cannot apply (HSCL1384-1386, roles)."""
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 
 from engine.model import Frame
@@ -200,3 +201,60 @@ def test_a_new_mapping_that_names_no_client_is_refused() -> None:
                                    "I/O Server vios1 has no server slot"), str(exc)
     else:
         raise AssertionError("accepted")
+
+
+MALFORMED = [
+    # (what replaces the first vSCSI mapping of vios1, the HSCL code or "" when applied)
+    ('<VirtualSCSIMapping><ServerAdapter><VirtualSlotNumber>99999999999</VirtualSlotNumber>'
+     "</ServerAdapter></VirtualSCSIMapping>", "HSCL1386"),
+    ("<VirtualSCSIMapping><ServerAdapter/><Storage/><TargetDevice/></VirtualSCSIMapping>",
+     "HSCL1384"),
+    ('<VirtualSCSIMapping><AssociatedLogicalPartition href="https://h/x/%%%"/>'
+     "<ServerAdapter/></VirtualSCSIMapping>", "HSCL1384"),
+    ('<VirtualSCSIMapping><AssociatedLogicalPartition href="{client}"/><ClientAdapter>'
+     "<VirtualSlotNumber>-1</VirtualSlotNumber></ClientAdapter><ServerAdapter/><Storage>"
+     "<PhysicalVolume><VolumeName>hdisk99</VolumeName></PhysicalVolume></Storage>"
+     "</VirtualSCSIMapping>", "HSCL0A0F"),
+    ('<VirtualSCSIMapping><AssociatedLogicalPartition href="{vios}"/><ServerAdapter/>'
+     "</VirtualSCSIMapping>", "HSCL1384"),  # a VIOS is no client
+    ("<VirtualSCSIMapping><ServerAdapter><VirtualSlotNumber>13</VirtualSlotNumber>"
+     "</ServerAdapter><Storage><VirtualOpticalMedia><MediaName>nope.iso</MediaName>"
+     "</VirtualOpticalMedia></Storage></VirtualSCSIMapping>", "HSCL2970"),
+    ("<VirtualSCSIMapping><ServerAdapter><VirtualSlotNumber>13</VirtualSlotNumber>"
+     "</ServerAdapter><TargetDevice><PhysicalVolumeVirtualTargetDevice/></TargetDevice>"
+     "</VirtualSCSIMapping>", ""),  # an empty target device: nothing to map
+]
+
+
+@pytest.mark.parametrize("mapping,code", MALFORMED)
+def test_malformed_mappings_are_refused_with_a_code(mapping: str, code: str) -> None:
+    """Whatever a body holds, the diff and the operations it makes end in a result or an
+    HmcError with a code, never another exception (the server would answer 500)."""
+    from engine.errors import HmcError
+    from engine.roles import Actor
+    from engine.service import Engine
+    from engine.store import demo_frame
+    from hmc_tui.rest import objects, vios_storage_updates
+    from hmc_tui.rest import xml as x
+
+    frame = demo_frame()
+    v, oradb = frame.partitions[0], frame.partition("oradb01")
+    assert oradb is not None
+    urls = objects.Urls("https://h/rest/api/uom", frame)
+    text = x.to_bytes(objects.partition(frame, urls, v, frozenset({"ViosSCSIMapping"})))
+    start = text.index(b"<VirtualSCSIMapping ")
+    end = text.index(b"</VirtualSCSIMapping>") + len(b"</VirtualSCSIMapping>")
+    body = mapping.format(client=urls.lpar(oradb), vios=urls.lpar(v)).replace(
+        "<VirtualSCSIMapping>", '<VirtualSCSIMapping schemaVersion="V1_0">')
+    doc = x.parse(text[:start] + body.encode() + text[end:], "VirtualIOServer")
+    engine = Engine(frame, mode="stepped")
+    got = ""
+    try:
+        for op in vios_storage_updates.changes(frame, v, doc):
+            result = engine.execute(op, Actor())
+            if not result.ok:
+                got = result.code
+                break
+    except HmcError as exc:
+        got = exc.code
+    assert got == code
