@@ -169,8 +169,10 @@ def _partitions(scope: list[Urls], kind: str, rest: list[str], missing: Exceptio
     puuid = uuids.partition_uuid(frame.system, p)
     if not sub:
         if p.is_vios and groups is not None:
-            return Found(lambda: (x.to_bytes(_lpar_entry(urls, p, groups, f"{href}/{puuid}")),
-                                  _lpar_etag(urls, p)))
+            def one_view() -> tuple[bytes, str]:
+                node = _lpar_entry(urls, p, groups, f"{href}/{puuid}")
+                return x.to_bytes(node), node.findtext(f"{{{x.UOM_NS}}}etag")
+            return Found(one_view)
         return _one(lambda: objects.partition(frame, urls, p), puuid, f"{href}/{puuid}")
     if sub == ["quick"]:
         return _json(lambda: objects.partition_quick(frame, urls, p))
@@ -193,17 +195,15 @@ def _partitions(scope: list[Urls], kind: str, rest: list[str], missing: Exceptio
     raise missing
 
 
-def _lpar_etag(urls: Urls, p: Partition) -> str:
-    """A partition's ETag: of the whole object, whichever groups of a VIOS were read, so
-    that a client's POST of what it read with `?group=` matches it (updates.py)."""
-    return x.object_etag(objects.partition(urls.frame, urls, p))
-
-
 def _lpar_entry(urls: Urls, p: Partition, groups: frozenset[str] | None,
                 href: str = "") -> x.Element:
-    obj = objects.partition(urls.frame, urls, p, groups)
-    etag = (_lpar_etag(urls, p) if p.is_vios and groups is not None
-            else x.object_etag(obj))
+    """A partition's entry; a VIOS with the groups asked, but the ETag of the whole object
+    whichever groups were read, so that a client's POST of what it read with `?group=`
+    matches it (updates.py): rendered whole once, the groups not asked for then dropped."""
+    obj = objects.partition(urls.frame, urls, p)
+    etag = x.object_etag(obj)
+    if p.is_vios and groups is not None:
+        vios_storage.keep_groups(obj, groups)
     return x.entry(obj, uuid=uuids.partition_uuid(urls.frame.system, p),
                    self_href=href or urls.lpar(p),
                    content_type=x.UOM_TYPE.format(x.local(obj.tag)), etag=etag)

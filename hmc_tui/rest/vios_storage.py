@@ -64,6 +64,14 @@ def wanted_groups(query: str | None) -> frozenset[str] | None:
     return None if "All" in asked else asked
 
 
+def keep_groups(obj: x.Element, groups: frozenset[str]) -> None:
+    """Drop from a whole VirtualIOServer the storage sections of groups not in `groups`
+    (the same result as rendering it with them, at a fraction of the cost)."""
+    for node in list(obj):
+        if node.get("group") in (STORAGE, SCSI, FC) and node.get("group") not in groups:
+            obj.remove(node)
+
+
 def _has(groups: frozenset[str] | None, group: str) -> bool:
     return groups is None or group in groups
 

@@ -258,3 +258,24 @@ def test_malformed_mappings_are_refused_with_a_code(mapping: str, code: str) -> 
     except HmcError as exc:
         got = exc.code
     assert got == code
+
+
+def test_dropping_groups_from_the_whole_vios_equals_rendering_them() -> None:
+    """uom renders a VIOS whole once (for its ETag) and drops the groups not asked for:
+    the same bytes as rendering only the groups asked."""
+    import itertools
+
+    from engine.store import demo_frame
+    from hmc_tui.rest import objects
+    from hmc_tui.rest import xml as x
+
+    frame = demo_frame()
+    urls = objects.Urls("https://h/rest/api/uom", frame)
+    groups = ("ViosStorage", "ViosSCSIMapping", "ViosFCMapping")
+    for v in frame.partitions[:2]:
+        for n in range(4):
+            for chosen in itertools.combinations(groups, n):
+                whole = objects.partition(frame, urls, v)
+                vios_storage.keep_groups(whole, frozenset(chosen))
+                assert x.to_bytes(whole) == x.to_bytes(
+                    objects.partition(frame, urls, v, frozenset(chosen))), chosen
