@@ -276,6 +276,12 @@ MESSAGES: dict[str, str] = {
     "HSCL1382": "Energy monitoring is not supported by the managed system {name}.",
     "HSCL1383": "{name} must be a time such as 2026-01-05T08:00:00Z; the value given was "
     "{value}.",
+    # (ours) VIOS storage mappings in a REST update (hmc_tui/rest/vios_storage_updates.py)
+    "HSCL1384": "{what} of the Virtual I/O Server {vios} has no server slot and names no "
+    "client partition (AssociatedLogicalPartition) to create the adapter pair for.",
+    "HSCL1385": "The storage type {kind} of a mapping of the Virtual I/O Server {vios} is not "
+    "supported; use a PhysicalVolume, VirtualDisk or VirtualOpticalMedia.",
+    "HSCL1386": "Slot {slot} of the Virtual I/O Server {vios} is not a {kind} server adapter.",
 }
 
 

@@ -30,6 +30,9 @@ NO_SEA = "NO SHARED ETHERNET ADAPTER FOUND"
 LIBRARY = "/var/vio/VMLibrary/"
 PORTS_LOGGED_IN = 2  # target ports each logged-in client sees on the fabric
 SWWPNS = 2048  # WWPNs an NPIV port supports
+ROOTVG_SIZE_MB = 102272  # lsrep's Parent Size / Parent Free of the repository's pool
+ROOTVG_FREE_MB = 73216
+DISK_DESCRIPTION = "MPIO IBM 2145 FC Disk"  # lsdev's description of the frame's SAN LUNs
 
 
 # ---------------------------------------------------------------- small helpers
@@ -76,6 +79,20 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 # ---------------------------------------------------------------- lsmap (vSCSI)
 
 
+def client_of(frame: Frame, v: Partition, slot: int) -> Partition | None:
+    """The client partition of a server adapter: the one it names, or, for an adapter
+    open to any partition, the one whose client adapter points at it (the VIOS sees who
+    is connected)."""
+    a = v.adapter(slot)
+    if not isinstance(a, VirtualScsi | VirtualFc):
+        return None
+    if a.remote_lpar_id is not None:
+        return frame.partition(a.remote_lpar_id)
+    return next((p for p in frame.partitions for c in p.adapters
+                 if type(c) is type(a) and c.side == "client" and c.remote_lpar_id == v.id
+                 and c.remote_slot == slot), None)
+
+
 def _client_id(frame: Frame, remote: int | None) -> int:
     """The client partition behind a server adapter while it is running, else 0."""
     client = frame.partition(remote) if remote is not None else None
@@ -93,7 +110,8 @@ def svsa_line(name: str, physloc: str, client_id: int) -> str:
 
 def vhost_block(frame: Frame, v: Partition, slot: int, name: str) -> list[str]:
     a = v.adapter(slot)
-    remote = a.remote_lpar_id if isinstance(a, VirtualScsi) else None
+    client = client_of(frame, v, slot) if isinstance(a, VirtualScsi) else None
+    remote = client.id if client is not None else None
     lines = [
         "SVSA            Physloc                                      Client Partition ID",
         "--------------- -------------------------------------------- ------------------",
@@ -117,7 +135,8 @@ def vhost_block(frame: Frame, v: Partition, slot: int, name: str) -> list[str]:
 
 def vhost_fmt(frame: Frame, v: Partition, slot: int, name: str, sep: str) -> str:
     a = v.adapter(slot)
-    remote = a.remote_lpar_id if isinstance(a, VirtualScsi) else None
+    client = client_of(frame, v, slot) if isinstance(a, VirtualScsi) else None
+    remote = client.id if client is not None else None
     fields = [name, frame.location(v.id, slot), f"0x{_client_id(frame, remote):08x}"]
     disks = {d.name: d for d in frame.io.disks}
     for m in _mappings(v, slot):
@@ -141,8 +160,8 @@ def npiv_state(frame: Frame, v: Partition, slot: int) -> dict[str, str]:
                      if pt.name == mapping.port), None)
     client = None
     client_slot = None
-    if isinstance(a, VirtualFc) and a.remote_lpar_id is not None:
-        client = frame.partition(a.remote_lpar_id)
+    if isinstance(a, VirtualFc):
+        client = client_of(frame, v, slot)
         if client is not None:
             client_slot = next((c.slot for c in client.adapters if isinstance(c, VirtualFc)
                                 and c.side == "client" and c.remote_lpar_id == v.id
@@ -260,7 +279,7 @@ def devices(frame: Frame, v: Partition) -> list[dict[str, str]]:
         add(m.vtd, "", _vtd_kind(disks.get(m.backing), m.backing), vhost)
     for d in disks_of(frame, v):
         if d.kind == "disk":
-            add(d.name, "", "MPIO IBM 2145 FC Disk", "fscsi0")
+            add(d.name, "", DISK_DESCRIPTION, "fscsi0")
     return out
 
 
@@ -339,7 +358,7 @@ def lsrep_lines(frame: Frame, v: Partition) -> list[str]:
     optical = {m.backing: m.vtd for m in v.vscsi_mappings}
     lines = [
         "Size(mb) Free(mb) Parent Pool         Parent Size      Parent Free",
-        f"{size:>8} {size - used:>8} {'rootvg':<19} {'102272':>11} {'73216':>16}",
+        f"{size:>8} {size - used:>8} {'rootvg':<19} {ROOTVG_SIZE_MB:>11} {ROOTVG_FREE_MB:>16}",
         "",
         f"{'Name':<53} {'File Size':>9} {'Optical':<15} Access",
     ]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from engine.model import Disk, Frame, Partition, PhysicalPort
 from engine.ops.vio import media_name, repository
 from engine.vios import physical_ports
-from engine.vios_show import disks_of, table
+from engine.vios_show import ROOTVG_FREE_MB, ROOTVG_SIZE_MB, disks_of, table
 
 # (attribute, value, description, user_settable)
 AttrRow = tuple[str, str, str, str]
@@ -154,8 +154,8 @@ def lsrep_lines(frame: Frame, v: Partition) -> list[str]:
         loaded.setdefault(m.backing, []).append(m.vtd)
     lines = [
         "Size(mb) Free(mb) Parent Pool         Parent Size      Parent Free",
-        f"{repo.size_mb:>8} {repo.size_mb - used:>8} {repo.pool:<19} {'102272':>11} "
-        f"{'73216':>16}",
+        f"{repo.size_mb:>8} {repo.size_mb - used:>8} {repo.pool:<19} {ROOTVG_SIZE_MB:>11} "
+        f"{ROOTVG_FREE_MB:>16}",
         "",
         f"{'Name':<53} {'File Size':>9} {'Optical':<15} Access",
     ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.model import Frame, Partition, Profile, Resources, VirtualEth
 from engine.redundancy import sea_roles
-from hmc_tui.rest import uuids
+from hmc_tui.rest import uuids, vios_storage
 from hmc_tui.rest import xml as x
 
 PARTITION_TYPES = {"aixlinux": "AIX/Linux", "os400": "OS400", "vioserver": "Virtual IO Server"}
@@ -158,8 +158,10 @@ def system_quick(frame: Frame, urls: Urls) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- partitions
 
-def partition(frame: Frame, urls: Urls, p: Partition) -> x.Element:
-    """A LogicalPartition or VirtualIOServer element (base_partition.py's elements)."""
+def partition(frame: Frame, urls: Urls, p: Partition,
+              groups: frozenset[str] | None = None) -> x.Element:
+    """A LogicalPartition or VirtualIOServer element (base_partition.py's elements); of a
+    VIOS's storage groups (vios_storage) those in `groups`, every one when None."""
     puuid = uuids.partition_uuid(frame.system, p)
     obj = x.element("VirtualIOServer" if p.is_vios else "LogicalPartition", atom_id=puuid)
     leaf = x.leaf
@@ -190,8 +192,12 @@ def partition(frame: Frame, urls: Urls, p: Partition) -> x.Element:
     leaf(obj, "BootMode", BOOT_MODES[p.boot_mode], kb="CUD")
     leaf(obj, "CurrentProfile", p.curr_profile)
     leaf(obj, "DefaultProfile", p.default_profile, kb="CUD")
+    if p.is_vios:
+        vios_storage.before_network(obj, frame, urls, p, groups)
     if p.is_vios and p.seas:
         _seas(obj, frame, urls, p)
+    if p.is_vios:
+        vios_storage.after_network(obj, frame, urls, p, groups)
     return obj
 
 

@@ -19,7 +19,7 @@ from aiohttp import web
 from engine.model import Frame, Partition
 from engine.snapshot import Snapshot
 from hmc_tui import __version__ as VERSION
-from hmc_tui.rest import objects, systems, uuids
+from hmc_tui.rest import objects, systems, uuids, vios_storage
 from hmc_tui.rest import xml as x
 from hmc_tui.rest.auth import require_session
 from hmc_tui.rest.context import CTX_KEY
@@ -60,8 +60,11 @@ async def read(request: web.Request) -> web.StreamResponse:
     snap = ctx.engine.snapshot()
     base = base_url(request)
     tail = request.match_info["tail"]
-    found = resolve(snap, base, [s for s in tail.split("/") if s], request.path)
-    rendered = await ctx.renders.get(snap.frame_version, f"{base}/{tail}", found.make)
+    group = request.query.get("group")
+    found = resolve(snap, base, [s for s in tail.split("/") if s], request.path,
+                    vios_storage.wanted_groups(group))
+    key = f"{base}/{tail}" if group is None else f"{base}/{tail}?group={group}"
+    rendered = await ctx.renders.get(snap.frame_version, key, found.make)
     if not rendered.body:  # an empty feed: the HMC answers 204 (pypowervm expects it)
         return web.Response(status=204)
     headers = {"ETag": rendered.etag, "Content-Type": rendered.content_type}
@@ -70,8 +73,10 @@ async def read(request: web.Request) -> web.StreamResponse:
     return web.Response(body=rendered.body, headers=headers)
 
 
-def resolve(snap: Snapshot, base: str, parts: list[str], path: str) -> Found:
-    """The object or feed `parts` (the path below /rest/api/uom) names; 404 otherwise."""
+def resolve(snap: Snapshot, base: str, parts: list[str], path: str,
+            groups: frozenset[str] | None = None) -> Found:
+    """The object or feed `parts` (the path below /rest/api/uom) names, with the extended
+    attribute groups `groups` (None: all); 404 otherwise."""
     every = [objects.Urls(base, f) for f in snap.frames]
     missing = rest_error(404, "HSCL1364", uri=path)
     if not parts:
@@ -84,13 +89,14 @@ def resolve(snap: Snapshot, base: str, parts: list[str], path: str) -> Found:
         return _one(lambda: objects.management_console(every, VERSION), console,
                     f"{base}/ManagementConsole", feed=not rest)
     if root == "ManagedSystem":
-        return _systems(snap, every, rest, missing)
+        return _systems(snap, every, rest, missing, groups)
     if root in PARTITION_KINDS:  # root-level: the partitions of every managed system
-        return _partitions(every, root, rest, missing, f"{base}/{root}")
+        return _partitions(every, root, rest, missing, f"{base}/{root}", groups)
     raise missing
 
 
-def _systems(snap: Snapshot, every: list[Urls], rest: list[str], missing: Exception) -> Found:
+def _systems(snap: Snapshot, every: list[Urls], rest: list[str], missing: Exception,
+             groups: frozenset[str] | None = None) -> Found:
     href = f"{every[0].base}/ManagedSystem"
     if rest == ["quick", "All"]:
         return _json(lambda: [objects.system_quick(u.frame, u) for u in every])
@@ -112,7 +118,7 @@ def _systems(snap: Snapshot, every: list[Urls], rest: list[str], missing: Except
         return _json(lambda: objects.system_quick(frame, urls))
     kind, tail = sub[0], sub[1:]
     if kind in PARTITION_KINDS:
-        return _partitions([urls], kind, tail, missing, f"{urls.system()}/{kind}")
+        return _partitions([urls], kind, tail, missing, f"{urls.system()}/{kind}", groups)
     if kind == "SharedProcessorPool":
         return _pools(frame, urls, tail, missing)
     if kind == "VirtualSwitch":
@@ -134,9 +140,9 @@ def _system_feed(chosen: list[Urls], href: str) -> Found:
 
 
 def _partitions(scope: list[Urls], kind: str, rest: list[str], missing: Exception,
-                href: str) -> Found:
+                href: str, groups: frozenset[str] | None = None) -> Found:
     """The partitions (or VIOSes) of the systems in `scope`: one system under
-    /ManagedSystem/{uuid}, every system at the root."""
+    /ManagedSystem/{uuid}, every system at the root; a VIOS with the groups asked."""
     vios = kind == "VirtualIOServer"
     members = [(u, p) for u in scope for p in u.frame.partitions if p.is_vios == vios]
     if rest == ["quick", "All"]:
@@ -150,8 +156,7 @@ def _partitions(scope: list[Urls], kind: str, rest: list[str], missing: Exceptio
     if not rest:
         feed_id = scope[0].sys_uuid if len(scope) == 1 else uuids.console_uuid()
         return Found(lambda: x.to_bytes(x.feed(
-            [_entry(objects.partition(u.frame, u, p), uuids.partition_uuid(u.frame.system, p),
-                    u.lpar(p)) for u, p in members],
+            [_lpar_entry(u, p, groups) for u, p in members],
             feed_id=feed_id, self_href=href))
             if members else b"")
     found = next(((u, p) for u in scope
@@ -163,6 +168,11 @@ def _partitions(scope: list[Urls], kind: str, rest: list[str], missing: Exceptio
     sub = rest[1:]
     puuid = uuids.partition_uuid(frame.system, p)
     if not sub:
+        if p.is_vios and groups is not None:
+            def one_view() -> tuple[bytes, str]:
+                node = _lpar_entry(urls, p, groups, f"{href}/{puuid}")
+                return x.to_bytes(node), node.findtext(f"{{{x.UOM_NS}}}etag")
+            return Found(one_view)
         return _one(lambda: objects.partition(frame, urls, p), puuid, f"{href}/{puuid}")
     if sub == ["quick"]:
         return _json(lambda: objects.partition_quick(frame, urls, p))
@@ -180,7 +190,43 @@ def _partitions(scope: list[Urls], kind: str, rest: list[str], missing: Exceptio
             [_entry(objects.profile(frame, urls, p, q), uuids.profile_uuid(frame.system, p, q),
                     urls.profile(p, q)) for q in profs],
             feed_id=puuid, self_href=f"{urls.top_lpar(p)}/LogicalPartitionProfile")))
+    if sub[0] == "VolumeGroup" and p.is_vios and len(sub) <= 2:
+        return _volume_groups(urls, p, sub[1:], missing)
     raise missing
+
+
+def _lpar_entry(urls: Urls, p: Partition, groups: frozenset[str] | None,
+                href: str = "") -> x.Element:
+    """A partition's entry; a VIOS with the groups asked, but the ETag of the whole object
+    whichever groups were read, so that a client's POST of what it read with `?group=`
+    matches it (updates.py): rendered whole once, the groups not asked for then dropped."""
+    obj = objects.partition(urls.frame, urls, p)
+    etag = x.object_etag(obj)
+    if p.is_vios and groups is not None:
+        vios_storage.keep_groups(obj, groups)
+    return x.entry(obj, uuid=uuids.partition_uuid(urls.frame.system, p),
+                   self_href=href or urls.lpar(p),
+                   content_type=x.UOM_TYPE.format(x.local(obj.tag)), etag=etag)
+
+
+def _volume_groups(urls: Urls, p: Partition, rest: list[str], missing: Exception) -> Found:
+    """GET .../VirtualIOServer/{uuid}/VolumeGroup[/{uuid}] (pypowervm's VG wrapper)."""
+    frame = urls.frame
+    href = f"{urls.top_lpar(p)}/VolumeGroup"
+    found = vios_storage.vg_names(frame, p, rest or None)
+    if rest and not found:
+        raise missing
+
+    def entries() -> list[x.Element]:
+        return [_entry(vios_storage.volume_group(frame, p, g),
+                       vios_storage.vg_uuid(frame, p, g), vios_storage.vg_href(urls, p, g))
+                for g in found]
+
+    if rest:
+        return Found(lambda: x.to_bytes(entries()[0]))
+    puuid = uuids.partition_uuid(frame.system, p)
+    return Found(lambda: x.to_bytes(x.feed(entries(), feed_id=puuid, self_href=href))
+                 if found else b"")
 
 
 def _pools(frame: Frame, urls: Urls, rest: list[str], missing: Exception) -> Found:

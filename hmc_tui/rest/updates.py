@@ -26,7 +26,7 @@ from engine.model import Frame, Partition
 from engine.roles import Actor
 from engine.service import Engine
 from engine.snapshot import Snapshot
-from hmc_tui.rest import objects, systems, uuids
+from hmc_tui.rest import objects, systems, uuids, vios_storage_updates
 from hmc_tui.rest import xml as x
 from hmc_tui.rest.auth import require_session
 from hmc_tui.rest.context import CTX_KEY
@@ -206,6 +206,8 @@ def changes(frame: Frame, p: Partition, doc: x.Element, system: str = ""
             fields["sharing_mode"] = mode
         out.append(ops.build({"op": "change_profile", "lpar": p.name,
                               "profile": p.default_profile, "changes": fields}))
+    if p.is_vios:  # its storage mappings (the groups the client read and posted back)
+        out += vios_storage_updates.changes(frame, p, doc)
     if name and name != p.name:
         last = p.name
         out = [*out, ops.build({"op": "change_lpar", "lpar": last, "new_name": name})]

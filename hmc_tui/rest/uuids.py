@@ -51,6 +51,10 @@ def vnet_uuid(system: ManagedSystem, vswitch: str, vlan: int) -> str:
     return _derive("vnet", mtms(system), vswitch, vlan)
 
 
+def volume_group_uuid(system: ManagedSystem, lpar: Partition, name: str) -> str:
+    return _derive("vg", mtms(system), lpar.id, name)
+
+
 def console_uuid() -> str:
     return _derive("hmc", socket.gethostname())
 
