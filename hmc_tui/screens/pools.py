@@ -17,7 +17,6 @@ from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from engine.model import Frame
@@ -26,6 +25,7 @@ from engine.snapshot import PoolLive, Snapshot
 from hmc_tui.console import Console
 from hmc_tui.hmccli.lshwres import physical_pool_size
 from hmc_tui.screens.host import console_host
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.pool_data import (
     EntitledHistory,
@@ -84,7 +84,7 @@ class PoolView:
     series: PoolSeries
 
 
-class PoolsScreen(Screen):
+class PoolsScreen(KeptScreen):
     """Shared processor pools: live figures, utilisation graph, busiest partitions, clock."""
 
     TITLE = "Pool utilisation"
