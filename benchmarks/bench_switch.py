@@ -17,15 +17,22 @@ thread's (`time.thread_time`): the asyncio loop the console runs on; an engine c
   size (two Statics, a DataTable of 30x12 cells, a Static, and Textual's Footer, this
   project's Footer or none): the floor of a switch in Textual;
 - --first-visits: CPU ms of the first visit to each screen (2, 3, 4, 5, 0 where present);
+- --paced S: S seconds of "2"/"1" typed every 0.5-1.5 s with the engine live (real time), as
+  bench_ssh's sessions type: CPU per key including the live updates between keys;
+- --active S: S seconds on the Pools screen, then on the Overview, the engine live, the user
+  counted as typing (the app refreshes at its full rate) but pressing nothing: what the live
+  updates cost on each screen while someone works;
 - --idle S: CPU share of one core over S seconds with the engine live (real time) and
   nobody typing, the app's own timers pacing the refresh (ACTIVE_FOR, IDLE_INTERVAL);
-- --profile FILE: a cProfile of the switches (pstats file; `python -m pstats FILE`).
+- --profile FILE: a cProfile of the switches (or of the paced keys with --switches 0), a
+  pstats file (`python -m pstats FILE`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import sys
 import time
@@ -108,6 +115,55 @@ def report(name: str, costs: list[float]) -> None:
           f"{statistics.mean(costs):.1f} ms")
 
 
+async def paced(pilot: Pilot[Any], seconds: float, done: Callable[[str], bool],
+                profile: str | None) -> None:
+    """Keys as bench_ssh's sessions type them (one every 0.5-1.5 s) for `seconds`, the engine
+    live: CPU per key with the live updates between keys counted in (what a console costs
+    per key on the SSH benchmark)."""
+    rng = random.Random(19)
+    keys = 0
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    w0, t0 = time.monotonic(), time.thread_time()
+    while time.monotonic() - w0 < seconds:
+        await asyncio.sleep(rng.uniform(0.5, 1.5))
+        key = "2" if keys % 2 == 0 else "1"
+        await pilot.press(key)
+        assert done(key), f"key {key} did not switch"
+        keys += 1
+    cpu = time.thread_time() - t0
+    wall = time.monotonic() - w0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    say(f"paced keys, engine live: {keys} keys in {wall:.1f} s, {cpu * 1000 / keys:.1f} ms of "
+        f"CPU per key with the live updates between them ({cpu / wall * 100:.1f}% of a core)")
+
+
+async def active(app: Any, seconds: float, name: str, profile: str | None) -> str:
+    """CPU share of the live updates on the current screen while the user counts as typing
+    (the full refresh rate) but presses nothing."""
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    w0, t0 = time.monotonic(), time.thread_time()
+    while time.monotonic() - w0 < seconds:
+        app.last_input = time.monotonic()  # as if a key had just come
+        await asyncio.sleep(0.5)
+    share = (time.thread_time() - t0) / (time.monotonic() - w0) * 100
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    return f"live updates at the full rate, {name}: {share:.2f}% of one core"
+
+
 # ---------------------------------------------------------------- the console
 
 
@@ -132,7 +188,8 @@ async def run_console_bench(args: argparse.Namespace) -> None:
     from hmc_tui.app import HmcApp
     from hmc_tui.config import Config
 
-    console = make_console(args.frame, live=bool(args.idle) or args.live)
+    console = make_console(args.frame, live=bool(args.idle or args.paced or args.active)
+                           or args.live)
     app = HmcApp(console, config=Config())
     modes = {"1": "overview", "2": "pools", "3": "vios", "4": "events", "5": "vnet"}
     try:
@@ -149,6 +206,15 @@ async def run_console_bench(args: argparse.Namespace) -> None:
                                        lambda key: app.current_mode == modes[key],
                                        args.profile)
                 report(f"hmc-tui, {args.frame} frame", costs)
+            if args.paced:
+                await paced(pilot, args.paced, lambda key: app.current_mode == modes[key],
+                            None if args.switches else args.profile)
+            if args.active:
+                for key in "21":
+                    await pilot.press(key)
+                    await settle(pilot)
+                    say(await active(app, args.active, modes[key], args.profile and
+                                     f"{args.profile}.{modes[key]}"))
             if args.idle:
                 await pilot.press("1")
                 await settle(pilot)
@@ -223,6 +289,11 @@ def main() -> None:
                         help="seconds of idle CPU sampling (the engine live)")
     parser.add_argument("--live", action="store_true",
                         help="the engine clock in real time during the switches too")
+    parser.add_argument("--paced", type=float, default=0.0,
+                        help="seconds of keys every 0.5-1.5 s with the engine live")
+    parser.add_argument("--active", type=float, default=0.0,
+                        help="seconds on Pools, then on Overview, the engine live and the "
+                        "user counted as typing (the full refresh rate), no key pressed")
     parser.add_argument("--profile", help="write a cProfile of the switches here")
     args = parser.parse_args()
     render_as_terminal()
