@@ -33,6 +33,8 @@ class KeptScreen(Screen[Any]):
 
     # Decorated handlers (not on_screen_*): the screens have their own on_screen_resume, and
     # Textual calls each class's handlers, subclasses first, Screen's own last.
+    # Mounting styled every widget; the first resume would do it all again.
+    @on(events.Mount)
     @on(events.ScreenSuspend)
     def _remember_styles(self) -> None:
         self._kept_styles = style_state(self.app)

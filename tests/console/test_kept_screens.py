@@ -58,6 +58,14 @@ async def test_a_switch_back_restyles_nothing(app: HmcApp,
         await assert_fully_styled(app)
 
 
+async def test_every_screen_is_fully_styled_on_its_first_visit(app: HmcApp) -> None:
+    async with app.run_test(size=(120, 35)) as pilot:
+        for key in "23451":
+            await pilot.press(key)
+            await pilot.pause()
+            await assert_fully_styled(app)
+
+
 async def test_a_theme_changed_while_away_is_applied_on_return(app: HmcApp) -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         table = app.screen.query_one(PartitionTable)
