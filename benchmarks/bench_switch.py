@@ -24,8 +24,9 @@ thread's (`time.thread_time`): the asyncio loop the console runs on; an engine c
   updates cost on each screen while someone works;
 - --idle S: CPU share of one core over S seconds with the engine live (real time) and
   nobody typing, the app's own timers pacing the refresh (ACTIVE_FOR, IDLE_INTERVAL);
-- --profile FILE: a cProfile of the switches (or of the paced keys with --switches 0), a
-  pstats file (`python -m pstats FILE`).
+- --profile FILE: a cProfile of the switches (or, with --switches 0, of the paced keys, of
+  each screen's --active period as FILE.SCREEN, or of the idle period), a pstats file
+  (`python -m pstats FILE`).
 """
 
 from __future__ import annotations
@@ -219,9 +220,18 @@ async def run_console_bench(args: argparse.Namespace) -> None:
                 await pilot.press("1")
                 await settle(pilot)
                 await asyncio.sleep(7)  # past ACTIVE_FOR: the idle pace
+                profiler = None
+                if args.profile and not (args.switches or args.paced or args.active):
+                    import cProfile
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 w0, t0 = time.monotonic(), time.thread_time()
                 await asyncio.sleep(args.idle)
                 share = (time.thread_time() - t0) / (time.monotonic() - w0) * 100
+                if profiler is not None:
+                    profiler.disable()
+                    profiler.dump_stats(args.profile)
                 say(f"idle, {args.frame} frame, overview: {share:.2f}% of one core "
                       f"(UI thread, {args.idle:g} s)")
     finally:
