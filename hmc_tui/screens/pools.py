@@ -28,6 +28,7 @@ from hmc_tui.hmccli.lshwres import physical_pool_size
 from hmc_tui.screens.host import console_host
 from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.widgets.footer import Footer
+from hmc_tui.widgets.line_cached_table import LineCachedDataTable
 from hmc_tui.widgets.partition_table import PHYSC_SECONDS
 from hmc_tui.widgets.pool_data import (
     EntitledHistory,
@@ -137,7 +138,8 @@ class PoolsScreen(KeptScreen):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Static("", id="pools-clock")
-        table: DataTable[str] = DataTable(id="pools-table", cursor_type="row")
+        # Its live cells change every second: only their lines are drawn again.
+        table = LineCachedDataTable(id="pools-table", cursor_type="row")
         yield table
         yield Static(POOLS_LEGEND, id="pools-legend")
         yield PoolGraph(id="pools-graph")
