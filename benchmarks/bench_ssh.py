@@ -16,7 +16,11 @@ real console, and then, while every session types one key every 0.5-1.5 s:
 - CPU used by the service process and by all consoles over the window (and by the
   consoles over 5 s before it, when nobody has typed for 8 s: live updates alone);
 - console start: SSH login to the first screen, p50/max, and the CPU seconds a console used
-  to get there (load-independent: what one more login costs).
+  to get there (load-independent: what one more login costs);
+- ms/key: the consoles' CPU over the typing window divided by the keys typed, the live
+  updates between keys included (load-independent: what a key costs the machine);
+- --profile DIR: each forked console writes a cProfile of its UI thread to DIR/nN when it
+  exits (a sitecustomize.py put first on the service's PYTHONPATH); printed summed.
 """
 
 from __future__ import annotations
@@ -214,7 +218,59 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[str, float]:
+PROFILE_SITE = """\
+# Written by benchmarks/bench_ssh.py --profile: every console forked by the template
+# (hmc_tui/service/prefork.py) profiles its main thread, the UI, until it exits.
+import atexit
+import cProfile
+import os
+import signal
+
+
+def _profile_console() -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+
+    def dump() -> None:
+        profiler.disable()
+        profiler.dump_stats(os.path.join({out!r}, f"console-{{os.getpid()}}.prof"))
+
+    def hung_up(signum: int, _frame: object) -> None:  # the SSH session closed
+        dump()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    atexit.register(dump)
+    signal.signal(signal.SIGHUP, hung_up)
+
+
+os.register_at_fork(after_in_child=_profile_console)
+"""
+
+
+def profile_site(out: Path) -> Path:
+    """A directory whose sitecustomize.py makes forked consoles write a cProfile to `out`
+    (put first on the service's PYTHONPATH, which the template and its consoles inherit)."""
+    site = out / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "sitecustomize.py").write_text(PROFILE_SITE.format(out=str(out)))
+    return site
+
+
+def print_profile(out: Path, keys: int) -> None:
+    import pstats
+
+    files = sorted(str(p) for p in out.glob("console-*.prof"))
+    if not files:
+        print(f"no console profiles in {out} (consoles spawned, not forked?)")
+        return
+    stats = pstats.Stats(*files)
+    print(f"cProfile of {len(files)} consoles' UI threads ({keys} keys), in {out}:")
+    stats.sort_stats("cumulative").print_stats(40)
+
+
+async def run(n: int, window: float, command: str, frame: str = "demo",
+              profile: Path | None = None) -> dict[str, float]:
     home = Path(tempfile.mkdtemp(prefix="hmcb", dir="/tmp"))
     frame_args: list[str] = []
     if frame == "large":  # benchmarks/frames.py: 1000 partitions in 64 pools
@@ -226,6 +282,8 @@ async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[
     env = dict(os.environ, HMC_TUI_DATA_DIR=str(home / "data"),
                HMC_TUI_STATE_DIR=str(home / "state"), HMC_TUI_CONFIG_DIR=str(home / "cfg"),
                PYTHONPATH=str(REPO))
+    if profile is not None:
+        env["PYTHONPATH"] = f"{profile_site(profile)}{os.pathsep}{REPO}"
     os.environ.update({k: env[k] for k in ("HMC_TUI_DATA_DIR", "HMC_TUI_STATE_DIR",
                                            "HMC_TUI_CONFIG_DIR")})
     UserStore(home / "data" / "users.toml").add("bench", "hmcoperator", password=PASSWORD)
@@ -295,6 +353,10 @@ async def run(n: int, window: float, command: str, frame: str = "demo") -> dict[
             "max": max(latencies, default=float("nan")) * 1000,
             "service_cpu": cpu[service.pid] / wall * 100,
             "consoles_cpu": sum(v for k, v in cpu.items() if k != service.pid) / wall * 100,
+            # Console CPU per key typed, the live updates between keys included: what the
+            # consoles' share of the cores is made of, whatever the machine's load.
+            "cpu_per_key": sum(v for k, v in cpu.items() if k != service.pid) * 1000
+            / max(len(latencies), 1),
             "idle_cpu": idle_cpu,
         }
     finally:
@@ -316,26 +378,36 @@ def main() -> None:
                         help="the real console, or a stub without Textual (path baseline)")
     parser.add_argument("--frame", choices=("demo", "large"), default="demo",
                         help="the demo frame, or benchmarks/frames.py's 1000 partitions")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="every forked console writes a cProfile of its UI thread to DIR "
+                        "when it exits; their sum is printed after each N")
     args = parser.parse_args()
     command = console_command(args.console)
     print(f"console: {command}")
     print(f"frame: {args.frame}; machine: {os.cpu_count()} CPUs, "
           f"load before {os.getloadavg()[0]:.2f}")
     header = ("N", "ratio", "RSS MB", "PSS MB", "tmpl PSS", "svc MB", "keys", "p50 ms",
-              "p95 ms", "max ms", "lost", "svc CPU%", "cons CPU%", "idle CPU%", "start s",
-              "start CPU")
+              "p95 ms", "max ms", "lost", "svc CPU%", "cons CPU%", "ms/key", "idle CPU%",
+              "start s", "start CPU")
     print("  ".join(f"{h:>9}" for h in header))
     for n in args.sessions:
-        r = asyncio.run(run(n, args.window, command, args.frame))
+        out = None
+        if args.profile is not None:
+            out = args.profile / f"n{n}"
+            shutil.rmtree(out, ignore_errors=True)
+        r = asyncio.run(run(n, args.window, command, args.frame, out))
         cells = (f"{r['sessions']:.0f}" + (f" ({r['failed']:.0f} failed)" if r["failed"] else ""),
                  f"{r['ratio']:.3f}", f"{r['rss']:.1f}", f"{r['pss']:.1f}",
                  f"{r['template_pss']:.1f}",
                  f"{r['service_rss']:.1f}", f"{r['keys']:.0f}", f"{r['p50']:.0f}",
                  f"{r['p95']:.0f}", f"{r['max']:.0f}", f"{r['timeouts']:.0f}",
-                 f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}", f"{r['idle_cpu']:.0f}",
+                 f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}",
+                 f"{r['cpu_per_key']:.0f}", f"{r['idle_cpu']:.0f}",
                  f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}", f"{r['start_cpu']:.2f}")
         print("  ".join(f"{c:>9}" for c in cells) + f"  load {os.getloadavg()[0]:.2f}",
               flush=True)
+        if out is not None:
+            print_profile(out, int(r["keys"]))
 
 
 if __name__ == "__main__":

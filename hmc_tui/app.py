@@ -78,7 +78,7 @@ from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.system_view import SystemView
 from hmc_tui.terminals import Terminals
-from hmc_tui.textual_compat import route_unhandled_exceptions
+from hmc_tui.textual_compat import route_unhandled_exceptions, share_css_parses
 from hmc_tui.widgets.partition_table import COLUMNS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 
@@ -157,6 +157,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
     def __init__(self, console: Console, *, config: Config | None = None,
                  refresh_hz: float = 5.0) -> None:
+        share_css_parses()  # a first visit to a screen parsed all the CSS again, twice
         super().__init__()
         # Several managed systems: the screens see one at a time (hmc_tui/system_view.py)
         self.system_view = SystemView(console) if console.snapshot().several else None

@@ -14,10 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
+from textual.cache import LRUCache
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
 from textual.notifications import Notification
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "route_unhandled_exceptions", "show_toast", "withdraw_toast"]
+__all__ = ["Toast", "route_unhandled_exceptions", "share_css_parses", "show_toast",
+           "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -53,3 +57,44 @@ def route_unhandled_exceptions(app: App[Any], handler: Callable[[Exception], Non
         raise RuntimeError(f"this Textual has no App.{HANDLE_EXCEPTION}: update textual_compat")
     # An instance attribute shadows the method: Textual calls `app._handle_exception(error)`.
     setattr(app, HANDLE_EXCEPTION, handler)
+
+
+# ---------------------------------------------------------------- one CSS parse per process
+# Textual parses its whole stylesheet again (every widget's DEFAULT_CSS, the app's file) each
+# time it is refreshed: a new screen shown for the first time, a widget class mounted for the
+# first time, a theme. `Stylesheet.reparse` starts from a fresh Stylesheet, whose parse cache
+# is empty, so nothing parsed before is reused: 10-60 ms per refresh, two or three per first
+# visit to a screen. Parsing is a pure function of the CSS text, where it came from and the
+# theme's variables; this cache keeps its result for the process (and, made before a fork,
+# for its children).
+
+PARSE_RULES = "_parse_rules"  # Stylesheet's parse of one source, spelt once for the tests
+SHARED_PARSES = 1024  # (source, variables) results kept: every source under a few themes
+_parsed: LRUCache[tuple[object, ...], list[RuleSet]] = LRUCache(SHARED_PARSES)
+_variables_key: list[Any] = [None, ()]  # the last variables dict seen, and its key
+
+
+def _variables_of(stylesheet: Stylesheet) -> tuple[tuple[str, str], ...]:
+    variables = stylesheet._variables
+    if variables is not _variables_key[0]:  # a theme's variables: one dict, many parses
+        _variables_key[0], _variables_key[1] = variables, tuple(sorted(variables.items()))
+    return _variables_key[1]
+
+
+def share_css_parses() -> None:
+    """From now on every Stylesheet of this process reuses the parses of every other."""
+    original = getattr(Stylesheet, PARSE_RULES)
+    if getattr(original, "shared", False):
+        return
+
+    def parse_rules(self: Stylesheet, css: str, read_from: Any, is_default_rules: bool = False,
+                    tie_breaker: int = 0, scope: str = "") -> list[RuleSet]:
+        key = (css, read_from, is_default_rules, tie_breaker, scope, _variables_of(self))
+        rules = _parsed.get(key)
+        if rules is None:
+            rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
+            _parsed[key] = rules
+        return rules
+
+    parse_rules.shared = True  # type: ignore[attr-defined]
+    setattr(Stylesheet, PARSE_RULES, parse_rules)

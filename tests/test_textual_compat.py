@@ -22,8 +22,13 @@ import re
 import textwrap
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import pytest
+import textual.css.stylesheet as stylesheet_module
 from textual.app import App, ComposeResult
+from textual.color import Color
+from textual.css.stylesheet import Stylesheet
 from textual.message_pump import MessagePump
 from textual.notifications import Notification
 from textual.screen import ModalScreen, Screen
@@ -31,8 +36,10 @@ from textual.widgets import Label
 
 import hmc_tui
 from hmc_tui.textual_compat import (
+    PARSE_RULES,
     Toast,
     ToastRack,  # the module's private import, re-used here
+    share_css_parses,
     show_toast,
     withdraw_toast,
 )
@@ -135,7 +142,7 @@ def test_the_checks_find_a_planted_use() -> None:
 # ---------------------------------------------------------------- hmc_tui/textual_compat.py
 # One test per private symbol it touches: App._notifications, App._refresh_notifications,
 # App._unnotify, App._handle_exception, textual.widgets._toast.ToastRack (and its show()),
-# Toast.
+# Toast, Stylesheet._parse_rules and Stylesheet._variables.
 
 
 class ToastApp(App[None]):
@@ -155,7 +162,8 @@ def toasts(screen: Screen[object]) -> list[str]:
 def test_the_compat_module_touches_exactly_these_private_names() -> None:
     text = COMPAT.read_text(encoding="utf-8")
     used = set(re.findall(r"\b(?:app\.|rack\.)?(_[a-z]\w*)", text)) - {"_toast"}
-    assert used == {"_notifications", "_refresh_notifications", "_unnotify", "_handle_exception"}
+    assert used == {"_notifications", "_refresh_notifications", "_unnotify", "_handle_exception",
+                    "_parse_rules", "_variables", "_parsed", "_variables_key", "_variables_of"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -203,3 +211,45 @@ async def test_withdraw_toast_clears_the_screen_below_a_dialog() -> None:
         withdraw_toast(app, note)
         await pilot.pause()
         assert not any("step 1" in t for t in toasts(below))
+
+
+CSS_SOURCE = "Label { color: $accent; padding: 0 1; }"
+
+
+def test_stylesheet_parse_rules_and_variables_are_what_the_shared_cache_wraps() -> None:
+    """Stylesheet._parse_rules(css, read_from, is_default_rules, tie_breaker, scope) parses
+    one source with the theme's variables, Stylesheet._variables."""
+    sheet = Stylesheet(variables={"accent": "red"})
+    assert sheet._variables == {"accent": "red"}
+    assert callable(getattr(Stylesheet, PARSE_RULES))
+    rules = sheet._parse_rules(CSS_SOURCE, ("test", "CSS"), False, 0, "")
+    assert [r.selectors for r in rules] == ["Label"]
+
+
+def test_shared_css_parses_are_reused_by_a_new_stylesheet_and_keyed_by_variables(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    share_css_parses()
+    share_css_parses()  # twice: wrapped once
+    parsed: list[str] = []
+    real_parse = stylesheet_module.parse
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        parsed.append(args[1])
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(stylesheet_module, "parse", counting)
+    source = CSS_SOURCE + " /* shared-cache test */"
+    red = {"accent": "red"}
+    first = Stylesheet(variables=red)
+    first.add_source(source, ("test", "shared"))
+    first.parse()
+    again = Stylesheet(variables=dict(red))  # what reparse does: a new Stylesheet
+    again.add_source(source, ("test", "shared"))
+    again.parse()
+    assert parsed == [source]  # parsed once
+    assert again.rules[0].styles.color == first.rules[0].styles.color == Color.parse("red")
+    blue = Stylesheet(variables={"accent": "blue"})  # another theme: parsed for it
+    blue.add_source(source, ("test", "shared"))
+    blue.parse()
+    assert parsed == [source, source]
+    assert blue.rules[0].styles.color == Color.parse("blue")

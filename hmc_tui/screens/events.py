@@ -15,13 +15,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from engine.journal import Event
 from engine.ops import CloseServiceEvent
 from engine.snapshot import Snapshot
 from hmc_tui.screens.host import console_host
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.widgets.event_table import MAX_ROWS, EventTable, event_when, matches
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
@@ -41,7 +41,7 @@ class FilterInput(Input):
             screen.close_filter()
 
 
-class EventsScreen(Screen):
+class EventsScreen(KeptScreen):
     """The journal of operations and state changes."""
 
     TITLE = "Events"

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from engine.snapshot import Snapshot
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.screens.partition_actions import PartitionActions
 from hmc_tui.screens.sort_picker import SortPicker
 from hmc_tui.screens.system import SystemScreen
@@ -21,7 +22,7 @@ from hmc_tui.widgets.system_header import SystemHeader
 LABELS = {c.key: c.label for c in COLUMNS}
 
 
-class OverviewScreen(PartitionActions):
+class OverviewScreen(PartitionActions, KeptScreen):
     HELP_GROUP = "Overview"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="overview.filter"),

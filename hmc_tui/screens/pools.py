@@ -11,13 +11,13 @@ refresh with nothing new only patches the cells whose text changed.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from engine.model import Frame
@@ -26,7 +26,10 @@ from engine.snapshot import PoolLive, Snapshot
 from hmc_tui.console import Console
 from hmc_tui.hmccli.lshwres import physical_pool_size
 from hmc_tui.screens.host import console_host
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.widgets.footer import Footer
+from hmc_tui.widgets.line_cached_table import LineCachedDataTable
+from hmc_tui.widgets.partition_table import PHYSC_SECONDS
 from hmc_tui.widgets.pool_data import (
     EntitledHistory,
     history_label,
@@ -40,6 +43,7 @@ from hmc_tui.widgets.status_bar import StatusBar
 
 SPEEDS = (1.0, 10.0, 60.0, 600.0, 3600.0)  # engine seconds per wall second
 TREND_POINTS = 12
+LIVE_SECONDS = PHYSC_SECONDS  # wall seconds between repaints of the live figures
 POOL_COLUMNS = (  # key, label, width: 80 columns must hold the whole table
     ("id", "ID", 3),
     ("name", "Pool", 12),
@@ -84,7 +88,7 @@ class PoolView:
     series: PoolSeries
 
 
-class PoolsScreen(Screen):
+class PoolsScreen(KeptScreen):
     """Shared processor pools: live figures, utilisation graph, busiest partitions, clock."""
 
     TITLE = "Pool utilisation"
@@ -129,11 +133,13 @@ class PoolsScreen(Screen):
         self._cells: dict[tuple[int, str], str] = {}
         self._snap: Snapshot | None = None
         self._texts: dict[str, str] = {}
+        self._live_at = 0.0  # monotonic time the live figures were last shown
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Static("", id="pools-clock")
-        table: DataTable[str] = DataTable(id="pools-table", cursor_type="row")
+        # Its live cells change every second: only their lines are drawn again.
+        table = LineCachedDataTable(id="pools-table", cursor_type="row")
         yield table
         yield Static(POOLS_LEGEND, id="pools-legend")
         yield PoolGraph(id="pools-graph")
@@ -170,7 +176,8 @@ class PoolsScreen(Screen):
         self._version = snap.version
         self._snap = snap
         with self.app.batch_update():
-            if snap.frame_version != self._frame_version:
+            structural = snap.frame_version != self._frame_version
+            if structural:
                 self._frame_version = snap.frame_version
                 self._sync_pool_rows(snap.frame)
                 if snap.frame.system.sample_rate != self._rate:  # chlparutil -r config
@@ -180,10 +187,19 @@ class PoolsScreen(Screen):
             for pid in self._pools:
                 entitled = live[pid].entitled if pid in live else snap.frame.pool_entitled(pid)
                 self._view(pid).entitled.observe(snap.time, entitled)
-            if force or snap.time >= self._next_fetch:
+            fetched = force or snap.time >= self._next_fetch
+            if fetched:
                 self._fetch(snap)
-            self._update_pool_cells(snap, live)
-            self._update_selected(snap, live.get(self.pool_id))
+            # The live figures (every pool's used and available cores, the busiest
+            # partitions) move with every snapshot, 5 a second; DataTable draws the whole
+            # table again for any changed cell. Shown once a second, as the overview's physc
+            # column; a stepped clock (tests, replay) moves only on purpose: every step shown.
+            now = time.monotonic()
+            if (fetched or structural or snap.clock.mode == "stepped"
+                    or now - self._live_at >= LIVE_SECONDS):
+                self._live_at = now
+                self._update_pool_cells(snap, live)
+                self._update_selected(snap, live.get(self.pool_id))
             self._update_clock(snap)
 
     # ------------------------------------------------------------------ pools table
@@ -285,7 +301,8 @@ class PoolsScreen(Screen):
         if self._texts.get(selector) == text:
             return False
         self._texts[selector] = text
-        self.query_one(selector, Static).update(text)
+        # One line each (height 1 in the CSS): a new text needs no layout of the screen.
+        self.query_one(selector, Static).update(text, layout=False)
         return True
 
     # ------------------------------------------------------------------ selection

@@ -13,13 +13,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from engine.model import Frame
 from engine.snapshot import Snapshot
 from hmc_tui.formatting import mem_gb
 from hmc_tui.screens.host import console_host
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.widgets.status_bar import StatusBar
 
 COLUMNS = ("Name", "State", "MTMS", "Model", "Proc avail", "Mem avail GB", "Running",
@@ -48,7 +48,7 @@ def system_row(frame: Frame) -> tuple[str, ...]:
             attention(frame) or "-")
 
 
-class SystemsScreen(Screen):
+class SystemsScreen(KeptScreen):
     """Every managed system; Enter opens one."""
 
     TITLE = "All Systems"

@@ -16,7 +16,6 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Static, Tree
 
 from engine import vios as names
@@ -28,6 +27,7 @@ from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.screens.dialogs.confirm import ConfirmDialog
 from hmc_tui.screens.host import console_host
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.vios_dialogs import LoadOpticalDialog, MapNpivDialog, MapVscsiDialog
@@ -51,7 +51,7 @@ HINTS = {
 }
 
 
-class ViosScreen(Screen):
+class ViosScreen(KeptScreen):
     """Virtual I/O Servers: vSCSI, NPIV and SEA mappings of every VIOS of the frame."""
 
     TITLE = "VIOS adapter mapping"

@@ -16,11 +16,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from engine.snapshot import Snapshot
 from hmc_tui.screens.host import console_host
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 from hmc_tui.widgets.vnet_model import VlanRow, vlan_rows, vswitches
@@ -71,7 +71,7 @@ def row_cells(row: VlanRow, table: VnetTable) -> tuple[Text | str, ...]:
     return (row.vswitch, str(row.vlan), members, bridged, modes, state)
 
 
-class VnetScreen(Screen[None]):
+class VnetScreen(KeptScreen):
     """Virtual switches, VLANs, who is on each and which SEA bridges it."""
 
     TITLE = "Virtual networks"

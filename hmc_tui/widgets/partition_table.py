@@ -287,18 +287,19 @@ class PartitionTable(RowTable):
     # ------------------------------------------------------------------ internals
     def _update_physc(self, physc: dict[int, float]) -> None:
         """The live-only path: nothing but physc can have changed."""
-        moved = False
+        changed = []
+        values, rows = self._values, self.rows
         for p in self._active:
             text = physc_text(p, physc)
-            old = self._values[p.id]
+            old = values[p.id]
             if old[PHYSC] == text:
                 continue
             new = (*old[:PHYSC], text)
-            self._values[p.id] = new
-            if p.id in self.rows:
-                self.update_row(p.id, new)
-                moved = True
-        if moved and self.sort_column == "physc":
+            values[p.id] = new
+            if p.id in rows:
+                changed.append((p.id, new))
+        self.update_rows(changed)
+        if changed and self.sort_column == "physc":
             self._live_resort()
 
     def _live_resort(self) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from textual.widgets import DataTable
-
 from engine.model import Frame, Partition
+from hmc_tui.widgets.line_cached_table import LineCachedDataTable
 
 BAR = " ▏▎▍▌▋▊▉█"  # eighths of a cell filled from the left
 BAR_WIDTH = 12
@@ -49,7 +48,7 @@ def row_cells(rank: int, p: Partition, physc: float, pool_size: float) -> tuple[
             f"{physc:.2f}", entc, bar(share))
 
 
-class PoolMembersTable(DataTable):
+class PoolMembersTable(LineCachedDataTable):
     """Top-N partitions of one pool by physical cores used."""
 
     DEFAULT_CSS = """

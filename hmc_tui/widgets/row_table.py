@@ -171,14 +171,20 @@ class RowTable(ScrollView, can_focus=True):
 
     def update_row(self, key: int, values: Values) -> None:
         """New texts for a shown row; repaints its line if it is on screen and shows a change."""
-        old = self.rows.get(key)
-        if old is None or old == values:
-            return
-        self.rows[key] = values
-        if any(old[i] != values[i] for i, _, _, _ in self._layout):
+        self.update_rows(((key, values),))
+
+    def update_rows(self, changes: Iterable[tuple[int, Values]]) -> None:
+        """`update_row` for many rows (the window on screen is looked up once)."""
+        top = round(self.scroll_offset.y)
+        bottom = top + self.size.height - 1
+        layout = self._layout
+        for key, values in changes:
+            old = self.rows.get(key)
+            if old is None or old == values:
+                continue
+            self.rows[key] = values
             index = self._position[key]
-            top = round(self.scroll_offset.y)
-            if top <= index < top + self.size.height - 1:
+            if top <= index < bottom and any(old[i] != values[i] for i, _, _, _ in layout):
                 self.refresh_line(index + 1)
 
     def move_cursor(self, row: int, *, scroll: bool = True) -> None:

@@ -20,6 +20,11 @@ from hmc_tui.console import Console
 from hmc_tui.screens.host import console_host
 
 
+def shown_time(snap: Snapshot) -> str:
+    """Engine time as the status line shows it (to the second)."""
+    return f"{snap.wall:%Y-%m-%d %H:%M:%S}"
+
+
 def clock_label(snap: Snapshot) -> str:
     clock = snap.clock
     if clock.paused:
@@ -73,9 +78,11 @@ class StatusBar(Widget):
         self._snap = snap
         actor = console_host(self).hmc_console.actor
         recording = self._is_recording()
+        # The clock shows whole seconds: snapshots come 5 times a second, and a repaint of
+        # the line for each (every screen has one) was most of what a live screen cost.
         if old is None or actor != self._actor or recording != self._recording or (
-                old.time, old.clock, old.in_flight, old.frame.mtms) != (
-                snap.time, snap.clock, snap.in_flight, snap.frame.mtms):
+                shown_time(old), old.clock, old.in_flight, old.frame.mtms) != (
+                shown_time(snap), snap.clock, snap.in_flight, snap.frame.mtms):
             self.refresh()
 
     def _is_recording(self) -> bool:
@@ -90,7 +97,7 @@ class StatusBar(Widget):
         actor = self._actor = console.actor
         user = f"{actor.user} ({actor.role})"
         left = Text.assemble(
-            " ", (f"{snap.wall:%Y-%m-%d %H:%M:%S}", "bold"), "  ", clock_label(snap),
+            " ", (shown_time(snap), "bold"), "  ", clock_label(snap),
             "  │  ", user, others_label(console),
         )
         if snap.several:  # which managed system this screen is about

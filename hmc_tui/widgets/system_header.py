@@ -77,7 +77,7 @@ class SystemHeader(Widget):
         super().__init__(id=id)
         self._snap: Snapshot | None = None
         self._key: tuple[object, ...] = ()
-        self._figures: tuple[Frame, float, int] | None = None
+        self._figures: tuple[int, float, int] | None = None
         self._cached: tuple[tuple[object, ...], list[Text]] | None = None
 
     def show_snapshot(self, snap: Snapshot) -> None:
@@ -91,10 +91,12 @@ class SystemHeader(Widget):
         self._key = key
         self.refresh(layout=structural)
 
-    def _available(self, frame: Frame) -> tuple[float, int]:
-        # O(partitions): computed once per frame change, not per render.
-        if self._figures is None or self._figures[0] is not frame:
-            self._figures = (frame, frame.avail_proc_units(), frame.avail_mem())
+    def _available(self, snap: Snapshot) -> tuple[float, int]:
+        # O(partitions): computed once per frame change, not per render (each snapshot
+        # carries a new Frame object, its clock moved; the version says what changed).
+        if self._figures is None or self._figures[0] != snap.frame_version:
+            frame = snap.frame
+            self._figures = (snap.frame_version, frame.avail_proc_units(), frame.avail_mem())
         return self._figures[1], self._figures[2]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -122,7 +124,7 @@ class SystemHeader(Widget):
         frame = snap.frame
         s = frame.system
         hw = frame.hardware
-        procs, mem = self._available(frame)
+        procs, mem = self._available(snap)
         label = self.get_component_rich_style("system-header--label", partial=True)
         state = self.get_component_rich_style(
             "system-header--ok" if s.state == "Operating" else "system-header--warning",

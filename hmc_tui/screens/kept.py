@@ -1,0 +1,46 @@
+"""Screens that are built once and kept (the app's modes): no restyling on every visit.
+
+Textual resumes a screen switched to with `ScreenResume(refresh_styles=True)`: the whole
+screen's CSS is applied again, every node and every component class, and every widget is told
+its style changed, so each one drops its rendered lines (DataTable's cell cache, RowTable's
+line cache) and draws everything again. Measured on the demo frame at 120x35, that was about
+two thirds of the CPU of a "1"/"2" switch. Textual keeps a suspended screen's styles current
+itself (a class, pseudo-class, focus or hover change restyles the node at once; a theme or CSS
+change restyles the screen when it is switched to), except for what depends on the app as a
+whole: whether the terminal has focus (Textual restyles only the current screen when that
+changes) and the theme. So a kept screen asks for the restyle only when one of those changed
+since it was last shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events, on
+from textual.app import App
+from textual.screen import Screen
+
+
+def style_state(app: App[Any]) -> tuple[object, ...]:
+    """What a suspended screen's styles depend on and Textual does not restyle it for."""
+    return (app.theme, app.app_focus, app.stylesheet)
+
+
+class KeptScreen(Screen[Any]):
+    """A screen that is switched away from and back to (a mode), not rebuilt."""
+
+    _kept_styles: tuple[object, ...] | None = None  # style_state when it was suspended
+
+    # Decorated handlers (not on_screen_*): the screens have their own on_screen_resume, and
+    # Textual calls each class's handlers, subclasses first, Screen's own last.
+    # Mounting styled every widget; the first resume would do it all again.
+    @on(events.Mount)
+    @on(events.ScreenSuspend)
+    def _remember_styles(self) -> None:
+        self._kept_styles = style_state(self.app)
+
+    @on(events.ScreenResume)
+    def _skip_restyle(self, event: events.ScreenResume) -> None:
+        # Screen's own handler (it runs after this one) reads the flag.
+        if self._kept_styles is not None and self._kept_styles == style_state(self.app):
+            event.refresh_styles = False

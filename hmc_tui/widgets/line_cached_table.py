@@ -1,0 +1,70 @@
+"""A DataTable whose lines are drawn again only when what they show changed.
+
+Textual's DataTable keys every cache it has (cells, rows, lines) on a count of updates: one
+`update_cell` makes it draw every cell of the table again, each through Rich's renderer. The
+Pools screen patches a few cells of two tables every second (the live figures), and that
+whole-table redraw was most of what the screen cost while someone worked (about 20 ms each
+time on two cores shared by fifty consoles). This table keeps each rendered line under what
+decides its look: the texts of its row, its position, the scroll, the size, the cursor and
+hover positions and the widget's pseudo-classes (focus); a style change (theme, focus, CSS)
+empties it. A line whose key is unchanged is DataTable's own earlier output.
+
+Only rows of plain strings are kept (what the Pools tables hold); a row with a Rich Text or
+another renderable, a mouse over the table, fixed rows or columns, or rows taller than one line
+are drawn by DataTable itself, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from textual.cache import LRUCache
+from textual.strip import Strip
+from textual.widgets import DataTable
+
+LINES_KEPT = 256  # a few screenfuls of a small table, each line in a few states
+
+
+class LineCachedDataTable(DataTable[Any]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept_lines: LRUCache[Hashable, Strip] = LRUCache(LINES_KEPT)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if hasattr(self, "_kept_lines"):  # theme, focus or CSS changed: every line anew
+            self._kept_lines.clear()
+
+    def _line_key(self, y: int) -> Hashable | None:
+        """What line `y` of the widget shows, or None when DataTable must draw it itself."""
+        if self.mouse_hover or self.fixed_rows or self.fixed_columns:
+            return None
+        scroll_x, scroll_y = self.scroll_offset
+        header = self.header_height if self.show_header else 0
+        if y < header:
+            shown: Hashable = ("header", tuple(str(c.label) for c in self.ordered_columns))
+        else:
+            index = y - header + scroll_y
+            if index >= self.row_count:
+                shown = "blank"
+            else:
+                row = self.ordered_rows[index]
+                if row.height != 1:
+                    return None
+                cells = self.get_row_at(index)
+                if not all(isinstance(cell, str) for cell in cells):
+                    return None
+                shown = (index, tuple(cells))
+        return (shown, y, scroll_x, scroll_y, self.size, self.virtual_size,
+                self.cursor_coordinate, self.cursor_type, self.show_cursor,
+                self.hover_coordinate, self.zebra_stripes, self.get_pseudo_class_state())
+
+    def render_line(self, y: int) -> Strip:
+        key = self._line_key(y)
+        if key is None:
+            return super().render_line(y)
+        strip = self._kept_lines.get(key)
+        if strip is None:
+            strip = self._kept_lines[key] = super().render_line(y)
+        return strip
