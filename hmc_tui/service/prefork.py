@@ -89,10 +89,13 @@ class Prefork:
     """The template process, started on first use and again if it died."""
 
     def __init__(self, env: Mapping[str, str], cwd: str | None = None,
-                 preload: Sequence[str] = PRELOAD) -> None:
+                 preload: Sequence[str] = PRELOAD, warm: str | Path | None = None) -> None:
         self.env = dict(env)
         self.cwd = cwd
         self.preload = list(preload)
+        # The engine service's socket: the template runs a console on it once, headless,
+        # before its first fork (warmup.py); None: imports only.
+        self.warm = warm
         self.process: asyncio.subprocess.Process | None = None
         self._control: socket.socket | None = None
         self._lock = asyncio.Lock()
@@ -108,10 +111,11 @@ class Prefork:
             self._discard()
             log.warning("the console template process ended; starting a new one")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        warm = ["--warm", str(self.warm)] if self.warm is not None else []
         try:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "hmc_tui.service.prefork", str(theirs.fileno()),
-                *self.preload, pass_fds=[theirs.fileno()], env=self.env, cwd=self.cwd,
+                *warm, *self.preload, pass_fds=[theirs.fileno()], env=self.env, cwd=self.cwd,
                 stdin=asyncio.subprocess.DEVNULL, start_new_session=True)
         except BaseException:
             ours.close()
@@ -193,11 +197,16 @@ def _alive(pid: int) -> bool:
 # ---------------------------------------------------------------- the template process
 
 
-def template_main(control_fd: int, preload: Sequence[str]) -> int:
+def template_main(control_fd: int, preload: Sequence[str],
+                  warm: str | None = None) -> int:
     control = socket.socket(fileno=control_fd)
     for name in preload:
         importlib.import_module(name)
-    warm_up()
+    from hmc_tui.service.warmup import import_drivers, warm_console
+
+    import_drivers()
+    if warm is not None:
+        warm_console(warm)
     gc.collect()
     gc.freeze()  # what is shared stays shared: the collector no longer touches these pages
     wake_r, wake_w = os.pipe()
@@ -243,15 +252,6 @@ def template_main(control_fd: int, preload: Sequence[str]) -> int:
         with contextlib.suppress(OSError):
             sock.sendall(f"pid {pid}\n".encode())
         children[pid] = sock
-
-
-def warm_up() -> None:
-    """Import what every console imports only once it runs (the terminal driver and its
-    input parser), so that no child pays for it."""
-    for name in ("textual.drivers.linux_driver", "textual._xterm_parser",
-                 "textual.drivers._writer_thread", "textual.drivers._input_reader"):
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
 
 
 def _reap(children: dict[int, socket.socket]) -> None:
@@ -332,10 +332,15 @@ def _run(argv: list[str]) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or not sys.argv[1].isdigit():
-        print("usage: python -m hmc_tui.service.prefork FD [MODULE...]", file=sys.stderr)
+    args = sys.argv[1:]
+    if not args or not args[0].isdigit() or (len(args) > 1 and args[1] == "--warm"
+                                             and len(args) < 3):
+        print("usage: python -m hmc_tui.service.prefork FD [--warm SOCKET] [MODULE...]",
+              file=sys.stderr)
         return 2
-    return template_main(int(sys.argv[1]), sys.argv[2:])
+    if len(args) > 1 and args[1] == "--warm":
+        return template_main(int(args[0]), args[3:], warm=args[2])
+    return template_main(int(args[0]), args[1:])
 
 
 if __name__ == "__main__":

@@ -155,6 +155,14 @@ def console_argv(socket_path: Path) -> list[str]:
     return [sys.executable, "-m", "hmc_tui", "--connect", str(socket_path)]
 
 
+def warm_socket(argv: Sequence[str]) -> str | None:
+    """The service socket the console template warms up on (prefork.py, warmup.py): that of
+    `argv` when it is the real console (console_argv); None for any other command."""
+    if list(argv[:-1]) == [sys.executable, "-m", "hmc_tui", "--connect"]:
+        return argv[-1]
+    return None
+
+
 class HmcSshServer:
     """SSH for the engine `service`; consoles connect back to it through `socket_path`."""
 
@@ -220,7 +228,8 @@ class HmcSshServer:
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("SSH listening on %s:%d", s.host, self.port)
         if s.prefork:  # started now: it imports while nobody waits for a console yet
-            self._prefork = Prefork(_server_env(), cwd=str(Path.home()))
+            self._prefork = Prefork(_server_env(), cwd=str(Path.home()),
+                                   warm=warm_socket(self.console_command))
             await self._prefork.start()
 
     async def stop(self) -> None:

@@ -1,0 +1,76 @@
+"""What the console template process (prefork.py) does before its first fork, so that the
+consoles it forks share it instead of each doing it again.
+
+Measured in a forked SSH console at its first screen (demo frame, docs/scale.md section 6):
+24 MB private, of which only 4.6 MB were objects the console allocated (tracemalloc); the
+other 20 MB were pages of the template the console wrote to: lazily imported modules,
+the stylesheet parsed, caches filled (selectors, styles, cell widths), and the bytecode and
+type caches the interpreter specialises in place on the first runs. A console run once in
+the template, headless, to its first screen does all of that once, in shared pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hmc_tui.service.remote import RemoteConsole
+
+log = logging.getLogger(__name__)
+
+# The console's user while it warms up: local (the template is the service's own OS user at
+# its 0600 socket), the least role, a "tool" session that does nothing and lasts a second.
+WARM_USER = "hmc-tui-template"
+WARM_SIZE = (120, 35)
+WARM_TIMEOUT = 30.0  # seconds: a template that cannot warm up forks cold consoles
+
+
+def import_drivers() -> None:
+    """Import what every console imports only once it runs (the terminal and browser
+    drivers and the input parser), so that no child pays for it."""
+    for name in ("textual.drivers.linux_driver", "textual._xterm_parser",
+                 "textual.drivers._writer_thread", "textual.drivers._input_reader",
+                 "textual.drivers.web_driver", "textual.drivers._byte_stream"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def warm_console(socket_path: str | Path) -> bool:
+    """Run the console once, headless, on the engine service at `socket_path` up to its
+    first screen, then quit. True when it got there; False (and a log line) otherwise, in
+    which case the template forks consoles that warm up by themselves. No thread of it
+    survives: the template forks right after."""
+    from engine.roles import Actor
+    from hmc_tui.service.remote import RemoteConsole
+
+    try:
+        console = RemoteConsole.open(socket_path, Actor(user=WARM_USER, role="hmcviewer"),
+                                     kind="tool", restricted=True)
+    except Exception as exc:
+        log.warning("the console template could not warm up: %s", exc)
+        return False
+    try:
+        asyncio.run(asyncio.wait_for(_run(console), WARM_TIMEOUT))
+    except Exception as exc:  # a cold console still works: never stop the template for this
+        log.warning("the console template could not warm up: %s", exc)
+        return False
+    finally:
+        console.close()
+    if threading.active_count() != 1:
+        log.warning("the console template still runs %d threads after its warm-up",
+                    threading.active_count())
+    return True
+
+
+async def _run(console: RemoteConsole) -> None:
+    from hmc_tui.app import HmcApp
+
+    async with HmcApp(console).run_test(size=WARM_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.2)  # the first refresh of the live figures
