@@ -6,8 +6,9 @@ test.
 Starts `hmc-tui serve --no-ssh --web 127.0.0.1:PORT` (a subprocess, private temporary data
 dir, a free loopback port) and, in headless Chromium (Debian's chromium + chromium-driver,
 driven by Selenium), logs in `--runs` times, each in a fresh browser session: the time from
-clicking "Log in" until the page's terminal shows the overview with every partition (the
-screen is read as tests/web/browser.py reads it). Each run's console process is closed by
+clicking "Log in" until the page's terminal shows the first screen: the overview with every
+partition, or the All Systems list of the two-system demo frame (the screen is read as
+tests/web/browser.py reads it). Each run's console process is closed by
 logging out. Prints each run, the median and the maximum, and the service's CPU time.
 """
 
@@ -44,6 +45,14 @@ def free_port() -> int:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def first_screen(rows: list[str]) -> bool:
+    """The frame overview (one managed system), or the All Systems list the console opens
+    with when the frame has several (the default demo frame of `hmc-tui serve`)."""
+    if rows and "All Systems" in rows[0]:
+        return bool(row_of(rows, "Server-9080-HEX-SN78H4A21"))
+    return bool(row_of(rows, "nim01")) and "Server-9080-HEX-SN78H4A21" in rows[0]
 
 
 def main() -> int:
@@ -85,8 +94,7 @@ def main() -> int:
                 driver.find_element(By.ID, "password").send_keys(PASSWORD)
                 started = time.monotonic()
                 driver.find_element(By.ID, "login").click()
-                screen.wait_for(driver, lambda rows: bool(row_of(rows, "nim01"))
-                                and "Server-9080-HEX-SN78H4A21" in rows[0], timeout=60)
+                screen.wait_for(driver, first_screen, timeout=60)
                 times.append(time.monotonic() - started)
                 print(f"run {run + 1}: login to first screen {times[-1]:.2f} s", flush=True)
                 driver.find_element(By.ID, "logout").click()

@@ -42,6 +42,7 @@ import signal
 import socket
 import sys
 import termios
+import time
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -249,11 +250,12 @@ def template_main(control_fd: int, preload: Sequence[str],
     control = socket.socket(fileno=control_fd)
     for name in preload:
         importlib.import_module(name)
-    from hmc_tui.service.warmup import import_drivers, warm_console
+    from hmc_tui.service.warmup import FRAME_FRESH, import_drivers, refresh_frame, warm_console
 
     import_drivers()
     if warm is not None:
         warm_console(warm)
+    refreshed = time.monotonic()
     gc.collect()
     gc.freeze()  # what is shared stays shared: the collector no longer touches these pages
     wake_r, wake_w = os.pipe()
@@ -288,6 +290,9 @@ def template_main(control_fd: int, preload: Sequence[str],
                 os.close(fd)
             continue
         *stdio, status = fds
+        if warm is not None and time.monotonic() - refreshed > FRAME_FRESH:
+            refresh_frame(warm)
+            refreshed = time.monotonic()
         gc.freeze()  # what the template made since (a request) is shared as well
         pid = os.fork()
         if pid == 0:

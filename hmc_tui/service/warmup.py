@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 WARM_USER = "hmc-tui-template"
 WARM_SIZE = (120, 35)
 WARM_TIMEOUT = 30.0  # seconds: a template that cannot warm up forks cold consoles
+# The template keeps the warm-up's frame (RemoteConsole.keep_frame) so that its consoles
+# start from it, shared, and are sent only what changed since; before a fork it brings the
+# frame up to date (a diff) when the last update is older than this, so that the service
+# still keeps that frame version (it keeps 16) and what a console shares stays current.
+FRAME_FRESH = 5.0
 
 
 def import_drivers() -> None:
@@ -57,6 +62,7 @@ def warm_console(socket_path: str | Path) -> bool:
         return False
     try:
         asyncio.run(asyncio.wait_for(_run(console), WARM_TIMEOUT))
+        console.keep_frame()
     except Exception as exc:  # a cold console still works: never stop the template for this
         log.warning("the console template could not warm up: %s", exc)
         return False
@@ -65,6 +71,25 @@ def warm_console(socket_path: str | Path) -> bool:
     if threading.active_count() != 1:
         log.warning("the console template still runs %d threads after its warm-up",
                     threading.active_count())
+    return True
+
+
+def refresh_frame(socket_path: str | Path) -> bool:
+    """Bring the kept frame up to date: one snap from the service, a diff against the kept
+    version. False (and a log line) when the service cannot be reached."""
+    from engine.roles import Actor
+    from hmc_tui.service.remote import RemoteConsole
+
+    try:
+        console = RemoteConsole.open(socket_path, Actor(user=WARM_USER, role="hmcviewer"),
+                                     kind="tool", restricted=True, timeout=5.0)
+    except Exception as exc:
+        log.warning("the console template could not update its frame: %s", exc)
+        return False
+    try:
+        console.keep_frame()
+    finally:
+        console.close()
     return True
 
 
