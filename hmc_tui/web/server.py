@@ -291,7 +291,8 @@ class WebConsoleServer:
         console = WebConsole(self.console_command, actor, f"web {request.remote or '?'}",
                              write_bytes=socket.send_bytes, write_str=socket.send_str,
                              close=lambda: _close_socket(socket), download_manager=self._downloads,
-                             hangup_grace=self.settings.hangup_grace, prefork=self.prefork)
+                             hangup_grace=self.settings.hangup_grace,
+                             prefork=self.prefork if self.settings.prefork else None)
         entry = _Open(login, console, socket, time.monotonic())
         self._open.add(entry)
         watches: list[asyncio.Task[None]] = []
