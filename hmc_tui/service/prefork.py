@@ -250,9 +250,16 @@ def template_main(control_fd: int, preload: Sequence[str],
     control = socket.socket(fileno=control_fd)
     for name in preload:
         importlib.import_module(name)
-    from hmc_tui.service.warmup import FRAME_FRESH, import_drivers, refresh_frame, warm_console
+    from hmc_tui.service.warmup import (
+        FRAME_FRESH,
+        import_drivers,
+        refresh_frame,
+        share_parsed_css,
+        warm_console,
+    )
 
     import_drivers()
+    share_parsed_css()
     if warm is not None:
         warm_console(warm)
     refreshed = time.monotonic()

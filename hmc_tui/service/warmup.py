@@ -17,7 +17,7 @@ import importlib
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hmc_tui.service.remote import RemoteConsole
@@ -99,3 +99,37 @@ async def _run(console: RemoteConsole) -> None:
     async with HmcApp(console).run_test(size=WARM_SIZE) as pilot:
         await pilot.pause()
         await pilot.pause(0.2)  # the first refresh of the live figures
+
+
+# ---------------------------------------------------------------- the stylesheet, parsed once
+
+SHARED_RULES_MAX = 1024  # parsed sources kept (the console has about 110 per theme)
+
+
+def share_parsed_css() -> None:
+    """Parse each CSS source once per process and theme, not once per App: Textual keeps
+    its parse cache in one Stylesheet (and clears it when variables are set), so every
+    console parsed the same 110 sources again (about a quarter of its CPU to the first
+    screen). Installed in the template only: its consoles find the warm-up's rules, in
+    shared pages. The key holds the CSS variables, on which a parse depends."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse = Stylesheet._parse_rules
+    if getattr(parse, "shared", False):
+        return
+    shared: dict[tuple[object, ...], Any] = {}
+
+    def parse_rules(self: Stylesheet, css: str, read_from: Any, is_default_rules: bool = False,
+                    tie_breaker: int = 0, scope: str = "") -> Any:
+        key = (css, read_from, is_default_rules, tie_breaker, scope,
+               tuple(sorted(self._variables.items())))
+        rules = shared.get(key)
+        if rules is None:
+            rules = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+            if len(shared) >= SHARED_RULES_MAX:
+                shared.clear()
+            shared[key] = rules
+        return list(rules)
+
+    parse_rules.shared = True  # type: ignore[attr-defined]
+    Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
