@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # its 0600 socket), the least role, a "tool" session that does nothing and lasts a second.
 WARM_USER = "hmc-tui-template"
 WARM_SIZE = (120, 35)
+# Keys the warm-up presses after the first screen: Pools, VIOS, Events, then the overview
+# (a viewer's navigation only; every console visits these screens sooner or later).
+WARM_KEYS = ("2", "3", "4", "1")
 WARM_TIMEOUT = 30.0  # seconds: a template that cannot warm up forks cold consoles
 # The template keeps the warm-up's frame (RemoteConsole.keep_frame) so that its consoles
 # start from it, shared, and are sent only what changed since; before a fork it brings the
@@ -99,6 +102,9 @@ async def _run(console: RemoteConsole) -> None:
     async with HmcApp(console).run_test(size=WARM_SIZE) as pilot:
         await pilot.pause()
         await pilot.pause(0.2)  # the first refresh of the live figures
+        for key in WARM_KEYS:  # each screen's widgets, styles and code paths once
+            await pilot.press(key)
+            await pilot.pause()
 
 
 # ---------------------------------------------------------------- the stylesheet, parsed once
