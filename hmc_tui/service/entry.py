@@ -408,7 +408,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
             tls, fingerprint = args.web_tls or (None, "")
             web = WebConsoleServer(service, store, gate, WebSettings(
                 host=web_host, port=web_port, idle_timeout=args.idle_timeout, ssl=tls),
-                console_command=command)
+                console_command=command, prefork=ssh.prefork if ssh is not None else None)
             await web.start()
             print(f"browser console on {web.url}"
                   + (f", certificate {fingerprint}" if fingerprint else ""), flush=True)

@@ -6,15 +6,19 @@ time) and 58-75 MB PSS per console. The template process (`python -m
 hmc_tui.service.prefork FD MODULE...`) imports the console once and then only forks: a child
 shares the imported pages copy-on-write and runs the console in milliseconds.
 
-- The SSH server (`Prefork`, below) talks to the template over a SOCK_SEQPACKET socketpair:
-  one message per session with the command line, the environment and the working directory,
-  and two descriptors (SCM_RIGHTS): the session's PTY slave and one end of a status
-  socketpair, on which the template answers `pid N` at once and `exit CODE` when the child
-  ends (the template is the child's parent and reaps it).
-- The child becomes what a spawned console was: a session leader whose controlling
-  terminal is the PTY (so SIGWINCH and hang-up work as before), the PTY on fds 0-2, the
-  session's environment only, then `python ARGS` emulated with runpy (`-m MODULE ...` or a
-  script path): the console's own code and exit status are unchanged.
+- The SSH server and the browser console server (`Prefork`, below) talk to the template
+  over a SOCK_SEQPACKET socketpair: one message per session with the command line, the
+  environment, the working directory and whether stdin is the session's terminal, and four
+  descriptors (SCM_RIGHTS): the child's stdin, stdout and stderr (an SSH session's PTY
+  slave three times; three pipes for a browser console, which textual-serve's web driver
+  speaks over) and one end of a status socketpair, on which the template answers `pid N`
+  at once and `exit CODE` when the child ends (the template is the child's parent and
+  reaps it).
+- The child becomes what a spawned console was: a session leader (so the whole group can
+  be hung up), whose controlling terminal is the PTY when it has one (so SIGWINCH and
+  hang-up work as before), the descriptors on fds 0-2, the session's environment only
+  (Textual's settings read again from it), then `python ARGS` emulated with runpy (`-m
+  MODULE ...` or a script path): the console's own code and exit status are unchanged.
 - Isolation: every console is still a process of its own; a crash (or a kill) ends that
   child only. If the template itself dies, running consoles carry on (the SSH side then
   watches their pids) and the next session starts a new template.
@@ -38,6 +42,7 @@ import signal
 import socket
 import sys
 import termios
+import time
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -56,12 +61,16 @@ PRELOAD = ("hmc_tui.app", "hmc_tui.service.entry", "hmc_tui.cli", "hmc_tui.rbash
 
 class ForkedChild:
     """A console forked by the template: the part of asyncio.subprocess.Process that
-    PtySession uses (pid, returncode, wait)."""
+    PtySession and textual-serve use (pid, returncode, wait; and stdin, stdout, stderr when
+    they are pipes: `Prefork.spawn_pipes`)."""
 
     def __init__(self, pid: int, reader: asyncio.StreamReader,
                  writer: asyncio.StreamWriter) -> None:
         self.pid = pid
         self.returncode: int | None = None
+        self.stdin: asyncio.StreamWriter | None = None
+        self.stdout: asyncio.StreamReader | None = None
+        self.stderr: asyncio.StreamReader | None = None
         self._reader = reader
         self._writer = writer
         self._done: asyncio.Future[None] | None = None
@@ -89,10 +98,13 @@ class Prefork:
     """The template process, started on first use and again if it died."""
 
     def __init__(self, env: Mapping[str, str], cwd: str | None = None,
-                 preload: Sequence[str] = PRELOAD) -> None:
+                 preload: Sequence[str] = PRELOAD, warm: str | Path | None = None) -> None:
         self.env = dict(env)
         self.cwd = cwd
         self.preload = list(preload)
+        # The engine service's socket: the template runs a console on it once, headless,
+        # before its first fork (warmup.py); None: imports only.
+        self.warm = warm
         self.process: asyncio.subprocess.Process | None = None
         self._control: socket.socket | None = None
         self._lock = asyncio.Lock()
@@ -108,10 +120,11 @@ class Prefork:
             self._discard()
             log.warning("the console template process ended; starting a new one")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        warm = ["--warm", str(self.warm)] if self.warm is not None else []
         try:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "hmc_tui.service.prefork", str(theirs.fileno()),
-                *self.preload, pass_fds=[theirs.fileno()], env=self.env, cwd=self.cwd,
+                *warm, *self.preload, pass_fds=[theirs.fileno()], env=self.env, cwd=self.cwd,
                 stdin=asyncio.subprocess.DEVNULL, start_new_session=True)
         except BaseException:
             ours.close()
@@ -136,23 +149,55 @@ class Prefork:
         """Fork a console on the PTY `slave` running `argv` (`can_fork`) with exactly
         `env`. A template found dead on the way (its socket broken before it answered) is
         replaced and the request made once more."""
+        return await self._spawn(argv, env, cwd, (slave, slave, slave), tty=True)
+
+    async def spawn_pipes(self, argv: Sequence[str], env: Mapping[str, str],
+                          cwd: str | None) -> ForkedChild:
+        """Fork a console running `argv` (`can_fork`) with exactly `env`, its stdin, stdout
+        and stderr pipes to us (the child's `stdin`, `stdout`, `stderr` streams), as
+        asyncio.create_subprocess_exec(..., stdin=PIPE, stdout=PIPE, stderr=PIPE,
+        start_new_session=True) would start it."""
+        loop = asyncio.get_running_loop()
+        pipes = [os.pipe() for _ in range(3)]
+        theirs = (pipes[0][0], pipes[1][1], pipes[2][1])
+        ours = (pipes[0][1], pipes[1][0], pipes[2][0])
         try:
-            return await self._spawn_once(argv, env, cwd, slave)
+            child = await self._spawn(argv, env, cwd, theirs, tty=False)
+        except BaseException:
+            for fd in ours:
+                os.close(fd)
+            raise
+        finally:
+            for fd in theirs:
+                os.close(fd)
+        child.stdout = await _read_pipe(loop, ours[1])
+        child.stderr = await _read_pipe(loop, ours[2])
+        transport, protocol = await loop.connect_write_pipe(
+            lambda: asyncio.streams.FlowControlMixin(loop), os.fdopen(ours[0], "wb", 0))
+        child.stdin = asyncio.StreamWriter(transport, protocol, None, loop)
+        return child
+
+    async def _spawn(self, argv: Sequence[str], env: Mapping[str, str], cwd: str | None,
+                     stdio: tuple[int, int, int], tty: bool) -> ForkedChild:
+        try:
+            return await self._spawn_once(argv, env, cwd, stdio, tty)
         except OSError as exc:
             log.warning("the console template process did not answer (%s); starting a new "
                         "one", exc)
             async with self._lock:
                 self._discard()
-            return await self._spawn_once(argv, env, cwd, slave)
+            return await self._spawn_once(argv, env, cwd, stdio, tty)
 
     async def _spawn_once(self, argv: Sequence[str], env: Mapping[str, str],
-                          cwd: str | None, slave: int) -> ForkedChild:
-        request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": cwd}).encode()
+                          cwd: str | None, stdio: tuple[int, int, int],
+                          tty: bool) -> ForkedChild:
+        request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": cwd,
+                              "tty": tty}).encode()
         ours, theirs = socket.socketpair()
         try:
             async with self._lock:
                 control = await self._ensure()
-                socket.send_fds(control, [request], [slave, theirs.fileno()])
+                socket.send_fds(control, [request], [*stdio, theirs.fileno()])
         except BaseException:
             ours.close()
             raise
@@ -181,6 +226,13 @@ class Prefork:
                 await process.wait()
 
 
+async def _read_pipe(loop: asyncio.AbstractEventLoop, fd: int) -> asyncio.StreamReader:
+    reader = asyncio.StreamReader(limit=2**16, loop=loop)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader, loop=loop),
+                                 os.fdopen(fd, "rb", 0))
+    return reader
+
+
 def _alive(pid: int) -> bool:
     """Running, and not a zombie nobody reaps (an orphan's new parent may not)."""
     try:
@@ -193,11 +245,24 @@ def _alive(pid: int) -> bool:
 # ---------------------------------------------------------------- the template process
 
 
-def template_main(control_fd: int, preload: Sequence[str]) -> int:
+def template_main(control_fd: int, preload: Sequence[str],
+                  warm: str | None = None) -> int:
     control = socket.socket(fileno=control_fd)
     for name in preload:
         importlib.import_module(name)
-    warm_up()
+    from hmc_tui.service.warmup import (
+        FRAME_FRESH,
+        import_drivers,
+        refresh_frame,
+        share_parsed_css,
+        warm_console,
+    )
+
+    import_drivers()
+    share_parsed_css()
+    if warm is not None:
+        warm_console(warm)
+    refreshed = time.monotonic()
     gc.collect()
     gc.freeze()  # what is shared stays shared: the collector no longer touches these pages
     wake_r, wake_w = os.pipe()
@@ -218,40 +283,34 @@ def template_main(control_fd: int, preload: Sequence[str]) -> int:
         if control.fileno() not in ready:
             continue
         try:
-            data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 2)
+            data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 4)
         except InterruptedError:
             continue
         if not data:
             return 0  # the SSH server is gone: running consoles carry on by themselves
-        if len(fds) != 2:
+        try:
+            request = json.loads(data) if len(fds) == 4 else None
+        except ValueError:
+            request = None
+        if not isinstance(request, dict):
             for fd in fds:
                 os.close(fd)
             continue
-        slave, status = fds
-        try:
-            request = json.loads(data)
-        except ValueError:
-            os.close(slave)
-            os.close(status)
-            continue
+        *stdio, status = fds
+        if warm is not None and time.monotonic() - refreshed > FRAME_FRESH:
+            refresh_frame(warm)
+            refreshed = time.monotonic()
+        gc.freeze()  # what the template made since (a request) is shared as well
         pid = os.fork()
         if pid == 0:
-            _child(request, slave, status, [control.fileno(), wake_r, wake_w,
+            _child(request, stdio, status, [control.fileno(), wake_r, wake_w,
                                             *(s.fileno() for s in children.values())])
-        os.close(slave)
+        for fd in stdio:
+            os.close(fd)
         sock = socket.socket(fileno=status)
         with contextlib.suppress(OSError):
             sock.sendall(f"pid {pid}\n".encode())
         children[pid] = sock
-
-
-def warm_up() -> None:
-    """Import what every console imports only once it runs (the terminal driver and its
-    input parser), so that no child pays for it."""
-    for name in ("textual.drivers.linux_driver", "textual._xterm_parser",
-                 "textual.drivers._writer_thread", "textual.drivers._input_reader"):
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
 
 
 def _reap(children: dict[int, socket.socket]) -> None:
@@ -269,7 +328,8 @@ def _reap(children: dict[int, socket.socket]) -> None:
             sock.close()
 
 
-def _child(request: dict[str, Any], slave: int, status: int, inherited: list[int]) -> None:
+def _child(request: dict[str, Any], stdio: list[int], status: int,
+           inherited: list[int]) -> None:
     """In the forked child: become the session's console; never returns."""
     code = 1
     try:
@@ -279,13 +339,18 @@ def _child(request: dict[str, Any], slave: int, status: int, inherited: list[int
             with contextlib.suppress(OSError):
                 os.close(fd)
         os.setsid()
-        for target in (0, 1, 2):
-            os.dup2(slave, target)
-        if slave > 2:
-            os.close(slave)
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        for target, fd in enumerate(stdio):
+            os.dup2(fd, target)
+        for fd in set(stdio) - {0, 1, 2}:
+            os.close(fd)
+        if request.get("tty", True):
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
         os.environ.clear()
         os.environ.update(request["env"])
+        # Textual reads its settings (driver, frame rate, colours) from the environment
+        # when imported: read them again from the session's (the browser console's).
+        if "textual.constants" in sys.modules:
+            importlib.reload(sys.modules["textual.constants"])
         if request.get("cwd"):
             os.chdir(request["cwd"])
         random.seed()  # not the template's sequence, shared by every child
@@ -332,10 +397,15 @@ def _run(argv: list[str]) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or not sys.argv[1].isdigit():
-        print("usage: python -m hmc_tui.service.prefork FD [MODULE...]", file=sys.stderr)
+    args = sys.argv[1:]
+    if not args or not args[0].isdigit() or (len(args) > 1 and args[1] == "--warm"
+                                             and len(args) < 3):
+        print("usage: python -m hmc_tui.service.prefork FD [--warm SOCKET] [MODULE...]",
+              file=sys.stderr)
         return 2
-    return template_main(int(sys.argv[1]), sys.argv[2:])
+    if len(args) > 1 and args[1] == "--warm":
+        return template_main(int(args[0]), args[3:], warm=args[2])
+    return template_main(int(args[0]), args[1:])
 
 
 if __name__ == "__main__":

@@ -108,6 +108,10 @@ class Hello(Message):
     role: Role
     origin: ShortText = "local"
     kind: Literal["console", "exec", "tool"] = "console"
+    # The frame version the console starts with (a console forked from the template, which
+    # keeps a frame: prefork.py); its first snap is then a diff when the service still
+    # keeps that version. -1: none, the whole frame.
+    frame_version: int = -1
 
 
 class OpRequest(Message):

@@ -42,6 +42,10 @@ ROLE_ENV = "HMC_TUI_ROLE"
 ORIGIN_ENV = "HMC_TUI_ORIGIN"
 EVENT_LIMIT = 20_000  # the engine journal's own bound
 Listener = Callable[[str], None]
+# A frame kept for the consoles this process forks (the console template, prefork.py):
+# (service socket, frame version, frame, frames). They start from it, shared copy-on-write,
+# and the service sends them only what changed since (Hello.frame_version).
+_kept: tuple[str, int, Frame, tuple[Frame, ...]] | None = None
 
 
 class RemoteTerminal:
@@ -166,9 +170,12 @@ class RemoteConsole:
             sock.settimeout(self.timeout)
             sock.connect(str(where))
             self._reader = sock.makefile("rb")
+            kept = _kept
+            if kept is not None and kept[0] == str(where) and self._frame is None:
+                _, self._frame_version, self._frame, self._frames = kept
             self._send(p.Hello(proto=p.PROTOCOL_VERSION, user=self.actor.user,
                                role=self.actor.role, origin=self.origin,
-                               kind=self.kind))
+                               kind=self.kind, frame_version=self._frame_version))
             deadline = time.monotonic() + self.timeout
             while self._latest is None:  # welcome, then the first snapshot
                 sock.settimeout(max(0.01, deadline - time.monotonic()))
@@ -190,6 +197,13 @@ class RemoteConsole:
         self._thread = threading.Thread(target=self._read_loop, name="hmc-remote", daemon=True)
         self._thread.start()
         return self
+
+    def keep_frame(self) -> None:
+        """Keep this console's current frame for the consoles this process forks, and for
+        those of their RemoteConsoles that connect to the same service (module docstring)."""
+        global _kept
+        if self._frame is not None:
+            _kept = (str(self.socket_path), self._frame_version, self._frame, self._frames)
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> Snapshot:

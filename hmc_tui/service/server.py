@@ -316,7 +316,7 @@ class EngineService:
             return None
         session = self.open_session(actor.user, actor.role, hello.origin, hello.kind)
         client = _Client(session=session, actor=actor, writer=writer, tracked=tracked,
-                         proto=hello.proto)
+                         proto=hello.proto, sent_frame_version=hello.frame_version)
         self._clients[session.id] = client
         client.send(p.Welcome(proto=hello.proto, session=session.id, role=actor.role))
         self._push(client, self.engine.snapshot())  # don't make it wait for the next tick

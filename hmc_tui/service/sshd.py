@@ -155,6 +155,14 @@ def console_argv(socket_path: Path) -> list[str]:
     return [sys.executable, "-m", "hmc_tui", "--connect", str(socket_path)]
 
 
+def warm_socket(argv: Sequence[str]) -> str | None:
+    """The service socket the console template warms up on (prefork.py, warmup.py): that of
+    `argv` when it is the real console (console_argv); None for any other command."""
+    if list(argv[:-1]) == [sys.executable, "-m", "hmc_tui", "--connect"]:
+        return argv[-1]
+    return None
+
+
 class HmcSshServer:
     """SSH for the engine `service`; consoles connect back to it through `socket_path`."""
 
@@ -220,8 +228,14 @@ class HmcSshServer:
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("SSH listening on %s:%d", s.host, self.port)
         if s.prefork:  # started now: it imports while nobody waits for a console yet
-            self._prefork = Prefork(_server_env(), cwd=str(Path.home()))
+            self._prefork = Prefork(server_env(), cwd=str(Path.home()),
+                                   warm=warm_socket(self.console_command))
             await self._prefork.start()
+
+    @property
+    def prefork(self) -> Prefork | None:
+        """The console template process, which the browser console server shares."""
+        return self._prefork
 
     async def stop(self) -> None:
         if self._acceptor is not None:
@@ -419,7 +433,7 @@ def console_environment(term: str, actor: Actor, origin: str) -> dict[str, str]:
     (its own variables, LD_PRELOAD or PYTHON* included, are never passed on), nothing of the
     server's but the locations the console needs."""
     return {
-        **_server_env(),
+        **server_env(),
         "TERM": term,
         # OpenSSH does not forward COLORTERM; every terminal worth using has truecolor.
         "COLORTERM": "truecolor",
@@ -429,7 +443,7 @@ def console_environment(term: str, actor: Actor, origin: str) -> dict[str, str]:
     }
 
 
-def _server_env() -> dict[str, str]:
+def server_env() -> dict[str, str]:
     """What a console process keeps of the server's environment: the locations it needs."""
     env = {
         "LANG": "C.UTF-8",

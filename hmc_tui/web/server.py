@@ -23,6 +23,7 @@ import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -30,8 +31,9 @@ from textual_serve.download_manager import DownloadManager
 
 from engine.roles import Actor
 from hmc_tui.service.gate import LoginGate
+from hmc_tui.service.prefork import Prefork
 from hmc_tui.service.server import EngineService
-from hmc_tui.service.sshd import console_argv
+from hmc_tui.service.sshd import console_argv, server_env, warm_socket
 from hmc_tui.service.users import UserError, UserStore
 from hmc_tui.web.console import WebConsole
 from hmc_tui.web.pages import (
@@ -65,6 +67,9 @@ class WebSettings:
     ssl: ssl.SSLContext | None = None
     # The cookie is marked Secure under HTTPS; set this too behind a TLS-terminating proxy.
     secure_cookie: bool = False
+    # Fork consoles from a template process that has imported the console already
+    # (prefork.py): the SSH server's when given one, else one of our own.
+    prefork: bool = True
 
 
 @dataclass(eq=False)
@@ -80,7 +85,8 @@ class _Open:
 class WebConsoleServer:
     def __init__(self, service: EngineService, store: UserStore, gate: LoginGate,
                  settings: WebSettings | None = None, *,
-                 console_command: Sequence[str] | None = None) -> None:
+                 console_command: Sequence[str] | None = None,
+                 prefork: Prefork | None = None) -> None:
         self.service = service
         self.store = store
         self.gate = gate
@@ -92,6 +98,8 @@ class WebConsoleServer:
         self._runner: web.AppRunner | None = None
         self._open: set[_Open] = set()
         self._downloads = DownloadManager()
+        self.prefork = prefork  # shared with the SSH server: not ours to stop
+        self._own_prefork: Prefork | None = None
 
     @property
     def url(self) -> str:
@@ -127,6 +135,10 @@ class WebConsoleServer:
         sockets = getattr(server, "sockets", None) or ()
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("browser console on %s", self.url)
+        if s.prefork and self.prefork is None:
+            self.prefork = self._own_prefork = Prefork(
+                server_env(), cwd=str(Path.home()), warm=warm_socket(self.console_command))
+            await self.prefork.start()
 
     async def stop(self) -> None:
         await asyncio.gather(*(self._close(o) for o in list(self._open)),
@@ -134,6 +146,9 @@ class WebConsoleServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._own_prefork is not None:
+            await self._own_prefork.stop()
+            self._own_prefork = self.prefork = None
 
     # ------------------------------------------------------------------ login
     def _login(self, request: web.Request) -> WebLogin | None:
@@ -276,21 +291,24 @@ class WebConsoleServer:
         console = WebConsole(self.console_command, actor, f"web {request.remote or '?'}",
                              write_bytes=socket.send_bytes, write_str=socket.send_str,
                              close=lambda: _close_socket(socket), download_manager=self._downloads,
-                             hangup_grace=self.settings.hangup_grace)
+                             hangup_grace=self.settings.hangup_grace,
+                             prefork=self.prefork if self.settings.prefork else None)
         entry = _Open(login, console, socket, time.monotonic())
         self._open.add(entry)
-        idle: asyncio.Task[None] | None = None
+        watches: list[asyncio.Task[None]] = []
         try:
             await console.start(width, height)
+            entry.last_input = time.monotonic()  # idle from now: starting is not idling
             log.info("browser console for %s (pid %s)", actor.user, console.pid)
+            watches.append(asyncio.create_task(self._end_watch(entry)))
             if self.settings.idle_timeout > 0:
-                idle = asyncio.create_task(self._idle_watch(entry))
+                watches.append(asyncio.create_task(self._idle_watch(entry)))
             await self._pump(socket, entry)
         except Exception:
             log.exception("browser console of %s failed", actor.user)
         finally:
-            if idle is not None:
-                idle.cancel()
+            for watch in watches:
+                watch.cancel()
             await self._close(entry)
         return socket
 
@@ -328,6 +346,14 @@ class WebConsoleServer:
                 await self._close(entry)
                 return
             await asyncio.sleep(remaining)
+
+    async def _end_watch(self, entry: _Open) -> None:
+        """A console that ended by itself (a crash, a kill) without saying so closes its
+        socket: the browser shows the session ended instead of a frozen screen."""
+        if (process := entry.console.process) is not None:
+            await process.wait()
+            # Shielded: closing the socket ends the pump, which cancels this watch.
+            await asyncio.shield(self._close(entry))
 
     async def _close(self, entry: _Open) -> None:
         if entry not in self._open:

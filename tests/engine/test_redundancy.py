@@ -1,4 +1,4 @@
-"""Failure propagation (engine/redundancy.py) on the demo frame: disk paths, SEA roles, RMC,
+"""Failure propagation (engine/redundancy/) on the demo frame: disk paths, SEA roles, RMC,
 a boot disk that loses its last path. Figures: docs/powervm-rules.md section 13."""
 
 from __future__ import annotations

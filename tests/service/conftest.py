@@ -163,12 +163,13 @@ class RawClient:
 
     @classmethod
     async def hello(cls, service: EngineService, user: str = "hscroot",
-                    role: str = "hmcsuperadmin", origin: str = "local") -> RawClient:
+                    role: str = "hmcsuperadmin", origin: str = "local",
+                    frame_version: int = -1) -> RawClient:
         reader, writer = await asyncio.open_unix_connection(str(service.socket_path))
         client = cls(reader, writer)
         client.send(protocol.encode(protocol.Hello.model_validate(
             {"proto": protocol.PROTOCOL_VERSION, "user": user, "role": role,
-             "origin": origin})))
+             "origin": origin, "frame_version": frame_version})))
         assert isinstance(await client.next(protocol.Welcome), protocol.Welcome)
         return client
 

@@ -1,0 +1,141 @@
+"""What the console template process (prefork.py) does before its first fork, so that the
+consoles it forks share it instead of each doing it again.
+
+Measured in a forked SSH console at its first screen (demo frame, docs/scale.md section 7):
+24 MB private, of which only 4.6 MB were objects the console allocated (tracemalloc); the
+other 20 MB were pages of the template the console wrote to: lazily imported modules,
+the stylesheet parsed, caches filled (selectors, styles, cell widths), and the bytecode and
+type caches the interpreter specialises in place on the first runs. A console run once in
+the template, headless, to its first screen does all of that once, in shared pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hmc_tui.service.remote import RemoteConsole
+
+log = logging.getLogger(__name__)
+
+# The console's user while it warms up: local (the template is the service's own OS user at
+# its 0600 socket), the least role, a "tool" session that does nothing and lasts a second.
+WARM_USER = "hmc-tui-template"
+WARM_SIZE = (120, 35)
+# Keys the warm-up presses after the first screen: Pools, VIOS, Events, then the overview
+# (a viewer's navigation only; every console visits these screens sooner or later).
+WARM_KEYS = ("2", "3", "4", "1")
+WARM_TIMEOUT = 30.0  # seconds: a template that cannot warm up forks cold consoles
+# The template keeps the warm-up's frame (RemoteConsole.keep_frame) so that its consoles
+# start from it, shared, and are sent only what changed since; before a fork it brings the
+# frame up to date (a diff) when the last update is older than this, so that the service
+# still keeps that frame version (it keeps 16) and what a console shares stays current.
+FRAME_FRESH = 5.0
+
+
+def import_drivers() -> None:
+    """Import what every console imports only once it runs (the terminal and browser
+    drivers and the input parser), so that no child pays for it."""
+    for name in ("textual.drivers.linux_driver", "textual._xterm_parser",
+                 "textual.drivers._writer_thread", "textual.drivers._input_reader",
+                 "textual.drivers.web_driver", "textual.drivers._byte_stream"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def warm_console(socket_path: str | Path) -> bool:
+    """Run the console once, headless, on the engine service at `socket_path` up to its
+    first screen, then quit. True when it got there; False (and a log line) otherwise, in
+    which case the template forks consoles that warm up by themselves. No thread of it
+    survives: the template forks right after."""
+    from engine.roles import Actor
+    from hmc_tui.service.remote import RemoteConsole
+
+    try:
+        console = RemoteConsole.open(socket_path, Actor(user=WARM_USER, role="hmcviewer"),
+                                     kind="tool", restricted=True)
+    except Exception as exc:
+        log.warning("the console template could not warm up: %s", exc)
+        return False
+    try:
+        asyncio.run(asyncio.wait_for(_run(console), WARM_TIMEOUT))
+        console.keep_frame()
+    except Exception as exc:  # a cold console still works: never stop the template for this
+        log.warning("the console template could not warm up: %s", exc)
+        return False
+    finally:
+        console.close()
+    if threading.active_count() != 1:
+        log.warning("the console template still runs %d threads after its warm-up",
+                    threading.active_count())
+    return True
+
+
+def refresh_frame(socket_path: str | Path) -> bool:
+    """Bring the kept frame up to date: one snap from the service, a diff against the kept
+    version. False (and a log line) when the service cannot be reached."""
+    from engine.roles import Actor
+    from hmc_tui.service.remote import RemoteConsole
+
+    try:
+        console = RemoteConsole.open(socket_path, Actor(user=WARM_USER, role="hmcviewer"),
+                                     kind="tool", restricted=True, timeout=5.0)
+    except Exception as exc:
+        log.warning("the console template could not update its frame: %s", exc)
+        return False
+    try:
+        console.keep_frame()
+    finally:
+        console.close()
+    return True
+
+
+async def _run(console: RemoteConsole) -> None:
+    from hmc_tui.app import HmcApp
+
+    async with HmcApp(console).run_test(size=WARM_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.2)  # the first refresh of the live figures
+        for key in WARM_KEYS:  # each screen's widgets, styles and code paths once
+            await pilot.press(key)
+            await pilot.pause()
+
+
+# ---------------------------------------------------------------- the stylesheet, parsed once
+
+SHARED_RULES_MAX = 1024  # parsed sources kept (the console has about 110 per theme)
+
+
+def share_parsed_css() -> None:
+    """Parse each CSS source once per process and theme, not once per App: Textual keeps
+    its parse cache in one Stylesheet (and clears it when variables are set), so every
+    console parsed the same 110 sources again (about a quarter of its CPU to the first
+    screen). Installed in the template only: its consoles find the warm-up's rules, in
+    shared pages. The key holds the CSS variables, on which a parse depends."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse = Stylesheet._parse_rules
+    if getattr(parse, "shared", False):
+        return
+    shared: dict[tuple[object, ...], Any] = {}
+
+    def parse_rules(self: Stylesheet, css: str, read_from: Any, is_default_rules: bool = False,
+                    tie_breaker: int = 0, scope: str = "") -> Any:
+        key = (css, read_from, is_default_rules, tie_breaker, scope,
+               tuple(sorted(self._variables.items())))
+        rules = shared.get(key)
+        if rules is None:
+            rules = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+            if len(shared) >= SHARED_RULES_MAX:
+                shared.clear()
+            shared[key] = rules
+        return list(rules)
+
+    parse_rules.shared = True  # type: ignore[attr-defined]
+    Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
