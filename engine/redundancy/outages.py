@@ -186,7 +186,6 @@ def _reconcile_one(index: PathIndex, p: Partition, outages: dict[OutageKey, Outa
     return p
 
 
-
 def _booting(index: PathIndex, p: Partition, outages: dict[OutageKey, Outage],
              now: float) -> None:
     """While its OS boots, a client configures the paths of the VIOS that serve now; those

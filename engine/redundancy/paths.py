@@ -49,7 +49,6 @@ class ClientDisk:
         return any(p.status == "Enabled" for p in self.paths)
 
 
-
 # ---------------------------------------------------------------- who is up
 
 
@@ -58,12 +57,10 @@ def serving(p: Partition | None) -> bool:
     return p is not None and p.is_vios and os_up(p)
 
 
-
 def served_by(p: Partition) -> set[int]:
     """The VIOS partition ids the client's vSCSI and vFC adapters point to."""
     return {a.remote_lpar_id for a in p.adapters
             if isinstance(a, VirtualScsi | VirtualFc) and a.side == "client" and a.remote_lpar_id}
-
 
 
 # ---------------------------------------------------------------- disk paths

@@ -37,7 +37,6 @@ class SeaRole:
     taking_over: bool = False  # BACKUP in its takeover delay: it bridges soon
 
 
-
 def _port_up(frame: Frame, lpar_id: int, kind: str, name: str, ideal: bool) -> bool:
     if ideal:
         return True
