@@ -12,7 +12,7 @@ ours: at once). A path through a VIOS that was down when the client booted is Mi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from engine.cpu import os_up
@@ -33,6 +33,7 @@ class DiskPath:
     vios: str  # the VIOS the path goes through
     server: str  # the VIOS side: vhost0 (vSCSI) or vfchost0 (NPIV)
     port: str = ""  # NPIV: the VIOS's physical FC port (fcs0)
+    lun: int = 0  # vSCSI: the LUN on the vhost (1 = 0x81..., its location code's L part)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ def client_disks(frame: Frame, lpar: Partition | str | int,
             sizes[key], ids[key] = disk.size_gb, disk.unique_id
             disks.setdefault(key, []).append(DiskPath(
                 status=status, disk="", parent=f"vscsi{i}",
-                connection=f"8{m.lun}0000000000", via="vscsi", vios=vios.name, server=vhost))
+                connection=f"8{m.lun}0000000000", via="vscsi", vios=vios.name, server=vhost,
+                lun=m.lun))
     fc_base = len(ix.ports.get((p.id, "fc"), []))
     vfc = sorted((a for a in p.adapters if isinstance(a, VirtualFc) and a.side == "client"),
                  key=lambda a: a.slot)
@@ -198,13 +200,10 @@ def boot_disk(frame: Frame, lpar: Partition | str | int,
 
 
 def _named(path: DiskPath, disk: str) -> DiskPath:
-    return DiskPath(status=path.status, disk=disk, parent=path.parent,
-                    connection=path.connection, via=path.via, vios=path.vios,
-                    server=path.server, port=path.port)
+    return replace(path, disk=disk)
 
 
 def _target_wwpn(initiator: str) -> str:
     """A storage port WWPN for an NPIV path (ours: the frame has no SAN zoning; derived
     from the VIOS port so that it is stable): 500507680b + its last six digits."""
     return "500507680b" + (initiator[-6:].lower() if initiator else "000000")
-

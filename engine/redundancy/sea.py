@@ -173,4 +173,3 @@ def has_network(frame: Frame, p: Partition, *, ideal: bool = False,
         if a.pvid in vlans or (a.ieee and any(v in vlans for v in a.vlans)):
             return True
     return False
-
