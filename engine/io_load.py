@@ -7,7 +7,7 @@ pure function of (seed, partition id), so two partitions of one kind differ and 
 reproducible. Busier partitions move more bytes, and the load follows the workload's day
 curves, bursts and faults (a runaway process moves no more bytes than its cycles say: ours).
 
-The bytes go where the frame sends them (engine/redundancy.py):
+The bytes go where the frame sends them (engine/redundancy/):
 - network: each client virtual Ethernet adapter whose VLAN an SEA bridges now
   (`sea_roles`: the PRIMARY, or the sharing pair's halves) carries an equal share, through
   that SEA and its physical port; traffic on VLANs nobody bridges (a failover gap, a
@@ -17,7 +17,7 @@ The bytes go where the frame sends them (engine/redundancy.py):
   default for vSCSI disks), the NPIV SAN disk spreads over its Enabled paths (round_robin);
   a vSCSI path goes through the VIOS's vhost and its first FC port that is up, an NPIV path
   through the vfchost and the FC port it is mapped to. A disk without an Enabled path takes
-  no I/O (the OS hangs on it: engine/redundancy.py).
+  no I/O (the OS hangs on it: engine/redundancy/outages.py).
 
 Cost: nothing per tick. Counters are evaluated when read, from the long-term utilisation
 samples: the load of a partition between two samples is its rate times the cycles it used.
@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.model import Frame, Partition, VirtualEth, VirtualFc, VirtualScsi
-from engine.redundancy import _Index, client_disks, sea_roles, serving
+from engine.redundancy import PathIndex, client_disks, sea_roles, serving
 from engine.utilisation import PROC_CYCLES_PER_SECOND
 from engine.workload import _mix, _uniform
 
@@ -128,7 +128,7 @@ def _net_routes(frame: Frame, p: Partition, bridges: dict[tuple[str, int], tuple
     return [Route("net", 1 / len(paths), path) for path in paths]
 
 
-def _disk_routes(frame: Frame, p: Partition, ix: _Index) -> list[Route]:
+def _disk_routes(frame: Frame, p: Partition, ix: PathIndex) -> list[Route]:
     scsi = sorted(a.slot for a in p.adapters if isinstance(a, VirtualScsi) and a.side == "client")
     vfc = sorted(a.slot for a in p.adapters if isinstance(a, VirtualFc) and a.side == "client")
     fc_base = len(ix.ports.get((p.id, "fc"), []))
@@ -165,7 +165,7 @@ def routes(frame: Frame) -> dict[int, tuple[Route, ...]]:
     for role in sea_roles(frame):
         for vlan in role.vlans:
             bridges.setdefault((role.vswitch, vlan), (role.vios_id, role.sea))
-    ix = _Index(frame)
+    ix = PathIndex(frame)
     return {p.id: tuple(_net_routes(frame, p, bridges) + _disk_routes(frame, p, ix))
             for p in frame.partitions if p.active and not p.is_vios}
 

@@ -69,7 +69,7 @@ FIRMWARE_STOP: dict[str, list[Step]] = {
 NO_BOOT_DEVICE: list[Step] = [(16.0, "Error", "AA06000B", None)]
 
 FAULT = ("fault",)  # `then` of the last step a fault schedules: nothing follows it
-DUMP_IN_PROGRESS = "00C9"  # AIX/VIOS LED 0c9: a system dump after a crash (redundancy.py)
+DUMP_IN_PROGRESS = "00C9"  # AIX/VIOS LED 0c9: a system dump after a crash (redundancy/outages.py)
 SHUTDOWN_SECONDS = {"delayed": 8.0, "immediate": 2.0, "os": 30.0, "os_immediate": 10.0}
 SYSTEM_POWER_ON_SECONDS = 60.0
 SYSTEM_POWER_OFF_SECONDS = 20.0
@@ -201,7 +201,7 @@ class Lifecycle:
 
     def busy(self, lpar_id: int) -> bool:
         """In a state transition (activation or shutdown still running its steps). The
-        steps a fault schedules (a hang, then a crash: engine/redundancy.py) are not one:
+        steps a fault schedules (a hang, then a crash: engine/redundancy/outages.py) are not one:
         an operator may still shut the partition down, which replaces them."""
         return any(p.lpar_id == lpar_id and p.state is not None and p.then != FAULT
                    for p in self._pending)
@@ -286,7 +286,7 @@ def settle(frame: Frame) -> Frame:
         elif p.state == "Shutting Down":
             p = p.model_copy(update={**stopped(p), "refcode": "00000000"})
         elif p.state == "Running" and p.refcode == DUMP_IN_PROGRESS:
-            # an OS crash caught mid-dump (engine/redundancy.py): it ends as without a
+            # an OS crash caught mid-dump (engine/redundancy/outages.py): it ends as without a
             # restart, its dump done
             p = p.model_copy(update={"state": "Error", "refcode": "00C0",
                                      "rmc_state": "inactive"})

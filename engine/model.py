@@ -373,7 +373,7 @@ class Partition(Frozen):
 
 
 # ---------------------------------------------------------------- faults and their effects
-# engine/ops/faults.py injects and clears faults; engine/redundancy.py derives what they do
+# engine/ops/faults.py injects and clears faults; engine/redundancy/ derives what they do
 # (docs/powervm-rules.md section 13).
 
 FaultKind = Literal["port_down", "core", "dimm", "crash", "power_loss", "runaway", "memleak",
@@ -417,7 +417,7 @@ class ServiceEvent(Frozen):
 
 class Outage(Frozen):
     """What a fault did to a partition that must be undone when it is repaired (kept by
-    engine/redundancy.py): "rmc" = RMC lost with its last network path, "rootvg" = the boot
+    engine/redundancy/outages.py): "rmc" = RMC lost with its last network path, "rootvg" = the boot
     disk lost its last path (the OS hangs, then crashes), "missing" = the OS booted while
     VIOS `vios_id` was down, so its paths through it stay Missing until `cfgmgr`."""
 
@@ -465,7 +465,7 @@ class Migration(Frozen):
     error: str = ""  # why it stopped (Recovery Required)
 class SeaTakeover(Frozen):
     """An SEA taking over bridging from another of its failover group (a failover, or the
-    failback to the primary): it bridges only from `until` (engine/redundancy.py)."""
+    failback to the primary): it bridges only from `until` (engine/redundancy/sea.py)."""
 
     vios_id: int = Field(ge=1)
     sea: str  # ent8

@@ -4,7 +4,7 @@ Not HMC operations: a real HMC only reports faults. Each fault is kept in `frame
 while it lasts (a partition crash is momentary: it is not kept); each hardware fault opens
 a serviceable event with its SRC (`frame.svc_events`, `lssvcevents -t hardware`);
 clearing it (the repair) closes the event. What a fault does to partitions, paths, SEAs
-and RMC is derived in engine/redundancy.py. Task "config": superadmins only
+and RMC is derived in engine/redundancy/. Task "config": superadmins only
 (docs/powervm-rules.md section 13). The command line is hmc-tui's own `chhwfault`
 (docs/hmc-commands.md section 11).
 """
@@ -293,7 +293,7 @@ class ClearFault(Operation):
 
 class ConfigureDevices(Operation):
     """`cfgmgr` in a client OS: paths left Missing because a VIOS was down when the OS
-    booted are configured if that VIOS serves now (engine/redundancy.py). The guest OS's
+    booted are configured if that VIOS serves now (engine/redundancy/outages.py). The guest OS's
     own `cfgmgr` runs it; `chhwfault -o cfgmgr -l LPAR` is the command line's way."""
 
     op: Literal["cfgmgr"] = "cfgmgr"

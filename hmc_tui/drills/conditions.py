@@ -1,6 +1,6 @@
 """Whether a drill condition holds on the frame now, and what was seen (for the report).
 
-State conditions read the snapshot and the engine's own derivations (engine/redundancy.py:
+State conditions read the snapshot and the engine's own derivations (engine/redundancy/:
 paths, SEA roles, lost boot disks), never a second opinion; a partition's state and
 resources go through the macro language's evaluation; a `command` condition runs the HMC
 command line through hmc_tui.hmccli, as the console's `:` line does, against the live

@@ -3,8 +3,9 @@
 The client's virtual adapters in slot order: vSCSI -> vscsi0.., virtual FC -> fcs0..,
 virtual Ethernet -> ent0... Behind each vSCSI client adapter, the backing devices its
 VIOS maps on the matching vhost: a LUN seen through two VIOS (same unique_id) is one
-hdisk with one path per vscsi adapter (MPIO), an optical device is cd0. Names are derived
-from the frame on every call, so they follow VIOS mappings live.
+hdisk with one path per vscsi adapter (MPIO: engine.redundancy.client_disks, the disks
+`lspath` shows), an optical device is cd0. Names are derived from the frame on every call,
+so they follow VIOS mappings live.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.model import Disk, Frame, Partition, VirtualFc, VirtualScsi
+from engine.redundancy import client_disks
 from engine.vterm.devices import lun_id
 
 OPTICAL = "optical"
@@ -58,9 +60,24 @@ def _disk_named(frame: Frame, name: str) -> Disk | None:
 
 
 def disks(frame: Frame, p: Partition) -> list[GuestDisk]:
-    """hdiskN and cdN in the order the client's adapters discover them."""
+    """hdiskN, then cdN, in the order the client's adapters discover them.
+
+    The hdisks are engine.redundancy's vSCSI disks (`client_disks`, whose paths `lspath`
+    shows), whatever their paths' state: on AIX a configured hdisk stays Available in
+    `lsdev` when its paths fail (lspath shows them Failed), so a disk whose only VIOS is
+    down is still listed. (The NPIV SAN disk is left out, as `lspath` here leaves it.)
+    The optical devices are those a running VIOS serves.
+    """
+    slots = {a.name: a.slot for a in adapters(frame, p)}
+    out = [GuestDisk(d.name, "disk", d.size_gb,
+                     lun_location(frame, p, slots[d.paths[0].parent], d.paths[0].lun),
+                     [path.parent for path in d.paths])
+           for d in client_disks(frame, p) if d.paths[0].via == "vscsi"]
+    return out + _opticals(frame, p)
+
+
+def _opticals(frame: Frame, p: Partition) -> list[GuestDisk]:
     found: dict[str, GuestDisk] = {}
-    hdisks = optical = 0
     for adapter in adapters(frame, p):
         if adapter.kind != "scsi":
             continue
@@ -73,19 +90,13 @@ def disks(frame: Frame, p: Partition) -> list[GuestDisk]:
                         key=lambda m: m.lun):
             backing = _disk_named(frame, m.backing) if m.backing else None
             # as the firmware tells them apart (engine.vterm.devices)
-            is_optical = backing is None or backing.kind == "file" or m.vtd.startswith("vtopt")
-            key = (f"{vios.id}:{m.vtd}" if is_optical or backing is None or not backing.unique_id
-                   else backing.unique_id)
+            if not (backing is None or backing.kind == "file" or m.vtd.startswith("vtopt")):
+                continue  # a disk: client_disks has it
+            key = f"{vios.id}:{m.vtd}"
             disk = found.get(key)
             if disk is None:
-                if is_optical:
-                    name, optical = f"cd{optical}", optical + 1
-                else:
-                    name, hdisks = f"hdisk{hdisks}", hdisks + 1
                 disk = found[key] = GuestDisk(
-                    name, OPTICAL if is_optical else "disk",
-                    backing.size_gb if backing is not None else 0,
+                    f"cd{len(found)}", OPTICAL, backing.size_gb if backing is not None else 0,
                     lun_location(frame, p, adapter.slot, m.lun))
             disk.paths.append(adapter.name)
     return list(found.values())
-

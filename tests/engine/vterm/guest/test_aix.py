@@ -208,6 +208,56 @@ def test_lspath_shows_the_paths_through_a_stopped_vios_failed(frame: Frame) -> N
         "lspath -l hdisk0\r\nFailed hdisk0 vscsi0\r\nEnabled hdisk0 vscsi1\r\n# "
 
 
+def only_through_vios1(frame: Frame) -> Frame:
+    """lpar1 with its vSCSI disk through vios1 alone (its vscsi1 adapter to vios2, and the
+    vhost and mapping behind it, removed)."""
+    vios2, lpar = frame.partition("vios2"), frame.partition("lpar1")
+    assert vios2 is not None and lpar is not None
+    frame = frame.with_partition(vios2.model_copy(update={
+        "adapters": tuple(a for a in vios2.adapters if a.slot != 11), "vscsi_mappings": ()}))
+    return frame.with_partition(lpar.model_copy(update={
+        "adapters": tuple(a for a in lpar.adapters if a.slot != 4)}))
+
+
+def test_lsdev_keeps_a_disk_whose_only_vios_is_down(frame: Frame) -> None:
+    """AIX: a configured hdisk stays Available when its paths fail; lspath shows them
+    Failed. lsdev and lspath list the same disks (engine.redundancy.client_disks)."""
+    engine, handle, screen = logged_in(only_through_vios1(frame))
+    assert engine.execute(ops.ShutdownPartition(lpar="vios1", option="immediate"),
+                          Actor()).ok
+    engine.step(3)
+    assert engine.snapshot().frame.partition("vios1").state == "Not Activated"  # type: ignore[union-attr]
+    assert type_line(engine, handle, screen, "lsdev -Cc disk") == \
+        "lsdev -Cc disk\r\nhdisk0 Available  Virtual SCSI Disk Drive\r\n# "
+    assert type_line(engine, handle, screen, "lspath") == \
+        "lspath\r\nFailed hdisk0 vscsi0\r\n# "
+    assert type_line(engine, handle, screen, "lscfg -l hdisk0") == \
+        "lscfg -l hdisk0\r\n  hdisk0           U9080.HEX.78ABC12-V3-C2-T1-L8100000000000000" \
+        " Virtual SCSI Disk Drive\r\n# "
+
+
+def test_disks_and_optical_with_one_of_two_vios_down(frame: Frame) -> None:
+    """hdisk0 keeps both its paths (one Failed); cd0, through the VIOS that is down, is
+    gone until it is back (optical devices are as a running VIOS serves them)."""
+    from engine.vterm.guest import devices
+    from tests.engine.vterm.helpers import with_iso
+
+    frame = with_iso(frame, bootable=True)
+    lpar = frame.partition("lpar1")
+    assert lpar is not None
+    assert [(d.name, d.kind, d.size_gb, d.location, d.paths)
+            for d in devices.disks(frame, lpar)] == [
+        ("hdisk0", "disk", 100, "U9080.HEX.78ABC12-V3-C2-T1-L8100000000000000",
+         ["vscsi0", "vscsi1"]),
+        ("cd0", "optical", 4, "U9080.HEX.78ABC12-V3-C2-T1-L8200000000000000", ["vscsi0"])]
+    vios1 = frame.partition("vios1")
+    assert vios1 is not None
+    down = frame.with_partition(vios1.model_copy(update={"state": "Not Activated",
+                                                         "current": None}))
+    assert [(d.name, d.location, d.paths) for d in devices.disks(down, lpar)] == [
+        ("hdisk0", "U9080.HEX.78ABC12-V3-C2-T1-L8100000000000000", ["vscsi0", "vscsi1"])]
+
+
 def test_a_runaway_line_is_bounded(frame: Frame) -> None:
     engine, handle, screen = logged_in(frame)
     out = type_line(engine, handle, screen, "while true; do echo y; done | wc -l")
