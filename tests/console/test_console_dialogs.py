@@ -167,6 +167,27 @@ async def test_shutdown_asks_for_confirmation_and_no_keeps_it_running(
         assert state(console, "test01") in ("Starting", "Running")  # restarted
 
 
+async def test_ctrl_o_submits_from_a_checkbox_where_enter_toggles(
+        app: HmcApp, console: LocalConsole) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await select(pilot, "test01")
+        await pilot.press("s")
+        dialog = app.screen
+        assert isinstance(dialog, ShutdownDialog)
+        restart = dialog.query_one("#restart", Checkbox)
+        restart.focus()
+        await pilot.press("enter")  # Textual's checkbox: Enter toggles, it does not submit
+        await pilot.pause()
+        assert restart.value and app.screen is dialog
+        assert "--restart -n test01" in text(dialog.query_one("#command"))
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        assert state(console, "test01") == "Shutting Down"
+
+
 async def test_shutdown_of_a_partition_that_is_off_shows_hscl1558(app: HmcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -34,6 +34,8 @@ class ActionDialog(ModalScreen[OpResult | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        # OK from any field: Enter on a checkbox or radio button toggles it, as in Textual
+        Binding("ctrl+o", "submit", "OK", id="dialog.submit"),
     ]
     TITLE_TEXT = ""
     OK_LABEL = "OK"
@@ -120,6 +122,9 @@ class ActionDialog(ModalScreen[OpResult | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_submit(self) -> None:
+        self.submit()
 
     def submit(self) -> None:
         if self.busy:
