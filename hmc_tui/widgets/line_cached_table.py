@@ -7,7 +7,9 @@ whole-table redraw was most of what the screen cost while someone worked (about 
 time on two cores shared by fifty consoles). This table keeps each rendered line under what
 decides its look: the texts of its row, its position, the scroll, the size, the cursor and
 hover positions and the widget's pseudo-classes (focus); a style change (theme, focus, CSS)
-empties it. A line whose key is unchanged is DataTable's own earlier output.
+empties it. A line whose key is unchanged is DataTable's own earlier output. A line drawn again renders
+only its cells whose text changed (textual_compat.keep_table_cells): DataTable itself would
+render every cell of it anew.
 
 Only rows of plain strings are kept (what the Pools tables hold); a row with a Rich Text or
 another renderable, a mouse over the table, fixed rows or columns, or rows taller than one line
@@ -23,18 +25,23 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widgets import DataTable
 
+from hmc_tui.textual_compat import keep_table_cells
+
 LINES_KEPT = 256  # a few screenfuls of a small table, each line in a few states
+CELLS_KEPT = 2048  # the cells of those lines: a line that changed renders only new cells
 
 
 class LineCachedDataTable(DataTable[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._kept_lines: LRUCache[Hashable, Strip] = LRUCache(LINES_KEPT)
+        self.kept_cells: LRUCache[Hashable, Any] = LRUCache(CELLS_KEPT)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if hasattr(self, "_kept_lines"):  # theme, focus or CSS changed: every line anew
             self._kept_lines.clear()
+            self.kept_cells.clear()
 
     def _line_key(self, y: int) -> Hashable | None:
         """What line `y` of the widget shows, or None when DataTable must draw it itself."""
@@ -68,3 +75,6 @@ class LineCachedDataTable(DataTable[Any]):
         if strip is None:
             strip = self._kept_lines[key] = super().render_line(y)
         return strip
+
+
+keep_table_cells(LineCachedDataTable)
