@@ -18,9 +18,12 @@ real console, and then, while every session types one key every 0.5-1.5 s:
 - console start: SSH login to the first screen, p50/max, and the CPU seconds a console used
   to get there (load-independent: what one more login costs);
 - ms/key: the consoles' CPU over the typing window divided by the keys typed, the live
-  updates between keys included (load-independent: what a key costs the machine);
-- --profile DIR: each forked console writes a cProfile of its UI thread to DIR/nN when it
-  exits (a sitecustomize.py put first on the service's PYTHONPATH); printed summed.
+  updates between keys included (load-independent: what a key costs the machine), and
+  the part of it spent on the consoles' UI threads (UI ms/key; the rest is Textual's driver
+  threads and the snapshot reader);
+- --profile DIR: each forked console writes a cProfile of its UI thread over the typing
+  window to DIR/nN when it exits (a sitecustomize.py put first on the service's
+  PYTHONPATH); printed summed.
 """
 
 from __future__ import annotations
@@ -119,8 +122,26 @@ def consoles_of(service: int) -> tuple[list[int], list[int]]:
 
 
 def cpu_seconds(pid: int) -> float:
+    return cpu_seconds_of(Path(f"/proc/{pid}/stat"))
+
+
+def thread_cpu_seconds(pid: int) -> tuple[float, float]:
+    """(main thread, other threads) CPU seconds of `pid`: the UI (Textual's loop) against
+    the driver's writer and input threads and the snapshot reader."""
+    main = other = 0.0
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            seconds = cpu_seconds_of(task / "stat")
+            if task.name == str(pid):
+                main += seconds
+            else:
+                other += seconds
+    return main, other
+
+
+def cpu_seconds_of(stat: Path) -> float:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = stat.read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
@@ -220,7 +241,8 @@ def pct(values: list[float], q: float) -> float:
 
 PROFILE_SITE = """\
 # Written by benchmarks/bench_ssh.py --profile: every console forked by the template
-# (hmc_tui/service/prefork.py) profiles its main thread, the UI, until it exits.
+# (hmc_tui/service/prefork.py) profiles its main thread, the UI, until it exits; SIGUSR2
+# starts the profile afresh (sent when the typing starts, so logins and idle are left out).
 import atexit
 import cProfile
 import os
@@ -228,12 +250,17 @@ import signal
 
 
 def _profile_console() -> None:
-    profiler = cProfile.Profile()
-    profiler.enable()
+    profiler = [cProfile.Profile()]
+    profiler[0].enable()
 
     def dump() -> None:
-        profiler.disable()
-        profiler.dump_stats(os.path.join({out!r}, f"console-{{os.getpid()}}.prof"))
+        profiler[0].disable()
+        profiler[0].dump_stats(os.path.join({out!r}, f"console-{{os.getpid()}}.prof"))
+
+    def restart(_signum: int, _frame: object) -> None:  # the typing window starts
+        profiler[0].disable()
+        profiler[0] = cProfile.Profile()
+        profiler[0].enable()
 
     def hung_up(signum: int, _frame: object) -> None:  # the SSH session closed
         dump()
@@ -242,6 +269,7 @@ def _profile_console() -> None:
 
     atexit.register(dump)
     signal.signal(signal.SIGHUP, hung_up)
+    signal.signal(signal.SIGUSR2, restart)
 
 
 os.register_at_fork(after_in_child=_profile_console)
@@ -323,12 +351,19 @@ async def run(n: int, window: float, command: str, frame: str = "demo",
         await asyncio.sleep(5.0)
         idle_cpu = (sum(cpu_seconds(pid) for pid in consoles) - idle0) / 5.0 * 100
         cpu0 = {pid: cpu_seconds(pid) for pid in [service.pid, *consoles]}
+        threads0 = {pid: thread_cpu_seconds(pid) for pid in consoles}
+        if profile is not None:
+            for pid in consoles:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGUSR2)
         wall0, engine0 = time.monotonic(), observer.snapshot().time
         until = time.monotonic() + window
         await asyncio.gather(*(s.type_keys(until) for s in sessions))
         wall = time.monotonic() - wall0
         engine_advanced = observer.snapshot().time - engine0
         cpu = {pid: cpu_seconds(pid) - cpu0[pid] for pid in cpu0}
+        threads = [thread_cpu_seconds(pid) for pid in consoles]
+        ui_cpu = sum(t[0] - threads0[pid][0] for pid, t in zip(consoles, threads, strict=True))
         mem = [memory_mb(pid) for pid in consoles]
         service_mem = memory_mb(service.pid)
         template_mem = [memory_mb(pid) for pid in templates]
@@ -358,6 +393,9 @@ async def run(n: int, window: float, command: str, frame: str = "demo",
             "cpu_per_key": sum(v for k, v in cpu.items() if k != service.pid) * 1000
             / max(len(latencies), 1),
             "idle_cpu": idle_cpu,
+            # The UI thread's share of that (the rest: Textual's driver threads writing to
+            # and reading from the PTY, the snapshot reader).
+            "ui_per_key": ui_cpu * 1000 / max(len(latencies), 1),
         }
     finally:
         for s in sessions:
@@ -379,16 +417,17 @@ def main() -> None:
     parser.add_argument("--frame", choices=("demo", "large"), default="demo",
                         help="the demo frame, or benchmarks/frames.py's 1000 partitions")
     parser.add_argument("--profile", type=Path, metavar="DIR",
-                        help="every forked console writes a cProfile of its UI thread to DIR "
-                        "when it exits; their sum is printed after each N")
+                        help="every forked console writes a cProfile of its UI thread over "
+                        "the typing window to DIR when it exits; their sum is printed after "
+                        "each N")
     args = parser.parse_args()
     command = console_command(args.console)
     print(f"console: {command}")
     print(f"frame: {args.frame}; machine: {os.cpu_count()} CPUs, "
           f"load before {os.getloadavg()[0]:.2f}")
     header = ("N", "ratio", "RSS MB", "PSS MB", "tmpl PSS", "svc MB", "keys", "p50 ms",
-              "p95 ms", "max ms", "lost", "svc CPU%", "cons CPU%", "ms/key", "idle CPU%",
-              "start s", "start CPU")
+              "p95 ms", "max ms", "lost", "svc CPU%", "cons CPU%", "ms/key", "UI ms/key",
+              "idle CPU%", "start s", "start CPU")
     print("  ".join(f"{h:>9}" for h in header))
     for n in args.sessions:
         out = None
@@ -402,7 +441,7 @@ def main() -> None:
                  f"{r['service_rss']:.1f}", f"{r['keys']:.0f}", f"{r['p50']:.0f}",
                  f"{r['p95']:.0f}", f"{r['max']:.0f}", f"{r['timeouts']:.0f}",
                  f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}",
-                 f"{r['cpu_per_key']:.0f}", f"{r['idle_cpu']:.0f}",
+                 f"{r['cpu_per_key']:.0f}", f"{r['ui_per_key']:.0f}", f"{r['idle_cpu']:.0f}",
                  f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}", f"{r['start_cpu']:.2f}")
         print("  ".join(f"{c:>9}" for c in cells) + f"  load {os.getloadavg()[0]:.2f}",
               flush=True)

@@ -10,18 +10,21 @@ step's removal) and clear them all, but not add one at once or remove just one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
+from rich.style import Style
+from rich.text import Text
 from textual.app import App
 from textual.cache import LRUCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.notifications import Notification
+from textual.widgets import DataTable
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "route_unhandled_exceptions", "share_css_parses", "show_toast",
-           "withdraw_toast"]
+__all__ = ["Toast", "keep_table_cells", "route_unhandled_exceptions", "share_css_parses",
+           "show_toast", "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -98,3 +101,64 @@ def share_css_parses() -> None:
 
     parse_rules.shared = True  # type: ignore[attr-defined]
     setattr(Stylesheet, PARSE_RULES, parse_rules)
+
+
+# ---------------------------------------------------------------- DataTable cells kept
+# DataTable keys its cache of rendered cells on a count of updates: one `update_cell` makes
+# it render every cell of every line it draws again, each through Rich (markup parsed,
+# padded, styled): about a millisecond a cell on two shared cores. A live table whose line
+# changed because one figure moved renders its other cells again for nothing. This keeps a
+# rendered cell under what it is made of instead: its text, its place (the row and column,
+# also in its style's metadata), the base style, width, cursor and hover, the table's
+# settings and pseudo-classes. Only plain-string cells are kept (the rest as before); the
+# table empties `kept_cells` when its styles change (theme, CSS, focus).
+
+RENDER_CELL = "_render_cell"  # DataTable's renderer of one cell, spelt once for the tests
+
+
+def _cell_text(table: DataTable[Any], row_index: int, column_index: int) -> Hashable | None:
+    """What cell (row_index, column_index) shows when it is a string or a label's Text, None
+    for anything else (DataTable renders those itself, as before)."""
+    if row_index == -1:  # the header
+        if column_index == -1:
+            return None
+        label: object = table.ordered_columns[column_index].label
+    else:
+        row_key = table._row_locations.get_key(row_index)
+        if row_key is None or (row := table.rows.get(row_key)) is None or row.height != 1:
+            return None
+        if column_index != -1:
+            datum = table._data[row_key].get(table.ordered_columns[column_index].key)
+            return datum if isinstance(datum, str) else None
+        label = row.label
+    if isinstance(label, Text):
+        return ("label", label.markup, str(label.style), label.justify, label.overflow,
+                label.no_wrap, label.end)
+    return None
+
+
+def keep_table_cells(table_class: type[DataTable[Any]]) -> None:
+    """Make `table_class` (a DataTable with a `kept_cells` LRUCache) reuse rendered cells."""
+    original = getattr(DataTable, RENDER_CELL)
+    if getattr(getattr(table_class, RENDER_CELL), "kept", False):
+        return
+
+    def render_cell(self: DataTable[Any], row_index: int, column_index: int,
+                    base_style: Style, width: int, cursor: bool = False,
+                    hover: bool = False) -> Any:
+        text = _cell_text(self, row_index, column_index)
+        kept: LRUCache[tuple[object, ...], Any] | None = getattr(self, "kept_cells", None)
+        if text is None or kept is None:
+            return original(self, row_index, column_index, base_style, width, cursor, hover)
+        key = (text, row_index, column_index, base_style, width, cursor, hover,
+               self._show_hover_cursor, self.show_cursor, self.cursor_foreground_priority,
+               self.cursor_background_priority, self.cell_padding, self.fixed_rows,
+               self.fixed_columns, self._pseudo_class_state)
+        lines = kept.get(key)
+        if lines is None:
+            lines = kept[key] = original(self, row_index, column_index, base_style, width,
+                                         cursor, hover)
+        return lines
+
+    render_cell.kept = True  # type: ignore[attr-defined]
+    setattr(table_class, RENDER_CELL, render_cell)

@@ -26,17 +26,19 @@ from typing import Any
 
 import pytest
 import textual.css.stylesheet as stylesheet_module
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 from textual.message_pump import MessagePump
 from textual.notifications import Notification
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Label
+from textual.widgets import DataTable, Label
 
 import hmc_tui
 from hmc_tui.textual_compat import (
     PARSE_RULES,
+    RENDER_CELL,
     Toast,
     ToastRack,  # the module's private import, re-used here
     share_css_parses,
@@ -142,7 +144,8 @@ def test_the_checks_find_a_planted_use() -> None:
 # ---------------------------------------------------------------- hmc_tui/textual_compat.py
 # One test per private symbol it touches: App._notifications, App._refresh_notifications,
 # App._unnotify, App._handle_exception, textual.widgets._toast.ToastRack (and its show()),
-# Toast, Stylesheet._parse_rules and Stylesheet._variables.
+# Toast, Stylesheet._parse_rules and Stylesheet._variables, DataTable._render_cell,
+# _row_locations, _data, _show_hover_cursor and _pseudo_class_state.
 
 
 class ToastApp(App[None]):
@@ -163,7 +166,9 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
     text = COMPAT.read_text(encoding="utf-8")
     used = set(re.findall(r"\b(?:app\.|rack\.)?(_[a-z]\w*)", text)) - {"_toast"}
     assert used == {"_notifications", "_refresh_notifications", "_unnotify", "_handle_exception",
-                    "_parse_rules", "_variables", "_parsed", "_variables_key", "_variables_of"}
+                    "_parse_rules", "_variables", "_parsed", "_variables_key", "_variables_of",
+                    "_render_cell", "_cell_text", "_row_locations", "_data",
+                    "_show_hover_cursor", "_pseudo_class_state"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -253,3 +258,26 @@ def test_shared_css_parses_are_reused_by_a_new_stylesheet_and_keyed_by_variables
     blue.parse()
     assert parsed == [source, source]
     assert blue.rules[0].styles.color == Color.parse("blue")
+
+
+async def test_datatable_render_cell_and_the_names_the_kept_cells_read() -> None:
+    """DataTable._render_cell(row_index, column_index, base_style, width, cursor, hover)
+    renders one cell; _row_locations.get_key(index) is the row's key, _data[row][column] its
+    value, _show_hover_cursor and _pseudo_class_state what else its look depends on."""
+    class OneTable(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = OneTable()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(DataTable)
+        table.add_column("Name", key="name", width=6)
+        table.add_row("lpar1", key="r0")
+        await pilot.pause()
+        assert table._row_locations.get_key(0) == "r0"
+        assert table._data["r0"]["name"] == "lpar1"
+        assert isinstance(table._show_hover_cursor, bool)
+        assert isinstance(table._pseudo_class_state, tuple)
+        render = getattr(DataTable, RENDER_CELL)
+        lines = render(table, 0, 0, Style(), 8, False, False)
+        assert "".join(seg.text for seg in lines[0]) == " lpar1  "

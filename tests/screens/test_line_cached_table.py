@@ -60,10 +60,23 @@ async def test_it_draws_what_datatable_draws_and_redraws_only_changed_rows(
             return render(self, y)
 
         monkeypatch.setattr(DataTable, "render_line", counting)
+        asked: list[int] = []
+        kept_render = LineCachedDataTable.render_line
+
+        def asking(self: LineCachedDataTable, y: int) -> Any:
+            asked.append(y)
+            return kept_render(self, y)
+
+        monkeypatch.setattr(LineCachedDataTable, "render_line", asking)
+        cells_before = len(cached.kept_cells)
         for table in (cached, plain):
             table.update_cell("r2", "used", "1.25")
+        await pilot.pause()
+        assert asked == [3]  # only the changed row's line is repainted, not the table
         await same()
         assert drawn == [3]  # the header is line 0: row 2 is line 3, drawn again alone
+        # and of its cells only the changed one is rendered again (3 columns, 1 new cell)
+        assert len(cached.kept_cells) == cells_before + 1
         for table in (cached, plain):
             table.move_cursor(row=4)
         await same()
