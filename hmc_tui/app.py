@@ -79,7 +79,7 @@ from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.system_view import SystemView
 from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import route_unhandled_exceptions, share_css_parses
-from hmc_tui.widgets.partition_table import COLUMNS
+from hmc_tui.widgets.partition_table import COLUMNS, PHYSC_SECONDS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 
 # Engine clock speeds offered by +/- (engine seconds per wall second).
@@ -111,6 +111,15 @@ TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in
 ACTIVE_FOR = 5.0  # seconds after the last key or click during which refresh_hz applies
 IDLE_INTERVAL = 2.0  # seconds between refreshes after that
 WAKE_DELAY = 0.03  # after the first key of an idle console: the newest snapshot's way here
+# While someone types, a snapshot in which only live figures moved (clock, physc, pool use) is
+# applied at most this often: the status line, header, physc column and Pools figures then
+# change in one tick (one compositor pass, one write) instead of on phases of their own.
+# The physc column's own pace, so the two agree on which tick shows the figures.
+LIVE_FIGURES_EVERY = PHYSC_SECONDS
+# Screens built while the console is idle, so their first visit costs what a later one does
+# (~100-150 ms of CPU each otherwise, paid on the key): one per PREBUILD_IDLE quiet seconds.
+PREBUILD_MODES = ("pools", "vios", "events")
+PREBUILD_IDLE = 1.0
 
 
 class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
@@ -176,6 +185,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.idle = False  # refreshing at IDLE_INTERVAL (nobody typed for ACTIVE_FOR)
         self._active_since = time.monotonic()
         self._pull: Timer | None = None
+        self._live_applied = 0.0  # monotonic time a snapshot was last applied
+        self._to_prebuild = list(PREBUILD_MODES)
+        self._prebuilt_at = 0.0  # monotonic time the last screen was built in the background
         self._config_writable = True
         self.settings_path: Path | None = None
         keymap_source: Path | None = None  # the file the keymap was read from, if any
@@ -274,7 +286,30 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self._set_idle(True)
         elif self.idle and live:
             self._set_idle(False)
-        self.refresh_from_engine()
+        # Something moving (a migration, a `:` command waiting) shows at the full pace.
+        self.refresh_from_engine(coalesce=not self.idle and not live)
+        if self._to_prebuild:
+            self._prebuild_one()
+
+    def _prebuild_one(self) -> None:
+        """Build the next screen not yet visited, once the console has been quiet for
+        PREBUILD_IDLE seconds since the last key, the start and the last one built."""
+        now = time.monotonic()
+        if now - max(self.last_input, self._active_since, self._prebuilt_at) < PREBUILD_IDLE \
+                or self._modal_on_top():
+            return
+        while self._to_prebuild:
+            mode = self._to_prebuild.pop(0)
+            if mode in self._screen_stacks:  # visited already
+                continue
+            # What App._init_mode does, less the ScreenResume: composed, styled and mounted
+            # now; switch_mode finds the mode's stack and only resumes it.
+            factory = self._modes[mode]
+            screen, _ = self._get_screen(factory() if callable(factory) else factory)
+            self._screen_stacks[mode] = [screen]
+            self._load_screen_css(screen)
+            self._prebuilt_at = now
+            return
 
     def _moving(self) -> bool:
         """Something the screens show moving that nobody typed for: a `:` command waiting
@@ -297,8 +332,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self.set_timer(WAKE_DELAY, self.refresh_from_engine)
 
     # ------------------------------------------------------------------ snapshots
-    def refresh_from_engine(self) -> bool:
-        """Pull the newest snapshot and show it; False when frozen or nothing changed."""
+    def refresh_from_engine(self, *, coalesce: bool = False) -> bool:
+        """Pull the newest snapshot and show it; False when frozen or nothing changed.
+        `coalesce` (the 5 Hz timer): a snapshot with only live figures moved waits until
+        LIVE_FIGURES_EVERY has passed since the last one shown."""
         if not self.is_running:  # shutting down: the screens are being taken apart
             return False
         if self.collector is not None:
@@ -312,6 +349,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         snap = self.hmc_console.snapshot()
         if snap.version == self.snapshot.version:
             return False
+        if coalesce and only_live_moved(self.snapshot, snap) \
+                and time.monotonic() - self._live_applied < LIVE_FIGURES_EVERY:
+            return False
+        self._live_applied = time.monotonic()
         self.apply_snapshot(snap)
         return True
 
@@ -667,6 +708,15 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
 if TYPE_CHECKING:  # mypy checks that HmcApp provides what its screens rely on
     _HOST: type[ConsoleHost] = HmcApp
+
+
+def only_live_moved(old: Snapshot, new: Snapshot) -> bool:
+    """Between `old` and `new` only the running figures moved (engine time, physc, pool use):
+    no frame change (a partition's state, an operation's result), no operation queued or
+    applied, no event, no clock change. A stepped clock moves only on purpose: never."""
+    return (new.frame_version == old.frame_version and new.in_flight == old.in_flight
+            and new.clock == old.clock and new.clock.mode != "stepped"
+            and new.events[-1:] == old.events[-1:])
 
 
 def _read_text(path: Path | None) -> str:
