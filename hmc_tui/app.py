@@ -188,6 +188,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self._live_applied = 0.0  # monotonic time a snapshot was last applied
         self._to_prebuild = list(PREBUILD_MODES)
         self._prebuilt_at = 0.0  # monotonic time the last screen was built in the background
+        self._to_warm: Screen[Any] | None = None  # built, to be laid out and drawn once
         self._config_writable = True
         self.settings_path: Path | None = None
         keymap_source: Path | None = None  # the file the keymap was read from, if any
@@ -288,15 +289,24 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self._set_idle(False)
         # Something moving (a migration, a `:` command waiting) shows at the full pace.
         self.refresh_from_engine(coalesce=not self.idle and not live)
-        if self._to_prebuild:
+        if self._to_prebuild or self._to_warm is not None:
             self._prebuild_one()
 
     def _prebuild_one(self) -> None:
-        """Build the next screen not yet visited, once the console has been quiet for
-        PREBUILD_IDLE seconds since the last key, the start and the last one built."""
+        """Build the next screen not yet visited once the console has been quiet for
+        PREBUILD_IDLE seconds (since the last key, the start and the last one built); at the
+        next quiet tick lay it out and draw it once, off screen, so its lines are cached."""
         now = time.monotonic()
-        if now - max(self.last_input, self._active_since, self._prebuilt_at) < PREBUILD_IDLE \
-                or self._modal_on_top():
+        if self._modal_on_top() or now - self.last_input < PREBUILD_IDLE:
+            return
+        warm = self._to_warm
+        if warm is not None:
+            self._to_warm = None
+            if warm.is_mounted and self.screen is not warm:
+                warm._refresh_layout(self.size)
+                warm._compositor.render_full_update()
+            return
+        if now - max(self._active_since, self._prebuilt_at) < PREBUILD_IDLE:
             return
         while self._to_prebuild:
             mode = self._to_prebuild.pop(0)
@@ -308,7 +318,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             screen, _ = self._get_screen(factory() if callable(factory) else factory)
             self._screen_stacks[mode] = [screen]
             self._load_screen_css(screen)
+            # Its widgets are styled as they mount, with the stylesheet and theme of now:
+            # without this the switch restyles the whole app (Textual's count starts at -1).
+            # A theme change before the visit bumps the app's count: restyled then.
+            screen._css_update_count = self._css_update_count
             self._prebuilt_at = now
+            self._to_warm = screen
             return
 
     def _moving(self) -> bool:
