@@ -5,8 +5,10 @@ partition id, and each snapshot hands the table only the rows whose texts change
 those lines are drawn again. Columns are dropped by priority when the terminal is narrow.
 
 Two paths per snapshot: when the frame's partitions and pools are the very same objects as last
-time (frozen models: nothing structural changed) only the physc figures of active partitions
-are compared; otherwise every row is reconciled (add, remove, update changed rows, re-sort).
+time (frozen models: nothing structural changed) only the physc figures can have moved, and
+only the rows on screen are brought up to date (a 1000-partition frame shows ~30); the others
+take the latest figures when they are drawn (scroll, resize, cursor), sorted, filtered or read
+(`_fresh`). Otherwise every row is reconciled (add, remove, update changed rows, re-sort).
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def static_values(p: Partition, frame: Frame) -> Values:
     )
 
 
-def physc_text(p: Partition, physc: dict[int, float]) -> str:
+def physc_text(p: Partition, physc: Mapping[int, float]) -> str:
     if p.state not in ACTIVE_STATES or p.id not in physc:
         return "-"
     return f"{physc[p.id]:.2f}"
@@ -178,7 +180,12 @@ class PartitionTable(RowTable):
         self.total = 0  # partitions in the frame (the table may show fewer)
         self._static: dict[int, tuple[Partition, Values]] = {}  # by partition object
         self._values: dict[int, Values] = {}  # latest values of every partition
-        self._active: list[Partition] = []  # the partitions whose physc can move
+        self._active: dict[int, Partition] = {}  # the partitions whose physc can move
+        # The latest physc figures, applied to a row's values when it is needed (`_fresh`):
+        # `_physc_seen[id] == _physc_gen` when the row has them.
+        self._physc: Mapping[int, float] = {}
+        self._physc_gen = 0
+        self._physc_seen: dict[int, int] = {}
         self._name_width = COLUMNS[0].width
         self._state_styles: dict[str, Style] | None = None
         self._parts: tuple[Partition, ...] | None = None
@@ -226,7 +233,12 @@ class PartitionTable(RowTable):
 
     def cell_text(self, lpar_id: int, column: str) -> str:
         """The text a cell shows (tests and palette use it)."""
-        return self.rows[lpar_id][COLUMN_INDEX[column]]
+        return self.row_values(lpar_id)[COLUMN_INDEX[column]]
+
+    def row_values(self, key: int) -> Values:
+        """A shown row's texts with the latest physc (drawn, or read by `cell_text`)."""
+        values = self.rows[key] = self._fresh(key)
+        return values
 
     @property
     def visible_columns(self) -> list[str]:
@@ -278,7 +290,8 @@ class PartitionTable(RowTable):
             return
         self._parts, self._pools = frame.partitions, frame.pools
         self._refresh_static(frame)
-        physc = snap.physc
+        physc = self._physc = snap.physc
+        self._physc_gen += 1  # every row gets this snapshot's figure below
         for p in frame.partitions:
             static = self._static[p.id][1]
             self._values[p.id] = (*static[:PHYSC], physc_text(p, physc))
@@ -286,28 +299,39 @@ class PartitionTable(RowTable):
 
     # ------------------------------------------------------------------ internals
     def _update_physc(self, physc: dict[int, float]) -> None:
-        """The live-only path: nothing but physc can have changed."""
-        changed = []
-        values, rows = self._values, self.rows
-        for p in self._active:
-            text = physc_text(p, physc)
-            old = values[p.id]
-            if old[PHYSC] == text:
-                continue
-            new = (*old[:PHYSC], text)
-            values[p.id] = new
-            if p.id in rows:
-                changed.append((p.id, new))
-        self.update_rows(changed)
-        if changed and self.sort_column == "physc":
+        """The live-only path: nothing but physc can have changed. The rows on screen are
+        repainted where their figure moved; the others wait until they are needed (O(rows on
+        screen) per refresh, not O(partitions)), unless a re-sort by physc is due."""
+        self._physc = physc
+        self._physc_gen += 1
+        resort = self.sort_column == "physc" and self._resort_due()
+        rows, order = self.rows, self.order
+        keys = list(self._active) if resort else [order[i] for i in self.window()]
+        # update_rows repaints the rows whose texts changed, if on screen.
+        self.update_rows([(key, self._fresh(key)) for key in keys if key in rows])
+        if resort:
             self._live_resort()
+
+    def _fresh(self, lpar_id: int) -> Values:
+        """A partition's values with the latest physc figure (computed once per snapshot)."""
+        values = self._values[lpar_id]
+        if self._physc_seen.get(lpar_id) != self._physc_gen:
+            self._physc_seen[lpar_id] = self._physc_gen
+            p = self._active.get(lpar_id)
+            if p is not None:  # an inactive partition shows "-" until the frame changes
+                text = physc_text(p, self._physc)
+                if text != values[PHYSC]:
+                    values = self._values[lpar_id] = (*values[:PHYSC], text)
+        return values
+
+    def _resort_due(self) -> bool:
+        return time.monotonic() - self._resorted >= LIVE_RESORT_SECONDS
 
     def _live_resort(self) -> None:
         # A figure that moves every tick would reshuffle the rows under the user's eyes at
         # every repaint: re-sort at most every LIVE_RESORT_SECONDS (UI time).
-        now = time.monotonic()
-        if now - self._resorted >= LIVE_RESORT_SECONDS:
-            self._resorted = now
+        if self._resort_due():
+            self._resorted = time.monotonic()
             self._sort()
 
     def _refresh_static(self, frame: Frame) -> None:
@@ -323,8 +347,9 @@ class PartitionTable(RowTable):
                 self._static[p.id] = (p, static_values(p, frame))
         for gone in set(self._static) - ids:
             del self._static[gone]
+            self._physc_seen.pop(gone, None)
             self._values.pop(gone, None)
-        self._active = [p for p in frame.partitions if p.state in ACTIVE_STATES]
+        self._active = {p.id: p for p in frame.partitions if p.state in ACTIVE_STATES}
         self.total = len(ids)
         longest = max((cell_len(printable(p.name)) for p in frame.partitions), default=4)
         name_width = max(8, min(longest, NAME_MAX))
@@ -340,7 +365,7 @@ class PartitionTable(RowTable):
 
     def _sync_rows(self) -> None:
         """Bring the rows in line with `_values`: remove, add, update changed rows, sort."""
-        wanted = {i: v for i, v in self._values.items() if self._matches(v)}
+        wanted = {i: self._fresh(i) for i, v in self._values.items() if self._matches(v)}
         before = len(self.rows)
         membership = wanted.keys() != self.rows.keys()
         resort = live_resort = False
@@ -364,7 +389,8 @@ class PartitionTable(RowTable):
             self.post_message(self.ViewChanged())
 
     def _sort(self, rows: Mapping[int, Values] | None = None) -> None:
-        rows = self.rows if rows is None else rows
+        if rows is None:  # every row with the latest figures: they decide the order
+            rows = {key: self._fresh(key) for key in self.rows}
         order = sort_order(rows, self.sort_column, self.sort_reverse)
         self.set_rows(rows, order, keep=self.cursor_key)
 

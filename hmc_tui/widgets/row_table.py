@@ -139,6 +139,11 @@ class RowTable(ScrollView, can_focus=True):
         """A style for one cell on top of the row's (state colours, say)."""
         return None
 
+    def row_values(self, key: int) -> Values:
+        """The texts row `key` shows as it is drawn (a subclass may bring them up to date
+        here: rows off screen need not be kept current until they come into view)."""
+        return self.rows[key]
+
     def row_chosen(self, key: int) -> None:
         """Enter on the cursor row, or a click on it."""
 
@@ -172,6 +177,11 @@ class RowTable(ScrollView, can_focus=True):
     def update_row(self, key: int, values: Values) -> None:
         """New texts for a shown row; repaints its line if it is on screen and shows a change."""
         self.update_rows(((key, values),))
+
+    def window(self) -> range:
+        """The row indexes on screen (the header's line aside)."""
+        top = round(self.scroll_offset.y)
+        return range(top, min(top + self.size.height - 1, len(self.order)))
 
     def update_rows(self, changes: Iterable[tuple[int, Values]]) -> None:
         """`update_row` for many rows (the window on screen is looked up once)."""
@@ -264,7 +274,8 @@ class RowTable(ScrollView, can_focus=True):
             on_cursor = index == self.cursor_row
             if on_cursor:
                 fill = base + cursor
-            strip = self._row_strip(self.rows[self.order[index]], on_cursor, base, cursor)
+            strip = self._row_strip(self.row_values(self.order[index]), on_cursor, base,
+                                    cursor)
         return strip.crop_extend(scroll_x, scroll_x + width, fill)
 
     def _current_styles(self) -> tuple[Style, Style, Style]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
@@ -79,6 +80,20 @@ class SystemHeader(Widget):
         self._key: tuple[object, ...] = ()
         self._figures: tuple[int, float, int] | None = None
         self._cached: tuple[tuple[object, ...], list[Text]] | None = None
+        self._styles: dict[str, Style] = {}  # component class -> its style, until restyled
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()  # theme, CSS or focus changed
+
+    def _style(self, component: str) -> Style:
+        # get_component_rich_style walks the ancestors' styles (about 1 ms); the Pools line
+        # is rebuilt at every refresh for its live figures, the styles are not.
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = self.get_component_rich_style(
+                component, partial=True)
+        return style
 
     def show_snapshot(self, snap: Snapshot) -> None:
         live = tuple((p.pool_id, round(p.used, 2)) for p in snap.pools)
@@ -125,15 +140,14 @@ class SystemHeader(Widget):
         s = frame.system
         hw = frame.hardware
         procs, mem = self._available(snap)
-        label = self.get_component_rich_style("system-header--label", partial=True)
-        state = self.get_component_rich_style(
-            "system-header--ok" if s.state == "Operating" else "system-header--warning",
-            partial=True)
+        label = self._style("system-header--label")
+        state = self._style(
+            "system-header--ok" if s.state == "Operating" else "system-header--warning")
         name = Text.assemble((s.name, label), "  ", (s.state, state))
         attention = attention_text(frame)
         if attention:
-            name.append_text(Text.assemble("  ", (attention, self.get_component_rich_style(
-                "system-header--warning", partial=True))))
+            name.append_text(Text.assemble("  ", (attention,
+                                                  self._style("system-header--warning"))))
         if self.screen.size.height < SHORT_TERMINAL:
             name.append(f"   avail {procs:.2f} PU, {mem_gb(mem)} GB")
             return [name]

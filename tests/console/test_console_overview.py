@@ -265,3 +265,27 @@ async def test_the_header_shows_an_attention_mark_while_faults_are_open(
         await app.run_operation(ClearFault(kind="noisy", location="was01"))
         await step(pilot, console, 1)
         assert "Attention" not in str(header.render())
+
+
+async def test_the_header_colours_follow_the_theme(app: HmcApp) -> None:
+    """The header keeps its component styles between refreshes; a theme switch redraws it
+    in the new theme's colours (the state's $success)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(SystemHeader)
+
+        def operating_colour() -> str:
+            span = next(s for s in header.render().spans if s.start > 0)  # after the name
+            style = span.style
+            assert isinstance(style, Style) and style.color is not None
+            return style.color.get_truecolor().hex.lower()
+
+        def success() -> str:
+            return app.current_theme.to_color_system().success.hex.lower()
+
+        assert operating_colour() == success()
+        light = success()
+        app.theme = "hmc-dark"
+        await pilot.pause()
+        assert success() != light
+        assert operating_colour() == success()
