@@ -9,6 +9,9 @@ Contract the screens rely on (hmc_tui/screens/host.py declares it; docs/architec
   unchanged `version`, stores it, calls `show_snapshot(snap)` on the active screen (and on the
   screens a modal dialog covers) and publishes it on `app.snapshot_signal`. Screens refresh
   from `app.snapshot` when resumed. Space freezes the display; the engine keeps running.
+  While someone types, a snapshot with only live figures moved waits for LIVE_FIGURES_EVERY
+  (they all change in one tick, once a second); frame changes show at the next pull.
+  Unvisited Pools/VIOS/Events screens are built while the console is quiet (PREBUILD_IDLE).
   Nobody typing for ACTIVE_FOR seconds, the timer slows to IDLE_INTERVAL (a real HMC
   refreshes in seconds) and asks the console for as few snapshots (`Console.pace`); the
   next key or click brings the newest snapshot at once and the full rate back.
