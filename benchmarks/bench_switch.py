@@ -188,6 +188,7 @@ def make_console(frame: str, live: bool) -> Any:
 async def run_console_bench(args: argparse.Namespace) -> None:
     from hmc_tui.app import HmcApp
     from hmc_tui.config import Config
+    from hmc_tui.textual_compat import mode_built
 
     console = make_console(args.frame, live=bool(args.idle or args.paced or args.active)
                            or args.live)
@@ -200,7 +201,7 @@ async def run_console_bench(args: argparse.Namespace) -> None:
                 if args.quiet_first:  # the console idle after login: screens built meanwhile
                     t0 = time.thread_time()
                     await asyncio.sleep(args.quiet_first)
-                    built = [m for m in modes.values() if m in app._screen_stacks]
+                    built = [m for m in modes.values() if mode_built(app, m)]
                     say(f"{args.quiet_first:g} s quiet before the first visits: "
                         f"{(time.thread_time() - t0) * 1000:.0f} ms CPU "
                         f"(built: {', '.join(built)})")

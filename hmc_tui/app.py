@@ -81,7 +81,13 @@ from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.system_view import SystemView
 from hmc_tui.terminals import Terminals
-from hmc_tui.textual_compat import route_unhandled_exceptions, share_css_parses
+from hmc_tui.textual_compat import (
+    build_mode,
+    draw_off_screen,
+    mode_built,
+    route_unhandled_exceptions,
+    share_css_parses,
+)
 from hmc_tui.widgets.partition_table import COLUMNS, PHYSC_SECONDS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 
@@ -306,25 +312,15 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         if warm is not None:
             self._to_warm = None
             if warm.is_mounted and self.screen is not warm:
-                warm._refresh_layout(self.size)
-                warm._compositor.render_full_update()
+                draw_off_screen(self, warm)
             return
         if now - max(self._active_since, self._prebuilt_at) < PREBUILD_IDLE:
             return
         while self._to_prebuild:
             mode = self._to_prebuild.pop(0)
-            if mode in self._screen_stacks:  # visited already
+            if mode_built(self, mode):  # visited already
                 continue
-            # What App._init_mode does, less the ScreenResume: composed, styled and mounted
-            # now; switch_mode finds the mode's stack and only resumes it.
-            factory = self._modes[mode]
-            screen, _ = self._get_screen(factory() if callable(factory) else factory)
-            self._screen_stacks[mode] = [screen]
-            self._load_screen_css(screen)
-            # Its widgets are styled as they mount, with the stylesheet and theme of now:
-            # without this the switch restyles the whole app (Textual's count starts at -1).
-            # A theme change before the visit bumps the app's count: restyled then.
-            screen._css_update_count = self._css_update_count
+            screen = build_mode(self, mode)
             self._prebuilt_at = now
             self._to_warm = screen
             return

@@ -20,6 +20,7 @@ from engine.store import demo_frame
 from hmc_tui.app import LIVE_FIGURES_EVERY, PREBUILD_MODES, HmcApp, only_live_moved
 from hmc_tui.console import LocalConsole
 from hmc_tui.screens.pools import PoolsScreen
+from hmc_tui.textual_compat import mode_built
 from hmc_tui.widgets.partition_table import COLUMN_INDEX
 
 STATE = COLUMN_INDEX["state"]
@@ -101,10 +102,10 @@ async def test_unvisited_screens_are_built_one_per_quiet_second() -> None:
         for _ in range(8):  # typing for ~2.4 s after the start: nothing is built meanwhile
             await pilot.press("down")
             await pilot.pause(0.3)
-        assert not app._screen_stacks.keys() & set(PREBUILD_MODES)
-        await wait_for(pilot, lambda: "pools" in app._screen_stacks, timeout=2.0)
-        assert "vios" not in app._screen_stacks  # one per quiet moment, not all at once
-        await wait_for(pilot, lambda: all(m in app._screen_stacks for m in PREBUILD_MODES),
+        assert not any(mode_built(app, m) for m in PREBUILD_MODES)
+        await wait_for(pilot, lambda: mode_built(app, "pools"), timeout=2.0)
+        assert not mode_built(app, "vios")  # one per quiet moment, not all at once
+        await wait_for(pilot, lambda: all(mode_built(app, m) for m in PREBUILD_MODES),
                        timeout=4.0)
         pools = app._screen_stacks["pools"][0]
         assert isinstance(pools, PoolsScreen) and pools.is_mounted
