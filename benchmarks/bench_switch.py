@@ -188,6 +188,7 @@ def make_console(frame: str, live: bool) -> Any:
 async def run_console_bench(args: argparse.Namespace) -> None:
     from hmc_tui.app import HmcApp
     from hmc_tui.config import Config
+    from hmc_tui.textual_compat import mode_built
 
     console = make_console(args.frame, live=bool(args.idle or args.paced or args.active)
                            or args.live)
@@ -197,6 +198,13 @@ async def run_console_bench(args: argparse.Namespace) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             if args.first_visits:
+                if args.quiet_first:  # the console idle after login: screens built meanwhile
+                    t0 = time.thread_time()
+                    await asyncio.sleep(args.quiet_first)
+                    built = [m for m in modes.values() if mode_built(app, m)]
+                    say(f"{args.quiet_first:g} s quiet before the first visits: "
+                        f"{(time.thread_time() - t0) * 1000:.0f} ms CPU "
+                        f"(built: {', '.join(built)})")
                 firsts = {}
                 for key in "23451":
                     firsts[modes[key]] = await timed(pilot, key)
@@ -299,6 +307,9 @@ def main() -> None:
                         help="seconds of idle CPU sampling (the engine live)")
     parser.add_argument("--live", action="store_true",
                         help="the engine clock in real time during the switches too")
+    parser.add_argument("--quiet-first", type=float, default=0.0,
+                        help="with --first-visits: seconds with no key before them (the app "
+                        "builds unvisited screens while the console is quiet)")
     parser.add_argument("--paced", type=float, default=0.0,
                         help="seconds of keys every 0.5-1.5 s with the engine live")
     parser.add_argument("--active", type=float, default=0.0,

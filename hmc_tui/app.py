@@ -9,6 +9,9 @@ Contract the screens rely on (hmc_tui/screens/host.py declares it; docs/architec
   unchanged `version`, stores it, calls `show_snapshot(snap)` on the active screen (and on the
   screens a modal dialog covers) and publishes it on `app.snapshot_signal`. Screens refresh
   from `app.snapshot` when resumed. Space freezes the display; the engine keeps running.
+  While someone types, a snapshot with only live figures moved waits for LIVE_FIGURES_EVERY
+  (they all change in one tick, once a second); frame changes show at the next pull.
+  Unvisited Pools/VIOS/Events screens are built while the console is quiet (PREBUILD_IDLE).
   Nobody typing for ACTIVE_FOR seconds, the timer slows to IDLE_INTERVAL (a real HMC
   refreshes in seconds) and asks the console for as few snapshots (`Console.pace`); the
   next key or click brings the newest snapshot at once and the full rate back.
@@ -78,8 +81,14 @@ from hmc_tui.screens.vios import ViosScreen
 from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.system_view import SystemView
 from hmc_tui.terminals import Terminals
-from hmc_tui.textual_compat import route_unhandled_exceptions, share_css_parses
-from hmc_tui.widgets.partition_table import COLUMNS
+from hmc_tui.textual_compat import (
+    build_mode,
+    draw_off_screen,
+    mode_built,
+    route_unhandled_exceptions,
+    share_css_parses,
+)
+from hmc_tui.widgets.partition_table import COLUMNS, PHYSC_SECONDS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 
 # Engine clock speeds offered by +/- (engine seconds per wall second).
@@ -111,6 +120,15 @@ TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in
 ACTIVE_FOR = 5.0  # seconds after the last key or click during which refresh_hz applies
 IDLE_INTERVAL = 2.0  # seconds between refreshes after that
 WAKE_DELAY = 0.03  # after the first key of an idle console: the newest snapshot's way here
+# While someone types, a snapshot in which only live figures moved (clock, physc, pool use) is
+# applied at most this often: the status line, header, physc column and Pools figures then
+# change in one tick (one compositor pass, one write) instead of on phases of their own.
+# The physc column's own pace, so the two agree on which tick shows the figures.
+LIVE_FIGURES_EVERY = PHYSC_SECONDS
+# Screens built while the console is idle, so their first visit costs what a later one does
+# (~100-150 ms of CPU each otherwise, paid on the key): one per PREBUILD_IDLE quiet seconds.
+PREBUILD_MODES = ("pools", "vios", "events")
+PREBUILD_IDLE = 1.0
 
 
 class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
@@ -176,6 +194,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.idle = False  # refreshing at IDLE_INTERVAL (nobody typed for ACTIVE_FOR)
         self._active_since = time.monotonic()
         self._pull: Timer | None = None
+        self._live_applied = 0.0  # monotonic time a snapshot was last applied
+        self._to_prebuild = list(PREBUILD_MODES)
+        self._prebuilt_at = 0.0  # monotonic time the last screen was built in the background
+        self._to_warm: Screen[Any] | None = None  # built, to be laid out and drawn once
         self._config_writable = True
         self.settings_path: Path | None = None
         keymap_source: Path | None = None  # the file the keymap was read from, if any
@@ -274,7 +296,34 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self._set_idle(True)
         elif self.idle and live:
             self._set_idle(False)
-        self.refresh_from_engine()
+        # Something moving (a migration, a `:` command waiting) shows at the full pace.
+        self.refresh_from_engine(coalesce=not self.idle and not live)
+        if self._to_prebuild or self._to_warm is not None:
+            self._prebuild_one()
+
+    def _prebuild_one(self) -> None:
+        """Build the next screen not yet visited once the console has been quiet for
+        PREBUILD_IDLE seconds (since the last key, the start and the last one built); at the
+        next quiet tick lay it out and draw it once, off screen, so its lines are cached."""
+        now = time.monotonic()
+        if self._modal_on_top() or now - self.last_input < PREBUILD_IDLE:
+            return
+        warm = self._to_warm
+        if warm is not None:
+            self._to_warm = None
+            if warm.is_mounted and self.screen is not warm:
+                draw_off_screen(self, warm)
+            return
+        if now - max(self._active_since, self._prebuilt_at) < PREBUILD_IDLE:
+            return
+        while self._to_prebuild:
+            mode = self._to_prebuild.pop(0)
+            if mode_built(self, mode):  # visited already
+                continue
+            screen = build_mode(self, mode)
+            self._prebuilt_at = now
+            self._to_warm = screen
+            return
 
     def _moving(self) -> bool:
         """Something the screens show moving that nobody typed for: a `:` command waiting
@@ -297,8 +346,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self.set_timer(WAKE_DELAY, self.refresh_from_engine)
 
     # ------------------------------------------------------------------ snapshots
-    def refresh_from_engine(self) -> bool:
-        """Pull the newest snapshot and show it; False when frozen or nothing changed."""
+    def refresh_from_engine(self, *, coalesce: bool = False) -> bool:
+        """Pull the newest snapshot and show it; False when frozen or nothing changed.
+        `coalesce` (the 5 Hz timer): a snapshot with only live figures moved waits until
+        LIVE_FIGURES_EVERY has passed since the last one shown."""
         if not self.is_running:  # shutting down: the screens are being taken apart
             return False
         if self.collector is not None:
@@ -312,6 +363,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         snap = self.hmc_console.snapshot()
         if snap.version == self.snapshot.version:
             return False
+        if coalesce and only_live_moved(self.snapshot, snap) \
+                and time.monotonic() - self._live_applied < LIVE_FIGURES_EVERY:
+            return False
+        self._live_applied = time.monotonic()
         self.apply_snapshot(snap)
         return True
 
@@ -667,6 +722,15 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
 if TYPE_CHECKING:  # mypy checks that HmcApp provides what its screens rely on
     _HOST: type[ConsoleHost] = HmcApp
+
+
+def only_live_moved(old: Snapshot, new: Snapshot) -> bool:
+    """Between `old` and `new` only the running figures moved (engine time, physc, pool use):
+    no frame change (a partition's state, an operation's result), no operation queued or
+    applied, no event, no clock change. A stepped clock moves only on purpose: never."""
+    return (new.frame_version == old.frame_version and new.in_flight == old.in_flight
+            and new.clock == old.clock and new.clock.mode != "stepped"
+            and new.events[-1:] == old.events[-1:])
 
 
 def _read_text(path: Path | None) -> str:

@@ -20,11 +20,12 @@ from textual.cache import LRUCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.notifications import Notification
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "keep_table_cells", "route_unhandled_exceptions", "share_css_parses",
-           "show_toast", "withdraw_toast"]
+__all__ = ["Toast", "build_mode", "draw_off_screen", "keep_table_cells", "mode_built",
+           "route_unhandled_exceptions", "share_css_parses", "show_toast", "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -162,3 +163,29 @@ def keep_table_cells(table_class: type[DataTable[Any]]) -> None:
 
     render_cell.kept = True  # type: ignore[attr-defined]
     setattr(table_class, RENDER_CELL, render_cell)
+
+
+def mode_built(app: App[Any], mode: str) -> bool:
+    """The mode's screen exists (visited, or built by build_mode)."""
+    return mode in app._screen_stacks
+
+
+def build_mode(app: App[Any], mode: str) -> Screen[Any]:
+    """What App._init_mode does, less the ScreenResume: the mode's screen composed, styled
+    and mounted now, not shown; switch_mode finds the mode's stack and only resumes it."""
+    factory = app._modes[mode]
+    screen, _ = app._get_screen(factory() if callable(factory) else factory)
+    app._screen_stacks[mode] = [screen]
+    app._load_screen_css(screen)
+    # Its widgets are styled as they mount, with the stylesheet and theme of now: without
+    # this the switch restyles the whole app (Textual starts a screen's count at -1). A
+    # theme change before the visit bumps the app's count: restyled then.
+    screen._css_update_count = app._css_update_count
+    return screen
+
+
+def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
+    """Lay out a screen that is not shown and draw all its lines once (its widgets' line
+    caches fill); nothing is written to the terminal."""
+    screen._refresh_layout(app.size)
+    screen._compositor.render_full_update()

@@ -22,7 +22,7 @@ import re
 import textwrap
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import textual.css.stylesheet as stylesheet_module
@@ -41,6 +41,9 @@ from hmc_tui.textual_compat import (
     RENDER_CELL,
     Toast,
     ToastRack,  # the module's private import, re-used here
+    build_mode,
+    draw_off_screen,
+    mode_built,
     share_css_parses,
     show_toast,
     withdraw_toast,
@@ -168,7 +171,10 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
     assert used == {"_notifications", "_refresh_notifications", "_unnotify", "_handle_exception",
                     "_parse_rules", "_variables", "_parsed", "_variables_key", "_variables_of",
                     "_render_cell", "_cell_text", "_row_locations", "_data",
-                    "_show_hover_cursor", "_pseudo_class_state"}
+                    "_show_hover_cursor", "_pseudo_class_state",
+                    # build_mode, draw_off_screen (screens built while the console is quiet)
+                    "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
+                    "_css_update_count", "_refresh_layout", "_compositor"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -281,3 +287,30 @@ async def test_datatable_render_cell_and_the_names_the_kept_cells_read() -> None
         render = getattr(DataTable, RENDER_CELL)
         lines = render(table, 0, 0, Style(), 8, False, False)
         assert "".join(seg.text for seg in lines[0]) == " lpar1  "
+
+
+class _Lines(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("built off screen")
+
+
+class _Modes(App[None]):
+    MODES: ClassVar[dict[str, Any]] = {"a": Screen, "b": _Lines}
+    DEFAULT_MODE = "a"
+
+
+async def test_a_mode_built_and_drawn_off_screen_is_the_one_switched_to_unrestyled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _Modes()
+    async with app.run_test(size=(40, 5)) as pilot:
+        assert not mode_built(app, "b")
+        screen = build_mode(app, "b")
+        await pilot.pause()
+        assert mode_built(app, "b") and screen.is_mounted and app.screen is not screen
+        draw_off_screen(app, screen)
+        assert screen.query_one(Label).size.width == len("built off screen")
+        restyles: list[bool] = []
+        monkeypatch.setattr(app, "refresh_css", lambda animate=True: restyles.append(animate))
+        await app.switch_mode("b")
+        await pilot.pause()
+        assert app.screen is screen and restyles == []

@@ -51,8 +51,8 @@ COLUMN_INDEX: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}
 PHYSC = COLUMN_INDEX["physc"]
 NAME_MAX = 24  # widest the name column grows for long partition names
 LIVE_RESORT_SECONDS = 2.0  # a table sorted by a live figure (physc) re-sorts at most this often
-PHYSC_SECONDS = 1.0  # wall seconds between repaints of the physc column on a running clock
-PHYSC_MAX_WAIT = 3.0  # ... but no longer than this while keys keep coming
+PHYSC_SECONDS = 0.9  # wall s between physc repaints (once a second: 0.1 s for timer jitter)
+PHYSC_MAX_WAIT = 2.9  # ... but no longer than this while keys keep coming
 TYPING_SECONDS = 0.5  # a key within this many seconds means the user is typing
 OS_MAX = 16  # widest the OS column grows when the terminal has room
 # Columns the "/" filter searches (what an operator types: a name, a state, a type, an OS).
