@@ -306,7 +306,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         PREBUILD_IDLE seconds (since the last key, the start and the last one built); at the
         next quiet tick lay it out and draw it once, off screen, so its lines are cached."""
         now = time.monotonic()
-        if self._modal_on_top() or now - self.last_input < PREBUILD_IDLE:
+        # Never while shutting down: Textual's _close_all iterates the screen stacks a new
+        # mode's stack would be added to ("dictionary changed size during iteration").
+        if not self.is_running or self._modal_on_top() or now - self.last_input < PREBUILD_IDLE:
             return
         warm = self._to_warm
         if warm is not None:

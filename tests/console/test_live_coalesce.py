@@ -114,3 +114,20 @@ async def test_unvisited_screens_are_built_one_per_quiet_second() -> None:
         await pilot.pause()
         assert app.screen is pools
         assert pools.query_one("#pools-table", DataTable).row_count == len(app.snapshot.pools)
+
+
+async def test_nothing_is_built_while_the_app_shuts_down() -> None:
+    """Textual's shutdown iterates the screen stacks while timers still fire; a stack added
+    then failed a macro replay with "dictionary changed size during iteration"."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        app.last_input = app._active_since = app._prebuilt_at = 0.0  # quiet for long enough
+        app._running = False  # as App._shutdown sets it before closing the screens
+        try:
+            app._prebuild_one()
+        finally:
+            app._running = True
+        assert not any(mode_built(app, m) for m in PREBUILD_MODES)
+        app._prebuild_one()  # running again: the first one is built
+        assert mode_built(app, "pools")
