@@ -112,8 +112,7 @@ class Processors:
 
     def _used(self) -> np.ndarray:
         """Cycles each partition has used so far (capped + uncapped - idle)."""
-        lpar = self._util.lpar
-        return (lpar[1] + lpar[2] - lpar[3]).astype(np.float64)
+        return _used_cycles(self._util.lpar)
 
     def _same_setup(self, frame: Frame) -> bool:
         """Nothing `_configure` reads has changed (frames share unchanged parts)."""
@@ -177,8 +176,8 @@ class Processors:
         """Network and storage counters at the last `last` long-term samples (all kept if
         None), oldest first; partitions of `want` only (None: every one)."""
         times, cycles, lpar, _ = self._util.block(last, "long", newest_first=False)
-        used = (lpar[:, 1] + lpar[:, 2] - lpar[:, 3]).astype(np.float64)
-        return self._io.series(times, cycles / PROC_CYCLES_PER_SECOND, self._ids, used, want)
+        return self._io.series(times, cycles / PROC_CYCLES_PER_SECOND, self._ids,
+                               _used_cycles(lpar), want)
 
     def series(self, resource: str, key: int, interval: str,
                last: int | None = None) -> UtilSeries:
@@ -192,3 +191,9 @@ class Processors:
         counters = {name: tuple(int(v) for v in values) for name, values in s.counters.items()}
         counters["time_cycles"] = tuple(int(v) for v in s.time_cycles)
         return UtilSeries(times=tuple(float(t) for t in s.time), counters=counters)
+
+
+def _used_cycles(lpar: np.ndarray) -> np.ndarray:
+    """Cycles used (capped + uncapped - idle, LPAR_COUNTERS) from counters laid out as
+    [..., counter, partition]: now, or at each sample of a ring."""
+    return (lpar[..., 1, :] + lpar[..., 2, :] - lpar[..., 3, :]).astype(np.float64)
