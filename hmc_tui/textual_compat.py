@@ -10,22 +10,28 @@ step's removal) and clear them all, but not add one at once or remove just one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Any
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, cast
 
+import textual.screen as textual_screen
 from rich.style import Style
 from rich.text import Text
+from textual._compositor import ChopsUpdate, Compositor
 from textual.app import App
 from textual.cache import LRUCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
+from textual.geometry import Region
 from textual.notifications import Notification
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "build_mode", "draw_off_screen", "keep_table_cells", "mode_built",
-           "route_unhandled_exceptions", "share_css_parses", "show_toast", "withdraw_toast"]
+__all__ = ["LineCompositor", "Toast", "build_mode", "draw_off_screen", "keep_table_cells",
+           "mode_built", "paint_only_dirty_lines", "route_unhandled_exceptions",
+           "share_css_parses", "show_toast", "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -189,3 +195,71 @@ def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
     caches fill); nothing is written to the terminal."""
     screen._refresh_layout(app.size)
     screen._compositor.render_full_update()
+
+
+# ---------------------------------------------------------------- partial updates by line
+# A partial update (the live figures once a second: header, status line, a physc cell)
+# writes only the lines of its dirty regions, but Textual's Compositor crops it to the
+# *union* of those regions and asks every widget overlapping that rectangle for all its
+# lines there: with the header (lines 0-3) and the status line (33) dirty, every widget
+# between them drew, filtered and cropped each of its lines again, to be thrown away
+# (`is_rendered_line` is checked only after rendering). LineCompositor asks each widget only
+# for its lines that are written, in contiguous runs; what it writes is Textual's, byte for
+# byte (tests/console/test_line_compositor.py compares the two). docs/scale.md.
+
+SCREEN_COMPOSITOR = "Compositor"  # the name textual.screen builds each Screen's compositor by
+
+
+def _runs(lines: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """The contiguous runs (first, past last) of the sorted `lines` within [start, end)."""
+    runs: list[tuple[int, int]] = []
+    for y in lines[bisect_left(lines, start):bisect_left(lines, end)]:
+        if runs and runs[-1][1] == y:
+            runs[-1] = (runs[-1][0], y + 1)
+        else:
+            runs.append((y, y + 1))
+    return runs
+
+
+class LineCompositor(Compositor):
+    """Textual's Compositor whose partial updates render only the lines they write."""
+
+    def render_partial_update(self) -> ChopsUpdate | None:
+        update_regions = self._dirty_regions.copy()
+        self._dirty_regions.clear()
+        if not update_regions:
+            return None
+        # As Textual's: the same widgets (those overlapping the union), the same spans.
+        crop = Region.from_union(update_regions).intersection(self.size.region)
+        spans = list(self._regions_to_spans(update_regions))
+        lines = sorted({y for y, _, _ in spans})
+        cuts = self.cuts
+        chops: list[dict[int, Strip | None]] = [dict.fromkeys(c[:-1]) for c in cuts]
+        crop_overlaps = crop.overlaps
+        for widget, (region, clip) in list(self.visible_widgets.items()):
+            if not crop_overlaps(clip):
+                continue
+            x, y0, width, height = region.intersection(clip)
+            if not (width and height):
+                continue
+            last_x = x + width
+            for first, past in _runs(lines, y0, y0 + height):
+                strips = widget.render_lines(
+                    Region(x - region.x, first - region.y, width, past - first))
+                for y, strip in zip(range(first, past), strips, strict=False):
+                    line = chops[y]
+                    final_cuts = [cut for cut in cuts[y] if last_x >= cut >= x]
+                    # Front to back, as Textual paints: a cut's first strip wins.
+                    pieces = strip.divide([c - x for c in final_cuts[1:]])
+                    for cut, piece in zip(final_cuts, pieces, strict=False):
+                        if line.get(cut) is None:
+                            line[cut] = piece
+        chop_ends = [cut_set[1:] for cut_set in cuts]
+        return ChopsUpdate(cast("list[Mapping[int, Strip | None]]", chops), spans, chop_ends)
+
+
+def paint_only_dirty_lines() -> None:
+    """From now on every new Screen of this process has a LineCompositor (or the subclass of
+    one already installed)."""
+    if not issubclass(getattr(textual_screen, SCREEN_COMPOSITOR), LineCompositor):
+        setattr(textual_screen, SCREEN_COMPOSITOR, LineCompositor)
