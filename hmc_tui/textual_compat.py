@@ -210,10 +210,10 @@ def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
 SCREEN_COMPOSITOR = "Compositor"  # the name textual.screen builds each Screen's compositor by
 
 
-def _runs(lines: list[int], start: int, end: int) -> list[tuple[int, int]]:
-    """The contiguous runs (first, past last) of the sorted `lines` within [start, end)."""
+def _runs(lines: list[int]) -> list[tuple[int, int]]:
+    """The contiguous runs (first, past last) of the sorted `lines`."""
     runs: list[tuple[int, int]] = []
-    for y in lines[bisect_left(lines, start):bisect_left(lines, end)]:
+    for y in lines:
         if runs and runs[-1][1] == y:
             runs[-1] = (runs[-1][0], y + 1)
         else:
@@ -222,7 +222,8 @@ def _runs(lines: list[int], start: int, end: int) -> list[tuple[int, int]]:
 
 
 class LineCompositor(Compositor):
-    """Textual's Compositor whose partial updates render only the lines they write."""
+    """Textual's Compositor whose partial updates render only the lines they write, and of
+    those only where a widget in front has not already covered the line."""
 
     def render_partial_update(self) -> ChopsUpdate | None:
         update_regions = self._dirty_regions.copy()
@@ -243,13 +244,16 @@ class LineCompositor(Compositor):
             if not (width and height):
                 continue
             last_x = x + width
-            for first, past in _runs(lines, y0, y0 + height):
+            # Widgets come front to back and a cut's first strip wins (Textual's rule): a
+            # line whose cuts here are all taken would be drawn to be thrown away.
+            wanted = [y for y in lines[bisect_left(lines, y0):bisect_left(lines, y0 + height)]
+                      if any(chops[y][cut] is None for cut in cuts[y] if x <= cut < last_x)]
+            for first, past in _runs(wanted):
                 strips = widget.render_lines(
                     Region(x - region.x, first - region.y, width, past - first))
                 for y, strip in zip(range(first, past), strips, strict=False):
                     line = chops[y]
                     final_cuts = [cut for cut in cuts[y] if last_x >= cut >= x]
-                    # Front to back, as Textual paints: a cut's first strip wins.
                     pieces = strip.divide([c - x for c in final_cuts[1:]])
                     for cut, piece in zip(final_cuts, pieces, strict=False):
                         if line.get(cut) is None:
