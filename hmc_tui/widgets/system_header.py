@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from engine.model import Frame
@@ -104,7 +104,23 @@ class SystemHeader(Widget):
         # A frame change may change the line count (layout); pool figures only repaint.
         structural = not self._key or key[0] != self._key[0]
         self._key = key
-        self.refresh(layout=structural)
+        width = self.size.width
+        shown = self._cached[1] if self._cached is not None and self._cached[0][1] == width \
+            else None
+        if structural or shown is None:
+            self.refresh(layout=structural)
+            return
+        # Only live figures moved: the Pools line (none on a short terminal). Repaint the
+        # lines that differ, not the whole header (each line drawn, filtered and written).
+        lines = self._lines(width)
+        if len(lines) != len(shown):
+            self.refresh(layout=True)
+            return
+        changed = [Region(0, y, width, 1) for y, (old, new) in enumerate(zip(shown, lines,
+                                                                           strict=True))
+                   if old != new]
+        if changed:
+            self.refresh(*changed)
 
     def _available(self, snap: Snapshot) -> tuple[float, int]:
         # O(partitions): computed once per frame change, not per render (each snapshot
