@@ -67,7 +67,8 @@ async def test_a_short_terminal_header_has_no_pools_line_to_repaint(
         for _ in range(3):
             await step(pilot, console, 1)
         assert calls == []
-        assert drawn(header) == [" Server-9080-HEX-SN78H4A21  Operating   avail 20.50 PU, 580.25 GB"]
+        assert drawn(header) == [
+            " Server-9080-HEX-SN78H4A21  Operating   avail 20.50 PU, 580.25 GB"]
 
 
 async def test_a_frame_change_lays_the_header_out_again(
