@@ -11,13 +11,13 @@ step's removal) and clear them all, but not add one at once or remove just one.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, cast
 
 import textual.screen as textual_screen
 from rich.style import Style
 from rich.text import Text
-from textual._compositor import ChopsUpdate, Compositor
+from textual._compositor import Compositor
 from textual.app import App
 from textual.cache import LRUCache
 from textual.css.model import RuleSet
@@ -203,11 +203,15 @@ def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
 # *union* of those regions and asks every widget overlapping that rectangle for all its
 # lines there: with the header (lines 0-3) and the status line (33) dirty, every widget
 # between them drew, filtered and cropped each of its lines again, to be thrown away
-# (`is_rendered_line` is checked only after rendering). LineCompositor asks each widget only
-# for its lines that are written, in contiguous runs; what it writes is Textual's, byte for
-# byte (tests/console/test_line_compositor.py compares the two). docs/scale.md.
+# (`is_rendered_line` is checked only after rendering). And every update, full ones too,
+# asked the widgets behind others (the Screen behind every line, containers) for lines whose
+# every cell a widget in front had already given. LineCompositor asks each widget only for
+# its lines that are written and not yet covered, in contiguous runs; what it writes is
+# Textual's, byte for byte (tests/console/test_line_compositor.py compares the two).
+# docs/scale.md.
 
 SCREEN_COMPOSITOR = "Compositor"  # the name textual.screen builds each Screen's compositor by
+RENDER_CHOPS = "_render_chops"  # Compositor's painter of every update, spelt once for the tests
 
 
 def _runs(lines: list[int]) -> list[tuple[int, int]]:
@@ -221,45 +225,46 @@ def _runs(lines: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-class LineCompositor(Compositor):
-    """Textual's Compositor whose partial updates render only the lines they write, and of
-    those only where a widget in front has not already covered the line."""
+def render_chops(self: Compositor, crop: Region,
+                 is_rendered_line: Callable[[int], bool]) -> Sequence[Mapping[int, Strip]]:
+    """Compositor._render_chops, asking each widget only for the lines it gives to the update:
+    per line, the strip between each two cuts, from the front-most widget there."""
+    if not crop:  # Textual then asks every widget (nothing of it is written)
+        return cast("Sequence[Mapping[int, Strip]]", getattr(Compositor, RENDER_CHOPS)(
+            self, crop, is_rendered_line))
+    lines = [y for y in crop.line_range if is_rendered_line(y)]
+    cuts = self.cuts
+    chops: list[dict[int, Strip | None]] = [dict.fromkeys(c[:-1]) for c in cuts]
+    crop_overlaps = crop.overlaps
+    # The same widgets as Textual's (those overlapping the crop), front to back: a cut's
+    # first strip wins, so a line whose cuts here are all taken is not asked for.
+    for widget, (region, clip) in list(self.visible_widgets.items()):
+        if not crop_overlaps(clip):
+            continue
+        x, y0, width, height = region.intersection(clip)
+        if not (width and height):
+            continue
+        last_x = x + width
+        wanted = [y for y in lines[bisect_left(lines, y0):bisect_left(lines, y0 + height)]
+                  if any(chops[y][cut] is None for cut in cuts[y] if x <= cut < last_x)]
+        for first, past in _runs(wanted):
+            strips = widget.render_lines(
+                Region(x - region.x, first - region.y, width, past - first))
+            for y, strip in zip(range(first, past), strips, strict=False):
+                line = chops[y]
+                final_cuts = [cut for cut in cuts[y] if last_x >= cut >= x]
+                pieces = strip.divide([c - x for c in final_cuts[1:]])
+                for cut, piece in zip(final_cuts, pieces, strict=False):
+                    if line.get(cut) is None:
+                        line[cut] = piece
+    return cast("Sequence[Mapping[int, Strip]]", chops)
 
-    def render_partial_update(self) -> ChopsUpdate | None:
-        update_regions = self._dirty_regions.copy()
-        self._dirty_regions.clear()
-        if not update_regions:
-            return None
-        # As Textual's: the same widgets (those overlapping the union), the same spans.
-        crop = Region.from_union(update_regions).intersection(self.size.region)
-        spans = list(self._regions_to_spans(update_regions))
-        lines = sorted({y for y, _, _ in spans})
-        cuts = self.cuts
-        chops: list[dict[int, Strip | None]] = [dict.fromkeys(c[:-1]) for c in cuts]
-        crop_overlaps = crop.overlaps
-        for widget, (region, clip) in list(self.visible_widgets.items()):
-            if not crop_overlaps(clip):
-                continue
-            x, y0, width, height = region.intersection(clip)
-            if not (width and height):
-                continue
-            last_x = x + width
-            # Widgets come front to back and a cut's first strip wins (Textual's rule): a
-            # line whose cuts here are all taken would be drawn to be thrown away.
-            wanted = [y for y in lines[bisect_left(lines, y0):bisect_left(lines, y0 + height)]
-                      if any(chops[y][cut] is None for cut in cuts[y] if x <= cut < last_x)]
-            for first, past in _runs(wanted):
-                strips = widget.render_lines(
-                    Region(x - region.x, first - region.y, width, past - first))
-                for y, strip in zip(range(first, past), strips, strict=False):
-                    line = chops[y]
-                    final_cuts = [cut for cut in cuts[y] if last_x >= cut >= x]
-                    pieces = strip.divide([c - x for c in final_cuts[1:]])
-                    for cut, piece in zip(final_cuts, pieces, strict=False):
-                        if line.get(cut) is None:
-                            line[cut] = piece
-        chop_ends = [cut_set[1:] for cut_set in cuts]
-        return ChopsUpdate(cast("list[Mapping[int, Strip | None]]", chops), spans, chop_ends)
+
+class LineCompositor(Compositor):
+    """Textual's Compositor, asking each widget only for the lines it gives to an update."""
+
+
+setattr(LineCompositor, RENDER_CHOPS, render_chops)
 
 
 def paint_only_dirty_lines() -> None:

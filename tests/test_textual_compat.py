@@ -39,6 +39,7 @@ import hmc_tui
 from hmc_tui.textual_compat import (
     PARSE_RULES,
     RENDER_CELL,
+    RENDER_CHOPS,
     SCREEN_COMPOSITOR,
     LineCompositor,
     Toast,
@@ -151,7 +152,7 @@ def test_the_checks_find_a_planted_use() -> None:
 # App._unnotify, App._handle_exception, textual.widgets._toast.ToastRack (and its show()),
 # Toast, Stylesheet._parse_rules and Stylesheet._variables, DataTable._render_cell,
 # _row_locations, _data, _show_hover_cursor and _pseudo_class_state; Compositor (from
-# textual._compositor, as textual.screen names it), its _dirty_regions and _regions_to_spans.
+# textual._compositor, as textual.screen names it) and its _render_chops.
 
 
 class ToastApp(App[None]):
@@ -178,8 +179,8 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     # build_mode, draw_off_screen (screens built while the console is quiet)
                     "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
                     "_css_update_count", "_refresh_layout", "_compositor",
-                    # LineCompositor (partial updates render only the lines they write)
-                    "_dirty_regions", "_regions_to_spans", "_runs"}
+                    # LineCompositor (updates ask widgets only for the lines they give)
+                    "_render_chops", "_runs"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -323,23 +324,20 @@ async def test_a_mode_built_and_drawn_off_screen_is_the_one_switched_to_unrestyl
 
 async def test_the_compositor_names_a_line_compositor_relies_on() -> None:
     """textual.screen builds each Screen's compositor by the name Compositor (from
-    textual._compositor); Compositor keeps a partial update's regions in _dirty_regions,
-    turns them into (y, x1, x2) spans with _regions_to_spans, and render_update renders a
-    partial update with render_partial_update, a ChopsUpdate of chops, spans, chop_ends."""
+    textual._compositor), whose _render_chops(crop, is_rendered_line) paints every update
+    (full, partial, screenshots): per screen line, a mapping of each cut to its strip."""
     import textual.screen as textual_screen
-    from textual._compositor import ChopsUpdate, Compositor
+    from textual._compositor import Compositor
     from textual.geometry import Region
 
     assert issubclass(getattr(textual_screen, SCREEN_COMPOSITOR), Compositor)
-    assert issubclass(LineCompositor, Compositor)
-    assert list(Compositor._regions_to_spans([Region(0, 1, 4, 2), Region(2, 2, 5, 1)])) == [
-        (1, 0, 4), (2, 0, 7)]
+    assert getattr(LineCompositor, RENDER_CHOPS) is not getattr(Compositor, RENDER_CHOPS)
     app = ToastApp()
     async with app.run_test(size=(20, 4)) as pilot:
-        compositor = app.screen._compositor
-        assert isinstance(compositor, Compositor) and isinstance(compositor._dirty_regions, set)
-        compositor._dirty_regions.add(Region(0, 0, 4, 1))
-        update = compositor.render_update()
-        assert isinstance(update, ChopsUpdate) and update.spans == [(0, 0, 4)]
-        assert not compositor._dirty_regions
         await pilot.pause()
+        compositor = app.screen._compositor
+        assert isinstance(compositor, Compositor)
+        chops = getattr(Compositor, RENDER_CHOPS)(compositor, Region(0, 0, 20, 4),
+                                                  lambda y: y == 0)
+        assert len(chops) == 4 and all(strip is None for strip in chops[1].values())
+        assert "main" in "".join(strip.text for strip in chops[0].values())
