@@ -246,7 +246,7 @@ def render_chops(self: Compositor, crop: Region,
             continue
         last_x = x + width
         wanted = [y for y in lines[bisect_left(lines, y0):bisect_left(lines, y0 + height)]
-                  if any(chops[y][cut] is None for cut in cuts[y] if x <= cut < last_x)]
+                  if any(chops[y].get(cut) is None for cut in cuts[y] if x <= cut < last_x)]
         for first, past in _runs(wanted):
             strips = widget.render_lines(
                 Region(x - region.x, first - region.y, width, past - first))
