@@ -52,6 +52,9 @@ DEFAULT_PORT = 12480
 TITLE = "hmc-tui: Hardware Management Console"
 MAX_BODY = 16 * 1024  # a login form; anything bigger is refused (413)
 MAX_MESSAGE = 1024 * 1024  # one websocket message from the browser (a paste)
+# Seconds for closing a websocket: aiohttp bounds its wait for the browser's close frame, not
+# the send of ours to a browser that stopped reading; past this the connection is dropped.
+CLOSE_TIMEOUT = 5.0
 
 
 @dataclass
@@ -96,7 +99,8 @@ class WebConsoleServer:
         self.logins = WebLogins(idle=s.login_idle, lifetime=s.login_lifetime)
         self.port = 0
         self._runner: web.AppRunner | None = None
-        self._open: set[_Open] = set()
+        # Insertion-ordered (a dict, not a set): consoles listed in the order they opened.
+        self._open: dict[_Open, None] = {}
         self._downloads = DownloadManager()
         self.prefork = prefork  # shared with the SSH server: not ours to stop
         self._own_prefork: Prefork | None = None
@@ -108,6 +112,7 @@ class WebConsoleServer:
         return f"{scheme}://{f'[{host}]' if ':' in host else host}:{self.port}/"
 
     def console_pids(self) -> list[int]:
+        """The running consoles' pids, oldest socket first."""
         return [pid for o in self._open if (pid := o.console.pid) is not None]
 
     # ------------------------------------------------------------------ lifecycle
@@ -294,7 +299,7 @@ class WebConsoleServer:
                              hangup_grace=self.settings.hangup_grace,
                              prefork=self.prefork if self.settings.prefork else None)
         entry = _Open(login, console, socket, time.monotonic())
-        self._open.add(entry)
+        self._open[entry] = None
         watches: list[asyncio.Task[None]] = []
         try:
             await console.start(width, height)
@@ -358,14 +363,16 @@ class WebConsoleServer:
     async def _close(self, entry: _Open) -> None:
         if entry not in self._open:
             return
-        self._open.discard(entry)
+        del self._open[entry]
         await entry.console.close()
-        with contextlib.suppress(Exception):
-            await entry.socket.close()
+        await _close_socket(entry.socket)
 
 
 async def _close_socket(socket: web.WebSocketResponse) -> None:
-    await socket.close()
+    """Close a browser's websocket within CLOSE_TIMEOUT (aiohttp drops the connection when
+    its close is cancelled); nothing to report if it is gone already."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(socket.close(), CLOSE_TIMEOUT)
 
 
 def _see_other(location: str) -> web.Response:
