@@ -32,6 +32,7 @@ from textual_serve.download_manager import DownloadManager
 from engine.roles import Actor
 from hmc_tui.service.gate import LoginGate
 from hmc_tui.service.prefork import Prefork
+from hmc_tui.service.ptysession import crash_notice
 from hmc_tui.service.server import EngineService
 from hmc_tui.service.sshd import console_argv, server_env, warm_socket
 from hmc_tui.service.users import UserError, UserStore
@@ -354,9 +355,14 @@ class WebConsoleServer:
 
     async def _end_watch(self, entry: _Open) -> None:
         """A console that ended by itself (a crash, a kill) without saying so closes its
-        socket: the browser shows the session ended instead of a frozen screen."""
+        socket: the browser shows the session ended instead of a frozen screen, and the
+        terminal says why, as an SSH one does."""
         if (process := entry.console.process) is not None:
-            await process.wait()
+            code = await process.wait()
+            if code != 0 and entry in self._open:  # not the end of a close we began
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(entry.socket.send_bytes(
+                        crash_notice(process.pid, code)), CLOSE_TIMEOUT)
             # Shielded: closing the socket ends the pump, which cancels this watch.
             await asyncio.shield(self._close(entry))
 

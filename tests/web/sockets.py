@@ -42,11 +42,15 @@ async def next_text(socket: aiohttp.ClientWebSocketResponse,
     return message
 
 
-async def wait_ended(socket: aiohttp.ClientWebSocketResponse, timeout: float) -> None:
-    """Until the server closes the socket; AssertionError after `timeout` seconds."""
+async def wait_ended(socket: aiohttp.ClientWebSocketResponse, timeout: float) -> bytes:
+    """The screen output received until the server closed the socket; AssertionError after
+    `timeout` seconds."""
+    received = bytearray()
     try:
         async with asyncio.timeout(timeout):
-            while (await socket.receive()).type not in ENDED:
-                pass
+            while (message := await socket.receive()).type not in ENDED:
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    received += message.data
     except TimeoutError:
         raise AssertionError(f"the websocket was still open after {timeout} s") from None
+    return bytes(received)

@@ -57,7 +57,9 @@ async def test_browser_consoles_are_forked_and_one_crash_ends_only_itself(
         victim_socket, other = sockets
         victim, survivor = pids
         os.kill(victim, signal.SIGKILL)
-        await wait_ended(victim_socket, 15)
+        # Its browser is told why before the socket closes, as an SSH terminal is.
+        assert (b"hmc-tui: the console was stopped by signal 9 (SIGKILL); the frame is "
+                b"unaffected.") in await wait_ended(victim_socket, 15)
         await wait_until(lambda: web.web.console_pids() == [survivor])
         assert alive(survivor) and alive(template)
         # The survivor's socket stays open (a bounded wait: it keeps drawing and pinging)...
@@ -66,6 +68,9 @@ async def test_browser_consoles_are_forked_and_one_crash_ends_only_itself(
         # ... and still answers keys: "2" switches it to the pools screen.
         await other.send_json(["stdin", "2"])
         assert b"Busiest partitions" in await read_until(other, b"Busiest partitions")
+        # Quitting (ctrl+q) ends it cleanly: the server closes its socket, with no notice.
+        await other.send_json(["stdin", "\x11"])
+        assert b"hmc-tui: the console" not in await wait_ended(other, 15)
+        await wait_until(lambda: not alive(survivor) and not web.web.console_pids())
         for socket in sockets:
             await asyncio.wait_for(socket.close(), 15)
-        await wait_until(lambda: not alive(survivor))
