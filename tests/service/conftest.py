@@ -240,7 +240,7 @@ class Screen:
     def plain(self) -> str:
         return ANSI.sub("", self.text)
 
-    async def read_until(self, token: str, timeout: float = 5.0) -> str:
+    async def read_until(self, token: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
         while token not in self.text and token not in self.plain:
             remaining = deadline - time.monotonic()
