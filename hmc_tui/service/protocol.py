@@ -9,6 +9,8 @@ Client -> service (the first line must be the hello):
     hello      {proto, user, role, origin, kind}      who this console acts for
     op         {id, op: {...Operation.model_dump(mode="json")...}}
     util       {id, resource: "lpar"|"pool", key, interval: "short"|"long"}
+    util_batch {id, resource, keys, interval, [last]} several keys' samples in one round
+                                                      trip (the newest `last` of each)
     set_speed  {id, speed}                            0 < speed <= MAX_SPEED, finite
     pause / resume {id}
     term_open  {id, lpar}                             open a partition's terminal (mkvterm)
@@ -26,6 +28,7 @@ Service -> client:
                 [sessions], [frame] | [frame_diff]}   at most 10 per second, newest only
                (several managed systems: [frames] | [frame_diffs], physcs, system_pools)
     op_result  {id, result}  util_result {id, times, counters}  clock_result {id}
+    util_batch_result {id, series: [{times, counters}, ...]}    one per key, in their order
     error      {id, code, message, path, fields}      a refused request (id 0: no request)
     role       {role, reason}                         the user's role changed in the store
     close      {reason}                               the last line before the service hangs up
@@ -71,10 +74,13 @@ from engine.snapshot import ClockState, PoolLive
 from hmc_tui.service.framediff import FrameDiff
 
 # 2: typed messages under "type" (1 used "t" and untyped replies); 3: frame diffs, rate;
-# 4: `frame_diffs` (several managed systems). A version 3 client is still served: it gets
-# what version 3 sent (every system whole on each frame change), byte for byte.
-PROTOCOL_VERSION = 4
-SERVED_VERSIONS = (3, 4)
+# 4: `frame_diffs` (several managed systems); 5: `util_batch` (the Pools screen of a frame
+# with 64 pools made 64 round trips per refresh, the UI waiting on each). A version 3 client
+# is still served: it gets what version 3 sent (every system whole on each frame change),
+# byte for byte.
+PROTOCOL_VERSION = 5
+SERVED_VERSIONS = (3, 4, 5)
+MAX_BATCH_KEYS = 4096  # keys in one util_batch: more than any frame has pools
 MAX_CLIENT_LINE = 1 << 20  # bytes: a client line is one request; anything longer is abuse
 BAD_REQUEST = "HSCL0F04"  # engine/errors.py: a request the protocol refuses
 
@@ -135,6 +141,19 @@ class UtilRequest(Message):
     system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
 
 
+class UtilBatchRequest(Message):
+    """The samples of several partitions or pools of one system, in one round trip."""
+
+    type: Literal["util_batch"] = "util_batch"
+    id: RequestId
+    resource: Literal["lpar", "pool"]
+    keys: Annotated[list[Annotated[int, Field(ge=0, le=1 << 31)]],
+                    Field(max_length=MAX_BATCH_KEYS)]
+    interval: Literal["short", "long"] = "long"
+    system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
+    last: Annotated[int, Field(ge=1, le=1 << 20)] | None = None  # None: every sample kept
+
+
 class SetSpeed(Message):
     type: Literal["set_speed"] = "set_speed"
     id: RequestId
@@ -189,8 +208,8 @@ class Rate(Message):
     interval: Annotated[float, Field(ge=0.0, le=60.0)]
 
 
-Request = (OpRequest | UtilRequest | SetSpeed | Pause | Resume | TermOpen | TermClose
-           | TermRemove)
+Request = (OpRequest | UtilRequest | UtilBatchRequest | SetSpeed | Pause | Resume | TermOpen
+           | TermClose | TermRemove)
 ClientMessage = Annotated[Hello | Request | TermInput | Rate, Field(discriminator="type")]
 
 
@@ -237,6 +256,17 @@ class UtilDone(Message):
     id: int
     times: list[float]
     counters: dict[str, list[int]]
+
+
+class UtilData(Message):
+    times: list[float]
+    counters: dict[str, list[int]]
+
+
+class UtilBatchDone(Message):
+    type: Literal["util_batch_result"] = "util_batch_result"
+    id: int
+    series: list[UtilData]  # one per requested key, in the request's order
 
 
 class ClockDone(Message):
@@ -289,7 +319,7 @@ class TermResult(Message):
     closed: bool
 
 
-Reply = OpDone | UtilDone | ClockDone | ErrorReply | TermOpened | TermResult
+Reply = OpDone | UtilDone | UtilBatchDone | ClockDone | ErrorReply | TermOpened | TermResult
 Pushed = RoleChanged | Close | TermOutput | TermClosed  # not answers to a request
 ServiceMessage = Annotated[Welcome | Snap | Reply | Pushed, Field(discriminator="type")]
 

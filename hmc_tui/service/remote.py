@@ -23,7 +23,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
@@ -242,6 +242,16 @@ class RemoteConsole:
         return self._request("util", lambda rid: p.UtilRequest(
             id=rid, resource=resource, key=key, interval=interval, system=system)
         ).result(self.request_timeout)
+
+    def utilisations(self, resource: Literal["lpar", "pool"], keys: Sequence[int],
+                     interval: Literal["short", "long"] = "long", system: str = "",
+                     last: int | None = None) -> list[UtilSeries]:
+        """Several keys' samples in one round trip (`util_batch`), the newest `last` each."""
+        if not keys:
+            return []
+        return self._request("util_batch", lambda rid: p.UtilBatchRequest(
+            id=rid, resource=resource, keys=list(keys), interval=interval, system=system,
+            last=last)).result(self.request_timeout)
 
     # ------------------------------------------------------------------ writing
     def submit(self, op: Operation) -> Future[OpResult]:
@@ -468,10 +478,16 @@ class RemoteConsole:
         elif isinstance(msg, p.OpDone) and kind == "op":
             future.set_result(msg.result)
         elif isinstance(msg, p.UtilDone) and kind == "util":
-            future.set_result(UtilSeries(times=tuple(msg.times), counters={
-                k: tuple(v) for k, v in msg.counters.items()}))
+            future.set_result(_series(msg))
+        elif isinstance(msg, p.UtilBatchDone) and kind == "util_batch":
+            future.set_result([_series(data) for data in msg.series])
         elif isinstance(msg, p.ClockDone) and kind == "clock":
             future.set_result(None)
         else:
             future.set_exception(p.RemoteError(
                 "protocol", f"a {msg.type} reply to a {kind} request"))
+
+
+def _series(data: p.UtilDone | p.UtilData) -> UtilSeries:
+    return UtilSeries(times=tuple(data.times),
+                      counters={k: tuple(v) for k, v in data.counters.items()})

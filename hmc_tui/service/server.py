@@ -36,7 +36,7 @@ from engine.errors import HmcError
 from engine.model import Frame
 from engine.roles import ALLOWED, Actor
 from engine.service import Engine, EngineFailure, OpResult
-from engine.snapshot import Snapshot
+from engine.snapshot import Snapshot, UtilSeries
 from engine.store import FrameFileError
 from hmc_tui.service import framediff
 from hmc_tui.service import protocol as p
@@ -308,7 +308,8 @@ class EngineService:
             if not isinstance(hello, p.Hello):
                 raise p.ProtocolError(f"the first message must be a hello, not {hello.type}")
             if hello.proto not in p.SERVED_VERSIONS:
-                served = " and ".join(str(v) for v in p.SERVED_VERSIONS)
+                *older, newest = (str(v) for v in p.SERVED_VERSIONS)
+                served = f"{', '.join(older)} and {newest}" if older else newest
                 raise p.ProtocolError(f"protocol version {hello.proto} is not served (this "
                                       f"service speaks versions {served})")
             actor, tracked = self._admit(hello)
@@ -366,8 +367,8 @@ class EngineService:
         actor = self._authorise(client, msg.id)
         if actor is None:
             return
-        if isinstance(msg, p.UtilRequest):  # reading only: works even on a failed engine
-            self._spawn(client, self._utilisation(client, msg))
+        if isinstance(msg, p.UtilRequest | p.UtilBatchRequest):  # reading only: works even
+            self._spawn(client, self._utilisation(client, msg))  # on a failed engine
             return
         failure = self.engine.failure
         if failure is not None:  # at once: the clock that would apply it is gone
@@ -508,20 +509,31 @@ class EngineService:
             return
         client.send(p.OpDone(id=request_id, result=result))
 
-    async def _utilisation(self, client: _Client, msg: p.UtilRequest) -> None:
+    async def _utilisation(self, client: _Client, msg: p.UtilRequest | p.UtilBatchRequest
+                           ) -> None:
         reply: p.Message
         try:
             # In a thread: utilisation() takes the engine lock, held during a tick.
-            series = await asyncio.to_thread(self.engine.utilisation, msg.resource, msg.key,
-                                             msg.interval, msg.system)
-            reply = p.UtilDone(id=msg.id, times=list(series.times),
-                               counters={k: list(v) for k, v in series.counters.items()})
+            if isinstance(msg, p.UtilRequest):
+                series = await asyncio.to_thread(self.engine.utilisation, msg.resource,
+                                                 msg.key, msg.interval, msg.system)
+                reply = p.UtilDone(id=msg.id, times=list(series.times),
+                                   counters={k: list(v) for k, v in series.counters.items()})
+            else:
+                batch = await asyncio.to_thread(self._utilisations, msg)
+                reply = p.UtilBatchDone.model_construct(id=msg.id, series=[
+                    p.UtilData.model_construct(times=list(s.times), counters={
+                        k: list(v) for k, v in s.counters.items()}) for s in batch])
         except HmcError as exc:
             reply = p.error_reply(msg.id, exc)
         except Exception as exc:
             log.exception("%s: utilisation request %d failed", _who(client), msg.id)
             reply = p.error_reply(msg.id, exc)
         client.send(reply)
+
+    def _utilisations(self, msg: p.UtilBatchRequest) -> list[UtilSeries]:
+        return [self.engine.utilisation(msg.resource, key, msg.interval, msg.system, msg.last)
+                for key in msg.keys]
 
     def _clock(self, client: _Client, actor: Actor, msg: p.SetSpeed | p.Pause | p.Resume
                ) -> None:
