@@ -24,9 +24,12 @@ Client -> service (the first line must be the hello):
 Service -> client:
 
     welcome    {proto, session, role}                 the role the user store grants
-    snap       {version, frame_version, time, physc, pools, clock, in_flight, events,
+    snap       {version, frame_version, time, [physc, pools], clock, in_flight, events,
                 [sessions], [frame] | [frame_diff]}   at most 10 per second, newest only
-               (several managed systems: [frames] | [frame_diffs], physcs, system_pools)
+               (several managed systems: [frames] | [frame_diffs], [physcs, system_pools])
+               live figures (physc, pools, physcs, system_pools): in the first snap, with
+               every frame change, on a stepped clock, else at most every LIVE_EVERY s;
+               absent, the last ones stand
     op_result  {id, result}  util_result {id, times, counters}  clock_result {id}
     util_batch_result {id, series: [{times, counters}, ...]}    one per key, in their order
     error      {id, code, message, path, fields}      a refused request (id 0: no request)
@@ -75,12 +78,17 @@ from hmc_tui.service.framediff import FrameDiff
 
 # 2: typed messages under "type" (1 used "t" and untyped replies); 3: frame diffs, rate;
 # 4: `frame_diffs` (several managed systems); 5: `util_batch` (the Pools screen of a frame
-# with 64 pools made 64 round trips per refresh, the UI waiting on each). A version 3 client
+# with 64 pools made 64 round trips per refresh, the UI waiting on each) and the live figures
+# at most every LIVE_EVERY seconds while only they moved (a snap without them: the last
+# ones still stand; a console shows them once a second anyway). A version 3 client
 # is still served: it gets what version 3 sent (every system whole on each frame change),
 # byte for byte.
 PROTOCOL_VERSION = 5
 SERVED_VERSIONS = (3, 4, 5)
 MAX_BATCH_KEYS = 4096  # keys in one util_batch: more than any frame has pools
+# Seconds between a version 5 client's live figures (physc, pools) while nothing else moved:
+# under half the console's once-a-second repaint, so every repaint has newer ones.
+LIVE_EVERY = 0.45
 MAX_CLIENT_LINE = 1 << 20  # bytes: a client line is one request; anything longer is abuse
 BAD_REQUEST = "HSCL0F04"  # engine/errors.py: a request the protocol refuses
 
@@ -228,8 +236,10 @@ class Snap(Message):
     version: int
     frame_version: int
     time: float
-    physc: list[tuple[int, float]]  # pairs: JSON object keys would turn the ids into text
-    pools: list[PoolLive]
+    # The live figures. Version 5: absent (None) when they are the ones of the last snap that
+    # carried them (LIVE_EVERY): with 1000 partitions they are 16 kB of a snap's 16.3.
+    physc: list[tuple[int, float]] | None = None  # pairs: JSON keys would turn ids into text
+    pools: list[PoolLive] | None = None
     clock: ClockState
     in_flight: int
     events: list[Event]

@@ -21,6 +21,7 @@ import asyncio
 import bisect
 import contextlib
 import logging
+import math
 import os
 import socket
 import time
@@ -77,6 +78,7 @@ class _Client:
     dropped: int = 0
     interval: float = 0.0  # the client's `rate`: at most one snap per interval seconds
     next_push: float = 0.0  # monotonic time before which the publish loop skips it
+    live_at: float = -math.inf  # monotonic time the live figures were last sent
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     terminals: dict[int, _Term] = field(default_factory=dict)  # term id -> open terminal
 
@@ -139,8 +141,9 @@ class EngineService:
         self._tasks: list[asyncio.Task[None]] = []
         self._save_lock = asyncio.Lock()
         self._frame_json: tuple[int, str] = (-1, "")
-        # (snapshot version, session list version or -1 without it) -> the snap head's JSON
-        self._head_json: dict[tuple[int, int], str] = {}
+        # (snapshot version, session list version or -1 without it, live figures) -> the
+        # snap head's JSON
+        self._head_json: dict[tuple[int, int, bool], str] = {}
         # frame version -> every system's frame, the last FRAME_HISTORY versions
         self._frames: dict[int, tuple[Frame, ...]] = {}
         # (from, to) -> the encoded FrameDiff (several systems: the list of them)
@@ -675,7 +678,15 @@ class EngineService:
         if client.buffered() > self.soft_buffer:
             client.dropped += 1  # it still has an older snapshot to read: skip this one
             return
-        head = self._head_text(snap, client.sent_sessions != self._sessions_version)
+        now = time.monotonic()
+        # Live figures (16 kB with 1000 partitions) only when they may be shown: a console
+        # repaints them once a second; a frame change or a stepped clock carries them too.
+        live = (client.proto < 5 or now - client.live_at >= p.LIVE_EVERY
+                or client.sent_frame_version != snap.frame_version
+                or snap.clock.mode == "stepped")
+        if live:
+            client.live_at = now
+        head = self._head_text(snap, client.sent_sessions != self._sessions_version, live)
         frame = diff = None
         if client.sent_frame_version != snap.frame_version:
             # Version 3 clients know no `frame_diffs`: several systems go to them whole.
@@ -691,24 +702,26 @@ class EngineService:
         client.sent_frame_version = snap.frame_version
         client.sent_sessions = self._sessions_version
 
-    def _head_text(self, snap: Snapshot, sessions: bool) -> str:
-        """The snap's head (live figures, clock; the session list when `sessions`), encoded
-        once per snapshot whatever the number of clients: 16 kB of physc figures with 1000
-        partitions, 0.13 ms to encode, was paid per client (docs/scale.md)."""
-        key = (snap.version, self._sessions_version if sessions else -1)
+    def _head_text(self, snap: Snapshot, sessions: bool, live: bool = True) -> str:
+        """The snap's head (clock; the live figures when `live`, the session list when
+        `sessions`), encoded once per snapshot whatever the number of clients: 16 kB of
+        physc figures with 1000 partitions, 0.13 ms to encode, was paid per client
+        (docs/scale.md)."""
+        key = (snap.version, self._sessions_version if sessions else -1, live)
         text = self._head_json.get(key)
         if text is None:
-            if len(self._head_json) >= 4:  # this snapshot's, with and without sessions
+            if len(self._head_json) >= 8:  # this snapshot's, with and without each
                 self._head_json.clear()
+            several = live and snap.several
             head = p.Snap.model_construct(  # our own figures: built, not validated
                 version=snap.version, frame_version=snap.frame_version, time=snap.time,
-                physc=list(snap.physc.items()), pools=list(snap.pools), clock=snap.clock,
+                physc=list(snap.physc.items()) if live else None,
+                pools=list(snap.pools) if live else None, clock=snap.clock,
                 in_flight=snap.in_flight, events=[],
                 sessions=list(self._sessions.values()) if sessions else None, frame=None,
-                physcs=([list(physc.items()) for physc in snap.physcs] if snap.several
-                        else None),
-                system_pools=([list(pools) for pools in snap.system_pools] if snap.several
-                              else None))
+                physcs=[list(physc.items()) for physc in snap.physcs] if several else None,
+                system_pools=[list(pools) for pools in snap.system_pools] if several
+                else None)
             text = self._head_json[key] = p.snap_head(head)
         return text
 
