@@ -191,7 +191,8 @@ class RawClient:
 
     async def reply(self, request_id: int, timeout: float = 5.0) -> protocol.Message:
         while True:
-            message = await self.next(protocol.OpDone, protocol.UtilDone, protocol.ClockDone,
+            message = await self.next(protocol.OpDone, protocol.UtilDone,
+                                      protocol.UtilBatchDone, protocol.ClockDone,
                                       protocol.ErrorReply, timeout=timeout)
             if getattr(message, "id", None) == request_id:
                 return message
