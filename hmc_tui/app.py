@@ -85,6 +85,7 @@ from hmc_tui.textual_compat import (
     build_mode,
     draw_off_screen,
     mode_built,
+    paint_only_dirty_lines,
     route_unhandled_exceptions,
     share_css_parses,
 )
@@ -176,6 +177,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     def __init__(self, console: Console, *, config: Config | None = None,
                  refresh_hz: float = 5.0) -> None:
         share_css_parses()  # a first visit to a screen parsed all the CSS again, twice
+        paint_only_dirty_lines()  # a live figure drew every line between it and the next
         super().__init__()
         # Several managed systems: the screens see one at a time (hmc_tui/system_view.py)
         self.system_view = SystemView(console) if console.snapshot().several else None

@@ -10,22 +10,28 @@ step's removal) and clear them all, but not add one at once or remove just one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Any
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, cast
 
+import textual.screen as textual_screen
 from rich.style import Style
 from rich.text import Text
+from textual._compositor import Compositor
 from textual.app import App
 from textual.cache import LRUCache
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
+from textual.geometry import Region
 from textual.notifications import Notification
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "build_mode", "draw_off_screen", "keep_table_cells", "mode_built",
-           "route_unhandled_exceptions", "share_css_parses", "show_toast", "withdraw_toast"]
+__all__ = ["LineCompositor", "Toast", "build_mode", "draw_off_screen", "keep_table_cells",
+           "mode_built", "paint_only_dirty_lines", "route_unhandled_exceptions",
+           "share_css_parses", "show_toast", "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -189,3 +195,80 @@ def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
     caches fill); nothing is written to the terminal."""
     screen._refresh_layout(app.size)
     screen._compositor.render_full_update()
+
+
+# ---------------------------------------------------------------- partial updates by line
+# A partial update (the live figures once a second: header, status line, a physc cell)
+# writes only the lines of its dirty regions, but Textual's Compositor crops it to the
+# *union* of those regions and asks every widget overlapping that rectangle for all its
+# lines there: with the header (lines 0-3) and the status line (33) dirty, every widget
+# between them drew, filtered and cropped each of its lines again, to be thrown away
+# (`is_rendered_line` is checked only after rendering). And every update, full ones too,
+# asked the widgets behind others (the Screen behind every line, containers) for lines whose
+# every cell a widget in front had already given. LineCompositor asks each widget only for
+# its lines that are written and not yet covered, in contiguous runs; what it writes is
+# Textual's, byte for byte (tests/console/test_line_compositor.py compares the two).
+# docs/scale.md.
+
+SCREEN_COMPOSITOR = "Compositor"  # the name textual.screen builds each Screen's compositor by
+RENDER_CHOPS = "_render_chops"  # Compositor's painter of every update, spelt once for the tests
+
+
+def _runs(lines: list[int]) -> list[tuple[int, int]]:
+    """The contiguous runs (first, past last) of the sorted `lines`."""
+    runs: list[tuple[int, int]] = []
+    for y in lines:
+        if runs and runs[-1][1] == y:
+            runs[-1] = (runs[-1][0], y + 1)
+        else:
+            runs.append((y, y + 1))
+    return runs
+
+
+def render_chops(self: Compositor, crop: Region,
+                 is_rendered_line: Callable[[int], bool]) -> Sequence[Mapping[int, Strip]]:
+    """Compositor._render_chops, asking each widget only for the lines it gives to the update:
+    per line, the strip between each two cuts, from the front-most widget there."""
+    if not crop:  # Textual then asks every widget (nothing of it is written)
+        return cast("Sequence[Mapping[int, Strip]]", getattr(Compositor, RENDER_CHOPS)(
+            self, crop, is_rendered_line))
+    lines = [y for y in crop.line_range if is_rendered_line(y)]
+    cuts = self.cuts
+    chops: list[dict[int, Strip | None]] = [dict.fromkeys(c[:-1]) for c in cuts]
+    crop_overlaps = crop.overlaps
+    # The same widgets as Textual's (those overlapping the crop), front to back: a cut's
+    # first strip wins, so a line whose cuts here are all taken is not asked for.
+    for widget, (region, clip) in list(self.visible_widgets.items()):
+        if not crop_overlaps(clip):
+            continue
+        x, y0, width, height = region.intersection(clip)
+        if not (width and height):
+            continue
+        last_x = x + width
+        wanted = [y for y in lines[bisect_left(lines, y0):bisect_left(lines, y0 + height)]
+                  if any(chops[y].get(cut) is None for cut in cuts[y] if x <= cut < last_x)]
+        for first, past in _runs(wanted):
+            strips = widget.render_lines(
+                Region(x - region.x, first - region.y, width, past - first))
+            for y, strip in zip(range(first, past), strips, strict=False):
+                line = chops[y]
+                final_cuts = [cut for cut in cuts[y] if last_x >= cut >= x]
+                pieces = strip.divide([c - x for c in final_cuts[1:]])
+                for cut, piece in zip(final_cuts, pieces, strict=False):
+                    if line.get(cut) is None:
+                        line[cut] = piece
+    return cast("Sequence[Mapping[int, Strip]]", chops)
+
+
+class LineCompositor(Compositor):
+    """Textual's Compositor, asking each widget only for the lines it gives to an update."""
+
+
+setattr(LineCompositor, RENDER_CHOPS, render_chops)
+
+
+def paint_only_dirty_lines() -> None:
+    """From now on every new Screen of this process has a LineCompositor (or the subclass of
+    one already installed)."""
+    if not issubclass(getattr(textual_screen, SCREEN_COMPOSITOR), LineCompositor):
+        setattr(textual_screen, SCREEN_COMPOSITOR, LineCompositor)

@@ -39,6 +39,9 @@ import hmc_tui
 from hmc_tui.textual_compat import (
     PARSE_RULES,
     RENDER_CELL,
+    RENDER_CHOPS,
+    SCREEN_COMPOSITOR,
+    LineCompositor,
     Toast,
     ToastRack,  # the module's private import, re-used here
     build_mode,
@@ -148,7 +151,8 @@ def test_the_checks_find_a_planted_use() -> None:
 # One test per private symbol it touches: App._notifications, App._refresh_notifications,
 # App._unnotify, App._handle_exception, textual.widgets._toast.ToastRack (and its show()),
 # Toast, Stylesheet._parse_rules and Stylesheet._variables, DataTable._render_cell,
-# _row_locations, _data, _show_hover_cursor and _pseudo_class_state.
+# _row_locations, _data, _show_hover_cursor and _pseudo_class_state; Compositor (from
+# textual._compositor, as textual.screen names it) and its _render_chops.
 
 
 class ToastApp(App[None]):
@@ -174,7 +178,9 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     "_show_hover_cursor", "_pseudo_class_state",
                     # build_mode, draw_off_screen (screens built while the console is quiet)
                     "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
-                    "_css_update_count", "_refresh_layout", "_compositor"}
+                    "_css_update_count", "_refresh_layout", "_compositor",
+                    # LineCompositor (updates ask widgets only for the lines they give)
+                    "_render_chops", "_runs"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -314,3 +320,24 @@ async def test_a_mode_built_and_drawn_off_screen_is_the_one_switched_to_unrestyl
         await app.switch_mode("b")
         await pilot.pause()
         assert app.screen is screen and restyles == []
+
+
+async def test_the_compositor_names_a_line_compositor_relies_on() -> None:
+    """textual.screen builds each Screen's compositor by the name Compositor (from
+    textual._compositor), whose _render_chops(crop, is_rendered_line) paints every update
+    (full, partial, screenshots): per screen line, a mapping of each cut to its strip."""
+    import textual.screen as textual_screen
+    from textual._compositor import Compositor
+    from textual.geometry import Region
+
+    assert issubclass(getattr(textual_screen, SCREEN_COMPOSITOR), Compositor)
+    assert getattr(LineCompositor, RENDER_CHOPS) is not getattr(Compositor, RENDER_CHOPS)
+    app = ToastApp()
+    async with app.run_test(size=(20, 4)) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        assert isinstance(compositor, Compositor)
+        chops = getattr(Compositor, RENDER_CHOPS)(compositor, Region(0, 0, 20, 4),
+                                                  lambda y: y == 0)
+        assert len(chops) == 4 and all(strip is None for strip in chops[1].values())
+        assert "main" in "".join(strip.text for strip in chops[0].values())

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.widget import Widget
 
 from engine.model import Frame
@@ -104,11 +104,27 @@ class SystemHeader(Widget):
         # A frame change may change the line count (layout); pool figures only repaint.
         structural = not self._key or key[0] != self._key[0]
         self._key = key
+        width = self.size.width
+        cached = self._cached
+        shown = cached[1] if cached is not None and cached[0][1] == width else None
         if structural:  # a layout of the screen only when the line count changed: on the
             # 1000-partition frame it cost ~10 ms for each partition's change of state
             content = self.content_size
-            structural = len(self._lines(content.width)) != content.height
-        self.refresh(layout=structural)
+            if len(self._lines(content.width)) != content.height:
+                self.refresh(layout=True)
+                return
+        # Repaint the lines that differ from those shown, not the whole header (each line
+        # drawn, filtered and written): live figures move only the Pools line (none on a
+        # short terminal), a frame change often nothing the header shows.
+        lines = self._lines(width)
+        if shown is None or len(lines) != len(shown):
+            self.refresh()
+            return
+        changed = [Region(0, y, width, 1) for y, (old, new) in enumerate(zip(shown, lines,
+                                                                           strict=True))
+                   if old != new]
+        if changed:
+            self.refresh(*changed)
 
     def _available(self, snap: Snapshot) -> tuple[float, int]:
         # O(partitions): computed once per frame change, not per render (each snapshot
