@@ -321,8 +321,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             return
         if self._to_warm is not None:
             mode, warm, done = self._to_warm
-            if not warm.is_mounted or self.screen is warm or done > WARM_DRAWS:
+            if not mode_built(self, mode) or self.screen is warm or done > WARM_DRAWS:
                 self._to_warm = None  # visited meanwhile, or drawn enough
+            elif not warm.is_mounted:
+                return  # still mounting its widgets
             elif done == 0:  # its footer's keys take a line: drawn at the next quiet tick
                 self._warm_up(mode, warm)
                 self._to_warm = (mode, warm, 1)
