@@ -88,6 +88,7 @@ from hmc_tui.textual_compat import (
     mode_built,
     route_unhandled_exceptions,
     share_css_parses,
+    start_in_mode,
 )
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.partition_table import COLUMNS, PHYSC_SECONDS
@@ -201,6 +202,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self._pull: Timer | None = None
         self._live_applied = 0.0  # monotonic time a snapshot was last applied
         self._to_prebuild = list(PREBUILD_MODES)
+        if self.system_view is not None:
+            # The HMC's All Systems view first: started in the overview and switched at
+            # mount, a login composed, styled and drew the overview first (~0.1 s of CPU,
+            # and the wrong screen flashed). The overview is built once the console is quiet.
+            start_in_mode(self, "systems")
+            self._to_prebuild.insert(0, "overview")
         self._prebuilt_at = 0.0  # monotonic time the last screen was built in the background
         # Built: its mode, the screen, the quiet ticks spent on it (_prebuild_one).
         self._to_warm: tuple[str, Screen[Any], int] | None = None
@@ -275,7 +282,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self._pull = self.set_interval(1 / self.refresh_hz, self._pull_tick, name="engine-pull")
         self.hmc_console.pace(1 / self.refresh_hz)
         if self.system_view is not None:  # the HMC's All Systems view first
-            self.call_later(self.action_goto, "systems")
+            self.sub_title = MODE_TITLES["systems"]
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10)
         if self.collector is not None:

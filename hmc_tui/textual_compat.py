@@ -28,7 +28,7 @@ from textual.widgets._toast import Toast, ToastRack
 
 __all__ = ["Toast", "build_mode", "compose_footer_keys", "draw_off_screen", "keep_table_cells",
            "mode_built", "route_unhandled_exceptions", "share_css_parses", "show_toast",
-           "withdraw_toast"]
+           "start_in_mode", "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -211,3 +211,11 @@ def compose_footer_keys(footer: Footer) -> list[Widget]:
     changed (`_bindings_ready`), which a screen does only once it is active."""
     footer.set_reactive(Footer._bindings_ready, True)
     return compose(footer)
+
+
+def start_in_mode(app: App[Any], mode: str) -> None:
+    """Make an app that is not running yet start in `mode` rather than its DEFAULT_MODE
+    (Textual reads DEFAULT_MODE once, in App.__init__, and builds that mode's screen when
+    the app composes)."""
+    app._screen_stacks = {mode: []}
+    app._current_mode = mode

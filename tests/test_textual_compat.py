@@ -180,8 +180,8 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     # draw_off_screen: the update timer's flags, cleared once drawn
                     "_layout_required", "_scroll_required", "_repaint_required",
                     "_dirty_widgets",
-                    # compose_footer_keys
-                    "_bindings_ready"}
+                    # compose_footer_keys, start_in_mode
+                    "_bindings_ready", "_current_mode"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
