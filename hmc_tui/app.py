@@ -132,6 +132,8 @@ LIVE_FIGURES_EVERY = PHYSC_SECONDS
 # (~100-150 ms of CPU each otherwise, paid on the key): one per PREBUILD_IDLE quiet seconds.
 PREBUILD_MODES = ("pools", "vios", "events")
 PREBUILD_IDLE = 1.0
+PREBUILD_STEP = 0.2  # seconds between prebuild steps (build; snapshot and keys; draws)
+PREBUILD_DEFER_MAX = 30.0  # seconds after its start a console defers to others' logins
 # Off-screen layouts and draws of a built screen at most (a first layout resizes widgets,
 # which ask for another: two are usual).
 WARM_DRAWS = 3
@@ -209,6 +211,8 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             start_in_mode(self, "systems")
             self._to_prebuild.insert(0, "overview")
         self._prebuilt_at = 0.0  # monotonic time the last screen was built in the background
+        self._prebuild_timer: Timer | None = None
+        self._mounted_at = time.monotonic()
         # Built: its mode, the screen, the quiet ticks spent on it (_prebuild_one).
         self._to_warm: tuple[str, Screen[Any], int] | None = None
         self._keys_of: str | None = None  # check_action as if on this mode (_keys_as_on)
@@ -280,6 +284,11 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._active_since = time.monotonic()
         self._pull = self.set_interval(1 / self.refresh_hz, self._pull_tick, name="engine-pull")
+        self._mounted_at = time.monotonic()
+        # Its own pace, not the pull's (2 s once idle): a screen built while idle is warmed
+        # within a second, not over a dozen idle ticks.
+        self._prebuild_timer = self.set_interval(PREBUILD_STEP, self._prebuild_tick,
+                                                 name="prebuild")
         self.hmc_console.pace(1 / self.refresh_hz)
         if self.system_view is not None:  # the HMC's All Systems view first
             self.sub_title = MODE_TITLES["systems"]
@@ -312,8 +321,13 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self._set_idle(False)
         # Something moving (a migration, a `:` command waiting) shows at the full pace.
         self.refresh_from_engine(coalesce=not self.idle and not live)
+
+    def _prebuild_tick(self) -> None:
         if self._to_prebuild or self._to_warm is not None:
             self._prebuild_one()
+        elif self._prebuild_timer is not None:
+            self._prebuild_timer.stop()  # every screen built: nothing more to do
+            self._prebuild_timer = None
 
     def _prebuild_one(self) -> None:
         """Build the next screen not yet visited once the console has been quiet for
@@ -325,6 +339,8 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         # Never while shutting down: Textual's _close_all iterates the screen stacks a new
         # mode's stack would be added to ("dictionary changed size during iteration").
         if not self.is_running or self._modal_on_top() or now - self.last_input < PREBUILD_IDLE:
+            return
+        if self._others_starting(now):
             return
         if self._to_warm is not None:
             mode, warm, done = self._to_warm
@@ -350,6 +366,19 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             self._prebuilt_at = now
             self._to_warm = (mode, screen, 0)
             return
+
+    # Set in a console forked by the service's template (service/prefork.py): whether other
+    # consoles forked from it are starting now. Their first screens come first: 25 logins
+    # at once took 2.7 s (median, max 4.5) with every console's prebuild competing, 1.8 s
+    # (max 2.6) without (docs/scale.md).
+    starts_elsewhere: ClassVar[Callable[[], bool] | None] = None
+
+    def _others_starting(self, now: float) -> bool:
+        """Other consoles are starting and this one has not waited PREBUILD_DEFER_MAX yet
+        (logins that never stop must not keep its screens from being built)."""
+        starting = type(self).starts_elsewhere
+        return (starting is not None and now - self._mounted_at < PREBUILD_DEFER_MAX
+                and starting())
 
     def _warm_up(self, mode: str, screen: Screen[Any]) -> None:
         """Give a built screen what its first visit would: the latest snapshot (its on_mount
