@@ -20,18 +20,21 @@ from rich.text import Text
 from textual._compositor import Compositor
 from textual.app import App
 from textual.cache import LRUCache
+from textual.compose import compose
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region
 from textual.notifications import Notification
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import DataTable
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["LineCompositor", "Toast", "build_mode", "draw_off_screen", "keep_table_cells",
-           "mode_built", "paint_only_dirty_lines", "route_unhandled_exceptions",
-           "share_css_parses", "show_toast", "withdraw_toast"]
+__all__ = ["LineCompositor", "Toast", "build_mode", "compose_footer_keys", "draw_off_screen",
+           "keep_table_cells", "mode_built", "paint_only_dirty_lines",
+           "route_unhandled_exceptions", "share_css_parses", "show_toast", "start_in_mode",
+           "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -190,11 +193,22 @@ def build_mode(app: App[Any], mode: str) -> Screen[Any]:
     return screen
 
 
-def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
+def draw_off_screen(app: App[Any], screen: Screen[Any]) -> bool:
     """Lay out a screen that is not shown and draw all its lines once (its widgets' line
-    caches fill); nothing is written to the terminal."""
+    caches fill), nothing written to the terminal, when it asked for a layout or a repaint
+    since the last time; True when it did. What Textual's update timer does for the current
+    screen only: a screen built off screen kept its mount's request and laid itself out
+    again at its first visit (25-90 ms). A first layout resizes widgets, which ask for
+    another at their next turn: call again later until False."""
+    if not (screen._layout_required or screen._scroll_required or screen._repaint_required
+            or screen._dirty_widgets):
+        return False
+    # Cleared first: what the layout itself asks for is seen at the next call.
+    screen._layout_required = screen._scroll_required = screen._repaint_required = False
+    screen._dirty_widgets.clear()
     screen._refresh_layout(app.size)
     screen._compositor.render_full_update()
+    return True
 
 
 # ---------------------------------------------------------------- partial updates by line
@@ -272,3 +286,19 @@ def paint_only_dirty_lines() -> None:
     one already installed)."""
     if not issubclass(getattr(textual_screen, SCREEN_COMPOSITOR), LineCompositor):
         setattr(textual_screen, SCREEN_COMPOSITOR, LineCompositor)
+
+
+def compose_footer_keys(footer: Footer) -> list[Widget]:
+    """The key widgets `footer` shows for its screen's active bindings, composed now (not
+    mounted). Textual's Footer composes nothing until its screen first says its bindings
+    changed (`_bindings_ready`), which a screen does only once it is active."""
+    footer.set_reactive(Footer._bindings_ready, True)
+    return compose(footer)
+
+
+def start_in_mode(app: App[Any], mode: str) -> None:
+    """Make an app that is not running yet start in `mode` rather than its DEFAULT_MODE
+    (Textual reads DEFAULT_MODE once, in App.__init__, and builds that mode's screen when
+    the app composes)."""
+    app._screen_stacks = {mode: []}
+    app._current_mode = mode

@@ -33,7 +33,8 @@ from textual.css.stylesheet import Stylesheet
 from textual.message_pump import MessagePump
 from textual.notifications import Notification
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Footer, Label
+from textual.widgets._footer import FooterKey
 
 import hmc_tui
 from hmc_tui.textual_compat import (
@@ -45,6 +46,7 @@ from hmc_tui.textual_compat import (
     Toast,
     ToastRack,  # the module's private import, re-used here
     build_mode,
+    compose_footer_keys,
     draw_off_screen,
     mode_built,
     share_css_parses,
@@ -180,7 +182,12 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
                     "_css_update_count", "_refresh_layout", "_compositor",
                     # LineCompositor (updates ask widgets only for the lines they give)
-                    "_render_chops", "_runs"}
+                    "_render_chops", "_runs",
+                    # draw_off_screen: the update timer's flags, cleared once drawn
+                    "_layout_required", "_scroll_required", "_repaint_required",
+                    "_dirty_widgets",
+                    # compose_footer_keys, start_in_mode
+                    "_bindings_ready", "_current_mode"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -341,3 +348,26 @@ async def test_the_compositor_names_a_line_compositor_relies_on() -> None:
                                                   lambda y: y == 0)
         assert len(chops) == 4 and all(strip is None for strip in chops[1].values())
         assert "main" in "".join(strip.text for strip in chops[0].values())
+
+
+class _Keys(App[None]):
+    BINDINGS: ClassVar[list[Any]] = [("x", "bell", "Ring")]
+
+    def compose(self) -> ComposeResult:
+        yield Footer()
+
+
+async def test_compose_footer_keys_composes_the_keys_before_the_footer_was_told() -> None:
+    app = _Keys()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        footer.set_reactive(Footer._bindings_ready, False)
+        assert list(footer.compose()) == []  # what Textual's Footer does before it is told
+        composed: list[Any] = []  # in the footer's own context: its keys bind to it
+        footer.call_later(lambda: composed.extend(compose_footer_keys(footer)))
+        await pilot.pause()
+        assert footer._bindings_ready is True
+        keys = composed
+        assert [(k.key, k.description) for k in keys if isinstance(k, FooterKey)] == [
+            ("x", "Ring"), ("ctrl+p", "palette")]

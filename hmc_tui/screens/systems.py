@@ -13,13 +13,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from engine.model import Frame
 from engine.snapshot import Snapshot
 from hmc_tui.formatting import mem_gb
 from hmc_tui.screens.host import console_host
 from hmc_tui.screens.kept import KeptScreen
+from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.status_bar import StatusBar
 
 COLUMNS = ("Name", "State", "MTMS", "Model", "Proc avail", "Mem avail GB", "Running",

@@ -76,6 +76,10 @@ async def test_an_idle_console_backs_off_and_wakes_at_once(
     service = await make_service()
     console = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor())
     app = HmcApp(console)
+    # The service runs on this test's event loop: a screen prebuilt while the console idles
+    # (Pools asks for its samples with a blocking request, ~1 ms from a real service) would
+    # wait here for a loop it blocks.
+    app._to_prebuild = []
     try:
         async with app.run_test(size=(120, 35)) as pilot:
             (client,) = service._clients.values()
