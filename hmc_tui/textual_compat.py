@@ -24,8 +24,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "build_mode", "draw_off_screen", "keep_table_cells", "mode_built",
-           "route_unhandled_exceptions", "share_css_parses", "show_toast", "withdraw_toast"]
+__all__ = ["Toast", "build_mode", "draw_off_screen", "keep_layout_over_switch",
+           "keep_table_cells", "layout_stands", "mark_styled", "mode_built",
+           "route_unhandled_exceptions",
+           "share_css_parses", "show_toast", "withdraw_toast"]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -189,3 +191,46 @@ def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
     caches fill); nothing is written to the terminal."""
     screen._refresh_layout(app.size)
     screen._compositor.render_full_update()
+
+
+# ---------------------------------------------------------------- a kept screen's layout kept
+# App.switch_mode lays the screen switched to out again (Screen._screen_resized ->
+# _refresh_layout: every widget arranged, and a compositor update rendered at once that
+# Textual then discards, since switch_mode holds the display back for 50 ms; the screen is
+# drawn whole when that ends). A screen that keeps its widgets between visits (the app's
+# modes) has the layout it was last shown with unless the terminal's size changed since (a
+# resize lays out only the screen shown) or a widget asked for a layout: such a request stands
+# while the screen is away and is done at its first update, before anything is drawn.
+
+SCREEN_RESIZED = "_screen_resized"  # Screen's hook switch_mode and a resize call, spelt once
+CSS_COUNT = "_css_update_count"  # the stylesheet/theme count a screen was styled at
+
+
+def layout_stands(screen: Screen[Any], size: Any) -> bool:
+    """`screen` was last laid out at `size` (its widgets' own requests aside)."""
+    return bool(screen._compositor.size == size)
+
+
+def keep_layout_over_switch(screen_class: type[Screen[Any]]) -> None:
+    """Make `screen_class`'s switch-to skip the layout when layout_stands()."""
+    original = getattr(Screen, SCREEN_RESIZED)
+    if getattr(getattr(screen_class, SCREEN_RESIZED), "kept", False):
+        return
+
+    def screen_resized(self: Screen[Any], size: Any) -> None:
+        if not layout_stands(self, size):
+            original(self, size)
+
+    screen_resized.kept = True  # type: ignore[attr-defined]
+    setattr(screen_class, SCREEN_RESIZED, screen_resized)
+
+
+
+def mark_styled(screen: Screen[Any]) -> None:
+    """`screen` (just mounted: its widgets styled with the stylesheet and theme of now) is
+    styled as of the app's current count. Textual starts a screen's count at -1 and, on a
+    mode's first visit, sets the count of the screen switched *from* (App._init_mode calls
+    refresh_css while the old screen is current): the mode's second visit restyled the whole
+    app again (refresh_css, ~65 ms on the demo frame, every DataTable's cache dropped).
+    build_mode does the same for a screen built off screen."""
+    setattr(screen, CSS_COUNT, getattr(screen.app, CSS_COUNT))

@@ -39,10 +39,14 @@ import hmc_tui
 from hmc_tui.textual_compat import (
     PARSE_RULES,
     RENDER_CELL,
+    SCREEN_RESIZED,
     Toast,
     ToastRack,  # the module's private import, re-used here
     build_mode,
     draw_off_screen,
+    keep_layout_over_switch,
+    layout_stands,
+    mark_styled,
     mode_built,
     share_css_parses,
     show_toast,
@@ -174,7 +178,9 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     "_show_hover_cursor", "_pseudo_class_state",
                     # build_mode, draw_off_screen (screens built while the console is quiet)
                     "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
-                    "_css_update_count", "_refresh_layout", "_compositor"}
+                    "_css_update_count", "_refresh_layout", "_compositor",
+                    # keep_layout_over_switch (a kept screen's switch-to)
+                    "_screen_resized"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -314,3 +320,80 @@ async def test_a_mode_built_and_drawn_off_screen_is_the_one_switched_to_unrestyl
         await app.switch_mode("b")
         await pilot.pause()
         assert app.screen is screen and restyles == []
+
+
+class _KeptLabel(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("kept")
+
+    def on_mount(self) -> None:
+        mark_styled(self)
+
+
+keep_layout_over_switch(_KeptLabel)
+
+
+class _KeptModes(App[None]):
+    MODES: ClassVar[dict[str, Any]] = {"a": Screen, "b": _KeptLabel}
+    DEFAULT_MODE = "a"
+
+
+async def test_switch_mode_lays_out_through_screen_resized_unless_the_layout_stands(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """switch_mode calls Screen._screen_resized(app.size), which lays the screen out
+    (_refresh_layout), and App.refresh_css when the screen's _css_update_count is not the
+    app's; Screen._compositor.size is the size of its last layout; a widget's
+    refresh(layout=True) on a screen that is away sets its Screen._layout_required, which its
+    first update once shown honours."""
+    assert callable(getattr(Screen, SCREEN_RESIZED))
+    app = _KeptModes()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await app.switch_mode("b")
+        await pilot.pause(0.1)  # past switch_mode's 50 ms hold
+        screen = app.screen
+        assert screen._css_update_count == app._css_update_count  # mark_styled at its mount
+        restyles: list[bool] = []
+        monkeypatch.setattr(app, "refresh_css", lambda animate=True: restyles.append(animate))
+        label = screen.query_one(Label)
+        assert screen._compositor.size == app.size and layout_stands(screen, app.size)
+        layouts: list[object] = []
+        real = screen._refresh_layout
+
+        def counting(*args: Any, **kwargs: Any) -> None:
+            layouts.append(args)
+            real(*args, **kwargs)
+
+        monkeypatch.setattr(screen, "_refresh_layout", counting)
+        await app.switch_mode("a")
+        await app.switch_mode("b")
+        await pilot.pause(0.1)
+        assert layouts == []  # the same size, nothing asked: the layout it had
+        await app.switch_mode("a")
+        label.update("two\nlines")  # height auto: asks for a layout while away
+        await pilot.pause(0.1)
+        assert screen._layout_required and layout_stands(screen, app.size)
+        await app.switch_mode("b")
+        await pilot.pause(0.1)
+        # Done by the screen's update (no size given), not by the switch (the app's size).
+        assert layouts and all(args == () for args in layouts) and label.size == (5, 2)
+        assert not screen._layout_required
+        layouts.clear()
+        await app.switch_mode("a")
+        await pilot.resize_terminal(30, 6)  # resized while away
+        await app.switch_mode("b")
+        await pilot.pause(0.1)
+        assert layouts[0] == ((30, 6),) and screen._compositor.size == (30, 6)
+        assert label.region.width == 5 and screen.size == (30, 6)
+        assert restyles == []  # no visit restyled the app
+
+
+async def test_a_mode_screen_is_styled_at_minus_one_and_its_first_visit_marks_another() -> None:
+    """Why mark_styled: Textual's count of a new mode screen is -1, and its first visit
+    (App._init_mode's refresh_css) marks the screen switched from, so the second restyles."""
+    app = _Modes()
+    async with app.run_test(size=(40, 5)) as pilot:
+        first = app.screen
+        await app.switch_mode("b")
+        await pilot.pause(0.1)
+        assert app.screen._css_update_count == -1
+        assert first._css_update_count == app._css_update_count

@@ -9,7 +9,10 @@ itself (a class, pseudo-class, focus or hover change restyles the node at once; 
 change restyles the screen when it is switched to), except for what depends on the app as a
 whole: whether the terminal has focus (Textual restyles only the current screen when that
 changes) and the theme. So a kept screen asks for the restyle only when one of those changed
-since it was last shown.
+since it was last shown, and it counts as styled from its mount (textual_compat.mark_styled:
+Textual's own count made a mode's second visit restyle the whole app). Nor is it laid out
+again when the terminal's size did not change and no widget asked for a layout
+(textual_compat.keep_layout_over_switch).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from typing import Any
 from textual import events, on
 from textual.app import App
 from textual.screen import Screen
+
+from hmc_tui.textual_compat import keep_layout_over_switch, mark_styled
 
 
 def style_state(app: App[Any]) -> tuple[object, ...]:
@@ -39,8 +44,16 @@ class KeptScreen(Screen[Any]):
     def _remember_styles(self) -> None:
         self._kept_styles = style_state(self.app)
 
+    @on(events.Mount)
+    def _styled_now(self) -> None:
+        # Its widgets were styled as they mounted: its second visit need not restyle the app.
+        mark_styled(self)
+
     @on(events.ScreenResume)
     def _skip_restyle(self, event: events.ScreenResume) -> None:
         # Screen's own handler (it runs after this one) reads the flag.
         if self._kept_styles is not None and self._kept_styles == style_state(self.app):
             event.refresh_styles = False
+
+
+keep_layout_over_switch(KeptScreen)
