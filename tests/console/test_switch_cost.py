@@ -1,0 +1,167 @@
+"""What a screen switch ("2"/"1") costs once both screens exist: no layout at the same size,
+no line of a widget drawn again when nothing changed while away, no utilisation samples
+fetched unless a new one can exist, and yet what changed while away is shown at once."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from console_helpers import make_app
+from textual._styles_cache import StylesCache
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import DataTable
+
+from engine.ops.power import ActivatePartition
+from engine.service import Engine
+from engine.store import demo_frame
+from hmc_tui.app import HmcApp
+from hmc_tui.console import LocalConsole
+from hmc_tui.screens.pools import PoolsScreen
+from hmc_tui.widgets.pool_graph import PoolGraph
+from hmc_tui.widgets.pool_members import PoolMembersTable
+
+SIZE = (120, 35)
+
+
+async def switch(pilot: Pilot[Any], key: str) -> None:
+    await pilot.press(key)
+    await pilot.pause(0.1)  # past switch_mode's 50 ms hold: the new screen is drawn
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Lines drawn (not served from Textual's line cache), by widget class."""
+    counts: Counter[str] = Counter()
+    real = StylesCache.render_line
+
+    def counting(self: StylesCache, styles: Any, y: int, size: Any, content_size: Any,
+                 padding: Any, base: Any, background: Any, render_content_line: Any,
+                 *rest: Any) -> Any:
+        counts[type(getattr(render_content_line, "__self__", None)).__name__] += 1
+        return real(self, styles, y, size, content_size, padding, base, background,
+                    render_content_line, *rest)
+
+    monkeypatch.setattr(StylesCache, "render_line", counting)
+    return counts
+
+
+@pytest.fixture
+def fetches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every utilisation request made by a screen (a round trip in a served console)."""
+    made: list[tuple[str, int]] = []
+    real = LocalConsole.utilisation
+
+    def counting(self: LocalConsole, resource: Any, key: int, *args: Any,
+                 **kwargs: Any) -> Any:
+        made.append((resource, key))
+        return real(self, resource, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocalConsole, "utilisation", counting)
+    return made
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    done: list[str] = []
+    real = Screen._refresh_layout
+
+    def counting(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        done.append(type(self).__name__)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counting)
+    return done
+
+
+async def test_a_switch_with_nothing_changed_draws_no_widget_line_and_fetches_nothing(
+        app: HmcApp, drawn: Counter[str], fetches: list[tuple[str, int]],
+        layouts: list[str]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        for key in "2121":  # both screens built, shown and drawn
+            await switch(pilot, key)
+        fetches.clear()
+        layouts.clear()
+        for key, screen in (("2", "PoolsScreen"), ("1", "OverviewScreen"), ("2", "PoolsScreen"),
+                            ("1", "OverviewScreen")):
+            drawn.clear()
+            await switch(pilot, key)
+            # The whole terminal is written again, from the widgets' kept lines: only the
+            # screen's own background lines are drawn (under its widgets).
+            assert drawn == {screen: 35}, key
+        assert fetches == []  # the engine did not move: no sample can be new
+        assert layouts == []  # the same size, no widget asked for a layout
+
+
+def live_console() -> LocalConsole:
+    """Real-time labelled (the live figures are paced as in a served console), no clock
+    thread: the test moves engine time itself."""
+    return LocalConsole(Engine(demo_frame(), mode="realtime"))
+
+
+def cells(app: HmcApp, pid: int) -> dict[str, str]:
+    table = app.screen.query_one("#pools-table", DataTable)
+    return {str(col.key.value): str(table.get_cell(f"pool-{pid}", col.key))
+            for col in table.ordered_columns}
+
+
+async def test_pools_show_what_changed_while_away_at_once(
+        fetches: list[tuple[str, int]]) -> None:
+    console = live_console()
+    console.step(10.0)
+    app = make_app(console)
+    async with app.run_test(size=SIZE) as pilot:
+        app._pull.stop()  # type: ignore[union-attr]  # the test delivers the snapshots
+        await switch(pilot, "2")
+        pools = app.screen
+        assert isinstance(pools, PoolsScreen)
+        assert cells(app, 1)["entitled"] == "2.00" and cells(app, 1)["members"] == "2"
+        assert pools.query_one(PoolGraph).series.times[-1] == 10.0
+        shown = cells(app, 0)["used"]
+        await switch(pilot, "1")
+        # While away, 1.2 s of engine time: only live figures moved (the overview is shown
+        # them, the Pools screen is not), no new 5 s sample.
+        console.step(1.2)
+        assert app.refresh_from_engine()
+        await pilot.pause()
+        fetches.clear()
+        pools._live_at = time.monotonic()  # type: ignore[attr-defined]  # figures just shown
+        await switch(pilot, "2")
+        live = {p.pool_id: p for p in app.snapshot.pools}
+        assert cells(app, 0)["used"] == f"{live[0].used:.2f}" != shown  # now, not 1 s later
+        await switch(pilot, "1")
+        # While away: sandbox01 (0.25 PU, DevTestPool) activated.
+        console.step(0.4)
+        await console.run(ActivatePartition(lpar="sandbox01"))
+        assert app.refresh_from_engine()
+        await pilot.pause()
+        pools._live_at = time.monotonic()  # type: ignore[attr-defined]
+        await switch(pilot, "2")
+        snap = app.snapshot
+        live = {p.pool_id: p for p in snap.pools}
+        assert fetches == []  # the next sample is due at 15 s of engine time
+        assert cells(app, 1) == {
+            "id": "1", "name": "DevTestPool", "used": f"{live[1].used:.2f}",
+            "entitled": "2.25", "size": "8.00", "avail": f"{live[1].size:.2f}",
+            "reserved": "0.50", "members": "3", "trend": cells(app, 1)["trend"]}
+        assert cells(app, 0)["used"] == f"{live[0].used:.2f}"
+        graph = pools.query_one(PoolGraph)
+        assert graph.series.times[-1] == 10.0
+        assert graph.render_line(0).text.startswith(
+            f" DefaultPool (ID 0) · short-term, 5 s samples  █ used {live[0].used:.2f}  "
+            "╌ entitled 10.00")
+        members = pools.query_one(PoolMembersTable)
+        physc = {str(members.get_cell(f"rank-{r}", "name")):
+                 str(members.get_cell(f"rank-{r}", "physc")) for r in range(members.row_count)}
+        oradb = snap.frame.partition("oradb01")
+        assert physc["oradb01"] == f"{snap.physc[oradb.id]:.2f}"
+        # Away again while a sample became due: fetched on the way back (one per pool).
+        await switch(pilot, "1")
+        console.step(3.5)
+        assert app.refresh_from_engine()
+        await switch(pilot, "2")
+        assert sorted(fetches) == [("pool", 0), ("pool", 1)]
+        assert graph.series.times[-1] == 15.0
