@@ -35,6 +35,10 @@ class KeptScreen(Screen[Any]):
     """A screen that is switched away from and back to (a mode), not rebuilt."""
 
     _kept_styles: tuple[object, ...] | None = None  # style_state when it was suspended
+    # Its own lines are blank in its background (what Screen.render draws for an opaque
+    # background; its widgets cover them): made without the line cache Textual empties at
+    # every switch (35 lines drawn again, ~1 ms a switch at 120x35; docs/scale.md).
+    BLANK = True
 
     # Decorated handlers (not on_screen_*): the screens have their own on_screen_resume, and
     # Textual calls each class's handlers, subclasses first, Screen's own last.

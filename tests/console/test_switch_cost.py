@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from console_helpers import make_app
 from textual._styles_cache import StylesCache
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -20,9 +21,11 @@ from engine.service import Engine
 from engine.store import demo_frame
 from hmc_tui.app import HmcApp
 from hmc_tui.console import LocalConsole
+from hmc_tui.screens.kept import KeptScreen
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.widgets.pool_graph import PoolGraph
 from hmc_tui.widgets.pool_members import PoolMembersTable
+from themes import shipped_themes
 
 SIZE = (120, 35)
 
@@ -89,9 +92,9 @@ async def test_a_switch_with_nothing_changed_draws_no_widget_line_and_fetches_no
                             ("1", "OverviewScreen")):
             drawn.clear()
             await switch(pilot, key)
-            # The whole terminal is written again, from the widgets' kept lines: only the
-            # screen's own background lines are drawn (under its widgets).
-            assert drawn == {screen: 35}, key
+            # The whole terminal is written again, all from the widgets' kept lines (the
+            # screen's own background lines, under its widgets, are blank: KeptScreen.BLANK).
+            assert drawn == {}, screen
         assert fetches == []  # the engine did not move: no sample can be new
         assert layouts == []  # the same size, no widget asked for a layout
 
@@ -165,3 +168,33 @@ async def test_pools_show_what_changed_while_away_at_once(
         await switch(pilot, "2")
         assert sorted(fetches) == [("pool", 0), ("pool", 1)]
         assert graph.series.times[-1] == 15.0
+
+
+def own_lines(screen: Screen[Any]) -> list[list[tuple[str, object]]]:
+    """The screen's own lines (under its widgets), cell by cell as they look: the character
+    and its background (a space's foreground colour shows nothing)."""
+    return [[(char, seg.style.bgcolor if seg.style else None, bool(seg.style and (
+              seg.style.reverse or seg.style.underline or seg.style.strike)))
+             for seg in strip for char in seg.text]
+            for strip in screen.render_lines(Region(0, 0, *SIZE))]
+
+
+async def test_kept_screens_blank_background_is_what_textual_draws(
+        app: HmcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KeptScreen.BLANK: the screen's own lines (under its widgets, and wherever they would
+    leave room) look as Screen.render's background does, in every shipped theme and mode."""
+    async with app.run_test(size=SIZE) as pilot:
+        for theme in [t.name for t in shipped_themes()]:
+            app.theme = theme
+            await pilot.pause()
+            for key in "23451":
+                await switch(pilot, key)
+                screen = app.screen
+                assert isinstance(screen, KeptScreen)
+                blank = own_lines(screen)
+                monkeypatch.setattr(KeptScreen, "BLANK", False)
+                screen.refresh()  # Textual's own drawing of them
+                drawn = own_lines(screen)
+                monkeypatch.undo()
+                assert len(drawn) == 35 and blank == drawn, (theme, key)
+                assert {cell[0] for line in drawn for cell in line} == {" "}
