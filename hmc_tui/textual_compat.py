@@ -24,10 +24,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["Toast", "build_mode", "draw_off_screen", "keep_layout_over_switch",
-           "keep_table_cells", "layout_stands", "mark_styled", "mode_built",
-           "route_unhandled_exceptions",
-           "share_css_parses", "show_toast", "withdraw_toast"]
+__all__ = [
+    "Toast",
+    "build_mode",
+    "draw_off_screen",
+    "keep_layout_over_switch",
+    "keep_table_cells",
+    "layout_stands",
+    "mark_styled",
+    "mode_built",
+    "route_unhandled_exceptions",
+    "share_css_parses",
+    "show_toast",
+    "switch_mode_at_once",
+    "withdraw_toast",
+]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -234,3 +245,36 @@ def mark_styled(screen: Screen[Any]) -> None:
     app again (refresh_css, ~65 ms on the demo frame, every DataTable's cache dropped).
     build_mode does the same for a screen built off screen."""
     setattr(screen, CSS_COUNT, getattr(screen.app, CSS_COUNT))
+
+
+# ---------------------------------------------------------------- a switch without the hold
+# App.switch_mode holds the display back for 50 ms (`delay_update`) to mask the new screen
+# being built and laid out. A kept screen switched back to is neither (its layout stands,
+# keep_layout_over_switch; it is styled, mark_styled): nothing is drawn before its resume
+# handlers have run (the screen updates only from its idle, after the ScreenResume queued
+# ahead of it), so the hold only makes every switch 50 ms late (on the served console that
+# is most of a quiet machine's median key round trip).
+
+
+def _no_hold(delay: float = 0.05) -> None:
+    """switch_mode's delay_update, for a switch that needs no hold."""
+
+
+def switch_mode_at_once(app: App[Any], mode: str) -> Any:
+    """`app.switch_mode(mode)` without its 50 ms hold when the mode's screen is a kept
+    screen whose layout and styles stand; None (nothing done) otherwise: switch_mode then."""
+    stack = app._screen_stacks.get(mode)
+    if not stack or mode == app.current_mode:
+        return None
+    screen = stack[-1]
+    if not (getattr(getattr(type(screen), SCREEN_RESIZED), "kept", False)
+            and layout_stands(screen, app.size)
+            and getattr(screen, CSS_COUNT) == getattr(app, CSS_COUNT)):
+        return None
+    # An instance attribute shadows the method for this one call (switch_mode calls
+    # self.delay_update() first thing; tests/test_textual_compat.py checks it still does).
+    app.delay_update = _no_hold  # type: ignore[method-assign]
+    try:
+        return app.switch_mode(mode)
+    finally:
+        del app.delay_update

@@ -50,6 +50,7 @@ from hmc_tui.textual_compat import (
     mode_built,
     share_css_parses,
     show_toast,
+    switch_mode_at_once,
     withdraw_toast,
 )
 
@@ -180,7 +181,7 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
                     "_css_update_count", "_refresh_layout", "_compositor",
                     # keep_layout_over_switch (a kept screen's switch-to)
-                    "_screen_resized"}
+                    "_screen_resized", "_no_hold"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -397,3 +398,38 @@ async def test_a_mode_screen_is_styled_at_minus_one_and_its_first_visit_marks_an
         await pilot.pause(0.1)
         assert app.screen._css_update_count == -1
         assert first._css_update_count == app._css_update_count
+
+
+async def test_switch_mode_holds_the_display_through_delay_update_which_at_once_skips(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """switch_mode begins with self.delay_update() (a 50 ms batch): switch_mode_at_once
+    shadows it for a kept screen whose layout and styles stand, and does nothing (None) for
+    a mode never shown, the current one, or a screen that needs a layout or a restyle."""
+    holds: list[float] = []
+    hold = App.delay_update
+
+    def recording(self: App[Any], delay: float = 0.05) -> None:
+        holds.append(delay)
+        hold(self, delay)
+
+    monkeypatch.setattr(App, "delay_update", recording)
+    app = _KeptModes()
+    async with app.run_test(size=(40, 5)) as pilot:
+        assert switch_mode_at_once(app, "b") is None  # never shown: Textual builds it
+        await app.switch_mode("b")
+        assert holds == [0.05] and app._batch_count == 1
+        await pilot.pause(0.1)
+        assert switch_mode_at_once(app, "b") is None  # already there
+        await app.switch_mode("a")
+        await pilot.pause(0.1)
+        await switch_mode_at_once(app, "b")
+        assert app.current_mode == "b" and holds == [0.05, 0.05] and app._batch_count == 0
+        assert "delay_update" not in vars(app)  # the shadow is gone
+        await app.switch_mode("a")
+        await pilot.resize_terminal(30, 6)
+        assert switch_mode_at_once(app, "b") is None  # its layout is for 40x5
+        await app.switch_mode("b")
+        await pilot.pause(0.1)
+        await app.switch_mode("a")
+        app._css_update_count += 1  # what a theme change does
+        assert switch_mode_at_once(app, "b") is None

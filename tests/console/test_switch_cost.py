@@ -198,3 +198,38 @@ async def test_kept_screens_blank_background_is_what_textual_draws(
                 monkeypatch.undo()
                 assert len(drawn) == 35 and blank == drawn, (theme, key)
                 assert {cell[0] for line in drawn for cell in line} == {" "}
+
+
+async def test_a_screen_already_shown_is_drawn_without_textuals_50_ms_hold(
+        app: HmcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    holds: list[str] = []
+    hold = HmcApp.delay_update
+
+    def recording(self: HmcApp, delay: float = 0.05) -> None:
+        holds.append(self.current_mode)
+        hold(self, delay)
+
+    monkeypatch.setattr(HmcApp, "delay_update", recording)
+    async with app.run_test(size=SIZE) as pilot:
+        await switch(pilot, "2")  # a first visit: Textual's switch, with its hold
+        assert holds == ["overview"]
+        await switch(pilot, "1")
+        await switch(pilot, "2")
+        assert holds == ["overview"]  # back to screens already shown: no hold
+        app.theme = "hmc-dark" if app.theme != "hmc-dark" else "hmc-light"
+        await pilot.pause()
+        await switch(pilot, "1")  # restyled for the new theme: Textual's switch again
+        assert holds == ["overview", "pools"]
+        shown: list[str] = []
+        display = app._display
+
+        def showing(screen: Screen[Any], update: Any) -> None:
+            if update is not None:
+                shown.append(type(screen).__name__)
+            display(screen, update)
+
+        monkeypatch.setattr(app, "_display", showing)
+        await pilot.press("2")
+        assert app._batch_count == 0
+        await pilot.pause()
+        assert shown[:1] == ["PoolsScreen"]  # drawn at the first update, nothing held
