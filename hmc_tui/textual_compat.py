@@ -28,7 +28,6 @@ __all__ = [
     "Toast",
     "build_mode",
     "draw_off_screen",
-    "keep_layout_over_switch",
     "keep_table_cells",
     "layout_stands",
     "mark_styled",
@@ -204,16 +203,19 @@ def draw_off_screen(app: App[Any], screen: Screen[Any]) -> None:
     screen._compositor.render_full_update()
 
 
-# ---------------------------------------------------------------- a kept screen's layout kept
-# App.switch_mode lays the screen switched to out again (Screen._screen_resized ->
-# _refresh_layout: every widget arranged, and a compositor update rendered at once that
-# Textual then discards, since switch_mode holds the display back for 50 ms; the screen is
-# drawn whole when that ends). A screen that keeps its widgets between visits (the app's
-# modes) has the layout it was last shown with unless the terminal's size changed since (a
-# resize lays out only the screen shown) or a widget asked for a layout: such a request stands
-# while the screen is away and is done at its first update, before anything is drawn.
+# ---------------------------------------------------------------- a switch back, at once
+# App.switch_mode holds the display back for 50 ms (`delay_update`) to mask the new screen
+# being built and laid out, and lays the screen switched to out again
+# (Screen._screen_resized -> _refresh_layout: every widget arranged, and a compositor update
+# rendered at once that the hold then discards; ~10 ms profiled per switch in ten SSH
+# consoles). A screen already shown at this size whose styles stand (mark_styled; no theme
+# or CSS change since) needs neither: a widget's own layout request made while it was away
+# stands and is done at its first update, and nothing is drawn before its resume handlers
+# have run (the screen updates from its idle, after the ScreenResume queued ahead of it).
+# The hold only made every switch 50 ms late: most of the served console's median key round
+# trip on a quiet machine.
 
-SCREEN_RESIZED = "_screen_resized"  # Screen's hook switch_mode and a resize call, spelt once
+SCREEN_RESIZED = "_screen_resized"  # Screen's layout hook in switch_mode, spelt once
 CSS_COUNT = "_css_update_count"  # the stylesheet/theme count a screen was styled at
 
 
@@ -222,19 +224,35 @@ def layout_stands(screen: Screen[Any], size: Any) -> bool:
     return bool(screen._compositor.size == size)
 
 
-def keep_layout_over_switch(screen_class: type[Screen[Any]]) -> None:
-    """Make `screen_class`'s switch-to skip the layout when layout_stands()."""
-    original = getattr(Screen, SCREEN_RESIZED)
-    if getattr(getattr(screen_class, SCREEN_RESIZED), "kept", False):
-        return
+def _no_hold(delay: float = 0.05) -> None:
+    """switch_mode's delay_update, for a switch that needs no hold."""
 
-    def screen_resized(self: Screen[Any], size: Any) -> None:
-        if not layout_stands(self, size):
-            original(self, size)
 
-    screen_resized.kept = True  # type: ignore[attr-defined]
-    setattr(screen_class, SCREEN_RESIZED, screen_resized)
+def _no_layout(size: Any) -> None:
+    """switch_mode's Screen._screen_resized, for a screen whose layout stands."""
 
+
+def switch_mode_at_once(app: App[Any], mode: str) -> Any:
+    """`app.switch_mode(mode)` without its 50 ms hold and its layout when the mode's screen
+    was shown (or drawn off screen) at this size and its styles stand; None (nothing done)
+    otherwise: switch_mode then."""
+    stack = app._screen_stacks.get(mode)
+    if not stack or mode == app.current_mode:
+        return None
+    screen = stack[-1]
+    if not (layout_stands(screen, app.size)
+            and getattr(screen, CSS_COUNT) == getattr(app, CSS_COUNT)):
+        return None
+    # Instance attributes shadow the methods for this one call (switch_mode calls
+    # self.delay_update() and screen._screen_resized(size); tests/test_textual_compat.py
+    # checks it still does).
+    app.delay_update = _no_hold  # type: ignore[method-assign]
+    setattr(screen, SCREEN_RESIZED, _no_layout)
+    try:
+        return app.switch_mode(mode)
+    finally:
+        del app.delay_update
+        delattr(screen, SCREEN_RESIZED)
 
 
 def mark_styled(screen: Screen[Any]) -> None:
@@ -245,36 +263,3 @@ def mark_styled(screen: Screen[Any]) -> None:
     app again (refresh_css, ~65 ms on the demo frame, every DataTable's cache dropped).
     build_mode does the same for a screen built off screen."""
     setattr(screen, CSS_COUNT, getattr(screen.app, CSS_COUNT))
-
-
-# ---------------------------------------------------------------- a switch without the hold
-# App.switch_mode holds the display back for 50 ms (`delay_update`) to mask the new screen
-# being built and laid out. A kept screen switched back to is neither (its layout stands,
-# keep_layout_over_switch; it is styled, mark_styled): nothing is drawn before its resume
-# handlers have run (the screen updates only from its idle, after the ScreenResume queued
-# ahead of it), so the hold only makes every switch 50 ms late (on the served console that
-# is most of a quiet machine's median key round trip).
-
-
-def _no_hold(delay: float = 0.05) -> None:
-    """switch_mode's delay_update, for a switch that needs no hold."""
-
-
-def switch_mode_at_once(app: App[Any], mode: str) -> Any:
-    """`app.switch_mode(mode)` without its 50 ms hold when the mode's screen is a kept
-    screen whose layout and styles stand; None (nothing done) otherwise: switch_mode then."""
-    stack = app._screen_stacks.get(mode)
-    if not stack or mode == app.current_mode:
-        return None
-    screen = stack[-1]
-    if not (getattr(getattr(type(screen), SCREEN_RESIZED), "kept", False)
-            and layout_stands(screen, app.size)
-            and getattr(screen, CSS_COUNT) == getattr(app, CSS_COUNT)):
-        return None
-    # An instance attribute shadows the method for this one call (switch_mode calls
-    # self.delay_update() first thing; tests/test_textual_compat.py checks it still does).
-    app.delay_update = _no_hold  # type: ignore[method-assign]
-    try:
-        return app.switch_mode(mode)
-    finally:
-        del app.delay_update

@@ -44,7 +44,6 @@ from hmc_tui.textual_compat import (
     ToastRack,  # the module's private import, re-used here
     build_mode,
     draw_off_screen,
-    keep_layout_over_switch,
     layout_stands,
     mark_styled,
     mode_built,
@@ -180,8 +179,8 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     # build_mode, draw_off_screen (screens built while the console is quiet)
                     "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
                     "_css_update_count", "_refresh_layout", "_compositor",
-                    # keep_layout_over_switch (a kept screen's switch-to)
-                    "_screen_resized", "_no_hold"}
+                    # switch_mode_at_once, mark_styled (a switch back to a screen)
+                    "_screen_resized", "_no_hold", "_no_layout"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -331,61 +330,79 @@ class _KeptLabel(Screen[None]):
         mark_styled(self)
 
 
-keep_layout_over_switch(_KeptLabel)
-
-
 class _KeptModes(App[None]):
     MODES: ClassVar[dict[str, Any]] = {"a": Screen, "b": _KeptLabel}
     DEFAULT_MODE = "a"
 
 
-async def test_switch_mode_lays_out_through_screen_resized_unless_the_layout_stands(
+async def test_switch_mode_holds_and_lays_out_which_at_once_skips_while_they_stand(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """switch_mode calls Screen._screen_resized(app.size), which lays the screen out
-    (_refresh_layout), and App.refresh_css when the screen's _css_update_count is not the
-    app's; Screen._compositor.size is the size of its last layout; a widget's
-    refresh(layout=True) on a screen that is away sets its Screen._layout_required, which its
-    first update once shown honours."""
+    """switch_mode begins with self.delay_update() (a 50 ms batch), lays the screen out
+    through Screen._screen_resized(app.size) -> _refresh_layout, and runs App.refresh_css
+    when the screen's _css_update_count is not the app's; Screen._compositor.size is the
+    size of its last layout; a widget's refresh(layout=True) on a screen that is away sets
+    Screen._layout_required, which its first update once shown honours.
+    switch_mode_at_once shadows the first two for a screen whose layout and styles stand,
+    and does nothing (None) for a mode never shown, the current one, a size changed since or
+    a restyle due."""
     assert callable(getattr(Screen, SCREEN_RESIZED))
+    holds: list[float] = []
+    hold = App.delay_update
+
+    def holding(self: App[Any], delay: float = 0.05) -> None:
+        holds.append(delay)
+        hold(self, delay)
+
+    monkeypatch.setattr(App, "delay_update", holding)
+    layouts: list[object] = []
+    real = Screen._refresh_layout
+
+    def counting(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        if isinstance(self, _KeptLabel):
+            layouts.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counting)
     app = _KeptModes()
     async with app.run_test(size=(40, 5)) as pilot:
+        assert switch_mode_at_once(app, "b") is None  # never shown: Textual builds it
         await app.switch_mode("b")
-        await pilot.pause(0.1)  # past switch_mode's 50 ms hold
+        assert holds == [0.05] and app._batch_count == 1
+        await pilot.pause(0.1)  # past the hold
         screen = app.screen
+        label = screen.query_one(Label)
         assert screen._css_update_count == app._css_update_count  # mark_styled at its mount
+        assert screen._compositor.size == app.size and layout_stands(screen, app.size)
+        assert switch_mode_at_once(app, "b") is None  # already there
         restyles: list[bool] = []
         monkeypatch.setattr(app, "refresh_css", lambda animate=True: restyles.append(animate))
-        label = screen.query_one(Label)
-        assert screen._compositor.size == app.size and layout_stands(screen, app.size)
-        layouts: list[object] = []
-        real = screen._refresh_layout
-
-        def counting(*args: Any, **kwargs: Any) -> None:
-            layouts.append(args)
-            real(*args, **kwargs)
-
-        monkeypatch.setattr(screen, "_refresh_layout", counting)
         await app.switch_mode("a")
-        await app.switch_mode("b")
+        await app.switch_mode("b")  # Textual's own: the hold and a layout
+        await pilot.pause(0.1)
+        assert holds == [0.05, 0.05, 0.05] and layouts[-1] == ((40, 5),)
+        await app.switch_mode("a")
+        await pilot.pause(0.1)
+        layouts.clear()
+        await switch_mode_at_once(app, "b")
+        assert app.current_mode == "b" and app._batch_count == 0
+        assert holds == [0.05, 0.05, 0.05, 0.05] and SCREEN_RESIZED not in vars(screen)
+        assert "delay_update" not in vars(app)  # the shadows are gone
         await pilot.pause(0.1)
         assert layouts == []  # the same size, nothing asked: the layout it had
         await app.switch_mode("a")
         label.update("two\nlines")  # height auto: asks for a layout while away
         await pilot.pause(0.1)
         assert screen._layout_required and layout_stands(screen, app.size)
-        await app.switch_mode("b")
+        await switch_mode_at_once(app, "b")
         await pilot.pause(0.1)
         # Done by the screen's update (no size given), not by the switch (the app's size).
         assert layouts and all(args == () for args in layouts) and label.size == (5, 2)
-        assert not screen._layout_required
-        layouts.clear()
         await app.switch_mode("a")
         await pilot.resize_terminal(30, 6)  # resized while away
-        await app.switch_mode("b")
-        await pilot.pause(0.1)
-        assert layouts[0] == ((30, 6),) and screen._compositor.size == (30, 6)
-        assert label.region.width == 5 and screen.size == (30, 6)
-        assert restyles == []  # no visit restyled the app
+        assert switch_mode_at_once(app, "b") is None  # its layout is for 40x5
+        assert restyles == []  # no switch restyled the app
+        app._css_update_count += 1  # what a theme change does
+        assert switch_mode_at_once(app, "b") is None
 
 
 async def test_a_mode_screen_is_styled_at_minus_one_and_its_first_visit_marks_another() -> None:
@@ -398,38 +415,3 @@ async def test_a_mode_screen_is_styled_at_minus_one_and_its_first_visit_marks_an
         await pilot.pause(0.1)
         assert app.screen._css_update_count == -1
         assert first._css_update_count == app._css_update_count
-
-
-async def test_switch_mode_holds_the_display_through_delay_update_which_at_once_skips(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """switch_mode begins with self.delay_update() (a 50 ms batch): switch_mode_at_once
-    shadows it for a kept screen whose layout and styles stand, and does nothing (None) for
-    a mode never shown, the current one, or a screen that needs a layout or a restyle."""
-    holds: list[float] = []
-    hold = App.delay_update
-
-    def recording(self: App[Any], delay: float = 0.05) -> None:
-        holds.append(delay)
-        hold(self, delay)
-
-    monkeypatch.setattr(App, "delay_update", recording)
-    app = _KeptModes()
-    async with app.run_test(size=(40, 5)) as pilot:
-        assert switch_mode_at_once(app, "b") is None  # never shown: Textual builds it
-        await app.switch_mode("b")
-        assert holds == [0.05] and app._batch_count == 1
-        await pilot.pause(0.1)
-        assert switch_mode_at_once(app, "b") is None  # already there
-        await app.switch_mode("a")
-        await pilot.pause(0.1)
-        await switch_mode_at_once(app, "b")
-        assert app.current_mode == "b" and holds == [0.05, 0.05] and app._batch_count == 0
-        assert "delay_update" not in vars(app)  # the shadow is gone
-        await app.switch_mode("a")
-        await pilot.resize_terminal(30, 6)
-        assert switch_mode_at_once(app, "b") is None  # its layout is for 40x5
-        await app.switch_mode("b")
-        await pilot.pause(0.1)
-        await app.switch_mode("a")
-        app._css_update_count += 1  # what a theme change does
-        assert switch_mode_at_once(app, "b") is None

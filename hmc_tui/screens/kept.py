@@ -10,9 +10,8 @@ change restyles the screen when it is switched to), except for what depends on t
 whole: whether the terminal has focus (Textual restyles only the current screen when that
 changes) and the theme. So a kept screen asks for the restyle only when one of those changed
 since it was last shown, and it counts as styled from its mount (textual_compat.mark_styled:
-Textual's own count made a mode's second visit restyle the whole app). Nor is it laid out
-again when the terminal's size did not change and no widget asked for a layout
-(textual_compat.keep_layout_over_switch).
+Textual's own count made a mode's second visit restyle the whole app). The app switches
+back to it without Textual's hold and layout (textual_compat.switch_mode_at_once).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from textual import events, on
 from textual.app import App
 from textual.screen import Screen
 
-from hmc_tui.textual_compat import keep_layout_over_switch, mark_styled
+from hmc_tui.textual_compat import mark_styled
 
 
 def style_state(app: App[Any]) -> tuple[object, ...]:
@@ -58,6 +57,3 @@ class KeptScreen(Screen[Any]):
         # Screen's own handler (it runs after this one) reads the flag.
         if self._kept_styles is not None and self._kept_styles == style_state(self.app):
             event.refresh_styles = False
-
-
-keep_layout_over_switch(KeptScreen)
