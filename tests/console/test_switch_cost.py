@@ -54,16 +54,16 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 @pytest.fixture
 def fetches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """Every utilisation request made by a screen (a round trip in a served console)."""
+    """Every key's utilisation samples read from the engine (by a screen of a served
+    console: through a round trip), however the console asks for them."""
     made: list[tuple[str, int]] = []
-    real = LocalConsole.utilisation
+    real = Engine.utilisation
 
-    def counting(self: LocalConsole, resource: Any, key: int, *args: Any,
-                 **kwargs: Any) -> Any:
+    def counting(self: Engine, resource: Any, key: int, *args: Any, **kwargs: Any) -> Any:
         made.append((resource, key))
         return real(self, resource, key, *args, **kwargs)
 
-    monkeypatch.setattr(LocalConsole, "utilisation", counting)
+    monkeypatch.setattr(Engine, "utilisation", counting)
     return made
 
 
