@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -66,6 +66,13 @@ class Console(Protocol):
     def utilisation(self, resource: Literal["lpar", "pool"], key: int,
                     interval: Literal["short", "long"] = "long",
                     system: str = "") -> UtilSeries: ...
+
+    def utilisations(self, resource: Literal["lpar", "pool"], keys: Sequence[int],
+                     interval: Literal["short", "long"] = "long", system: str = "",
+                     last: int | None = None) -> list[UtilSeries]:
+        """`utilisation` of several keys at once (one round trip to a remote engine), only
+        the newest `last` samples of each when given."""
+        ...
 
     def pace(self, interval: float) -> None:
         """How often the front end wants new snapshots (0: as often as they come): an idle
@@ -128,6 +135,12 @@ class LocalConsole:
                     interval: Literal["short", "long"] = "long",
                     system: str = "") -> UtilSeries:
         return self.engine.utilisation(resource, key, interval, system)
+
+    def utilisations(self, resource: Literal["lpar", "pool"], keys: Sequence[int],
+                     interval: Literal["short", "long"] = "long", system: str = "",
+                     last: int | None = None) -> list[UtilSeries]:
+        return [self.engine.utilisation(resource, key, interval, system, last)
+                for key in keys]
 
     def pace(self, interval: float) -> None:
         """Nothing to do: an in-process engine's snapshot is a reference read."""

@@ -10,7 +10,7 @@ rebuild for the other system.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -100,6 +100,11 @@ class SystemView:
                     interval: Literal["short", "long"] = "long",
                     system: str = "") -> UtilSeries:
         return self.inner.utilisation(resource, key, interval, system or self.system)
+
+    def utilisations(self, resource: Literal["lpar", "pool"], keys: Sequence[int],
+                     interval: Literal["short", "long"] = "long", system: str = "",
+                     last: int | None = None) -> list[UtilSeries]:
+        return self.inner.utilisations(resource, keys, interval, system or self.system, last)
 
     def pace(self, interval: float) -> None:
         self.inner.pace(interval)

@@ -31,6 +31,7 @@ from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.line_cached_table import LineCachedDataTable
 from hmc_tui.widgets.partition_table import PHYSC_SECONDS
 from hmc_tui.widgets.pool_data import (
+    MAX_POINTS,
     EntitledHistory,
     history_label,
     pool_series,
@@ -272,9 +273,11 @@ class PoolsScreen(KeptScreen):
         """Pull the samples of every active pool (only when a new one may exist)."""
         step = sample_step(self.interval, self._rate)
         latest = -1.0
-        for pid in self._pools:
+        # One round trip for every pool (64 on a large frame), and only the samples the
+        # graph can show: the whole history is up to 2880 samples a pool.
+        utils = self.hmc.utilisations("pool", self._pools, self.interval, last=MAX_POINTS + 1)
+        for pid, util in zip(self._pools, utils, strict=True):
             view = self._view(pid)
-            util = self.hmc.utilisation("pool", pid, self.interval)
             view.series = pool_series(util, view.entitled, self.interval, self._rate)
             if util.times:
                 latest = max(latest, util.times[-1])

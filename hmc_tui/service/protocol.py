@@ -9,6 +9,8 @@ Client -> service (the first line must be the hello):
     hello      {proto, user, role, origin, kind}      who this console acts for
     op         {id, op: {...Operation.model_dump(mode="json")...}}
     util       {id, resource: "lpar"|"pool", key, interval: "short"|"long"}
+    util_batch {id, resource, keys, interval, [last]} several keys' samples in one round
+                                                      trip (the newest `last` of each)
     set_speed  {id, speed}                            0 < speed <= MAX_SPEED, finite
     pause / resume {id}
     term_open  {id, lpar}                             open a partition's terminal (mkvterm)
@@ -22,10 +24,14 @@ Client -> service (the first line must be the hello):
 Service -> client:
 
     welcome    {proto, session, role}                 the role the user store grants
-    snap       {version, frame_version, time, physc, pools, clock, in_flight, events,
+    snap       {version, frame_version, time, [physc, pools], clock, in_flight, events,
                 [sessions], [frame] | [frame_diff]}   at most 10 per second, newest only
-               (several managed systems: [frames] | [frame_diffs], physcs, system_pools)
+               (several managed systems: [frames] | [frame_diffs], [physcs, system_pools])
+               live figures (physc, pools, physcs, system_pools): in the first snap, with
+               every frame change, on a stepped clock, else at most every LIVE_EVERY s;
+               absent, the last ones stand
     op_result  {id, result}  util_result {id, times, counters}  clock_result {id}
+    util_batch_result {id, series: [{times, counters}, ...]}    one per key, in their order
     error      {id, code, message, path, fields}      a refused request (id 0: no request)
     role       {role, reason}                         the user's role changed in the store
     close      {reason}                               the last line before the service hangs up
@@ -71,10 +77,18 @@ from engine.snapshot import ClockState, PoolLive
 from hmc_tui.service.framediff import FrameDiff
 
 # 2: typed messages under "type" (1 used "t" and untyped replies); 3: frame diffs, rate;
-# 4: `frame_diffs` (several managed systems). A version 3 client is still served: it gets
-# what version 3 sent (every system whole on each frame change), byte for byte.
-PROTOCOL_VERSION = 4
-SERVED_VERSIONS = (3, 4)
+# 4: `frame_diffs` (several managed systems); 5: `util_batch` (the Pools screen of a frame
+# with 64 pools made 64 round trips per refresh, the UI waiting on each) and the live figures
+# at most every LIVE_EVERY seconds while only they moved (a snap without them: the last
+# ones still stand; a console shows them once a second anyway). A version 3 client
+# is still served: it gets what version 3 sent (every system whole on each frame change),
+# byte for byte.
+PROTOCOL_VERSION = 5
+SERVED_VERSIONS = (3, 4, 5)
+MAX_BATCH_KEYS = 4096  # keys in one util_batch: more than any frame has pools
+# Seconds between a version 5 client's live figures (physc, pools) while nothing else moved:
+# under half the console's once-a-second repaint, so every repaint has newer ones.
+LIVE_EVERY = 0.45
 MAX_CLIENT_LINE = 1 << 20  # bytes: a client line is one request; anything longer is abuse
 BAD_REQUEST = "HSCL0F04"  # engine/errors.py: a request the protocol refuses
 
@@ -135,6 +149,19 @@ class UtilRequest(Message):
     system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
 
 
+class UtilBatchRequest(Message):
+    """The samples of several partitions or pools of one system, in one round trip."""
+
+    type: Literal["util_batch"] = "util_batch"
+    id: RequestId
+    resource: Literal["lpar", "pool"]
+    keys: Annotated[list[Annotated[int, Field(ge=0, le=1 << 31)]],
+                    Field(max_length=MAX_BATCH_KEYS)]
+    interval: Literal["short", "long"] = "long"
+    system: Annotated[str, Field(max_length=80)] = ""  # "" = the only managed system
+    last: Annotated[int, Field(ge=1, le=1 << 20)] | None = None  # None: every sample kept
+
+
 class SetSpeed(Message):
     type: Literal["set_speed"] = "set_speed"
     id: RequestId
@@ -189,8 +216,8 @@ class Rate(Message):
     interval: Annotated[float, Field(ge=0.0, le=60.0)]
 
 
-Request = (OpRequest | UtilRequest | SetSpeed | Pause | Resume | TermOpen | TermClose
-           | TermRemove)
+Request = (OpRequest | UtilRequest | UtilBatchRequest | SetSpeed | Pause | Resume | TermOpen
+           | TermClose | TermRemove)
 ClientMessage = Annotated[Hello | Request | TermInput | Rate, Field(discriminator="type")]
 
 
@@ -209,8 +236,10 @@ class Snap(Message):
     version: int
     frame_version: int
     time: float
-    physc: list[tuple[int, float]]  # pairs: JSON object keys would turn the ids into text
-    pools: list[PoolLive]
+    # The live figures. Version 5: absent (None) when they are the ones of the last snap that
+    # carried them (LIVE_EVERY): with 1000 partitions they are 16 kB of a snap's 16.3.
+    physc: list[tuple[int, float]] | None = None  # pairs: JSON keys would turn ids into text
+    pools: list[PoolLive] | None = None
     clock: ClockState
     in_flight: int
     events: list[Event]
@@ -237,6 +266,17 @@ class UtilDone(Message):
     id: int
     times: list[float]
     counters: dict[str, list[int]]
+
+
+class UtilData(Message):
+    times: list[float]
+    counters: dict[str, list[int]]
+
+
+class UtilBatchDone(Message):
+    type: Literal["util_batch_result"] = "util_batch_result"
+    id: int
+    series: list[UtilData]  # one per requested key, in the request's order
 
 
 class ClockDone(Message):
@@ -289,7 +329,7 @@ class TermResult(Message):
     closed: bool
 
 
-Reply = OpDone | UtilDone | ClockDone | ErrorReply | TermOpened | TermResult
+Reply = OpDone | UtilDone | UtilBatchDone | ClockDone | ErrorReply | TermOpened | TermResult
 Pushed = RoleChanged | Close | TermOutput | TermClosed  # not answers to a request
 ServiceMessage = Annotated[Welcome | Snap | Reply | Pushed, Field(discriminator="type")]
 
@@ -372,15 +412,22 @@ def _check_finite(value: object, where: str) -> None:
             _check_finite(item, f"{where}[{index}]")
 
 
-def snap_line(head: Snap, events_json: str, frame_json: str | None,
-              frames: bool = False, diff_json: str | None = None) -> bytes:
-    """A snap line from a head without events or frame and the already-encoded journal
-    events ("" or comma-separated objects) and frame or frame diff (`frames`: a JSON list,
-    one per system, of frames or of diffs and nulls): the service encodes each event, frame
-    version and diff once, whatever the number of clients."""
-    text = head.model_dump_json(exclude={"events", "frame", "frames", "frame_diff",
+def snap_head(head: Snap) -> str:
+    """A snap's head (no events, frame or diff) as JSON without its closing brace, for
+    `snap_line`. With 1000 partitions the live figures alone are ~16 kB: the service encodes
+    a head once per snapshot (and session list), not once per client."""
+    return head.model_dump_json(exclude={"events", "frame", "frames", "frame_diff",
                                          "frame_diffs"},
-                                exclude_none=True)[:-1]  # without the closing brace
+                                exclude_none=True)[:-1]
+
+
+def snap_line(head: Snap | str, events_json: str, frame_json: str | None,
+              frames: bool = False, diff_json: str | None = None) -> bytes:
+    """A snap line from a head without events or frame (or its `snap_head` text) and the
+    already-encoded journal events ("" or comma-separated objects) and frame or frame diff
+    (`frames`: a JSON list, one per system, of frames or of diffs and nulls): the service
+    encodes each head, event, frame version and diff once, whatever the number of clients."""
+    text = head if isinstance(head, str) else snap_head(head)
     parts = [text, ',"events":[', events_json, "]"]
     if frame_json is not None:
         parts += [',"frames":' if frames else ',"frame":', frame_json]

@@ -56,6 +56,16 @@ class Child(Protocol):
     async def wait(self) -> int: ...
 
 
+def crash_notice(pid: int | None, code: int) -> bytes:
+    """Logs a console process that ended by itself with `code` (negative: the signal that
+    stopped it), and returns what its terminal (SSH or browser) is told."""
+    what = (f"was stopped by signal {-code} ({signal.Signals(-code).name})" if code < 0
+            else f"ended with exit status {code}")
+    log.warning("console process %s %s", pid, what)
+    return TERMINAL_RESET + (f"hmc-tui: the console {what}; the frame is unaffected. "
+                             "Reconnect to start a new console.\r\n").encode()
+
+
 async def hang_up(child: Child, grace: float, what: str = "console process") -> None:
     """SIGHUP to the whole process group (the console's session), SIGKILL if it lingers."""
     for sig, wait in ((signal.SIGHUP, grace), (signal.SIGKILL, 5.0)):
@@ -174,13 +184,8 @@ class PtySession:
         return PtyOutcome(code if code >= 0 else 128 - code, reason)
 
     def _report_crash(self, code: int) -> None:
-        what = (f"was stopped by signal {-code} ({signal.Signals(-code).name})" if code < 0
-                else f"ended with exit status {code}")
-        log.warning("console process %s %s", self.pid, what)
         with contextlib.suppress(OSError, asyncssh.Error, ValueError):
-            self.process.stdout.write(TERMINAL_RESET + (
-                f"hmc-tui: the console {what}; the frame is unaffected. "
-                "Reconnect to start a new console.\r\n").encode())
+            self.process.stdout.write(crash_notice(self.pid, code))
 
     # ------------------------------------------------------------------ output
     def _read_output(self) -> None:

@@ -23,17 +23,17 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from engine.journal import Event
 from engine.model import Frame
 from engine.ops import Operation
 from engine.roles import Actor
 from engine.service import OpResult, check_speed
-from engine.snapshot import Snapshot, UtilSeries
+from engine.snapshot import PoolLive, Snapshot, UtilSeries
 from hmc_tui.service import framediff
 from hmc_tui.service import protocol as p
 
@@ -46,6 +46,15 @@ Listener = Callable[[str], None]
 # (service socket, frame version, frame, frames). They start from it, shared copy-on-write,
 # and the service sends them only what changed since (Hello.frame_version).
 _kept: tuple[str, int, Frame, tuple[Frame, ...]] | None = None
+
+
+class _Live(NamedTuple):
+    """The live figures a snap carried (protocol.LIVE_EVERY: later snaps may not)."""
+
+    physc: dict[int, float]
+    pools: tuple[PoolLive, ...]
+    physcs: tuple[dict[int, float], ...] | None
+    system_pools: tuple[tuple[PoolLive, ...], ...] | None
 
 
 class RemoteTerminal:
@@ -129,6 +138,7 @@ class RemoteConsole:
         self._events: tuple[Event, ...] = ()
         self._sessions: tuple[p.SessionInfo, ...] = ()
         self._latest: Snapshot | None = None
+        self._live: _Live | None = None  # the live figures of the last snap that had them
         self._closed = threading.Event()
         self._close_reason = ""
         self.on_snapshot: Callable[[Snapshot], None] | None = None  # called in the reader
@@ -242,6 +252,16 @@ class RemoteConsole:
         return self._request("util", lambda rid: p.UtilRequest(
             id=rid, resource=resource, key=key, interval=interval, system=system)
         ).result(self.request_timeout)
+
+    def utilisations(self, resource: Literal["lpar", "pool"], keys: Sequence[int],
+                     interval: Literal["short", "long"] = "long", system: str = "",
+                     last: int | None = None) -> list[UtilSeries]:
+        """Several keys' samples in one round trip (`util_batch`), the newest `last` each."""
+        if not keys:
+            return []
+        return self._request("util_batch", lambda rid: p.UtilBatchRequest(
+            id=rid, resource=resource, keys=list(keys), interval=interval, system=system,
+            last=last)).result(self.request_timeout)
 
     # ------------------------------------------------------------------ writing
     def submit(self, op: Operation) -> Future[OpResult]:
@@ -419,17 +439,25 @@ class RemoteConsole:
             self._events = (self._events + tuple(msg.events))[-EVENT_LIMIT:]
         if msg.sessions is not None:
             self._sessions = tuple(msg.sessions)
+        if msg.physc is not None and msg.pools is not None:  # else the last ones stand
+            self._live = _Live(dict(msg.physc), tuple(msg.pools),
+                               None if msg.physcs is None
+                               else tuple(dict(x) for x in msg.physcs),
+                               None if msg.system_pools is None
+                               else tuple(tuple(x) for x in msg.system_pools))
+        live = self._live
+        if live is None:
+            raise p.ProtocolError("snap: the first snapshot carries no live figures")
         # The frame is reused between frame versions; only its clock field moves.
         frame = self._frame.model_copy(update={"engine_time": msg.time})
         several: dict[str, Any] = {}
-        if self._frames and msg.physcs is not None and msg.system_pools is not None:
+        if self._frames and live.physcs is not None and live.system_pools is not None:
             frames = (frame, *(f.model_copy(update={"engine_time": msg.time})
                                for f in self._frames[1:]))
-            several = dict(frames=frames, physcs=tuple(dict(x) for x in msg.physcs),
-                           system_pools=tuple(tuple(x) for x in msg.system_pools))
+            several = dict(frames=frames, physcs=live.physcs, system_pools=live.system_pools)
         snap = Snapshot(
             version=msg.version, frame_version=msg.frame_version, time=msg.time, frame=frame,
-            physc=dict(msg.physc), pools=tuple(msg.pools), clock=msg.clock,
+            physc=live.physc, pools=live.pools, clock=msg.clock,
             events=self._events, in_flight=msg.in_flight, **several,
         )
         with self._changed:
@@ -468,10 +496,16 @@ class RemoteConsole:
         elif isinstance(msg, p.OpDone) and kind == "op":
             future.set_result(msg.result)
         elif isinstance(msg, p.UtilDone) and kind == "util":
-            future.set_result(UtilSeries(times=tuple(msg.times), counters={
-                k: tuple(v) for k, v in msg.counters.items()}))
+            future.set_result(_series(msg))
+        elif isinstance(msg, p.UtilBatchDone) and kind == "util_batch":
+            future.set_result([_series(data) for data in msg.series])
         elif isinstance(msg, p.ClockDone) and kind == "clock":
             future.set_result(None)
         else:
             future.set_exception(p.RemoteError(
                 "protocol", f"a {msg.type} reply to a {kind} request"))
+
+
+def _series(data: p.UtilDone | p.UtilData) -> UtilSeries:
+    return UtilSeries(times=tuple(data.times),
+                      counters={k: tuple(v) for k, v in data.counters.items()})

@@ -32,6 +32,7 @@ from textual_serve.download_manager import DownloadManager
 from engine.roles import Actor
 from hmc_tui.service.gate import LoginGate
 from hmc_tui.service.prefork import Prefork
+from hmc_tui.service.ptysession import crash_notice
 from hmc_tui.service.server import EngineService
 from hmc_tui.service.sshd import console_argv, server_env, warm_socket
 from hmc_tui.service.users import UserError, UserStore
@@ -52,6 +53,9 @@ DEFAULT_PORT = 12480
 TITLE = "hmc-tui: Hardware Management Console"
 MAX_BODY = 16 * 1024  # a login form; anything bigger is refused (413)
 MAX_MESSAGE = 1024 * 1024  # one websocket message from the browser (a paste)
+# Seconds for closing a websocket: aiohttp bounds its wait for the browser's close frame, not
+# the send of ours to a browser that stopped reading; past this the connection is dropped.
+CLOSE_TIMEOUT = 5.0
 
 
 @dataclass
@@ -96,7 +100,8 @@ class WebConsoleServer:
         self.logins = WebLogins(idle=s.login_idle, lifetime=s.login_lifetime)
         self.port = 0
         self._runner: web.AppRunner | None = None
-        self._open: set[_Open] = set()
+        # Insertion-ordered (a dict, not a set): consoles listed in the order they opened.
+        self._open: dict[_Open, None] = {}
         self._downloads = DownloadManager()
         self.prefork = prefork  # shared with the SSH server: not ours to stop
         self._own_prefork: Prefork | None = None
@@ -108,6 +113,7 @@ class WebConsoleServer:
         return f"{scheme}://{f'[{host}]' if ':' in host else host}:{self.port}/"
 
     def console_pids(self) -> list[int]:
+        """The running consoles' pids, oldest socket first."""
         return [pid for o in self._open if (pid := o.console.pid) is not None]
 
     # ------------------------------------------------------------------ lifecycle
@@ -294,7 +300,7 @@ class WebConsoleServer:
                              hangup_grace=self.settings.hangup_grace,
                              prefork=self.prefork if self.settings.prefork else None)
         entry = _Open(login, console, socket, time.monotonic())
-        self._open.add(entry)
+        self._open[entry] = None
         watches: list[asyncio.Task[None]] = []
         try:
             await console.start(width, height)
@@ -349,23 +355,30 @@ class WebConsoleServer:
 
     async def _end_watch(self, entry: _Open) -> None:
         """A console that ended by itself (a crash, a kill) without saying so closes its
-        socket: the browser shows the session ended instead of a frozen screen."""
+        socket: the browser shows the session ended instead of a frozen screen, and the
+        terminal says why, as an SSH one does."""
         if (process := entry.console.process) is not None:
-            await process.wait()
+            code = await process.wait()
+            if code != 0 and entry in self._open:  # not the end of a close we began
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(entry.socket.send_bytes(
+                        crash_notice(process.pid, code)), CLOSE_TIMEOUT)
             # Shielded: closing the socket ends the pump, which cancels this watch.
             await asyncio.shield(self._close(entry))
 
     async def _close(self, entry: _Open) -> None:
         if entry not in self._open:
             return
-        self._open.discard(entry)
+        del self._open[entry]
         await entry.console.close()
-        with contextlib.suppress(Exception):
-            await entry.socket.close()
+        await _close_socket(entry.socket)
 
 
 async def _close_socket(socket: web.WebSocketResponse) -> None:
-    await socket.close()
+    """Close a browser's websocket within CLOSE_TIMEOUT (aiohttp drops the connection when
+    its close is cancelled); nothing to report if it is gone already."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(socket.close(), CLOSE_TIMEOUT)
 
 
 def _see_other(location: str) -> web.Response:

@@ -104,6 +104,10 @@ class SystemHeader(Widget):
         # A frame change may change the line count (layout); pool figures only repaint.
         structural = not self._key or key[0] != self._key[0]
         self._key = key
+        if structural:  # a layout of the screen only when the line count changed: on the
+            # 1000-partition frame it cost ~10 ms for each partition's change of state
+            content = self.content_size
+            structural = len(self._lines(content.width)) != content.height
         self.refresh(layout=structural)
 
     def _available(self, snap: Snapshot) -> tuple[float, int]:

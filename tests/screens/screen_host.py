@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual.app import App
@@ -157,6 +157,16 @@ class SyntheticUtilConsole(LocalConsole):
         return UtilSeries(times=times, counters={
             "time_cycles": tuple(time_c), "total_pool_cycles": tuple(total_c),
             "utilized_pool_cycles": tuple(used_c)})
+
+    def utilisations(self, resource: str, keys: Sequence[int], interval: str = "long",
+                     system: str = "", last: int | None = None) -> list[UtilSeries]:
+        out = []
+        for key in keys:
+            s = self.utilisation(resource, key, interval, system)
+            n = len(s.times) if last is None else last
+            out.append(UtilSeries(times=s.times[-n:], counters={
+                k: v[-n:] for k, v in s.counters.items()}))
+        return out
 
 
 async def wait_for(pilot: Any, predicate: Callable[[], object], timeout: float = 10.0) -> None:

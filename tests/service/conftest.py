@@ -191,7 +191,8 @@ class RawClient:
 
     async def reply(self, request_id: int, timeout: float = 5.0) -> protocol.Message:
         while True:
-            message = await self.next(protocol.OpDone, protocol.UtilDone, protocol.ClockDone,
+            message = await self.next(protocol.OpDone, protocol.UtilDone,
+                                      protocol.UtilBatchDone, protocol.ClockDone,
                                       protocol.ErrorReply, timeout=timeout)
             if getattr(message, "id", None) == request_id:
                 return message
@@ -240,7 +241,7 @@ class Screen:
     def plain(self) -> str:
         return ANSI.sub("", self.text)
 
-    async def read_until(self, token: str, timeout: float = 5.0) -> str:
+    async def read_until(self, token: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
         while token not in self.text and token not in self.plain:
             remaining = deadline - time.monotonic()

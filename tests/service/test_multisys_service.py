@@ -113,8 +113,9 @@ async def test_an_unknown_protocol_version_is_refused(make_service: ServiceFacto
     service = await make_service(frame=demo_hmc())
     reader, writer = await asyncio.open_unix_connection(str(service.socket_path))
     raw = RawClient(reader, writer)
-    raw.send(b'{"type":"hello","proto":5,"user":"hscroot","role":"hmcsuperadmin"}')
+    raw.send(b'{"type":"hello","proto":6,"user":"hscroot","role":"hmcsuperadmin"}')
     close = await raw.next(p.Close)
     assert isinstance(close, p.Close)
-    assert close.reason == "protocol version 5 is not served (this service speaks versions 3 and 4)"
+    assert close.reason == ("protocol version 6 is not served (this service speaks versions "
+                            "3, 4 and 5)")
     raw.close()

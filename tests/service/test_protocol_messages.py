@@ -90,8 +90,8 @@ def test_a_spliced_snap_line_reads_back_as_the_snapshot() -> None:
      "util.resource: Input should be 'lpar' or 'pool'", 12),
     (b'{"type":"launch","id":13}',
      "message: Input tag 'launch' found using 'type' does not match any of the expected tags: "
-     "'hello', 'op', 'util', 'set_speed', 'pause', 'resume', 'term_open', 'term_close', "
-     "'term_remove', 'term_input', 'rate'", 13),
+     "'hello', 'op', 'util', 'util_batch', 'set_speed', 'pause', 'resume', 'term_open', "
+     "'term_close', 'term_remove', 'term_input', 'rate'", 13),
     (b'{"type":"pause","id":14,"extra":1}', "pause.extra: Extra inputs are not permitted", 14),
     (b'{"type":"pause","id":-1}', "pause.id: Input should be greater than or equal to 0", 0),
     (b'{"t":"pause","id":15}', "message: Unable to extract tag using discriminator 'type'", 15),

@@ -60,8 +60,9 @@ async def test_bad_requests_are_answered_and_the_clock_survives(
         "session 1 (hscroot): bad request: set_speed.speed: Input should be less than or equal "
         "to 86400 (3 so far)",
         "session 1 (hscroot): bad request: message: Input tag 'launch' found using 'type' does "
-        "not match any of the expected tags: 'hello', 'op', 'util', 'set_speed', 'pause', "
-        "'resume', 'term_open', 'term_close', 'term_remove', 'term_input', 'rate' (4 so far)",
+        "not match any of the expected tags: 'hello', 'op', 'util', 'util_batch', 'set_speed', "
+        "'pause', 'resume', 'term_open', 'term_close', 'term_remove', 'term_input', 'rate' "
+        "(4 so far)",
         "session 1 (hscroot): bad request: message: Invalid JSON: expected ident at line 1 "
         "column 2 (5 so far)"]
 
@@ -97,7 +98,7 @@ async def test_an_operation_the_engine_refuses_keeps_its_hmc_code(
 
 @pytest.mark.parametrize(("first", "reason"), [
     (b'{"type":"hello","proto":1,"user":"a","role":"hmcviewer"}',
-     "protocol version 1 is not served (this service speaks versions 3 and 4)"),
+     "protocol version 1 is not served (this service speaks versions 3, 4 and 5)"),
     (b'{"type":"pause","id":1}', "the first message must be a hello, not pause"),
     (b'{"t":"hello","proto":1,"user":"a","role":"hmcviewer"}',
      "message: Unable to extract tag using discriminator 'type'"),

@@ -12,6 +12,7 @@ import pytest
 
 from tests.service.conftest import PASSWORDS, alive
 from tests.web.conftest import WebStack, WebStackFactory
+from tests.web.sockets import next_text, read_until, wait_ended
 
 
 async def wait_until(predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
@@ -121,22 +122,15 @@ async def test_one_console_process_per_socket_as_the_user(web: WebStack) -> None
     async with web.client() as http:
         assert (await web.login(http, "view")).status == 303
         socket = await http.ws_connect(web.url + "ws?width=120&height=40")
-        received = bytearray()
-        deadline = time.monotonic() + 30
-        while b"Partitions" not in received and time.monotonic() < deadline:
-            message = await socket.receive(timeout=30)
-            if message.type == aiohttp.WSMsgType.BINARY:
-                received += message.data
-        assert b"Partitions" in received  # the frame overview, drawn by the real console
+        # The frame overview, drawn by the real console:
+        assert b"Partitions" in await read_until(socket, b"Partitions")
         [pid] = web.web.console_pids()
         sessions = [s for s in web.service.sessions() if s.kind == "console"]
         assert [(s.user, s.role, s.origin) for s in sessions] == [
             ("view", "hmcviewer", "web 127.0.0.1")]
         assert web.gate.sessions == 1
         await socket.send_json(["ping", "x1"])
-        while (message := await socket.receive(timeout=10)).type != aiohttp.WSMsgType.TEXT:
-            pass
-        assert message.json() == ["pong", "x1"]
+        assert (await next_text(socket)).json() == ["pong", "x1"]
         await socket.close()
         await wait_until(lambda: not alive(pid) and web.gate.sessions == 0)
         await wait_until(lambda: not [s for s in web.service.sessions() if s.kind == "console"])
@@ -205,8 +199,6 @@ async def test_an_idle_browser_console_is_closed(make_web: WebStackFactory) -> N
         await wait_until(lambda: len(web.web.console_pids()) == 1)
         [pid] = web.web.console_pids()
         started = time.monotonic()
-        while (await socket.receive(timeout=20)).type not in (
-                aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
-            pass
+        await wait_ended(socket, 20)
         assert time.monotonic() - started >= 1.5  # not before the idle time
         await wait_until(lambda: not alive(pid) and web.gate.sessions == 0)
