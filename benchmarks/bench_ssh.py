@@ -22,6 +22,9 @@ real console, and then, while every session types one key every 0.5-1.5 s:
   updates between keys included (load-independent: what a key costs the machine), and
   the part of it spent on the consoles' UI threads (UI ms/key; the rest is Textual's driver
   threads and the snapshot reader);
+- bench CPU%: this benchmark's own CPU over the typing window (the asyncssh clients, the
+  observer; `time.process_time`), % of a core: it runs on the same cores as the consoles, so
+  the reader sees what part of the machine is the benchmark itself;
 - --profile DIR: each forked console writes a cProfile of its UI thread over the typing
   window to DIR/nN when it exits (a sitecustomize.py put first on the service's
   PYTHONPATH); printed summed.
@@ -372,9 +375,11 @@ async def run(n: int, window: float, command: str, frame: str = "demo",
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGUSR2)
         wall0, engine0 = time.monotonic(), observer.snapshot().time
+        bench0 = time.process_time()  # this process: the SSH clients, the observer
         until = time.monotonic() + window
         await asyncio.gather(*(s.type_keys(until) for s in sessions))
         wall = time.monotonic() - wall0
+        bench_cpu = time.process_time() - bench0
         engine_advanced = observer.snapshot().time - engine0
         cpu = {pid: cpu_seconds(pid) - cpu0[pid] for pid in cpu0}
         threads = [thread_cpu_seconds(pid) for pid in consoles]
@@ -402,6 +407,7 @@ async def run(n: int, window: float, command: str, frame: str = "demo",
             "p95": pct(latencies, 0.95) * 1000,
             "max": max(latencies, default=float("nan")) * 1000,
             "service_cpu": cpu[service.pid] / wall * 100,
+            "bench_cpu": bench_cpu / wall * 100,
             "consoles_cpu": sum(v for k, v in cpu.items() if k != service.pid) / wall * 100,
             # Console CPU per key typed, the live updates between keys included: what the
             # consoles' share of the cores is made of, whatever the machine's load.
@@ -442,7 +448,7 @@ def main() -> None:
           f"load before {os.getloadavg()[0]:.2f}")
     header = ("N", "ratio", "RSS MB", "PSS MB", "tmpl PSS", "svc MB", "keys", "p50 ms",
               "p95 ms", "max ms", "lost", "svc CPU%", "cons CPU%", "ms/key", "UI ms/key",
-              "idle %/con", "start s", "start CPU")
+              "idle %/con", "start s", "start CPU", "bench CPU%")
     print("  ".join(f"{h:>9}" for h in header))
     for n in args.sessions:
         out = None
@@ -457,7 +463,8 @@ def main() -> None:
                  f"{r['p95']:.0f}", f"{r['max']:.0f}", f"{r['timeouts']:.0f}",
                  f"{r['service_cpu']:.0f}", f"{r['consoles_cpu']:.0f}",
                  f"{r['cpu_per_key']:.0f}", f"{r['ui_per_key']:.0f}", f"{r['idle_cpu']:.2f}",
-                 f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}", f"{r['start_cpu']:.2f}")
+                 f"{r['startup_p50']:.1f}/{r['startup_max']:.1f}", f"{r['start_cpu']:.2f}",
+                 f"{r['bench_cpu']:.0f}")
         print("  ".join(f"{c:>9}" for c in cells) + f"  load {os.getloadavg()[0]:.2f}",
               flush=True)
         if out is not None:

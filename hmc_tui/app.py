@@ -90,6 +90,7 @@ from hmc_tui.textual_compat import (
     route_unhandled_exceptions,
     share_css_parses,
     start_in_mode,
+    switch_mode_at_once,
 )
 from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.partition_table import COLUMNS, PHYSC_SECONDS
@@ -522,7 +523,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             while len(self.screen_stack) > 1 and not self.screen.is_modal:
                 self.pop_screen()
             return
-        await self.switch_mode(mode)
+        # A screen already shown comes back at once (Textual holds every switch 50 ms), with
+        # the newest snapshot: drawn once with it, not with the last one shown and again at
+        # the next pull (its resume handler then finds it shown).
+        switched = switch_mode_at_once(self, mode)
+        await (self.switch_mode(mode) if switched is None else switched)
+        self.refresh_from_engine()
         self.sub_title = MODE_TITLES.get(mode, mode)
 
     async def action_back(self) -> None:

@@ -31,10 +31,24 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer
 from textual.widgets._toast import Toast, ToastRack
 
-__all__ = ["LineCompositor", "Toast", "build_mode", "compose_footer_keys", "draw_off_screen",
-           "keep_table_cells", "mode_built", "paint_only_dirty_lines",
-           "route_unhandled_exceptions", "share_css_parses", "show_toast", "start_in_mode",
-           "withdraw_toast"]
+__all__ = [
+    "LineCompositor",
+    "Toast",
+    "build_mode",
+    "compose_footer_keys",
+    "draw_off_screen",
+    "keep_table_cells",
+    "layout_stands",
+    "mark_styled",
+    "mode_built",
+    "paint_only_dirty_lines",
+    "route_unhandled_exceptions",
+    "share_css_parses",
+    "show_toast",
+    "start_in_mode",
+    "switch_mode_at_once",
+    "withdraw_toast",
+]
 
 
 def show_toast(app: App[Any], notification: Notification) -> None:
@@ -302,3 +316,65 @@ def start_in_mode(app: App[Any], mode: str) -> None:
     the app composes)."""
     app._screen_stacks = {mode: []}
     app._current_mode = mode
+
+
+# ---------------------------------------------------------------- a switch back, at once
+# App.switch_mode holds the display back for 50 ms (`delay_update`) to mask the new screen
+# being built and laid out, and lays the screen switched to out again
+# (Screen._screen_resized -> _refresh_layout: every widget arranged, and a compositor update
+# rendered at once that the hold then discards; ~10 ms profiled per switch in ten SSH
+# consoles). A screen already shown at this size whose styles stand (mark_styled; no theme
+# or CSS change since) needs neither: a widget's own layout request made while it was away
+# stands and is done at its first update, and nothing is drawn before its resume handlers
+# have run (the screen updates from its idle, after the ScreenResume queued ahead of it).
+# The hold only made every switch 50 ms late: most of the served console's median key round
+# trip on a quiet machine.
+
+SCREEN_RESIZED = "_screen_resized"  # Screen's layout hook in switch_mode, spelt once
+CSS_COUNT = "_css_update_count"  # the stylesheet/theme count a screen was styled at
+
+
+def layout_stands(screen: Screen[Any], size: Any) -> bool:
+    """`screen` was last laid out at `size` (its widgets' own requests aside)."""
+    return bool(screen._compositor.size == size)
+
+
+def _no_hold(delay: float = 0.05) -> None:
+    """switch_mode's delay_update, for a switch that needs no hold."""
+
+
+def _no_layout(size: Any) -> None:
+    """switch_mode's Screen._screen_resized, for a screen whose layout stands."""
+
+
+def switch_mode_at_once(app: App[Any], mode: str) -> Any:
+    """`app.switch_mode(mode)` without its 50 ms hold and its layout when the mode's screen
+    was shown (or drawn off screen) at this size and its styles stand; None (nothing done)
+    otherwise: switch_mode then."""
+    stack = app._screen_stacks.get(mode)
+    if not stack or mode == app.current_mode:
+        return None
+    screen = stack[-1]
+    if not (layout_stands(screen, app.size)
+            and getattr(screen, CSS_COUNT) == getattr(app, CSS_COUNT)):
+        return None
+    # Instance attributes shadow the methods for this one call (switch_mode calls
+    # self.delay_update() and screen._screen_resized(size); tests/test_textual_compat.py
+    # checks it still does).
+    app.delay_update = _no_hold  # type: ignore[method-assign]
+    setattr(screen, SCREEN_RESIZED, _no_layout)
+    try:
+        return app.switch_mode(mode)
+    finally:
+        del app.delay_update
+        delattr(screen, SCREEN_RESIZED)
+
+
+def mark_styled(screen: Screen[Any]) -> None:
+    """`screen` (just mounted: its widgets styled with the stylesheet and theme of now) is
+    styled as of the app's current count. Textual starts a screen's count at -1 and, on a
+    mode's first visit, sets the count of the screen switched *from* (App._init_mode calls
+    refresh_css while the old screen is current): the mode's second visit restyled the whole
+    app again (refresh_css, ~65 ms on the demo frame, every DataTable's cache dropped).
+    build_mode does the same for a screen built off screen."""
+    setattr(screen, CSS_COUNT, getattr(screen.app, CSS_COUNT))

@@ -42,15 +42,19 @@ from hmc_tui.textual_compat import (
     RENDER_CELL,
     RENDER_CHOPS,
     SCREEN_COMPOSITOR,
+    SCREEN_RESIZED,
     LineCompositor,
     Toast,
     ToastRack,  # the module's private import, re-used here
     build_mode,
     compose_footer_keys,
     draw_off_screen,
+    layout_stands,
+    mark_styled,
     mode_built,
     share_css_parses,
     show_toast,
+    switch_mode_at_once,
     withdraw_toast,
 )
 
@@ -187,7 +191,9 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     "_layout_required", "_scroll_required", "_repaint_required",
                     "_dirty_widgets",
                     # compose_footer_keys, start_in_mode
-                    "_bindings_ready", "_current_mode"}
+                    "_bindings_ready", "_current_mode",
+                    # switch_mode_at_once, mark_styled (a switch back to a screen)
+                    "_screen_resized", "_no_hold", "_no_layout"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -371,3 +377,98 @@ async def test_compose_footer_keys_composes_the_keys_before_the_footer_was_told(
         keys = composed
         assert [(k.key, k.description) for k in keys if isinstance(k, FooterKey)] == [
             ("x", "Ring"), ("ctrl+p", "palette")]
+
+
+class _KeptLabel(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("kept")
+
+    def on_mount(self) -> None:
+        mark_styled(self)
+
+
+class _KeptModes(App[None]):
+    MODES: ClassVar[dict[str, Any]] = {"a": Screen, "b": _KeptLabel}
+    DEFAULT_MODE = "a"
+
+
+async def test_switch_mode_holds_and_lays_out_which_at_once_skips_while_they_stand(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """switch_mode begins with self.delay_update() (a 50 ms batch), lays the screen out
+    through Screen._screen_resized(app.size) -> _refresh_layout, and runs App.refresh_css
+    when the screen's _css_update_count is not the app's; Screen._compositor.size is the
+    size of its last layout; a widget's refresh(layout=True) on a screen that is away sets
+    Screen._layout_required, which its first update once shown honours.
+    switch_mode_at_once shadows the first two for a screen whose layout and styles stand,
+    and does nothing (None) for a mode never shown, the current one, a size changed since or
+    a restyle due."""
+    assert callable(getattr(Screen, SCREEN_RESIZED))
+    holds: list[float] = []
+    hold = App.delay_update
+
+    def holding(self: App[Any], delay: float = 0.05) -> None:
+        holds.append(delay)
+        hold(self, delay)
+
+    monkeypatch.setattr(App, "delay_update", holding)
+    layouts: list[object] = []
+    real = Screen._refresh_layout
+
+    def counting(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        if isinstance(self, _KeptLabel):
+            layouts.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counting)
+    app = _KeptModes()
+    async with app.run_test(size=(40, 5)) as pilot:
+        assert switch_mode_at_once(app, "b") is None  # never shown: Textual builds it
+        await app.switch_mode("b")
+        assert holds == [0.05] and app._batch_count == 1
+        await pilot.pause(0.1)  # past the hold
+        screen = app.screen
+        label = screen.query_one(Label)
+        assert screen._css_update_count == app._css_update_count  # mark_styled at its mount
+        assert screen._compositor.size == app.size and layout_stands(screen, app.size)
+        assert switch_mode_at_once(app, "b") is None  # already there
+        restyles: list[bool] = []
+        monkeypatch.setattr(app, "refresh_css", lambda animate=True: restyles.append(animate))
+        await app.switch_mode("a")
+        await app.switch_mode("b")  # Textual's own: the hold and a layout
+        await pilot.pause(0.1)
+        assert holds == [0.05, 0.05, 0.05] and layouts[-1] == ((40, 5),)
+        await app.switch_mode("a")
+        await pilot.pause(0.1)
+        layouts.clear()
+        await switch_mode_at_once(app, "b")
+        assert app.current_mode == "b" and app._batch_count == 0
+        assert holds == [0.05, 0.05, 0.05, 0.05] and SCREEN_RESIZED not in vars(screen)
+        assert "delay_update" not in vars(app)  # the shadows are gone
+        await pilot.pause(0.1)
+        assert layouts == []  # the same size, nothing asked: the layout it had
+        await app.switch_mode("a")
+        label.update("two\nlines")  # height auto: asks for a layout while away
+        await pilot.pause(0.1)
+        assert screen._layout_required and layout_stands(screen, app.size)
+        await switch_mode_at_once(app, "b")
+        await pilot.pause(0.1)
+        # Done by the screen's update (no size given), not by the switch (the app's size).
+        assert layouts and all(args == () for args in layouts) and label.size == (5, 2)
+        await app.switch_mode("a")
+        await pilot.resize_terminal(30, 6)  # resized while away
+        assert switch_mode_at_once(app, "b") is None  # its layout is for 40x5
+        assert restyles == []  # no switch restyled the app
+        app._css_update_count += 1  # what a theme change does
+        assert switch_mode_at_once(app, "b") is None
+
+
+async def test_a_mode_screen_is_styled_at_minus_one_and_its_first_visit_marks_another() -> None:
+    """Why mark_styled: Textual's count of a new mode screen is -1, and its first visit
+    (App._init_mode's refresh_css) marks the screen switched from, so the second restyles."""
+    app = _Modes()
+    async with app.run_test(size=(40, 5)) as pilot:
+        first = app.screen
+        await app.switch_mode("b")
+        await pilot.pause(0.1)
+        assert app.screen._css_update_count == -1
+        assert first._css_update_count == app._css_update_count

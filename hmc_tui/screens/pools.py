@@ -135,6 +135,7 @@ class PoolsScreen(KeptScreen):
         self._snap: Snapshot | None = None
         self._texts: dict[str, str] = {}
         self._live_at = 0.0  # monotonic time the live figures were last shown
+        self._live_version = -1  # the snapshot whose live figures are shown
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -159,7 +160,10 @@ class PoolsScreen(KeptScreen):
         self._refresh_from_app()
 
     def on_screen_resume(self) -> None:
-        self._refresh_from_app()
+        # What changed while away, and the live figures of now (not a second late), but no
+        # samples fetched (a round trip per pool to a served console's engine) unless a new
+        # one can exist, and nothing drawn again that did not change: see docs/scale.md.
+        self.show_snapshot(console_host(self).snapshot, current=True)
 
     # ------------------------------------------------------------------ the app contract
     @property
@@ -170,9 +174,14 @@ class PoolsScreen(KeptScreen):
     def _refresh_from_app(self) -> None:
         self.show_snapshot(console_host(self).snapshot, force=True)
 
-    def show_snapshot(self, snap: Snapshot, force: bool = False) -> None:
-        """Apply a newer snapshot: structure when the frame changed, then live figures."""
-        if not self.is_mounted or (snap.version == self._version and not force):
+    def show_snapshot(self, snap: Snapshot, force: bool = False, current: bool = False) -> None:
+        """Apply a newer snapshot: structure when the frame changed, then live figures.
+        `force`: the samples fetched and everything shown again; `current`: the live figures
+        of `snap` shown now (else at most once every LIVE_SECONDS)."""
+        if not self.is_mounted:
+            return
+        if snap.version == self._version and not force and (
+                not current or snap.version == self._live_version):
             return
         self._version = snap.version
         self._snap = snap
@@ -196,9 +205,10 @@ class PoolsScreen(KeptScreen):
             # table again for any changed cell. Shown once a second, as the overview's physc
             # column; a stepped clock (tests, replay) moves only on purpose: every step shown.
             now = time.monotonic()
-            if (fetched or structural or snap.clock.mode == "stepped"
+            if (fetched or structural or current or snap.clock.mode == "stepped"
                     or now - self._live_at >= LIVE_SECONDS):
                 self._live_at = now
+                self._live_version = snap.version
                 self._update_pool_cells(snap, live)
                 self._update_selected(snap, live.get(self.pool_id))
             self._update_clock(snap)

@@ -7,7 +7,8 @@ solid line. The y axis is in cores, scaled to what is used and entitled (`axis_t
 5-core load on a 40-core DefaultPool fills the graph instead of being a thin line under a
 40-core axis; a pool size far above that is named in the legend, not drawn. The x axis is in
 engine time (HH:MM on the frame's calendar). Lines are computed once per data change or
-resize and cached, so a 5 Hz refresh with no new sample costs nothing.
+resize and cached, so a 5 Hz refresh with no new sample costs nothing; when only the live
+figures moved and the axis stays, only the legend line is built and drawn again.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -131,6 +133,7 @@ class PoolGraph(Widget):
         self._title = ""
         self._lines: list[Strip] | None = None
         self._lines_size = (0, 0)
+        self._lines_scale: tuple[float, bool] = (0.0, False)  # _scale() of the cached lines
         self._size_above = False  # the pool size is off the axis (set by _build)
 
     # ------------------------------------------------------------------ feeding
@@ -139,7 +142,15 @@ class PoolGraph(Widget):
         """Replace what is drawn; repaints only when something visible changed."""
         if (series, epoch, title, live) == (self._series, self._epoch, self._title, self._live):
             return
+        same_plot = (series, epoch, title) == (self._series, self._epoch, self._title)
         self._series, self._epoch, self._title, self._live = series, epoch, title, live
+        lines = self._lines
+        if same_plot and lines and self._scale() == self._lines_scale:
+            # Only the live figures moved (once a second) and the axis stays: the legend.
+            width = self._lines_size[0]
+            lines[0] = self._legend(width)
+            self.refresh(Region(0, 0, width, 1))
+            return
         self._lines = None
         self.refresh()
 
@@ -167,21 +178,34 @@ class PoolGraph(Widget):
     def _style(self, name: str) -> Style:
         return self.rich_style + self.get_component_rich_style(name, partial=True)
 
+    def _shown(self, width: int) -> int:
+        """How many of the newest samples fit at `width`."""
+        return min(len(self._series), max(width - Y_LABEL_WIDTH, 1))
+
+    def _scale(self, width: int | None = None) -> tuple[float, bool]:
+        """The y axis top and whether the pool size is above it, for the samples shown at
+        `width` (the cached lines' width by default) and the live figures."""
+        n = self._shown(self._lines_size[0] if width is None else width)
+        s = self._series
+        # [-0:] would be everything: slice only when there is something to show
+        used, size, ent = (s.used[-n:], s.size[-n:], s.entitled[-n:]) if n else ((), (), ())
+        live_used, live_ent, live_size = (x or 0.0 for x in self._live)
+        top = axis_top((*used, live_used), (*ent, live_ent), (*size, live_size))
+        return top, max((*size, live_size)) > top + 1e-9
+
     def _build(self, width: int, height: int) -> list[Strip]:
         if width <= 0 or height <= 0:
             return []
         base = self.rich_style
         plot_width = max(width - Y_LABEL_WIDTH, 1)
         s = self._series
-        n = min(len(s), plot_width)
+        n = self._shown(width)
         offset = plot_width - n  # newest sample in the rightmost column
-        # [-0:] would be everything: slice only when there is something to show
         used = s.used[-n:] if n else ()
         size = s.size[-n:] if n else ()
         ent = s.entitled[-n:] if n else ()
-        live_used, live_ent, live_size = (x or 0.0 for x in self._live)
-        top = axis_top((*used, live_used), (*ent, live_ent), (*size, live_size))
-        self._size_above = max((*size, live_size)) > top + 1e-9
+        self._lines_scale = self._scale(width)
+        top, self._size_above = self._lines_scale
         lines = [self._legend(width)]
         rows = height - 2  # legend on top, time labels at the bottom
         if rows < 1:
