@@ -22,6 +22,9 @@ thread's (`time.thread_time`): the asyncio loop the console runs on; an engine c
 - --active S: S seconds on the Pools screen, then on the Overview, the engine live, the user
   counted as typing (the app refreshes at its full rate) but pressing nothing: what the live
   updates cost on each screen while someone works;
+- --wake N: N keys ("2", then "1", ...) each after the console went idle (nobody typed for
+  ACTIVE_FOR + 3 s, the engine live): CPU of the first key after a pause, the wake-up's
+  refresh included (what fifty consoles pay at once when a class starts typing together);
 - --idle S: CPU share of one core over S seconds with the engine live (real time) and
   nobody typing, the app's own timers pacing the refresh (ACTIVE_FOR, IDLE_INTERVAL);
 - --profile FILE: a cProfile of the switches (or, with --switches 0, of the paced keys, of
@@ -165,6 +168,38 @@ async def active(app: Any, seconds: float, name: str, profile: str | None) -> st
     return f"live updates at the full rate, {name}: {share:.2f}% of one core"
 
 
+async def wake_keys(app: Any, pilot: Pilot[Any], n: int, done: Callable[[str], bool],
+                    profile: str | None) -> None:
+    """CPU of a key typed after a pause long enough for the console to go idle, until its
+    screen is drawn and the wake-up's refresh (WAKE_DELAY later) is shown."""
+    from hmc_tui.app import ACTIVE_FOR, WAKE_DELAY
+
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    costs = []
+    for i in range(n):
+        await asyncio.sleep(ACTIVE_FOR + 3)
+        assert app.idle, "the console did not go idle"
+        key = "2" if i % 2 == 0 else "1"
+        if profiler is not None:
+            profiler.enable()
+        t0 = time.thread_time()
+        await pilot.press(key)
+        await settle(pilot)
+        await asyncio.sleep(WAKE_DELAY + 0.1)
+        await settle(pilot)
+        costs.append((time.thread_time() - t0) * 1000)
+        if profiler is not None:
+            profiler.disable()
+        assert done(key), f"key {key} did not switch"
+    if profiler is not None and profile:
+        profiler.dump_stats(profile)
+    say("keys after a pause (the console idle): CPU ms " + ", ".join(f"{c:.0f}" for c in costs))
+
+
 # ---------------------------------------------------------------- the console
 
 
@@ -190,8 +225,8 @@ async def run_console_bench(args: argparse.Namespace) -> None:
     from hmc_tui.config import Config
     from hmc_tui.textual_compat import mode_built
 
-    console = make_console(args.frame, live=bool(args.idle or args.paced or args.active)
-                           or args.live)
+    console = make_console(args.frame, live=bool(args.idle or args.paced or args.active
+                                                  or args.wake) or args.live)
     app = HmcApp(console, config=Config())
     modes = {"1": "overview", "2": "pools", "3": "vios", "4": "events", "5": "vnet"}
     try:
@@ -224,6 +259,9 @@ async def run_console_bench(args: argparse.Namespace) -> None:
                     await settle(pilot)
                     say(await active(app, args.active, modes[key], args.profile and
                                      f"{args.profile}.{modes[key]}"))
+            if args.wake:
+                await wake_keys(app, pilot, args.wake, lambda key: app.current_mode == modes[key],
+                                args.profile)
             if args.idle:
                 await pilot.press("1")
                 await settle(pilot)
@@ -244,7 +282,7 @@ async def run_console_bench(args: argparse.Namespace) -> None:
                       f"(UI thread, {args.idle:g} s)")
     finally:
         engine = getattr(console, "engine", None)
-        if (engine is not None and args.live) or args.idle:
+        if (engine is not None and args.live) or args.idle or args.wake:
             engine.stop()
 
 
@@ -315,6 +353,8 @@ def main() -> None:
     parser.add_argument("--active", type=float, default=0.0,
                         help="seconds on Pools, then on Overview, the engine live and the "
                         "user counted as typing (the full refresh rate), no key pressed")
+    parser.add_argument("--wake", type=int, default=0,
+                        help="keys each typed after the console went idle")
     parser.add_argument("--profile", help="write a cProfile of the switches here")
     args = parser.parse_args()
     render_as_terminal()
