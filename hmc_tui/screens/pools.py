@@ -11,6 +11,7 @@ refresh with nothing new only patches the cells whose text changed.
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,10 @@ from hmc_tui.widgets.status_bar import StatusBar
 SPEEDS = (1.0, 10.0, 60.0, 600.0, 3600.0)  # engine seconds per wall second
 TREND_POINTS = 12
 LIVE_SECONDS = PHYSC_SECONDS  # wall seconds between repaints of the live figures
+# A new sample exists for every console at the same engine second: fifty consoles on Pools
+# fetched at once (64 pools on a large frame), a burst every 5 s that keys queued behind.
+# Each screen fetches up to this many engine seconds later, at a phase of its own.
+FETCH_SPREAD = 1.0
 POOL_COLUMNS = (  # key, label, width: 80 columns must hold the whole table
     ("id", "ID", 3),
     ("name", "Pool", 12),
@@ -130,6 +135,7 @@ class PoolsScreen(KeptScreen):
         self._frame_version = -1
         self._version = -1
         self._next_fetch = -1.0  # engine time at which a new sample can exist
+        self._fetch_phase = random.uniform(0.0, FETCH_SPREAD)  # ... and this one fetches
         self._rate = 30  # the frame's sample rate (lslparutil -r config)
         self._cells: dict[tuple[int, str], str] = {}
         self._snap: Snapshot | None = None
@@ -197,7 +203,8 @@ class PoolsScreen(KeptScreen):
             for pid in self._pools:
                 entitled = live[pid].entitled if pid in live else snap.frame.pool_entitled(pid)
                 self._view(pid).entitled.observe(snap.time, entitled)
-            fetched = force or snap.time >= self._next_fetch
+            phase = 0.0 if snap.clock.mode == "stepped" else self._fetch_phase  # tests, replay
+            fetched = force or snap.time >= self._next_fetch + phase
             if fetched:
                 self._fetch(snap)
             # The live figures (every pool's used and available cores, the busiest

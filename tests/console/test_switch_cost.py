@@ -22,7 +22,7 @@ from engine.store import demo_frame
 from hmc_tui.app import HmcApp
 from hmc_tui.console import LocalConsole
 from hmc_tui.screens.kept import KeptScreen
-from hmc_tui.screens.pools import PoolsScreen
+from hmc_tui.screens.pools import FETCH_SPREAD, PoolsScreen
 from hmc_tui.widgets.pool_graph import PoolGraph
 from hmc_tui.widgets.pool_members import PoolMembersTable
 from themes import shipped_themes
@@ -161,13 +161,32 @@ async def test_pools_show_what_changed_while_away_at_once(
                  str(members.get_cell(f"rank-{r}", "physc")) for r in range(members.row_count)}
         oradb = snap.frame.partition("oradb01")
         assert physc["oradb01"] == f"{snap.physc[oradb.id]:.2f}"
-        # Away again while a sample became due: fetched on the way back (one per pool).
+        # Away again while a sample became due (at 15 s) and this screen's fetch phase
+        # passed: fetched on the way back (one per pool).
         await switch(pilot, "1")
-        console.step(3.5)
+        pools._fetch_phase = 0.5  # type: ignore[attr-defined]
+        console.step(3.2)  # 14.8 s: no sample due yet
+        assert app.refresh_from_engine()
+        await switch(pilot, "2")
+        assert fetches == []
+        await switch(pilot, "1")
+        console.step(0.5)  # 15.3 s: a sample exists, but the phase (15.5 s) has not passed
+        assert app.refresh_from_engine()
+        await switch(pilot, "2")
+        assert fetches == []
+        await switch(pilot, "1")
+        console.step(0.3)  # 15.6 s
         assert app.refresh_from_engine()
         await switch(pilot, "2")
         assert sorted(fetches) == [("pool", 0), ("pool", 1)]
         assert graph.series.times[-1] == 15.0
+
+
+async def test_each_pools_screen_fetches_at_a_phase_of_its_own() -> None:
+    """Every console sees a new sample at the same engine second: fifty Pools screens
+    fetching at once made a burst every 5 s. Each fetches within FETCH_SPREAD after it."""
+    phases = {PoolsScreen()._fetch_phase for _ in range(20)}  # type: ignore[attr-defined]
+    assert len(phases) == 20 and all(0.0 <= p < FETCH_SPREAD for p in phases)
 
 
 def own_lines(screen: Screen[Any]) -> list[list[tuple[str, object]]]:
