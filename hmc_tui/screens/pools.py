@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 
 from engine.model import Frame
 from engine.service import OpResult
-from engine.snapshot import PoolLive, Snapshot
+from engine.snapshot import PoolLive, Snapshot, UtilSeries
 from hmc_tui.console import Console
 from hmc_tui.hmccli.lshwres import physical_pool_size
 from hmc_tui.screens.host import console_host
@@ -35,6 +35,7 @@ from hmc_tui.widgets.pool_data import (
     MAX_POINTS,
     EntitledHistory,
     history_label,
+    join_samples,
     pool_series,
     sample_step,
 )
@@ -92,6 +93,7 @@ class PoolView:
 
     entitled: EntitledHistory
     series: PoolSeries
+    samples: UtilSeries | None = None  # the newest MAX_POINTS + 1, as last read
 
 
 class PoolsScreen(KeptScreen):
@@ -277,15 +279,30 @@ class PoolsScreen(KeptScreen):
 
     # ------------------------------------------------------------------ samples
     def _fetch(self, snap: Snapshot) -> None:
-        """Pull the samples of every active pool (only when a new one may exist)."""
+        """Pull the samples of every active pool (only when a new one may exist): those
+        after the ones held, or the graph's whole width when there are none."""
         step = sample_step(self.interval, self._rate)
+        keep = MAX_POINTS + 1
+        views = [self._view(pid) for pid in self._pools]
+        # One round trip for every pool (64 on a large frame). After the first, only what
+        # is new and the last sample held, to join them: fifty consoles waking at once each
+        # asked for every pool's 601 samples, and the service answered them one by one.
+        last = keep
+        held = [v.samples for v in views]
+        if self._next_fetch >= 0 and step > 0 and all(h is not None and h.times for h in held):
+            newest = min(h.times[-1] for h in held if h is not None)
+            last = min(keep, int((snap.time - newest) // step) + 2)
+        utils = self.hmc.utilisations("pool", self._pools, self.interval, last=last)
+        joined = [u if last == keep or h is None else join_samples(h, u, keep)
+                  for h, u in zip(held, utils, strict=True)]
+        if any(j is None for j in joined):  # a gap (history restarted): read it all again
+            joined = list(self.hmc.utilisations("pool", self._pools, self.interval, last=keep))
         latest = -1.0
-        # One round trip for every pool (64 on a large frame), and only the samples the
-        # graph can show: the whole history is up to 2880 samples a pool.
-        utils = self.hmc.utilisations("pool", self._pools, self.interval, last=MAX_POINTS + 1)
-        for pid, util in zip(self._pools, utils, strict=True):
-            view = self._view(pid)
-            view.series = pool_series(util, view.entitled, self.interval, self._rate)
+        for view, util in zip(views, joined, strict=True):
+            assert util is not None
+            if util is not view.samples:
+                view.samples = util
+                view.series = pool_series(util, view.entitled, self.interval, self._rate)
             if util.times:
                 latest = max(latest, util.times[-1])
         # Empty history (no dispatcher yet, or just started): look again a second later;
@@ -385,6 +402,8 @@ class PoolsScreen(KeptScreen):
 
     def action_toggle_history(self) -> None:
         self.interval = "long" if self.interval == "short" else "short"
+        for view in self._views.values():  # the other history's samples
+            view.samples = None
         if self._snap is not None:
             self._fetch(self._snap)
             self.show_snapshot(self._snap, force=True)

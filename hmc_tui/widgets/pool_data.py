@@ -104,3 +104,19 @@ def pool_series(util: UtilSeries, entitled: EntitledHistory, interval: str, rate
         times=times, used=tuple(used), size=tuple(size),
         entitled=tuple(entitled.at(t) for t in times), interval=step,
     )
+
+
+def join_samples(held: UtilSeries, new: UtilSeries, keep: int) -> UtilSeries | None:
+    """`held` followed by the samples of `new` after its last one, the newest `keep` of
+    them; None when the two do not join (`new` does not start at or before held's last
+    sample, or names other counters): the caller then reads the whole history again."""
+    if not held.times or held.counters.keys() != new.counters.keys():
+        return None
+    after = bisect_right(new.times, held.times[-1])
+    if after == 0 or new.times[after - 1] != held.times[-1]:
+        return None
+    if after == len(new.times):
+        return held
+    return UtilSeries(
+        times=(held.times + new.times[after:])[-keep:],
+        counters={k: (v + new.counters[k][after:])[-keep:] for k, v in held.counters.items()})

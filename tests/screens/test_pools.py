@@ -8,8 +8,10 @@ from textual.widgets import DataTable, Input, Static
 
 from engine.ops import ChangePool
 from engine.service import Engine
+from engine.snapshot import UtilSeries
 from engine.store import demo_frame
 from hmc_tui.screens.pools import PoolsScreen
+from hmc_tui.widgets.pool_data import MAX_POINTS, join_samples, pool_series
 from hmc_tui.widgets.pool_dialogs import ChangePoolDialog
 from hmc_tui.widgets.pool_graph import PoolGraph
 from hmc_tui.widgets.pool_members import PoolMembersTable
@@ -241,3 +243,50 @@ async def test_graph_legend_keeps_its_keys_at_80_columns() -> None:
     async with wide.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "· short-term, 5 s samples  █ used" in graph(wide).render_line(0).text
+
+
+async def test_samples_after_the_first_read_are_only_the_new_ones() -> None:
+    """Fifty consoles waking at once each read every pool's 601 samples; after the first
+    read a screen asks only for what is new (and one sample held, to join them), and its
+    graph is what reading the whole width again would give."""
+    console = make_console()
+    console.step(10.0)
+    if not console.utilisation("pool", 0, "short").times:
+        pytest.skip("engine/cpu.py records no utilisation samples yet")
+    asked: list[int | None] = []
+    real = console.utilisations
+
+    def recording(resource, keys, interval="long", system="", last=None):  # type: ignore[no-untyped-def]
+        asked.append(last)
+        return real(resource, keys, interval, system, last)
+
+    console.utilisations = recording  # type: ignore[method-assign]
+    app = HostApp(PoolsScreen, console)
+    async with app.run_test(size=SIZE) as pilot:
+        app.step(3600.0)  # more samples than the graph holds
+        await pilot.pause()
+        assert asked and asked[-1] == MAX_POINTS + 1  # the first read: the graph's width
+        asked.clear()
+        app.step(12.0)  # two new 5 s samples
+        await pilot.pause()
+        assert asked == [4]  # two new, one held to join them, one spare
+        screen = app.screen
+        assert isinstance(screen, PoolsScreen)
+        for pid in (0, 1):  # every pool's samples as a whole read gives them
+            assert screen._views[pid].samples == real("pool", [pid], "short",
+                                                      last=MAX_POINTS + 1)[0]
+        whole = real("pool", [screen.pool_id], "short", last=MAX_POINTS + 1)[0]
+        assert graph(app).series == pool_series(whole, screen._views[screen.pool_id].entitled,
+                                                "short")
+        assert graph(app).series.times[-1] == whole.times[-1] == 3620.0  # 10 + 3600 + 12 s
+
+def test_joining_samples() -> None:
+    held = UtilSeries((5.0, 10.0, 15.0), {"a": (1, 2, 3)})
+    new = UtilSeries((15.0, 20.0, 25.0), {"a": (3, 4, 5)})
+    assert join_samples(held, new, 4) == UtilSeries((10.0, 15.0, 20.0, 25.0), {"a": (2, 3, 4, 5)})
+    assert join_samples(held, UtilSeries((15.0,), {"a": (3,)}), 4) is held  # nothing new
+    # A gap (the history restarted, or fewer asked for than came): not joined.
+    assert join_samples(held, UtilSeries((20.0, 25.0), {"a": (4, 5)}), 4) is None
+    assert join_samples(held, UtilSeries((12.0, 20.0), {"a": (3, 4)}), 4) is None
+    assert join_samples(held, UtilSeries((15.0, 20.0), {"b": (3, 4)}), 4) is None
+    assert join_samples(UtilSeries((), {"a": ()}), new, 4) is None
