@@ -265,6 +265,9 @@ async def test_profile_editor_edits_copies_and_makes_default(
         assert text(editor.query_one("#command")).strip() == (
             f'$ chsyscfg -r prof -m {SYS} -i "name=default_profile,lpar_name=sandbox01,'
             'auto_start=1,boot_mode=sms"')
+        # Textual's Button ignores a click while it still shows the last press (-active,
+        # 0.2 s): the edits above can take less than that now.
+        await wait_for(pilot, lambda: not editor.query_one("#save").has_class("-active"))
         await pilot.click("#save")
         await wait_for(pilot, lambda: console.snapshot().frame.partition(  # type: ignore[union-attr]
             "sandbox01").profile("default_profile").auto_start)
