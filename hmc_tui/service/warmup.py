@@ -1,7 +1,7 @@
 """What the console template process (prefork.py) does before its first fork, so that the
 consoles it forks share it instead of each doing it again.
 
-Measured in a forked SSH console at its first screen (demo frame, docs/scale.md section 7):
+Measured in a forked SSH console at its first screen (demo frame, docs/scale.md sections 1 and 4):
 24 MB private, of which only 4.6 MB were objects the console allocated (tracemalloc); the
 other 20 MB were pages of the template the console wrote to: lazily imported modules,
 the stylesheet parsed, caches filled (selectors, styles, cell widths), and the bytecode and
