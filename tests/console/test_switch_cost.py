@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from console_helpers import make_app
-from textual._styles_cache import StylesCache
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -33,23 +32,6 @@ SIZE = (120, 35)
 async def switch(pilot: Pilot[Any], key: str) -> None:
     await pilot.press(key)
     await pilot.pause(0.1)  # past switch_mode's 50 ms hold: the new screen is drawn
-
-
-@pytest.fixture
-def drawn(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Lines drawn (not served from Textual's line cache), by widget class."""
-    counts: Counter[str] = Counter()
-    real = StylesCache.render_line
-
-    def counting(self: StylesCache, styles: Any, y: int, size: Any, content_size: Any,
-                 padding: Any, base: Any, background: Any, render_content_line: Any,
-                 *rest: Any) -> Any:
-        counts[type(getattr(render_content_line, "__self__", None)).__name__] += 1
-        return real(self, styles, y, size, content_size, padding, base, background,
-                    render_content_line, *rest)
-
-    monkeypatch.setattr(StylesCache, "render_line", counting)
-    return counts
 
 
 @pytest.fixture
