@@ -1,7 +1,8 @@
 """CPU per screen switch in one console (Pilot), and the floor a trivial Textual app sets.
 
     python benchmarks/bench_switch.py [--frame demo|large] [--switches 200] [--trivial]
-                                      [--first-visits] [--idle 30] [--profile FILE]
+                                      [--first-visits] [--idle 30] [--wake N] [--remote]
+                                      [--profile FILE]
 
 Figures, not a test. The console runs in this process with Textual's headless driver made to
 render as a terminal driver does (every update is turned into escape sequences, then thrown
@@ -27,6 +28,9 @@ thread's (`time.thread_time`): the asyncio loop the console runs on; an engine c
   refresh included (what fifty consoles pay at once when a class starts typing together);
 - --idle S: CPU share of one core over S seconds with the engine live (real time) and
   nobody typing, the app's own timers pacing the refresh (ACTIVE_FOR, IDLE_INTERVAL);
+- --remote: the console on an engine service process of its own (`hmc-tui serve --no-ssh`,
+  real time), as an SSH console is, instead of on an engine in this process: snapshots come
+  from the service's socket at the pace the console asks (an idle one: every 2 s);
 - --profile FILE: a cProfile of the switches (or, with --switches 0, of the paced keys, of
   each screen's --active period as FILE.SCREEN, or of the idle period), a pstats file
   (`python -m pstats FILE`).
@@ -36,11 +40,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -203,30 +212,77 @@ async def wake_keys(app: Any, pilot: Pilot[Any], n: int, done: Callable[[str], b
 # ---------------------------------------------------------------- the console
 
 
-def make_console(frame: str, live: bool) -> Any:
-    from engine.service import Engine
+def frame_model(frame: str) -> Any:
     from engine.store import demo_frame
-    from hmc_tui.console import LocalConsole
 
     if frame == "large":
         from benchmarks.frames import large_frame
 
-        model = large_frame()
-    else:
-        model = demo_frame()
+        return large_frame()
+    return demo_frame()
+
+
+def make_console(frame: str, live: bool) -> Any:
+    from engine.service import Engine
+    from hmc_tui.console import LocalConsole
+
+    model = frame_model(frame)
     engine = Engine(model, mode="realtime" if live else "stepped")
     if live:
         engine.start()
     return LocalConsole(engine)
 
 
+@contextlib.contextmanager
+def served_console(frame: str) -> Iterator[Any]:
+    """A console on an engine service of its own (`hmc-tui serve --no-ssh`, real time, a
+    private data dir), as an SSH console has: snapshots arrive from the service's socket,
+    paced as the console asks (`Console.pace`)."""
+    from engine.store import save_frame
+    from hmc_tui.service.remote import RemoteConsole
+
+    home = Path(tempfile.mkdtemp(prefix="hmcs", dir="/tmp"))
+    save_frame(frame_model(frame), home / "frame.toml")
+    env = dict(os.environ, HMC_TUI_DATA_DIR=str(home / "data"),
+               HMC_TUI_STATE_DIR=str(home / "state"), HMC_TUI_CONFIG_DIR=str(home / "cfg"),
+               PYTHONPATH=str(ROOT))
+    sock = home / "e.sock"
+    service = subprocess.Popen(
+        [sys.executable, "-m", "hmc_tui.service", "--frame", str(home / "frame.toml"), "serve",
+         "--no-ssh", "--rest", "off", "--socket", str(sock)], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not sock.exists():
+            if service.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the engine service did not start")
+            time.sleep(0.1)
+        console = RemoteConsole.open(sock)
+        try:
+            yield console
+        finally:
+            console.close()
+    finally:
+        service.terminate()
+        service.wait(30)
+        shutil.rmtree(home, ignore_errors=True)
+
+
 async def run_console_bench(args: argparse.Namespace) -> None:
+    with contextlib.ExitStack() as stack:
+        if args.remote:
+            console = stack.enter_context(served_console(args.frame))
+        else:
+            console = make_console(args.frame, live=bool(args.idle or args.paced or args.active
+                                                          or args.wake) or args.live)
+        await run_console(args, console)
+
+
+async def run_console(args: argparse.Namespace, console: Any) -> None:
     from hmc_tui.app import HmcApp
     from hmc_tui.config import Config
     from hmc_tui.textual_compat import mode_built
 
-    console = make_console(args.frame, live=bool(args.idle or args.paced or args.active
-                                                  or args.wake) or args.live)
     app = HmcApp(console, config=Config())
     modes = {"1": "overview", "2": "pools", "3": "vios", "4": "events", "5": "vnet"}
     try:
@@ -282,7 +338,7 @@ async def run_console_bench(args: argparse.Namespace) -> None:
                       f"(UI thread, {args.idle:g} s)")
     finally:
         engine = getattr(console, "engine", None)
-        if (engine is not None and args.live) or args.idle or args.wake:
+        if engine is not None and (args.live or args.idle or args.wake):
             engine.stop()
 
 
@@ -356,6 +412,9 @@ def main() -> None:
     parser.add_argument("--wake", type=int, default=0,
                         help="keys each typed after the console went idle")
     parser.add_argument("--profile", help="write a cProfile of the switches here")
+    parser.add_argument("--remote", action="store_true",
+                        help="the console on an engine service process (as SSH consoles "
+                        "are), not on an engine in this process; the clock in real time")
     args = parser.parse_args()
     render_as_terminal()
     runner: Callable[[argparse.Namespace], Awaitable[None]] = (

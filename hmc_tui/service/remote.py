@@ -274,14 +274,18 @@ class RemoteConsole:
     async def run(self, op: Operation) -> OpResult:
         return await asyncio.wait_for(asyncio.wrap_future(self.submit(op)), self.request_timeout)
 
-    def pace(self, interval: float) -> None:
+    def pace(self, interval: float) -> bool:
         """Ask the service for at most one snapshot every `interval` seconds (0: all of
-        them); a shorter interval than before brings the newest one at once."""
+        them); a shorter interval than before brings the newest one at once (True)."""
         if interval == self._pace or self._closed.is_set() or self._sock is None:
-            return
+            return False
+        faster = interval < self._pace
         self._pace = interval
-        with contextlib.suppress(OSError):  # a gone service is noticed by the reader
+        try:
             self._send(p.Rate(interval=interval))
+        except OSError:  # a gone service is noticed by the reader
+            return False
+        return faster
 
     def set_speed(self, speed: float) -> None:
         speed = check_speed(speed)  # HSCL0F01 here, without a round trip

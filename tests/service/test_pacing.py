@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,54 @@ async def test_one_system_snaps_are_the_same_bytes_for_protocol_3_and_4(
     finally:
         for raw in clients:
             raw.close()
+
+
+async def test_a_key_that_wakes_a_console_shows_the_newest_snapshot_on_the_screen_it_opens(
+        make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key that wakes an idle console and switches screens waits for the snapshot the
+    service sends on waking: the screen it opens is shown that one (drawn once), not the one
+    from up to IDLE_INTERVAL ago and the newest 30 ms later; the screen it leaves is not
+    updated for nobody. (Events, not Pools: Pools reads samples with a blocking request,
+    which the service on this test's loop could not answer.)"""
+    from hmc_tui.screens.events import EventsScreen
+    from hmc_tui.screens.overview import OverviewScreen
+
+    service = await make_service()
+    console = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor())
+    app = HmcApp(console)
+    app._to_prebuild = []  # as above: no blocking request on the shared loop
+    shown: list[tuple[str, int]] = []
+    for screen_type in (OverviewScreen, EventsScreen):
+        real = screen_type.show_snapshot
+
+        def recording(self: Any, snap: Any, real: Any = real) -> None:
+            shown.append((type(self).__name__, snap.version))
+            real(self, snap)
+
+        monkeypatch.setattr(screen_type, "show_snapshot", recording)
+    # The service answers a faster rate 20 ms later, as a busy one in another process may
+    # (on this test's loop it would answer before the key's handler goes on).
+    set_rate = EngineService._set_rate
+
+    def slow_rate(self: EngineService, client: Any, interval: float) -> None:
+        asyncio.get_running_loop().call_later(0.02, set_rate, self, client, interval)
+
+    monkeypatch.setattr(EngineService, "_set_rate", slow_rate)
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            for key in "41":  # both screens built and shown
+                await pilot.press(key)
+                await pilot.pause(0.1)
+            monkeypatch.setattr(app_module, "ACTIVE_FOR", 0.5)
+            await wait_until(lambda: app.idle, 3)
+            await asyncio.sleep(0.5)  # the service's snapshots move on; the console's not
+            assert console.snapshot().version < service.engine.snapshot().version
+            newest = service.engine.snapshot().version
+            shown.clear()
+            await pilot.press("4")
+            await wait_until(lambda: bool(shown), 2)
+            assert shown[0] >= ("EventsScreen", newest)  # the one sent on waking
+            await pilot.pause(0.1)
+            assert not app.idle and {name for name, _ in shown} == {"EventsScreen"}
+    finally:
+        console.close()
