@@ -17,6 +17,7 @@ import ast
 import contextlib
 import importlib
 import inspect
+import itertools
 import pkgutil
 import re
 import textwrap
@@ -52,6 +53,7 @@ from hmc_tui.textual_compat import (
     layout_stands,
     mark_styled,
     mode_built,
+    plain_cell,
     share_css_parses,
     show_toast,
     switch_mode_at_once,
@@ -157,7 +159,8 @@ def test_the_checks_find_a_planted_use() -> None:
 # One test per private symbol it touches: App._notifications, App._refresh_notifications,
 # App._unnotify, App._handle_exception, textual.widgets._toast.ToastRack (and its show()),
 # Toast, Stylesheet._parse_rules and Stylesheet._variables, DataTable._render_cell,
-# _row_locations, _data, _show_hover_cursor and _pseudo_class_state; Compositor (from
+# _row_locations, _data, _show_hover_cursor, _pseudo_class_state and
+# _get_styles_to_render_cell; Compositor (from
 # textual._compositor, as textual.screen names it) and its _render_chops.
 
 
@@ -182,6 +185,8 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     "_parse_rules", "_variables", "_parsed", "_variables_key", "_variables_of",
                     "_render_cell", "_cell_text", "_row_locations", "_data",
                     "_show_hover_cursor", "_pseudo_class_state",
+                    # plain_cell: DataTable's cell styles (and its cache, in the test)
+                    "_get_styles_to_render_cell",
                     # build_mode, draw_off_screen (screens built while the console is quiet)
                     "_init_mode", "_modes", "_get_screen", "_screen_stacks", "_load_screen_css",
                     "_css_update_count", "_refresh_layout", "_compositor",
@@ -306,6 +311,47 @@ async def test_datatable_render_cell_and_the_names_the_kept_cells_read() -> None
         render = getattr(DataTable, RENDER_CELL)
         lines = render(table, 0, 0, Style(), 8, False, False)
         assert "".join(seg.text for seg in lines[0]) == " lpar1  "
+
+
+class _Cells(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable(zebra_stripes=True)
+
+
+async def test_a_plain_cell_is_made_as_datatable_renders_it() -> None:
+    """plain_cell gives DataTable._render_cell's segments, piece for piece and style for
+    style (meta included), for every plain text it accepts: widths cropping and filling,
+    padding, cursor and hover, both cursor colour priorities, several base styles; and
+    declines what Rich would render otherwise (markup, emoji codes, wide characters)."""
+    app = _Cells()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(DataTable)
+        table.add_columns("a", "b")
+        table.add_row("x", "y", key="r0")
+        await pilot.pause()
+        render = getattr(DataTable, RENDER_CELL)
+        column = table.ordered_columns[1].key
+        compared = 0
+        for text in ("a", "0.25", "uncap 128", "████▌       ", "a text longer than cells",
+                     " lead", "trail "):
+            for width, pad, cursor, hover, priority, base in itertools.product(
+                    (1, 3, 5, 8, 14), (0, 1, 2), (False, True), (False, True),
+                    ("css", "renderable"),
+                    (Style(), Style(bgcolor="black"), Style(color="red", bold=True))):
+                table.cell_padding = pad
+                table.cursor_foreground_priority = table.cursor_background_priority = priority
+                table._data["r0"][column] = text
+                table._update_count += 1  # DataTable's own cell cache: render anew
+                made = plain_cell(table, 0, 1, text, base, width, cursor, hover)
+                if made is None:
+                    assert width - 2 * pad < 1
+                    continue
+                assert made == [list(line) for line in render(table, 0, 1, base, width,
+                                                               cursor, hover)]
+                compared += 1
+        assert compared > 600
+        for declined in ("[b]x[/b]", ":smile:", "日本", "tab\there", ""):
+            assert plain_cell(table, 0, 1, declined, Style(), 8, False, False) is None
 
 
 class _Lines(Screen[None]):
