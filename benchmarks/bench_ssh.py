@@ -73,7 +73,7 @@ STUB_READY = (b"READY",)
 KEYS, FIRST_SCREEN = APP_KEYS, APP_READY
 PASSWORD = "bench-password"
 # Seconds after the last login before idle CPU is measured: the consoles build their
-# unvisited screens once nobody is logging in (hmc_tui/app.py, starts_elsewhere), ~0.3 s of
+# unvisited screens once nobody is logging in (hmc_tui/prebuild.py, starts_elsewhere), ~0.3 s of
 # CPU each, once; 25-50 of them take several seconds of both cores, which is not idle.
 IDLE_AFTER = 15.0
 IDLE_WINDOW = 20.0  # seconds over which it is measured (a console refreshes every 2 s then)

@@ -11,7 +11,7 @@ Contract the screens rely on (hmc_tui/screens/host.py declares it; docs/architec
   from `app.snapshot` when resumed. Space freezes the display; the engine keeps running.
   While someone types, a snapshot with only live figures moved waits for LIVE_FIGURES_EVERY
   (they all change in one tick, once a second); frame changes show at the next pull.
-  Unvisited Pools/VIOS/Events screens are built while the console is quiet (PREBUILD_IDLE).
+  Unvisited Pools/VIOS/Events screens are built while the console is quiet (prebuild.py).
   Nobody typing for ACTIVE_FOR seconds, the timer slows to IDLE_INTERVAL (a real HMC
   refreshes in seconds) and asks the console for as few snapshots (`Console.pace`); the
   next key or click brings the newest snapshot at once and the full rate back.
@@ -28,8 +28,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,6 +64,7 @@ from hmc_tui.hmccli import CommandResult, run_command
 from hmc_tui.keymap_check import keymap_warnings
 from hmc_tui.macros.record import RecordingMixin, recording_commands
 from hmc_tui.palette import PartitionCommands
+from hmc_tui.prebuild import PREBUILD_MODES, Prebuilder
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.screens.config_actions import PartitionConfigActions
 from hmc_tui.screens.dialogs import ActivateDialog, ConfirmDialog, DlparDialog, ShutdownDialog
@@ -83,16 +83,12 @@ from hmc_tui.screens.vnet import VnetScreen
 from hmc_tui.system_view import SystemView
 from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import (
-    build_mode,
-    draw_off_screen,
-    mode_built,
     paint_only_dirty_lines,
     route_unhandled_exceptions,
     share_css_parses,
     start_in_mode,
     switch_mode_at_once,
 )
-from hmc_tui.widgets.footer import Footer
 from hmc_tui.widgets.partition_table import COLUMNS, PHYSC_SECONDS
 from themes import DEFAULT_THEME, STATE_VARIABLES, shipped_themes, user_themes
 
@@ -134,15 +130,6 @@ WAKE_POLL = 0.003
 # change in one tick (one compositor pass, one write) instead of on phases of their own.
 # The physc column's own pace, so the two agree on which tick shows the figures.
 LIVE_FIGURES_EVERY = PHYSC_SECONDS
-# Screens built while the console is idle, so their first visit costs what a later one does
-# (~100-150 ms of CPU each otherwise, paid on the key): one per PREBUILD_IDLE quiet seconds.
-PREBUILD_MODES = ("pools", "vios", "events")
-PREBUILD_IDLE = 1.0
-PREBUILD_STEP = 0.2  # seconds between prebuild steps (build; snapshot and keys; draws)
-PREBUILD_DEFER_MAX = 30.0  # seconds after its start a console defers to others' logins
-# Off-screen layouts and draws of a built screen at most (a first layout resizes widgets,
-# which ask for another: two are usual).
-WARM_DRAWS = 3
 
 
 class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
@@ -207,26 +194,21 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self._ops_running = 0
         self.last_input = 0.0  # monotonic time of the last key or click
         self.idle = False  # refreshing at IDLE_INTERVAL (nobody typed for ACTIVE_FOR)
-        self._active_since = time.monotonic()
+        self.active_since = time.monotonic()
         self._pull: Timer | None = None
         self._live_applied = 0.0  # monotonic time a snapshot was last applied
         # Woken up by a key or click: the snapshot version then and until when a screen
         # switch waits for a newer one (the service sends it on waking; _wake_snapshot).
         self._wake: tuple[int, float] | None = None
         self._switching = False  # action_goto is under way
-        self._to_prebuild = list(PREBUILD_MODES)
+        # Unvisited screens, built while the console is quiet (hmc_tui/prebuild.py).
+        self.prebuild = Prebuilder(self, list(PREBUILD_MODES))
         if self.system_view is not None:
             # The HMC's All Systems view first: started in the overview and switched at
             # mount, a login composed, styled and drew the overview first (~0.1 s of CPU,
             # and the wrong screen flashed). The overview is built once the console is quiet.
             start_in_mode(self, "systems")
-            self._to_prebuild.insert(0, "overview")
-        self._prebuilt_at = 0.0  # monotonic time the last screen was built in the background
-        self._prebuild_timer: Timer | None = None
-        self._mounted_at = time.monotonic()
-        # Built: its mode, the screen, the quiet ticks spent on it (_prebuild_one).
-        self._to_warm: tuple[str, Screen[Any], int] | None = None
-        self._keys_of: str | None = None  # check_action as if on this mode (_keys_as_on)
+            self.prebuild.to_build.insert(0, "overview")
         self._config_writable = True
         self.settings_path: Path | None = None
         keymap_source: Path | None = None  # the file the keymap was read from, if any
@@ -293,13 +275,9 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     # ------------------------------------------------------------------ start
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._active_since = time.monotonic()
+        self.active_since = time.monotonic()
         self._pull = self.set_interval(1 / self.refresh_hz, self._pull_tick, name="engine-pull")
-        self._mounted_at = time.monotonic()
-        # Its own pace, not the pull's (2 s once idle): a screen built while idle is warmed
-        # within a second, not over a dozen idle ticks.
-        self._prebuild_timer = self.set_interval(PREBUILD_STEP, self._prebuild_tick,
-                                                 name="prebuild")
+        self.prebuild.start()
         self.hmc_console.pace(1 / self.refresh_hz)
         if self.system_view is not None:  # the HMC's All Systems view first
             self.sub_title = MODE_TITLES["systems"]
@@ -326,91 +304,12 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
     def _pull_tick(self) -> None:
         live = self._moving()
         if (not self.idle and not live
-                and time.monotonic() - max(self.last_input, self._active_since) > ACTIVE_FOR):
+                and time.monotonic() - max(self.last_input, self.active_since) > ACTIVE_FOR):
             self._set_idle(True)
         elif self.idle and live:
             self._set_idle(False)
         # Something moving (a migration, a `:` command waiting) shows at the full pace.
         self.refresh_from_engine(coalesce=not self.idle and not live)
-
-    def _prebuild_tick(self) -> None:
-        if self._to_prebuild or self._to_warm is not None:
-            self._prebuild_one()
-        elif self._prebuild_timer is not None:
-            self._prebuild_timer.stop()  # every screen built: nothing more to do
-            self._prebuild_timer = None
-
-    def _prebuild_one(self) -> None:
-        """Build the next screen not yet visited once the console has been quiet for
-        PREBUILD_IDLE seconds (since the last key, the start and the last one built); at the
-        next quiet tick give it the snapshot and its footer's keys, at the ones after lay it
-        out and draw it off screen until it asks for nothing more (its lines cached, no
-        layout pending): its first visit then costs what a later one does."""
-        now = time.monotonic()
-        # Never while shutting down: Textual's _close_all iterates the screen stacks a new
-        # mode's stack would be added to ("dictionary changed size during iteration").
-        if not self.is_running or self._modal_on_top() or now - self.last_input < PREBUILD_IDLE:
-            return
-        if self._others_starting(now):
-            return
-        if self._to_warm is not None:
-            mode, warm, done = self._to_warm
-            if not mode_built(self, mode) or self.screen is warm or done > WARM_DRAWS:
-                self._to_warm = None  # visited meanwhile, or drawn enough
-            elif not warm.is_mounted:
-                return  # still mounting its widgets
-            elif done == 0:  # its footer's keys take a line: drawn at the next quiet tick
-                self._warm_up(mode, warm)
-                self._to_warm = (mode, warm, 1)
-            elif draw_off_screen(self, warm):
-                self._to_warm = (mode, warm, done + 1)
-            else:
-                self._to_warm = None  # laid out and drawn: nothing more asked for
-            return
-        if now - max(self._active_since, self._prebuilt_at) < PREBUILD_IDLE:
-            return
-        while self._to_prebuild:
-            mode = self._to_prebuild.pop(0)
-            if mode_built(self, mode):  # visited already
-                continue
-            screen = build_mode(self, mode)
-            self._prebuilt_at = now
-            self._to_warm = (mode, screen, 0)
-            return
-
-    # Set in a console forked by the service's template (service/prefork.py): whether other
-    # consoles forked from it are starting now. Their first screens come first: 25 logins
-    # at once took 2.7 s (median, max 4.5) with every console's prebuild competing, 1.8 s
-    # (max 2.6) without (docs/scale.md).
-    starts_elsewhere: ClassVar[Callable[[], bool] | None] = None
-
-    def _others_starting(self, now: float) -> bool:
-        """Other consoles are starting and this one has not waited PREBUILD_DEFER_MAX yet
-        (logins that never stop must not keep its screens from being built)."""
-        starting = type(self).starts_elsewhere
-        return (starting is not None and now - self._mounted_at < PREBUILD_DEFER_MAX
-                and starting())
-
-    def _warm_up(self, mode: str, screen: Screen[Any]) -> None:
-        """Give a built screen what its first visit would: the latest snapshot (its on_mount
-        ran before it was mounted, so its tables are still empty) and its footer's keys as
-        they will show when it is active (mounted at the footer's next turn)."""
-        show = getattr(screen, "show_snapshot", None)
-        if show is not None:
-            show(self.snapshot)
-        footers = [f for f in screen.query(Footer) if f.keys_pending]
-        for footer in footers:
-            footer.call_later(footer.compose_keys_now, lambda: self._keys_as_on(mode))
-
-    @contextmanager
-    def _keys_as_on(self, mode: str) -> Iterator[None]:
-        """check_action answers as if `mode` were the current one and no dialog were up:
-        what a prebuilt screen's footer will show once it is switched to."""
-        self._keys_of = mode
-        try:
-            yield
-        finally:
-            self._keys_of = None
 
     def _moving(self) -> bool:
         """Something the screens show moving that nobody typed for: a `:` command waiting
@@ -429,7 +328,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         # Active: no more snapshots than the timer shows (the service publishes at 10 Hz).
         on_its_way = self.hmc_console.pace(IDLE_INTERVAL if idle else 1 / self.refresh_hz)
         if not idle:  # the service pushes the newest snapshot on `pace`: show it at once
-            self._active_since = now = time.monotonic()
+            self.active_since = now = time.monotonic()
             self._wake = ((self.hmc_console.snapshot().version, now + WAKE_WAIT)
                           if on_its_way else None)
             self.set_timer(WAKE_DELAY, self._wake_refresh)
@@ -545,16 +444,17 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
 
     # ------------------------------------------------------------------ navigation
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in SCREEN_ACTIONS and self._keys_of is None and self._modal_on_top():
+        keys_of = self.prebuild.keys_of
+        if action in SCREEN_ACTIONS and keys_of is None and self.modal_on_top():
             return False  # a dialog keeps its keys: neither they nor the footer leak
         if action == "goto" and parameters and parameters[0] == "systems" \
                 and self.system_view is None:
             return False  # one managed system: its overview is the top
         # No footer key for the screen you are on.
-        current = self._keys_of or self.current_mode
+        current = keys_of or self.current_mode
         return not (action == "goto" and parameters and parameters[0] == current)
 
-    def _modal_on_top(self) -> bool:
+    def modal_on_top(self) -> bool:
         try:
             return self.screen.is_modal
         except Exception:  # no screen yet (starting) or any more (exiting)

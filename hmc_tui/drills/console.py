@@ -196,7 +196,7 @@ class DrillApp(HmcApp):
     # ------------------------------------------------------------------ hints, giving up
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("drill_hint", "drill_give_up") and (
-                self._modal_on_top() or self.report is not None):
+                self.modal_on_top() or self.report is not None):
             return False  # not under a dialog; nothing to ask once the drill is over
         if action == "toggle_drill_panel" and isinstance(self._top(), DrillScoreScreen):
             return False  # the score screen has no panel
@@ -255,7 +255,7 @@ class DrillApp(HmcApp):
     def _show_score_when_free(self) -> None:
         """The score screen, once no dialog is open: it would otherwise come up over the
         dialog, and the Esc meant for the dialog would close the score instead."""
-        if self._score_pending and self.report is not None and not self._modal_on_top():
+        if self._score_pending and self.report is not None and not self.modal_on_top():
             self._score_pending = False
             self.push_screen(DrillScoreScreen(score_view(self.report, self.report_saved,
                                                          self._score_error)))

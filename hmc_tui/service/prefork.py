@@ -324,7 +324,7 @@ class ForkClock:
     """When the template last forked, in a page shared with every console it forks (an
     anonymous MAP_SHARED mapping made before the first fork): a console asks whether others
     are starting now, and builds its unvisited screens once they are not (hmc_tui/app.py,
-    HmcApp.starts_elsewhere). Measured with 25 SSH logins in batches of five on 2 cores:
+    Prebuilder.starts_elsewhere). Measured with 25 SSH logins in batches of five on 2 cores:
     login to first screen 2.7 s median (max 4.5) with the consoles' prebuilds competing,
     1.8 s (max 2.6) without."""
 
@@ -360,8 +360,9 @@ def _child(request: dict[str, Any], stdio: list[int], status: int,
     """In the forked child: become the session's console; never returns."""
     code = 1
     try:
-        if forks is not None and "hmc_tui.app" in sys.modules:  # preloaded: no import here
-            sys.modules["hmc_tui.app"].HmcApp.starts_elsewhere = staticmethod(forks.starting)
+        if forks is not None and "hmc_tui.prebuild" in sys.modules:  # preloaded: no import
+            sys.modules["hmc_tui.prebuild"].Prebuilder.starts_elsewhere = staticmethod(
+                forks.starting)
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         for fd in (*inherited, status):

@@ -17,8 +17,9 @@ from textual.widgets import DataTable
 from engine.ops.power import ActivatePartition
 from engine.service import Engine
 from engine.store import demo_frame
-from hmc_tui.app import LIVE_FIGURES_EVERY, PREBUILD_MODES, HmcApp, only_live_moved
+from hmc_tui.app import LIVE_FIGURES_EVERY, HmcApp, only_live_moved
 from hmc_tui.console import LocalConsole
+from hmc_tui.prebuild import PREBUILD_MODES
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.textual_compat import mode_built
 from hmc_tui.widgets.partition_table import COLUMN_INDEX
@@ -122,12 +123,12 @@ async def test_nothing_is_built_while_the_app_shuts_down() -> None:
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
-        app.last_input = app._active_since = app._prebuilt_at = 0.0  # quiet for long enough
+        app.last_input = app.active_since = app.prebuild.built_at = 0.0  # quiet for long enough
         app._running = False  # as App._shutdown sets it before closing the screens
         try:
-            app._prebuild_one()
+            app.prebuild.step()
         finally:
             app._running = True
         assert not any(mode_built(app, m) for m in PREBUILD_MODES)
-        app._prebuild_one()  # running again: the first one is built
+        app.prebuild.step()  # running again: the first one is built
         assert mode_built(app, "pools")

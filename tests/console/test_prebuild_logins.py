@@ -1,5 +1,5 @@
 """A forked console builds its unvisited screens once other consoles are no longer starting
-(hmc_tui/service/prefork.py ForkClock, hmc_tui/app.py HmcApp.starts_elsewhere): with many
+(hmc_tui/service/prefork.py ForkClock, hmc_tui/prebuild.py Prebuilder.starts_elsewhere): with many
 logins at once, their first screens come before anyone's prebuild. The prebuild keeps its
 own pace (PREBUILD_STEP), not the 2 s pull of an idle console."""
 
@@ -11,7 +11,7 @@ import time
 import pytest
 from console_helpers import make_app, wait_for
 
-from hmc_tui.app import PREBUILD_DEFER_MAX, PREBUILD_MODES, HmcApp
+from hmc_tui.prebuild import PREBUILD_DEFER_MAX, PREBUILD_MODES, Prebuilder
 from hmc_tui.service.prefork import STARTING_FOR, ForkClock
 from hmc_tui.textual_compat import mode_built
 from hmc_tui.widgets.footer import Footer
@@ -53,23 +53,23 @@ def test_starting_lasts_starting_for_seconds(monkeypatch: pytest.MonkeyPatch) ->
 async def test_nothing_is_built_while_other_consoles_start(
         monkeypatch: pytest.MonkeyPatch) -> None:
     others = [True]
-    monkeypatch.setattr(HmcApp, "starts_elsewhere", staticmethod(lambda: others[0]))
+    monkeypatch.setattr(Prebuilder, "starts_elsewhere", staticmethod(lambda: others[0]))
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
-        app.last_input = app._active_since = app._prebuilt_at = 0.0  # quiet long enough
+        app.last_input = app.active_since = app.prebuild.built_at = 0.0  # quiet long enough
         for _ in range(3):
-            app._prebuild_one()
+            app.prebuild.step()
             await pilot.pause()
         assert not any(mode_built(app, m) for m in PREBUILD_MODES)
         others[0] = False  # the logins are over: built at the prebuild's own pace
         await wait_for(pilot, lambda: mode_built(app, "pools"), timeout=2.0)
         # A console that has waited PREBUILD_DEFER_MAX builds whatever others do.
         others[0] = True
-        app._mounted_at = time.monotonic() - PREBUILD_DEFER_MAX - 1
-        app._to_warm = None
-        app._prebuilt_at = 0.0
-        app._prebuild_one()
+        app.prebuild.started_at = time.monotonic() - PREBUILD_DEFER_MAX - 1
+        app.prebuild.to_warm = None
+        app.prebuild.built_at = 0.0
+        app.prebuild.step()
         assert mode_built(app, "vios")
 
 
@@ -78,7 +78,7 @@ async def test_the_prebuild_keeps_its_pace_when_the_console_is_idle() -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         app._set_idle(True)  # the pull every 2 s
-        app.last_input = app._active_since = app._prebuilt_at = 0.0
+        app.last_input = app.active_since = app.prebuild.built_at = 0.0
         # Pools built, given its keys and drawn, then VIOS built a quiet second later: within
         # 3 s, where 2 s idle ticks would take 8 (build, keys, two draws, the next build).
         started = time.monotonic()

@@ -1,4 +1,4 @@
-"""A screen built while the console is quiet (hmc_tui/app.py, _prebuild_one) is shown at its
+"""A screen built while the console is quiet (hmc_tui/prebuild.py, Prebuilder.step) is shown at its
 first visit as a screen built on the key would be, at the cost of a later switch: its tables
 are filled and its footer's keys composed before the visit, and the footer shows the keys a
 never-prebuilt screen shows, whatever happened meanwhile (focus, a dialog, a selected
@@ -14,7 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
-from hmc_tui.app import PREBUILD_MODES, HmcApp
+from hmc_tui.app import HmcApp
+from hmc_tui.prebuild import PREBUILD_MODES
 from hmc_tui.screens.command import CommandScreen
 from hmc_tui.textual_compat import mode_built
 from hmc_tui.widgets.footer import Footer
@@ -37,16 +38,16 @@ async def prebuild_all(app: HmcApp, pilot: Pilot[Any]) -> None:
     """Let the app build and warm every PREBUILD_MODES screen as if the console had been
     quiet long enough (each quiet tick called by hand)."""
     for _ in range(40):
-        if not app._to_prebuild and app._to_warm is None:
+        if not app.prebuild.to_build and app.prebuild.to_warm is None:
             break
-        app.last_input = app._active_since = app._prebuilt_at = 0.0
-        app._prebuild_one()
+        app.last_input = app.active_since = app.prebuild.built_at = 0.0
+        app.prebuild.step()
         await pilot.pause()
-    assert all(mode_built(app, m) for m in PREBUILD_MODES) and app._to_warm is None
+    assert all(mode_built(app, m) for m in PREBUILD_MODES) and app.prebuild.to_warm is None
 
 
 def no_prebuild(app: HmcApp) -> HmcApp:
-    app._to_prebuild = []  # every screen built on its key, as before the prebuild
+    app.prebuild.to_build = []  # every screen built on its key, as before the prebuild
     return app
 
 
@@ -117,10 +118,10 @@ async def test_keys_composed_under_a_dialog_are_the_screens_own(recomposed: list
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.last_input = app._active_since = app._prebuilt_at = 0.0
-        app._prebuild_one()  # Pools built
+        app.last_input = app.active_since = app.prebuild.built_at = 0.0
+        app.prebuild.step()  # Pools built
         await pilot.pause()
-        app._prebuild_one()  # its snapshot, and its footer's keys asked for ...
+        app.prebuild.step()  # its snapshot, and its footer's keys asked for ...
         app.push_screen(CommandScreen([]))  # ... composed with the : line up
         await pilot.pause()
         assert isinstance(app.screen, CommandScreen)

@@ -44,7 +44,7 @@ async def test_several_systems_start_on_all_systems_and_build_no_overview(
         assert app.sub_title == "All Systems"
         assert composed == ["SystemsScreen"]  # the overview was built first, then replaced
         assert not mode_built(app, "overview")
-        assert app._to_prebuild[0] == "overview"  # built first once the console is quiet
+        assert app.prebuild.to_build[0] == "overview"  # built first once the console is quiet
         # Textual's own Footer recomposed three times at each start on this screen.
         assert isinstance(app.screen.query_one(TextualFooter), Footer)
 
@@ -53,11 +53,11 @@ async def test_the_overview_built_while_quiet_is_the_one_entered() -> None:
     app = two_systems_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
-        app.last_input = app._active_since = app._prebuilt_at = 0.0
+        app.last_input = app.active_since = app.prebuild.built_at = 0.0
         for _ in range(6):  # build, snapshot and footer keys, layouts
-            app._prebuild_one()
+            app.prebuild.step()
             await pilot.pause()
-        assert mode_built(app, "overview") and app._to_warm is None
+        assert mode_built(app, "overview") and app.prebuild.to_warm is None
         overview = app._screen_stacks["overview"][0]
         assert isinstance(overview, OverviewScreen)
         await pilot.press("enter")  # the first system's overview

@@ -80,7 +80,7 @@ async def test_an_idle_console_backs_off_and_wakes_at_once(
     # The service runs on this test's event loop: a screen prebuilt while the console idles
     # (Pools asks for its samples with a blocking request, ~1 ms from a real service) would
     # wait here for a loop it blocks.
-    app._to_prebuild = []
+    app.prebuild.to_build = []
     try:
         async with app.run_test(size=(120, 35)) as pilot:
             (client,) = service._clients.values()
@@ -151,7 +151,7 @@ async def test_a_key_that_wakes_a_console_shows_the_newest_snapshot_on_the_scree
     service = await make_service()
     console = await asyncio.to_thread(RemoteConsole.open, service.socket_path, Actor())
     app = HmcApp(console)
-    app._to_prebuild = []  # as above: no blocking request on the shared loop
+    app.prebuild.to_build = []  # as above: no blocking request on the shared loop
     shown: list[tuple[str, int]] = []
     for screen_type in (OverviewScreen, EventsScreen):
         real = screen_type.show_snapshot
