@@ -238,7 +238,7 @@ def build_mode(app: App[Any], mode: str) -> Screen[Any]:
     # Its widgets are styled as they mount, with the stylesheet and theme of now: without
     # this the switch restyles the whole app (Textual starts a screen's count at -1). A
     # theme change before the visit bumps the app's count: restyled then.
-    screen._css_update_count = app._css_update_count
+    mark_styled(screen)
     return screen
 
 
