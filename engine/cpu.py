@@ -188,9 +188,11 @@ class Processors:
                                         newest_first=False)
         else:
             s = self._util.pool_samples(key, last, interval=interval, newest_first=False)
-        counters = {name: tuple(int(v) for v in values) for name, values in s.counters.items()}
-        counters["time_cycles"] = tuple(int(v) for v in s.time_cycles)
-        return UtilSeries(times=tuple(float(t) for t in s.time), counters=counters)
+        # tolist: Python ints and floats, as the snapshot's types say, a C loop each (a
+        # 1000-partition frame's Pools screen reads 64 pools' samples at a time)
+        counters = {name: tuple(values.tolist()) for name, values in s.counters.items()}
+        counters["time_cycles"] = tuple(s.time_cycles.tolist())
+        return UtilSeries(times=tuple(s.time.astype(float).tolist()), counters=counters)
 
 
 def _used_cycles(lpar: np.ndarray) -> np.ndarray:
