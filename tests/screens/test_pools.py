@@ -10,6 +10,7 @@ from engine.ops import ChangePool
 from engine.service import Engine
 from engine.snapshot import UtilSeries
 from engine.store import demo_frame
+from hmc_tui.screens import pools as pools_module
 from hmc_tui.screens.pools import PoolsScreen
 from hmc_tui.widgets.pool_data import MAX_POINTS, join_samples, pool_series
 from hmc_tui.widgets.pool_dialogs import ChangePoolDialog
@@ -279,6 +280,42 @@ async def test_samples_after_the_first_read_are_only_the_new_ones() -> None:
         assert graph(app).series == pool_series(whole, screen._views[screen.pool_id].entitled,
                                                 "short")
         assert graph(app).series.times[-1] == whole.times[-1] == 3620.0  # 10 + 3600 + 12 s
+
+async def test_only_the_graphed_pools_series_is_made_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On new samples the graph's pool gets its whole series made (once, however many live
+    ticks show it), every other pool only the newest TREND_POINTS of its own (its trend
+    cell), and that tail is the whole series' tail."""
+    made: list[tuple[int, int]] = []
+    real = pools_module.pool_series
+
+    def counting(util: UtilSeries, *args: object, n: int = MAX_POINTS) -> object:
+        made.append((len(util.times), n))
+        return real(util, *args, n=n)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pools_module, "pool_series", counting)
+    console = make_console()
+    console.step(10.0)
+    if not console.utilisation("pool", 0, "short").times:
+        pytest.skip("engine/cpu.py records no utilisation samples yet")
+    app = HostApp(PoolsScreen, console)
+    async with app.run_test(size=SIZE) as pilot:
+        app.step(600.0)
+        await pilot.pause()
+        made.clear()
+        app.step(12.0)  # two new samples, and the live ticks of 12 s
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PoolsScreen)
+        wholes = [n for _, n in made if n == MAX_POINTS]
+        trends = [n for _, n in made if n == pools_module.TREND_POINTS]
+        assert len(wholes) == 1 and len(trends) == len(screen._pools) == 2
+        whole = real(screen._views[1].samples, screen._views[1].entitled, "short")
+        trend = screen._views[1].trend
+        assert trend is not None and trend.used == whole.used[-pools_module.TREND_POINTS:]
+        assert pools_table(app).get_cell("pool-1", "trend") == pools_module.sparkline(
+            trend.used, max(trend.size))
+
 
 def test_joining_samples() -> None:
     held = UtilSeries((5.0, 10.0, 15.0), {"a": (1, 2, 3)})
