@@ -13,8 +13,8 @@ itself would render every cell of it anew. And `update_cell` repaints only the c
 where DataTable repaints the whole table.
 
 Only rows of plain strings are kept (what the Pools tables hold); a row with a Rich Text or
-another renderable, a mouse over the table, fixed rows or columns, or rows taller than one line
-are drawn by DataTable itself, as before.
+another renderable, a mouse over the table, fixed rows or columns, or a table that ever had a
+row taller than one line are drawn by DataTable itself, as before.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, Self
 
+from rich.text import TextType
 from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.strip import Strip
@@ -36,6 +37,7 @@ CELLS_KEPT = 2048  # the cells of those lines: a line that changed renders only 
 
 class LineCachedDataTable(DataTable[Any]):
     _refresh_row_only = False  # inside update_cell (refresh() may run before __init__ ends)
+    _tall_rows = False  # a row more (or less) than one line high was ever added
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,8 +52,8 @@ class LineCachedDataTable(DataTable[Any]):
 
     def _line_key(self, y: int) -> Hashable | None:
         """What line `y` of the widget shows, or None when DataTable must draw it itself."""
-        if self.mouse_hover or self.fixed_rows or self.fixed_columns:
-            return None
+        if self.mouse_hover or self.fixed_rows or self.fixed_columns or self._tall_rows:
+            return None  # (with a taller row, line y no longer shows row y - header)
         scroll_x, scroll_y = self.scroll_offset
         header = self.header_height if self.show_header else 0
         if y < header:
@@ -61,9 +63,6 @@ class LineCachedDataTable(DataTable[Any]):
             if index >= self.row_count:
                 shown = "blank"
             else:
-                row = self.ordered_rows[index]
-                if row.height != 1:
-                    return None
                 cells = self.get_row_at(index)
                 if not all(isinstance(cell, str) for cell in cells):
                     return None
@@ -93,7 +92,7 @@ class LineCachedDataTable(DataTable[Any]):
         builds again after each update: O(rows) per changed cell, and the Pools table of a
         1000-partition frame changes 4 cells in each of its 64 rows every second (most of
         them off screen). With rows one line high the place is the index."""
-        if not all(row.height == 1 for row in self.rows.values()):
+        if self._tall_rows:
             self.refresh_row(index)
             return
         header = self.header_height if self.show_header else 0
@@ -101,6 +100,12 @@ class LineCachedDataTable(DataTable[Any]):
         width, height = self.size
         if 0 <= y < height:
             self.refresh(Region(0, y, width, 1))
+
+    def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None,
+                label: TextType | None = None) -> RowKey:
+        # Known once, not found by looking at every row for each changed cell.
+        self._tall_rows = self._tall_rows or height != 1
+        return super().add_row(*cells, height=height, key=key, label=label)
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> Self:

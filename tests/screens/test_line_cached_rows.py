@@ -78,3 +78,23 @@ async def test_only_rows_on_screen_are_repainted_scrolled_or_not(
         await pilot.pause()
         assert lines(cached) == lines(plain)  # what changed off screen shows when scrolled
         assert "3.75" in "".join(lines(cached)[4])  # row 3
+
+
+async def test_a_row_more_than_a_line_high_falls_back_to_datatables_own_row_refresh() -> None:
+    """With a taller row above, a row's place is not its index: the table repaints it as
+    DataTable does, and draws what DataTable draws."""
+    app = Twins()
+    async with app.run_test(size=(40, 30)) as pilot:
+        cached = app.query_one("#cached", LineCachedDataTable)
+        plain = app.query_one("#plain", DataTable)
+        for table in (cached, plain):
+            table.clear()
+            table.add_row("tall", "0.00", key="tall", height=2)
+            for row in range(5):
+                table.add_row(str(row), "0.00", key=f"r{row}")
+        await pilot.pause()
+        for table in (cached, plain):
+            table.update_cell("r3", "used", "9.99")
+        await pilot.pause()
+        assert lines(cached) == lines(plain)
+        assert "9.99" in lines(cached)[1 + 2 + 3]  # header, the tall row, rows 0-2
