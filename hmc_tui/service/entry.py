@@ -310,8 +310,8 @@ def _run_serve(args: argparse.Namespace) -> int:
     try:
         return _run_serve_with(args, socket_path, command, prefork)
     finally:
-        if prefork is not None:
-            prefork.close()
+        if prefork is not None:  # no console is asked for any more: not worth a wait
+            prefork.close(grace=0.5)
 
 
 def _console_command(args: argparse.Namespace, socket_path: Path) -> list[str]:

@@ -231,16 +231,16 @@ class Prefork:
     async def stop(self) -> None:
         await asyncio.to_thread(self.close)
 
-    def close(self) -> None:
-        """Stop the template (it exits when its socket closes; its consoles carry on),
-        waiting for it at most 5 s."""
+    def close(self, grace: float = 5.0) -> None:
+        """Stop the template: it exits when its socket closes (its consoles carry on);
+        killed if it has not within `grace` seconds (it may be importing or warming up)."""
         if self._control is not None:
             self._control.close()
             self._control = None
         process, self.process = self.process, None
         if process is not None:
             try:
-                process.wait(5.0)
+                process.wait(grace)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
