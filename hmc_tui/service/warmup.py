@@ -1,12 +1,14 @@
-"""What the console template process (prefork.py) does before its first fork, so that the
-consoles it forks share it instead of each doing it again.
+"""What the console template process (prefork.py) does before and between its forks, so that
+the consoles it forks share it instead of each doing it again.
 
 Measured in a forked SSH console at its first screen (demo frame, docs/scale.md sections 1 and 4):
 24 MB private, of which only 4.6 MB were objects the console allocated (tracemalloc); the
 other 20 MB were pages of the template the console wrote to: lazily imported modules,
 the stylesheet parsed, caches filled (selectors, styles, cell widths), and the bytecode and
-type caches the interpreter specialises in place on the first runs. A console run once in
-the template, headless, to its first screen does all of that once, in shared pages.
+type caches the interpreter specialises in place on the first runs. A console run in the
+template, headless, does all of that once, in shared pages: in stages (WARM_STAGES), the
+first screen before the first fork, each other screen in a run of its own between forks, so
+that the first logins after a start wait for one short stage, not for the whole warm-up.
 """
 
 from __future__ import annotations
