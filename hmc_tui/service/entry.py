@@ -322,7 +322,7 @@ def _console_command(args: argparse.Namespace, socket_path: Path) -> list[str]:
 
 
 def _early_template(args: argparse.Namespace, command: Sequence[str]) -> Prefork | None:
-    """The console template for SSH and the browser, started before anything else: it
+    """The console template for SSH and the browser, started first thing in `serve`: it
     imports the console (a second of CPU) while this process imports the rest and the
     engine loads its frame, and warms up as soon as the service's socket answers, so that
     the first logins find it ready (prefork.py)."""
