@@ -282,8 +282,10 @@ def template_main(control_fd: int, preload: Sequence[str],
     import_drivers()
     share_parsed_css()
     # The warm-up in stages, the first (the first screen: what a login waits for) before
-    # any fork, each later one only while no fork request waits: a login waits for one
-    # stage at most. A console forked before the later stages builds those screens itself.
+    # any fork, the later ones once no console has started for STARTING_FOR seconds (as
+    # the consoles' own prebuilds: hmc_tui/app.py), each interrupted by a fork request and
+    # run again later: a login never waits for them. A console forked before them builds
+    # those screens itself, with less shared.
     stages = list(WARM_STAGES) if warm is not None and wait_for_service(warm, control) else []
     if stages:
         stages = _warm_stage(warm, stages)  # the first screen: before any fork
@@ -298,12 +300,13 @@ def template_main(control_fd: int, preload: Sequence[str],
     children: dict[int, socket.socket] = {}
     forks = ForkClock()
     while True:
-        if stages and not _readable(control):
-            stages = _warm_stage(warm, stages)
+        if stages and not forks.starting() and not _readable(control):
+            stages = _warm_stage(warm, stages, control)
             refreshed = time.monotonic()
             continue
-        try:
-            ready, _, _ = select.select([control.fileno(), wake_r], [], [], 5.0)
+        try:  # with stages left, back soon to see whether the consoles started meanwhile
+            ready, _, _ = select.select([control.fileno(), wake_r], [], [],
+                                        0.25 if stages else 5.0)
         except InterruptedError:
             continue
         if wake_r in ready:
@@ -364,17 +367,18 @@ class ForkClock:
         return time.monotonic() - struct.unpack_from("d", self._page, 0)[0] < STARTING_FOR
 
 
-def _warm_stage(socket_path: str | None, stages: list[tuple[str, ...]]
-                ) -> list[tuple[str, ...]]:
-    """Run the first warm-up stage (warmup.py); the stages left, none if it failed (a cold
+def _warm_stage(socket_path: str | None, stages: list[tuple[str, ...]],
+                interrupt: socket.socket | None = None) -> list[tuple[str, ...]]:
+    """Run the first warm-up stage (warmup.py), unless something arrives on `interrupt`
+    meanwhile; the stages left: that one again if interrupted, none if it failed (a cold
     console still works: no more tries)."""
     from hmc_tui.service.warmup import warm_console
 
     assert socket_path is not None
-    done = warm_console(socket_path, stages[0])
+    outcome = warm_console(socket_path, stages[0], interrupt)
     gc.collect()
     gc.freeze()
-    return stages[1:] if done else []
+    return {"done": stages[1:], "failed": [], "interrupted": stages}[outcome]
 
 
 def _readable(sock: socket.socket) -> bool:

@@ -21,9 +21,9 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from hmc_tui.service.remote import RemoteConsole
@@ -83,11 +83,17 @@ def wait_for_service(socket_path: str | Path, control: socket.socket,
     return False
 
 
-def warm_console(socket_path: str | Path, steps: Sequence[str] = ()) -> bool:
+Outcome = Literal["done", "failed", "interrupted"]
+
+
+def warm_console(socket_path: str | Path, steps: Sequence[str] = (),
+                 interrupt: socket.socket | None = None) -> Outcome:
     """Run the console once, headless, on the engine service at `socket_path` up to its
-    first screen, then `steps` (WARM_STAGES), then quit. True when it got there; False (and
-    a log line) otherwise, in which case the template forks consoles that warm up by
-    themselves. No thread of it survives: the template forks right after."""
+    first screen, then `steps` (WARM_STAGES), then quit: "done"; "failed" (and a log line)
+    when it could not, in which case the template forks consoles that warm up by
+    themselves; "interrupted" when something arrived on `interrupt` first (a fork request:
+    it is not kept waiting for the rest of the run). No thread of it survives: the template
+    forks right after."""
     from engine.roles import Actor
     from hmc_tui.service.remote import RemoteConsole
 
@@ -96,19 +102,42 @@ def warm_console(socket_path: str | Path, steps: Sequence[str] = ()) -> bool:
                                      kind="tool", restricted=True)
     except Exception as exc:
         log.warning("the console template could not warm up: %s", exc)
-        return False
+        return "failed"
     try:
-        asyncio.run(asyncio.wait_for(_run(console, steps), WARM_TIMEOUT))
+        asyncio.run(_interruptible(_run(console, steps), interrupt))
         console.keep_frame()
+    except asyncio.CancelledError:
+        return "interrupted"
     except Exception as exc:  # a cold console still works: never stop the template for this
         log.warning("the console template could not warm up: %s", exc)
-        return False
+        return "failed"
     finally:
         console.close()
     if threading.active_count() != 1:
         log.warning("the console template still runs %d threads after its warm-up",
                     threading.active_count())
-    return True
+    return "done"
+
+
+async def _interruptible(run: Coroutine[Any, Any, None], interrupt: socket.socket | None
+                         ) -> None:
+    """`run` within WARM_TIMEOUT, cancelled as soon as `interrupt` is readable."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+
+    def cancel() -> None:
+        loop.remove_reader(fd)  # once: the request stays unread for the template's loop
+        task.cancel()
+
+    fd = interrupt.fileno() if interrupt is not None else -1
+    if fd >= 0:
+        loop.add_reader(fd, cancel)
+    try:
+        await asyncio.wait_for(run, WARM_TIMEOUT)
+    finally:
+        if fd >= 0:
+            loop.remove_reader(fd)
 
 
 def refresh_frame(socket_path: str | Path) -> bool:

@@ -17,39 +17,76 @@ import pytest
 
 from hmc_tui.service.consoles import server_env
 from hmc_tui.service.prefork import Prefork
+from hmc_tui.service.protocol import SessionInfo
+from hmc_tui.service.server import EngineService
 from hmc_tui.service.warmup import WARM_STAGES, WARM_USER, wait_for_service
 
 from .conftest import ServiceFactory, wait_until
 
 
-async def test_a_fork_waiting_is_answered_before_the_later_warm_up_stages(
-        make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    service = await make_service()
-    warm_ups: list[int] = []  # the template's headless consoles, one per stage
+def watch_warm_ups(service: EngineService, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sessions of the template's headless consoles on `service`, one per stage run, as
+    they open."""
+    warm_ups: list[int] = []
     open_session = service.open_session
 
-    def opening(user: str, role: str, origin: str, kind: str) -> object:
+    def opening(user: str, role: str, origin: str, kind: str) -> SessionInfo:
         info = open_session(user, role, origin, kind)
         if user == WARM_USER:
             warm_ups.append(info.id)
         return info
 
     monkeypatch.setattr(service, "open_session", opening)
+    return warm_ups
+
+
+async def fork(prefork: Prefork, text: str) -> None:
+    child = await prefork.spawn_pipes([sys.executable, "-c", f"print({text!r})"],
+                                      server_env(), None)
+    assert child.stdout is not None
+    assert await asyncio.wait_for(child.stdout.read(), 30) == f"{text}\n".encode()
+    assert await asyncio.wait_for(child.wait(), 10) == 0
+
+
+async def test_a_fork_waiting_is_answered_before_the_later_warm_up_stages(
+        make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = await make_service()
+    warm_ups = watch_warm_ups(service, monkeypatch)
     prefork = Prefork(server_env(), warm=service.socket_path)
     await prefork.start()
     try:
         # Asked at once: the request waits while the template imports and runs its first
         # stage (the first screen), and is answered before the other stages.
-        child = await prefork.spawn_pipes([sys.executable, "-c", "print('forked')"],
-                                          server_env(), None)
-        assert 1 <= len(warm_ups) <= 2  # the first stage done; the second just starting
-        assert child.stdout is not None
-        assert await asyncio.wait_for(child.stdout.read(), 30) == b"forked\n"
-        assert await asyncio.wait_for(child.wait(), 10) == 0
-        # The later stages still run, after the fork.
-        await wait_until(lambda: len(warm_ups) == len(WARM_STAGES), 60)
+        requested = asyncio.ensure_future(fork(prefork, "first"))
+        await wait_until(lambda: bool(warm_ups), 60)
+        await asyncio.wait_for(requested, 60)
+        assert len(warm_ups) <= 2  # the first stage; the second interrupted, if it began
+        # The later stages still run, after the fork, and end.
+        await wait_until(lambda: len(warm_ups) >= len(WARM_STAGES), 60)
         await wait_until(lambda: not any(s.user == WARM_USER for s in service.sessions()),
                          30)
+    finally:
+        await prefork.stop()
+
+
+async def test_a_fork_request_interrupts_a_later_stage_which_runs_again(
+        make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = await make_service()
+    warm_ups = watch_warm_ups(service, monkeypatch)
+    prefork = Prefork(server_env(), warm=service.socket_path)
+    await prefork.start()
+    try:
+        await fork(prefork, "first")
+        # Once no console has started for a while, the later stages run; a request made
+        # while one runs is answered at once (the stage is dropped), and the stage runs
+        # again once the consoles are quiet: one stage run more than there are stages.
+        await wait_until(lambda: len(warm_ups) >= 2, 60, step=0.005)
+        await fork(prefork, "second")
+        await wait_until(lambda: len(warm_ups) == len(WARM_STAGES) + 1, 60)
+        await wait_until(lambda: not any(s.user == WARM_USER for s in service.sessions()),
+                         30)
+        await asyncio.sleep(1.0)
+        assert len(warm_ups) == len(WARM_STAGES) + 1  # and no more
     finally:
         await prefork.stop()
 
@@ -107,6 +144,9 @@ async def test_serve_starts_the_template_before_the_engine_socket(dirs: Path) ->
         [template] = templates_of(sock)  # already there when the socket appeared
         assert int(Path(f"/proc/{template}/stat").read_text().rsplit(")", 1)[1].split()[1]) \
             == proc.pid
+        assert proc.stdout is not None  # SIGTERM is handled once serve says it runs
+        while "engine service on" not in await asyncio.to_thread(proc.stdout.readline):
+            assert proc.poll() is None
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = await asyncio.to_thread(proc.communicate, timeout=30)
