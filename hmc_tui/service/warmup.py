@@ -7,8 +7,9 @@ other 20 MB were pages of the template the console wrote to: lazily imported mod
 the stylesheet parsed, caches filled (selectors, styles, cell widths), and the bytecode and
 type caches the interpreter specialises in place on the first runs. A console run in the
 template, headless, does all of that once, in shared pages: in stages (WARM_STAGES), the
-first screen before the first fork, each other screen in a run of its own between forks, so
-that the first logins after a start wait for one short stage, not for the whole warm-up.
+first screen before the first fork, each other screen in a run of its own once the consoles
+are quiet, interrupted by a fork request (prefork.py), so that the first logins after a
+start wait for the first screen's stage only, not for the whole warm-up.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ log = logging.getLogger(__name__)
 # its 0600 socket), the least role, a "tool" session that does nothing and lasts a second.
 WARM_USER = "hmc-tui-template"
 WARM_SIZE = (120, 35)
-# The warm-up's stages (prefork.py answers the forks waiting between two): each runs the
-# console from its start to the first screen, headless, then its steps: keys (Pools, VIOS,
-# Events, the overview: a viewer's navigation only; every console visits these screens
-# sooner or later) or LIVE, the first refresh of the live figures. The first stage is the
-# first screen alone (0.1 s of CPU on the demo frame): what a login waits for.
+# The warm-up's stages (prefork.py runs the later ones while no console starts, and drops
+# one for a fork request): each runs the console from its start to the first screen,
+# headless, then its steps: keys (Pools, VIOS, Events, the overview: a viewer's navigation
+# only; every console visits these screens sooner or later) or LIVE, the first refresh of
+# the live figures. The first stage is the first screen alone (0.1 s of CPU on the demo
+# frame): what a login waits for.
 LIVE = ""
 WARM_STAGES: tuple[tuple[str, ...], ...] = ((), (LIVE,), ("2",), ("3",), ("4",), ("1",))
 LIVE_AFTER = 0.2  # seconds after the first screen: the first refresh of the live figures
