@@ -1,6 +1,7 @@
 """The console template's start (hmc_tui/service/prefork.py, warmup.py, entry.py): `serve`
-starts it before anything else, and it warms up in stages, answering fork requests between
-two, so the first logins after a start wait for one short stage, not for the whole warm-up."""
+starts it first thing, and it warms up in stages: the first screen before its first fork,
+the others later, each giving way to a fork request, so the first logins after a start wait
+for the first screen's stage only, not for the whole warm-up."""
 
 from __future__ import annotations
 
