@@ -105,12 +105,15 @@ def warm_console(socket_path: str | Path, steps: Sequence[str] = (),
     except Exception as exc:
         log.warning("the console template could not warm up: %s", exc)
         return "failed"
+    interrupted = threading.Event()
     try:
-        asyncio.run(_interruptible(_run(console, steps), interrupt))
+        asyncio.run(_interruptible(_run(console, steps), interrupt, interrupted))
         console.keep_frame()
     except asyncio.CancelledError:
         return "interrupted"
     except Exception as exc:  # a cold console still works: never stop the template for this
+        if interrupted.is_set():  # whatever the app made of the cancellation
+            return "interrupted"
         log.warning("the console template could not warm up: %s", exc)
         return "failed"
     finally:
@@ -121,15 +124,17 @@ def warm_console(socket_path: str | Path, steps: Sequence[str] = (),
     return "done"
 
 
-async def _interruptible(run: Coroutine[Any, Any, None], interrupt: socket.socket | None
-                         ) -> None:
-    """`run` within WARM_TIMEOUT, cancelled as soon as `interrupt` is readable."""
+async def _interruptible(run: Coroutine[Any, Any, None], interrupt: socket.socket | None,
+                         interrupted: threading.Event) -> None:
+    """`run` within WARM_TIMEOUT, cancelled (and `interrupted` set) as soon as `interrupt`
+    is readable."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     assert task is not None
 
     def cancel() -> None:
         loop.remove_reader(fd)  # once: the request stays unread for the template's loop
+        interrupted.set()
         task.cancel()
 
     fd = interrupt.fileno() if interrupt is not None else -1
