@@ -12,6 +12,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,47 +51,54 @@ async def fork(prefork: Prefork, text: str) -> None:
     assert await asyncio.wait_for(child.wait(), 10) == 0
 
 
-async def test_a_fork_waiting_is_answered_before_the_later_warm_up_stages(
-        make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+@dataclass
+class Warming:
+    service: EngineService
+    prefork: Prefork  # its template warming up on `service`
+    warm_ups: list[int]  # watch_warm_ups
+
+    async def done(self) -> None:
+        """Until no stage runs."""
+        await wait_until(lambda: not any(s.user == WARM_USER
+                                         for s in self.service.sessions()), 30)
+
+
+@pytest.fixture
+async def warming(make_service: ServiceFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Warming]:
     service = await make_service()
     warm_ups = watch_warm_ups(service, monkeypatch)
     prefork = Prefork(server_env(), warm=service.socket_path)
     await prefork.start()
-    try:
-        # Asked at once: the request waits while the template imports and runs its first
-        # stage (the first screen), and is answered before the other stages.
-        requested = asyncio.ensure_future(fork(prefork, "first"))
-        await wait_until(lambda: bool(warm_ups), 60)
-        await asyncio.wait_for(requested, 60)
-        assert len(warm_ups) <= 2  # the first stage; the second interrupted, if it began
-        # The later stages still run, after the fork, and end.
-        await wait_until(lambda: len(warm_ups) >= len(WARM_STAGES), 60)
-        await wait_until(lambda: not any(s.user == WARM_USER for s in service.sessions()),
-                         30)
-    finally:
-        await prefork.stop()
+    yield Warming(service, prefork, warm_ups)
+    await prefork.stop()
+
+
+async def test_a_fork_waiting_is_answered_before_the_later_warm_up_stages(
+        warming: Warming) -> None:
+    # Asked at once: the request waits while the template imports and runs its first
+    # stage (the first screen), and is answered before the other stages.
+    requested = asyncio.ensure_future(fork(warming.prefork, "first"))
+    await wait_until(lambda: bool(warming.warm_ups), 60)
+    await asyncio.wait_for(requested, 60)
+    assert len(warming.warm_ups) <= 2  # the first stage; the second interrupted, if begun
+    # The later stages still run, after the fork, and end.
+    await wait_until(lambda: len(warming.warm_ups) >= len(WARM_STAGES), 60)
+    await warming.done()
 
 
 async def test_a_fork_request_interrupts_a_later_stage_which_runs_again(
-        make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    service = await make_service()
-    warm_ups = watch_warm_ups(service, monkeypatch)
-    prefork = Prefork(server_env(), warm=service.socket_path)
-    await prefork.start()
-    try:
-        await fork(prefork, "first")
-        # Once no console has started for a while, the later stages run; a request made
-        # while one runs is answered at once (the stage is dropped), and the stage runs
-        # again once the consoles are quiet: one stage run more than there are stages.
-        await wait_until(lambda: len(warm_ups) >= 2, 60, step=0.005)
-        await fork(prefork, "second")
-        await wait_until(lambda: len(warm_ups) == len(WARM_STAGES) + 1, 60)
-        await wait_until(lambda: not any(s.user == WARM_USER for s in service.sessions()),
-                         30)
-        await asyncio.sleep(1.0)
-        assert len(warm_ups) == len(WARM_STAGES) + 1  # and no more
-    finally:
-        await prefork.stop()
+        warming: Warming) -> None:
+    await fork(warming.prefork, "first")
+    # Once no console has started for a while, the later stages run; a request made while
+    # one runs is answered at once (the stage is dropped), and the stage runs again once
+    # the consoles are quiet: one stage run more than there are stages.
+    await wait_until(lambda: len(warming.warm_ups) >= 2, 60, step=0.005)
+    await fork(warming.prefork, "second")
+    await wait_until(lambda: len(warming.warm_ups) == len(WARM_STAGES) + 1, 60)
+    await warming.done()
+    await asyncio.sleep(1.0)
+    assert len(warming.warm_ups) == len(WARM_STAGES) + 1  # and no more
 
 
 def test_waiting_for_the_service_ends_when_it_answers_or_a_request_comes(
