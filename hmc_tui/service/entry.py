@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from engine.durable import DEFAULT_RETENTION_DAYS, db_path_for, open_engine
 from engine.errors import HmcError
 from engine.store import FrameFileError, ensure_user_frame, load_hmc
+from hmc_tui.service.consoles import console_argv, template
 from hmc_tui.service.paths import data_dir, default_socket_path, host_key_path
 from hmc_tui.service.server import EngineService, ServiceAlreadyRunning
 from hmc_tui.service.users import (
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from engine.service import Engine
     from hmc_tui.rest.server import RestServer
     from hmc_tui.service.gate import LoginGate
+    from hmc_tui.service.prefork import Prefork
     from hmc_tui.service.sshd import HmcSshServer
 
 
@@ -302,13 +304,43 @@ def _service_log() -> Iterator[None]:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    socket_path: Path = args.socket or default_socket_path()
+    command = _console_command(args, socket_path)
+    prefork = _early_template(args, command)
+    try:
+        return _run_serve_with(args, socket_path, command, prefork)
+    finally:
+        if prefork is not None:  # no console is asked for any more: not worth a wait
+            prefork.close(grace=0.5)
+
+
+def _console_command(args: argparse.Namespace, socket_path: Path) -> list[str]:
+    if args.console_command:
+        return [part.replace("{socket}", str(socket_path))
+                for part in shlex.split(args.console_command)]
+    return console_argv(socket_path)
+
+
+def _early_template(args: argparse.Namespace, command: Sequence[str]) -> Prefork | None:
+    """The console template for SSH and the browser, started first thing in `serve`: it
+    imports the console (a second of CPU) while this process imports the rest and the
+    engine loads its frame, and warms up as soon as the service's socket answers, so that
+    the first logins find it ready (prefork.py)."""
+    if args.no_ssh and args.web is None:
+        return None
+    prefork = template(command)
+    prefork.launch()
+    return prefork
+
+
+def _run_serve_with(args: argparse.Namespace, socket_path: Path, command: list[str],
+                    prefork: Prefork | None) -> int:
     frame_arg: Path | None = getattr(args, "frame", None)
     try:
         frame_path = frame_arg if frame_arg is not None else ensure_user_frame()
         frame = load_hmc(frame_path)  # a bad file is refused before anything starts
     except FrameFileError as exc:
         return _fail(str(exc), 2)
-    socket_path: Path = args.socket or default_socket_path()
     store = UserStore()
     host_key = None
     if not args.no_ssh:
@@ -348,7 +380,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         rest_dir = host_key_path().parent
     try:
         return asyncio.run(_serve(args, frame_path, frame, socket_path, store, host_key,
-                                  rest_dir))
+                                  rest_dir, command, prefork))
     except (ServiceAlreadyRunning, ValueError, OSError, HmcError) as exc:
         return _fail(str(exc))
 
@@ -362,7 +394,8 @@ def _rest_address(args: argparse.Namespace) -> tuple[str, int] | None:
 
 async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, socket_path: Path,
                  store: UserStore, host_key: asyncssh.SSHKey | None,
-                 rest_dir: Path | None = None) -> int:
+                 rest_dir: Path | None = None, command: list[str] | None = None,
+                 prefork: Prefork | None = None) -> int:
     from hmc_tui.service.sshd import HmcSshServer, SshSettings, settings_gate
 
     mode = "realtime" if args.speed == 1.0 else "accelerated"
@@ -388,15 +421,11 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
     # One gate for every door: failed logins count across SSH, REST and the browser, and
     # session slots across SSH and the browser.
     gate = settings_gate(store, settings)
-    command = None
-    if args.console_command:
-        command = [part.replace("{socket}", str(socket_path))
-                   for part in shlex.split(args.console_command)]
     try:
         await service.start()
         if host_key is not None:
             ssh = HmcSshServer(service, store, host_key, settings, console_command=command,
-                               gate=gate)
+                               gate=gate, prefork=prefork)
             await ssh.start()
             print(f"SSH on {host}:{ssh.port}, host key {ssh.fingerprint}", flush=True)
         if rest_dir is not None:
@@ -408,7 +437,7 @@ async def _serve(args: argparse.Namespace, frame_path: Path, frame: object, sock
             tls, fingerprint = args.web_tls or (None, "")
             web = WebConsoleServer(service, store, gate, WebSettings(
                 host=web_host, port=web_port, idle_timeout=args.idle_timeout, ssl=tls),
-                console_command=command, prefork=ssh.prefork if ssh is not None else None)
+                console_command=command, prefork=prefork)
             await web.start()
             print(f"browser console on {web.url}"
                   + (f", certificate {fingerprint}" if fingerprint else ""), flush=True)

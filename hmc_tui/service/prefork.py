@@ -42,6 +42,7 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -100,26 +101,34 @@ class ForkedChild:
 
 
 class Prefork:
-    """The template process, started on first use and again if it died."""
+    """The template process, started on first use (or early: `launch`) and again if it
+    died."""
 
     def __init__(self, env: Mapping[str, str], cwd: str | None = None,
                  preload: Sequence[str] = PRELOAD, warm: str | Path | None = None) -> None:
         self.env = dict(env)
         self.cwd = cwd
         self.preload = list(preload)
-        # The engine service's socket: the template runs a console on it once, headless,
-        # before its first fork (warmup.py); None: imports only.
+        # The engine service's socket: the template runs a console on it, headless, in
+        # stages, the first before its first fork (warmup.py); None: imports only.
         self.warm = warm
-        self.process: asyncio.subprocess.Process | None = None
+        # A plain child (not asyncio's): `launch` may start it before any event loop runs.
+        self.process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._lock = asyncio.Lock()
 
     async def start(self) -> None:
         async with self._lock:
-            await self._ensure()
+            self._ensure()
 
-    async def _ensure(self) -> socket.socket:
-        if self.process is not None and self.process.returncode is None and self._control:
+    def launch(self) -> None:
+        """Start the template now, without an event loop: `serve` does it first thing, so
+        that the template imports the console while the engine loads its frame (2 cores)
+        and warms up as soon as the service's socket answers."""
+        self._ensure()
+
+    def _ensure(self) -> socket.socket:
+        if self.process is not None and self.process.poll() is None and self._control:
             return self._control
         if self._control is not None or self.process is not None:
             self._discard()
@@ -127,10 +136,10 @@ class Prefork:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         warm = ["--warm", str(self.warm)] if self.warm is not None else []
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "hmc_tui.service.prefork", str(theirs.fileno()),
-                *warm, *self.preload, pass_fds=[theirs.fileno()], env=self.env, cwd=self.cwd,
-                stdin=asyncio.subprocess.DEVNULL, start_new_session=True)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "hmc_tui.service.prefork", str(theirs.fileno()),
+                 *warm, *self.preload], pass_fds=[theirs.fileno()], env=self.env,
+                cwd=self.cwd, stdin=subprocess.DEVNULL, start_new_session=True)
         except BaseException:
             ours.close()
             raise
@@ -144,9 +153,10 @@ class Prefork:
         if self._control is not None:
             self._control.close()
             self._control = None
-        if self.process is not None and self.process.returncode is None:
+        if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
+            self.process.wait()
         self.process = None
 
     async def spawn(self, argv: Sequence[str], env: Mapping[str, str], cwd: str | None,
@@ -201,7 +211,7 @@ class Prefork:
         ours, theirs = socket.socketpair()
         try:
             async with self._lock:
-                control = await self._ensure()
+                control = self._ensure()
                 socket.send_fds(control, [request], [*stdio, theirs.fileno()])
         except BaseException:
             ours.close()
@@ -219,16 +229,21 @@ class Prefork:
             raise
 
     async def stop(self) -> None:
+        await asyncio.to_thread(self.close)
+
+    def close(self, grace: float = 5.0) -> None:
+        """Stop the template: it exits when its socket closes (its consoles carry on);
+        killed if it has not within `grace` seconds (it may be importing or warming up)."""
         if self._control is not None:
-            self._control.close()  # the template exits on EOF; its consoles carry on
+            self._control.close()
             self._control = None
         process, self.process = self.process, None
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(process.wait(), 5.0)
-            if process.returncode is None:
+        if process is not None:
+            try:
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                await process.wait()
+                process.wait()
 
 
 async def _read_pipe(loop: asyncio.AbstractEventLoop, fd: int) -> asyncio.StreamReader:
@@ -257,16 +272,23 @@ def template_main(control_fd: int, preload: Sequence[str],
         importlib.import_module(name)
     from hmc_tui.service.warmup import (
         FRAME_FRESH,
+        WARM_STAGES,
         import_drivers,
         refresh_frame,
         share_parsed_css,
-        warm_console,
+        wait_for_service,
     )
 
     import_drivers()
     share_parsed_css()
-    if warm is not None:
-        warm_console(warm)
+    # The warm-up in stages, the first (the first screen: what a login waits for) before
+    # any fork, the later ones once no console has started for STARTING_FOR seconds (as
+    # the consoles' own prebuilds: hmc_tui/app.py), each interrupted by a fork request and
+    # run again later: a login never waits for them. A console forked before them builds
+    # those screens itself, with less shared.
+    stages = list(WARM_STAGES) if warm is not None and wait_for_service(warm, control) else []
+    if stages:
+        stages = _warm_stage(warm, stages)  # the first screen: before any fork
     refreshed = time.monotonic()
     gc.collect()
     gc.freeze()  # what is shared stays shared: the collector no longer touches these pages
@@ -278,8 +300,13 @@ def template_main(control_fd: int, preload: Sequence[str],
     children: dict[int, socket.socket] = {}
     forks = ForkClock()
     while True:
-        try:
-            ready, _, _ = select.select([control.fileno(), wake_r], [], [], 5.0)
+        if stages and not forks.starting() and not _readable(control):
+            stages = _warm_stage(warm, stages, control)
+            refreshed = time.monotonic()
+            continue
+        try:  # with stages left, back soon to see whether the consoles started meanwhile
+            ready, _, _ = select.select([control.fileno(), wake_r], [], [],
+                                        0.25 if stages else 5.0)
         except InterruptedError:
             continue
         if wake_r in ready:
@@ -338,6 +365,25 @@ class ForkClock:
     def starting(self) -> bool:
         """A console was forked less than STARTING_FOR seconds ago."""
         return time.monotonic() - struct.unpack_from("d", self._page, 0)[0] < STARTING_FOR
+
+
+def _warm_stage(socket_path: str | None, stages: list[tuple[str, ...]],
+                interrupt: socket.socket | None = None) -> list[tuple[str, ...]]:
+    """Run the first warm-up stage (warmup.py), unless something arrives on `interrupt`
+    meanwhile; the stages left: that one again if interrupted, none if it failed (a cold
+    console still works: no more tries)."""
+    from hmc_tui.service.warmup import warm_console
+
+    assert socket_path is not None
+    outcome = warm_console(socket_path, stages[0], interrupt)
+    gc.collect()
+    gc.freeze()
+    return {"done": stages[1:], "failed": [], "interrupted": stages}[outcome]
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether a request (or the end) waits on `sock`."""
+    return bool(select.select([sock.fileno()], [], [], 0)[0])
 
 
 def _reap(children: dict[int, socket.socket]) -> None:

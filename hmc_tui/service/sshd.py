@@ -38,9 +38,10 @@ from pathlib import Path
 import asyncssh
 
 from engine.roles import Actor
-from engine.store import CONFIG_DIR_ENV, DATA_DIR_ENV, STATE_DIR_ENV, atomic_write_bytes
+from engine.store import atomic_write_bytes
 from hmc_tui.console import LocalConsole
 from hmc_tui.hmccli import CommandResult, run_command
+from hmc_tui.service.consoles import console_argv, server_env, template
 from hmc_tui.service.gate import LoginGate
 from hmc_tui.service.logins import LoginLimiter
 from hmc_tui.service.prefork import Prefork, can_fork
@@ -150,19 +151,6 @@ def _generate_host_key(path: Path) -> asyncssh.SSHKey:
     return key
 
 
-def console_argv(socket_path: Path) -> list[str]:
-    """How a console process is started: this interpreter, the hmc-tui console, --connect."""
-    return [sys.executable, "-m", "hmc_tui", "--connect", str(socket_path)]
-
-
-def warm_socket(argv: Sequence[str]) -> str | None:
-    """The service socket the console template warms up on (prefork.py, warmup.py): that of
-    `argv` when it is the real console (console_argv); None for any other command."""
-    if list(argv[:-1]) == [sys.executable, "-m", "hmc_tui", "--connect"]:
-        return argv[-1]
-    return None
-
-
 class HmcSshServer:
     """SSH for the engine `service`; consoles connect back to it through `socket_path`."""
 
@@ -170,7 +158,7 @@ class HmcSshServer:
                  settings: SshSettings | None = None, *,
                  console_command: Sequence[str] | None = None,
                  command_runner: CommandRunner | None = None,
-                 gate: LoginGate | None = None) -> None:
+                 gate: LoginGate | None = None, prefork: Prefork | None = None) -> None:
         self.service = service
         self.store = store
         self.host_key = host_key
@@ -186,7 +174,10 @@ class HmcSshServer:
         self._unauthenticated: dict[str, list[_Connection]] = {}  # address -> oldest first
         self._consoles: dict[int, PtySession] = {}  # pid -> session
         self._tasks: set[asyncio.Task[None]] = set()
-        self._prefork: Prefork | None = None
+        # The console template: `serve`'s, started before us (early_template), when given;
+        # else our own, started with the listener.
+        self._prefork = prefork
+        self._own_prefork = prefork is None
 
     @property
     def fingerprint(self) -> str:
@@ -227,9 +218,10 @@ class HmcSshServer:
         sockets = self._acceptor.sockets
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("SSH listening on %s:%d", s.host, self.port)
-        if s.prefork:  # started now: it imports while nobody waits for a console yet
-            self._prefork = Prefork(server_env(), cwd=str(Path.home()),
-                                   warm=warm_socket(self.console_command))
+        if not s.prefork:
+            self._prefork = None
+        elif self._own_prefork:  # started now: it imports while nobody waits for a console
+            self._prefork = template(self.console_command)
             await self._prefork.start()
 
     @property
@@ -253,9 +245,9 @@ class HmcSshServer:
             self._acceptor = None
         if self._own_gate:
             self.gate.close()
-        if self._prefork is not None:
+        if self._prefork is not None and self._own_prefork:
             await self._prefork.stop()
-            self._prefork = None
+        self._prefork = None
 
     # ------------------------------------------------------------------ before login
     def _admit(self, conn: _Connection) -> bool:
@@ -441,21 +433,6 @@ def console_environment(term: str, actor: Actor, origin: str) -> dict[str, str]:
         ROLE_ENV: actor.role,
         ORIGIN_ENV: origin,
     }
-
-
-def server_env() -> dict[str, str]:
-    """What a console process keeps of the server's environment: the locations it needs."""
-    env = {
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "HOME": str(Path.home()),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-    }
-    for name in (DATA_DIR_ENV, CONFIG_DIR_ENV, STATE_DIR_ENV, "PYTHONPATH",
-                 "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        if name in os.environ:
-            env[name] = os.environ[name]
-    return env
 
 
 def rbash_argv(socket_path: Path, users_path: Path) -> list[str]:

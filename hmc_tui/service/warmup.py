@@ -1,12 +1,15 @@
-"""What the console template process (prefork.py) does before its first fork, so that the
-consoles it forks share it instead of each doing it again.
+"""What the console template process (prefork.py) does before and between its forks, so that
+the consoles it forks share it instead of each doing it again.
 
 Measured in a forked SSH console at its first screen (demo frame, docs/scale.md sections 1 and 4):
 24 MB private, of which only 4.6 MB were objects the console allocated (tracemalloc); the
 other 20 MB were pages of the template the console wrote to: lazily imported modules,
 the stylesheet parsed, caches filled (selectors, styles, cell widths), and the bytecode and
-type caches the interpreter specialises in place on the first runs. A console run once in
-the template, headless, to its first screen does all of that once, in shared pages.
+type caches the interpreter specialises in place on the first runs. A console run in the
+template, headless, does all of that once, in shared pages: in stages (WARM_STAGES), the
+first screen before the first fork, each other screen in a run of its own once the consoles
+are quiet, interrupted by a fork request (prefork.py), so that the first logins after a
+start wait for the first screen's stage only, not for the whole warm-up.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import select
+import socket
 import threading
+import time
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from hmc_tui.service.remote import RemoteConsole
@@ -28,10 +35,19 @@ log = logging.getLogger(__name__)
 # its 0600 socket), the least role, a "tool" session that does nothing and lasts a second.
 WARM_USER = "hmc-tui-template"
 WARM_SIZE = (120, 35)
-# Keys the warm-up presses after the first screen: Pools, VIOS, Events, then the overview
-# (a viewer's navigation only; every console visits these screens sooner or later).
-WARM_KEYS = ("2", "3", "4", "1")
-WARM_TIMEOUT = 30.0  # seconds: a template that cannot warm up forks cold consoles
+# The warm-up's stages (prefork.py runs the later ones while no console starts, and drops
+# one for a fork request): each runs the console from its start to the first screen,
+# headless, then its steps: keys (Pools, VIOS, Events, the overview: a viewer's navigation
+# only; every console visits these screens sooner or later) or LIVE, the first refresh of
+# the live figures. The first stage is the first screen alone (0.1 s of CPU on the demo
+# frame): what a login waits for.
+LIVE = ""
+WARM_STAGES: tuple[tuple[str, ...], ...] = ((), (LIVE,), ("2",), ("3",), ("4",), ("1",))
+LIVE_AFTER = 0.2  # seconds after the first screen: the first refresh of the live figures
+WARM_TIMEOUT = 30.0  # seconds per stage: a template that cannot warm up forks cold consoles
+# How long the template, started with `serve`, waits for the service's socket to answer
+# before its first stage (the engine loads the frame meanwhile; a fork request ends the wait).
+SERVICE_WAIT = 60.0
 # The template keeps the warm-up's frame (RemoteConsole.keep_frame) so that its consoles
 # start from it, shared, and are sent only what changed since; before a fork it brings the
 # frame up to date (a diff) when the last update is older than this, so that the service
@@ -49,11 +65,37 @@ def import_drivers() -> None:
             importlib.import_module(name)
 
 
-def warm_console(socket_path: str | Path) -> bool:
+def wait_for_service(socket_path: str | Path, control: socket.socket,
+                     timeout: float = SERVICE_WAIT) -> bool:
+    """Wait until the service at `socket_path` accepts connections: True; False (and a log
+    line) after `timeout`, or at once when something arrives on `control` (a fork request,
+    or the end: the caller answers it first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            try:
+                probe.connect(str(socket_path))
+                return True  # it says nothing and closes: the service forgets it silently
+            except OSError:
+                pass
+        if select.select([control.fileno()], [], [], 0.02)[0]:
+            return False
+    log.warning("the console template could not warm up: the engine service at %s did not "
+                "answer within %g s", socket_path, timeout)
+    return False
+
+
+Outcome = Literal["done", "failed", "interrupted"]
+
+
+def warm_console(socket_path: str | Path, steps: Sequence[str] = (),
+                 interrupt: socket.socket | None = None) -> Outcome:
     """Run the console once, headless, on the engine service at `socket_path` up to its
-    first screen, then quit. True when it got there; False (and a log line) otherwise, in
-    which case the template forks consoles that warm up by themselves. No thread of it
-    survives: the template forks right after."""
+    first screen, then `steps` (WARM_STAGES), then quit: "done"; "failed" (and a log line)
+    when it could not, in which case the template forks consoles that warm up by
+    themselves; "interrupted" when something arrived on `interrupt` first (a fork request:
+    it is not kept waiting for the rest of the run). No thread of it survives: the template
+    forks right after."""
     from engine.roles import Actor
     from hmc_tui.service.remote import RemoteConsole
 
@@ -62,19 +104,47 @@ def warm_console(socket_path: str | Path) -> bool:
                                      kind="tool", restricted=True)
     except Exception as exc:
         log.warning("the console template could not warm up: %s", exc)
-        return False
+        return "failed"
+    interrupted = threading.Event()
     try:
-        asyncio.run(asyncio.wait_for(_run(console), WARM_TIMEOUT))
+        asyncio.run(_interruptible(_run(console, steps), interrupt, interrupted))
         console.keep_frame()
+    except asyncio.CancelledError:
+        return "interrupted"
     except Exception as exc:  # a cold console still works: never stop the template for this
+        if interrupted.is_set():  # whatever the app made of the cancellation
+            return "interrupted"
         log.warning("the console template could not warm up: %s", exc)
-        return False
+        return "failed"
     finally:
         console.close()
     if threading.active_count() != 1:
         log.warning("the console template still runs %d threads after its warm-up",
                     threading.active_count())
-    return True
+    return "done"
+
+
+async def _interruptible(run: Coroutine[Any, Any, None], interrupt: socket.socket | None,
+                         interrupted: threading.Event) -> None:
+    """`run` within WARM_TIMEOUT, cancelled (and `interrupted` set) as soon as `interrupt`
+    is readable."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+
+    def cancel() -> None:
+        loop.remove_reader(fd)  # once: the request stays unread for the template's loop
+        interrupted.set()
+        task.cancel()
+
+    fd = interrupt.fileno() if interrupt is not None else -1
+    if fd >= 0:
+        loop.add_reader(fd, cancel)
+    try:
+        await asyncio.wait_for(run, WARM_TIMEOUT)
+    finally:
+        if fd >= 0:
+            loop.remove_reader(fd)
 
 
 def refresh_frame(socket_path: str | Path) -> bool:
@@ -96,15 +166,17 @@ def refresh_frame(socket_path: str | Path) -> bool:
     return True
 
 
-async def _run(console: RemoteConsole) -> None:
+async def _run(console: RemoteConsole, steps: Sequence[str]) -> None:
     from hmc_tui.app import HmcApp
 
     async with HmcApp(console).run_test(size=WARM_SIZE) as pilot:
         await pilot.pause()
-        await pilot.pause(0.2)  # the first refresh of the live figures
-        for key in WARM_KEYS:  # each screen's widgets, styles and code paths once
-            await pilot.press(key)
-            await pilot.pause()
+        for step in steps:  # each screen's widgets, styles and code paths once
+            if step == LIVE:
+                await pilot.pause(LIVE_AFTER)
+            else:
+                await pilot.press(step)
+                await pilot.pause()
 
 
 # ---------------------------------------------------------------- the stylesheet, parsed once

@@ -23,18 +23,17 @@ import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
 from engine.roles import Actor
+from hmc_tui.service.consoles import console_argv, template
 from hmc_tui.service.gate import LoginGate
 from hmc_tui.service.prefork import Prefork
 from hmc_tui.service.ptysession import crash_notice
 from hmc_tui.service.server import EngineService
-from hmc_tui.service.sshd import console_argv, server_env, warm_socket
 from hmc_tui.service.users import UserError, UserStore
 from hmc_tui.web.console import WebConsole
 from hmc_tui.web.pages import (
@@ -142,8 +141,7 @@ class WebConsoleServer:
         self.port = sockets[0].getsockname()[1] if sockets else s.port
         log.info("browser console on %s", self.url)
         if s.prefork and self.prefork is None:
-            self.prefork = self._own_prefork = Prefork(
-                server_env(), cwd=str(Path.home()), warm=warm_socket(self.console_command))
+            self.prefork = self._own_prefork = template(self.console_command)
             await self.prefork.start()
 
     async def stop(self) -> None:
