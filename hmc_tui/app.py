@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
@@ -84,6 +85,7 @@ from hmc_tui.system_view import SystemView
 from hmc_tui.terminals import Terminals
 from hmc_tui.textual_compat import (
     paint_only_dirty_lines,
+    quiet_input_driver,
     route_unhandled_exceptions,
     share_css_parses,
     start_in_mode,
@@ -273,6 +275,10 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
             return None
 
     # ------------------------------------------------------------------ start
+    def get_driver_class(self) -> type[Driver]:
+        # Textual's terminal driver polls for input ten times a second, idle or not.
+        return quiet_input_driver(super().get_driver_class())
+
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.active_since = time.monotonic()

@@ -10,7 +10,14 @@ step's removal) and clear them all, but not add one at once or remove just one.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import selectors
+import threading
+import time
+import weakref
 from bisect import bisect_left
+from codecs import getincrementaldecoder
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, cast
 
@@ -20,11 +27,15 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual._compositor import Compositor
+from textual._parser import ParseError
+from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.cache import LRUCache
 from textual.compose import compose
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Region
 from textual.notifications import Notification
 from textual.screen import Screen
@@ -35,6 +46,7 @@ from textual.widgets._toast import Toast, ToastRack
 
 __all__ = [
     "LineCompositor",
+    "QuietLinuxDriver",
     "Toast",
     "build_mode",
     "compose_footer_keys",
@@ -45,6 +57,7 @@ __all__ = [
     "mode_built",
     "paint_only_dirty_lines",
     "plain_cell",
+    "quiet_input_driver",
     "route_unhandled_exceptions",
     "share_css_parses",
     "show_toast",
@@ -413,3 +426,72 @@ def mark_styled(screen: Screen[Any]) -> None:
     app again (refresh_css, ~65 ms on the demo frame, every DataTable's cache dropped).
     build_mode does the same for a screen built off screen."""
     setattr(screen, CSS_COUNT, getattr(screen.app, CSS_COUNT))
+
+
+# ---------------------------------------------------------------- a quiet input thread
+# LinuxDriver's input thread waits on the terminal with a 0.1 s timeout, to see its exit flag
+# and to time out a lone Escape: ten wake-ups a second in every console, typing or not
+# (0.08% of a core per idle console in benchmarks/bench_ssh.py: a sixth of its idle cost on
+# the 1000-partition frame). QuietLinuxDriver's thread sleeps until input, the parser's own
+# timeout (an Escape waiting to be told from a sequence) or its exit flag, which wakes it
+# through a pipe. The rest of the loop is LinuxDriver.run_input_thread's (Textual 8.2).
+
+PARSER_TIMEOUT = "_timeout_time"  # when the parser's pending input times out, or None
+
+
+class WakingEvent(threading.Event):
+    """An Event whose `set` also makes `wake_fd` readable (a select then returns)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wake_fd, write_fd = os.pipe()
+        self.write_fd = write_fd
+        os.set_blocking(write_fd, False)
+        weakref.finalize(self, os.close, self.wake_fd)
+        weakref.finalize(self, os.close, write_fd)
+
+    def set(self) -> None:
+        super().set()
+        with contextlib.suppress(OSError):  # full: the thread has a wake-up waiting anyway
+            os.write(self.write_fd, b"\0")
+
+
+class QuietLinuxDriver(LinuxDriver):
+    """LinuxDriver whose input thread wakes only when there is something to do."""
+
+    def __init__(self, app: App[Any], **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.exit_event = WakingEvent()
+
+    def run_input_thread(self) -> None:
+        exit_event = self.exit_event
+        assert isinstance(exit_event, WakingEvent)
+        fileno, wake_fd = self.fileno, exit_event.wake_fd
+        parser = XTermParser(self._debug)
+        decode = getincrementaldecoder("utf-8")().decode
+        selector = selectors.SelectSelector()  # as Textual's own loop
+        selector.register(fileno, selectors.EVENT_READ)
+        selector.register(wake_fd, selectors.EVENT_READ)
+        try:
+            while not exit_event.is_set():
+                due = getattr(parser, PARSER_TIMEOUT)
+                timeout = None if due is None else max(0.0, due - time.monotonic())
+                for key, _ in selector.select(timeout):
+                    if key.fd == wake_fd:
+                        os.read(wake_fd, 512)
+                    elif data := decode(os.read(fileno, 4096)):
+                        for event in parser.feed(data):
+                            self.process_message(event)
+                for event in parser.tick():
+                    self.process_message(event)
+        finally:
+            selector.close()
+            with contextlib.suppress(EOFError, ParseError):
+                for _ in parser.feed(""):
+                    pass
+
+
+def quiet_input_driver(driver_class: type[Driver]) -> type[Driver]:
+    """QuietLinuxDriver for Textual's LinuxDriver; any other driver (web, headless, one
+    named by $TEXTUAL_DRIVER) as it is."""
+    return QuietLinuxDriver if driver_class is LinuxDriver else driver_class

@@ -21,6 +21,7 @@ import itertools
 import pkgutil
 import re
 import textwrap
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,9 +29,11 @@ from typing import Any, ClassVar
 import pytest
 import textual.css.stylesheet as stylesheet_module
 from rich.style import Style
+from textual import events
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
+from textual.drivers.linux_driver import LinuxDriver
 from textual.message_pump import MessagePump
 from textual.notifications import Notification
 from textual.screen import ModalScreen, Screen
@@ -40,6 +43,7 @@ from textual.widgets._footer import FooterKey
 import hmc_tui
 from hmc_tui.textual_compat import (
     PARSE_RULES,
+    PARSER_TIMEOUT,
     RENDER_CELL,
     RENDER_CHOPS,
     SCREEN_COMPOSITOR,
@@ -198,7 +202,9 @@ def test_the_compat_module_touches_exactly_these_private_names() -> None:
                     # compose_footer_keys, start_in_mode
                     "_bindings_ready", "_current_mode",
                     # switch_mode_at_once, mark_styled (a switch back to a screen)
-                    "_screen_resized", "_no_hold", "_no_layout"}
+                    "_screen_resized", "_no_hold", "_no_layout",
+                    # QuietLinuxDriver (LinuxDriver's input loop, without its polling)
+                    "_parser", "_xterm_parser", "_timeout_time", "_debug"}
     assert "from textual.widgets._toast import Toast, ToastRack" in text
 
 
@@ -518,3 +524,29 @@ async def test_a_mode_screen_is_styled_at_minus_one_and_its_first_visit_marks_an
         await pilot.pause(0.1)
         assert app.screen._css_update_count == -1
         assert first._css_update_count == app._css_update_count
+
+
+def test_the_xterm_parser_says_when_a_lone_escape_times_out() -> None:
+    """QuietLinuxDriver's input thread sleeps until XTermParser._timeout_time (None: nothing
+    pending) and then calls tick(), which gives the Escape key."""
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    assert getattr(parser, PARSER_TIMEOUT) is None
+    assert list(parser.feed("\x1b")) == []
+    due = getattr(parser, PARSER_TIMEOUT)
+    assert due is not None and 0 < due - time.monotonic() < 1
+    time.sleep(max(0.0, due - time.monotonic()) + 0.01)
+    assert [e.key for e in parser.tick() if isinstance(e, events.Key)] == ["escape"]
+    assert getattr(parser, PARSER_TIMEOUT) is None
+
+
+def test_linux_driver_reads_input_in_the_loop_quiet_linux_driver_replaces() -> None:
+    """QuietLinuxDriver replaces LinuxDriver.run_input_thread (a 0.1 s select loop feeding
+    XTermParser and ticking it) and keeps its exit flag, `exit_event`, which
+    LinuxDriver.disable_input sets, joins the thread on and clears."""
+    loop = inspect.getsource(LinuxDriver.run_input_thread)
+    assert "selector.select(0.1)" in loop and "self.exit_event.is_set()" in loop
+    assert "tick()" in loop and "XTermParser(self._debug)" in loop
+    disable = inspect.getsource(LinuxDriver.disable_input)
+    assert "self.exit_event.set()" in disable and "self.exit_event.clear()" in disable

@@ -11,6 +11,9 @@ the user is demoted meanwhile.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from functools import lru_cache
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -22,7 +25,14 @@ from hmc_tui.screens.host import console_host
 
 def shown_time(snap: Snapshot) -> str:
     """Engine time as the status line shows it (to the second)."""
-    return f"{snap.wall:%Y-%m-%d %H:%M:%S}"
+    return _wall_text(snap.frame.system.epoch, snap.time)
+
+
+@lru_cache(maxsize=4)
+def _wall_text(epoch: datetime, seconds: float) -> str:
+    # Every screen has a status line, and each compares the time it shows at every refresh:
+    # formatted once per snapshot, not once per status line.
+    return f"{epoch + timedelta(seconds=seconds):%Y-%m-%d %H:%M:%S}"
 
 
 def clock_label(snap: Snapshot) -> str:
@@ -62,6 +72,7 @@ class StatusBar(Widget):
         self._actor: Actor | None = None
         self._frozen = False
         self._recording = False
+        self._shown: tuple[object, ...] = ()  # what the last snapshot showed (show_snapshot)
 
     def on_mount(self) -> None:
         host = console_host(self)
@@ -74,15 +85,13 @@ class StatusBar(Widget):
         self.refresh()
 
     def show_snapshot(self, snap: Snapshot) -> None:
-        old = self._snap
         self._snap = snap
-        actor = console_host(self).hmc_console.actor
-        recording = self._is_recording()
         # The clock shows whole seconds: snapshots come 5 times a second, and a repaint of
         # the line for each (every screen has one) was most of what a live screen cost.
-        if old is None or actor != self._actor or recording != self._recording or (
-                shown_time(old), old.clock, old.in_flight, old.frame.mtms) != (
-                shown_time(snap), snap.clock, snap.in_flight, snap.frame.mtms):
+        shown = (shown_time(snap), snap.clock, snap.in_flight, snap.frame.mtms,
+                 console_host(self).hmc_console.actor, self._is_recording())
+        if shown != self._shown:
+            self._shown = shown
             self.refresh()
 
     def _is_recording(self) -> bool:

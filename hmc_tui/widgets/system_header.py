@@ -11,11 +11,13 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from engine.model import Frame
 from engine.snapshot import Snapshot
 from hmc_tui.formatting import mem_gb
+from hmc_tui.widgets.text_lines import TextLines
 
 SHORT_TERMINAL = 24  # rows: below this the header shrinks to one line
 
@@ -32,27 +34,24 @@ def _entitled(frame: Frame) -> dict[int, float]:
 
 
 def _pools(snap: Snapshot, width: int) -> str:
-    """The active pools that fit in `width`, then how many more the Pools screen has."""
+    """The active pools that fit in `width`, then how many more the Pools screen has. Only
+    those shown are formatted (64 on the 1000-partition frame, four or five fit)."""
     frame = snap.frame
     live = {p.pool_id: p for p in snap.pools}
     entitled = _entitled(frame) if len(live) < 2 else {}
-    parts = []
-    for pool in frame.pools:
-        if not (pool.is_default or pool.max_proc_units > 0):
-            continue
+    pools = [pool for pool in frame.pools if pool.is_default or pool.max_proc_units > 0]
+    shown: list[str] = []
+    for i, pool in enumerate(pools):
         ent = live[pool.id].entitled if pool.id in live else entitled.get(
             pool.id, pool.reserved_proc_units)
         size = "" if pool.is_default else f"/{pool.max_proc_units}"
-        text = f"{pool.name} {ent:.2f}{size} PU entitled"
+        part = f"{pool.name} {ent:.2f}{size} PU entitled"
         if pool.id in live:
-            text += f", {live[pool.id].used:.2f} used"
-        parts.append(text)
-    shown: list[str] = []
-    for i, part in enumerate(parts):
-        more = len(parts) - i - 1
+            part += f", {live[pool.id].used:.2f} used"
+        more = len(pools) - i - 1
         tail = f"   +{more} more (Pools screen)" if more else ""
         if shown and len("   ".join([*shown, part]) + tail) > width:
-            shown.append(f"+{len(parts) - i} more (Pools screen)")
+            shown.append(f"+{len(pools) - i} more (Pools screen)")
             break
         shown.append(part)
     return "   ".join(shown)
@@ -81,10 +80,15 @@ class SystemHeader(Widget):
         self._figures: tuple[int, float, int] | None = None
         self._cached: tuple[tuple[object, ...], list[Text]] | None = None
         self._styles: dict[str, Style] = {}  # component class -> its style, until restyled
+        # The lines above the Pools line: they change with the frame, not its live figures.
+        self._fixed: tuple[tuple[object, ...], list[Text]] | None = None
+        self._strips = TextLines()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()  # theme, CSS or focus changed
+        self._fixed = None
+        self._strips.clear()
 
     def _style(self, component: str) -> Style:
         # get_component_rich_style walks the ancestors' styles (about 1 ms); the Pools line
@@ -141,6 +145,11 @@ class SystemHeader(Widget):
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width))
 
+    def render_line(self, y: int) -> Strip:
+        # Line by line: a live tick draws the Pools line again, not the whole header.
+        width = self.size.width
+        return self._strips.strip(self, y, self._lines(width), width)
+
     def _lines(self, width: int) -> list[Text]:
         # Layout asks for the height and the compositor for the lines, often several times
         # per frame; the pool figures walk every partition, so keep the answer.
@@ -156,6 +165,17 @@ class SystemHeader(Widget):
         snap = self._snap
         if snap is None:
             return [Text("")]
+        short = self.screen.size.height < SHORT_TERMINAL
+        key = (snap.frame_version, width, short, self.app.theme)
+        if self._fixed is None or self._fixed[0] != key:
+            self._fixed = (key, self._fixed_lines(snap, width, short))
+        lines = self._fixed[1]
+        if short:
+            return lines
+        label = self._style("system-header--label")
+        return [*lines, Text.assemble(("Pools      ", label), " ", _pools(snap, width - 12))]
+
+    def _fixed_lines(self, snap: Snapshot, width: int, short: bool) -> list[Text]:
         frame = snap.frame
         s = frame.system
         hw = frame.hardware
@@ -168,7 +188,7 @@ class SystemHeader(Widget):
         if attention:
             name.append_text(Text.assemble("  ", (attention,
                                                   self._style("system-header--warning"))))
-        if self.screen.size.height < SHORT_TERMINAL:
+        if short:
             name.append(f"   avail {procs:.2f} PU, {mem_gb(mem)} GB")
             return [name]
         firmware = s.firmware or hw.firmware
@@ -188,7 +208,6 @@ class SystemHeader(Widget):
             lines.append(Text.assemble(cpu, "     ", memory))
         else:
             lines += [cpu, memory]
-        lines.append(Text.assemble(("Pools      ", label), " ", _pools(snap, width - 12)))
         return lines
 
 

@@ -93,3 +93,31 @@ async def test_a_frame_change_repaints_the_header_only_where_it_shows(
         assert len(after) == 5 and after[0].split() == [
             "Server-9080-HEX-SN78H4A21", "Operating", "!", "Attention:", "1", "open", "event,",
             "1", "fault"]
+
+
+async def test_every_status_line_draws_the_engine_time_of_the_last_snapshot(
+        app: HmcApp, console: LocalConsole) -> None:
+    """Each screen's status line compares what it shows with each snapshot (the time is
+    formatted once per snapshot for all of them): the active one draws every new second,
+    a kept screen's shows the newest when switched to."""
+    from hmc_tui.widgets.status_bar import StatusBar, shown_time
+
+    def clock_drawn() -> str:
+        bar = app.screen.query_one(StatusBar)
+        return bar.render_lines(bar.region.reset_offset)[0].text
+
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            before = shown_time(console.snapshot())
+            await step(pilot, console, 1)
+            now = shown_time(console.snapshot())
+            assert now != before and now in clock_drawn()
+        await pilot.press("2")  # the Pools screen, built meanwhile: its line is current
+        await pilot.pause()
+        assert app.current_mode == "pools" and now in clock_drawn()
+        await step(pilot, console, 1)
+        assert shown_time(console.snapshot()) in clock_drawn()
+        await pilot.press("1")
+        await pilot.pause()
+        assert shown_time(console.snapshot()) in clock_drawn()
