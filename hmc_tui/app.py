@@ -123,10 +123,6 @@ TERMINAL_WINDOW_HINT = ("vtmenu: in this console a partition's terminal opens in
 ACTIVE_FOR = 5.0  # seconds after the last key or click during which refresh_hz applies
 IDLE_INTERVAL = 2.0  # seconds between refreshes after that
 WAKE_DELAY = 0.03  # after the first key of an idle console: the newest snapshot's way here
-# A screen switch by the key that woke the console waits at most this long for that snapshot
-# (looking every WAKE_POLL seconds), so the screen is drawn once, with it.
-WAKE_WAIT = 0.15
-WAKE_POLL = 0.003
 # While someone types, a snapshot in which only live figures moved (clock, physc, pool use) is
 # applied at most this often: the status line, header, physc column and Pools figures then
 # change in one tick (one compositor pass, one write) instead of on phases of their own.
@@ -199,10 +195,7 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         self.active_since = time.monotonic()
         self._pull: Timer | None = None
         self._live_applied = 0.0  # monotonic time a snapshot was last applied
-        # Woken up by a key or click: the snapshot version then and until when a screen
-        # switch waits for a newer one (the service sends it on waking; _wake_snapshot).
-        self._wake: tuple[int, float] | None = None
-        self._switching = False  # action_goto is under way
+        self._wake_due = False  # woken by a key or click: the newest shown WAKE_DELAY later
         # Unvisited screens, built while the console is quiet (hmc_tui/prebuild.py).
         self.prebuild = Prebuilder(self, list(PREBUILD_MODES))
         if self.system_view is not None:
@@ -332,43 +325,26 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
         interval = IDLE_INTERVAL if idle else 1 / self.refresh_hz
         self._pull = self.set_interval(interval, self._pull_tick, name="engine-pull")
         # Active: no more snapshots than the timer shows (the service publishes at 10 Hz).
-        on_its_way = self.hmc_console.pace(IDLE_INTERVAL if idle else 1 / self.refresh_hz)
+        self.hmc_console.pace(IDLE_INTERVAL if idle else 1 / self.refresh_hz)
         if not idle:  # the service pushes the newest snapshot on `pace`: show it at once
-            self.active_since = now = time.monotonic()
-            self._wake = ((self.hmc_console.snapshot().version, now + WAKE_WAIT)
-                          if on_its_way else None)
+            self.active_since = time.monotonic()
+            self._wake_due = True
             self.set_timer(WAKE_DELAY, self._wake_refresh)
 
     def _wake_refresh(self) -> None:
-        # A screen switch under way shows the newest snapshot on the screen it switches to:
-        # the one it leaves would be updated (and drawn) for nobody.
-        if not self._switching:
+        if self._wake_due:  # not after a screen switch (action_goto says why)
+            self._wake_due = False
             self.refresh_from_engine()
 
-    async def _wake_snapshot(self) -> None:
-        """After the key or click that woke the console: wait for the snapshot the service
-        sends on waking (at most until WAKE_WAIT after). Shown as it arrives, the screen
-        was drawn twice: with the snapshot of up to IDLE_INTERVAL ago and 30 ms later with
-        the newest, every figure having moved both times (fifty consoles woken in the same
-        second by a class starting to type paid both; docs/scale.md section 3)."""
-        wake, self._wake = self._wake, None
-        if wake is None:
-            return
-        version, until = wake
-        while (self.is_running and self.hmc_console.snapshot().version == version
-               and time.monotonic() < until):
-            await asyncio.sleep(WAKE_POLL)
-
     def _adopt_newest(self) -> None:
-        """Before a screen switch: the newest snapshot becomes the app's without being
-        shown on the screen switched from (hidden next, it would be updated for nobody);
-        the screen switched to shows it as it resumes."""
+        """Before a screen switch: the console's newest snapshot becomes the app's without
+        being shown on the screen switched from (hidden next, it would be updated for
+        nobody); the screen switched to shows it as it resumes."""
         if self.frozen or not self.is_running:
             return
         snap = self.hmc_console.snapshot()
         if snap.version != self.snapshot.version:
             self.snapshot = snap
-            self._live_applied = time.monotonic()
             self.snapshot_signal.publish(snap)
 
     # ------------------------------------------------------------------ snapshots
@@ -472,16 +448,17 @@ class HmcApp(RecordingMixin, PartitionConfigActions, App[int]):
                 self.pop_screen()
             return
         # A screen already shown comes back at once (Textual holds every switch 50 ms), with
-        # the newest snapshot: drawn once with it, not with the last one shown and again at
-        # the next pull (its resume handler shows app.snapshot).
-        self._switching = True
-        try:
-            await self._wake_snapshot()
-            self._adopt_newest()
-            switched = switch_mode_at_once(self, mode)
-            await (self.switch_mode(mode) if switched is None else switched)
-        finally:
-            self._switching = False
+        # the console's newest snapshot (its resume handler shows app.snapshot), drawn once.
+        # After the key that woke an idle console that snapshot is up to IDLE_INTERVAL old;
+        # the one the service sends on waking, in which everything on the screen moved
+        # again, shows at the live figures' next tick (a frame change at the next pull), not
+        # 30 ms later: fifty consoles woken in one second by a class starting to type each
+        # drew their screen twice within it (docs/scale.md section 3).
+        self._wake_due = False
+        self._adopt_newest()
+        self._live_applied = time.monotonic()  # the live figures are shown with the screen
+        switched = switch_mode_at_once(self, mode)
+        await (self.switch_mode(mode) if switched is None else switched)
         self.refresh_from_engine()  # one that came during the switch
         self.sub_title = MODE_TITLES.get(mode, mode)
 

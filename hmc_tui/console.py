@@ -74,12 +74,9 @@ class Console(Protocol):
         the newest `last` samples of each when given."""
         ...
 
-    def pace(self, interval: float) -> bool:
+    def pace(self, interval: float) -> None:
         """How often the front end wants new snapshots (0: as often as they come): an idle
-        remote console asks the service for fewer, so nobody parses what nobody sees. True
-        when the newest snapshot is on its way (a remote console asked for a faster pace:
-        the service sends it at once), which the front end may wait for rather than show
-        the older one it has."""
+        remote console asks the service for fewer, so nobody parses what nobody sees."""
         ...
 
     def set_speed(self, speed: float) -> None: ...
@@ -145,10 +142,8 @@ class LocalConsole:
         return [self.engine.utilisation(resource, key, interval, system, last)
                 for key in keys]
 
-    def pace(self, interval: float) -> bool:
-        """Nothing to do: an in-process engine's snapshot is a reference read, always the
-        newest."""
-        return False
+    def pace(self, interval: float) -> None:
+        """Nothing to do: an in-process engine's snapshot is a reference read."""
 
     def set_speed(self, speed: float) -> None:
         self.engine.set_speed(speed)

@@ -106,8 +106,8 @@ class SystemView:
                      last: int | None = None) -> list[UtilSeries]:
         return self.inner.utilisations(resource, keys, interval, system or self.system, last)
 
-    def pace(self, interval: float) -> bool:
-        return self.inner.pace(interval)
+    def pace(self, interval: float) -> None:
+        self.inner.pace(interval)
 
     def set_speed(self, speed: float) -> None:
         self.inner.set_speed(speed)

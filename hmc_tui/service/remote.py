@@ -274,18 +274,14 @@ class RemoteConsole:
     async def run(self, op: Operation) -> OpResult:
         return await asyncio.wait_for(asyncio.wrap_future(self.submit(op)), self.request_timeout)
 
-    def pace(self, interval: float) -> bool:
+    def pace(self, interval: float) -> None:
         """Ask the service for at most one snapshot every `interval` seconds (0: all of
-        them); a shorter interval than before brings the newest one at once (True)."""
+        them); a shorter interval than before brings the newest one at once."""
         if interval == self._pace or self._closed.is_set() or self._sock is None:
-            return False
-        faster = interval < self._pace
+            return
         self._pace = interval
-        try:
+        with contextlib.suppress(OSError):  # a gone service is noticed by the reader
             self._send(p.Rate(interval=interval))
-        except OSError:  # a gone service is noticed by the reader
-            return False
-        return faster
 
     def set_speed(self, speed: float) -> None:
         speed = check_speed(speed)  # HSCL0F01 here, without a round trip
