@@ -479,9 +479,11 @@ class QuietLinuxDriver(LinuxDriver):
                 for key, _ in selector.select(timeout):
                     if key.fd == wake_fd:
                         os.read(wake_fd, 512)
-                    elif data := decode(os.read(fileno, 4096)):
-                        for event in parser.feed(data):
+                    elif raw := os.read(fileno, 4096):
+                        for event in parser.feed(decode(raw)):
                             self.process_message(event)
+                    else:  # end of input: nothing more will come (no spinning on it)
+                        return
                 for event in parser.tick():
                     self.process_message(event)
         finally:

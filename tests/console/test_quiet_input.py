@@ -136,6 +136,25 @@ def test_setting_the_exit_flag_ends_the_thread_at_once() -> None:
     asyncio.run(run())
 
 
+def test_the_thread_ends_at_the_end_of_its_input(waits: list[float | None]) -> None:
+    """Input that ended (its other end closed) is readable for ever: the thread stops
+    rather than spin on it."""
+    async def run() -> None:
+        read_end, write_end = os.pipe()
+        recording = Recording(App())
+        recording.fileno = read_end
+        thread = threading.Thread(target=recording.run_input_thread, daemon=True)
+        thread.start()
+        os.write(write_end, b"z")
+        assert wait_until(lambda: recording.keys() == ["z"])
+        os.close(write_end)
+        thread.join(2)
+        assert not thread.is_alive() and len(waits) < 10
+        os.close(read_end)
+
+    asyncio.run(run())
+
+
 def test_only_the_terminal_driver_is_replaced() -> None:
     assert quiet_input_driver(LinuxDriver) is QuietLinuxDriver
     assert quiet_input_driver(HeadlessDriver) is HeadlessDriver
