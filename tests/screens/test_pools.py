@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from screen_host import HostApp, SyntheticUtilConsole, make_console, wait_for
 from textual.widgets import DataTable, Input, Static
@@ -31,6 +33,15 @@ def pools_table(app: HostApp) -> DataTable:
 
 def graph(app: HostApp) -> PoolGraph:
     return app.screen.query_one("#pools-graph", PoolGraph)
+
+
+def sampled_console() -> Any:
+    """A console on a lockstep engine that has recorded pool samples."""
+    console = make_console()
+    console.step(10.0)
+    if not console.utilisation("pool", 0, "short").times:
+        pytest.skip("engine/cpu.py records no utilisation samples yet")
+    return console
 
 
 async def test_shows_each_active_pool() -> None:
@@ -125,10 +136,7 @@ async def test_graph_grows_with_engine_time_and_switches_history() -> None:
 
 
 async def test_graph_from_the_real_dispatcher() -> None:
-    console = make_console()
-    console.step(10.0)
-    if not console.utilisation("pool", 0, "short").times:
-        pytest.skip("engine/cpu.py records no utilisation samples yet")
+    console = sampled_console()
     app = HostApp(PoolsScreen, console)
     async with app.run_test(size=SIZE) as pilot:
         app.step(60.0)
@@ -250,10 +258,7 @@ async def test_samples_after_the_first_read_are_only_the_new_ones() -> None:
     """Fifty consoles waking at once each read every pool's 601 samples; after the first
     read a screen asks only for what is new (and one sample held, to join them), and its
     graph is what reading the whole width again would give."""
-    console = make_console()
-    console.step(10.0)
-    if not console.utilisation("pool", 0, "short").times:
-        pytest.skip("engine/cpu.py records no utilisation samples yet")
+    console = sampled_console()
     asked: list[int | None] = []
     real = console.utilisations
 
@@ -294,10 +299,7 @@ async def test_only_the_graphed_pools_series_is_made_whole(
         return real(util, *args, n=n)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pools_module, "pool_series", counting)
-    console = make_console()
-    console.step(10.0)
-    if not console.utilisation("pool", 0, "short").times:
-        pytest.skip("engine/cpu.py records no utilisation samples yet")
+    console = sampled_console()
     app = HostApp(PoolsScreen, console)
     async with app.run_test(size=SIZE) as pilot:
         app.step(600.0)
