@@ -17,7 +17,6 @@ from functools import lru_cache
 from rich.text import Text
 from textual.widget import Widget
 
-from engine.roles import Actor
 from engine.snapshot import Snapshot
 from hmc_tui.console import Console
 from hmc_tui.screens.host import console_host
@@ -69,9 +68,7 @@ class StatusBar(Widget):
         super().__init__()
         self._all_systems = all_systems  # on a view of every managed system (All Systems)
         self._snap: Snapshot | None = None
-        self._actor: Actor | None = None
         self._frozen = False
-        self._recording = False
         self._shown: tuple[object, ...] = ()  # what the last snapshot showed (show_snapshot)
 
     def on_mount(self) -> None:
@@ -103,7 +100,7 @@ class StatusBar(Widget):
         if snap is None:
             return Text("")
         console = console_host(self).hmc_console
-        actor = self._actor = console.actor
+        actor = console.actor
         user = f"{actor.user} ({actor.role})"
         left = Text.assemble(
             " ", (shown_time(snap), "bold"), "  ", clock_label(snap),
@@ -116,8 +113,7 @@ class StatusBar(Widget):
             left.append(f"  │  {snap.in_flight} queued")
         right = Text(" FROZEN - space resumes ", style="reverse bold") if self._frozen \
             else Text(" LIVE ", style="bold")
-        self._recording = self._is_recording()
-        if self._recording:
+        if self._is_recording():
             right = Text.assemble((" REC ", "reverse bold"), " ", right)
         left.truncate(max(self.size.width - right.cell_len - 1, 0), overflow="ellipsis")
         pad = max(1, self.size.width - left.cell_len - right.cell_len)
